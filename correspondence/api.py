@@ -1,0 +1,177 @@
+"""Turn record files into checked documents and written files: load → validate → compose → render → write.
+
+Every command of the CLI is one function here; nothing in this module prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from correspondence.errors import InvalidRecord, Problem, RenderFailed
+from correspondence.i18n import _
+from correspondence.records.loader import Located, load_data
+from correspondence.schema import RECORD_KINDS, CongVan, CoQuan
+from correspondence.validate import validate
+
+FORMATS = ("docx", "pdf")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A valid record with its agency profile and the located data it came from."""
+
+    path: Path
+    record: CongVan
+    agency: CoQuan
+    located: Located
+    workspace: Path
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+
+
+def agency_candidates(name: str, record_path: Path, workspace: Path) -> list[Path]:
+    """Where an agency profile named ``name`` is looked for, in order."""
+    file = f"{name}.yaml"
+    return [workspace / "registers" / file, record_path.parent / "registers" / file, record_path.parent / file]
+
+
+def load_agency(path: Path) -> tuple[CoQuan | None, list[Problem]]:
+    located, problems = load_data(path, _display(path))
+    if located is None or problems:
+        return None, problems
+    return validate(located, CoQuan)
+
+
+def load(path: Path | str, workspace: Path | str | None = None) -> Loaded:
+    """Load and validate one record and its agency profile; raise ``InvalidRecord`` with every problem."""
+    path = Path(path)
+    root = Path(workspace) if workspace is not None else Path.cwd()
+    located, problems = load_data(path, _display(path))
+    if located is None:
+        raise InvalidRecord(_("invalid record"), problems)
+    kind = located.data.get("loai") if isinstance(located.data, dict) else None
+    if kind is not None and kind not in RECORD_KINDS:
+        problems.append(Problem(located.where(("loai",)), "loai",
+                                _("unknown kind '{kind}'").format(kind=kind),
+                                _("supported: {kinds}").format(kinds=", ".join(RECORD_KINDS))))
+        raise InvalidRecord(_("invalid record"), problems)
+    record, more = validate(located, RECORD_KINDS.get(kind or "cong_van", CongVan))
+    problems += more
+    agency = None
+    name = located.data.get("co_quan") if isinstance(located.data, dict) else None
+    if isinstance(name, str) and name.strip():
+        candidates = agency_candidates(name.strip(), path, root)
+        found = next((c for c in candidates if c.is_file()), None)
+        if found is None:
+            problems.append(Problem(located.where(("co_quan",)), "co_quan",
+                                    _("no agency profile '{name}'").format(name=name),
+                                    _("create {path}").format(path=_display(candidates[0]))))
+        else:
+            agency, agency_problems = load_agency(found)
+            problems += agency_problems
+    if problems or record is None or agency is None:
+        raise InvalidRecord(_("invalid record"), problems)
+    return Loaded(path, record, agency, located, root)
+
+
+def compose(loaded: Loaded, so: int | None, ngay: dt.date | None):  # type: ignore[no-untyped-def]
+    """The document model of a loaded record: final with a number, a draft without one."""
+    from correspondence.compose import Issue, compose as build, file_stem
+    from correspondence.kinds import ky_hieu
+    from correspondence.compose import find_don_vi
+
+    record, agency = loaded.record, loaded.agency
+    if so is None:
+        stem = f"du-thao-{loaded.path.stem}"
+        issue = Issue(None, None)
+    else:
+        unit = find_don_vi(agency, record.don_vi) or record.don_vi
+        from correspondence.vietnamese import so_van_ban
+
+        stem = file_stem(f"{so_van_ban(so)}/{ky_hieu(record.loai, agency.viet_tat, unit)}")
+        issue = Issue(so, ngay or record.ngay or dt.date.today())
+    return build(record, agency, loaded.located, issue, stem)
+
+
+def check(paths: list[Path | str], workspace: Path | str | None = None) -> list[Problem]:
+    """Every problem in every file (record, agency profile, body); writes nothing."""
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            loaded = load(path, workspace)
+            compose(loaded, None, None)
+        except InvalidRecord as error:
+            problems += error.problems
+    return problems
+
+
+def render_bytes(document, formats: tuple[str, ...] = FORMATS, workspace: Path | None = None) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+    """Render the model with each requested renderer."""
+    out: dict[str, bytes] = {}
+    for fmt in formats:
+        if fmt == "docx":
+            from correspondence.render.docx import render_docx
+
+            out[fmt] = render_docx(document)
+        elif fmt == "pdf":
+            from correspondence.render.pdf import render_pdf
+
+            out[fmt] = render_pdf(document, workspace=workspace)
+        else:
+            raise RenderFailed(_("unknown output format '{fmt}'").format(fmt=fmt))
+    return out
+
+
+def write_atomic(files: dict[Path, bytes]) -> list[Path]:
+    """Write every file through a temporary file and a rename; nothing is left half-written."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for target, data in files.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            staged.append((tmp, target))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _target in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    return list(files)
+
+
+def _produce(path: Path | str, so: int | None, ngay: dt.date | None, out_dir: Path | str | None,
+             workspace: Path | str | None, formats: tuple[str, ...]) -> list[Path]:
+    loaded = load(path, workspace)
+    document = compose(loaded, so, ngay)
+    rendered = render_bytes(document, formats, loaded.workspace)
+    folder = Path(out_dir) if out_dir is not None else loaded.workspace / "output"
+    return write_atomic({folder / f"{document.file_stem}.{fmt}": data for fmt, data in rendered.items()})
+
+
+def draft(path: Path | str, out_dir: Path | str | None = None, workspace: Path | str | None = None,
+          formats: tuple[str, ...] = FORMATS) -> list[Path]:
+    """DOCX and PDF marked DỰ THẢO, with a blank number and date."""
+    return _produce(path, None, None, out_dir, workspace, formats)
+
+
+def render(path: Path | str, so: int, ngay: dt.date | None = None, out_dir: Path | str | None = None,
+           workspace: Path | str | None = None, formats: tuple[str, ...] = FORMATS) -> list[Path]:
+    """A final document with an explicit number and date (re-creating one already issued)."""
+    if so < 1:
+        from correspondence.errors import UsageError
+
+        raise UsageError(_("the document number must be 1 or more"))
+    return _produce(path, so, ngay, out_dir, workspace, formats)

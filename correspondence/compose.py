@@ -1,0 +1,298 @@
+"""Turn a validated record, its agency profile, a number and a date into the document model.
+
+This is where the ND 30/2020 rules live: what each component says, its punctuation and casing,
+the thẩm quyền lines, the ``./.`` ending, rule lengths and boxes. Renderers only draw the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from dataclasses import dataclass
+
+from correspondence import kinds
+from correspondence import model as m
+from correspondence import vietnamese as vn
+from correspondence.errors import InvalidRecord, Problem
+from correspondence.i18n import _
+from correspondence.markup import parse_body
+from correspondence.metrics import text_width
+from correspondence.records.loader import Located
+from correspondence.schema import CongVan, CoQuan, NoiNhanMuc
+
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+
+# ô 10b: urgency boxes (text, width mm), bright red; ô 10a: secrecy marks.
+DO_KHAN = {"hoa_toc": ("HỎA TỐC", 30.0), "thuong_khan": ("THƯỢNG KHẨN", 40.0), "khan": ("KHẨN", 20.0)}
+DO_MAT = {"mat": ("MẬT", 20.0), "toi_mat": ("TỐI MẬT", 30.0), "tuyet_mat": ("TUYỆT MẬT", 35.0)}
+LUU_HANH = {"noi_bo": "LƯU HÀNH NỘI BỘ", "xem_xong_tra_lai": "XEM XONG TRẢ LẠI"}
+RED = "FF0000"
+HEADER_LEFT = 62.0  # mm; the right column takes the rest of the text width
+
+
+@dataclass(frozen=True)
+class Issue:
+    """The number and date a document is issued with; ``so`` None for a draft."""
+
+    so: int | None
+    ngay: dt.date | None
+
+    @property
+    def draft(self) -> bool:
+        return self.so is None
+
+
+def _strip_end(text: str) -> str:
+    return re.sub(r"[\s;,.:]+$", "", text)
+
+
+def _punctuate(items: list[str]) -> list[str]:
+    """``;`` after every item but the last, ``.`` after the last (ND 30 PL I §II.9)."""
+    cleaned = [_strip_end(item) for item in items]
+    return [item + (";" if index < len(cleaned) - 1 else ".") for index, item in enumerate(cleaned)]
+
+
+def find_don_vi(agency: CoQuan, code: str) -> str | None:
+    """The abbreviation of a drafting unit named by its key or its abbreviation."""
+    if code in agency.don_vi:
+        return agency.don_vi[code].viet_tat
+    for unit in agency.don_vi.values():
+        if unit.viet_tat == code:
+            return unit.viet_tat
+    return None
+
+
+def check_against_agency(record: CongVan, agency: CoQuan, located: Located) -> list[Problem]:
+    """Problems a record has only in the light of its agency: unknown unit or signer, impossible authority."""
+    problems: list[Problem] = []
+    if find_don_vi(agency, record.don_vi) is None:
+        known = ", ".join(sorted({u.viet_tat for u in agency.don_vi.values()})) or "—"
+        problems.append(Problem(located.where(("don_vi",)), "don_vi",
+                                _("unknown drafting unit '{unit}'").format(unit=record.don_vi),
+                                _("known units: {known}").format(known=known)))
+    if record.ky.nguoi_ky not in agency.nguoi_ky:
+        known = ", ".join(sorted(agency.nguoi_ky)) or "—"
+        problems.append(Problem(located.where(("ky", "nguoi_ky")), "ky.nguoi_ky",
+                                _("unknown signer '{signer}'").format(signer=record.ky.nguoi_ky),
+                                _("known signers: {known}").format(known=known)))
+    if record.ky.tham_quyen == "TM" and not (agency.tap_the or record.ky.thay_mat):
+        problems.append(Problem(located.where(("ky", "tham_quyen")), "ky.tham_quyen",
+                                _("TM. needs the name of a collective body"),
+                                _("add 'tap_the' to the agency profile or 'thay_mat' here")))
+    return problems
+
+
+def tham_quyen_lines(record: CongVan, agency: CoQuan) -> tuple[str, ...]:
+    """Ô 7a: the authority and title lines (ND 30 Art. 13, PL I §II.7)."""
+    signer = agency.nguoi_ky[record.ky.nguoi_ky]
+    title = signer.chuc_vu
+    mode = record.ky.tham_quyen
+    on_behalf = record.ky.thay_mat
+    if mode == "khong":
+        lines = [title]
+    elif mode == "TM":
+        lines = [f"TM. {on_behalf or agency.tap_the}", title]
+    elif mode == "KT":
+        # In a collective body a deputy signs TM. and KT. together (Art. 13.2).
+        lines = [f"TM. {agency.tap_the}"] if agency.tap_the else []
+        lines += [f"KT. {on_behalf or agency.thu_truong}", title]
+    elif mode == "Q":
+        lines = [f"Q. {on_behalf or agency.thu_truong}"]
+    else:  # TL, TUQ
+        lines = [f"{mode}. {on_behalf or agency.thu_truong}", title]
+    return tuple(line.upper() for line in lines)
+
+
+def _noi_nhan(record: CongVan, agency: CoQuan, don_vi: str) -> m.NoiNhan:
+    entries: list[tuple[str, list[str]]] = []
+    for item in record.noi_nhan:
+        if isinstance(item, NoiNhanMuc):
+            entries.append((item.ten, list(item.gom)))
+        else:
+            entries.append((item, []))
+    lines: list[m.NoiNhanLine] = []
+    for name, subs in entries:
+        if subs:
+            lines.append(m.NoiNhanLine((m.Run(f"- {_strip_end(name)}:"),)))
+            lines += [m.NoiNhanLine((m.Run(f"+ {_strip_end(s)};"),), level=1) for s in subs]
+        else:
+            lines.append(m.NoiNhanLine((m.Run(f"- {_strip_end(name)};"),)))
+    noi_luu = list(record.luu.noi_luu) if record.luu.noi_luu is not None else [*agency.luu_mac_dinh, don_vi]
+    if record.nguoi_soan and don_vi not in noi_luu:
+        noi_luu.append(don_vi)
+    runs: list[m.Run] = [m.Run("- Lưu: ")]
+    for index, unit in enumerate(noi_luu):
+        runs.append(m.Run(unit if index == 0 else f", {unit}"))
+        if record.nguoi_soan and unit == don_vi:
+            runs.append(m.Run(f"({record.nguoi_soan})", subscript=True))
+    copies = record.luu.so_ban or agency.so_ban_luu
+    runs.append(m.Run(f" ({copies})." if copies else "."))
+    lines.append(m.NoiNhanLine(tuple(runs)))
+    dien_tu = [m.NoiNhanLine((m.Run(f"- {text}"),)) for text in _punctuate(list(record.ban_dien_tu))]
+    o12 = record.ky_hieu_soan_thao or ""
+    if record.so_ban_phat_hanh:
+        o12 += f"({record.so_ban_phat_hanh})"
+    return m.NoiNhan(label="Nơi nhận:", lines=tuple(lines),
+                     dien_tu_label="Bản điện tử:" if dien_tu else None,
+                     dien_tu_lines=tuple(dien_tu), o12=o12 or None)
+
+
+def _kinh_gui(record: CongVan, sizes: m.Sizes) -> m.KinhGui:
+    recipients = [record.kinh_gui] if isinstance(record.kinh_gui, str) else list(record.kinh_gui)
+    indent = 35.0
+    items_indent = indent + text_width("Kính gửi", sizes.kinh_gui)
+    if len(recipients) == 1:
+        return m.KinhGui("Kính gửi:", (_strip_end(recipients[0]),), True, 0.0, 0.0)
+    return m.KinhGui("Kính gửi:", tuple(f"- {r}" for r in _punctuate(recipients)), False, indent, items_indent)
+
+
+def _close_body(blocks: tuple[m.Paragraph, ...]) -> tuple[m.Paragraph, ...]:
+    """End the content with ``./.`` unless it already does (every PL III sample)."""
+    if not blocks:
+        return blocks
+    last = blocks[-1]
+    if m.plain_text(last.runs).rstrip().endswith("./."):
+        return blocks
+    runs = list(last.runs)
+    index = max((i for i, r in enumerate(runs) if isinstance(r, m.Run)), default=None)
+    if index is None:
+        runs.append(m.Run("./."))
+    else:
+        run = runs[index]
+        assert isinstance(run, m.Run)
+        text = run.text.rstrip()
+        runs[index] = m.Run(text + ("/." if text.endswith(".") else "./."), run.bold, run.italic)
+    return blocks[:-1] + (m.Paragraph(tuple(runs), last.role, last.marker, last.level),)
+
+
+def render_body(record: CongVan, located: Located) -> tuple[tuple[m.Paragraph, ...], tuple[m.Footnote, ...]]:
+    """Fill the body's Jinja expressions from ``du_lieu`` and parse the markup; problems are located."""
+    from jinja2 import TemplateError, TemplateSyntaxError
+
+    from correspondence.templating import body_environment
+
+    first_line = located.line(("noi_dung",))
+    env = body_environment()
+    try:
+        template = env.from_string(record.noi_dung)
+        text = template.render(**record.du_lieu, du_lieu=record.du_lieu)
+    except TemplateSyntaxError as error:
+        line = first_line + (error.lineno or 1) - 1
+        raise InvalidRecord("body", [Problem(f"{located.source}:{line}", "noi_dung",
+                                             _("template error: {what}").format(what=error.message))]) from None
+    except TemplateError as error:
+        line = first_line + _template_line(sys.exc_info()[2]) - 1
+        what = str(error)
+        match = re.match(r"'(.+)' is undefined", what)
+        if match:
+            message = _("unknown name '{name}' in the body").format(name=match.group(1))
+            hint = _("define it under 'du_lieu'")
+        else:
+            message, hint = _("template error: {what}").format(what=what), None
+        raise InvalidRecord("body", [Problem(f"{located.source}:{line}", "noi_dung", message, hint)]) from None
+    except (ValueError, TypeError) as error:
+        line = first_line + _template_line(sys.exc_info()[2]) - 1
+        raise InvalidRecord("body", [Problem(f"{located.source}:{line}", "noi_dung",
+                                             _("a filter could not format a value: {what}").format(what=error))]) from None
+    blocks, notes, problems = parse_body(text)
+    if problems:
+        raise InvalidRecord("body", [Problem(f"{located.source}:{first_line + p.line - 1}", "noi_dung", p.message)
+                                     for p in problems])
+    if not blocks:
+        raise InvalidRecord("body", [Problem(located.where(("noi_dung",)), "noi_dung", _("must not be empty"))])
+    return _close_body(blocks), notes
+
+
+def _template_line(tb) -> int:  # type: ignore[no-untyped-def]
+    line = 1
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _rule_for(lines: tuple[str, ...], size: float) -> m.Rule:
+    longest = max((text_width(line, size, bold=True) for line in lines), default=30.0)
+    return m.Rule(round(max(longest / 3, min(longest * 0.4, longest / 2)), 1))
+
+
+def compose(record: CongVan, agency: CoQuan, located: Located, issue: Issue, stem: str) -> m.Document:
+    """Build the document model of a công văn (Mẫu 1.5)."""
+    problems = check_against_agency(record, agency, located)
+    if problems:
+        raise InvalidRecord("agency", problems)
+    sizes, page = m.Sizes(), m.Page()
+    don_vi = find_don_vi(agency, record.don_vi)
+    assert don_vi is not None
+    ky_hieu = kinds.ky_hieu(record.loai, agency.viet_tat, don_vi)
+    blank = "\u00a0" * 6
+    so = f"Số: {vn.so_van_ban(issue.so)}/{ky_hieu}" if issue.so is not None else f"Số:{blank}/{ky_hieu}"
+    co_quan = tuple(line.upper() for line in agency.ten_co_quan)
+    stamps_left = []
+    if record.do_mat:
+        text, width = DO_MAT[record.do_mat]
+        stamps_left.append(m.Stamp(text, width, RED))
+    if record.do_khan:
+        text, width = DO_KHAN[record.do_khan]
+        stamps_left.append(m.Stamp(text, width, RED))
+    stamps_right = []
+    if record.luu_hanh:
+        text = LUU_HANH[record.luu_hanh]
+        stamps_right.append(m.Stamp(text, round(text_width(text, sizes.stamp, bold=True) + 6, 1)))
+    top_left = (m.Stamp("DỰ THẢO", round(text_width("DỰ THẢO", sizes.stamp, bold=True) + 6, 1)),) if issue.draft else ()
+    header = m.Header(
+        co_quan_chu_quan=tuple(line.upper() for line in agency.ten_co_quan_chu_quan),
+        co_quan=co_quan,
+        co_quan_rule=_rule_for(co_quan, sizes.co_quan),
+        quoc_hieu=QUOC_HIEU,
+        tieu_ngu=TIEU_NGU,
+        tieu_ngu_rule=m.Rule(round(text_width(TIEU_NGU, sizes.tieu_ngu, bold=True), 1)),
+        so_ky_hieu=so,
+        dia_danh_ngay=vn.dia_danh_ngay(agency.dia_danh, issue.ngay),
+        trich_yeu_vv=f"V/v {record.trich_yeu}",
+        left_width=HEADER_LEFT,
+        right_width=round(page.text_width - HEADER_LEFT, 1),
+        stamps_left=tuple(stamps_left),
+        stamps_right=tuple(stamps_right),
+        stamps_top_left=top_left,
+    )
+    body, notes = render_body(record, located)
+    signer = agency.nguoi_ky[record.ky.nguoi_ky]
+    footer = None
+    if record.chan_trang and agency.lien_he is not None:
+        c = agency.lien_he
+        first = "; ".join(p for p in (c.dia_chi and f"Địa chỉ: {c.dia_chi}", c.dien_thoai and f"ĐT: {c.dien_thoai}",
+                                       c.fax and f"Fax: {c.fax}") if p)
+        second = "; ".join(p for p in (c.email and f"E-mail: {c.email}", c.website and f"Website: {c.website}") if p)
+        footer = m.Footer(tuple(line for line in (first, second) if line)) if first or second else None
+    number = f"{vn.so_van_ban(issue.so)}/{ky_hieu}" if issue.so is not None else f"…/{ky_hieu}"
+    created = dt.datetime.combine(issue.ngay or dt.date(1980, 1, 1), dt.time())
+    return m.Document(
+        kind=record.loai,
+        file_stem=stem,
+        draft=issue.draft,
+        header=header,
+        kinh_gui=_kinh_gui(record, sizes),
+        body=body,
+        chu_ky=m.ChuKy(tham_quyen_lines(record, agency), signer.ho_ten),
+        noi_nhan=_noi_nhan(record, agency, don_vi),
+        footer=footer,
+        metadata=m.Metadata(
+            title=f"{'Dự thảo ' if issue.draft else ''}Công văn số {number} V/v {record.trich_yeu}",
+            subject=record.trich_yeu,
+            author=" ".join(agency.ten_co_quan),
+            created=created,
+            identifier=f"{number} {issue.ngay.isoformat() if issue.ngay else 'draft'}",
+        ),
+        page=page,
+        sizes=sizes,
+        footnotes=notes,
+    )
+
+
+def file_stem(ky_hieu_text: str) -> str:
+    """A file name for ``3018/UBND-XD6``: ``3018-UBND-XD6`` (never a ``/``)."""
+    return re.sub(r"[/\\:*?\"<>|\s]+", "-", ky_hieu_text).strip("-")

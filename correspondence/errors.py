@@ -1,0 +1,62 @@
+"""Turn failures into one exception tree with exit statuses and located problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Exit statuses of the command line, one per kind of failure."""
+
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    INVALID = 3
+    REGISTER = 4
+    RENDER = 5
+    ARCHIVE = 6
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located as ``file:line``."""
+
+    source: str
+    field: str
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.source}: {self.field}: {self.message}" if self.field else f"{self.source}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"source": self.source, "field": self.field, "message": self.message, "hint": self.hint}
+
+
+class CorrespondenceError(Exception):
+    """Root of every error the tool reports to a person."""
+
+    status: ExitStatus = ExitStatus.ERROR
+
+    def __init__(self, message: str, problems: tuple[Problem, ...] | list[Problem] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = tuple(problems)
+
+
+class UsageError(CorrespondenceError):
+    status = ExitStatus.USAGE
+
+
+class InvalidRecord(CorrespondenceError):
+    """One or more input files are invalid; every problem is listed."""
+
+    status = ExitStatus.INVALID
+
+
+class RenderFailed(CorrespondenceError):
+    status = ExitStatus.RENDER

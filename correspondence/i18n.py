@@ -1,0 +1,92 @@
+"""Turn message ids into the reader's language (Vietnamese by default) from the gettext catalogues."""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+import os
+from functools import lru_cache
+from pathlib import Path
+
+DOMAIN = "correspondence"
+LANGUAGES = ("vi", "en")
+DEFAULT_LANGUAGE = "vi"
+
+_current: _gettext.NullTranslations | None = None
+_current_language: str | None = None
+
+
+def data_dir(name: str) -> Path:
+    """Where a built-in data folder (templates, locales) lives: in the wheel or in the source tree."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_data" / name
+    if packaged.is_dir():
+        return packaged
+    return here.parent / name
+
+
+def language_from_environment(environ: dict[str, str] | None = None) -> str:
+    """Pick the language: CORRESPONDENCE_LANG, then the locale variables; Vietnamese unless English is asked."""
+    env = os.environ if environ is None else environ
+    for key in ("CORRESPONDENCE_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(key, "")
+        if not value or value in ("C", "POSIX", "C.UTF-8", "C.utf8"):
+            continue
+        code = value.split(":")[0].split("_")[0].split(".")[0].lower()
+        return code if code in LANGUAGES else DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
+
+
+@lru_cache(maxsize=None)
+def _load(language: str) -> _gettext.NullTranslations:
+    if language == "en":
+        return _gettext.NullTranslations()
+    folder = data_dir("locales") / language / "LC_MESSAGES"
+    mo = folder / f"{DOMAIN}.mo"
+    if mo.is_file():
+        with mo.open("rb") as handle:
+            return _gettext.GNUTranslations(handle)
+    po = folder / f"{DOMAIN}.po"
+    if not po.is_file():
+        return _gettext.NullTranslations()
+    # Running from a source checkout: compile the catalogue in memory with Babel.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return _gettext.GNUTranslations(buffer)
+
+
+def set_language(language: str | None) -> str:
+    """Make ``language`` (or the environment's) the language of every later message."""
+    global _current, _current_language
+    chosen = (language or language_from_environment()).lower()
+    if chosen not in LANGUAGES:
+        chosen = DEFAULT_LANGUAGE
+    _current = _load(chosen)
+    _current_language = chosen
+    return chosen
+
+
+def current_language() -> str:
+    if _current_language is None:
+        set_language(None)
+    assert _current_language is not None
+    return _current_language
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the current language."""
+    if _current is None:
+        set_language(None)
+    assert _current is not None
+    return _current.gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction; translate later with ``_``."""
+    return message

@@ -1,0 +1,57 @@
+"""Turn a kind code into what ND 30/2020 says about that kind: its name and ký hiệu abbreviation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    ten: str
+    viet_tat: str | None
+    mau: str | None = None
+
+
+# Art. 7 and PL III §I of ND 30/2020 (type names and abbreviations).
+CATALOGUE: tuple[Kind, ...] = (
+    Kind("nghi_quyet", "Nghị quyết", "NQ", "1.1"),
+    Kind("quyet_dinh", "Quyết định", "QĐ", "1.2"),
+    Kind("chi_thi", "Chỉ thị", "CT", "1.4"),
+    Kind("quy_che", "Quy chế", "QC", "1.4"),
+    Kind("quy_dinh", "Quy định", "QyĐ", "1.4"),
+    Kind("thong_cao", "Thông cáo", "TC", "1.4"),
+    Kind("thong_bao", "Thông báo", "TB", "1.4"),
+    Kind("huong_dan", "Hướng dẫn", "HD", "1.4"),
+    Kind("chuong_trinh", "Chương trình", "CTr", "1.4"),
+    Kind("ke_hoach", "Kế hoạch", "KH", "1.4"),
+    Kind("phuong_an", "Phương án", "PA", "1.4"),
+    Kind("de_an", "Đề án", "ĐA", "1.4"),
+    Kind("du_an", "Dự án", "DA", "1.4"),
+    Kind("bao_cao", "Báo cáo", "BC", "1.4"),
+    Kind("bien_ban", "Biên bản", "BB", "1.9"),
+    Kind("to_trinh", "Tờ trình", "TTr", "1.4"),
+    Kind("hop_dong", "Hợp đồng", "HĐ"),
+    Kind("cong_van", "Công văn", None, "1.5"),
+    Kind("cong_dien", "Công điện", "CĐ", "1.6"),
+    Kind("ban_ghi_nho", "Bản ghi nhớ", "BGN"),
+    Kind("ban_thoa_thuan", "Bản thỏa thuận", "BTT"),
+    Kind("giay_uy_quyen", "Giấy ủy quyền", "GUQ", "1.4"),
+    Kind("giay_moi", "Giấy mời", "GM", "1.7"),
+    Kind("giay_gioi_thieu", "Giấy giới thiệu", "GGT", "1.8"),
+    Kind("giay_nghi_phep", "Giấy nghỉ phép", "GNP", "1.10"),
+    Kind("phieu_gui", "Phiếu gửi", "PG", "1.4"),
+    Kind("phieu_chuyen", "Phiếu chuyển", "PC", "1.4"),
+    Kind("phieu_bao", "Phiếu báo", "PB", "1.4"),
+    Kind("thu_cong", "Thư công", None),
+)
+
+BY_CODE = {kind.code: kind for kind in CATALOGUE}
+
+
+def ky_hieu(kind: str, co_quan: str, don_vi: str | None) -> str:
+    """The ký hiệu: ``KH-UBND`` for a kind with an abbreviation, ``UBND-XD6`` for a công văn."""
+    abbreviation = BY_CODE[kind].viet_tat
+    if abbreviation is None:
+        return f"{co_quan}-{don_vi}" if don_vi else co_quan
+    return f"{abbreviation}-{co_quan}"

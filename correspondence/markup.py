@@ -1,0 +1,165 @@
+"""Turn body markup (a small Markdown dialect) into numbered paragraphs, runs and footnotes.
+
+Lines: ``# heading``; ``1.`` khoản (renumbered in order); ``a)`` điểm (re-lettered a, b, c, d, đ …
+after each khoản); ``- `` and ``+ `` dash lines; anything else is a paragraph; a blank line ends a
+paragraph. Inline: ``**bold**``, ``*italic*``, ``***both***``, footnote calls ``[^id]`` with
+``[^id]: text`` on a line of its own; a backslash makes the next character literal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from correspondence.i18n import _
+from correspondence.model import Footnote, Inline, Paragraph, Run
+from correspondence.vietnamese import chu_cai
+
+_HEADING = re.compile(r"^(#{1,3})\s+(.*)$")
+_ITEM = re.compile(r"^(\d+)\.\s+(.*)$")
+_POINT = re.compile(r"^([a-zđ])\)\s+(.*)$")
+_DASH = re.compile(r"^-\s+(.*)$")
+_PLUS = re.compile(r"^\+\s+(.*)$")
+_NOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:\s*(.*)$")
+_NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+@dataclass(frozen=True)
+class MarkupProblem:
+    line: int  # 1-based, inside the body text
+    message: str
+
+
+@dataclass
+class _Pending:
+    role: str
+    marker: str
+    text: list[str]
+    line: int
+    level: int = 0
+
+
+def parse_body(text: str) -> tuple[tuple[Paragraph, ...], tuple[Footnote, ...], list[MarkupProblem]]:
+    """Parse the body; return paragraphs, footnotes (numbered in call order) and problems."""
+    problems: list[MarkupProblem] = []
+    definitions: dict[str, tuple[str, int]] = {}
+    pending: list[_Pending] = []
+    current: _Pending | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        note = _NOTE_DEF.match(line)
+        if note:
+            if note.group(1) in definitions:
+                problems.append(MarkupProblem(number, _("footnote [^{id}] is defined twice").format(id=note.group(1))))
+            definitions[note.group(1)] = (note.group(2), number)
+            current = None
+            continue
+        if not line:
+            current = None
+            continue
+        start = _block_start(line, number)
+        if start is None:
+            if current is None:
+                current = _Pending("paragraph", "", [], number)
+                pending.append(current)
+            current.text.append(line)
+        else:
+            current = start
+            pending.append(current)
+
+    notes: dict[str, int] = {}
+    footnotes: list[Footnote] = []
+    blocks: list[Paragraph] = []
+    item = point = 0
+    for block in pending:
+        if block.role == "heading":
+            item = point = 0
+            marker = ""
+        elif block.role == "item":
+            item += 1
+            point = 0
+            marker = f"{item}."
+        elif block.role == "point":
+            marker = f"{chu_cai(point)})"
+            point += 1
+        else:
+            marker = block.marker
+        runs = _inline(" ".join(block.text), block.line, problems, definitions, notes, footnotes)
+        blocks.append(Paragraph(runs=runs, role=block.role, marker=marker, level=block.level))  # type: ignore[arg-type]
+    for key, (_text, line) in definitions.items():
+        if key not in notes:
+            problems.append(MarkupProblem(line, _("footnote [^{id}] is never referred to").format(id=key)))
+    return tuple(blocks), tuple(footnotes), problems
+
+
+def _block_start(line: str, number: int) -> _Pending | None:
+    if line.startswith("\\"):
+        return None
+    match = _HEADING.match(line)
+    if match:
+        return _Pending("heading", "", [match.group(2)], number, level=len(match.group(1)))
+    match = _ITEM.match(line)
+    if match:
+        return _Pending("item", "", [match.group(2)], number)
+    match = _POINT.match(line)
+    if match:
+        return _Pending("point", "", [match.group(2)], number)
+    match = _DASH.match(line)
+    if match:
+        return _Pending("dash", "-", [match.group(1)], number)
+    match = _PLUS.match(line)
+    if match:
+        return _Pending("plus", "+", [match.group(1)], number, level=1)
+    return None
+
+
+def _inline(text: str, line: int, problems: list[MarkupProblem], definitions: dict[str, tuple[str, int]],
+            notes: dict[str, int], footnotes: list[Footnote], in_note: bool = False) -> tuple[Inline, ...]:
+    runs: list[Inline] = []
+    buffer: list[str] = []
+    bold = italic = False
+
+    def flush() -> None:
+        if buffer:
+            runs.append(Run("".join(buffer), bold=bold, italic=italic))
+            buffer.clear()
+
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text):
+            buffer.append(text[i + 1])
+            i += 2
+            continue
+        if char == "*":
+            stars = len(text[i:]) - len(text[i:].lstrip("*"))
+            stars = min(stars, 3)
+            flush()
+            if stars >= 2:
+                bold = not bold
+            if stars in (1, 3):
+                italic = not italic
+            i += stars
+            continue
+        if char == "[" and not in_note:
+            call = _NOTE_CALL.match(text, i)
+            if call:
+                flush()
+                key = call.group(1)
+                if key not in definitions:
+                    problems.append(MarkupProblem(line, _("footnote [^{id}] has no text: add a line '[^{id}]: …'").format(id=key)))
+                else:
+                    if key not in notes:
+                        notes[key] = len(notes) + 1
+                        note_text, note_line = definitions[key]
+                        note_runs = _inline(note_text, note_line, problems, definitions, notes, footnotes, in_note=True)
+                        footnotes.append(Footnote(notes[key], tuple(r for r in note_runs if isinstance(r, Run))))
+                    runs.append(next(f for f in footnotes if f.number == notes[key]))
+                i = call.end()
+                continue
+        buffer.append(char)
+        i += 1
+    flush()
+    if bold or italic:
+        problems.append(MarkupProblem(line, _("'*' or '**' opened but not closed in this paragraph")))
+    return tuple(runs)

@@ -1,0 +1,230 @@
+"""The immutable model of one document, as ND 30/2020 lays it out; both renderers draw only this.
+
+Every ND 30 decision (what text goes where, punctuation, numbering, casing, sizes, rule lengths)
+is made before a ``Document`` exists; the renderers only place what the model says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+# ------------------------------------------------------------------ inline content
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of text with one style."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    subscript: bool = False
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote: a superscript marker in the text and the note at the foot of the page."""
+
+    number: int
+    runs: tuple[Run, ...]
+
+
+Inline = Run | Footnote
+
+
+def plain_text(runs: tuple[Inline, ...]) -> str:
+    """The visible text of ``runs`` (footnote markers as their numbers)."""
+    return "".join(r.text if isinstance(r, Run) else str(r.number) for r in runs)
+
+
+# ------------------------------------------------------------------ blocks
+
+BlockRole = Literal["paragraph", "heading", "item", "point", "dash", "plus"]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A body paragraph. ``marker`` (``1.``, ``a)``, ``-``) is printed before the runs, already numbered."""
+
+    runs: tuple[Inline, ...]
+    role: BlockRole = "paragraph"
+    marker: str = ""
+    level: int = 0
+
+
+Block = Paragraph
+
+
+# ------------------------------------------------------------------ layout facts (ND 30 PL I)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A4 page geometry in millimetres, inside the ND 30 ranges."""
+
+    width: float = 210.0
+    height: float = 297.0
+    top: float = 20.0
+    bottom: float = 20.0
+    left: float = 30.0
+    right: float = 15.0
+    header_distance: float = 10.0
+    footer_distance: float = 8.0
+
+    @property
+    def text_width(self) -> float:
+        return self.width - self.left - self.right
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Font sizes in points for each component (ND 30 PL I §V, the decree's own illustration)."""
+
+    co_quan_chu_quan: float = 13.0
+    co_quan: float = 13.0
+    quoc_hieu: float = 13.0
+    tieu_ngu: float = 14.0
+    so_ky_hieu: float = 13.0
+    dia_danh_ngay: float = 14.0
+    trich_yeu_vv: float = 13.0
+    kinh_gui: float = 14.0
+    body: float = 14.0
+    footnote: float = 11.0
+    tham_quyen: float = 14.0
+    ho_ten: float = 14.0
+    noi_nhan_label: float = 12.0
+    noi_nhan_item: float = 11.0
+    o12: float = 11.0
+    footer: float = 11.0
+    stamp: float = 13.0
+    page_number: float = 14.0
+
+
+@dataclass(frozen=True)
+class Spacing:
+    """Spacing in points and indents in millimetres."""
+
+    body_line: float = 18.0
+    paragraph_before: float = 6.0
+    first_line_indent: float = 10.0
+    header_line: float = 15.0
+    vv_before: float = 6.0
+    signature_gap: float = 72.0
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A solid horizontal rule centred in its column, ``width`` millimetres long."""
+
+    width: float
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A boxed mark (urgency, secrecy, circulation, draft): text, box width in mm, colour."""
+
+    text: str
+    width: float
+    color: str = "000000"
+
+
+# ------------------------------------------------------------------ components
+
+
+@dataclass(frozen=True)
+class Header:
+    """Ô 1–5b: agency block on the left, Quốc hiệu block on the right, number and date on one row."""
+
+    co_quan_chu_quan: tuple[str, ...]
+    co_quan: tuple[str, ...]
+    co_quan_rule: Rule
+    quoc_hieu: str
+    tieu_ngu: str
+    tieu_ngu_rule: Rule
+    so_ky_hieu: str
+    dia_danh_ngay: str | None
+    trich_yeu_vv: str | None
+    left_width: float
+    right_width: float
+    stamps_left: tuple[Stamp, ...] = ()
+    stamps_right: tuple[Stamp, ...] = ()
+    stamps_top_left: tuple[Stamp, ...] = ()
+
+
+@dataclass(frozen=True)
+class KinhGui:
+    """Ô 9a. ``inline`` puts the single recipient on the label's line; else one dash line each."""
+
+    label: str
+    recipients: tuple[str, ...]
+    inline: bool
+    indent: float
+    items_indent: float
+
+
+@dataclass(frozen=True)
+class NoiNhanLine:
+    """One line of Nơi nhận (11 pt); ``level`` 1 for ``+`` sub-items; runs carry the punctuation."""
+
+    runs: tuple[Run, ...]
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class NoiNhan:
+    """Ô 9b (and ô 12 under it): the label, the items ending ``;`` / ``.``, the electronic list."""
+
+    label: str
+    lines: tuple[NoiNhanLine, ...]
+    dien_tu_label: str | None
+    dien_tu_lines: tuple[NoiNhanLine, ...]
+    o12: str | None
+
+
+@dataclass(frozen=True)
+class ChuKy:
+    """Ô 7a–7c: authority and title lines (upper case), room for signature and seal, the name."""
+
+    tham_quyen: tuple[str, ...]
+    ho_ten: str
+
+
+@dataclass(frozen=True)
+class Footer:
+    """Ô 13: contacts at the foot of page 1 under a full-width rule."""
+
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What goes into the files' properties (and fixes their bytes)."""
+
+    title: str
+    subject: str
+    author: str
+    created: dt.datetime
+    identifier: str
+    language: str = "vi-VN"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One administrative document, fully composed."""
+
+    kind: str
+    file_stem: str
+    draft: bool
+    header: Header
+    kinh_gui: KinhGui | None
+    body: tuple[Block, ...]
+    chu_ky: ChuKy
+    noi_nhan: NoiNhan
+    footer: Footer | None
+    metadata: Metadata
+    page: Page = field(default_factory=Page)
+    sizes: Sizes = field(default_factory=Sizes)
+    spacing: Spacing = field(default_factory=Spacing)
+    footnotes: tuple[Footnote, ...] = ()

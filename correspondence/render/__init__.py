@@ -1,0 +1,1 @@
+"""Turn the document model into files: ``docx`` and ``pdf`` are peers and never import each other."""

@@ -1,0 +1,358 @@
+"""Turn the document model into DOCX bytes (python-docx), byte-for-byte reproducible."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from functools import lru_cache
+from typing import Any
+
+from docx import Document as new_document
+from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Pt, RGBColor
+
+from correspondence import model as m
+
+FONT = "Times New Roman"
+LANG = "vi-VN"
+CENTER, LEFT, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.JUSTIFY
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
+@lru_cache(maxsize=1)
+def _template_bytes() -> bytes:
+    """The python-docx default package with ND 30 document defaults applied, built once per process."""
+    document = new_document()
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for child in list(rpr):
+        rpr.remove(child)
+    rpr.append(parse_xml(
+        f'<w:rFonts {nsdecls("w")} w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}"/>'))
+    rpr.append(parse_xml(f'<w:sz {nsdecls("w")} w:val="28"/>'))
+    rpr.append(parse_xml(f'<w:szCs {nsdecls("w")} w:val="28"/>'))
+    rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="{LANG}" w:eastAsia="{LANG}" w:bidi="ar-SA"/>'))
+    ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    for child in list(ppr):
+        ppr.remove(child)
+    ppr.append(parse_xml(f'<w:spacing {nsdecls("w")} w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'))
+    normal = document.styles["Normal"]
+    normal.font.name = FONT
+    normal_rpr = normal.element.get_or_add_rPr()
+    fonts = normal_rpr.find(qn("w:rFonts"))
+    for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(slot), FONT)
+    normal_rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="{LANG}" w:eastAsia="{LANG}"/>'))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+class _Writer:
+    def __init__(self, doc: m.Document) -> None:
+        self.doc = doc
+        self.sizes = doc.sizes
+        self.word = new_document(io.BytesIO(_template_bytes()))
+        self.notes: list[Any] = []
+
+    # -------------------------------------------------------------- primitives
+
+    def para(self, container: Any, align: Any = LEFT, before: float = 0, after: float = 0,
+             line: float | None = None, indent_left: float = 0, indent_right: float = 0,
+             first_line: float = 0, keep_next: bool = False) -> Any:
+        paragraph = container.add_paragraph()
+        fmt = paragraph.paragraph_format
+        paragraph.alignment = align
+        fmt.space_before = Pt(before)
+        fmt.space_after = Pt(after)
+        if line is not None:
+            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            fmt.line_spacing = Pt(line)
+        if indent_left:
+            fmt.left_indent = Mm(indent_left)
+        if indent_right:
+            fmt.right_indent = Mm(indent_right)
+        if first_line:
+            fmt.first_line_indent = Mm(first_line)
+        if keep_next:
+            fmt.keep_with_next = True
+        return paragraph
+
+    @staticmethod
+    def run(paragraph: Any, text: str, size: float, bold: bool = False, italic: bool = False,
+            subscript: bool = False, superscript: bool = False, color: str | None = None) -> Any:
+        run = paragraph.add_run(text)
+        font = run.font
+        font.size = Pt(size)
+        if bold:
+            font.bold = True
+        if italic:
+            font.italic = True
+        if subscript:
+            font.subscript = True
+        if superscript:
+            font.superscript = True
+        if color:
+            font.color.rgb = RGBColor.from_string(color)
+        return run
+
+    @staticmethod
+    def border(paragraph: Any, sides: tuple[str, ...], color: str = "000000", size: int = 6) -> None:
+        ppr = paragraph._p.get_or_add_pPr()
+        edges = "".join(f'<w:{side} w:val="single" w:sz="{size}" w:space="1" w:color="{color}"/>' for side in sides)
+        ppr.append(parse_xml(f'<w:pBdr {nsdecls("w")}>{edges}</w:pBdr>'))
+
+    def rule(self, cell: Any, rule: m.Rule, width: float, before: float = 0) -> None:
+        side = max((width - rule.width) / 2, 0)
+        paragraph = self.para(cell, CENTER, before=before, line=2, indent_left=side, indent_right=side)
+        self.run(paragraph, "", 2)
+        self.border(paragraph, ("bottom",))
+
+    def stamp(self, cell: Any, stamp: m.Stamp, width: float, align: str = "center", before: float = 3) -> None:
+        free = max(width - stamp.width, 0)
+        left, right = (free / 2, free / 2) if align == "center" else (0.5, free - 0.5)
+        paragraph = self.para(cell, CENTER, before=before, after=3, indent_left=left, indent_right=right)
+        self.run(paragraph, stamp.text, self.sizes.stamp, bold=True, color=stamp.color)
+        self.border(paragraph, ("top", "left", "bottom", "right"), color=stamp.color)
+
+    def table(self, widths: tuple[float, ...], rows: int = 1) -> Any:
+        table = self.word.add_table(rows=rows, cols=len(widths))
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        tbl_pr = table._tbl.tblPr
+        tbl_pr.append(parse_xml(
+            f'<w:tblCellMar {nsdecls("w")}><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'))
+        layout = parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>')
+        tbl_pr.append(layout)
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths):
+                cell.width = Mm(width)
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+                cell._tc.remove(cell.paragraphs[0]._p)
+        for column, width in zip(table.columns, widths):
+            column.width = Mm(width)
+        return table
+
+    def inline(self, paragraph: Any, runs: tuple[m.Inline, ...], size: float, bold: bool = False) -> None:
+        for item in runs:
+            if isinstance(item, m.Footnote):
+                self.footnote_call(paragraph, item, size)
+            else:
+                self.run(paragraph, item.text, size, bold=bold or item.bold, italic=item.italic,
+                         subscript=item.subscript)
+
+    def footnote_call(self, paragraph: Any, note: m.Footnote, size: float) -> None:
+        run = self.run(paragraph, "", size, superscript=True)
+        run._r.append(parse_xml(f'<w:footnoteReference {nsdecls("w")} w:id="{note.number}"/>'))
+        if all(n.number != note.number for n in self.notes):
+            self.notes.append(note)
+
+    # -------------------------------------------------------------- components
+
+    def section(self) -> None:
+        page = self.doc.page
+        section = self.word.sections[0]
+        section.page_width, section.page_height = Mm(page.width), Mm(page.height)
+        section.top_margin, section.bottom_margin = Mm(page.top), Mm(page.bottom)
+        section.left_margin, section.right_margin = Mm(page.left), Mm(page.right)
+        section.header_distance, section.footer_distance = Mm(page.header_distance), Mm(page.footer_distance)
+        section.different_first_page_header_footer = True
+        header = section.header
+        paragraph = header.paragraphs[0]
+        paragraph.alignment = CENTER
+        field = parse_xml(
+            f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:rPr><w:sz w:val="{int(self.sizes.page_number * 2)}"/>'
+            f'<w:szCs w:val="{int(self.sizes.page_number * 2)}"/></w:rPr><w:t>2</w:t></w:r></w:fldSimple>')
+        paragraph._p.append(field)
+        first_footer = section.first_page_footer
+        if self.doc.footer is not None:
+            first = True
+            for line in self.doc.footer.lines:
+                paragraph = first_footer.paragraphs[0] if first else first_footer.add_paragraph()
+                paragraph.alignment = CENTER
+                self.run(paragraph, line, self.sizes.footer)
+                if first:
+                    self.border(paragraph, ("top",))
+                first = False
+
+    def header(self) -> None:
+        h, s = self.doc.header, self.sizes
+        body = self.word
+        for stamp in h.stamps_top_left:
+            self.stamp(body, stamp, self.doc.page.text_width, align="left", before=0)
+        table = self.table((h.left_width, h.right_width), rows=3)
+        left, right = table.rows[0].cells
+        for line in h.co_quan_chu_quan:
+            self.run(self.para(left, CENTER), line, s.co_quan_chu_quan)
+        for line in h.co_quan:
+            self.run(self.para(left, CENTER), line, s.co_quan, bold=True)
+        self.rule(left, h.co_quan_rule, h.left_width, before=1)
+        for stamp in h.stamps_right:
+            self.stamp(right, stamp, h.right_width, before=0)
+        self.run(self.para(right, CENTER), h.quoc_hieu, s.quoc_hieu, bold=True)
+        self.run(self.para(right, CENTER), h.tieu_ngu, s.tieu_ngu, bold=True)
+        self.rule(right, h.tieu_ngu_rule, h.right_width, before=1)
+        left, right = table.rows[1].cells
+        self.run(self.para(left, CENTER, before=6), h.so_ky_hieu, s.so_ky_hieu)
+        if h.dia_danh_ngay is not None:
+            self.run(self.para(right, CENTER, before=6), h.dia_danh_ngay, s.dia_danh_ngay, italic=True)
+        else:
+            self.para(right, CENTER, before=6)
+        left, right = table.rows[2].cells
+        if h.trich_yeu_vv:
+            self.run(self.para(left, CENTER, before=6), h.trich_yeu_vv, s.trich_yeu_vv)
+        else:
+            self.para(left, CENTER)
+        for stamp in h.stamps_left:
+            self.stamp(left, stamp, h.left_width, before=6)
+        self.para(right, CENTER)
+
+    def kinh_gui(self) -> None:
+        k = self.doc.kinh_gui
+        if k is None:
+            return
+        size = self.sizes.kinh_gui
+        if k.inline:
+            paragraph = self.para(self.word, CENTER, before=12, after=6)
+            self.run(paragraph, f"{k.label} {k.recipients[0]}", size)
+            return
+        self.run(self.para(self.word, LEFT, before=12, indent_left=k.indent), k.label, size)
+        for index, recipient in enumerate(k.recipients):
+            paragraph = self.para(self.word, LEFT, indent_left=k.items_indent, after=6 if index == len(k.recipients) - 1 else 0)
+            self.run(paragraph, recipient, size)
+
+    def body(self) -> None:
+        sp, size = self.doc.spacing, self.sizes.body
+        for block in self.doc.body:
+            paragraph = self.para(self.word, JUSTIFY, before=sp.paragraph_before, line=sp.body_line,
+                                  first_line=sp.first_line_indent, keep_next=block.role == "heading")
+            if block.marker:
+                self.run(paragraph, f"{block.marker} ", size, bold=block.role == "heading")
+            self.inline(paragraph, block.runs, size, bold=block.role == "heading")
+
+    def signature(self) -> None:
+        n, c, s = self.doc.noi_nhan, self.doc.chu_ky, self.sizes
+        width = self.doc.page.text_width
+        left_width = round(width * 0.45, 1)
+        spacer = self.para(self.word, LEFT, line=6)
+        self.run(spacer, "", 2)
+        table = self.table((left_width, round(width - left_width, 1)))
+        left, right = table.rows[0].cells
+        self.run(self.para(left, LEFT, before=0), n.label, s.noi_nhan_label, bold=True, italic=True)
+        for item in n.lines:
+            paragraph = self.para(left, LEFT)
+            for piece in item.runs:
+                self.run(paragraph, piece.text, s.noi_nhan_item, bold=piece.bold, italic=piece.italic,
+                         subscript=piece.subscript)
+        if n.dien_tu_label:
+            self.run(self.para(left, LEFT, before=3), n.dien_tu_label, s.noi_nhan_label, bold=True, italic=True)
+            for item in n.dien_tu_lines:
+                paragraph = self.para(left, LEFT)
+                for piece in item.runs:
+                    self.run(paragraph, piece.text, s.noi_nhan_item)
+        if n.o12:
+            self.run(self.para(left, LEFT), n.o12, s.o12)
+        last = len(c.tham_quyen) - 1
+        for index, line in enumerate(c.tham_quyen):
+            paragraph = self.para(right, CENTER, after=self.doc.spacing.signature_gap if index == last else 0)
+            self.run(paragraph, line, s.tham_quyen, bold=True)
+        self.run(self.para(right, CENTER), c.ho_ten, s.ho_ten, bold=True)
+
+    def footnotes_part(self) -> None:
+        if not self.notes:
+            return
+        size = int(self.sizes.footnote * 2)
+        body = []
+        for note in self.notes:
+            runs = "".join(
+                f'<w:r><w:rPr>{"<w:b/>" if r.bold else ""}{"<w:i/>" if r.italic else ""}<w:sz w:val="{size}"/>'
+                f'<w:szCs w:val="{size}"/></w:rPr><w:t xml:space="preserve">{_xml(r.text)}</w:t></w:r>'
+                for r in note.runs)
+            body.append(
+                f'<w:footnote w:id="{note.number}"><w:p><w:pPr><w:jc w:val="both"/></w:pPr>'
+                f'<w:r><w:rPr><w:vertAlign w:val="superscript"/><w:sz w:val="{size}"/></w:rPr><w:footnoteRef/></w:r>'
+                f'<w:r><w:rPr><w:sz w:val="{size}"/></w:rPr><w:t xml:space="preserve"> </w:t></w:r>{runs}</w:p></w:footnote>')
+        xml = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+            '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
+            + "".join(body) + "</w:footnotes>")
+        document_part = self.word.part
+        part = Part(PackURI("/word/footnotes.xml"), _FOOTNOTES_CT, xml.encode("utf-8"), document_part.package)
+        document_part.relate_to(part, RT.FOOTNOTES)
+
+    def properties(self) -> None:
+        meta = self.doc.metadata
+        props = self.word.core_properties
+        props.title = meta.title
+        props.subject = meta.subject
+        props.author = meta.author
+        props.last_modified_by = meta.author
+        props.identifier = meta.identifier
+        props.language = meta.language
+        props.created = meta.created
+        props.modified = meta.created
+        props.last_printed = meta.created
+        props.revision = 1
+        props.comments = ""
+        props.keywords = ""
+        props.category = "Công văn"
+
+    def build(self) -> bytes:
+        self.section()
+        self.header()
+        self.kinh_gui()
+        self.body()
+        self.signature()
+        self.footnotes_part()
+        self.properties()
+        buffer = io.BytesIO()
+        self.word.save(buffer)
+        return _normalise_zip(buffer.getvalue())
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """Same entries, fixed timestamps and order: the same document gives the same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        names = source.namelist()
+        ordered = ["[Content_Types].xml"] + sorted(n for n in names if n != "[Content_Types].xml")
+        for name in ordered:
+            if name == "docProps/thumbnail.jpeg":
+                continue
+            info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, _drop_thumbnail(name, source.read(name)))
+    return out.getvalue()
+
+
+def _drop_thumbnail(name: str, data: bytes) -> bytes:
+    if name == "_rels/.rels":
+        import re
+
+        return re.sub(rb'<Relationship [^>]*thumbnail\.jpeg"/>', b"", data)
+    if name == "[Content_Types].xml":
+        return data.replace(b'<Default Extension="jpeg" ContentType="image/jpeg"/>', b"")
+    return data
+
+
+def render_docx(document: m.Document) -> bytes:
+    """DOCX bytes of ``document``."""
+    return _Writer(document).build()
+

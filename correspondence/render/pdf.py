@@ -1,0 +1,101 @@
+"""Turn the document model into PDF bytes: Jinja2 HTML templates laid out by WeasyPrint."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from correspondence import model as m
+from correspondence.errors import RenderFailed
+from correspondence.i18n import _
+from correspondence.metrics import FACES, FAMILY, FONT_DIR
+from correspondence.templating import html_environment, template_dirs
+
+_STYLE = {(False, False): ("normal", "normal"), (True, False): ("bold", "normal"),
+          (False, True): ("normal", "italic"), (True, True): ("bold", "italic")}
+
+
+def _font_faces() -> str:
+    return "\n".join(
+        f'@font-face {{ font-family: "{FAMILY}"; src: url("{FONT_DIR.joinpath(face).as_uri()}"); '
+        f"font-weight: {_STYLE[key][0]}; font-style: {_STYLE[key][1]}; }}"
+        for key, face in FACES.items())
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@lru_cache(maxsize=8)
+def _styles(dirs: tuple[Path, ...]) -> tuple[Any, Any, tuple[Path, ...]]:
+    """The font configuration and parsed stylesheet, made once per template folder set."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    allowed = (FONT_DIR.resolve(), *(d.resolve() for d in dirs))
+    css_path = next((d / "document.css" for d in dirs if (d / "document.css").is_file()), None)
+    css_text = _font_faces() + "\n" + (css_path.read_text("utf-8") if css_path else "")
+    sheet = CSS(string=css_text, font_config=fonts, url_fetcher=_fetcher(allowed))
+    return fonts, sheet, allowed
+
+
+def _fetcher(allowed: tuple[Path, ...]):  # type: ignore[no-untyped-def]
+    """Serve only files from the font and template folders: no network, no other file."""
+    from urllib.parse import unquote, urlparse
+
+    from weasyprint.urls import URLFetcher
+
+    class Fetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("file:"):
+                path = Path(unquote(urlparse(url).path)).resolve()
+                if any(path.is_relative_to(root) for root in allowed):
+                    return super().fetch(url, headers)
+            raise ValueError(f"refused to fetch {url}")
+
+    return Fetcher(allowed_protocols=("file",))
+
+
+def render_html(document: m.Document, workspace: Path | None = None) -> str:
+    """The HTML the PDF is laid out from."""
+    dirs = tuple(template_dirs(workspace))
+    env = html_environment(dirs)
+    template = env.get_template(f"{document.kind}.html")
+    return template.render(doc=document, is_footnote=lambda r: isinstance(r, m.Footnote),
+                           footnote_size=document.sizes.footnote)
+
+
+def render_pdf(document: m.Document, workspace: Path | None = None) -> bytes:
+    """PDF bytes of ``document``; any WeasyPrint error fails the render instead of being logged."""
+    from jinja2 import TemplateError
+    from weasyprint import HTML
+
+    try:
+        html = render_html(document, workspace)
+    except TemplateError as error:
+        raise RenderFailed(_("template error: {what}").format(what=error)) from None
+    dirs = tuple(template_dirs(workspace))
+    fonts, sheet, allowed = _styles(dirs)
+    collector = _Collector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        pdf = HTML(string=html, base_url=str(dirs[-1]) + "/", url_fetcher=_fetcher(allowed)).write_pdf(
+            stylesheets=[sheet], font_config=fonts, full_fonts=True,
+            pdf_identifier=hashlib.sha256(document.metadata.identifier.encode("utf-8")).hexdigest()[:32].encode(),
+        )
+    finally:
+        logger.removeHandler(collector)
+    if collector.messages:
+        raise RenderFailed(_("the PDF could not be laid out: {what}").format(what="; ".join(collector.messages)))
+    assert pdf is not None
+    return pdf

@@ -1,0 +1,120 @@
+"""Declare, once, the shape of agency profiles and records (and so their JSON Schema)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Abbrev = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-zĐđ0-9.&]+$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# ---------------------------------------------------------------- agency profile
+
+
+class DonVi(_Strict):
+    """A drafting unit of the agency (phòng, ban …) and its abbreviation used in the ký hiệu."""
+
+    ten: Text = Field(description="Tên đơn vị, ví dụ: Phòng Xây dựng")
+    viet_tat: Abbrev = Field(description="Chữ viết tắt dùng trong ký hiệu và dòng Lưu, ví dụ: XD6")
+
+
+class NguoiKy(_Strict):
+    """A person who may sign for the agency."""
+
+    ho_ten: Text = Field(description="Họ và tên, viết hoa chữ cái đầu, không kèm học hàm, học vị")
+    chuc_vu: Text = Field(description="Chức vụ chính thức, ví dụ: PHÓ CHỦ TỊCH")
+
+
+class LienHe(_Strict):
+    """Contacts printed at the foot of page 1 (ô 13)."""
+
+    dia_chi: Text | None = None
+    dien_thoai: Text | None = None
+    fax: Text | None = None
+    email: Text | None = None
+    website: Text | None = None
+
+
+class CoQuan(_Strict):
+    """Agency profile: ``registers/<agency>.yaml``, one per issuing agency."""
+
+    ten_co_quan_chu_quan: list[Text] = Field(default_factory=list, description="Dòng tên cơ quan chủ quản trực tiếp (có thể trống)")
+    ten_co_quan: list[Text] = Field(min_length=1, description="Tên cơ quan ban hành, mỗi phần tử một dòng")
+    viet_tat: Abbrev = Field(description="Chữ viết tắt tên cơ quan trong ký hiệu, ví dụ: UBND")
+    dia_danh: Text = Field(description="Địa danh ghi ở dòng ngày tháng, ví dụ: Quảng Ninh")
+    tap_the: Text | None = Field(None, description="Tên tập thể dùng sau TM., ví dụ: ỦY BAN NHÂN DÂN")
+    thu_truong: Text = Field(description="Chức danh người đứng đầu dùng sau KT., TL., TUQ., Q., ví dụ: CHỦ TỊCH")
+    don_vi: dict[str, DonVi] = Field(default_factory=dict, description="Các đơn vị soạn thảo, khóa là mã tự đặt")
+    nguoi_ky: dict[str, NguoiKy] = Field(default_factory=dict, description="Những người ký, khóa là mã tự đặt")
+    lien_he: LienHe | None = Field(None, description="Thông tin liên hệ in ở chân trang đầu (ô 13)")
+    luu_mac_dinh: list[Abbrev] = Field(default_factory=lambda: ["VT"], description="Nơi lưu mặc định, trước đơn vị soạn thảo")
+    so_ban_luu: int | None = Field(None, ge=1, description="Số bản lưu mặc định")
+
+
+# ---------------------------------------------------------------- records
+
+
+class NoiNhanMuc(_Strict):
+    """A Nơi nhận entry with sub-items (printed ``+ CVP, PCVPNC;``)."""
+
+    ten: Text
+    gom: list[Text] = Field(default_factory=list, description="Các mục con, in sau dấu +")
+
+
+class ChuKy(_Strict):
+    """Who signs and in what capacity."""
+
+    tham_quyen: Literal["TM", "KT", "TL", "TUQ", "Q", "khong"] = Field(
+        "khong", description="Thẩm quyền ký: TM, KT, TL, TUQ, Q hoặc khong (người đứng đầu ký trực tiếp)")
+    nguoi_ky: Text = Field(description="Mã người ký trong hồ sơ cơ quan")
+    thay_mat: Text | None = Field(None, description="Tên tập thể hoặc chức danh sau TM./KT./TL./TUQ./Q. nếu khác mặc định")
+
+
+class Luu(_Strict):
+    """The ``Lưu`` line closing Nơi nhận."""
+
+    noi_luu: list[Abbrev] | None = Field(None, description="Nơi lưu; mặc định: VT và đơn vị soạn thảo")
+    so_ban: int | None = Field(None, ge=1, description="Số bản lưu, in trong ngoặc: (2)")
+
+
+class CongVan(_Strict):
+    """A công văn (Mẫu 1.5, ND 30/2020)."""
+
+    loai: Literal["cong_van"] = Field(description="Loại văn bản")
+    co_quan: Text = Field(description="Mã hồ sơ cơ quan ban hành: tên tệp registers/<mã>.yaml")
+    don_vi: Text = Field(description="Mã hoặc chữ viết tắt của đơn vị soạn thảo, ví dụ: XD6")
+    trich_yeu: Text = Field(description="Trích yếu nội dung, in sau V/v, bắt đầu bằng chữ thường")
+    kinh_gui: Text | list[Text] = Field(description="Một hoặc nhiều nơi nhận ở mục Kính gửi")
+    noi_dung: Text = Field(description="Nội dung (Markdown rút gọn, có thể dùng biểu thức Jinja trên du_lieu)")
+    du_lieu: dict[str, Any] = Field(default_factory=dict, description="Dữ liệu dùng trong nội dung")
+    ky: ChuKy = Field(description="Chữ ký")
+    noi_nhan: list[Text | NoiNhanMuc] = Field(default_factory=list, description="Nơi nhận (trừ dòng Lưu)")
+    ban_dien_tu: list[Text] = Field(default_factory=list, description="Nơi nhận bản điện tử, in sau Nơi nhận")
+    luu: Luu = Field(default_factory=Luu, description="Dòng Lưu")
+    nguoi_soan: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-zĐđ.]+$")] | None = Field(
+        None, description="Chữ viết tắt tên người soạn thảo, in sau đơn vị trong dòng Lưu: HCC(pvt)")
+    ky_hieu_soan_thao: Text | None = Field(None, description="Ký hiệu người đánh máy/soạn thảo (ô 12)")
+    so_ban_phat_hanh: int | None = Field(None, ge=1, description="Số lượng bản phát hành (ô 12)")
+    do_khan: Literal["hoa_toc", "thuong_khan", "khan"] | None = Field(None, description="Độ khẩn")
+    do_mat: Literal["mat", "toi_mat", "tuyet_mat"] | None = Field(None, description="Độ mật")
+    luu_hanh: Literal["noi_bo", "xem_xong_tra_lai"] | None = Field(None, description="Chỉ dẫn phạm vi lưu hành (ô 11)")
+    chan_trang: bool = Field(True, description="In thông tin liên hệ ở chân trang đầu (nếu hồ sơ cơ quan có)")
+    ngay: dt.date | None = Field(None, description="Ngày ban hành YYYY-MM-DD (tùy chọn)")
+
+    @field_validator("kinh_gui")
+    @classmethod
+    def _kinh_gui_not_empty(cls, value: str | list[str]) -> str | list[str]:
+        if isinstance(value, list) and not value:
+            raise ValueError("empty")
+        return value
+
+
+RECORD_KINDS: dict[str, type[BaseModel]] = {"cong_van": CongVan}
+Record = CongVan

@@ -1,0 +1,117 @@
+"""Turn located data into validated records (or every problem with it, localized and located)."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from correspondence.errors import Problem
+from correspondence.i18n import _
+from correspondence.records.loader import Located
+
+M = TypeVar("M", bound=BaseModel)
+
+_TYPE_TAGS = {"str", "int", "bool", "float", "date", "dict", "list", "none", "constrained-str"}
+
+
+def _is_tag(part: object) -> bool:
+    if not isinstance(part, str):
+        return False
+    return part in _TYPE_TAGS or "[" in part or part[:1].isupper()
+
+
+def _field_names(model: type[BaseModel]) -> set[str]:
+    names: set[str] = set()
+    stack: list[Any] = [model]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            for name, info in item.model_fields.items():
+                names.add(name)
+                stack.append(info.annotation)
+        for arg in getattr(item, "__args__", ()) or ():
+            stack.append(arg)
+    return names
+
+
+def dotted(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _message(error: dict[str, Any], model: type[BaseModel], path: tuple[str | int, ...]) -> tuple[str, str | None]:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    shown = value if isinstance(value, (str, int, float)) else None
+    if kind == "missing":
+        return _("required field is missing"), _("add a line '{key}: …'").format(key=path[-1] if path else "")
+    if kind == "extra_forbidden":
+        key = str(path[-1]) if path else ""
+        close = difflib.get_close_matches(key, sorted(_field_names(model)), n=1, cutoff=0.6)
+        hint = _("did you mean '{name}'?").format(name=close[0]) if close else _("remove it or check the spelling")
+        return _("unknown key '{key}'").format(key=key), hint
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return _("expected a date YYYY-MM-DD, got '{value}'").format(value=shown), _("for example 2019-05-07")
+    if kind == "literal_error":
+        return _("must be one of: {expected}").format(expected=ctx.get("expected", "")), None
+    if kind in ("string_too_short", "too_short", "value_error"):
+        return _("must not be empty"), None
+    if kind == "string_pattern_mismatch":
+        return _("may contain only letters, digits and '.', got '{value}'").format(value=shown), None
+    if kind in ("string_type",):
+        return _("must be text"), None
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("must be a whole number, got '{value}'").format(value=shown), None
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("must be at least {limit}").format(limit=ctx.get("ge", ctx.get("gt"))), None
+    if kind in ("bool_parsing", "bool_type"):
+        return _("must be true or false, got '{value}'").format(value=shown), None
+    if kind == "list_type":
+        return _("must be a list (lines starting with '- ')"), None
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return _("must be a mapping of 'key: value' lines"), None
+    return error.get("msg", kind), None
+
+
+def problems_from(error: ValidationError, located: Located, model: type[BaseModel]) -> list[Problem]:
+    """Every pydantic error as a located, localized problem (union alternatives collapsed)."""
+    grouped: dict[tuple[str | int, ...], list[dict[str, Any]]] = {}
+    for item in error.errors(include_url=False):
+        path = tuple(p for p in item["loc"] if not _is_tag(p))
+        grouped.setdefault(path, []).append(item)
+    problems = []
+    for path, errors in grouped.items():
+        kinds = {e["type"] for e in errors}
+        if len(errors) > 1 and not kinds & {"missing", "extra_forbidden"}:
+            message, hint = _("has the wrong form: expected text or a list"), None
+        else:
+            first = next((e for e in errors if e["type"] in ("missing", "extra_forbidden")), errors[0])
+            message, hint = _message(first, model, path)
+        key = errors[0]["type"] == "extra_forbidden"
+        problems.append(Problem(located.where(path, key=key), dotted(path), message, hint))
+    return sorted(problems, key=_order)
+
+
+def _order(problem: Problem) -> tuple[str, int]:
+    source, _sep, line = problem.source.rpartition(":")
+    return source, int(line) if line.isdigit() else 0
+
+
+def validate(located: Located, model: type[M]) -> tuple[M | None, list[Problem]]:
+    """Validate ``located.data`` against ``model``."""
+    data = located.data
+    if not isinstance(data, dict):
+        return None, [Problem(located.where(()), "", _("the file must be a mapping of 'key: value' lines"))]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as error:
+        return None, problems_from(error, located, model)

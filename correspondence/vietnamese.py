@@ -1,0 +1,142 @@
+"""Turn numbers, dates and text into the forms Vietnamese official documents use (ND 30/2020)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from typing import Any
+
+_DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+_SCALES = ("", "nghìn", "triệu", "tỷ")
+_LETTERS = "abcdđeghiklmnopqrstuvxy"
+
+
+def nfc(value: Any) -> Any:
+    """Normalise every string inside ``value`` (recursively) to Unicode NFC."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {nfc(k): nfc(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [nfc(v) for v in value]
+    return value
+
+
+def so_van_ban(number: int) -> str:
+    """Document number as ND 30 writes it: a leading zero below 10 only (05, 15, 4498)."""
+    if number < 1:
+        raise ValueError("document numbers start at 1")
+    return f"{number:02d}" if number < 10 else str(number)
+
+
+def ngay_thang_nam(day: dt.date) -> str:
+    """``ngày 07 tháng 5 năm 2019``: the day padded below 10, the month only for January and February."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def dia_danh_ngay(place: str, day: dt.date | None) -> str:
+    """The place–date line (ô 4); a blank date when ``day`` is None (drafts)."""
+    if day is None:
+        return f"{place}, ngày … tháng … năm …"
+    return f"{place}, {ngay_thang_nam(day)}"
+
+
+def ngay_ngan(day: dt.date) -> str:
+    """Short date as used inside sentences: ``30/5/2019`` (day and month unpadded)."""
+    return f"{day.day}/{day.month}/{day.year}"
+
+
+def so(value: float | int, decimals: int | None = None) -> str:
+    """A number in the Vietnamese locale: ``1.234.567``, ``20,7``."""
+    from babel.numbers import format_decimal
+
+    if decimals is None:
+        return format_decimal(value, locale="vi")
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale="vi")
+
+
+def phan_tram(value: float, decimals: int = 1) -> str:
+    """A ratio as a Vietnamese percentage: 0.207 → ``20,7%``."""
+    from babel.numbers import format_percent
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+    return format_percent(value, format=pattern, locale="vi")
+
+
+def so_la_ma(number: int) -> str:
+    """Roman numerals for parts, chapters and annexes: 4 → ``IV``."""
+    if not 0 < number < 4000:
+        raise ValueError("Roman numerals cover 1 to 3999")
+    pairs = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+             (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+    out = []
+    for value, letters in pairs:
+        count, number = divmod(number, value)
+        out.append(letters * count)
+    return "".join(out)
+
+
+def chu_cai(index: int) -> str:
+    """The ``index``-th point letter (0-based) in the Vietnamese alphabet: a, b, c, d, đ, e, g …"""
+    if index < len(_LETTERS):
+        return _LETTERS[index]
+    return chu_cai(index // len(_LETTERS) - 1) + _LETTERS[index % len(_LETTERS)]
+
+
+def _three_digits(n: int, full: bool) -> list[str]:
+    hundreds, rest = divmod(n, 100)
+    tens, units = divmod(rest, 10)
+    words: list[str] = []
+    if full or hundreds:
+        words += [_DIGITS[hundreds], "trăm"]
+    if tens == 0:
+        if units and words:
+            words.append("linh")
+    elif tens == 1:
+        words.append("mười")
+    else:
+        words += [_DIGITS[tens], "mươi"]
+    if units:
+        if units == 1 and tens >= 2:
+            words.append("mốt")
+        elif units == 5 and tens >= 1:
+            words.append("lăm")
+        elif units == 4 and tens >= 2:
+            words.append("tư")
+        else:
+            words.append(_DIGITS[units])
+    return words
+
+
+def doc_so(number: int) -> str:
+    """A whole number in Vietnamese words: 1.205.000 → ``một triệu hai trăm linh năm nghìn``."""
+    if number < 0:
+        return "âm " + doc_so(-number)
+    if number == 0:
+        return "không"
+    groups: list[int] = []
+    while number:
+        number, group = divmod(number, 1000)
+        groups.append(group)
+    words: list[str] = []
+    for position in range(len(groups) - 1, -1, -1):
+        group = groups[position]
+        if group == 0:
+            if position % 3 == 0 and position and words and words[-1] != "tỷ":
+                words.append("tỷ")
+            continue
+        words += _three_digits(group, full=bool(words))
+        scale = position % 3
+        if scale:
+            words.append(_SCALES[scale])
+        if position >= 3 and position % 3 == 0:
+            words.append("tỷ")
+    return " ".join(words)
+
+
+def tien_bang_chu(amount: int, unit: str = "đồng") -> str:
+    """Money in words with a capital first letter: 1500000 → ``Một triệu năm trăm nghìn đồng``."""
+    text = f"{doc_so(int(amount))} {unit}".strip()
+    return text[:1].upper() + text[1:]
