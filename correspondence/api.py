@@ -51,6 +51,11 @@ def load_agency(path: Path) -> tuple[CoQuan | None, list[Problem]]:
     return validate(located, CoQuan)
 
 
+def _by_line(problem: Problem) -> tuple[str, int]:
+    source, _sep, line = problem.source.rpartition(":")
+    return source, int(line) if line.isdigit() else 0
+
+
 def load(path: Path | str, workspace: Path | str | None = None) -> Loaded:
     """Load and validate one record and its agency profile; raise ``InvalidRecord`` with every problem."""
     path = Path(path)
@@ -78,8 +83,12 @@ def load(path: Path | str, workspace: Path | str | None = None) -> Loaded:
         else:
             agency, agency_problems = load_agency(found)
             problems += agency_problems
+            if agency is not None:
+                from correspondence.compose import check_against_agency
+
+                problems += check_against_agency(located.data, agency, located)
     if problems or record is None or agency is None:
-        raise InvalidRecord(_("invalid record"), problems)
+        raise InvalidRecord(_("invalid record"), sorted(problems, key=_by_line))
     return Loaded(path, record, agency, located, root)
 
 
@@ -175,3 +184,28 @@ def render(path: Path | str, so: int, ngay: dt.date | None = None, out_dir: Path
 
         raise UsageError(_("the document number must be 1 or more"))
     return _produce(path, so, ngay, out_dir, workspace, formats)
+
+
+def json_schema(profile: bool = False) -> dict:  # type: ignore[type-arg]
+    """The JSON Schema of records (or of the agency profile), for editors' autocompletion."""
+    model = CoQuan if profile else CongVan
+    schema = model.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def skeleton(kind: str) -> str:
+    """A commented record to fill in, for ``correspondence new``."""
+    from correspondence.i18n import data_dir
+
+    name = kind.replace("-", "_")
+    return (data_dir("templates") / "new" / f"{name}.yaml").read_text("utf-8")
+
+
+def write_new(path: Path, text: str) -> None:
+    """Write a new file; refuse to replace one that exists."""
+    from correspondence.errors import UsageError
+
+    if path.exists():
+        raise UsageError(_("{path} already exists: choose another name").format(path=path))
+    write_atomic({path: text.encode("utf-8")})

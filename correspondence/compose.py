@@ -64,20 +64,26 @@ def find_don_vi(agency: CoQuan, code: str) -> str | None:
     return None
 
 
-def check_against_agency(record: CongVan, agency: CoQuan, located: Located) -> list[Problem]:
-    """Problems a record has only in the light of its agency: unknown unit or signer, impossible authority."""
+def check_against_agency(data: dict, agency: CoQuan, located: Located) -> list[Problem]:  # type: ignore[type-arg]
+    """Problems a record has only in the light of its agency: unknown unit or signer, impossible authority.
+
+    Works on the raw data so that these problems are reported together with schema problems.
+    """
     problems: list[Problem] = []
-    if find_don_vi(agency, record.don_vi) is None:
+    unit = data.get("don_vi")
+    if isinstance(unit, str) and unit.strip() and find_don_vi(agency, unit.strip()) is None:
         known = ", ".join(sorted({u.viet_tat for u in agency.don_vi.values()})) or "—"
         problems.append(Problem(located.where(("don_vi",)), "don_vi",
-                                _("unknown drafting unit '{unit}'").format(unit=record.don_vi),
+                                _("unknown drafting unit '{unit}'").format(unit=unit),
                                 _("known units: {known}").format(known=known)))
-    if record.ky.nguoi_ky not in agency.nguoi_ky:
+    ky = data.get("ky") if isinstance(data.get("ky"), dict) else {}
+    signer = ky.get("nguoi_ky")
+    if isinstance(signer, str) and signer.strip() and signer.strip() not in agency.nguoi_ky:
         known = ", ".join(sorted(agency.nguoi_ky)) or "—"
         problems.append(Problem(located.where(("ky", "nguoi_ky")), "ky.nguoi_ky",
-                                _("unknown signer '{signer}'").format(signer=record.ky.nguoi_ky),
+                                _("unknown signer '{signer}'").format(signer=signer),
                                 _("known signers: {known}").format(known=known)))
-    if record.ky.tham_quyen == "TM" and not (agency.tap_the or record.ky.thay_mat):
+    if ky.get("tham_quyen") == "TM" and not (agency.tap_the or ky.get("thay_mat")):
         problems.append(Problem(located.where(("ky", "tham_quyen")), "ky.tham_quyen",
                                 _("TM. needs the name of a collective body"),
                                 _("add 'tap_the' to the agency profile or 'thay_mat' here")))
@@ -180,7 +186,7 @@ def render_body(record: CongVan, located: Located) -> tuple[tuple[m.Paragraph, .
         text = template.render(**record.du_lieu, du_lieu=record.du_lieu)
     except TemplateSyntaxError as error:
         line = first_line + (error.lineno or 1) - 1
-        raise InvalidRecord("body", [Problem(f"{located.source}:{line}", "noi_dung",
+        raise InvalidRecord(_("invalid record"), [Problem(f"{located.source}:{line}", "noi_dung",
                                              _("template error: {what}").format(what=error.message))]) from None
     except TemplateError as error:
         line = first_line + _template_line(sys.exc_info()[2]) - 1
@@ -191,17 +197,17 @@ def render_body(record: CongVan, located: Located) -> tuple[tuple[m.Paragraph, .
             hint = _("define it under 'du_lieu'")
         else:
             message, hint = _("template error: {what}").format(what=what), None
-        raise InvalidRecord("body", [Problem(f"{located.source}:{line}", "noi_dung", message, hint)]) from None
+        raise InvalidRecord(_("invalid record"), [Problem(f"{located.source}:{line}", "noi_dung", message, hint)]) from None
     except (ValueError, TypeError) as error:
         line = first_line + _template_line(sys.exc_info()[2]) - 1
-        raise InvalidRecord("body", [Problem(f"{located.source}:{line}", "noi_dung",
+        raise InvalidRecord(_("invalid record"), [Problem(f"{located.source}:{line}", "noi_dung",
                                              _("a filter could not format a value: {what}").format(what=error))]) from None
     blocks, notes, problems = parse_body(text)
     if problems:
-        raise InvalidRecord("body", [Problem(f"{located.source}:{first_line + p.line - 1}", "noi_dung", p.message)
+        raise InvalidRecord(_("invalid record"), [Problem(f"{located.source}:{first_line + p.line - 1}", "noi_dung", p.message)
                                      for p in problems])
     if not blocks:
-        raise InvalidRecord("body", [Problem(located.where(("noi_dung",)), "noi_dung", _("must not be empty"))])
+        raise InvalidRecord(_("invalid record"), [Problem(located.where(("noi_dung",)), "noi_dung", _("must not be empty"))])
     return _close_body(blocks), notes
 
 
@@ -221,9 +227,9 @@ def _rule_for(lines: tuple[str, ...], size: float) -> m.Rule:
 
 def compose(record: CongVan, agency: CoQuan, located: Located, issue: Issue, stem: str) -> m.Document:
     """Build the document model of a công văn (Mẫu 1.5)."""
-    problems = check_against_agency(record, agency, located)
+    problems = check_against_agency(located.data, agency, located)
     if problems:
-        raise InvalidRecord("agency", problems)
+        raise InvalidRecord(_("invalid record"), problems)
     sizes, page = m.Sizes(), m.Page()
     don_vi = find_don_vi(agency, record.don_vi)
     assert don_vi is not None

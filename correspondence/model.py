@@ -106,7 +106,7 @@ class Sizes:
 class Spacing:
     """Spacing in points and indents in millimetres."""
 
-    body_line: float = 18.0
+    body_line: float = 17.0
     paragraph_before: float = 6.0
     first_line_indent: float = 10.0
     header_line: float = 15.0

@@ -62,7 +62,10 @@ def _message(error: dict[str, Any], model: type[BaseModel], path: tuple[str | in
     if kind.startswith("date") or kind.startswith("datetime"):
         return _("expected a date YYYY-MM-DD, got '{value}'").format(value=shown), _("for example 2019-05-07")
     if kind == "literal_error":
-        return _("must be one of: {expected}").format(expected=ctx.get("expected", "")), None
+        import re
+
+        choices = ", ".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+        return _("must be one of: {expected}").format(expected=choices), None
     if kind in ("string_too_short", "too_short", "value_error"):
         return _("must not be empty"), None
     if kind == "string_pattern_mismatch":
