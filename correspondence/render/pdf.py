@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -65,10 +66,27 @@ def _fetcher(allowed: tuple[Path, ...]):  # type: ignore[no-untyped-def]
     return Fetcher(allowed_protocols=("file",))
 
 
+_SLASHED = re.compile(r"\S*/\S*")
+
+
+def keep_together(text: str) -> Any:
+    """Escape ``text`` for HTML; numbers and symbols such as ``343/TTPVHCC-TT&GQTT`` never break at ``/``."""
+    from markupsafe import Markup, escape
+
+    out, last = [], 0
+    for match in _SLASHED.finditer(text):
+        out.append(escape(text[last:match.start()]))
+        out.append(Markup('<span class="nw">') + escape(match.group()) + Markup("</span>"))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
 def render_html(document: m.Document, workspace: Path | None = None) -> str:
     """The HTML the PDF is laid out from."""
     dirs = tuple(template_dirs(workspace))
     env = html_environment(dirs)
+    env.filters.setdefault("keep_together", keep_together)
     template = env.get_template(f"{document.kind}.html")
     return template.render(doc=document, is_footnote=lambda r: isinstance(r, m.Footnote),
                            footnote_size=document.sizes.footnote)

@@ -1,0 +1,97 @@
+"""Shared fixtures: a workspace with the example agency, records built from the example, renderers."""
+
+from __future__ import annotations
+
+import copy
+import io
+import shutil
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+import yaml
+
+from correspondence.i18n import set_language
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+SEEDS = ROOT.parent / "shared" / "seeds"
+EXAMPLE_RECORD = EXAMPLES / "cong-van-3018.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese() -> Any:
+    set_language("vi")
+    yield
+    set_language("vi")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh workspace (the current folder) with the example agency profile in registers/."""
+    (tmp_path / "registers").mkdir()
+    shutil.copy(EXAMPLES / "registers" / "ubnd-quang-ninh.yaml", tmp_path / "registers")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def example_data() -> dict[str, Any]:
+    return yaml.safe_load(EXAMPLE_RECORD.read_text("utf-8"))
+
+
+@pytest.fixture
+def make_record(workspace: Path) -> Callable[..., Path]:
+    """Write a record: the example công văn with keys replaced (a value of None removes the key)."""
+
+    def make(name: str = "cv.yaml", text: str | None = None, **changes: Any) -> Path:
+        path = workspace / name
+        if text is not None:
+            path.write_text(text, "utf-8")
+            return path
+        data = copy.deepcopy(example_data())
+        for key, value in changes.items():
+            if value is None:
+                data.pop(key, None)
+            else:
+                data[key] = value
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+        return path
+
+    return make
+
+
+@pytest.fixture
+def build(workspace: Path) -> Callable[..., Any]:
+    """Compose a record file into the document model (number and date optional)."""
+    from correspondence import api
+
+    def run(path: Path, so: int | None = 3018, ngay: Any = None) -> Any:
+        return api.compose(api.load(path, workspace), so, ngay)
+
+    return run
+
+
+@pytest.fixture
+def pdf_of(build: Callable[..., Any], workspace: Path) -> Callable[..., Any]:
+    """Render a record to PDF and open it with pdfplumber."""
+    import pdfplumber
+
+    from correspondence.render.pdf import render_pdf
+
+    def run(path: Path, so: int | None = 3018) -> Any:
+        return pdfplumber.open(io.BytesIO(render_pdf(build(path, so), workspace)))
+
+    return run
+
+
+@pytest.fixture
+def docx_of(build: Callable[..., Any]) -> Callable[..., Any]:
+    """Render a record to DOCX and open it with python-docx."""
+    import docx
+
+    from correspondence.render.docx import render_docx
+
+    def run(path: Path, so: int | None = 3018) -> Any:
+        return docx.Document(io.BytesIO(render_docx(build(path, so))))
+
+    return run
