@@ -1,0 +1,78 @@
+"""Turn the CLI and the record schemas into the reference pages docs/cli.md and docs/records.md.
+
+Refresh them with ``python -m correspondence.reference``; a test fails when they are stale.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from correspondence.i18n import set_language
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def cli_reference() -> str:
+    import click
+
+    from correspondence.cli import main
+
+    set_language("vi")
+    lines = ["# Tra cứu lệnh — `correspondence`", "",
+             "Trang này sinh từ `--help` của từng lệnh (`python -m correspondence.reference`).", ""]
+    ctx = click.Context(main, info_name="correspondence", terminal_width=88, max_content_width=88)
+    lines += ["## correspondence", "", "```text", main.get_help(ctx).rstrip(), "```", ""]
+    for name in sorted(main.commands):
+        command = main.commands[name]
+        sub = click.Context(command, info_name=f"correspondence {name}", parent=ctx,
+                            terminal_width=88, max_content_width=88)
+        lines += [f"## correspondence {name}", "", "```text", command.get_help(sub).rstrip(), "```", ""]
+    return "\n".join(lines)
+
+
+def _type_name(annotation: Any) -> str:
+    text = repr(annotation) if not isinstance(annotation, type) else annotation.__name__
+    for noise in ("typing.", "datetime.", "correspondence.schema.", "Annotated[", "pydantic."):
+        text = text.replace(noise, "")
+    if "StringConstraints" in text or text.startswith("str"):
+        text = "str" if "list" not in text else text
+    return text
+
+
+def _model_table(model: type[BaseModel]) -> list[str]:
+    rows = ["| khóa | bắt buộc | mô tả |", "|---|---|---|"]
+    for name, info in model.model_fields.items():
+        required = "có" if info.is_required() else "không"
+        rows.append(f"| `{name}` | {required} | {(info.description or '').replace('|', '/')} |")
+    return rows
+
+
+def records_reference() -> str:
+    from correspondence.schema import ChuKy, CongVan, CoQuan, DonVi, LienHe, Luu, NguoiKy, NoiNhanMuc
+
+    lines = ["# Các trường của bản ghi và hồ sơ cơ quan", "",
+             "Trang này sinh từ khai báo schema (`correspondence/schema.py`); khóa lạ là lỗi.", ""]
+    for title, model in (("Công văn (`loai: cong_van`)", CongVan), ("`ky` — chữ ký", ChuKy),
+                         ("`luu` — dòng Lưu", Luu), ("Mục Nơi nhận có mục con", NoiNhanMuc),
+                         ("Hồ sơ cơ quan (`registers/<mã>.yaml`)", CoQuan), ("`don_vi.<mã>`", DonVi),
+                         ("`nguoi_ky.<mã>`", NguoiKy), ("`lien_he`", LienHe)):
+        lines += [f"## {title}", "", *_model_table(model), ""]
+    return "\n".join(lines)
+
+
+PAGES = {"cli.md": cli_reference, "records.md": records_reference}
+
+
+def main() -> None:
+    DOCS.mkdir(exist_ok=True)
+    for name, make in PAGES.items():
+        (DOCS / name).write_text(make(), "utf-8")
+        sys.stdout.write(f"{DOCS / name}\n")
+
+
+if __name__ == "__main__":
+    main()
