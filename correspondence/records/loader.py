@@ -58,7 +58,9 @@ class _Builder:
         self._constructor = yaml.SafeLoader("")
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
-        self.lines[path] = node.start_mark.line + 1
+        # A block scalar ("|" or ">") starts on the line after its indicator.
+        block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
+        self.lines[path] = node.start_mark.line + (2 if block else 1)
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:

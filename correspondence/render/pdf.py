@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import re
@@ -47,6 +48,10 @@ def _styles(dirs: tuple[Path, ...]) -> tuple[Any, Any, tuple[Path, ...]]:
     css_text = _font_faces() + "\n" + (css_path.read_text("utf-8") if css_path else "")
     sheet = CSS(string=css_text, font_config=fonts, url_fetcher=_fetcher(allowed))
     return fonts, sheet, allowed
+
+
+# Drop the cached font configuration while the interpreter is still whole (its finaliser needs shutil).
+atexit.register(_styles.cache_clear)
 
 
 def _fetcher(allowed: tuple[Path, ...]):  # type: ignore[no-untyped-def]
