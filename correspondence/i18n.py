@@ -42,14 +42,21 @@ def _load(language: str) -> _gettext.NullTranslations:
     if language == "en":
         return _gettext.NullTranslations()
     folder = data_dir("locales") / language / "LC_MESSAGES"
-    mo = folder / f"{DOMAIN}.mo"
+    mo, po = folder / f"{DOMAIN}.mo", folder / f"{DOMAIN}.po"
+    if po.is_file() and (not mo.is_file() or mo.stat().st_mtime < po.stat().st_mtime):
+        # A source checkout: compile the catalogue with Babel and keep the result beside it.
+        data = _compile(po, language)
+        try:
+            mo.write_bytes(data)
+        except OSError:
+            return _gettext.GNUTranslations(io.BytesIO(data))
     if mo.is_file():
         with mo.open("rb") as handle:
             return _gettext.GNUTranslations(handle)
-    po = folder / f"{DOMAIN}.po"
-    if not po.is_file():
-        return _gettext.NullTranslations()
-    # Running from a source checkout: compile the catalogue in memory with Babel.
+    return _gettext.NullTranslations()
+
+
+def _compile(po: Path, language: str) -> bytes:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
@@ -57,8 +64,7 @@ def _load(language: str) -> _gettext.NullTranslations:
         catalog = read_po(handle, locale=language)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return _gettext.GNUTranslations(buffer)
+    return buffer.getvalue()
 
 
 def set_language(language: str | None) -> str:

@@ -1,0 +1,147 @@
+"""The command line: exit statuses, exact messages, files written (or not), help for every command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from click.testing import CliRunner
+
+from correspondence.cli import main
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def cli(workspace: Path) -> Callable[..., object]:
+    runner = CliRunner()
+
+    def run(*args: str) -> object:
+        return runner.invoke(main, ["--lang", "vi", *args], catch_exceptions=False)
+
+    return run
+
+
+def test_check_ok(cli: Callable[..., object], make_record: Callable[..., Path]) -> None:
+    path = make_record()
+    result = cli("check", str(path))
+    assert result.exit_code == 0
+    assert result.output == "đã kiểm tra 1 tệp, không có lỗi.\n"
+
+
+def test_check_reports_and_exits_3(cli: Callable[..., object], make_record: Callable[..., Path]) -> None:
+    path = make_record(ngay="2019-02-31")
+    result = cli("check", str(path))
+    assert result.exit_code == 3
+    first, problem = result.stderr.splitlines()
+    assert first == "Lỗi: có 1 lỗi"
+    assert problem.startswith("  cv.yaml:")
+    assert problem.endswith(": ngay: cần ngày dạng YYYY-MM-DD, nhận được '2019-02-31' (ví dụ 2019-05-07)")
+
+
+def test_check_json(cli: Callable[..., object], make_record: Callable[..., Path]) -> None:
+    result = cli("check", "--json", str(make_record(ky={"nguoi_ky": "ai"})))
+    assert result.exit_code == 3
+    data = json.loads(result.stdout)
+    assert [p["field"] for p in data["problems"]] == ["ky.nguoi_ky"]
+
+
+def test_render_writes_both_files_named_without_slash(cli: Callable[..., object], make_record: Callable[..., Path],
+                                                      workspace: Path) -> None:
+    result = cli("render", str(make_record()), "--so", "3018", "--ngay", "2019-05-07")
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in (workspace / "output").iterdir())
+    assert files == ["3018-UBND-XD6.docx", "3018-UBND-XD6.pdf"]
+    assert result.output.count("đã ghi:") == 2
+
+
+def test_draft_writes_a_marked_draft(cli: Callable[..., object], make_record: Callable[..., Path],
+                                     workspace: Path) -> None:
+    import pdfplumber
+
+    result = cli("draft", str(make_record()), "-o", "nhap")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (workspace / "nhap").iterdir()) == ["du-thao-cv.docx", "du-thao-cv.pdf"]
+    with pdfplumber.open(workspace / "nhap" / "du-thao-cv.pdf") as pdf:
+        assert "DỰ THẢO" in pdf.pages[0].extract_text()
+
+
+def test_bad_record_writes_nothing(cli: Callable[..., object], make_record: Callable[..., Path], workspace: Path) -> None:
+    result = cli("render", str(make_record(ky={"nguoi_ky": "ai"})), "--so", "1")
+    assert result.exit_code == 3
+    assert not (workspace / "output").exists()
+    assert not list(workspace.glob("**/*.tmp"))
+
+
+def test_bad_body_writes_nothing(cli: Callable[..., object], make_record: Callable[..., Path], workspace: Path) -> None:
+    result = cli("draft", str(make_record(noi_dung="Hạn {{ khong_co }}.")))
+    assert result.exit_code == 3
+    assert "tên 'khong_co' trong nội dung chưa được khai báo" in result.stderr
+    assert not (workspace / "output").exists()
+
+
+def test_bad_date_option(cli: Callable[..., object], make_record: Callable[..., Path]) -> None:
+    result = cli("render", str(make_record()), "--so", "1", "--ngay", "31/02/2019")
+    assert result.exit_code == 2
+    assert result.stderr == "Lỗi: --ngay: cần ngày dạng YYYY-MM-DD, nhận được '31/02/2019'\n"
+
+
+def test_english(workspace: Path, make_record: Callable[..., Path]) -> None:
+    result = CliRunner().invoke(main, ["--lang", "en", "check", str(make_record(ngay="2019-02-31"))])
+    assert result.exit_code == 3
+    assert result.stderr.startswith("Error: 1 problem(s) found\n")
+    assert "ngay: expected a date YYYY-MM-DD, got '2019-02-31' (for example 2019-05-07)" in result.stderr
+
+
+def test_schema_is_json_schema_of_the_record(cli: Callable[..., object]) -> None:
+    result = cli("schema")
+    schema = json.loads(result.output)
+    assert schema["additionalProperties"] is False
+    assert {"trich_yeu", "kinh_gui", "noi_nhan", "ky", "luu"} <= set(schema["properties"])
+    profile = json.loads(cli("schema", "--co-quan").output)
+    assert {"ten_co_quan", "viet_tat", "nguoi_ky", "don_vi"} <= set(profile["properties"])
+
+
+def test_new_skeleton_is_a_valid_record(cli: Callable[..., object], workspace: Path) -> None:
+    result = cli("new", "cong-van", "-o", "moi.yaml")
+    assert result.exit_code == 0
+    assert cli("check", "moi.yaml").exit_code == 0
+    again = cli("new", "cong-van", "-o", "moi.yaml")
+    assert again.exit_code == 2
+    assert "moi.yaml đã có: hãy chọn tên khác" in again.stderr
+
+
+def test_kinds_lists_the_catalogue(cli: Callable[..., object]) -> None:
+    output = cli("kinds").output
+    assert "quy_dinh         QyĐ   Quy định" in output
+    assert "cong_van         —     Công văn" in output
+    assert len(output.splitlines()) == 29
+
+
+def test_every_command_has_help_and_is_documented(cli: Callable[..., object]) -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    reference = (ROOT / "docs" / "cli.md").read_text("utf-8")
+    for name, command in main.commands.items():
+        assert command.help, name
+        assert cli(name, "--help").exit_code == 0
+        assert f"correspondence {name}" in readme, name
+        assert f"## correspondence {name}" in reference, name
+
+
+def test_help_imports_nothing_heavy() -> None:
+    code = ("import sys; import correspondence.cli; "
+            "heavy = [m for m in ('weasyprint', 'docx', 'pydantic', 'jinja2', 'babel', 'fontTools', 'yaml') "
+            "if m in sys.modules]; print(heavy)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_main_module_runs(workspace: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "correspondence", "--lang", "vi", "check", "khong-co.yaml"],
+                            capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": ""})
+    assert result.returncode == 3
+    assert result.stderr == "Lỗi: có 1 lỗi\n  khong-co.yaml:0: không tìm thấy tệp (kiểm tra lại đường dẫn)\n"
+    assert "Traceback" not in result.stderr
