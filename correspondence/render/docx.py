@@ -51,6 +51,11 @@ def _template_bytes() -> bytes:
     for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(slot), FONT)
     normal_rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="{LANG}" w:eastAsia="{LANG}"/>'))
+    # Parts Word does not need (thumbnail, custom XML, web settings, legacy styles): less to parse and write.
+    unused = ("thumbnail", "customXml", "stylesWithEffects", "webSettings")
+    for rels in (document.part.package.rels, document.part.rels):
+        for key in [k for k, rel in rels.items() if any(word in rel.reltype for word in unused)]:
+            del rels[key]
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -316,40 +321,44 @@ class _Writer:
         self.signature()
         self.footnotes_part()
         self.properties()
-        buffer = io.BytesIO()
-        self.word.save(buffer)
-        return _normalise_zip(buffer.getvalue())
+        return _save(self.word)
 
 
 def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _normalise_zip(data: bytes) -> bytes:
-    """Same entries, fixed timestamps and order: the same document gives the same bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        names = source.namelist()
-        ordered = ["[Content_Types].xml"] + sorted(n for n in names if n != "[Content_Types].xml")
-        for name in ordered:
-            if name == "docProps/thumbnail.jpeg":
-                continue
-            info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, _drop_thumbnail(name, source.read(name)))
-    return out.getvalue()
+class _FixedZip:
+    """A zip writer with fixed timestamps: the same document gives the same bytes."""
+
+    def __init__(self, stream: io.BytesIO) -> None:
+        self._zip = zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED, compresslevel=6)
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=_FIXED_ZIP_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self._zip.writestr(info, blob)
+
+    def close(self) -> None:
+        self._zip.close()
 
 
-def _drop_thumbnail(name: str, data: bytes) -> bytes:
-    if name == "_rels/.rels":
-        import re
+def _save(word: Any) -> bytes:
+    """Serialise the package in python-docx's part order through ``_FixedZip``."""
+    from docx.opc.pkgwriter import PackageWriter
 
-        return re.sub(rb'<Relationship [^>]*thumbnail\.jpeg"/>', b"", data)
-    if name == "[Content_Types].xml":
-        return data.replace(b'<Default Extension="jpeg" ContentType="image/jpeg"/>', b"")
-    return data
+    package = word.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    buffer = io.BytesIO()
+    writer = _FixedZip(buffer)
+    PackageWriter._write_content_types_stream(writer, parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, parts)
+    writer.close()
+    return buffer.getvalue()
 
 
 def render_docx(document: m.Document) -> bytes:
