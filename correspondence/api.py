@@ -94,9 +94,9 @@ def load(path: Path | str, workspace: Path | str | None = None) -> Loaded:
 
 def compose(loaded: Loaded, so: int | None, ngay: dt.date | None):  # type: ignore[no-untyped-def]
     """The document model of a loaded record: final with a number, a draft without one."""
-    from correspondence.compose import Issue, compose as build, file_stem
+    from correspondence.compose import Issue, file_stem, find_don_vi
+    from correspondence.compose import compose as build
     from correspondence.kinds import ky_hieu
-    from correspondence.compose import find_don_vi
 
     record, agency = loaded.record, loaded.agency
     if so is None:

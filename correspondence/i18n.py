@@ -5,7 +5,7 @@ from __future__ import annotations
 import gettext as _gettext
 import io
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 DOMAIN = "correspondence"
@@ -37,7 +37,7 @@ def language_from_environment(environ: dict[str, str] | None = None) -> str:
     return DEFAULT_LANGUAGE
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(language: str) -> _gettext.NullTranslations:
     if language == "en":
         return _gettext.NullTranslations()

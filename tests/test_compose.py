@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -100,9 +101,9 @@ def test_number_padding_and_file_stem(make_record: Callable[..., Path], build: C
 
 
 def test_closing_mark_is_added_once(make_record: Callable[..., Path], build: Callable[..., Any]) -> None:
-    assert plain_text(build(make_record(noi_dung="Đề nghị thực hiện."))  .body[-1].runs) == "Đề nghị thực hiện./."
-    assert plain_text(build(make_record(noi_dung="Đề nghị thực hiện"))   .body[-1].runs) == "Đề nghị thực hiện./."
-    assert plain_text(build(make_record(noi_dung="Đề nghị thực hiện./."))  .body[-1].runs) == "Đề nghị thực hiện./."
+    assert plain_text(build(make_record(noi_dung="Đề nghị thực hiện.")).body[-1].runs) == "Đề nghị thực hiện./."
+    assert plain_text(build(make_record(noi_dung="Đề nghị thực hiện")).body[-1].runs) == "Đề nghị thực hiện./."
+    assert plain_text(build(make_record(noi_dung="Đề nghị thực hiện./.")).body[-1].runs) == "Đề nghị thực hiện./."
 
 
 def test_footer_contacts_only_when_the_agency_has_them(make_record: Callable[..., Path], build: Callable[..., Any],
@@ -117,7 +118,8 @@ def test_footer_contacts_only_when_the_agency_has_them(make_record: Callable[...
 
 
 def test_data_values_cannot_inject_markup(make_record: Callable[..., Path], build: Callable[..., Any]) -> None:
-    document = build(make_record(noi_dung="Gửi {{ ten }}.\n\n{{ dong }}", du_lieu={"ten": "*A* & <B>", "dong": "1. không phải khoản"}))
+    document = build(make_record(noi_dung="Gửi {{ ten }}.\n\n{{ dong }}",
+                                 du_lieu={"ten": "*A* & <B>", "dong": "1. không phải khoản"}))
     assert plain_text(document.body[0].runs) == "Gửi *A* & <B>."
     assert not any(r.italic for r in document.body[0].runs)
     assert document.body[1].role == "paragraph"

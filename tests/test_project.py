@@ -93,3 +93,11 @@ def test_wheel_renders_on_its_own(wheel: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("đã ghi:")
     assert (work / "output" / "3018-UBND-XD6.pdf").stat().st_size > 10_000
+
+
+def test_lint_and_types() -> None:
+    lint = subprocess.run([sys.executable, "-m", "ruff", "check", "correspondence", "tests", "bench", "locales"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout
+    types = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
+    assert types.returncode == 0, types.stdout

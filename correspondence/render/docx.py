@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from docx import Document as new_document
-from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -138,11 +138,11 @@ class _Writer:
         layout = parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>')
         tbl_pr.append(layout)
         for row in table.rows:
-            for cell, width in zip(row.cells, widths):
+            for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = Mm(width)
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
                 cell._tc.remove(cell.paragraphs[0]._p)
-        for column, width in zip(table.columns, widths):
+        for column, width in zip(table.columns, widths, strict=True):
             column.width = Mm(width)
         return table
 
