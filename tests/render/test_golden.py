@@ -201,3 +201,53 @@ def test_docx_page_setup_fonts_and_page_numbers(rendered: dict[str, bytes]) -> N
 def test_outputs_are_reproducible(rendered: dict[str, bytes], tmp_path: Path) -> None:
     again = api.render(EXAMPLE_RECORD, 3018, None, tmp_path, ROOT)
     assert {p.suffix[1:]: p.read_bytes() for p in again} == rendered
+
+
+def test_docx_text_matches_the_issued_document(rendered: dict[str, bytes]) -> None:
+    """DOCX and PDF show the same document: the DOCX text, read column by column, is the seed's too."""
+    document = open_docx(io.BytesIO(rendered["docx"]))
+    header, signature = document.tables
+    parts: list[str] = []
+    for table in (header,):
+        for column in range(2):
+            parts += [row.cells[column].text for row in table.rows]
+    parts += [p.text for p in document.paragraphs]
+    parts += [signature.rows[0].cells[0].text, signature.rows[0].cells[1].text]
+    assert _words("\n".join(parts)) == seed_words()
+
+
+def test_rules_have_nd30_lengths(rendered: dict[str, bytes]) -> None:
+    with pdfplumber.open(io.BytesIO(rendered["pdf"])) as pdf:
+        page = pdf.pages[0]
+        words = page.extract_words()
+        rules = sorted((r for r in page.rects if r["height"] < 1.5), key=lambda r: r["x0"])
+        agency_rule, motto_rule = rules
+        right = _find(words, "CỘNG")["x0"] - 5
+        motto = [w for w in words if abs(w["top"] - _find(words, "Độc")["top"]) < 1 and w["x0"] > right]
+        motto_width = motto[-1]["x1"] - motto[0]["x0"]
+        assert abs(motto_rule["width"] - motto_width) < 1.5, "the rule is as long as the Tiêu ngữ"
+        assert motto_rule["top"] > motto[0]["bottom"]
+        agency = [w for w in words if abs(w["top"] - _find(words, "TỈNH")["top"]) < 1 and w["x1"] < right]
+        agency_width = agency[-1]["x1"] - agency[0]["x0"]
+        assert agency_width / 3 - 1 <= agency_rule["width"] <= agency_width / 2 + 1, "1/3 to 1/2 of the agency name"
+        centre = (agency[0]["x0"] + agency[-1]["x1"]) / 2
+        assert abs(agency_rule["x0"] + agency_rule["width"] / 2 - centre) < 1.5, "centred under the name"
+
+
+def test_page_images_show_black_text_on_white(rendered: dict[str, bytes], tmp_path: Path) -> None:
+    """Rasterise page 1: the Quốc hiệu block is ink on the right half, nothing is drawn in the margins."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(rendered["pdf"])
+    image = pdf[0].render(scale=1).to_pil().convert("L")
+    width, height = image.size
+    pixels = image.load()
+
+    def ink(x0: float, y0: float, x1: float, y1: float) -> int:
+        return sum(1 for x in range(int(x0), int(x1)) for y in range(int(y0), int(y1)) if pixels[x, y] < 128)
+
+    mm = width / 210
+    assert ink(0, 0, 29 * mm, height) == 0, "nothing in the left margin"
+    assert ink(196 * mm, 0, width, height) == 0, "nothing in the right margin"
+    assert ink(0, 0, width, 19 * mm) == 0, "no page number and nothing else on top of page 1"
+    assert ink(100 * mm, 20 * mm, 190 * mm, 32 * mm) > 300, "Quốc hiệu and Tiêu ngữ on the right"
