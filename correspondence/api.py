@@ -56,6 +56,21 @@ def _by_line(problem: Problem) -> tuple[str, int]:
     return source, int(line) if line.isdigit() else 0
 
 
+def _body_problems(located: Located) -> list[Problem]:
+    """Problems of the body (template and markup), found even while other fields are wrong."""
+    data = located.data if isinstance(located.data, dict) else {}
+    body, du_lieu = data.get("noi_dung"), data.get("du_lieu", {})
+    if not isinstance(body, str) or not body.strip() or not isinstance(du_lieu, dict):
+        return []
+    from correspondence.compose import render_body
+
+    try:
+        render_body(body, du_lieu, located)
+    except InvalidRecord as error:
+        return list(error.problems)
+    return []
+
+
 def load(path: Path | str, workspace: Path | str | None = None) -> Loaded:
     """Load and validate one record and its agency profile; raise ``InvalidRecord`` with every problem."""
     path = Path(path)
@@ -87,6 +102,7 @@ def load(path: Path | str, workspace: Path | str | None = None) -> Loaded:
                 from correspondence.compose import check_against_agency
 
                 problems += check_against_agency(located.data, agency, located)
+    problems += _body_problems(located)
     if problems or record is None or agency is None:
         raise InvalidRecord(_("invalid record"), sorted(problems, key=_by_line))
     return Loaded(path, record, agency, located, root)
@@ -194,12 +210,14 @@ def json_schema(profile: bool = False) -> dict:  # type: ignore[type-arg]
     return schema
 
 
-def skeleton(kind: str) -> str:
-    """A commented record to fill in, for ``correspondence new``."""
-    from correspondence.i18n import data_dir
+def skeleton(kind: str, workspace: Path | str | None = None) -> str:
+    """A commented record to fill in, for ``correspondence new`` (a workspace ``templates/new/`` wins)."""
+    from correspondence.templating import template_dirs
 
-    name = kind.replace("-", "_")
-    return (data_dir("templates") / "new" / f"{name}.yaml").read_text("utf-8")
+    name = f"{kind.replace('-', '_')}.yaml"
+    root = Path(workspace) if workspace is not None else Path.cwd()
+    folder = next(d / "new" for d in template_dirs(root) if (d / "new" / name).is_file())
+    return (folder / name).read_text("utf-8")
 
 
 def write_new(path: Path, text: str) -> None:

@@ -14,10 +14,11 @@ from typing import Any, TypeVar
 
 import click
 
+from correspondence import __version__
 from correspondence.errors import CorrespondenceError, ExitStatus, UsageError
-from correspondence.i18n import _, set_language
+from correspondence.i18n import _, set_language, translate_click
 
-set_language(None)
+translate_click(set_language(None))
 
 F = TypeVar("F", bound=Callable[..., Any])
 KINDS_NEW = ("cong-van",)
@@ -43,9 +44,17 @@ def _fail(error: CorrespondenceError, as_json: bool = False) -> None:
     sys.exit(int(error.status))
 
 
+def _shown(path: Path) -> str:
+    """A path as the clerk typed it: relative to the current folder when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _files_written(paths: list[Path]) -> None:
     for path in paths:
-        click.echo(_("written: {path}").format(path=path))
+        click.echo(_("written: {path}").format(path=_shown(path)))
 
 
 class _Group(click.Group):
@@ -60,14 +69,17 @@ class _Group(click.Group):
 
 def _lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value:
-        set_language(value)
+        translate_click(set_language(value))
     return value
 
 
+_lang_option = click.option("--lang", type=click.Choice(["vi", "en"]), callback=_lang, expose_value=False,
+                            is_eager=True, help=_("Language of messages (default: Vietnamese, or the locale)."))
+
+
 @click.group(cls=_Group, help=_("Vietnamese official documents (Decree 30/2020) from records: DOCX and PDF."))
-@click.version_option(package_name="correspondence")
-@click.option("--lang", type=click.Choice(["vi", "en"]), callback=_lang, expose_value=False, is_eager=True,
-              help=_("Language of messages (default: Vietnamese, or the locale)."))
+@click.version_option(version=__version__, prog_name="correspondence")
+@_lang_option
 @click.option("-C", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
               help=_("Workspace folder holding registers/, templates/ and output/ (default: the current folder)."))
 @click.pass_context
@@ -76,6 +88,7 @@ def main(ctx: click.Context, workspace: Path | None) -> None:
 
 
 @main.command(help=_("Validate records; write nothing."))
+@_lang_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help=_("Print the problems as JSON."))
 @click.pass_context
@@ -100,6 +113,7 @@ _fmt = click.option("-f", "--format", "formats", type=click.Choice(["docx", "pdf
 
 
 @main.command(help=_("Render a draft: marked DỰ THẢO, number and date left blank."))
+@_lang_option
 @click.argument("file", type=click.Path(path_type=Path))
 @_out
 @_fmt
@@ -111,6 +125,7 @@ def draft(ctx: click.Context, file: Path, out: Path | None, formats: tuple[str, 
 
 
 @main.command(help=_("Render a final document with an explicit number and date (re-create one already issued)."))
+@_lang_option
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--so", type=click.IntRange(min=1), required=True, help=_("Document number, e.g. 3018."))
 @click.option("--ngay", default=None, help=_("Issue date YYYY-MM-DD (default: 'ngay' in the record, else today)."))
@@ -125,6 +140,7 @@ def render(ctx: click.Context, file: Path, so: int, ngay: str | None, out: Path 
 
 
 @main.command(help=_("Print the JSON Schema of records (or of the agency profile) for editors."))
+@_lang_option
 @click.option("--co-quan", "profile", is_flag=True, help=_("The schema of the agency profile instead."))
 def schema(profile: bool) -> None:
     from correspondence.api import json_schema
@@ -133,21 +149,24 @@ def schema(profile: bool) -> None:
 
 
 @main.command(help=_("Write a commented skeleton record to fill in."))
+@_lang_option
 @click.argument("kind", type=click.Choice(KINDS_NEW))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=_("Write to this file instead of the screen (never overwrites)."))
-def new(kind: str, output: Path | None) -> None:
+@click.pass_context
+def new(ctx: click.Context, kind: str, output: Path | None) -> None:
     from correspondence.api import skeleton, write_new
 
-    text = skeleton(kind)
+    text = skeleton(kind, ctx.obj["workspace"])
     if output is None:
         click.echo(text, nl=False)
     else:
         write_new(output, text)
-        click.echo(_("written: {path}").format(path=output))
+        click.echo(_("written: {path}").format(path=_shown(output)))
 
 
 @main.command(help=_("List the kinds of administrative document of Decree 30/2020 and their abbreviations."))
+@_lang_option
 def kinds() -> None:
     from correspondence.kinds import CATALOGUE
 

@@ -168,22 +168,22 @@ def _close_body(blocks: tuple[m.Paragraph, ...]) -> tuple[m.Paragraph, ...]:
     else:
         run = runs[index]
         assert isinstance(run, m.Run)
-        text = run.text.rstrip()
+        text = re.sub(r"[\s;:,]+$", "", run.text)
         runs[index] = m.Run(text + ("/." if text.endswith(".") else "./."), run.bold, run.italic)
     return blocks[:-1] + (m.Paragraph(tuple(runs), last.role, last.marker, last.level),)
 
 
-def render_body(record: CongVan, located: Located) -> tuple[tuple[m.Paragraph, ...], tuple[m.Footnote, ...]]:
+def render_body(noi_dung: str, du_lieu: dict, located: Located) -> tuple[tuple[m.Paragraph, ...], tuple[m.Footnote, ...]]:  # type: ignore[type-arg]
     """Fill the body's Jinja expressions from ``du_lieu`` and parse the markup; problems are located."""
     from jinja2 import TemplateError, TemplateSyntaxError
 
-    from correspondence.templating import body_environment
+    from correspondence.templating import FilterError, body_environment
 
     first_line = located.line(("noi_dung",))
     env = body_environment()
     try:
-        template = env.from_string(record.noi_dung)
-        text = template.render(**record.du_lieu, du_lieu=record.du_lieu)
+        template = env.from_string(noi_dung)
+        text = template.render(**du_lieu, du_lieu=du_lieu)
     except TemplateSyntaxError as error:
         line = first_line + (error.lineno or 1) - 1
         raise InvalidRecord(_("invalid record"), [Problem(f"{located.source}:{line}", "noi_dung",
@@ -198,10 +198,13 @@ def render_body(record: CongVan, located: Located) -> tuple[tuple[m.Paragraph, .
         else:
             message, hint = _("template error: {what}").format(what=what), None
         raise InvalidRecord(_("invalid record"), [Problem(f"{located.source}:{line}", "noi_dung", message, hint)]) from None
-    except (ValueError, TypeError) as error:
+    except FilterError as error:
         line = first_line + _template_line(sys.exc_info()[2]) - 1
-        raise InvalidRecord(_("invalid record"), [Problem(f"{located.source}:{line}", "noi_dung",
-                                             _("a filter could not format a value: {what}").format(what=error))]) from None
+        name, value, expects = error.args
+        needs = {"date": _("a date YYYY-MM-DD"), "number": _("a number"), "whole": _("a whole number")}[expects]
+        raise InvalidRecord(_("invalid record"), [Problem(
+            f"{located.source}:{line}", "noi_dung",
+            _("the filter '{name}' needs {needs}, got '{value}'").format(name=name, needs=needs, value=value))]) from None
     blocks, notes, problems = parse_body(text)
     if problems:
         raise InvalidRecord(_("invalid record"), [Problem(f"{located.source}:{first_line + p.line - 1}", "noi_dung", p.message)
@@ -265,7 +268,7 @@ def compose(record: CongVan, agency: CoQuan, located: Located, issue: Issue, ste
         stamps_right=tuple(stamps_right),
         stamps_top_left=top_left,
     )
-    body, notes = render_body(record, located)
+    body, notes = render_body(record.noi_dung, record.du_lieu, located)
     signer = agency.nguoi_ky[record.ky.nguoi_ky]
     footer = None
     if record.chan_trang and agency.lien_he is not None:

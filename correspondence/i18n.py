@@ -78,6 +78,18 @@ def set_language(language: str | None) -> str:
     return chosen
 
 
+def translate_click(language: str) -> None:
+    """Let click's own messages (usage, help, argument errors) come from our catalogue too.
+
+    Click asks the stdlib ``gettext`` for its strings; this points that at our domain and language.
+    """
+    folder = data_dir("locales")
+    _load(language)  # compiles the catalogue beside its source in a checkout
+    _gettext.bindtextdomain(DOMAIN, str(folder))
+    _gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = language
+
+
 def current_language() -> str:
     if _current_language is None:
         set_language(None)

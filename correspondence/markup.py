@@ -1,6 +1,7 @@
 """Turn body markup (a small Markdown dialect) into numbered paragraphs, runs and footnotes.
 
-Lines: ``# heading``; ``1.`` khoản (renumbered in order); ``a)`` điểm (re-lettered a, b, c, d, đ …
+Lines: ``# heading`` (centred; ``##``/``###`` in the flow), one line each; ``1.`` khoản (renumbered
+in order); ``a)`` điểm (re-lettered a, b, c, d, đ …
 after each khoản); ``- `` and ``+ `` dash lines; anything else is a paragraph; a blank line ends a
 paragraph. Inline: ``**bold**``, ``*italic*``, ``***both***``, footnote calls ``[^id]`` with
 ``[^id]: text`` on a line of its own; a backslash makes the next character literal.
@@ -64,8 +65,9 @@ def parse_body(text: str) -> tuple[tuple[Paragraph, ...], tuple[Footnote, ...], 
                 pending.append(current)
             current.text.append(line)
         else:
-            current = start
-            pending.append(current)
+            pending.append(start)
+            # A heading is one line; the next line starts a paragraph.
+            current = None if start.role == "heading" else start
 
     notes: dict[str, int] = {}
     footnotes: list[Footnote] = []
@@ -85,6 +87,12 @@ def parse_body(text: str) -> tuple[tuple[Paragraph, ...], tuple[Footnote, ...], 
         else:
             marker = block.marker
         runs = _inline(" ".join(block.text), block.line, problems, definitions, notes, footnotes)
+        if block.role == "heading":
+            # ND 30: part and chapter titles (#) bold and centred; lower headings bold in the text flow.
+            runs = tuple(Run(r.text, True, r.italic, r.subscript) if isinstance(r, Run) else r for r in runs)
+            centred = block.level == 1
+            blocks.append(Paragraph(runs, "heading", marker, block.level, "center" if centred else "justify", not centred))
+            continue
         blocks.append(Paragraph(runs=runs, role=block.role, marker=marker, level=block.level))  # type: ignore[arg-type]
     for key, (_text, line) in definitions.items():
         if key not in notes:

@@ -52,6 +52,8 @@ class Paragraph:
     role: BlockRole = "paragraph"
     marker: str = ""
     level: int = 0
+    align: Literal["justify", "center"] = "justify"
+    indent: bool = True
 
 
 Block = Paragraph

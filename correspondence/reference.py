@@ -28,7 +28,7 @@ def cli_reference() -> str:
     lines += ["## correspondence", "", "```text", main.get_help(ctx).rstrip(), "```", ""]
     for name in sorted(main.commands):
         command = main.commands[name]
-        sub = click.Context(command, info_name=f"correspondence {name}", parent=ctx,
+        sub = click.Context(command, info_name=name, parent=ctx,
                             terminal_width=88, max_content_width=88)
         lines += [f"## correspondence {name}", "", "```text", command.get_help(sub).rstrip(), "```", ""]
     return "\n".join(lines)

@@ -36,16 +36,40 @@ def _as_date(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value).strip())
 
 
+class FilterError(ValueError):
+    """A filter was given a value it cannot format; the message says which filter and what it needs."""
+
+
+def _checked(name: str, function: Any, expects: str) -> Any:
+    def run(value: Any, *args: Any) -> str:
+        if isinstance(value, bool) or (expects != "date" and isinstance(value, str)
+                                       and not re.fullmatch(r"-?\d+([.,]\d+)?", value.strip())):
+            raise FilterError(name, value, expects)
+        try:
+            return str(function(value, *args))
+        except (ValueError, TypeError, ArithmeticError, OverflowError):
+            raise FilterError(name, value, expects) from None
+
+    return run
+
+
+def _to_number(value: Any) -> Any:
+    if isinstance(value, str):
+        text = value.strip().replace(",", ".")
+        return float(text) if "." in text else int(text)
+    return value
+
+
 FILTERS = {
-    "ngay": lambda v: vn.ngay_thang_nam(_as_date(v)),
-    "ngay_ngan": lambda v: vn.ngay_ngan(_as_date(v)),
-    "so": vn.so,
-    "phan_tram": vn.phan_tram,
-    "so_van_ban": vn.so_van_ban,
-    "la_ma": vn.so_la_ma,
-    "doc_so": vn.doc_so,
-    "tien_bang_chu": vn.tien_bang_chu,
-    "chu_cai": vn.chu_cai,
+    "ngay": _checked("ngay", lambda v: vn.ngay_thang_nam(_as_date(v)), "date"),
+    "ngay_ngan": _checked("ngay_ngan", lambda v: vn.ngay_ngan(_as_date(v)), "date"),
+    "so": _checked("so", lambda v, *a: vn.so(_to_number(v), *a), "number"),
+    "phan_tram": _checked("phan_tram", lambda v, *a: vn.phan_tram(_to_number(v), *a), "number"),
+    "so_van_ban": _checked("so_van_ban", lambda v: vn.so_van_ban(int(_to_number(v))), "whole"),
+    "la_ma": _checked("la_ma", lambda v: vn.so_la_ma(int(_to_number(v))), "whole"),
+    "doc_so": _checked("doc_so", lambda v: vn.doc_so(int(_to_number(v))), "whole"),
+    "tien_bang_chu": _checked("tien_bang_chu", lambda v: vn.tien_bang_chu(int(_to_number(v))), "whole"),
+    "chu_cai": _checked("chu_cai", lambda v: vn.chu_cai(int(_to_number(v)) - 1), "whole"),
 }
 
 

@@ -69,7 +69,8 @@ def _message(error: dict[str, Any], model: type[BaseModel], path: tuple[str | in
     if kind in ("string_too_short", "too_short", "value_error"):
         return _("must not be empty"), None
     if kind == "string_pattern_mismatch":
-        return _("may contain only letters, digits and '.', got '{value}'").format(value=shown), None
+        return _("must be an abbreviation without spaces or accents (A–Z, Đ, digits, '.', '&'), got '{value}'").format(
+            value=shown), None
     if kind in ("string_type",):
         return _("must be text"), None
     if kind in ("int_parsing", "int_type", "int_from_float"):

@@ -29,7 +29,7 @@ def test_check_ok(cli: Callable[..., object], make_record: Callable[..., Path]) 
     path = make_record()
     result = cli("check", str(path))
     assert result.exit_code == 0
-    assert result.output == "đã kiểm tra 1 tệp, không có lỗi.\n"
+    assert result.output == "Đã kiểm tra 1 tệp, không có lỗi.\n"
 
 
 def test_check_reports_and_exits_3(cli: Callable[..., object], make_record: Callable[..., Path]) -> None:
@@ -55,7 +55,7 @@ def test_render_writes_both_files_named_without_slash(cli: Callable[..., object]
     assert result.exit_code == 0, result.output
     files = sorted(p.name for p in (workspace / "output").iterdir())
     assert files == ["3018-UBND-XD6.docx", "3018-UBND-XD6.pdf"]
-    assert result.output.count("đã ghi:") == 2
+    assert result.output.count("Đã ghi: output/") == 2
 
 
 def test_draft_writes_a_marked_draft(cli: Callable[..., object], make_record: Callable[..., Path],
@@ -143,5 +143,5 @@ def test_main_module_runs(workspace: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "correspondence", "--lang", "vi", "check", "khong-co.yaml"],
                             capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": ""})
     assert result.returncode == 3
-    assert result.stderr == "Lỗi: có 1 lỗi\n  khong-co.yaml:0: không tìm thấy tệp (kiểm tra lại đường dẫn)\n"
+    assert result.stderr == "Lỗi: có 1 lỗi\n  khong-co.yaml: không tìm thấy tệp (kiểm tra lại đường dẫn)\n"
     assert "Traceback" not in result.stderr

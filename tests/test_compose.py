@@ -132,3 +132,33 @@ def test_filters_in_the_body(make_record: Callable[..., Path], build: Callable[.
     document = build(make_record(noi_dung=body, du_lieu={"ngay": "2019-05-30", "tien": 1500000, "ty_le": 0.207}))
     assert plain_text(document.body[0].runs) == (
         "ngày 30 tháng 5 năm 2019; 30/5/2019; 1.500.000; 20,7%; Một triệu năm trăm nghìn đồng; XIV; 05./.")
+
+
+def test_closing_mark_replaces_a_trailing_semicolon(make_record: Callable[..., Path], build: Callable[..., Any]) -> None:
+    assert plain_text(build(make_record(noi_dung="- mục cuối;")).body[-1].runs) == "mục cuối./."
+
+
+def test_filter_given_text_is_a_located_problem(make_record: Callable[..., Path]) -> None:
+    from correspondence import api
+    from correspondence.errors import InvalidRecord
+
+    path = make_record(noi_dung="Kinh phí {{ tien | so }}.", du_lieu={"tien": "mười"})
+    with pytest.raises(InvalidRecord) as caught:
+        api.load(path)
+    (problem,) = caught.value.problems
+    assert problem.field == "noi_dung"
+    assert problem.message == "bộ lọc 'so' cần một số, nhận được 'mười'"
+
+
+def test_body_problems_come_with_the_other_problems(make_record: Callable[..., Path]) -> None:
+    from correspondence import api
+    from correspondence.errors import InvalidRecord
+
+    path = make_record(noi_dung="Hạn {{ khong_co }}.", trich_yeu=None)
+    with pytest.raises(InvalidRecord) as caught:
+        api.load(path)
+    assert sorted(p.field for p in caught.value.problems) == ["noi_dung", "trich_yeu"]
+
+
+def test_chu_cai_counts_from_one(make_record: Callable[..., Path], build: Callable[..., Any]) -> None:
+    assert plain_text(build(make_record(noi_dung="{{ 1 | chu_cai }} {{ 5 | chu_cai }}")).body[0].runs) == "a đ./."

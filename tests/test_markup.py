@@ -60,3 +60,11 @@ def test_problems_are_located() -> None:
         (5, "chú thích [^x] chưa có nội dung: thêm dòng '[^x]: …'"),
         (7, "chú thích [^y] không được dẫn ở đâu"),
     ]
+
+
+def test_headings_are_one_line_bold_and_level_one_is_centred() -> None:
+    blocks, _n, _p = parse_body("# PHẦN I\nCâu sau tiêu đề.\n## 1. Mục nhỏ")
+    assert [(b.role, b.align, b.indent) for b in blocks] == [
+        ("heading", "center", False), ("paragraph", "justify", True), ("heading", "justify", True)]
+    assert all(r.bold for r in blocks[0].runs if isinstance(r, Run))
+    assert not any(r.bold for r in blocks[1].runs if isinstance(r, Run))

@@ -87,7 +87,7 @@ def test_problems_in_the_agency_profile_are_located_there(make_record: Callable[
     path = make_record()
     problems = problems_of(path)
     assert len(problems) == 1
-    assert problems[0].startswith("registers/ubnd-quang-ninh.yaml:6: viet_tat: chỉ được gồm chữ, số và dấu '.'")
+    assert problems[0].startswith("registers/ubnd-quang-ninh.yaml:6: viet_tat: phải là chữ viết tắt không dấu cách")
 
 
 def test_body_with_an_undefined_name(make_record: Callable[..., Path]) -> None:
@@ -106,7 +106,7 @@ def test_duplicate_key(make_record: Callable[..., Path]) -> None:
 
 
 def test_file_not_found(workspace: Path) -> None:
-    assert problems_of(workspace / "khong-co.yaml") == ["khong-co.yaml:0: không tìm thấy tệp (kiểm tra lại đường dẫn)"]
+    assert problems_of(workspace / "khong-co.yaml") == ["khong-co.yaml: không tìm thấy tệp (kiểm tra lại đường dẫn)"]
 
 
 def test_nfd_input_is_normalised(make_record: Callable[..., Path], build: Callable[..., object]) -> None:

@@ -113,9 +113,9 @@ def load_data(path: Path | str, display: str | None = None) -> tuple[Located | N
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return None, [Problem(f"{source}:0", "", _("file not found"), _("check the path"))]
+        return None, [Problem(source, "", _("file not found"), _("check the path"))]
     except OSError as error:
-        return None, [Problem(f"{source}:0", "", _("cannot read the file: {error}").format(error=error.strerror))]
+        return None, [Problem(source, "", _("cannot read the file: {error}").format(error=error.strerror))]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

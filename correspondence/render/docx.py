@@ -237,11 +237,12 @@ class _Writer:
     def body(self) -> None:
         sp, size = self.doc.spacing, self.sizes.body
         for block in self.doc.body:
-            paragraph = self.para(self.word, JUSTIFY, before=sp.paragraph_before, line=sp.body_line,
-                                  first_line=sp.first_line_indent, keep_next=block.role == "heading")
+            paragraph = self.para(self.word, CENTER if block.align == "center" else JUSTIFY, before=sp.paragraph_before,
+                                  line=sp.body_line, first_line=sp.first_line_indent if block.indent else 0,
+                                  keep_next=block.role == "heading")
             if block.marker:
-                self.run(paragraph, f"{block.marker} ", size, bold=block.role == "heading")
-            self.inline(paragraph, block.runs, size, bold=block.role == "heading")
+                self.run(paragraph, f"{block.marker} ", size)
+            self.inline(paragraph, block.runs, size)
 
     def signature(self) -> None:
         n, c, s = self.doc.noi_nhan, self.doc.chu_ky, self.sizes
