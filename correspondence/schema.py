@@ -42,6 +42,15 @@ class LienHe(_Strict):
     website: Text | None = None
 
 
+class SoRieng(_Strict):
+    """A separate number series and which documents it takes (first matching series wins)."""
+
+    loai: list[Text] = Field(default_factory=list, description="Các loại văn bản của sổ này (trống: mọi loại)")
+    don_vi: list[Abbrev] = Field(default_factory=list, description="Các đơn vị soạn thảo của sổ này (trống: mọi đơn vị)")
+    do_mat: bool | None = Field(None, description="true: chỉ văn bản mật; false: chỉ văn bản thường")
+    nam_trong_ky_hieu: bool = Field(False, description="Ghi năm trong số, ký hiệu (văn bản QPPL): 09/2019/QĐ-UBND")
+
+
 class CoQuan(_Strict):
     """Agency profile: ``registers/<agency>.yaml``, one per issuing agency."""
 
@@ -56,6 +65,8 @@ class CoQuan(_Strict):
     lien_he: LienHe | None = Field(None, description="Thông tin liên hệ in ở chân trang đầu (ô 13)")
     luu_mac_dinh: list[Abbrev] = Field(default_factory=lambda: ["VT"], description="Nơi lưu mặc định, trước đơn vị soạn thảo")
     so_ban_luu: int | None = Field(None, ge=1, description="Số bản lưu mặc định")
+    so_rieng: dict[str, SoRieng] = Field(default_factory=dict, description=(
+        "Các sổ (dãy số) riêng; văn bản không thuộc sổ riêng nào lấy số ở sổ chung; văn bản mật luôn có dãy số riêng"))
 
 
 # ---------------------------------------------------------------- records

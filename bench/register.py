@@ -1,0 +1,111 @@
+"""Print how fast the register hands out numbers: 4 processes allocating through ``Register.allocate``.
+
+For SQLite (a file in a temporary folder) and PostgreSQL (a throwaway server on loopback): numbers
+per second over all processes, and the wait of one allocation (p50, p99, worst). Then the
+end-to-end time of ``issue`` for the example công văn. ``python bench/register.py [--per-process N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import multiprocessing as mp
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+FIELDS = {"ten_loai_trich_yeu": "Công văn V/v thử", "nguoi_ky": "Đặng Huy Hậu", "noi_nhan": "Như trên",
+          "don_vi_nhan_ban_luu": "VT, XD6", "kind": "cong_van"}
+
+
+def _worker(url: str, count: int, start: float, out: mp.Queue) -> None:  # type: ignore[type-arg]
+    from correspondence.register.store import Register
+
+    register = Register(url)
+    register.allocate(f"warm-{mp.current_process().pid}", "chung", dt.date(2019, 1, 1), "/UBND-XD6", FIELDS)  # connect, warm up
+    while time.time() < start:
+        time.sleep(0.001)
+    waits = []
+    for _ in range(count):
+        began = time.perf_counter()
+        register.allocate("bench", "chung", dt.date(2019, 5, 7), "/UBND-XD6", FIELDS)
+        waits.append(time.perf_counter() - began)
+    register.close()
+    out.put(waits)
+
+
+def measure(url: str, processes: int, count: int) -> tuple[float, list[float], int]:
+    from correspondence.register.store import Register
+
+    Register(url).close()  # create the schema once
+    queue: mp.Queue = mp.Queue()  # type: ignore[type-arg]
+    start = time.time() + 1.0
+    workers = [mp.Process(target=_worker, args=(url, count, start, queue)) for _ in range(processes)]
+    for worker in workers:
+        worker.start()
+    waits = [w for _ in workers for w in queue.get()]
+    for worker in workers:
+        worker.join()
+    elapsed = time.time() - start
+    with Register(url) as register:
+        numbers = [e.number for e in register.entries("bench", series="chung")]
+    assert numbers == list(range(1, processes * count + 1)), "numbers are not 1…N exactly once"
+    return len(waits) / elapsed, waits, len(numbers)
+
+
+def report(name: str, rate: float, waits: list[float], total: int) -> None:
+    waits = sorted(waits)
+    p50 = statistics.median(waits) * 1000
+    p99 = waits[int(len(waits) * 0.99) - 1] * 1000
+    worst = waits[-1] * 1000
+    print(f"{name:<11} {rate:8.0f} numbers/s   wait p50 {p50:6.2f} ms   p99 {p99:6.2f} ms   worst {worst:7.2f} ms"
+          f"   ({total} numbers, 1…{total} exactly once)")
+
+
+def issue_time(repeat: int) -> float:
+    import shutil
+
+    from correspondence import api
+
+    folder = Path(tempfile.mkdtemp())
+    (folder / "registers").mkdir()
+    shutil.copy(ROOT / "examples" / "registers" / "ubnd-quang-ninh.yaml", folder / "registers")
+    times = []
+    for index in range(repeat + 1):
+        began = time.perf_counter()
+        api.issue([ROOT / "examples" / "cong-van-3018.yaml"], workspace=folder, ngay=dt.date(2019, 5, 7))
+        if index:
+            times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--processes", type=int, default=4)
+    parser.add_argument("--per-process", type=int, default=1000)
+    parser.add_argument("--skip-postgres", action="store_true")
+    args = parser.parse_args()
+    mp.set_start_method("spawn")
+    print(f"{args.processes} processes × {args.per_process} allocations each (targets: ≥ 1000/s, worst wait < 500 ms)")
+    with tempfile.TemporaryDirectory() as folder:
+        report("SQLite", *measure(str(Path(folder) / "bench.sqlite"), args.processes, args.per_process))
+    if not args.skip_postgres:
+        from tests.pgserver import TempPostgres
+
+        server = TempPostgres()
+        try:
+            report("PostgreSQL", *measure(server.url, args.processes, args.per_process))
+        finally:
+            server.stop()
+    if hasattr(__import__("correspondence.api", fromlist=["issue"]), "issue"):
+        print(f"issue (example công văn, DOCX + PDF, SQLite): {issue_time(5) * 1000:.0f} ms median")
+
+
+if __name__ == "__main__":
+    main()
