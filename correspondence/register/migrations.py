@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import (Column, Connection, Integer, MetaData, String, Table, Text, UniqueConstraint, inspect, select,
-                        text)
+from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, Text, UniqueConstraint, inspect, select, text
 
 _bookkeeping = MetaData()
 schema_migrations = Table(

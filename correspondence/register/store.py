@@ -13,13 +13,29 @@ import fcntl
 import getpass
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (Column, Connection, Engine, Integer, MetaData, String, Table, Text, and_, bindparam, create_engine,
-                        event, func, select, text, update)
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from correspondence.errors import CorrespondenceError, ExitStatus
@@ -201,7 +217,7 @@ class Register:
             yield
             return
         if self._lock_handle is None:
-            self._lock_handle = open(self._lock_path, "a+b")  # noqa: SIM115 - kept for the register's life
+            self._lock_handle = open(self._lock_path, "a+b")
         fcntl.flock(self._lock_handle, fcntl.LOCK_EX)
         try:
             yield
