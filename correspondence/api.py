@@ -29,6 +29,7 @@ class Loaded:
     agency: CoQuan
     located: Located
     workspace: Path
+    agency_id: str
 
 
 def _display(path: Path) -> str:
@@ -87,6 +88,7 @@ def load(path: Path | str, workspace: Path | str | None = None) -> Loaded:
     record, more = validate(located, RECORD_KINDS.get(kind or "cong_van", CongVan))
     problems += more
     agency = None
+    agency_id = ""
     name = located.data.get("co_quan") if isinstance(located.data, dict) else None
     if isinstance(name, str) and name.strip():
         candidates = agency_candidates(name.strip(), path, root)
@@ -96,6 +98,7 @@ def load(path: Path | str, workspace: Path | str | None = None) -> Loaded:
                                     _("no agency profile '{name}'").format(name=name),
                                     _("create {path}").format(path=_display(candidates[0]))))
         else:
+            agency_id = found.stem
             agency, agency_problems = load_agency(found)
             problems += agency_problems
             if agency is not None:
@@ -105,10 +108,10 @@ def load(path: Path | str, workspace: Path | str | None = None) -> Loaded:
     problems += _body_problems(located)
     if problems or record is None or agency is None:
         raise InvalidRecord(_("invalid record"), sorted(problems, key=_by_line))
-    return Loaded(path, record, agency, located, root)
+    return Loaded(path, record, agency, located, root, agency_id)
 
 
-def compose(loaded: Loaded, so: int | None, ngay: dt.date | None):  # type: ignore[no-untyped-def]
+def compose(loaded: Loaded, so: int | None, ngay: dt.date | None, nam_trong_ky_hieu: bool = False):  # type: ignore[no-untyped-def]
     """The document model of a loaded record: final with a number, a draft without one."""
     from correspondence.compose import Issue, file_stem, find_don_vi
     from correspondence.compose import compose as build
@@ -116,14 +119,10 @@ def compose(loaded: Loaded, so: int | None, ngay: dt.date | None):  # type: igno
 
     record, agency = loaded.record, loaded.agency
     if so is None:
-        stem = f"du-thao-{loaded.path.stem}"
-        issue = Issue(None, None)
-    else:
-        unit = find_don_vi(agency, record.don_vi) or record.don_vi
-        from correspondence.vietnamese import so_van_ban
-
-        stem = file_stem(f"{so_van_ban(so)}/{ky_hieu(record.loai, agency.viet_tat, unit)}")
-        issue = Issue(so, ngay or record.ngay or dt.date.today())
+        return build(record, agency, loaded.located, Issue(None, None), f"du-thao-{loaded.path.stem}")
+    issue = Issue(so, ngay or record.ngay or dt.date.today(), nam_trong_ky_hieu)
+    unit = find_don_vi(agency, record.don_vi) or record.don_vi
+    stem = file_stem(issue.so_ky_hieu(ky_hieu(record.loai, agency.viet_tat, unit)))
     return build(record, agency, loaded.located, issue, stem)
 
 

@@ -82,9 +82,12 @@ _lang_option = click.option("--lang", type=click.Choice(["vi", "en"]), callback=
 @_lang_option
 @click.option("-C", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
               help=_("Workspace folder holding registers/, templates/ and output/ (default: the current folder)."))
+@click.option("--register", "register_url", default=None, metavar="URL",
+              help=_("Register database URL (default: $CORRESPONDENCE_REGISTER, registers/config.yaml, "
+                     "else registers/<agency>.sqlite)."))
 @click.pass_context
-def main(ctx: click.Context, workspace: Path | None) -> None:
-    ctx.obj = {"workspace": workspace}
+def main(ctx: click.Context, workspace: Path | None, register_url: str | None) -> None:
+    ctx.obj = {"workspace": workspace or Path.cwd(), "register": register_url}
 
 
 @main.command(help=_("Validate records; write nothing."))
@@ -172,6 +175,137 @@ def kinds() -> None:
 
     for kind in CATALOGUE:
         click.echo(f"{kind.code:<16} {kind.viet_tat or '—':<5} {kind.ten}")
+
+
+@main.command(help=_("Issue documents: take the next number from the register, write DOCX and PDF, record them."))
+@_lang_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--ngay", default=None, help=_("Issue date YYYY-MM-DD (default: 'ngay' in the record, else today)."))
+@_fmt
+@click.pass_context
+def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, formats: tuple[str, ...]) -> None:
+    from rich.progress import Progress
+
+    from correspondence.issue import issue as run
+
+    day = _parse_date(ngay)
+    with Progress(transient=True, disable=len(files) < 2 or not sys.stderr.isatty()) as bar:
+        task = bar.add_task(_("issuing"), total=len(files))
+        done = run(list(files), ctx.obj["workspace"], day, ctx.obj["register"], formats or ("docx", "pdf"),
+                   progress=lambda _path: bar.advance(task))
+    for item in done:
+        click.echo(_("issued {number} dated {date}").format(number=item.entry.so_ky_hieu, date=item.entry.ngay))
+        _files_written(item.files)
+
+
+@main.group(help=_("The register of outgoing documents (sổ đăng ký văn bản đi)."))
+@_lang_option
+def register() -> None:
+    pass
+
+
+_agency = click.option("--co-quan", "agency", default=None, help=_("Agency id (registers/<id>.yaml); needed when there are several."))
+_year = click.option("--nam", "year", type=int, default=None, help=_("Year."))
+
+
+@register.command("list", help=_("List the register as a table (filters: year, kind, unit, text in the subject)."))
+@_lang_option
+@_agency
+@_year
+@click.option("--loai", "kind", default=None, help=_("Kind, e.g. cong_van."))
+@click.option("--don-vi", "unit", default=None, help=_("Drafting unit abbreviation, e.g. XD6."))
+@click.option("--tim", "text", default=None, help=_("Text to find in the subject."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
+@click.pass_context
+def register_list(ctx: click.Context, agency: str | None, year: int | None, kind: str | None, unit: str | None,
+                  text: str | None, as_json: bool) -> None:
+    from correspondence.register.service import list_entries
+
+    entries = list_entries(ctx.obj["workspace"], agency, ctx.obj["register"], year, kind, unit, text)
+    if as_json:
+        click.echo(json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(_("Số, ký hiệu"), _("Ngày"), _("Tên loại và trích yếu"), _("Người ký"), _("Ghi chú"))
+    for e in entries:
+        table.add_row(e.so_ky_hieu, e.ngay, e.ten_loai_trich_yeu, e.nguoi_ky,
+                      (_("VOID: ") if e.status == "voided" else "") + (e.ghi_chu or ""))
+    Console(width=max(100, click.get_terminal_size()[0] if hasattr(click, "get_terminal_size") else 100)).print(table)
+
+
+@register.command("show", help=_("Show one entry of the register, e.g. 3018/UBND-XD6."))
+@_lang_option
+@click.argument("number")
+@_agency
+@_year
+@click.pass_context
+def register_show(ctx: click.Context, number: str, agency: str | None, year: int | None) -> None:
+    from correspondence.register.service import show
+
+    entry = show(ctx.obj["workspace"], number, agency, year, ctx.obj["register"])
+    for key, value in entry.as_dict().items():
+        click.echo(f"{key}: {value}")
+
+
+@register.command("void", help=_("Void a number: it stays used, the reason goes into Ghi chú, the files are kept."))
+@_lang_option
+@click.argument("number")
+@click.option("--reason", "--ly-do", "reason", required=True, help=_("Why the document is not issued."))
+@_agency
+@_year
+@click.pass_context
+def register_void(ctx: click.Context, number: str, reason: str, agency: str | None, year: int | None) -> None:
+    from correspondence.register.service import void
+
+    entry = void(ctx.obj["workspace"], number, reason, agency, year, ctx.obj["register"])
+    click.echo(_("{number} is void: {reason}").format(number=entry.so_ky_hieu, reason=reason))
+
+
+@register.command("import", help=_("Bring in this year's entries from an existing register (.xlsx or .csv)."))
+@_lang_option
+@click.argument("file", type=click.Path(path_type=Path))
+@_agency
+@click.option("--so-rieng", "series", default="chung", help=_("Series to import into (default: the shared one)."))
+@click.pass_context
+def register_import(ctx: click.Context, file: Path, agency: str | None, series: str) -> None:
+    from correspondence.register.service import import_file
+
+    count = import_file(ctx.obj["workspace"], file, agency, series, ctx.obj["register"])
+    click.echo(_("{count} entries imported.").format(count=count))
+
+
+@register.command("export", help=_("Write the printable register of a year (PDF, DOCX, XLSX or CSV)."))
+@_lang_option
+@click.option("--nam", "year", type=int, required=True, help=_("Year."))
+@click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "xlsx", "csv"]), default="pdf", help=_("Format."))
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_("Output file."))
+@_agency
+@click.option("--so-rieng", "series", default="chung", help=_("Series (default: the shared one)."))
+@click.pass_context
+def register_export(ctx: click.Context, year: int, fmt: str, out: Path | None, agency: str | None, series: str) -> None:
+    from correspondence.register.service import export
+
+    _files_written([export(ctx.obj["workspace"], year, fmt, agency, series, out, ctx.obj["register"])])
+
+
+@register.command("verify", help=_("Check the register: no duplicate, no unexplained gap, every file present and unchanged."))
+@_lang_option
+@_agency
+@click.option("--no-repair", is_flag=True, help=_("Do not complete documents whose files were not written (after a crash)."))
+@click.pass_context
+def register_verify(ctx: click.Context, agency: str | None, no_repair: bool) -> None:
+    from correspondence.register.service import RegisterMismatch, verify
+
+    report = verify(ctx.obj["workspace"], agency, ctx.obj["register"], repair=not no_repair)
+    for number in report.repaired:
+        click.echo(_("completed after an interruption: {number}").format(number=number))
+    if report.problems:
+        raise RegisterMismatch(_("the register has {count} problem(s)").format(count=len(report.problems)),
+                               report.problems)
+    click.echo(_("Register consistent: {entries} numbers, {files} files checked.").format(
+        entries=report.checked, files=report.files))
 
 
 if __name__ == "__main__":  # pragma: no cover

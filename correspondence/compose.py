@@ -38,10 +38,20 @@ class Issue:
 
     so: int | None
     ngay: dt.date | None
+    nam_trong_ky_hieu: bool = False
 
     @property
     def draft(self) -> bool:
         return self.so is None
+
+    def so_ky_hieu(self, ky_hieu: str) -> str:
+        """``3018/UBND-XD6`` (``09/2019/QĐ-UBND`` with the year); ``…/UBND-XD6`` for a draft."""
+        from correspondence.register.numbering import so_ky_hieu
+
+        if self.so is None:
+            return f"…/{ky_hieu}"
+        year = self.ngay.year if self.ngay else dt.date.today().year
+        return so_ky_hieu(self.so, ky_hieu, year, self.nam_trong_ky_hieu)
 
 
 def _strip_end(text: str) -> str:
@@ -238,7 +248,7 @@ def compose(record: CongVan, agency: CoQuan, located: Located, issue: Issue, ste
     assert don_vi is not None
     ky_hieu = kinds.ky_hieu(record.loai, agency.viet_tat, don_vi)
     blank = "\u00a0" * 6
-    so = f"Số: {vn.so_van_ban(issue.so)}/{ky_hieu}" if issue.so is not None else f"Số:{blank}/{ky_hieu}"
+    so = f"Số: {issue.so_ky_hieu(ky_hieu)}" if issue.so is not None else f"Số:{blank}/{ky_hieu}"
     co_quan = tuple(line.upper() for line in agency.ten_co_quan)
     stamps_left = []
     if record.do_mat:
@@ -277,7 +287,7 @@ def compose(record: CongVan, agency: CoQuan, located: Located, issue: Issue, ste
                                        c.fax and f"Fax: {c.fax}") if p)
         second = "; ".join(p for p in (c.email and f"E-mail: {c.email}", c.website and f"Website: {c.website}") if p)
         footer = m.Footer(tuple(line for line in (first, second) if line)) if first or second else None
-    number = f"{vn.so_van_ban(issue.so)}/{ky_hieu}" if issue.so is not None else f"…/{ky_hieu}"
+    number = issue.so_ky_hieu(ky_hieu)
     created = dt.datetime.combine(issue.ngay or dt.date(1980, 1, 1), dt.time())
     return m.Document(
         kind=record.loai,

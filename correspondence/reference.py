@@ -52,14 +52,14 @@ def _model_table(model: type[BaseModel]) -> list[str]:
 
 
 def records_reference() -> str:
-    from correspondence.schema import ChuKy, CongVan, CoQuan, DonVi, LienHe, Luu, NguoiKy, NoiNhanMuc
+    from correspondence.schema import ChuKy, CongVan, CoQuan, DonVi, LienHe, Luu, NguoiKy, NoiNhanMuc, SoRieng
 
     lines = ["# Các trường của bản ghi và hồ sơ cơ quan", "",
              "Trang này sinh từ khai báo schema (`correspondence/schema.py`); khóa lạ là lỗi.", ""]
     for title, model in (("Công văn (`loai: cong_van`)", CongVan), ("`ky` — chữ ký", ChuKy),
                          ("`luu` — dòng Lưu", Luu), ("Mục Nơi nhận có mục con", NoiNhanMuc),
                          ("Hồ sơ cơ quan (`registers/<mã>.yaml`)", CoQuan), ("`don_vi.<mã>`", DonVi),
-                         ("`nguoi_ky.<mã>`", NguoiKy), ("`lien_he`", LienHe)):
+                         ("`nguoi_ky.<mã>`", NguoiKy), ("`lien_he`", LienHe), ("`so_rieng.<tên sổ>`", SoRieng)):
         lines += [f"## {title}", "", *_model_table(model), ""]
     return "\n".join(lines)
 

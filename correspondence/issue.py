@@ -1,0 +1,205 @@
+"""Turn valid records into issued documents: a number from the register, files on disk, the row completed.
+
+The order makes every failure harmless: everything is validated and rendered once before a
+number is taken; the number and its row are committed in one short transaction; the files are
+rendered deterministically from the stored record, written atomically, and their SHA-256 recorded.
+A crash after the commit leaves a *pending* row that ``recover`` completes from the stored record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from correspondence import model as m
+from correspondence.errors import InvalidRecord, Problem
+from correspondence.i18n import _
+from correspondence.register.numbering import Series, select_series
+from correspondence.register.store import Entry, Register, RegisterConflict
+
+CONFIG = Path("registers") / "config.yaml"
+ENV_URL = "CORRESPONDENCE_REGISTER"
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A document issued: its register row and the files written."""
+
+    entry: Entry
+    files: list[Path]
+
+
+def register_url(workspace: Path, agency_id: str, explicit: str | None = None) -> str:
+    """Where the register lives: ``--register``, then $CORRESPONDENCE_REGISTER, then registers/config.yaml,
+    else an SQLite file ``registers/<agency>.sqlite`` in the workspace."""
+    if explicit:
+        return explicit
+    if os.environ.get(ENV_URL):
+        return os.environ[ENV_URL]
+    config = workspace / CONFIG
+    if config.is_file():
+        import yaml
+
+        data = yaml.safe_load(config.read_text("utf-8")) or {}
+        if isinstance(data, dict) and data.get("register"):
+            return str(data["register"])
+    return f"sqlite:///{(workspace / 'registers' / f'{agency_id}.sqlite').resolve()}"
+
+
+def series_of(loaded: Any) -> Series:
+    record = loaded.record
+    return select_series(loaded.agency, record.loai, record.don_vi, secret=record.do_mat is not None)
+
+
+def ky_hieu_of(loaded: Any) -> str:
+    from correspondence.compose import find_don_vi
+    from correspondence.kinds import ky_hieu
+
+    record = loaded.record
+    return ky_hieu(record.loai, loaded.agency.viet_tat, find_don_vi(loaded.agency, record.don_vi) or record.don_vi)
+
+
+def columns(document: m.Document) -> dict[str, Any]:
+    """The register columns (3)–(7) of a composed document, as the sổ đăng ký văn bản đi writes them."""
+    from correspondence.kinds import BY_CODE
+
+    kind = BY_CODE[document.kind].ten
+    lines = [m.plain_text(line.runs) for line in document.noi_nhan.lines]
+    luu = lines[-1].removeprefix("- Lưu:").strip().rstrip(".") if lines else ""
+    recipients = list(document.kinh_gui.recipients) if document.kinh_gui else []
+    recipients += [line for line in lines[:-1]]
+    cleaned = [r.lstrip("-+ ").rstrip(";.:").strip() for r in recipients]
+    return {
+        "ten_loai_trich_yeu": f"{kind} {document.header.trich_yeu_vv or document.metadata.subject}",
+        "nguoi_ky": document.chu_ky.ho_ten,
+        "noi_nhan": "; ".join(c for c in cleaned if c),
+        "don_vi_nhan_ban_luu": luu,
+        "kind": document.kind,
+    }
+
+
+def _write(document: m.Document, rendered: dict[str, bytes], folder: Path, workspace: Path) -> list[dict[str, str]]:
+    from correspondence.api import write_atomic
+
+    targets = {folder / f"{document.file_stem}.{fmt}": data for fmt, data in rendered.items()}
+    write_atomic(targets)
+    return [{"path": os.path.relpath(path, workspace), "sha256": hashlib.sha256(data).hexdigest()}
+            for path, data in targets.items()]
+
+
+def issue(paths: list[Path | str], workspace: Path | str | None = None, ngay: dt.date | None = None,
+          register: str | None = None, formats: tuple[str, ...] = ("docx", "pdf"),
+          progress: Callable[[Path], None] | None = None) -> list[Issued]:
+    """Validate, pre-render, number, render and record each file, in order; all validated before any number."""
+    from correspondence import api
+
+    root = Path(workspace) if workspace is not None else Path.cwd()
+    loaded, problems = [], []
+    for path in paths:
+        try:
+            loaded.append(api.load(path, root))
+        except InvalidRecord as error:
+            problems += error.problems
+    if problems:
+        raise InvalidRecord(_("invalid record"), problems)
+    def day_of(item: Any) -> dt.date:
+        return ngay or item.record.ngay or dt.date.today()
+
+    for item in loaded:  # render once with a provisional number: a template error costs no number
+        series = series_of(item)
+        api.render_bytes(api.compose(item, 1, day_of(item), series.nam_trong_ky_hieu), formats, root)
+    results = []
+    registers: dict[str, Register] = {}
+    try:
+        for item in loaded:
+            url = register_url(root, item.agency_id, register)
+            if url not in registers:
+                registers[url] = Register(url)
+                recover(registers[url], root, item.agency_id)
+            results.append(_issue_one(registers[url], item, day_of(item), root, formats))
+            if progress is not None:
+                progress(item.path)
+    finally:
+        for opened in registers.values():
+            opened.close()
+    return results
+
+
+def _issue_one(register: Register, item: Any, day: dt.date, root: Path, formats: tuple[str, ...]) -> Issued:
+    from correspondence import api
+
+    series = series_of(item)
+    tail = f"/{day.year}/{ky_hieu_of(item)}" if series.nam_trong_ky_hieu else f"/{ky_hieu_of(item)}"
+    preview = api.compose(item, 1, day, series.nam_trong_ky_hieu)
+    fields = {**columns(preview), "so_luong_ban": item.record.so_ban_phat_hanh,
+              "record_json": json.dumps(item.located.data, ensure_ascii=False, sort_keys=True, default=str),
+              "agency_json": json.dumps({"id": item.agency_id, "profile": item.agency.model_dump(mode="json")},
+                                        ensure_ascii=False, sort_keys=True)}
+    try:
+        entry = register.allocate(item.agency_id, series.name, day, tail, fields)
+    except RegisterConflict as error:
+        if error.message == "backdated":
+            last_date, last_number = error.problems
+            raise RegisterConflict(_("{file}: the date {date} is before the last document of the series "
+                                     "({last}, number {number}): numbers follow the order of issue").format(
+                file=os.path.relpath(item.path), date=day.isoformat(), last=last_date, number=last_number)) from None
+        raise
+    files = complete(register, entry, root, formats)
+    return Issued(register.get(entry.id), files)
+
+
+def output_folder(root: Path, entry: Entry) -> Path:
+    return root / "output" / entry.agency / str(entry.year)
+
+
+def rebuild(entry: Entry, root: Path) -> Any:
+    """The document model of a register row, from the record and agency profile stored with it."""
+    from correspondence import api
+    from correspondence.records.loader import parse_text
+    from correspondence.schema import RECORD_KINDS, CoQuan
+    from correspondence.validate import validate
+
+    assert entry.record_json and entry.agency_json
+    located, problems = parse_text(entry.record_json, f"[{entry.so_ky_hieu}]")
+    assert located is not None and not problems
+    stored = json.loads(entry.agency_json)
+    record, problems = validate(located, RECORD_KINDS[entry.kind])
+    assert record is not None, problems
+    loaded = api.Loaded(Path(f"{entry.so_ky_hieu.replace('/', '-')}.yaml"), record,  # type: ignore[arg-type]
+                        CoQuan.model_validate(stored["profile"]), located, root, stored["id"])
+    series = series_of(loaded)
+    return api.compose(loaded, entry.number, dt.date.fromisoformat(entry.ngay), series.nam_trong_ky_hieu)
+
+
+def complete(register: Register, entry: Entry, root: Path, formats: tuple[str, ...] = ("docx", "pdf"),
+             action: str = "completed") -> list[Path]:
+    """Render a numbered row's files from its stored record, write them, record their hashes."""
+    from correspondence import api
+
+    document = rebuild(entry, root)
+    rendered = api.render_bytes(document, formats, root)
+    files = _write(document, rendered, output_folder(root, entry), root)
+    register.complete(entry.id, files, action)
+    return [root / f["path"] for f in files]
+
+
+def recover(register: Register, root: Path, agency: str | None = None) -> list[Entry]:
+    """Complete every pending row (numbered and committed, files not recorded): nothing is ever lost."""
+    done = []
+    for entry in register.entries(agency):
+        if entry.pending:
+            complete(register, entry, root, action="repaired")
+            done.append(entry)
+    return done
+
+
+def problems_of_gap(agency: str, series: str, year: int, missing: list[int]) -> Problem:
+    shown = ", ".join(str(n) for n in missing[:20]) + (" …" if len(missing) > 20 else "")
+    return Problem(f"{agency}/{year}/{series}", "", _("numbers missing from the register: {numbers}").format(
+        numbers=shown))
