@@ -204,7 +204,8 @@ def register() -> None:
     pass
 
 
-_agency = click.option("--co-quan", "agency", default=None, help=_("Agency id (registers/<id>.yaml); needed when there are several."))
+_agency = click.option("--co-quan", "agency", default=None,
+                       help=_("Agency id (registers/<id>.yaml); needed when there are several."))
 _year = click.option("--nam", "year", type=int, default=None, help=_("Year."))
 
 
@@ -228,7 +229,7 @@ def register_list(ctx: click.Context, agency: str | None, year: int | None, kind
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(_("Số, ký hiệu"), _("Ngày"), _("Tên loại và trích yếu"), _("Người ký"), _("Ghi chú"))
+    table = Table(_("Number, symbol"), _("Date"), _("Type and subject"), _("Signer"), _("Notes"))
     for e in entries:
         table.add_row(e.so_ky_hieu, e.ngay, e.ten_loai_trich_yeu, e.nguoi_ky,
                       (_("VOID: ") if e.status == "voided" else "") + (e.ghi_chu or ""))

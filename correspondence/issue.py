@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from correspondence import model as m
-from correspondence.errors import InvalidRecord, Problem
+from correspondence.errors import InvalidRecord
 from correspondence.i18n import _
 from correspondence.register.numbering import Series, select_series
 from correspondence.register.store import Entry, Register, RegisterConflict
 
 CONFIG = Path("registers") / "config.yaml"
 ENV_URL = "CORRESPONDENCE_REGISTER"
+RECOVER_AFTER = 120.0  # seconds: a row still pending this long after its number was taken was interrupted
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def issue(paths: list[Path | str], workspace: Path | str | None = None, ngay: dt
             url = register_url(root, item.agency_id, register)
             if url not in registers:
                 registers[url] = Register(url)
-                recover(registers[url], root, item.agency_id)
+                recover(registers[url], root, item.agency_id, older_than=RECOVER_AFTER)
             results.append(_issue_one(registers[url], item, day_of(item), root, formats))
             if progress is not None:
                 progress(item.path)
@@ -189,17 +190,23 @@ def complete(register: Register, entry: Entry, root: Path, formats: tuple[str, .
     return [root / f["path"] for f in files]
 
 
-def recover(register: Register, root: Path, agency: str | None = None) -> list[Entry]:
-    """Complete every pending row (numbered and committed, files not recorded): nothing is ever lost."""
+def recover(register: Register, root: Path, agency: str | None = None, older_than: float = 0.0) -> list[Entry]:
+    """Complete every pending row (numbered and committed, files not recorded) and sweep temporary files
+    a crash left behind: nothing is ever lost, nothing half-written stays.
+
+    ``issue`` passes ``older_than`` so that it leaves alone the rows other clerks are completing right now.
+    """
     done = []
-    for entry in register.entries(agency):
-        if entry.pending:
-            complete(register, entry, root, action="repaired")
-            done.append(entry)
+    for entry in register.pending(agency, older_than):
+        complete(register, entry, root, action="repaired")
+        done.append(entry)
+    cutoff = dt.datetime.now().timestamp() - max(older_than, 1.0)
+    for stale in (root / "output").glob(f"{agency or '*'}/*/.*.tmp"):
+        try:
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink()
+        except FileNotFoundError:
+            pass
     return done
 
 
-def problems_of_gap(agency: str, series: str, year: int, missing: list[int]) -> Problem:
-    shown = ", ".join(str(n) for n in missing[:20]) + (" …" if len(missing) > 20 else "")
-    return Problem(f"{agency}/{year}/{series}", "", _("numbers missing from the register: {numbers}").format(
-        numbers=shown))

@@ -96,3 +96,25 @@ def docx_of(build: Callable[..., Any]) -> Callable[..., Any]:
         return docx.Document(io.BytesIO(render_docx(build(path, so))))
 
     return run
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Any:
+    """A real PostgreSQL server on loopback for the whole run (started here, stopped at the end)."""
+    from tests.pgserver import TempPostgres
+
+    server = TempPostgres()
+    yield server
+    server.stop()
+
+
+_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def register_url(request: pytest.FixtureRequest, workspace: Path) -> str:
+    """The same tests against SQLite (a file in the workspace) and PostgreSQL (a fresh database)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{workspace / 'registers' / 'ubnd-quang-ninh.sqlite'}"
+    server = request.getfixturevalue("postgres")
+    return server.fresh_database(f"t{next(_databases)}")

@@ -346,6 +346,17 @@ class Register:
         with self.engine.connect() as conn:
             return [_entry(r) for r in conn.execute(query)]
 
+    def pending(self, agency: str | None = None, older_than: float = 0.0) -> list[Entry]:
+        """Rows numbered and committed whose files are not recorded, issued at least ``older_than`` seconds ago."""
+        query = select(entries_t).where(and_(entries_t.c.status == ISSUED, entries_t.c.files_json.is_(None)))
+        if agency is not None:
+            query = query.where(entries_t.c.agency == agency)
+        if older_than:
+            cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=older_than)).isoformat(timespec="seconds")
+            query = query.where(entries_t.c.issued_at <= cutoff)
+        with self.engine.connect() as conn:
+            return [_entry(r) for r in conn.execute(query.order_by(entries_t.c.id))]
+
     def series_states(self, agency: str | None = None) -> list[Any]:
         query = select(series_t)
         if agency is not None:
