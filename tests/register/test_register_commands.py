@@ -1,0 +1,260 @@
+"""Void, import, export, verify and migrations, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+
+from correspondence.errors import InvalidRecord
+from correspondence.issue import issue
+from correspondence.register import book, migrations, service
+from correspondence.register.store import Register, RegisterConflict
+
+D = dt.date(2019, 5, 7)
+HEADER = "Số, ký hiệu văn bản,Ngày tháng văn bản,Tên loại và trích yếu nội dung văn bản,Người ký,Nơi nhận văn bản," \
+         "\"Đơn vị, người nhận bản lưu\",Số lượng bản,Ngày chuyển,Ký nhận,Ghi chú\n"
+
+
+def _csv(workspace: Path, rows: str, name: str = "so-cu.csv") -> Path:
+    path = workspace / name
+    path.write_text('"Số, ký hiệu văn bản"' + HEADER[len("Số, ký hiệu văn bản"):] + rows, "utf-8")
+    return path
+
+
+ROWS = ("01/UBND-VP,02/01/2019,Công văn V/v a,Nguyễn Văn Thắng,Các sở,\"VT, VP\",3,02/01/2019,,\n"
+        "02/UBND-VP,03/01/2019,Công văn V/v b,Nguyễn Văn Thắng,Các sở,\"VT, VP\",,,,\n"
+        "03/KH-UBND,04/01/2019,Kế hoạch c,Đặng Huy Hậu,Các huyện,VT,,,,bản gốc lưu tại VT\n")
+
+
+def test_void_keeps_the_number_and_the_files(make_record: Callable[..., Path], workspace: Path, register_url: str) -> None:
+    issue([make_record("a.yaml"), make_record("b.yaml")], workspace, D, register_url)
+    voided = service.void(workspace, "02/UBND-XD6", "Sai nội dung, không phát hành", register_url=register_url)
+    assert voided.status == "voided" and voided.ghi_chu == "Sai nội dung, không phát hành"
+    folder = workspace / "output" / "ubnd-quang-ninh" / "2019"
+    assert (folder / "02-UBND-XD6.pdf").is_file()
+    assert "ĐÃ HỦY" in (folder / "02-UBND-XD6.DA-HUY.txt").read_text("utf-8")
+    nxt = issue([make_record("c.yaml")], workspace, D, register_url)[0].entry
+    assert nxt.number == 3, "a voided number is never reused"
+    with pytest.raises(RegisterConflict) as caught:
+        service.void(workspace, "02/UBND-XD6", "lần nữa", register_url=register_url)
+    assert caught.value.message == "02/UBND-XD6 đã bị hủy trước đó: Sai nội dung, không phát hành"
+    with pytest.raises(RegisterConflict) as caught:
+        service.void(workspace, "99/UBND-XD6", "x", register_url=register_url)
+    assert caught.value.message == "99/UBND-XD6 không có trong sổ của ubnd-quang-ninh"
+    assert service.verify(workspace, register_url=register_url).problems == []
+
+
+def test_import_then_issue_continues(make_record: Callable[..., Path], workspace: Path, register_url: str) -> None:
+    count = service.import_file(workspace, _csv(workspace, ROWS), register_url=register_url)
+    assert count == 3
+    entries = service.list_entries(workspace, register_url=register_url)
+    assert [(e.so_ky_hieu, e.kind, e.status, e.so_luong_ban) for e in entries] == [
+        ("01/UBND-VP", "cong_van", "imported", 3), ("02/UBND-VP", "cong_van", "imported", None),
+        ("03/KH-UBND", "ke_hoach", "imported", None)]
+    done = issue([make_record()], workspace, D, register_url)
+    assert done[0].entry.so_ky_hieu == "04/UBND-XD6"
+    with pytest.raises(RegisterConflict):
+        service.import_file(workspace, _csv(workspace, ROWS, "again.csv"), register_url=register_url)
+
+
+def test_import_from_xlsx(workspace: Path, register_url: str) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(list(book.COLUMNS))
+    sheet.append([f"({n})" for n in range(1, 11)])
+    sheet.append(["01/UBND-VP", dt.datetime(2019, 1, 2), "Công văn V/v a", "A", "B", "VT", 2, None, None, None])
+    sheet.append(["02/UBND-VP", "2019-01-03", "Công văn V/v b", "A", "B", "VT", None, None, None, "ghi chú"])
+    path = workspace / "so.xlsx"
+    workbook.save(path)
+    assert service.import_file(workspace, path, register_url=register_url) == 2
+    assert [e.ngay for e in service.list_entries(workspace, register_url=register_url)] == ["2019-01-02", "2019-01-03"]
+
+
+def test_import_errors_are_located_and_nothing_is_imported(workspace: Path, register_url: str) -> None:
+    rows = ("01/UBND-VP,02/01/2019,Công văn V/v a,A,B,VT,,,,\n"
+            "xx,03/01/2019,Công văn V/v b,A,B,VT,,,,\n"
+            "03/UBND-VP,31/02/2019,Công văn V/v c,A,B,VT,ba,,,\n"
+            "01/UBND-VP,04/01/2019,,A,B,VT,,,,\n")
+    with pytest.raises(InvalidRecord) as caught:
+        service.import_file(workspace, _csv(workspace, rows), register_url=register_url)
+    assert [str(p) for p in caught.value.problems] == [
+        "so-cu.csv:3: so_ky_hieu: cần số, ký hiệu dạng 3018/UBND-XD6, nhận được 'xx'",
+        "so-cu.csv:4: ngay: cần ngày dạng 07/05/2019 hoặc 2019-05-07, nhận được '31/02/2019'",
+        "so-cu.csv:4: so_luong_ban: phải là số nguyên, nhận được 'ba'",
+        "so-cu.csv:5: ten_loai_trich_yeu: không được để trống",
+        "so-cu.csv:5: so_ky_hieu: số 1 xuất hiện hai lần (cả ở so-cu.csv:2)",
+    ]
+    assert service.list_entries(workspace, register_url=register_url) == []
+
+
+def test_import_missing_column_and_empty_file(workspace: Path, register_url: str) -> None:
+    path = workspace / "thieu.csv"
+    path.write_text("Số, ký hiệu;Người ký\n01/UBND-VP;A\n", "utf-8")
+    with pytest.raises(InvalidRecord) as caught:
+        service.import_file(workspace, path, register_url=register_url)
+    assert [p.field for p in caught.value.problems] == ["ngay", "ten_loai_trich_yeu"]
+    assert caught.value.problems[0].source == "thieu.csv:1"
+    empty = workspace / "rong.csv"
+    empty.write_text("", "utf-8")
+    with pytest.raises(InvalidRecord) as caught:
+        service.import_file(workspace, empty, register_url=register_url)
+    assert str(caught.value.problems[0]) == "rong.csv: tệp không có dòng nào"
+
+
+def test_export_every_format(make_record: Callable[..., Path], workspace: Path, register_url: str) -> None:
+    import pdfplumber
+    from docx import Document
+    from openpyxl import load_workbook
+
+    issue([make_record("a.yaml"), make_record("b.yaml"), make_record("c.yaml")], workspace, D, register_url)
+    service.void(workspace, "02/UBND-XD6", "Sai nội dung", register_url=register_url)
+    pdf_path = service.export(workspace, 2019, "pdf", register_url=register_url)
+    assert pdf_path == workspace / "output" / "ubnd-quang-ninh" / "so-dang-ky-van-ban-di-2019.pdf"
+    with pdfplumber.open(pdf_path) as pdf:
+        cover, table_page = pdf.pages[0], pdf.pages[1]
+        lines = cover.extract_text().splitlines()
+        assert lines == ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NINH", "SỔ ĐĂNG KÝ VĂN BẢN ĐI", "Năm: 2019",
+                         "Từ ngày 07/05/2019 đến ngày 07/05/2019", "Từ số 01 đến số 03", "Quyển số: 01"]
+        assert cover.width < cover.height and table_page.width > table_page.height, "A4 landscape pages"
+        table = table_page.extract_table()
+        assert [" ".join(c.split()) for c in table[0]] == list(book.COLUMNS)
+        assert table[1] == [f"({n})" for n in range(1, 11)]
+        assert [row[0].replace("\n", "") for row in table[2:]] == ["01/UBND-XD6", "02/UBND-XD6", "03/UBND-XD6"]
+        assert " ".join(table[3][9].split()) == "ĐÃ HỦY: Sai nội dung"
+    xlsx = service.export(workspace, 2019, "xlsx", register_url=register_url)
+    sheet = load_workbook(xlsx).worksheets[1]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == list(book.COLUMNS)
+    assert [r[0] for r in rows[2:]] == ["01/UBND-XD6", "02/UBND-XD6", "03/UBND-XD6"]
+    assert sheet.print_title_rows in ("1:2", "$1:$2") and sheet.page_setup.orientation == "landscape"
+    docx = service.export(workspace, 2019, "docx", register_url=register_url)
+    word = Document(docx)
+    assert word.sections[1].orientation == 1
+    table = word.tables[0]
+    assert [c.text for c in table.rows[0].cells] == list(book.COLUMNS)
+    assert "<w:tblHeader/>" in table.rows[0]._tr.xml and "<w:cantSplit/>" in table.rows[3]._tr.xml
+    assert [r.cells[0].text for r in table.rows[2:]] == ["01/UBND-XD6", "02/UBND-XD6", "03/UBND-XD6"]
+    csv_text = service.export(workspace, 2019, "csv", register_url=register_url).read_text("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith('"Số, ký hiệu văn bản",Ngày tháng văn bản,')
+    assert len(csv_text.splitlines()) == 4
+    with zipfile.ZipFile(io.BytesIO(docx.read_bytes())) as package:
+        assert "word/document.xml" in package.namelist()
+
+
+def test_export_of_an_empty_year(workspace: Path, register_url: str) -> None:
+    with pytest.raises(RegisterConflict) as caught:
+        service.export(workspace, 2018, "pdf", register_url=register_url)
+    assert caught.value.message == "sổ của ubnd-quang-ninh chưa có số nào trong năm 2018 (sổ chung)"
+
+
+def test_verify_finds_missing_and_altered_files_and_gaps(make_record: Callable[..., Path], workspace: Path,
+                                                         register_url: str) -> None:
+    done = issue([make_record("a.yaml"), make_record("b.yaml")], workspace, D, register_url)
+    report = service.verify(workspace, register_url=register_url)
+    assert (report.checked, report.files, report.problems) == (2, 4, [])
+    done[0].files[0].unlink()
+    done[1].files[1].write_bytes(b"%PDF-1.7 altered")
+    with Register(register_url) as register:
+        register.import_entries("ubnd-quang-ninh", [{
+            "year": 2019, "series": "chung", "number": 5, "so_ky_hieu": "05/UBND-XD6", "ngay": "2019-05-07",
+            "ten_loai_trich_yeu": "x", "nguoi_ky": "y", "noi_nhan": "z", "don_vi_nhan_ban_luu": "VT", "kind": "cong_van"}])
+    messages = sorted(str(p) for p in service.verify(workspace, register_url=register_url).problems)
+    assert messages == [
+        "ubnd-quang-ninh/2019/chung: sổ thiếu các số: 3, 4 (hãy hủy hoặc nhập bổ sung để số nào cũng có dòng trong sổ)",
+        "ubnd-quang-ninh/2019/chung:1: 01/UBND-XD6: thiếu tệp: output/ubnd-quang-ninh/2019/01-UBND-XD6.docx",
+        "ubnd-quang-ninh/2019/chung:2: 02/UBND-XD6: tệp đã bị sửa sau khi ban hành: "
+        "output/ubnd-quang-ninh/2019/02-UBND-XD6.pdf (hãy khôi phục từ bản sao lưu)",
+    ]
+
+
+def test_a_number_taken_before_a_crash_gets_its_files(make_record: Callable[..., Path], workspace: Path,
+                                                      register_url: str) -> None:
+    """Simulate a crash between the committed number and the files: verify completes the row."""
+    from correspondence import api
+    from correspondence.issue import _issue_one
+
+    issue([make_record("a.yaml")], workspace, D, register_url)
+    loaded = api.load(make_record("b.yaml"), workspace)
+
+    def crash(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    import correspondence.issue as module
+
+    with Register(register_url) as register:
+        original = module.complete
+        module.complete = crash  # type: ignore[assignment]
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                _issue_one(register, loaded, D, workspace, ("docx", "pdf"))
+        finally:
+            module.complete = original
+        (pending,) = register.pending("ubnd-quang-ninh")
+        assert pending.so_ky_hieu == "02/UBND-XD6"
+    assert not (workspace / "output" / "ubnd-quang-ninh" / "2019" / "02-UBND-XD6.pdf").exists()
+    assert [str(p) for p in service.verify(workspace, register_url=register_url, repair=False).problems] == [
+        "ubnd-quang-ninh/2019/chung:2: 02/UBND-XD6: chưa ghi xong tệp (chạy register verify không kèm --no-repair)"]
+    report = service.verify(workspace, register_url=register_url)
+    assert report.repaired == ["02/UBND-XD6"] and report.problems == []
+    again = issue([make_record("b.yaml")], workspace, D, register_url)[0]
+    rebuilt = workspace / "output" / "ubnd-quang-ninh" / "2019" / "02-UBND-XD6.docx"
+    assert rebuilt.is_file() and again.entry.number == 3
+
+
+def test_an_older_register_upgrades_in_place(workspace: Path, register_url: str) -> None:
+    from sqlalchemy import text
+
+    from correspondence.register.store import normalise_url
+
+    engine = create_engine(normalise_url(register_url))
+    with engine.begin() as conn:
+        assert migrations.upgrade(conn, target=1) == [1]
+        conn.execute(text("INSERT INTO series VALUES ('ubnd-quang-ninh', 2019, 'chung', 7, '2019-03-01')"))
+        conn.execute(text(
+            "INSERT INTO entries (agency, year, series, number, so_ky_hieu, ngay, ten_loai_trich_yeu, nguoi_ky, noi_nhan, "
+            "don_vi_nhan_ban_luu, kind, status, issued_at, issued_by) VALUES ('ubnd-quang-ninh', 2019, 'chung', 7, "
+            "'07/UBND-VP', '2019-03-01', 'Công văn cũ', 'A', 'B', 'VT', 'cong_van', 'imported', '2019-03-01', 'vt')"))
+    engine.dispose()
+    with Register(register_url) as register:
+        assert register.schema_version() == migrations.CURRENT == 2
+        (entry,) = register.entries("ubnd-quang-ninh")
+        assert (entry.so_ky_hieu, entry.ten_loai_trich_yeu) == ("07/UBND-VP", "Công văn cũ")
+        nxt = register.allocate("ubnd-quang-ninh", "chung", D, "/UBND-XD6", {
+            "ten_loai_trich_yeu": "x", "nguoi_ky": "y", "noi_nhan": "z", "don_vi_nhan_ban_luu": "VT", "kind": "cong_van"})
+        assert nxt.number == 8
+
+
+def test_register_commands_from_the_command_line(make_record: Callable[..., Path], workspace: Path,
+                                                 register_url: str) -> None:
+    from click.testing import CliRunner
+
+    from correspondence.cli import main
+
+    run = CliRunner()
+    base = ["--lang", "vi", "--register", register_url]
+    result = run.invoke(main, [*base, "issue", str(make_record()), "--ngay", "2019-05-07"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "Đã ban hành số 01/UBND-XD6 ngày 2019-05-07"
+    listed = json.loads(run.invoke(main, [*base, "register", "list", "--json"]).output)
+    assert [e["so_ky_hieu"] for e in listed] == ["01/UBND-XD6"]
+    shown = run.invoke(main, [*base, "register", "show", "01/UBND-XD6"]).output
+    assert "so_ky_hieu: 01/UBND-XD6" in shown
+    result = run.invoke(main, [*base, "issue", str(make_record()), "--ngay", "2019-05-06"])
+    assert result.exit_code == 4
+    result = run.invoke(main, [*base, "register", "verify"])
+    assert result.exit_code == 0 and result.output == "Sổ nhất quán: đã kiểm tra 1 số, 2 tệp.\n"
+    (workspace / "output" / "ubnd-quang-ninh" / "2019" / "01-UBND-XD6.pdf").unlink()
+    result = run.invoke(main, [*base, "register", "verify"])
+    assert result.exit_code == 6
+    assert "thiếu tệp: output/ubnd-quang-ninh/2019/01-UBND-XD6.pdf" in result.stderr
+    result = run.invoke(main, [*base, "register", "export", "--nam", "2019", "--format", "csv"])
+    assert result.output == "Đã ghi: output/ubnd-quang-ninh/so-dang-ky-van-ban-di-2019.csv\n"
