@@ -26,11 +26,15 @@ def cli_reference() -> str:
              "Trang này sinh từ `--help` của từng lệnh (`python -m correspondence.reference`).", ""]
     ctx = click.Context(main, info_name="correspondence", terminal_width=88, max_content_width=88)
     lines += ["## correspondence", "", "```text", main.get_help(ctx).rstrip(), "```", ""]
-    for name in sorted(main.commands):
-        command = main.commands[name]
-        sub = click.Context(command, info_name=name, parent=ctx,
-                            terminal_width=88, max_content_width=88)
-        lines += [f"## correspondence {name}", "", "```text", command.get_help(sub).rstrip(), "```", ""]
+    def walk(group: click.Group, parent: click.Context, prefix: str) -> None:
+        for name in sorted(group.commands):
+            command = group.commands[name]
+            sub = click.Context(command, info_name=name, parent=parent, terminal_width=88, max_content_width=88)
+            lines.extend([f"## {prefix} {name}", "", "```text", command.get_help(sub).rstrip(), "```", ""])
+            if isinstance(command, click.Group):
+                walk(command, sub, f"{prefix} {name}")
+
+    walk(main, ctx, "correspondence")
     return "\n".join(lines)
 
 
