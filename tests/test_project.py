@@ -106,3 +106,11 @@ def test_lint_and_types() -> None:
     assert lint.returncode == 0, lint.stdout
     types = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
     assert types.returncode == 0, types.stdout
+
+
+def test_readme_quick_start_is_what_ci_runs() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    command = [line for line in (ROOT / ".ci" / "run").read_text("utf-8").splitlines()
+               if line.strip() and not line.startswith(("#", "set ", "cd "))][-1]
+    assert command in readme
+    assert "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/correspondence issue examples/" in readme

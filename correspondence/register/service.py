@@ -19,8 +19,10 @@ class RegisterMismatch(CorrespondenceError):
 
 
 def agencies(workspace: Path) -> list[str]:
-    """The agencies of the workspace: one profile ``registers/<id>.yaml`` each."""
-    return sorted(p.stem for p in (workspace / "registers").glob("*.yaml") if p.stem != "config")
+    """The agencies of the workspace: a profile ``registers/<id>.yaml`` or a register ``registers/<id>.sqlite``."""
+    folder = workspace / "registers"
+    names = {p.stem for p in folder.glob("*.yaml") if p.stem != "config"} | {p.stem for p in folder.glob("*.sqlite")}
+    return sorted(names)
 
 
 def open_register(workspace: Path, agency: str | None, explicit: str | None = None) -> tuple[Register, str]:
@@ -176,10 +178,30 @@ def import_file(workspace: Path, path: Path, agency: str | None = None, series: 
         return register.import_entries(agency, rows)
 
 
+def _agency_names(workspace: Path, agency: str, entries: list[Entry]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The parent and agency name lines: from the profile, else from the profile stored with the last entry."""
+    import json
+
+    from correspondence.api import load_agency
+
+    path = workspace / "registers" / f"{agency}.yaml"
+    if path.is_file():
+        profile, problems = load_agency(path)
+        if profile is None:
+            from correspondence.errors import InvalidRecord
+
+            raise InvalidRecord(_("invalid agency profile"), problems)
+        return tuple(profile.ten_co_quan_chu_quan), tuple(profile.ten_co_quan)
+    stored = next((json.loads(e.agency_json)["profile"] for e in reversed(entries) if e.agency_json), None)
+    if stored is None:
+        return (), (agency,)
+    return tuple(stored.get("ten_co_quan_chu_quan", ())), tuple(stored["ten_co_quan"])
+
+
 def export(workspace: Path, year: int, fmt: str, agency: str | None = None, series: str = "chung",
            out: Path | None = None, register_url: str | None = None) -> Path:
     """Write the printable register of ``year`` (one series) as PDF, DOCX, XLSX or CSV."""
-    from correspondence.api import load_agency, write_atomic
+    from correspondence.api import write_atomic
     from correspondence.register import book as books
     from correspondence.templating import template_dirs
 
@@ -189,12 +211,8 @@ def export(workspace: Path, year: int, fmt: str, agency: str | None = None, seri
     if not entries:
         raise RegisterConflict(_("the register of {agency} has no number in {year} (series {series})").format(
             agency=agency, year=year, series=series))
-    profile, problems = load_agency(workspace / "registers" / f"{agency}.yaml")
-    if profile is None:
-        from correspondence.errors import InvalidRecord
-
-        raise InvalidRecord(_("invalid agency profile"), problems)
-    book = books.build(entries, tuple(profile.ten_co_quan_chu_quan), tuple(profile.ten_co_quan), year, series)
+    names = _agency_names(workspace, agency, entries)
+    book = books.build(entries, names[0], names[1], year, series)
     data = books.to_pdf(book, template_dirs(workspace)) if fmt == "pdf" else books.WRITERS[fmt](book)
     suffix = "" if series == "chung" else f"-{series}"
     target = out or workspace / "output" / agency / f"so-dang-ky-van-ban-di-{year}{suffix}.{fmt}"

@@ -258,3 +258,21 @@ def test_register_commands_from_the_command_line(make_record: Callable[..., Path
     assert "thiếu tệp: output/ubnd-quang-ninh/2019/01-UBND-XD6.pdf" in result.stderr
     result = run.invoke(main, [*base, "register", "export", "--nam", "2019", "--format", "csv"])
     assert result.output == "Đã ghi: output/ubnd-quang-ninh/so-dang-ky-van-ban-di-2019.csv\n"
+
+
+def test_example_layout_profile_beside_the_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The repository's own layout: the profile in examples/registers/, the register in the workspace."""
+    import shutil
+
+    from tests.conftest import EXAMPLES
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(EXAMPLES, tmp_path / "examples")
+    done = issue([tmp_path / "examples" / "cong-van-3018.yaml"], tmp_path)
+    assert done[0].entry.so_ky_hieu == "01/UBND-XD6" and done[0].entry.ngay == "2019-05-07"
+    assert (tmp_path / "registers" / "ubnd-quang-ninh.sqlite").is_file()
+    assert [e.so_ky_hieu for e in service.list_entries(tmp_path)] == ["01/UBND-XD6"]
+    path = service.export(tmp_path, 2019, "csv")
+    assert path.read_text("utf-8-sig").splitlines()[1].startswith("01/UBND-XD6,07/05/2019,")
+    cover = book.cover_lines(book.build(service.list_entries(tmp_path), (), ("Ủy ban nhân dân", "Tỉnh Quảng Ninh"), 2019, "chung"))
+    assert cover[1] == ("TỈNH QUẢNG NINH", True)
