@@ -276,3 +276,37 @@ def test_example_layout_profile_beside_the_record(tmp_path: Path, monkeypatch: p
     assert path.read_text("utf-8-sig").splitlines()[1].startswith("01/UBND-XD6,07/05/2019,")
     cover = book.cover_lines(book.build(service.list_entries(tmp_path), (), ("Ủy ban nhân dân", "Tỉnh Quảng Ninh"), 2019, "chung"))
     assert cover[1] == ("TỈNH QUẢNG NINH", True)
+
+
+def test_where_the_register_lives(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from correspondence.issue import register_url
+
+    monkeypatch.delenv("CORRESPONDENCE_REGISTER", raising=False)
+    default = register_url(workspace, "ubnd-quang-ninh")
+    assert default == f"sqlite:///{(workspace / 'registers' / 'ubnd-quang-ninh.sqlite').resolve()}"
+    (workspace / "registers" / "config.yaml").write_text("register: postgresql://vanthu@may-chu/congvan\n", "utf-8")
+    assert register_url(workspace, "ubnd-quang-ninh") == "postgresql://vanthu@may-chu/congvan"
+    monkeypatch.setenv("CORRESPONDENCE_REGISTER", "sqlite:///chung.sqlite")
+    assert register_url(workspace, "ubnd-quang-ninh") == "sqlite:///chung.sqlite"
+    assert register_url(workspace, "ubnd-quang-ninh", "postgresql://x/y") == "postgresql://x/y"
+
+
+def test_lookup_messages(make_record: Callable[..., Path], workspace: Path, register_url: str) -> None:
+    issue([make_record()], workspace, dt.date(2019, 12, 31), register_url)
+    issue([make_record()], workspace, dt.date(2020, 1, 2), register_url)
+    with pytest.raises(RegisterConflict) as caught:
+        service.show(workspace, "01/UBND-XD6", register_url=register_url)
+    assert caught.value.message == "01/UBND-XD6 có ở nhiều năm (2020, 2019): thêm --nam"
+    assert service.show(workspace, "01/UBND-XD6", year=2019, register_url=register_url).ngay == "2019-12-31"
+    with pytest.raises(RegisterConflict) as caught:
+        service.show(workspace, "số một", register_url=register_url)
+    assert caught.value.message == "'số một' không phải số, ký hiệu dạng 3018/UBND-XD6"
+    with pytest.raises(RegisterConflict) as caught:
+        service.void(workspace, "01/UBND-XD6", "  ", year=2019, register_url=register_url)
+    assert caught.value.message == "hãy ghi lý do bằng --reason"
+    (workspace / "registers" / "so-noi-vu.yaml").write_text("x: 1\n", "utf-8")
+    from correspondence.errors import CorrespondenceError
+
+    with pytest.raises(CorrespondenceError) as caught:
+        service.list_entries(workspace, register_url=register_url)
+    assert caught.value.message.startswith("hãy chọn cơ quan bằng --co-quan (có: so-noi-vu, ubnd-quang-ninh")
