@@ -114,6 +114,7 @@ class Spacing:
     header_line: float = 15.0
     vv_before: float = 6.0
     signature_gap: float = 72.0
+    noi_nhan_width: float = 74.0  # mm: the Nơi nhận column; the authority block takes the rest
 
 
 @dataclass(frozen=True)

@@ -247,7 +247,7 @@ class _Writer:
     def signature(self) -> None:
         n, c, s = self.doc.noi_nhan, self.doc.chu_ky, self.sizes
         width = self.doc.page.text_width
-        left_width = round(width * 0.45, 1)
+        left_width = self.doc.spacing.noi_nhan_width
         spacer = self.para(self.word, LEFT, line=6)
         self.run(spacer, "", 2)
         table = self.table((left_width, round(width - left_width, 1)))
