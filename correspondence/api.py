@@ -14,7 +14,7 @@ from pathlib import Path
 from correspondence.errors import InvalidRecord, Problem, RenderFailed
 from correspondence.i18n import _
 from correspondence.records.loader import Located, load_data
-from correspondence.schema import RECORD_KINDS, CongVan, CoQuan
+from correspondence.schema import CoQuan, VanBan, record_kinds
 from correspondence.validate import validate
 
 FORMATS = ("docx", "pdf")
@@ -25,7 +25,7 @@ class Loaded:
     """A valid record with its agency profile and the located data it came from."""
 
     path: Path
-    record: CongVan
+    record: VanBan
     agency: CoQuan
     located: Located
     workspace: Path
@@ -80,13 +80,16 @@ def load(path: Path | str, workspace: Path | str | None = None) -> Loaded:
     if located is None:
         raise InvalidRecord(_("invalid record"), problems)
     kind = located.data.get("loai") if isinstance(located.data, dict) else None
-    if kind is not None and kind not in RECORD_KINDS:
+    if kind is not None and kind not in record_kinds():
         problems.append(Problem(located.where(("loai",)), "loai",
                                 _("unknown kind '{kind}'").format(kind=kind),
-                                _("supported: {kinds}").format(kinds=", ".join(RECORD_KINDS))))
+                                _("supported: {kinds}").format(kinds=", ".join(record_kinds()))))
         raise InvalidRecord(_("invalid record"), problems)
-    record, more = validate(located, RECORD_KINDS.get(kind or "cong_van", CongVan))
+    record, more = validate(located, VanBan)
     problems += more
+    if kind == "cong_van" and not located.data.get("kinh_gui") and not any(p.field == "kinh_gui" for p in more):
+        problems.append(Problem(located.where(()), "kinh_gui", _("required field is missing"),
+                                _("add a line '{key}: …'").format(key="kinh_gui")))
     agency = None
     agency_id = ""
     name = located.data.get("co_quan") if isinstance(located.data, dict) else None
@@ -119,11 +122,11 @@ def compose(loaded: Loaded, so: int | None, ngay: dt.date | None, nam_trong_ky_h
 
     record, agency = loaded.record, loaded.agency
     if so is None:
-        return build(record, agency, loaded.located, Issue(None, None), f"du-thao-{loaded.path.stem}")
+        return build(record, agency, loaded.located, Issue(None, None), f"du-thao-{loaded.path.stem}", loaded.path.parent)
     issue = Issue(so, ngay or record.ngay or dt.date.today(), nam_trong_ky_hieu)
     unit = find_don_vi(agency, record.don_vi) or record.don_vi
     stem = file_stem(issue.so_ky_hieu(ky_hieu(record.loai, agency.viet_tat, unit)))
-    return build(record, agency, loaded.located, issue, stem)
+    return build(record, agency, loaded.located, issue, stem, loaded.path.parent)
 
 
 def check(paths: list[Path | str], workspace: Path | str | None = None) -> list[Problem]:
@@ -139,19 +142,25 @@ def check(paths: list[Path | str], workspace: Path | str | None = None) -> list[
 
 
 def render_bytes(document, formats: tuple[str, ...] = FORMATS, workspace: Path | None = None) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
-    """Render the model with each requested renderer."""
-    out: dict[str, bytes] = {}
+    """Every file of the document by name: ``<stem>.<fmt>``, plus ``<annex stem>.<fmt>`` for annexes printed apart."""
+    renderers = {}
     for fmt in formats:
         if fmt == "docx":
             from correspondence.render.docx import render_docx
 
-            out[fmt] = render_docx(document)
+            renderers[fmt] = lambda index=None: render_docx(document, index)
         elif fmt == "pdf":
             from correspondence.render.pdf import render_pdf
 
-            out[fmt] = render_pdf(document, workspace=workspace)
+            renderers[fmt] = lambda index=None: render_pdf(document, workspace, index)
         else:
             raise RenderFailed(_("unknown output format '{fmt}'").format(fmt=fmt))
+    out: dict[str, bytes] = {}
+    for fmt, render in renderers.items():
+        out[f"{document.file_stem}.{fmt}"] = render()
+        for index, annex in enumerate(document.phu_luc):
+            if annex.separate:
+                out[f"{annex.file_stem}.{fmt}"] = render(index)
     return out
 
 
@@ -182,7 +191,7 @@ def _produce(path: Path | str, so: int | None, ngay: dt.date | None, out_dir: Pa
     document = compose(loaded, so, ngay)
     rendered = render_bytes(document, formats, loaded.workspace)
     folder = Path(out_dir) if out_dir is not None else loaded.workspace / "output"
-    return write_atomic({folder / f"{document.file_stem}.{fmt}": data for fmt, data in rendered.items()})
+    return write_atomic({folder / name: data for name, data in rendered.items()})
 
 
 def draft(path: Path | str, out_dir: Path | str | None = None, workspace: Path | str | None = None,
@@ -203,7 +212,7 @@ def render(path: Path | str, so: int, ngay: dt.date | None = None, out_dir: Path
 
 def json_schema(profile: bool = False) -> dict:  # type: ignore[type-arg]
     """The JSON Schema of records (or of the agency profile), for editors' autocompletion."""
-    model = CoQuan if profile else CongVan
+    model = CoQuan if profile else VanBan
     schema = model.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema

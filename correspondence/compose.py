@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from correspondence import kinds
 from correspondence import model as m
@@ -19,7 +20,7 @@ from correspondence.i18n import _
 from correspondence.markup import parse_body
 from correspondence.metrics import text_width
 from correspondence.records.loader import Located
-from correspondence.schema import CongVan, CoQuan, NoiNhanMuc
+from correspondence.schema import CoQuan, NoiNhanMuc, VanBan
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
@@ -100,7 +101,7 @@ def check_against_agency(data: dict, agency: CoQuan, located: Located) -> list[P
     return problems
 
 
-def tham_quyen_lines(record: CongVan, agency: CoQuan) -> tuple[str, ...]:
+def tham_quyen_lines(record: VanBan, agency: CoQuan) -> tuple[str, ...]:
     """Ô 7a: the authority and title lines (ND 30 Art. 13, PL I §II.7)."""
     signer = agency.nguoi_ky[record.ky.nguoi_ky]
     title = signer.chuc_vu
@@ -121,7 +122,7 @@ def tham_quyen_lines(record: CongVan, agency: CoQuan) -> tuple[str, ...]:
     return tuple(line.upper() for line in lines)
 
 
-def _noi_nhan(record: CongVan, agency: CoQuan, don_vi: str) -> m.NoiNhan:
+def _noi_nhan(record: VanBan, agency: CoQuan, don_vi: str) -> m.NoiNhan:
     entries: list[tuple[str, list[str]]] = []
     for item in record.noi_nhan:
         if isinstance(item, NoiNhanMuc):
@@ -155,7 +156,9 @@ def _noi_nhan(record: CongVan, agency: CoQuan, don_vi: str) -> m.NoiNhan:
                      dien_tu_lines=tuple(dien_tu), o12=o12 or None)
 
 
-def _kinh_gui(record: CongVan, sizes: m.Sizes) -> m.KinhGui:
+def _kinh_gui(record: VanBan, sizes: m.Sizes) -> m.KinhGui | None:
+    if record.kinh_gui is None:
+        return None
     recipients = [record.kinh_gui] if isinstance(record.kinh_gui, str) else list(record.kinh_gui)
     indent = 35.0
     items_indent = indent + text_width("Kính gửi", sizes.kinh_gui)
@@ -238,12 +241,17 @@ def _rule_for(lines: tuple[str, ...], size: float) -> m.Rule:
     return m.Rule(round(max(longest / 3, min(longest * 0.4, longest / 2)), 1))
 
 
-def compose(record: CongVan, agency: CoQuan, located: Located, issue: Issue, stem: str) -> m.Document:
-    """Build the document model of a công văn (Mẫu 1.5)."""
+def compose(record: VanBan, agency: CoQuan, located: Located, issue: Issue, stem: str,
+            base: Path | None = None) -> m.Document:
+    """Build the document model: a công văn (Mẫu 1.5) or a document with a type name (Mẫu 1.4), with its annexes.
+
+    ``base`` is the folder annex files are read from (the record's folder).
+    """
     problems = check_against_agency(located.data, agency, located)
     if problems:
         raise InvalidRecord(_("invalid record"), problems)
     sizes, page = m.Sizes(), m.Page()
+    kind = kinds.BY_CODE[record.loai]
     don_vi = find_don_vi(agency, record.don_vi)
     assert don_vi is not None
     ky_hieu = kinds.ky_hieu(record.loai, agency.viet_tat, don_vi)
@@ -271,7 +279,7 @@ def compose(record: CongVan, agency: CoQuan, located: Located, issue: Issue, ste
         tieu_ngu_rule=m.Rule(round(text_width(TIEU_NGU, sizes.tieu_ngu, bold=True), 1)),
         so_ky_hieu=so,
         dia_danh_ngay=vn.dia_danh_ngay(agency.dia_danh, issue.ngay),
-        trich_yeu_vv=f"V/v {record.trich_yeu}",
+        trich_yeu_vv=f"V/v {record.trich_yeu}" if kind.viet_tat is None else None,
         left_width=HEADER_LEFT,
         right_width=round(page.text_width - HEADER_LEFT, 1),
         stamps_left=tuple(stamps_left),
@@ -279,6 +287,18 @@ def compose(record: CongVan, agency: CoQuan, located: Located, issue: Issue, ste
         stamps_top_left=top_left,
     )
     body, notes = render_body(record.noi_dung, record.du_lieu, located)
+    tieu_de = None
+    if kind.viet_tat is not None:
+        longest = min(text_width(record.trich_yeu, sizes.ten_loai, bold=True), page.text_width)
+        tieu_de = m.TieuDe(kind.ten.upper(), record.trich_yeu, m.Rule(round(longest / 3, 1)))
+    phu_luc: tuple[m.PhuLuc, ...] = ()
+    if record.phu_luc:
+        from correspondence.annex import build_annexes, kem_theo_line
+
+        parent = "Văn bản" if kind.viet_tat is None else kind.ten
+        so_ky_hieu = None if issue.draft else issue.so_ky_hieu(ky_hieu)
+        kem_theo = kem_theo_line(parent, so_ky_hieu, issue.ngay, agency.ten_goi or " ".join(agency.ten_co_quan))
+        phu_luc = build_annexes(record.phu_luc, base or Path.cwd(), located, kem_theo, stem)
     signer = agency.nguoi_ky[record.ky.nguoi_ky]
     footer = None
     if record.chan_trang and agency.lien_he is not None:
@@ -295,12 +315,15 @@ def compose(record: CongVan, agency: CoQuan, located: Located, issue: Issue, ste
         draft=issue.draft,
         header=header,
         kinh_gui=_kinh_gui(record, sizes),
+        tieu_de=tieu_de,
+        phu_luc=phu_luc,
         body=body,
         chu_ky=m.ChuKy(tham_quyen_lines(record, agency), signer.ho_ten),
         noi_nhan=_noi_nhan(record, agency, don_vi),
         footer=footer,
         metadata=m.Metadata(
-            title=f"{'Dự thảo ' if issue.draft else ''}Công văn số {number} V/v {record.trich_yeu}",
+            title=(f"{'Dự thảo ' if issue.draft else ''}{kind.ten} số {number} "
+                   f"{'V/v ' if kind.viet_tat is None else ''}{record.trich_yeu}"),
             subject=record.trich_yeu,
             author=" ".join(agency.ten_co_quan),
             created=created,

@@ -88,7 +88,7 @@ def columns(document: m.Document) -> dict[str, Any]:
 def _write(document: m.Document, rendered: dict[str, bytes], folder: Path, workspace: Path) -> list[dict[str, str]]:
     from correspondence.api import write_atomic
 
-    targets = {folder / f"{document.file_stem}.{fmt}": data for fmt, data in rendered.items()}
+    targets = {folder / name: data for name, data in rendered.items()}
     write_atomic(targets)
     return [{"path": os.path.relpath(path, workspace), "sha256": hashlib.sha256(data).hexdigest()}
             for path, data in targets.items()]
@@ -163,14 +163,14 @@ def rebuild(entry: Entry, root: Path) -> Any:
     """The document model of a register row, from the record and agency profile stored with it."""
     from correspondence import api
     from correspondence.records.loader import parse_text
-    from correspondence.schema import RECORD_KINDS, CoQuan
+    from correspondence.schema import CoQuan, VanBan
     from correspondence.validate import validate
 
     assert entry.record_json and entry.agency_json
     located, problems = parse_text(entry.record_json, f"[{entry.so_ky_hieu}]")
     assert located is not None and not problems
     stored = json.loads(entry.agency_json)
-    record, problems = validate(located, RECORD_KINDS[entry.kind])
+    record, problems = validate(located, VanBan)
     assert record is not None, problems
     loaded = api.Loaded(Path(f"{entry.so_ky_hieu.replace('/', '-')}.yaml"), record,  # type: ignore[arg-type]
                         CoQuan.model_validate(stored["profile"]), located, root, stored["id"])

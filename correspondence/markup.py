@@ -1,8 +1,9 @@
 """Turn body markup (a small Markdown dialect) into numbered paragraphs, runs and footnotes.
 
-Lines: ``# heading`` (centred; ``##``/``###`` in the flow), one line each; ``1.`` khoản (renumbered
-in order); ``a)`` điểm (re-lettered a, b, c, d, đ …
-after each khoản); ``- `` and ``+ `` dash lines; anything else is a paragraph; a blank line ends a
+Lines (one line each for headings): ``# Title`` a section ``I. TITLE`` (Roman, renumbered, upper
+case); ``## Title`` a centred heading (Phần, Chương); ``### Title`` a bold heading in the flow;
+``Điều 1. Title`` an article (renumbered); ``1.`` khoản (renumbered in order); ``a)`` điểm
+(re-lettered a, b, c, d, đ … after each khoản); ``- `` and ``+ `` dash lines; anything else is a paragraph; a blank line ends a
 paragraph. Inline: ``**bold**``, ``*italic*``, ``***both***``, footnote calls ``[^id]`` with
 ``[^id]: text`` on a line of its own; a backslash makes the next character literal.
 """
@@ -14,9 +15,10 @@ from dataclasses import dataclass
 
 from correspondence.i18n import _
 from correspondence.model import Footnote, Inline, Paragraph, Run
-from correspondence.vietnamese import chu_cai
+from correspondence.vietnamese import chu_cai, so_la_ma
 
 _HEADING = re.compile(r"^(#{1,3})\s+(.*)$")
+_ARTICLE = re.compile(r"^Điều\s+\d+\.\s*(.*)$")
 _ITEM = re.compile(r"^(\d+)\.\s+(.*)$")
 _POINT = re.compile(r"^([a-zđ])\)\s+(.*)$")
 _DASH = re.compile(r"^-\s+(.*)$")
@@ -67,14 +69,22 @@ def parse_body(text: str) -> tuple[tuple[Paragraph, ...], tuple[Footnote, ...], 
         else:
             pending.append(start)
             # A heading is one line; the next line starts a paragraph.
-            current = None if start.role == "heading" else start
+            current = None if start.role in ("section", "heading", "article") else start
 
     notes: dict[str, int] = {}
     footnotes: list[Footnote] = []
     blocks: list[Paragraph] = []
-    item = point = 0
+    item = point = section = article = 0
     for block in pending:
-        if block.role == "heading":
+        if block.role == "section":
+            section += 1
+            item = point = 0
+            marker = f"{so_la_ma(section)}."
+        elif block.role == "article":
+            article += 1
+            item = point = 0
+            marker = f"Điều {article}."
+        elif block.role == "heading":
             item = point = 0
             marker = ""
         elif block.role == "item":
@@ -87,11 +97,15 @@ def parse_body(text: str) -> tuple[tuple[Paragraph, ...], tuple[Footnote, ...], 
         else:
             marker = block.marker
         runs = _inline(" ".join(block.text), block.line, problems, definitions, notes, footnotes)
-        if block.role == "heading":
-            # ND 30: part and chapter titles (#) bold and centred; lower headings bold in the text flow.
-            runs = tuple(Run(r.text, True, r.italic, r.subscript) if isinstance(r, Run) else r for r in runs)
-            centred = block.level == 1
-            blocks.append(Paragraph(runs, "heading", marker, block.level, "center" if centred else "justify", not centred))
+        if block.role in ("section", "heading", "article"):
+            # ND 30: section titles "I. TITLE" bold upper case; part and chapter titles (##) bold and centred;
+            # "Điều 1. Title" bold; other headings bold in the text flow.
+            upper = block.role == "section"
+            runs = tuple(Run(r.text.upper() if upper else r.text, True, r.italic, r.subscript) if isinstance(r, Run) else r
+                         for r in runs)
+            centred = block.role == "heading" and block.level == 2
+            blocks.append(Paragraph(runs, block.role, marker, block.level,  # type: ignore[arg-type]
+                                    "center" if centred else "justify", not centred, bold_marker=True))
             continue
         blocks.append(Paragraph(runs=runs, role=block.role, marker=marker, level=block.level))  # type: ignore[arg-type]
     for key, (_text, line) in definitions.items():
@@ -105,7 +119,11 @@ def _block_start(line: str, number: int) -> _Pending | None:
         return None
     match = _HEADING.match(line)
     if match:
-        return _Pending("heading", "", [match.group(2)], number, level=len(match.group(1)))
+        level = len(match.group(1))
+        return _Pending("section" if level == 1 else "heading", "", [match.group(2)], number, level=level)
+    match = _ARTICLE.match(line)
+    if match:
+        return _Pending("article", "", [match.group(1)], number)
     match = _ITEM.match(line)
     if match:
         return _Pending("item", "", [match.group(2)], number)

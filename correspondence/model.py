@@ -41,7 +41,7 @@ def plain_text(runs: tuple[Inline, ...]) -> str:
 
 # ------------------------------------------------------------------ blocks
 
-BlockRole = Literal["paragraph", "heading", "item", "point", "dash", "plus"]
+BlockRole = Literal["paragraph", "section", "heading", "article", "item", "point", "dash", "plus"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,7 @@ class Paragraph:
     level: int = 0
     align: Literal["justify", "center"] = "justify"
     indent: bool = True
+    bold_marker: bool = False
 
 
 Block = Paragraph
@@ -94,6 +95,8 @@ class Sizes:
     kinh_gui: float = 14.0
     body: float = 14.0
     footnote: float = 11.0
+    ten_loai: float = 14.0
+    table: float = 12.0
     tham_quyen: float = 14.0
     ho_ten: float = 14.0
     noi_nhan_label: float = 12.0
@@ -154,6 +157,56 @@ class Header:
     stamps_left: tuple[Stamp, ...] = ()
     stamps_right: tuple[Stamp, ...] = ()
     stamps_top_left: tuple[Stamp, ...] = ()
+
+
+@dataclass(frozen=True)
+class TieuDe:
+    """Ô 5a of a document with a type name: ``KẾ HOẠCH`` and the trích yếu under it, a short rule below."""
+
+    ten_loai: str
+    trich_yeu: str
+    rule: Rule
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell; ``colspan``/``rowspan`` for two-level headers and group rows."""
+
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+    align: Literal["left", "center", "right"] = "left"
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class TableRow:
+    cells: tuple[Cell, ...]
+    kind: Literal["header", "group", "data", "total"] = "data"
+
+
+@dataclass(frozen=True)
+class Table:
+    """An annex table: column widths in mm, header rows repeated on every page, rows never split."""
+
+    widths: tuple[float, ...]
+    header: tuple[TableRow, ...]
+    rows: tuple[TableRow, ...]
+
+
+@dataclass(frozen=True)
+class PhuLuc:
+    """An annex (ND 30 PL I §III.1): heading, title, the (Kèm theo …) line, its table; pages numbered from 1."""
+
+    heading: str
+    title: str
+    kem_theo: str
+    rule: Rule
+    table: Table
+    landscape: bool
+    separate: bool
+    file_stem: str
+    ghi_chu: str | None = None
 
 
 @dataclass(frozen=True)
@@ -231,3 +284,9 @@ class Document:
     sizes: Sizes = field(default_factory=Sizes)
     spacing: Spacing = field(default_factory=Spacing)
     footnotes: tuple[Footnote, ...] = ()
+    tieu_de: TieuDe | None = None
+    phu_luc: tuple[PhuLuc, ...] = ()
+
+
+LANDSCAPE = Page(width=297.0, height=210.0, top=20.0, bottom=15.0, left=30.0, right=15.0)
+"""A4 landscape for wide annex tables: the margins of the landscape section of ND 30 PL I's own file."""

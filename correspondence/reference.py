@@ -56,14 +56,15 @@ def _model_table(model: type[BaseModel]) -> list[str]:
 
 
 def records_reference() -> str:
-    from correspondence.schema import ChuKy, CongVan, CoQuan, DonVi, LienHe, Luu, NguoiKy, NoiNhanMuc, SoRieng
+    from correspondence.schema import Bang, ChuKy, CoQuan, Cot, DonVi, LienHe, Luu, NguoiKy, NoiNhanMuc, PhuLuc, SoRieng, VanBan
 
     lines = ["# Các trường của bản ghi và hồ sơ cơ quan", "",
              "Trang này sinh từ khai báo schema (`correspondence/schema.py`); khóa lạ là lỗi.", ""]
-    for title, model in (("Công văn (`loai: cong_van`)", CongVan), ("`ky` — chữ ký", ChuKy),
+    for title, model in (("Văn bản (`loai: cong_van`, `ke_hoach`, `bao_cao` …)", VanBan), ("`ky` — chữ ký", ChuKy),
                          ("`luu` — dòng Lưu", Luu), ("Mục Nơi nhận có mục con", NoiNhanMuc),
                          ("Hồ sơ cơ quan (`registers/<mã>.yaml`)", CoQuan), ("`don_vi.<mã>`", DonVi),
-                         ("`nguoi_ky.<mã>`", NguoiKy), ("`lien_he`", LienHe), ("`so_rieng.<tên sổ>`", SoRieng)):
+                         ("`nguoi_ky.<mã>`", NguoiKy), ("`lien_he`", LienHe), ("`so_rieng.<tên sổ>`", SoRieng),
+                         ("`phu_luc[]` — phụ lục", PhuLuc), ("`bang` — mô tả bảng", Bang), ("`bang.cot[]` — cột", Cot)):
         lines += [f"## {title}", "", *_model_table(model), ""]
     return "\n".join(lines)
 

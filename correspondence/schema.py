@@ -58,6 +58,7 @@ class CoQuan(_Strict):
     ten_co_quan: list[Text] = Field(min_length=1, description="Tên cơ quan ban hành, mỗi phần tử một dòng")
     viet_tat: Abbrev = Field(description="Chữ viết tắt tên cơ quan trong ký hiệu, ví dụ: UBND")
     dia_danh: Text = Field(description="Địa danh ghi ở dòng ngày tháng, ví dụ: Quảng Ninh")
+    ten_goi: Text | None = Field(None, description="Tên cơ quan dùng trong câu văn, ví dụ: Ủy ban nhân dân tỉnh")
     tap_the: Text | None = Field(None, description="Tên tập thể dùng sau TM., ví dụ: ỦY BAN NHÂN DÂN")
     thu_truong: Text = Field(description="Chức danh người đứng đầu dùng sau KT., TL., TUQ., Q., ví dụ: CHỦ TỊCH")
     don_vi: dict[str, DonVi] = Field(default_factory=dict, description="Các đơn vị soạn thảo, khóa là mã tự đặt")
@@ -95,14 +96,56 @@ class Luu(_Strict):
     so_ban: int | None = Field(None, ge=1, description="Số bản lưu, in trong ngoặc: (2)")
 
 
-class CongVan(_Strict):
-    """A công văn (Mẫu 1.5, ND 30/2020)."""
+# ---------------------------------------------------------------- annex tables
 
-    loai: Literal["cong_van"] = Field(description="Loại văn bản")
+
+class Cot(_Strict):
+    """One column of an annex table."""
+
+    ten: Text = Field(description="Tiêu đề cột")
+    khoa: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")] | None = Field(
+        None, description="Tên cột trong tệp dữ liệu (không cần cho cột STT)")
+    kieu: Literal["chu", "so", "stt", "dau_x", "ngay"] = Field(
+        "chu", description="chu: chữ; so: số; stt: số thứ tự tự động; dau_x: đánh dấu X; ngay: ngày")
+    rong: float = Field(30, gt=0, description="Độ rộng tương đối (mm trên trang nằm ngang)")
+    can: Literal["trai", "giua", "phai"] | None = Field(None, description="Căn lề: trai, giua, phai")
+    nhom: Text | None = Field(None, description="Tiêu đề nhóm chung của các cột liền nhau (tiêu đề hai tầng)")
+    tong: bool = Field(False, description="Cộng tổng cột số này ở dòng cuối")
+
+
+class Bang(_Strict):
+    """How a table is built from rows of data: columns, grouping, order, totals."""
+
+    cot: list[Cot] = Field(min_length=1, description="Các cột theo thứ tự")
+    nhom_theo: Text | None = Field(None, description="Cột dữ liệu dùng để chia nhóm (I, II …)")
+    nhom: dict[str, Text] = Field(default_factory=dict, description="Tiêu đề của từng nhóm, theo thứ tự in")
+    sap_xep: list[Text] = Field(default_factory=list, description="Sắp xếp các dòng trong nhóm theo các cột này")
+    huong: Literal["tu_dong", "doc", "ngang"] = Field(
+        "tu_dong", description="Hướng trang: tu_dong (ngang khi bảng rộng), doc, ngang")
+
+
+class PhuLuc(_Strict):
+    """An annex: its title, its table (spec and data) and where it is printed."""
+
+    tieu_de: Text = Field(description="Tên phụ lục (in hoa)")
+    bang: Bang | Text = Field(description="Mô tả bảng, hoặc đường dẫn tệp YAML mô tả bảng")
+    du_lieu: Text | list[dict[str, Any]] = Field(description="Tệp dữ liệu .csv/.xlsx/.yaml, hoặc các dòng ngay tại đây")
+    tep_rieng: bool = Field(False, description="In phụ lục thành tệp riêng thay vì cuối văn bản")
+    ghi_chu: Text | None = Field(None, description="Đoạn ghi chú dưới bảng")
+
+
+# ---------------------------------------------------------------- records
+
+
+class VanBan(_Strict):
+    """An administrative document: a công văn (Mẫu 1.5) or a document with a type name (Mẫu 1.4)."""
+
+    loai: Text = Field(description="Loại văn bản: cong_van, ke_hoach, bao_cao, thong_bao … (correspondence kinds)")
     co_quan: Text = Field(description="Mã hồ sơ cơ quan ban hành: tên tệp registers/<mã>.yaml")
     don_vi: Text = Field(description="Mã hoặc chữ viết tắt của đơn vị soạn thảo, ví dụ: XD6")
-    trich_yeu: Text = Field(description="Trích yếu nội dung, in sau V/v, bắt đầu bằng chữ thường")
-    kinh_gui: Text | list[Text] = Field(description="Một hoặc nhiều nơi nhận ở mục Kính gửi")
+    trich_yeu: Text = Field(description="Trích yếu nội dung (công văn: in sau V/v, bắt đầu bằng chữ thường)")
+    kinh_gui: Text | list[Text] | None = Field(
+        None, description="Nơi nhận ở mục Kính gửi (bắt buộc với công văn; tờ trình, báo cáo gửi cấp trên)")
     noi_dung: Text = Field(description="Nội dung (Markdown rút gọn, có thể dùng biểu thức Jinja trên du_lieu)")
     du_lieu: dict[str, Any] = Field(default_factory=dict, description="Dữ liệu dùng trong nội dung")
     ky: ChuKy = Field(description="Chữ ký")
@@ -118,14 +161,21 @@ class CongVan(_Strict):
     luu_hanh: Literal["noi_bo", "xem_xong_tra_lai"] | None = Field(None, description="Chỉ dẫn phạm vi lưu hành (ô 11)")
     chan_trang: bool = Field(True, description="In thông tin liên hệ ở chân trang đầu (nếu hồ sơ cơ quan có)")
     ngay: dt.date | None = Field(None, description="Ngày ban hành YYYY-MM-DD (tùy chọn)")
+    phu_luc: list[PhuLuc] = Field(default_factory=list, description="Các phụ lục (bảng) kèm theo")
 
     @field_validator("kinh_gui")
     @classmethod
-    def _kinh_gui_not_empty(cls, value: str | list[str]) -> str | list[str]:
+    def _kinh_gui_not_empty(cls, value: str | list[str] | None) -> str | list[str] | None:
         if isinstance(value, list) and not value:
             raise ValueError("empty")
         return value
 
 
-RECORD_KINDS: dict[str, type[BaseModel]] = {"cong_van": CongVan}
-Record = CongVan
+def record_kinds() -> tuple[str, ...]:
+    """The kinds a record may have: công văn and every kind laid out as Mẫu 1.4 (a type name)."""
+    from correspondence.kinds import CATALOGUE
+
+    return tuple(k.code for k in CATALOGUE if k.mau in ("1.5", "1.4"))
+
+
+CongVan = VanBan  # a công văn is a VanBan with loai: cong_van

@@ -45,7 +45,7 @@ def test_workspace_template_overrides_the_built_in(make_record: Callable[..., Pa
 
     templates = workspace / "templates"
     templates.mkdir()
-    built_in = (data_dir("templates") / "cong_van.html").read_text("utf-8")
+    built_in = (data_dir("templates") / "van_ban.html").read_text("utf-8")
     (templates / "cong_van.html").write_text(built_in.replace("<body>", "<body><p>MẪU RIÊNG CỦA CƠ QUAN</p>"), "utf-8")
     paths = api.render(make_record(), 7, None, None, workspace, ("pdf",))
     with pdfplumber.open(paths[0]) as pdf:
@@ -65,7 +65,7 @@ def test_a_weasyprint_error_fails_the_render(make_record: Callable[..., Path], w
     from correspondence.i18n import data_dir
 
     (workspace / "templates").mkdir()
-    built_in = (data_dir("templates") / "cong_van.html").read_text("utf-8")
+    built_in = (data_dir("templates") / "van_ban.html").read_text("utf-8")
     (workspace / "templates" / "cong_van.html").write_text(
         built_in.replace("<body>", '<body><img src="https://example.invalid/logo.png">'), "utf-8")
     with pytest.raises(RenderFailed) as caught:

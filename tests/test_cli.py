@@ -133,7 +133,8 @@ def test_every_command_has_help_and_is_documented(cli: Callable[..., object]) ->
 
 def test_help_imports_nothing_heavy() -> None:
     code = ("import sys; import correspondence.cli; "
-            "heavy = [m for m in ('weasyprint', 'docx', 'pydantic', 'jinja2', 'babel', 'fontTools', 'yaml') "
+            "heavy = [m for m in ('weasyprint', 'docx', 'pydantic', 'jinja2', 'babel', 'fontTools', 'yaml', "
+            "'sqlalchemy', 'rich', 'openpyxl', 'psycopg') "
             "if m in sys.modules]; print(heavy)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == "[]"

@@ -7,7 +7,7 @@ from correspondence.model import Footnote, Run, plain_text
 
 
 def test_items_and_points_are_renumbered() -> None:
-    blocks, _notes, problems = parse_body("1. Một\na) x\na) y\n7. Hai\nb) z\n# Mục\n3. Ba\n")
+    blocks, _notes, problems = parse_body("1. Một\na) x\na) y\n7. Hai\nb) z\n### Mục\n3. Ba\n")
     assert not problems
     assert [(b.role, b.marker) for b in blocks] == [
         ("item", "1."), ("point", "a)"), ("point", "b)"), ("item", "2."), ("point", "a)"), ("heading", ""), ("item", "1.")]
@@ -62,9 +62,25 @@ def test_problems_are_located() -> None:
     ]
 
 
-def test_headings_are_one_line_bold_and_level_one_is_centred() -> None:
-    blocks, _n, _p = parse_body("# PHẦN I\nCâu sau tiêu đề.\n## 1. Mục nhỏ")
+def test_headings_are_one_line_and_bold() -> None:
+    blocks, _n, _p = parse_body("## Chương I\nCâu sau tiêu đề.\n### Mục nhỏ")
     assert [(b.role, b.align, b.indent) for b in blocks] == [
         ("heading", "center", False), ("paragraph", "justify", True), ("heading", "justify", True)]
     assert all(r.bold for r in blocks[0].runs if isinstance(r, Run))
     assert not any(r.bold for r in blocks[1].runs if isinstance(r, Run))
+
+
+def test_sections_are_roman_numbered_in_capitals_and_restart_items() -> None:
+    blocks, _n, problems = parse_body("# Mục đích, yêu cầu\n1. Một\n2. Hai\n# Tổ chức thực hiện\n1. Ba\na) x")
+    assert not problems
+    assert [(b.role, b.marker) for b in blocks] == [
+        ("section", "I."), ("item", "1."), ("item", "2."), ("section", "II."), ("item", "1."), ("point", "a)")]
+    assert plain_text(blocks[0].runs) == "MỤC ĐÍCH, YÊU CẦU"
+    assert all(r.bold for r in blocks[3].runs if isinstance(r, Run))
+
+
+def test_articles_are_renumbered() -> None:
+    blocks, _n, _p = parse_body("Điều 1. Phạm vi\n1. khoản\nĐiều 7. Đối tượng\n1. khoản")
+    assert [(b.role, b.marker) for b in blocks] == [("article", "Điều 1."), ("item", "1."), ("article", "Điều 2."),
+                                                    ("item", "1.")]
+    assert plain_text(blocks[0].runs) == "Phạm vi"

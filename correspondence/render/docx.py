@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from docx import Document as new_document
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -162,14 +163,18 @@ class _Writer:
 
     # -------------------------------------------------------------- components
 
-    def section(self) -> None:
-        page = self.doc.page
-        section = self.word.sections[0]
+    @staticmethod
+    def page_setup(section: Any, page: m.Page) -> None:
+        section.orientation = WD_ORIENT.LANDSCAPE if page.width > page.height else WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Mm(page.width), Mm(page.height)
         section.top_margin, section.bottom_margin = Mm(page.top), Mm(page.bottom)
         section.left_margin, section.right_margin = Mm(page.left), Mm(page.right)
         section.header_distance, section.footer_distance = Mm(page.header_distance), Mm(page.footer_distance)
         section.different_first_page_header_footer = True
+
+    def section(self, page: m.Page | None = None) -> None:
+        section = self.word.sections[0]
+        self.page_setup(section, page or self.doc.page)
         header = section.header
         paragraph = header.paragraphs[0]
         paragraph.alignment = CENTER
@@ -178,7 +183,7 @@ class _Writer:
             f'<w:szCs w:val="{int(self.sizes.page_number * 2)}"/></w:rPr><w:t>2</w:t></w:r></w:fldSimple>')
         paragraph._p.append(field)
         first_footer = section.first_page_footer
-        if self.doc.footer is not None:
+        if self.doc.footer is not None and page is None:
             first = True
             for line in self.doc.footer.lines:
                 paragraph = first_footer.paragraphs[0] if first else first_footer.add_paragraph()
@@ -241,7 +246,7 @@ class _Writer:
                                   line=sp.body_line, first_line=sp.first_line_indent if block.indent else 0,
                                   keep_next=block.role == "heading")
             if block.marker:
-                self.run(paragraph, f"{block.marker} ", size)
+                self.run(paragraph, f"{block.marker} ", size, bold=block.bold_marker)
             self.inline(paragraph, block.runs, size)
 
     def signature(self) -> None:
@@ -314,13 +319,55 @@ class _Writer:
         props.keywords = ""
         props.category = "Công văn"
 
-    def build(self) -> bytes:
-        self.section()
-        self.header()
-        self.kinh_gui()
-        self.body()
-        self.signature()
-        self.footnotes_part()
+    def title(self) -> None:
+        t = self.doc.tieu_de
+        if t is None:
+            return
+        size = self.sizes.ten_loai
+        self.run(self.para(self.word, CENTER, before=18), t.ten_loai, size, bold=True)
+        self.run(self.para(self.word, CENTER), t.trich_yeu, size, bold=True)
+        self.rule(self.word, t.rule, self.doc.page.text_width, before=2)
+
+    def annex(self, annex: m.PhuLuc, new_section: bool) -> None:
+        page = m.LANDSCAPE if annex.landscape else self.doc.page
+        if new_section:
+            section = self.word.add_section(WD_SECTION.NEW_PAGE)
+            self.page_setup(section, page)
+            sect_pr = section._sectPr
+            follower = next((child for child in sect_pr if child.tag in _AFTER_PGNUM), None)
+            numbering = parse_xml(f'<w:pgNumType {nsdecls("w")} w:start="1"/>')
+            if follower is not None:
+                follower.addprevious(numbering)
+            else:
+                sect_pr.append(numbering)
+        size = 14
+        self.run(self.para(self.word, CENTER), annex.heading, size, bold=True)
+        self.run(self.para(self.word, CENTER), annex.title, size, bold=True)
+        self.run(self.para(self.word, CENTER), annex.kem_theo, size, italic=True)
+        self.rule(self.word, annex.rule, page.text_width, before=2)
+        self.para(self.word, CENTER, line=6)
+        body = self.word.element.body
+        body.insert(len(body) - 1 if body[-1].tag == qn("w:sectPr") else len(body),
+                    parse_xml(_table_xml(annex.table, self.sizes.table)))
+        if annex.ghi_chu:
+            self.run(self.para(self.word, JUSTIFY, before=6), annex.ghi_chu, self.sizes.table, italic=True)
+
+    def build(self, only_annex: int | None = None) -> bytes:
+        if only_annex is not None:
+            annex = self.doc.phu_luc[only_annex]
+            self.section(m.LANDSCAPE if annex.landscape else self.doc.page)
+            self.annex(annex, new_section=False)
+        else:
+            self.section()
+            self.header()
+            self.title()
+            self.kinh_gui()
+            self.body()
+            self.signature()
+            for annex in self.doc.phu_luc:
+                if not annex.separate:
+                    self.annex(annex, new_section=True)
+            self.footnotes_part()
         self.properties()
         return _save(self.word)
 
@@ -362,7 +409,56 @@ def _save(word: Any) -> bytes:
     return buffer.getvalue()
 
 
-def render_docx(document: m.Document) -> bytes:
-    """DOCX bytes of ``document``."""
-    return _Writer(document).build()
+_AFTER_PGNUM = {qn(f"w:{name}") for name in ("cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection",
+                                             "bidi", "rtlGutter", "docGrid")}
+_JC = {"left": "left", "center": "center", "right": "right"}
+
+
+def _table_xml(table: m.Table, size: float) -> str:
+    """The whole annex table as WordprocessingML in one pass (thousands of rows stay fast)."""
+    twips = [round(w * 56.6929) for w in table.widths]
+    half_points = int(size * 2)
+    borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    out = [f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:jc w:val="center"/>'
+           f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+           '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+           "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in twips) + "</w:tblGrid>"]
+    pending_merge: dict[int, int] = {}  # grid column → rows still covered by a rowspan from above
+    for row in (*table.header, *table.rows):
+        header = row.kind == "header"
+        out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
+        column = 0
+        cells = list(row.cells)
+        while cells or pending_merge.get(column):
+            if pending_merge.get(column):
+                pending_merge[column] -= 1
+                out.append(f'<w:tc><w:tcPr><w:tcW w:w="{twips[column]}" w:type="dxa"/><w:vMerge/>'
+                           '<w:vAlign w:val="center"/></w:tcPr><w:p/></w:tc>')
+                column += 1
+                continue
+            cell = cells.pop(0)
+            width = sum(twips[column:column + cell.colspan])
+            props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+            if cell.colspan > 1:
+                props += f'<w:gridSpan w:val="{cell.colspan}"/>'
+            if cell.rowspan > 1:
+                props += '<w:vMerge w:val="restart"/>'
+                pending_merge[column] = cell.rowspan - 1
+            props += f'<w:vAlign w:val="{"center" if header else "top"}"/>'
+            run = ""
+            if cell.text:
+                run = (f'<w:r><w:rPr>{"<w:b/>" if cell.bold else ""}<w:sz w:val="{half_points}"/>'
+                       f'<w:szCs w:val="{half_points}"/></w:rPr><w:t xml:space="preserve">{_xml(cell.text)}</w:t></w:r>')
+            out.append(f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:spacing w:before="20" w:after="20"/>'
+                       f'<w:jc w:val="{_JC[cell.align]}"/></w:pPr>{run}</w:p></w:tc>')
+            column += cell.colspan
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+def render_docx(document: m.Document, only_annex: int | None = None) -> bytes:
+    """DOCX bytes of ``document`` (with its in-file annexes), or of one annex printed as a file of its own."""
+    return _Writer(document).build(only_annex)
 

@@ -87,23 +87,36 @@ def keep_together(text: str) -> Any:
     return Markup("").join(out)
 
 
-def render_html(document: m.Document, workspace: Path | None = None) -> str:
-    """The HTML the PDF is laid out from."""
+def template_name(document: m.Document) -> str:
+    """``<kind>.html`` (e.g. ``cong_van.html``, ``ke_hoach.html``) when a template folder has one, else ``van_ban.html``."""
+    return f"{document.kind}.html"
+
+
+def render_html(document: m.Document, workspace: Path | None = None, only_annex: int | None = None) -> str:
+    """The HTML the PDF is laid out from (the whole document, or one annex printed on its own)."""
+    from jinja2 import TemplateNotFound
+
     dirs = tuple(template_dirs(workspace))
     env = html_environment(dirs)
     env.filters.setdefault("keep_together", keep_together)
-    template = env.get_template(f"{document.kind}.html")
+    if only_annex is not None:
+        template = env.get_template("phu_luc.html")
+    else:
+        try:
+            template = env.get_template(template_name(document))
+        except TemplateNotFound:
+            template = env.get_template("van_ban.html")
     return template.render(doc=document, is_footnote=lambda r: isinstance(r, m.Footnote),
-                           footnote_size=document.sizes.footnote)
+                           footnote_size=document.sizes.footnote, landscape=m.LANDSCAPE, only_annex=only_annex)
 
 
-def render_pdf(document: m.Document, workspace: Path | None = None) -> bytes:
-    """PDF bytes of ``document``; any WeasyPrint error fails the render instead of being logged."""
+def render_pdf(document: m.Document, workspace: Path | None = None, only_annex: int | None = None) -> bytes:
+    """PDF bytes of ``document`` (or of one annex); any WeasyPrint error fails the render instead of being logged."""
     from jinja2 import TemplateError
     from weasyprint import HTML
 
     try:
-        html = render_html(document, workspace)
+        html = render_html(document, workspace, only_annex)
     except TemplateError as error:
         raise RenderFailed(_("template error: {what}").format(what=error)) from None
     dirs = tuple(template_dirs(workspace))
