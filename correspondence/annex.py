@@ -203,8 +203,12 @@ def _assemble(spec: Bang, groups: dict[str, list[tuple[str, dict[str, Any]]]]) -
                 cells = (m.Cell(f"{label}. {title}", colspan=len(columns), bold=True),)
             body.append(m.TableRow(cells, "group"))
         ordered = sorted(items, key=_sort_key(spec)) if spec.sap_xep else items
-        for number, (_where, values) in enumerate(ordered, start=1):
-            cells = tuple(m.Cell(str(number) if c.kieu == "stt" else values.get(c.khoa or "", ""), align=a)  # type: ignore[arg-type]
+        number = 0
+        for _where, values in ordered:
+            given = any(c.kieu == "stt" and c.khoa and values.get(c.khoa) for c in columns)
+            number += 0 if given else 1  # a row may print its own STT ("…", "1a"); the count goes on without it
+            cells = tuple(m.Cell((values.get(c.khoa or "") or str(number)) if c.kieu == "stt" else values.get(c.khoa or "", ""),
+                                 align=a)  # type: ignore[arg-type]
                           for c, a in zip(columns, aligns, strict=True))
             body.append(m.TableRow(cells))
             for key in totals:
