@@ -287,3 +287,52 @@ def kem_theo_line(kind_name: str, so_ky_hieu: str | None, ngay: dt.date | None, 
     if so_ky_hieu is None or ngay is None:
         return f"(Kèm theo {kind_name} số …/… ngày … tháng … năm … của {agency_name})"
     return f"(Kèm theo {kind_name} số {so_ky_hieu} ngày {vn.ngay_ngan_padded(ngay)} của {agency_name})"
+
+
+def standalone(annex: m.PhuLuc, metadata: m.Metadata) -> m.Document:
+    """A document that holds only ``annex``, printed as a file of its own (``render_*(…, only_annex=0)``)."""
+    header = m.Header((), (), m.Rule(0), "", "", m.Rule(0), "", None, None, 0, 0)
+    return m.Document(kind="phu_luc", file_stem=annex.file_stem, draft=False, header=header, kinh_gui=None, body=(),
+                      chu_ky=m.ChuKy((), ""), noi_nhan=m.NoiNhan("", (), None, (), None), footer=None, metadata=metadata,
+                      phu_luc=(annex,))
+
+
+def for_issued(workspace: Path, so_ky_hieu: str, table: Path, spec_path: Path, title: str | None = None,
+               agency: str | None = None, year: int | None = None, register_url: str | None = None,
+               formats: tuple[str, ...] = ("docx", "pdf")) -> list[Path]:
+    """The annex of a document already in the register: its number and date come from the register."""
+    import hashlib
+    import json
+    import os
+
+    from correspondence.api import render_bytes, write_atomic
+    from correspondence.kinds import BY_CODE
+    from correspondence.register.service import find_entry, open_register
+
+    register, agency = open_register(workspace, agency, register_url)
+    with register:
+        entry = find_entry(register, agency, so_ky_hieu, year)
+        spec = load_spec(str(spec_path), Path.cwd(), _shown(spec_path))
+        rows = load_rows(str(table), Path.cwd(), lambda j: f"{_shown(table)}:{j + 2}")
+        built, wide = build_table(spec, rows)
+        stored = json.loads(entry.agency_json)["profile"] if entry.agency_json else {}
+        agency_name = stored.get("ten_goi") or " ".join(stored.get("ten_co_quan", [])) or agency
+        kind = BY_CODE.get(entry.kind)
+        parent = "Văn bản" if kind is None or kind.viet_tat is None else kind.ten
+        kem_theo = kem_theo_line(parent, entry.so_ky_hieu, dt.date.fromisoformat(entry.ngay), agency_name)
+        stem = re.sub(r"[/\\\s]+", "-", entry.so_ky_hieu) + "-phu-luc"
+        heading_title = title or spec.tieu_de or "Danh mục"
+        annex = annex_model("Phụ lục", heading_title, kem_theo, built, wide, True, stem, None)
+        metadata = m.Metadata(title=f"Phụ lục kèm theo {parent} số {entry.so_ky_hieu}", subject=heading_title,
+                              author=agency_name, created=dt.datetime.fromisoformat(entry.ngay),
+                              identifier=f"{entry.so_ky_hieu} {entry.ngay} phu-luc")
+        rendered = render_bytes(standalone(annex, metadata), formats, workspace)
+        folder = workspace / "output" / entry.agency / str(entry.year)
+        targets = {folder / name: data for name, data in rendered.items()}
+        write_atomic(targets)
+        files = {f["path"]: f for f in entry.files}
+        for path, data in targets.items():
+            relative = os.path.relpath(path, workspace)
+            files[relative] = {"path": relative, "sha256": hashlib.sha256(data).hexdigest()}
+        register.complete(entry.id, list(files.values()), action="annex")
+    return list(targets)

@@ -157,6 +157,9 @@ def render_bytes(document, formats: tuple[str, ...] = FORMATS, workspace: Path |
             raise RenderFailed(_("unknown output format '{fmt}'").format(fmt=fmt))
     out: dict[str, bytes] = {}
     for fmt, render in renderers.items():
+        if document.kind == "phu_luc":  # an annex on its own
+            out[f"{document.file_stem}.{fmt}"] = render(0)
+            continue
         out[f"{document.file_stem}.{fmt}"] = render()
         for index, annex in enumerate(document.phu_luc):
             if annex.separate:

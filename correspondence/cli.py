@@ -198,6 +198,24 @@ def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, formats
         _files_written(item.files)
 
 
+@main.command(help=_("Produce the annex of a document already in the register, e.g. 4498/KH-UBND TABLE.xlsx --spec SPEC.yaml."))
+@_lang_option
+@click.argument("number")
+@click.argument("table", type=click.Path(path_type=Path))
+@click.option("--spec", "spec", type=click.Path(path_type=Path), required=True, help=_("The table spec (YAML)."))
+@click.option("--tieu-de", "title", default=None, help=_("Title of the annex (default: 'tieu_de' in the spec)."))
+@click.option("--co-quan", "agency", default=None, help=_("Agency id (registers/<id>.yaml); needed when there are several."))
+@click.option("--nam", "year", type=int, default=None, help=_("Year."))
+@_fmt
+@click.pass_context
+def annex(ctx: click.Context, number: str, table: Path, spec: Path, title: str | None, agency: str | None,
+          year: int | None, formats: tuple[str, ...]) -> None:
+    from correspondence.annex import for_issued
+
+    _files_written(for_issued(ctx.obj["workspace"], number, table, spec, title, agency, year, ctx.obj["register"],
+                              formats or ("docx", "pdf")))
+
+
 @main.group(help=_("The register of outgoing documents (sổ đăng ký văn bản đi)."))
 @_lang_option
 def register() -> None:

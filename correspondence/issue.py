@@ -139,7 +139,7 @@ def _issue_one(register: Register, item: Any, day: dt.date, root: Path, formats:
     tail = f"/{day.year}/{ky_hieu_of(item)}" if series.nam_trong_ky_hieu else f"/{ky_hieu_of(item)}"
     preview = api.compose(item, 1, day, series.nam_trong_ky_hieu)
     fields = {**columns(preview), "so_luong_ban": item.record.so_ban_phat_hanh,
-              "record_json": json.dumps(item.located.data, ensure_ascii=False, sort_keys=True, default=str),
+              "record_json": json.dumps(self_contained(item), ensure_ascii=False, sort_keys=True, default=str),
               "agency_json": json.dumps({"id": item.agency_id, "profile": item.agency.model_dump(mode="json")},
                                         ensure_ascii=False, sort_keys=True)}
     try:
@@ -153,6 +153,31 @@ def _issue_one(register: Register, item: Any, day: dt.date, root: Path, formats:
         raise
     files = complete(register, entry, root, formats)
     return Issued(register.get(entry.id), files)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+
+
+def self_contained(loaded: Any) -> dict[str, Any]:
+    """The record as issued, with each annex's table spec and rows copied in: the register alone can
+    re-render the document years later, whatever became of the files it was made from."""
+    import copy
+
+    from correspondence.annex import load_rows, load_spec
+
+    data = copy.deepcopy(loaded.located.data)
+    base = loaded.path.parent
+    for index, annex in enumerate(loaded.record.phu_luc):
+        spec = load_spec(annex.bang, base, loaded.located.where(("phu_luc", index, "bang")))
+        rows = load_rows(annex.du_lieu, base, lambda j, i=index: loaded.located.where(("phu_luc", i, "du_lieu", j)))
+        data["phu_luc"][index]["bang"] = spec.model_dump(mode="json")
+        data["phu_luc"][index]["du_lieu"] = [{k: _jsonable(v) for k, v in row.items()} for _where, row in rows]
+    return data
 
 
 def output_folder(root: Path, entry: Entry) -> Path:

@@ -116,6 +116,7 @@ class Cot(_Strict):
 class Bang(_Strict):
     """How a table is built from rows of data: columns, grouping, order, totals."""
 
+    tieu_de: Text | None = Field(None, description="Tên phụ lục, khi bảng được in riêng bằng lệnh annex")
     cot: list[Cot] = Field(min_length=1, description="Các cột theo thứ tự")
     nhom_theo: Text | None = Field(None, description="Cột dữ liệu dùng để chia nhóm (I, II …)")
     nhom: dict[str, Text] = Field(default_factory=dict, description="Tiêu đề của từng nhóm, theo thứ tự in")
