@@ -193,7 +193,8 @@ def _assemble(spec: Bang, groups: dict[str, list[tuple[str, dict[str, Any]]]]) -
     body: list[m.TableRow] = []
     totals: dict[str, Decimal] = {c.khoa: Decimal(0) for c in columns if c.tong and c.khoa}
     stt_first = columns[0].kieu == "stt"
-    for index, (_key, title) in enumerate((k, spec.nhom.get(k, "")) for k in groups):
+    printed = [(k, spec.nhom.get(k, "")) for k in groups if groups[k]]  # a group without rows is not printed
+    for index, (_key, title) in enumerate(printed):
         items = groups[_key]
         if spec.nhom_theo:
             label = vn.so_la_ma(index + 1)

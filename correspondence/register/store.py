@@ -278,10 +278,11 @@ class Register:
             state = conn.execute(_SELECT_SERIES, key).first()
         return state
 
-    def complete(self, entry_id: int, files: list[dict[str, str]], action: str = "completed") -> None:
-        """Record the written files and their SHA-256 for a numbered row."""
+    def complete(self, entry_id: int, files: list[dict[str, str]] | None, action: str = "completed") -> None:
+        """Record the written files and their SHA-256 for a numbered row (None: files not recorded)."""
         with self._writer(), self.engine.begin() as conn:
-            conn.execute(update(entries_t).where(entries_t.c.id == entry_id).values(files_json=json.dumps(files)))
+            conn.execute(update(entries_t).where(entries_t.c.id == entry_id)
+                         .values(files_json=None if files is None else json.dumps(files)))
             conn.execute(events_t.insert().values(entry_id=entry_id, action=action, at=now(), by=current_user()))
 
     def void(self, entry_id: int, reason: str, by: str | None = None) -> Entry:
