@@ -44,6 +44,17 @@ def _fail(error: CorrespondenceError, as_json: bool = False) -> None:
     sys.exit(int(error.status))
 
 
+def _busy(message: str) -> Any:
+    """A spinner on the terminal while a long render runs (nothing when the output is not a terminal)."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    from rich.console import Console
+
+    return Console(stderr=True).status(message)
+
+
 def _shown(path: Path) -> str:
     """A path as the clerk typed it: relative to the current folder when it is inside it."""
     try:
@@ -124,7 +135,9 @@ _fmt = click.option("-f", "--format", "formats", type=click.Choice(["docx", "pdf
 def draft(ctx: click.Context, file: Path, out: Path | None, formats: tuple[str, ...]) -> None:
     from correspondence import api
 
-    _files_written(api.draft(file, out, ctx.obj["workspace"], formats or api.FORMATS))
+    with _busy(_("rendering …")):
+        written = api.draft(file, out, ctx.obj["workspace"], formats or api.FORMATS)
+    _files_written(written)
 
 
 @main.command(help=_("Render a final document with an explicit number and date (re-create one already issued)."))
@@ -139,7 +152,9 @@ def render(ctx: click.Context, file: Path, so: int, ngay: str | None, out: Path 
            formats: tuple[str, ...]) -> None:
     from correspondence import api
 
-    _files_written(api.render(file, so, _parse_date(ngay), out, ctx.obj["workspace"], formats or api.FORMATS))
+    with _busy(_("rendering …")):
+        written = api.render(file, so, _parse_date(ngay), out, ctx.obj["workspace"], formats or api.FORMATS)
+    _files_written(written)
 
 
 @main.command(help=_("Print the JSON Schema of records (or of the agency profile) for editors."))
@@ -189,7 +204,7 @@ def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, formats
     from correspondence.issue import issue as run
 
     day = _parse_date(ngay)
-    with Progress(transient=True, disable=len(files) < 2 or not sys.stderr.isatty()) as bar:
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task(_("issuing"), total=len(files))
         done = run(list(files), ctx.obj["workspace"], day, ctx.obj["register"], formats or ("docx", "pdf"),
                    progress=lambda _path: bar.advance(task))
@@ -212,8 +227,10 @@ def annex(ctx: click.Context, number: str, table: Path, spec: Path, title: str |
           year: int | None, formats: tuple[str, ...]) -> None:
     from correspondence.annex import for_issued
 
-    _files_written(for_issued(ctx.obj["workspace"], number, table, spec, title, agency, year, ctx.obj["register"],
-                              formats or ("docx", "pdf")))
+    with _busy(_("rendering …")):
+        written = for_issued(ctx.obj["workspace"], number, table, spec, title, agency, year, ctx.obj["register"],
+                             formats or ("docx", "pdf"))
+    _files_written(written)
 
 
 @main.group(help=_("The register of outgoing documents (sổ đăng ký văn bản đi)."))
