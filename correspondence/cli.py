@@ -21,7 +21,7 @@ from correspondence.i18n import _, set_language, translate_click
 translate_click(set_language(None))
 
 F = TypeVar("F", bound=Callable[..., Any])
-KINDS_NEW = ("cong-van",)
+KINDS_NEW = ("cong-van", "ke-hoach")
 
 
 def _parse_date(value: str | None) -> dt.date | None:

@@ -146,3 +146,9 @@ def test_main_module_runs(workspace: Path) -> None:
     assert result.returncode == 3
     assert result.stderr == "Lỗi: có 1 lỗi\n  khong-co.yaml: không tìm thấy tệp (kiểm tra lại đường dẫn)\n"
     assert "Traceback" not in result.stderr
+
+
+def test_new_plan_skeleton_is_a_valid_record(cli: Callable[..., object], workspace: Path) -> None:
+    assert cli("new", "ke-hoach", "-o", "kh.yaml").exit_code == 0
+    result = cli("check", "kh.yaml")
+    assert result.exit_code == 0, result.output
