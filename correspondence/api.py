@@ -72,8 +72,11 @@ def _body_problems(located: Located) -> list[Problem]:
     return []
 
 
-def load(path: Path | str, workspace: Path | str | None = None) -> Loaded:
-    """Load and validate one record and its agency profile; raise ``InvalidRecord`` with every problem."""
+def load(path: Path | str, workspace: Path | str | None = None, check_body: bool = True) -> Loaded:
+    """Load and validate one record and its agency profile; raise ``InvalidRecord`` with every problem.
+
+    ``check_body=False`` leaves the body for later (a mail merge fills it from each row).
+    """
     path = Path(path)
     root = Path(workspace) if workspace is not None else Path.cwd()
     located, problems = load_data(path, _display(path))
@@ -108,7 +111,8 @@ def load(path: Path | str, workspace: Path | str | None = None) -> Loaded:
                 from correspondence.compose import check_against_agency
 
                 problems += check_against_agency(located.data, agency, located)
-    problems += _body_problems(located)
+    if check_body:
+        problems += _body_problems(located)
     if problems or record is None or agency is None:
         raise InvalidRecord(_("invalid record"), sorted(problems, key=_by_line))
     return Loaded(path, record, agency, located, root, agency_id)

@@ -233,6 +233,31 @@ def annex(ctx: click.Context, number: str, table: Path, spec: Path, title: str |
     _files_written(written)
 
 
+@main.command(help=_("Mail merge: issue one document per row of a table (or one numbered document with a copy per row)."))
+@_lang_option
+@click.argument("record", type=click.Path(path_type=Path))
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--mot-so", "one_number", is_flag=True,
+              help=_("One number for the whole batch, one personalised copy per row (one register row)."))
+@click.option("--ngay", default=None, help=_("Issue date YYYY-MM-DD (default: 'ngay' in the record, else today)."))
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help=_("Rendering processes (default: every core)."))
+@_fmt
+@click.pass_context
+def merge(ctx: click.Context, record: Path, data: Path, one_number: bool, ngay: str | None, jobs: int | None,
+          formats: tuple[str, ...]) -> None:
+    from rich.progress import Progress
+
+    from correspondence.merge import merge as run
+
+    day = _parse_date(ngay)
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task(_("issuing"), total=None)
+        done = run(record, data, ctx.obj["workspace"], day, ctx.obj["register"], formats or ("docx", "pdf"),
+                   one_number, jobs, progress=lambda n, total: bar.update(task, completed=n, total=total))
+    for item in done:
+        click.echo(f"{item.row} → {item.so_ky_hieu} → " + ", ".join(_shown(p) for p in item.files))
+
+
 @main.group(help=_("The register of outgoing documents (sổ đăng ký văn bản đi)."))
 @_lang_option
 def register() -> None:

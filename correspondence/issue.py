@@ -85,7 +85,7 @@ def columns(document: m.Document) -> dict[str, Any]:
     }
 
 
-def _write(document: m.Document, rendered: dict[str, bytes], folder: Path, workspace: Path) -> list[dict[str, str]]:
+def _write_named(rendered: dict[str, bytes], folder: Path, workspace: Path) -> list[dict[str, str]]:
     from correspondence.api import write_atomic
 
     targets = {folder / name: data for name, data in rendered.items()}
@@ -184,15 +184,39 @@ def output_folder(root: Path, entry: Entry) -> Path:
     return root / "output" / entry.agency / str(entry.year)
 
 
-def rebuild(entry: Entry, root: Path) -> Any:
-    """The document model of a register row, from the record and agency profile stored with it."""
+COPIES = "ban_ca_nhan"  # stored with a merged document numbered once: the rows of its personalised copies
+
+
+def merge_row(base: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    """A record for one row of a mail merge: columns named like record keys replace them; every column
+    is also available to the body under ``du_lieu``."""
+    import copy
+
+    from correspondence.schema import VanBan
+    from correspondence.vietnamese import nfc
+
+    data = copy.deepcopy(base)
+    row = {str(k): nfc(_jsonable(v)) for k, v in row.items() if k is not None}
+    for key, value in row.items():
+        if key in VanBan.model_fields and key not in ("du_lieu", "phu_luc", "loai", "co_quan") and value not in (None, ""):
+            data[key] = value
+    data["du_lieu"] = {**(data.get("du_lieu") or {}), **row}
+    return data
+
+
+def document_of(entry: Entry, root: Path, copy: int | None = None) -> Any:
+    """The document model of a register row (or of one personalised copy), from what is stored with it."""
     from correspondence import api
     from correspondence.records.loader import parse_text
     from correspondence.schema import CoQuan, VanBan
     from correspondence.validate import validate
 
     assert entry.record_json and entry.agency_json
-    located, problems = parse_text(entry.record_json, f"[{entry.so_ky_hieu}]")
+    data = json.loads(entry.record_json)
+    rows = data.pop(COPIES, None)
+    if copy is not None:
+        data = merge_row(data, rows[copy])
+    located, problems = parse_text(json.dumps(data, ensure_ascii=False), f"[{entry.so_ky_hieu}]")
     assert located is not None and not problems
     stored = json.loads(entry.agency_json)
     record, problems = validate(located, VanBan)
@@ -200,17 +224,42 @@ def rebuild(entry: Entry, root: Path) -> Any:
     loaded = api.Loaded(Path(f"{entry.so_ky_hieu.replace('/', '-')}.yaml"), record,  # type: ignore[arg-type]
                         CoQuan.model_validate(stored["profile"]), located, root, stored["id"])
     series = series_of(loaded)
-    return api.compose(loaded, entry.number, dt.date.fromisoformat(entry.ngay), series.nam_trong_ky_hieu)
+    document = api.compose(loaded, entry.number, dt.date.fromisoformat(entry.ngay), series.nam_trong_ky_hieu)
+    if copy is not None:
+        import dataclasses
+
+        document = dataclasses.replace(document, file_stem=f"{document.file_stem}-ban-{copy + 1:03d}")
+    return document
+
+
+def copies_of(entry: Entry) -> list[int | None]:
+    """The documents a row stands for: itself, or each personalised copy of a merge numbered once."""
+    data = json.loads(entry.record_json) if entry.record_json else {}
+    return list(range(len(data[COPIES]))) if data.get(COPIES) else [None]
+
+
+def rebuild(entry: Entry, root: Path) -> Any:
+    """The document model of a register row, from the record and agency profile stored with it."""
+    return document_of(entry, root)
+
+
+def render_job(job: tuple[Entry, int | None, str, tuple[str, ...]]) -> dict[str, bytes]:
+    """Render one document of a row in any process: everything needed travels in ``job``."""
+    from correspondence import api
+
+    entry, copy, root, formats = job
+    return api.render_bytes(document_of(entry, Path(root), copy), formats, Path(root))
 
 
 def complete(register: Register, entry: Entry, root: Path, formats: tuple[str, ...] = ("docx", "pdf"),
-             action: str = "completed") -> list[Path]:
-    """Render a numbered row's files from its stored record, write them, record their hashes."""
-    from correspondence import api
-
-    document = rebuild(entry, root)
-    rendered = api.render_bytes(document, formats, root)
-    files = _write(document, rendered, output_folder(root, entry), root)
+             action: str = "completed", rendered: list[dict[str, bytes]] | None = None) -> list[Path]:
+    """Render a numbered row's files from its stored record (unless given), write them, record their hashes."""
+    if rendered is None:
+        rendered = [render_job((entry, copy, str(root), formats)) for copy in copies_of(entry)]
+    files = []
+    folder = output_folder(root, entry)
+    for files_of_one in rendered:
+        files += _write_named(files_of_one, folder, root)
     register.complete(entry.id, files, action)
     return [root / f["path"] for f in files]
 
