@@ -1,0 +1,96 @@
+"""Mail merge: one document per row (numbers in row order), or one number with a copy per row; a bad row issues nothing."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from correspondence.errors import InvalidRecord
+from correspondence.merge import merge
+from correspondence.register import service
+from correspondence.register.store import Register
+
+RECORD = """loai: cong_van
+co_quan: ubnd-quang-ninh
+don_vi: XD6
+trich_yeu: mời dự hội nghị
+kinh_gui: "-"
+noi_dung: |
+  Ủy ban nhân dân tỉnh trân trọng kính mời {{ ten }} tới dự hội nghị lúc {{ gio }}.
+ky: {tham_quyen: KT, nguoi_ky: dang_huy_hau}
+noi_nhan: [Như trên]
+ngay: 2026-11-20
+"""
+
+
+def _files(workspace: Path, rows: list[tuple[str, str, str]]) -> tuple[Path, Path]:
+    (workspace / "moi.yaml").write_text(RECORD, "utf-8")
+    lines = ["kinh_gui,ten,gio"] + [",".join(r) for r in rows]
+    (workspace / "khach.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    return workspace / "moi.yaml", workspace / "khach.csv"
+
+
+def _document_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as package:
+        return package.read("word/document.xml").decode("utf-8")
+
+
+@pytest.mark.slow
+def test_a_thousand_rows_issue_a_thousand_numbers_in_order(workspace: Path) -> None:
+    rows = [(f"Ông Nguyễn Văn {i}", f"ông Nguyễn Văn {i}", f"{8 + i % 3} giờ") for i in range(1000)]
+    record, data = _files(workspace, rows)
+    done = merge(record, data, workspace, formats=("docx",), workers=2)
+    assert [d.so_ky_hieu for d in done] == [f"{n:02d}/UBND-XD6" for n in range(1, 1001)]
+    assert [d.row for d in done] == [f"khach.csv:{n}" for n in range(2, 1002)]
+    for (recipient, name, hour), item in zip(rows, done, strict=True):
+        xml = _document_xml(item.files[0])
+        assert f"Kính gửi: {recipient}<" in xml and f"kính mời {name} tới dự hội nghị lúc {hour}" in xml
+    report = service.verify(workspace)
+    assert report.problems == [] and report.checked == 1000
+
+
+def test_merge_on_both_engines_and_a_bad_row(workspace: Path, register_url: str) -> None:
+    record, data = _files(workspace, [("Bà A", "bà A", "8 giờ"), ("Ông B", "ông B", "9 giờ")])
+    done = merge(record, data, workspace, register=register_url, formats=("docx", "pdf"))
+    assert [d.so_ky_hieu for d in done] == ["01/UBND-XD6", "02/UBND-XD6"]
+    assert "Kính gửi: Ông B<" in _document_xml(done[1].files[0])
+    lines = data.read_text("utf-8") + ",bà C,10 giờ\n"
+    data.write_text(lines, "utf-8")
+    (workspace / "moi.yaml").write_text(RECORD.replace("lúc {{ gio }}", "lúc {{ gio | so }}"), "utf-8")
+    with pytest.raises(InvalidRecord) as caught:
+        merge(record, data, workspace, register=register_url)
+    messages = [str(p) for p in caught.value.problems]
+    assert messages[0] == "khach.csv:2: noi_dung: bộ lọc 'so' cần một số, nhận được '8 giờ'"
+    assert len(messages) == 3
+    with Register(register_url) as register:
+        assert len(register.entries("ubnd-quang-ninh")) == 2, "nothing of the bad batch was issued"
+
+
+def test_one_number_with_a_personalised_copy_per_row(workspace: Path, register_url: str) -> None:
+    record, data = _files(workspace, [("Bà A", "bà A", "8 giờ"), ("Ông B", "ông B", "9 giờ")])
+    done = merge(record, data, workspace, register=register_url, one_number=True, formats=("docx",))
+    assert [d.so_ky_hieu for d in done] == ["01/UBND-XD6", "01/UBND-XD6"]
+    assert [f.name for d in done for f in d.files] == ["01-UBND-XD6-ban-001.docx", "01-UBND-XD6-ban-002.docx"]
+    assert "Kính gửi: Bà A<" in _document_xml(done[0].files[0]) and "Kính gửi: Ông B<" in _document_xml(done[1].files[0])
+    with Register(register_url) as register:
+        (entry,) = register.entries("ubnd-quang-ninh")
+    assert entry.so_luong_ban == 2 and len(entry.files) == 2
+    done[1].files[0].unlink()
+    with Register(register_url) as register:
+        register.complete(entry.id, None)  # type: ignore[arg-type]
+    report = service.verify(workspace, register_url=register_url)
+    assert report.repaired == ["01/UBND-XD6"] and report.problems == []
+    assert "Kính gửi: Ông B<" in _document_xml(done[1].files[0]), "copies re-render from the register alone"
+
+
+def test_merge_from_the_command_line(workspace: Path) -> None:
+    from click.testing import CliRunner
+
+    from correspondence.cli import main
+
+    _files(workspace, [("Bà A", "bà A", "8 giờ")])
+    result = CliRunner().invoke(main, ["--lang", "vi", "merge", "moi.yaml", "khach.csv", "-f", "pdf"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "khach.csv:2 → 01/UBND-XD6 → output/ubnd-quang-ninh/2026/01-UBND-XD6.pdf\n"
