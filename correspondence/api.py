@@ -90,9 +90,15 @@ def load(path: Path | str, workspace: Path | str | None = None, check_body: bool
         raise InvalidRecord(_("invalid record"), problems)
     record, more = validate(located, VanBan)
     problems += more
-    if kind == "cong_van" and not located.data.get("kinh_gui") and not any(p.field == "kinh_gui" for p in more):
-        problems.append(Problem(located.where(()), "kinh_gui", _("required field is missing"),
-                                _("add a line '{key}: …'").format(key="kinh_gui")))
+    from correspondence.kinds import BY_CODE
+
+    layout = BY_CODE[kind].bo_cuc if kind in BY_CODE else "cong_van"
+    needed = {"cong_van": ("kinh_gui", "trich_yeu"), "cong_dien": ("kinh_gui", "trich_yeu"), "bien_ban": ("thu_ky",),
+              "giay": ()}.get(layout, ("trich_yeu",))
+    for key in needed:
+        if located.data.get(key) in (None, "") and not any(p.field == key for p in more):
+            problems.append(Problem(located.where(()), key, _("required field is missing"),
+                                    _("add a line '{key}: …'").format(key=key)))
     agency = None
     agency_id = ""
     name = located.data.get("co_quan") if isinstance(located.data, dict) else None

@@ -122,7 +122,7 @@ def tham_quyen_lines(record: VanBan, agency: CoQuan) -> tuple[str, ...]:
     return tuple(line.upper() for line in lines)
 
 
-def _noi_nhan(record: VanBan, agency: CoQuan, don_vi: str) -> m.NoiNhan:
+def _noi_nhan(record: VanBan, agency: CoQuan, don_vi: str, luu: tuple[str, ...] | None = None) -> m.NoiNhan:
     entries: list[tuple[str, list[str]]] = []
     for item in record.noi_nhan:
         if isinstance(item, NoiNhanMuc):
@@ -136,7 +136,8 @@ def _noi_nhan(record: VanBan, agency: CoQuan, don_vi: str) -> m.NoiNhan:
             lines += [m.NoiNhanLine((m.Run(f"+ {_strip_end(s)};"),), level=1) for s in subs]
         else:
             lines.append(m.NoiNhanLine((m.Run(f"- {_strip_end(name)};"),)))
-    noi_luu = list(record.luu.noi_luu) if record.luu.noi_luu is not None else [*agency.luu_mac_dinh, don_vi]
+    noi_luu = (list(record.luu.noi_luu) if record.luu.noi_luu is not None
+               else list(luu) if luu is not None else [*agency.luu_mac_dinh, don_vi])
     if record.nguoi_soan and don_vi not in noi_luu:
         noi_luu.append(don_vi)
     runs: list[m.Run] = [m.Run("- Lưu: ")]
@@ -156,15 +157,29 @@ def _noi_nhan(record: VanBan, agency: CoQuan, don_vi: str) -> m.NoiNhan:
                      dien_tu_lines=tuple(dien_tu), o12=o12 or None)
 
 
-def _kinh_gui(record: VanBan, sizes: m.Sizes) -> m.KinhGui | None:
+def _kinh_gui(record: VanBan, sizes: m.Sizes, label: str = "Kính gửi:") -> m.KinhGui | None:
+    """Ô 9a; a công điện names its sender instead (``CHỦ TỊCH … điện:``) and always lists its recipients."""
     if record.kinh_gui is None:
         return None
     recipients = [record.kinh_gui] if isinstance(record.kinh_gui, str) else list(record.kinh_gui)
+    if len(recipients) == 1 and label == "Kính gửi:":
+        return m.KinhGui(label, (_strip_end(recipients[0]),), True, 0.0, 0.0)
+    if label != "Kính gửi:":
+        return m.KinhGui(label, tuple(f"- {r}" for r in _punctuate(recipients)), False, 0.0, 10.0)
     indent = 35.0
     items_indent = indent + text_width("Kính gửi", sizes.kinh_gui)
-    if len(recipients) == 1:
-        return m.KinhGui("Kính gửi:", (_strip_end(recipients[0]),), True, 0.0, 0.0)
-    return m.KinhGui("Kính gửi:", tuple(f"- {r}" for r in _punctuate(recipients)), False, indent, items_indent)
+    return m.KinhGui(label, tuple(f"- {r}" for r in _punctuate(recipients)), False, indent, items_indent)
+
+
+def _chu_ky(record: VanBan, agency: CoQuan, kind: kinds.Kind) -> m.ChuKy:
+    """Ô 7: one authority block; a biên bản signs CHỦ TỌA on the right and THƯ KÝ on the left (Mẫu 1.9)."""
+    signer = agency.nguoi_ky[record.ky.nguoi_ky]
+    if kind.bo_cuc == "bien_ban":
+        left = None
+        if record.thu_ky is not None:
+            left = m.ChuKy((record.thu_ky.chuc_danh.upper(),), record.thu_ky.ho_ten)
+        return m.ChuKy(("CHỦ TỌA",), signer.ho_ten, left)
+    return m.ChuKy(tham_quyen_lines(record, agency), signer.ho_ten)
 
 
 def _close_body(blocks: tuple[m.Paragraph, ...]) -> tuple[m.Paragraph, ...]:
@@ -278,8 +293,9 @@ def compose(record: VanBan, agency: CoQuan, located: Located, issue: Issue, stem
         tieu_ngu=TIEU_NGU,
         tieu_ngu_rule=m.Rule(round(text_width(TIEU_NGU, sizes.tieu_ngu, bold=True), 1)),
         so_ky_hieu=so,
-        dia_danh_ngay=vn.dia_danh_ngay(agency.dia_danh, issue.ngay),
-        trich_yeu_vv=f"V/v {record.trich_yeu}" if kind.viet_tat is None else None,
+        # A biên bản has a number but no place–date line (Mẫu 1.9).
+        dia_danh_ngay=None if kind.bo_cuc == "bien_ban" else vn.dia_danh_ngay(agency.dia_danh, issue.ngay),
+        trich_yeu_vv=f"V/v {record.trich_yeu}" if kind.bo_cuc == "cong_van" else None,
         left_width=HEADER_LEFT,
         right_width=round(page.text_width - HEADER_LEFT, 1),
         stamps_left=tuple(stamps_left),
@@ -288,9 +304,14 @@ def compose(record: VanBan, agency: CoQuan, located: Located, issue: Issue, stem
     )
     body, notes = render_body(record.noi_dung, record.du_lieu, located)
     tieu_de = None
-    if kind.viet_tat is not None:
-        longest = min(text_width(record.trich_yeu, sizes.ten_loai, bold=True), page.text_width)
-        tieu_de = m.TieuDe(kind.ten.upper(), record.trich_yeu, m.Rule(round(longest / 3, 1)))
+    if kind.bo_cuc != "cong_van":
+        # Giấy giới thiệu and giấy nghỉ phép carry the type name alone (Mẫu 1.8, 1.10).
+        subject = "" if kind.bo_cuc == "giay" else record.trich_yeu or ""
+        longest = min(text_width(subject or kind.ten.upper(), sizes.ten_loai, bold=True), page.text_width)
+        tieu_de = m.TieuDe(kind.ten.upper(), subject, m.Rule(round(longest / 3, 1)))
+    authority = (agency.tham_quyen_ban_hanh or f"{agency.thu_truong} {' '.join(agency.ten_co_quan)}").upper()
+    ban_hanh = (authority,) if kind.bo_cuc == "quyet_dinh" else ()
+    can_cu = tuple(_punctuate(list(record.can_cu))) if record.can_cu else ()
     phu_luc: tuple[m.PhuLuc, ...] = ()
     if record.phu_luc:
         from correspondence.annex import build_annexes, kem_theo_line
@@ -299,7 +320,6 @@ def compose(record: VanBan, agency: CoQuan, located: Located, issue: Issue, stem
         so_ky_hieu = None if issue.draft else issue.so_ky_hieu(ky_hieu)
         kem_theo = kem_theo_line(parent, so_ky_hieu, issue.ngay, agency.ten_goi or " ".join(agency.ten_co_quan))
         phu_luc = build_annexes(record.phu_luc, base or Path.cwd(), located, kem_theo, stem)
-    signer = agency.nguoi_ky[record.ky.nguoi_ky]
     footer = None
     if record.chan_trang and agency.lien_he is not None:
         c = agency.lien_he
@@ -314,17 +334,20 @@ def compose(record: VanBan, agency: CoQuan, located: Located, issue: Issue, stem
         file_stem=stem,
         draft=issue.draft,
         header=header,
-        kinh_gui=_kinh_gui(record, sizes),
+        kinh_gui=_kinh_gui(record, sizes, f"{authority} điện:" if kind.bo_cuc == "cong_dien" else "Kính gửi:"),
         tieu_de=tieu_de,
+        ban_hanh=ban_hanh,
+        can_cu=can_cu,
+        nhan_quyet=kind.nhan_quyet,
         phu_luc=phu_luc,
         body=body,
-        chu_ky=m.ChuKy(tham_quyen_lines(record, agency), signer.ho_ten),
-        noi_nhan=_noi_nhan(record, agency, don_vi),
+        chu_ky=_chu_ky(record, agency, kind),
+        noi_nhan=_noi_nhan(record, agency, don_vi, ("VT", "Hồ sơ") if kind.bo_cuc == "bien_ban" else None),
         footer=footer,
         metadata=m.Metadata(
             title=(f"{'Dự thảo ' if issue.draft else ''}{kind.ten} số {number} "
-                   f"{'V/v ' if kind.viet_tat is None else ''}{record.trich_yeu}"),
-            subject=record.trich_yeu,
+                   f"{'V/v ' if kind.bo_cuc == 'cong_van' else ''}{record.trich_yeu or ''}").strip(),
+            subject=record.trich_yeu or kind.ten,
             author=" ".join(agency.ten_co_quan),
             created=created,
             identifier=f"{number} {issue.ngay.isoformat() if issue.ngay else 'draft'}",

@@ -7,16 +7,29 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Kind:
+    """A kind of document and the layout ND 30 gives it (PL III)."""
+
     code: str
     ten: str
     viet_tat: str | None
     mau: str | None = None
+    bo_cuc: str = "ten_loai"  # cong_van | ten_loai | quyet_dinh | bien_ban | cong_dien | giay
+    nhan_quyet: str | None = None  # "QUYẾT ĐỊNH:" / "QUYẾT NGHỊ:" before the articles
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A kind of copy (bản sao) and its abbreviation; all copies share one series."""
+
+    code: str
+    ten: str
+    viet_tat: str
 
 
 # Art. 7 and PL III §I of ND 30/2020 (type names and abbreviations).
 CATALOGUE: tuple[Kind, ...] = (
-    Kind("nghi_quyet", "Nghị quyết", "NQ", "1.1"),
-    Kind("quyet_dinh", "Quyết định", "QĐ", "1.2"),
+    Kind("nghi_quyet", "Nghị quyết", "NQ", "1.1", "quyet_dinh", "QUYẾT NGHỊ:"),
+    Kind("quyet_dinh", "Quyết định", "QĐ", "1.2", "quyet_dinh", "QUYẾT ĐỊNH:"),
     Kind("chi_thi", "Chỉ thị", "CT", "1.4"),
     Kind("quy_che", "Quy chế", "QC", "1.4"),
     Kind("quy_dinh", "Quy định", "QyĐ", "1.4"),
@@ -29,21 +42,28 @@ CATALOGUE: tuple[Kind, ...] = (
     Kind("de_an", "Đề án", "ĐA", "1.4"),
     Kind("du_an", "Dự án", "DA", "1.4"),
     Kind("bao_cao", "Báo cáo", "BC", "1.4"),
-    Kind("bien_ban", "Biên bản", "BB", "1.9"),
+    Kind("bien_ban", "Biên bản", "BB", "1.9", "bien_ban"),
     Kind("to_trinh", "Tờ trình", "TTr", "1.4"),
     Kind("hop_dong", "Hợp đồng", "HĐ"),
-    Kind("cong_van", "Công văn", None, "1.5"),
-    Kind("cong_dien", "Công điện", "CĐ", "1.6"),
+    Kind("cong_van", "Công văn", None, "1.5", "cong_van"),
+    Kind("cong_dien", "Công điện", "CĐ", "1.6", "cong_dien"),
     Kind("ban_ghi_nho", "Bản ghi nhớ", "BGN"),
     Kind("ban_thoa_thuan", "Bản thỏa thuận", "BTT"),
     Kind("giay_uy_quyen", "Giấy ủy quyền", "GUQ", "1.4"),
     Kind("giay_moi", "Giấy mời", "GM", "1.7"),
-    Kind("giay_gioi_thieu", "Giấy giới thiệu", "GGT", "1.8"),
-    Kind("giay_nghi_phep", "Giấy nghỉ phép", "GNP", "1.10"),
+    Kind("giay_gioi_thieu", "Giấy giới thiệu", "GGT", "1.8", "giay"),
+    Kind("giay_nghi_phep", "Giấy nghỉ phép", "GNP", "1.10", "giay"),
     Kind("phieu_gui", "Phiếu gửi", "PG", "1.4"),
     Kind("phieu_chuyen", "Phiếu chuyển", "PC", "1.4"),
     Kind("phieu_bao", "Phiếu báo", "PB", "1.4"),
-    Kind("thu_cong", "Thư công", None),
+    Kind("thu_cong", "Thư công", None, None, "cong_van"),
+)
+
+# PL I Part II: the three kinds of copy, numbered in one series of their own.
+COPIES: tuple[Copy, ...] = (
+    Copy("sao_y", "Bản sao y", "SY"),
+    Copy("sao_luc", "Bản sao lục", "SL"),
+    Copy("trich_sao", "Bản trích sao", "TrS"),
 )
 
 BY_CODE = {kind.code: kind for kind in CATALOGUE}

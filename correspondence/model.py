@@ -245,6 +245,7 @@ class ChuKy:
 
     tham_quyen: tuple[str, ...]
     ho_ten: str
+    ben_trai: ChuKy | None = None  # a second signer on the left (THƯ KÝ of a biên bản)
 
 
 @dataclass(frozen=True)
@@ -286,6 +287,9 @@ class Document:
     footnotes: tuple[Footnote, ...] = ()
     tieu_de: TieuDe | None = None
     phu_luc: tuple[PhuLuc, ...] = ()
+    ban_hanh: tuple[str, ...] = ()  # the issuing authority line of a quyết định (THẨM QUYỀN BAN HÀNH)
+    can_cu: tuple[str, ...] = ()  # legal bases, one per line, italic, punctuated
+    nhan_quyet: str | None = None  # "QUYẾT ĐỊNH:" / "QUYẾT NGHỊ:" before the articles
 
 
 LANDSCAPE = Page(width=297.0, height=210.0, top=20.0, bottom=15.0, left=30.0, right=15.0)

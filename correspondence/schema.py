@@ -61,6 +61,8 @@ class CoQuan(_Strict):
     ten_goi: Text | None = Field(None, description="Tên cơ quan dùng trong câu văn, ví dụ: Ủy ban nhân dân tỉnh")
     tap_the: Text | None = Field(None, description="Tên tập thể dùng sau TM., ví dụ: ỦY BAN NHÂN DÂN")
     thu_truong: Text = Field(description="Chức danh người đứng đầu dùng sau KT., TL., TUQ., Q., ví dụ: CHỦ TỊCH")
+    tham_quyen_ban_hanh: Text | None = Field(None, description=(
+        "Dòng thẩm quyền ban hành của quyết định, công điện (mặc định: chức danh người đứng đầu + tên cơ quan)"))
     don_vi: dict[str, DonVi] = Field(default_factory=dict, description="Các đơn vị soạn thảo, khóa là mã tự đặt")
     nguoi_ky: dict[str, NguoiKy] = Field(default_factory=dict, description="Những người ký, khóa là mã tự đặt")
     lien_he: LienHe | None = Field(None, description="Thông tin liên hệ in ở chân trang đầu (ô 13)")
@@ -71,6 +73,13 @@ class CoQuan(_Strict):
 
 
 # ---------------------------------------------------------------- records
+
+
+class ThuKy(_Strict):
+    """The second signer of a biên bản, on the left."""
+
+    ho_ten: Text
+    chuc_danh: Text = Field("Thư ký", description="Chức danh in trên chữ ký (mặc định: THƯ KÝ)")
 
 
 class NoiNhanMuc(_Strict):
@@ -138,13 +147,20 @@ class PhuLuc(_Strict):
 # ---------------------------------------------------------------- records
 
 
+
+
 class VanBan(_Strict):
     """An administrative document: a công văn (Mẫu 1.5) or a document with a type name (Mẫu 1.4)."""
 
     loai: Text = Field(description="Loại văn bản: cong_van, ke_hoach, bao_cao, thong_bao … (correspondence kinds)")
     co_quan: Text = Field(description="Mã hồ sơ cơ quan ban hành: tên tệp registers/<mã>.yaml")
     don_vi: Text = Field(description="Mã hoặc chữ viết tắt của đơn vị soạn thảo, ví dụ: XD6")
-    trich_yeu: Text = Field(description="Trích yếu nội dung (công văn: in sau V/v, bắt đầu bằng chữ thường)")
+    trich_yeu: Text | None = Field(None, description=(
+        "Trích yếu nội dung (công văn: in sau V/v, bắt đầu bằng chữ thường); không dùng cho giấy giới thiệu, "
+        "giấy nghỉ phép"))
+    can_cu: list[Text] = Field(default_factory=list, description=(
+        "Căn cứ ban hành, mỗi căn cứ một dòng in nghiêng (quyết định, nghị quyết …); dấu ; và . tự thêm"))
+    thu_ky: ThuKy | None = Field(None, description="Thư ký (biên bản): ký bên trái, chủ tọa ký bên phải")
     kinh_gui: Text | list[Text] | None = Field(
         None, description="Nơi nhận ở mục Kính gửi (bắt buộc với công văn; tờ trình, báo cáo gửi cấp trên)")
     noi_dung: Text = Field(description="Nội dung (Markdown rút gọn, có thể dùng biểu thức Jinja trên du_lieu)")
@@ -173,10 +189,10 @@ class VanBan(_Strict):
 
 
 def record_kinds() -> tuple[str, ...]:
-    """The kinds a record may have: công văn and every kind laid out as Mẫu 1.4 (a type name)."""
+    """The kinds a record may have: every administrative kind of ND 30 (Art. 7)."""
     from correspondence.kinds import CATALOGUE
 
-    return tuple(k.code for k in CATALOGUE if k.mau in ("1.5", "1.4"))
+    return tuple(k.code for k in CATALOGUE)
 
 
 CongVan = VanBan  # a công văn is a VanBan with loai: cong_van

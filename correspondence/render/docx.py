@@ -249,33 +249,48 @@ class _Writer:
                 self.run(paragraph, f"{block.marker} ", size, bold=block.bold_marker)
             self.inline(paragraph, block.runs, size)
 
+    def authority(self, cell: Any, chu_ky: m.ChuKy) -> None:
+        last = len(chu_ky.tham_quyen) - 1
+        for index, line in enumerate(chu_ky.tham_quyen):
+            paragraph = self.para(cell, CENTER, after=self.doc.spacing.signature_gap if index == last else 0)
+            self.run(paragraph, line, self.sizes.tham_quyen, bold=True)
+        self.run(self.para(cell, CENTER), chu_ky.ho_ten, self.sizes.ho_ten, bold=True)
+
+    def noi_nhan(self, cell: Any) -> None:
+        n, s = self.doc.noi_nhan, self.sizes
+        self.run(self.para(cell, LEFT, before=0), n.label, s.noi_nhan_label, bold=True, italic=True)
+        for item in n.lines:
+            paragraph = self.para(cell, LEFT)
+            for piece in item.runs:
+                self.run(paragraph, piece.text, s.noi_nhan_item, bold=piece.bold, italic=piece.italic,
+                         subscript=piece.subscript)
+        if n.dien_tu_label:
+            self.run(self.para(cell, LEFT, before=3), n.dien_tu_label, s.noi_nhan_label, bold=True, italic=True)
+            for item in n.dien_tu_lines:
+                paragraph = self.para(cell, LEFT)
+                for piece in item.runs:
+                    self.run(paragraph, piece.text, s.noi_nhan_item)
+        if n.o12:
+            self.run(self.para(cell, LEFT), n.o12, s.o12)
+
     def signature(self) -> None:
-        n, c, s = self.doc.noi_nhan, self.doc.chu_ky, self.sizes
+        c = self.doc.chu_ky
         width = self.doc.page.text_width
         left_width = self.doc.spacing.noi_nhan_width
         spacer = self.para(self.word, LEFT, line=6)
         self.run(spacer, "", 2)
         table = self.table((left_width, round(width - left_width, 1)))
         left, right = table.rows[0].cells
-        self.run(self.para(left, LEFT, before=0), n.label, s.noi_nhan_label, bold=True, italic=True)
-        for item in n.lines:
-            paragraph = self.para(left, LEFT)
-            for piece in item.runs:
-                self.run(paragraph, piece.text, s.noi_nhan_item, bold=piece.bold, italic=piece.italic,
-                         subscript=piece.subscript)
-        if n.dien_tu_label:
-            self.run(self.para(left, LEFT, before=3), n.dien_tu_label, s.noi_nhan_label, bold=True, italic=True)
-            for item in n.dien_tu_lines:
-                paragraph = self.para(left, LEFT)
-                for piece in item.runs:
-                    self.run(paragraph, piece.text, s.noi_nhan_item)
-        if n.o12:
-            self.run(self.para(left, LEFT), n.o12, s.o12)
-        last = len(c.tham_quyen) - 1
-        for index, line in enumerate(c.tham_quyen):
-            paragraph = self.para(right, CENTER, after=self.doc.spacing.signature_gap if index == last else 0)
-            self.run(paragraph, line, s.tham_quyen, bold=True)
-        self.run(self.para(right, CENTER), c.ho_ten, s.ho_ten, bold=True)
+        if c.ben_trai is not None:
+            # Biên bản: two signers side by side, Nơi nhận under them on the left.
+            self.authority(left, c.ben_trai)
+            self.authority(right, c)
+            below = self.table((left_width, round(width - left_width, 1)))
+            self.noi_nhan(below.rows[0].cells[0])
+            self.para(below.rows[0].cells[1], LEFT)
+            return
+        self.noi_nhan(left)
+        self.authority(right, c)
 
     def footnotes_part(self) -> None:
         if not self.notes:
@@ -325,8 +340,21 @@ class _Writer:
             return
         size = self.sizes.ten_loai
         self.run(self.para(self.word, CENTER, before=18), t.ten_loai, size, bold=True)
-        self.run(self.para(self.word, CENTER), t.trich_yeu, size, bold=True)
+        if t.trich_yeu:
+            self.run(self.para(self.word, CENTER), t.trich_yeu, size, bold=True)
         self.rule(self.word, t.rule, self.doc.page.text_width, before=2)
+
+    def ban_hanh(self) -> None:
+        """A quyết định's issuing authority, its legal bases in italics, and QUYẾT ĐỊNH:."""
+        size, sp = self.sizes.body, self.doc.spacing
+        for line in self.doc.ban_hanh:
+            self.run(self.para(self.word, CENTER, before=12, after=6), line, size, bold=True)
+        for line in self.doc.can_cu:
+            paragraph = self.para(self.word, JUSTIFY, before=sp.paragraph_before, line=sp.body_line,
+                                  first_line=sp.first_line_indent)
+            self.run(paragraph, line, size, italic=True)
+        if self.doc.nhan_quyet:
+            self.run(self.para(self.word, CENTER, before=12, after=6), self.doc.nhan_quyet, size, bold=True)
 
     def annex(self, annex: m.PhuLuc, new_section: bool) -> None:
         page = m.LANDSCAPE if annex.landscape else self.doc.page
@@ -361,6 +389,7 @@ class _Writer:
             self.section()
             self.header()
             self.title()
+            self.ban_hanh()
             self.kinh_gui()
             self.body()
             self.signature()
