@@ -186,10 +186,12 @@ def new(ctx: click.Context, kind: str, output: Path | None) -> None:
 @main.command(help=_("List the kinds of administrative document of Decree 30/2020 and their abbreviations."))
 @_lang_option
 def kinds() -> None:
-    from correspondence.kinds import CATALOGUE
+    from correspondence.kinds import CATALOGUE, COPIES
 
     for kind in CATALOGUE:
         click.echo(f"{kind.code:<16} {kind.viet_tat or '—':<5} {kind.ten}")
+    for copy in COPIES:
+        click.echo(f"{copy.code:<16} {copy.viet_tat:<5} {copy.ten}")
 
 
 @main.command(help=_("Issue documents: take the next number from the register, write DOCX and PDF, record them."))

@@ -101,8 +101,11 @@ def check_against_agency(data: dict, agency: CoQuan, located: Located) -> list[P
     return problems
 
 
-def tham_quyen_lines(record: VanBan, agency: CoQuan) -> tuple[str, ...]:
-    """Ô 7a: the authority and title lines (ND 30 Art. 13, PL I §II.7)."""
+def tham_quyen_lines(record: VanBan, agency: CoQuan, collective: bool = True) -> tuple[str, ...]:
+    """Ô 7a: the authority and title lines (ND 30 Art. 13, PL I §II.7).
+
+    ``collective=False`` when the head issues in person (a quyết định of the Chủ tịch): KT. without TM.
+    """
     signer = agency.nguoi_ky[record.ky.nguoi_ky]
     title = signer.chuc_vu
     mode = record.ky.tham_quyen
@@ -113,7 +116,7 @@ def tham_quyen_lines(record: VanBan, agency: CoQuan) -> tuple[str, ...]:
         lines = [f"TM. {on_behalf or agency.tap_the}", title]
     elif mode == "KT":
         # In a collective body a deputy signs TM. and KT. together (Art. 13.2).
-        lines = [f"TM. {agency.tap_the}"] if agency.tap_the else []
+        lines = [f"TM. {agency.tap_the}"] if agency.tap_the and collective else []
         lines += [f"KT. {on_behalf or agency.thu_truong}", title]
     elif mode == "Q":
         lines = [f"Q. {on_behalf or agency.thu_truong}"]
@@ -179,7 +182,18 @@ def _chu_ky(record: VanBan, agency: CoQuan, kind: kinds.Kind) -> m.ChuKy:
         if record.thu_ky is not None:
             left = m.ChuKy((record.thu_ky.chuc_danh.upper(),), record.thu_ky.ho_ten)
         return m.ChuKy(("CHỦ TỌA",), signer.ho_ten, left)
-    return m.ChuKy(tham_quyen_lines(record, agency), signer.ho_ten)
+    return m.ChuKy(tham_quyen_lines(record, agency, collective=kind.bo_cuc != "quyet_dinh"), signer.ho_ten)
+
+
+def _open(block: m.Paragraph) -> m.Paragraph:
+    """The paragraph without the ``./.`` a body ends with (another paragraph follows it)."""
+    runs = list(block.runs)
+    for index in range(len(runs) - 1, -1, -1):
+        run = runs[index]
+        if isinstance(run, m.Run) and run.text.endswith("./."):
+            runs[index] = m.Run(run.text[:-3] + ".", run.bold, run.italic, run.subscript)
+            break
+    return m.Paragraph(tuple(runs), block.role, block.marker, block.level, block.align, block.indent, block.bold_marker)
 
 
 def _close_body(blocks: tuple[m.Paragraph, ...]) -> tuple[m.Paragraph, ...]:
@@ -303,6 +317,11 @@ def compose(record: VanBan, agency: CoQuan, located: Located, issue: Issue, stem
         stamps_top_left=top_left,
     )
     body, notes = render_body(record.noi_dung, record.du_lieu, located)
+    if record.ket_thuc is not None:
+        # Biên bản: the closing time sentence ends the content (Mẫu 1.9).
+        end = record.ket_thuc
+        sentence = f"Cuộc họp kết thúc vào {end.hour} giờ {end.minute:02d}, {vn.ngay_thang_nam(end.date())}."
+        body = _close_body(body[:-1] + (_open(body[-1]), m.Paragraph((m.Run(sentence),))))
     tieu_de = None
     if kind.bo_cuc != "cong_van":
         # Giấy giới thiệu and giấy nghỉ phép carry the type name alone (Mẫu 1.8, 1.10).

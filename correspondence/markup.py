@@ -99,10 +99,11 @@ def parse_body(text: str) -> tuple[tuple[Paragraph, ...], tuple[Footnote, ...], 
         runs = _inline(" ".join(block.text), block.line, problems, definitions, notes, footnotes)
         if block.role in ("section", "heading", "article"):
             # ND 30: section titles "I. TITLE" bold upper case; part and chapter titles (##) bold and centred;
-            # "Điều 1. Title" bold; other headings bold in the text flow.
+            # "Điều 1." bold (a title after it: **Title**); other headings bold in the text flow.
             upper = block.role == "section"
-            runs = tuple(Run(r.text.upper() if upper else r.text, True, r.italic, r.subscript) if isinstance(r, Run) else r
-                         for r in runs)
+            bold = block.role != "article"  # "Điều 1." is bold; what follows it is the article's text
+            runs = tuple(Run(r.text.upper() if upper else r.text, bold or r.bold, r.italic, r.subscript)
+                         if isinstance(r, Run) else r for r in runs)
             centred = block.role == "heading" and block.level == 2
             blocks.append(Paragraph(runs, block.role, marker, block.level,  # type: ignore[arg-type]
                                     "center" if centred else "justify", not centred, bold_marker=True))

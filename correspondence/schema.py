@@ -161,6 +161,8 @@ class VanBan(_Strict):
     can_cu: list[Text] = Field(default_factory=list, description=(
         "Căn cứ ban hành, mỗi căn cứ một dòng in nghiêng (quyết định, nghị quyết …); dấu ; và . tự thêm"))
     thu_ky: ThuKy | None = Field(None, description="Thư ký (biên bản): ký bên trái, chủ tọa ký bên phải")
+    ket_thuc: dt.datetime | None = Field(None, description=(
+        "Giờ kết thúc cuộc họp (biên bản), YYYY-MM-DD HH:MM: in câu 'Cuộc họp kết thúc vào … giờ …'"))
     kinh_gui: Text | list[Text] | None = Field(
         None, description="Nơi nhận ở mục Kính gửi (bắt buộc với công văn; tờ trình, báo cáo gửi cấp trên)")
     noi_dung: Text = Field(description="Nội dung (Markdown rút gọn, có thể dùng biểu thức Jinja trên du_lieu)")

@@ -118,7 +118,8 @@ def test_kinds_lists_the_catalogue(cli: Callable[..., object]) -> None:
     output = cli("kinds").output
     assert "quy_dinh         QyĐ   Quy định" in output
     assert "cong_van         —     Công văn" in output
-    assert len(output.splitlines()) == 29
+    assert "trich_sao        TrS   Bản trích sao" in output
+    assert len(output.splitlines()) == 32
 
 
 def test_every_command_has_help_and_is_documented(cli: Callable[..., object]) -> None:

@@ -1,0 +1,118 @@
+"""Each kind's example shows the layout facts that set it apart (ND 30 PL III), in PDF and DOCX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pytest
+from docx import Document as open_docx
+
+from correspondence import api
+from correspondence.kinds import CATALOGUE
+from tests.conftest import EXAMPLES, ROOT
+
+
+def _render(name: str, tmp_path: Path) -> tuple[Any, Any]:
+    paths = api.render(EXAMPLES / f"{name}.yaml", 12, None, tmp_path, ROOT)
+    pdf = next(p for p in paths if p.suffix == ".pdf")
+    docx = next(p for p in paths if p.suffix == ".docx")
+    return pdfplumber.open(pdf), open_docx(docx)
+
+
+def _word(words: list[dict], text: str) -> dict:
+    return next(w for w in words if w["text"] == text)
+
+
+def test_quyet_dinh(tmp_path: Path) -> None:
+    pdf, word = _render("quyet-dinh", tmp_path)
+    with pdf:
+        page = pdf.pages[0]
+        words = page.extract_words(extra_attrs=["fontname", "size"])
+        text = page.extract_text()
+    lines = text.splitlines()
+    assert "QUYẾT ĐỊNH" in lines and "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH" in lines and "QUYẾT ĐỊNH:" in lines
+    assert lines.index("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH") < lines.index("QUYẾT ĐỊNH:")
+    bases = [w for w in words if w["text"] in ("Căn", "Theo")]
+    assert len(bases) == 3 and all("Italic" in w["fontname"] for w in bases), "legal bases in italics, one per line"
+    texts = [p.text for p in word.paragraphs if p.text]
+    assert texts[texts.index("QUYẾT ĐỊNH:") - 3].endswith("năm 2015;")
+    assert texts[texts.index("QUYẾT ĐỊNH:") - 1] == "Theo đề nghị của Giám đốc Trung tâm Phục vụ hành chính công tỉnh."
+    article = next(p for p in word.paragraphs if p.text.startswith("Điều 1."))
+    assert article.runs[0].bold and article.runs[0].text == "Điều 1. " and not article.runs[1].bold
+    label = _word(words, "Điều")
+    assert "Bold" in label["fontname"]
+    signature = [c.text for c in word.tables[-1].rows[0].cells]
+    assert signature[0].startswith("Nơi nhận:\n- Như Điều 3;")
+    assert signature[1].startswith("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"), "the head issues: KT. without TM."
+
+
+def test_bien_ban(tmp_path: Path) -> None:
+    pdf, word = _render("bien-ban", tmp_path)
+    with pdf:
+        page = pdf.pages[0]
+        words = page.extract_words()
+        text = page.extract_text()
+    assert "ngày" not in " ".join(w["text"] for w in words if w["top"] < 110), "no place–date line in the header"
+    assert "Số: 12/BB-UBND" in text
+    assert "Cuộc họp kết thúc vào 11 giờ 30, ngày 15 tháng 5 năm 2019./." in text
+    thu_ky, chu_toa = _word(words, "THƯ"), _word(words, "TỌA")
+    assert abs(thu_ky["top"] - chu_toa["top"]) < 1 and thu_ky["x1"] < chu_toa["x0"], "two signature columns"
+    assert _word(words, "Trang")["top"] > thu_ky["top"] + 50 and _word(words, "Hậu")["top"] > chu_toa["top"] + 50
+    label = _word(words, "Nơi")
+    assert label["top"] > _word(words, "Trang")["top"], "Nơi nhận below the signatures"
+    assert "- Lưu: VT, Hồ sơ." in text
+    first, second = word.tables[-2:]
+    assert [c.text.split("\n")[0] for c in first.rows[0].cells] == ["THƯ KÝ", "CHỦ TỌA"]
+    assert second.rows[0].cells[0].text.startswith("Nơi nhận:")
+
+
+def test_cong_dien(tmp_path: Path) -> None:
+    pdf, word = _render("cong-dien", tmp_path)
+    with pdf:
+        text = pdf.pages[0].extract_text()
+    assert "CÔNG ĐIỆN\nVề việc tập trung ứng phó với cơn bão số 3" in text
+    assert ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH điện:\n- Giám đốc các Sở, Thủ trưởng các Ban, ngành;\n"
+            "- Chủ tịch UBND các huyện, thị xã, thành phố.") in text
+    assert "HỎA TỐC" in text
+    assert "Kính gửi" not in text
+
+
+def test_giay_gioi_thieu_has_no_subject_line(tmp_path: Path) -> None:
+    pdf, word = _render("giay-gioi-thieu", tmp_path)
+    with pdf:
+        page = pdf.pages[0]
+        words = page.extract_words()
+        title = _word(words, "GIẤY")
+        following = sorted({round(w["top"]) for w in words if w["top"] > title["bottom"]})[0]
+        first_line = [w["text"] for w in words if round(w["top"]) == following]
+        rule = [r for r in page.rects if r["height"] < 1.5 and r["top"] > title["bottom"]]
+    assert first_line[:3] == ["Ủy", "ban", "nhân"], "the body follows the type name directly"
+    assert rule and rule[0]["top"] < following
+    texts = [p.text for p in word.paragraphs if p.text]
+    assert texts[0] == "GIẤY GIỚI THIỆU" and texts[1].startswith("Ủy ban nhân dân tỉnh Quảng Ninh trân trọng giới thiệu")
+
+
+def test_giay_moi(tmp_path: Path) -> None:
+    pdf, _word_doc = _render("giay-moi", tmp_path)
+    with pdf:
+        text = pdf.pages[0].extract_text()
+    assert "GIẤY MỜI\nDự Hội nghị tổng kết công tác cải cách hành chính năm 2019" in text
+    for line in ("trân trọng kính mời: Giám đốc các Sở", "Tới dự: Hội nghị", "Thời gian: 08 giờ 00", "Địa điểm: Hội trường"):
+        assert line in text
+
+
+@pytest.mark.parametrize("kind", [k.code for k in CATALOGUE])
+def test_every_kind_can_be_drafted_and_numbered(kind: str, make_record: Any, build: Any) -> None:
+    from correspondence.kinds import BY_CODE
+
+    extra: dict[str, Any] = {"loai": kind}
+    if BY_CODE[kind].bo_cuc == "bien_ban":
+        extra["thu_ky"] = {"ho_ten": "Phạm Thu Trang"}
+    document = build(make_record(f"{kind}.yaml", **extra), so=5)
+    abbreviation = BY_CODE[kind].viet_tat
+    expected = f"Số: 05/{abbreviation}-UBND" if abbreviation else "Số: 05/UBND-XD6"
+    assert document.header.so_ky_hieu == expected
+    draft = build(make_record(f"{kind}.yaml", **extra), so=None)
+    assert draft.draft and [s.text for s in draft.header.stamps_top_left] == ["DỰ THẢO"]
