@@ -152,13 +152,22 @@ def check(paths: list[Path | str], workspace: Path | str | None = None) -> list[
 
 
 def render_bytes(document, formats: tuple[str, ...] = FORMATS, workspace: Path | None = None) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
-    """Every file of the document by name: ``<stem>.<fmt>``, plus ``<annex stem>.<fmt>`` for annexes printed apart."""
+    """Every file of the document by name: ``<stem>.<fmt>``, plus ``<annex stem>.<fmt>`` for annexes printed apart.
+
+    A workspace ``templates/<kind>.docx`` (an agency's Word template) lays out the DOCX instead of the built-in one.
+    """
     renderers = {}
     for fmt in formats:
         if fmt == "docx":
+            from correspondence.render import word_template
             from correspondence.render.docx import render_docx
 
-            renderers[fmt] = lambda index=None: render_docx(document, index)
+            agency_template = word_template.find(document, workspace)
+            if agency_template is not None:
+                renderers[fmt] = lambda index=None, t=agency_template: (
+                    word_template.render(document, t) if index is None else render_docx(document, index))
+            else:
+                renderers[fmt] = lambda index=None: render_docx(document, index)
         elif fmt == "pdf":
             from correspondence.render.pdf import render_pdf
 

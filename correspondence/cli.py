@@ -260,6 +260,25 @@ def merge(ctx: click.Context, record: Path, data: Path, one_number: bool, ngay: 
         click.echo(f"{item.row} → {item.so_ky_hieu} → " + ", ".join(_shown(p) for p in item.files))
 
 
+@main.group(help=_("The agency's own templates in the workspace templates/ folder."))
+@_lang_option
+def templates() -> None:
+    pass
+
+
+@templates.command("check", help=_("Report names a Word template (templates/<kind>.docx) uses that documents do not provide."))
+@_lang_option
+@click.pass_context
+def templates_check(ctx: click.Context) -> None:
+    from correspondence.errors import InvalidRecord
+    from correspondence.render.word_template import check_folder
+
+    problems, count = check_folder(ctx.obj["workspace"])
+    if problems:
+        raise InvalidRecord(_("{count} problem(s) found").format(count=len(problems)), problems)
+    click.echo(_("{count} Word template(s) checked, no problem found.").format(count=count))
+
+
 @main.group(help=_("The register of outgoing documents (sổ đăng ký văn bản đi)."))
 @_lang_option
 def register() -> None:

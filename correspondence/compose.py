@@ -358,6 +358,7 @@ def compose(record: VanBan, agency: CoQuan, located: Located, issue: Issue, stem
         ban_hanh=ban_hanh,
         can_cu=can_cu,
         nhan_quyet=kind.nhan_quyet,
+        du_lieu=record.du_lieu,
         phu_luc=phu_luc,
         body=body,
         chu_ky=_chu_ky(record, agency, kind),

@@ -7,8 +7,9 @@ is made before a ``Document`` exists; the renderers only place what the model sa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 # ------------------------------------------------------------------ inline content
 
@@ -290,6 +291,7 @@ class Document:
     ban_hanh: tuple[str, ...] = ()  # the issuing authority line of a quyết định (THẨM QUYỀN BAN HÀNH)
     can_cu: tuple[str, ...] = ()  # legal bases, one per line, italic, punctuated
     nhan_quyet: str | None = None  # "QUYẾT ĐỊNH:" / "QUYẾT NGHỊ:" before the articles
+    du_lieu: Mapping[str, Any] = field(default_factory=dict)  # the record's data, for agency Word templates
 
 
 LANDSCAPE = Page(width=297.0, height=210.0, top=20.0, bottom=15.0, left=30.0, right=15.0)

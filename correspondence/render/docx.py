@@ -405,6 +405,15 @@ def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _normalise(data: bytes, document: m.Document) -> bytes:
+    """Re-write a DOCX made elsewhere (a Word template) with fixed zip entries and the document's properties."""
+    word = new_document(io.BytesIO(data))
+    writer = _Writer.__new__(_Writer)
+    writer.doc, writer.word = document, word
+    writer.properties()
+    return _save(word)
+
+
 class _FixedZip:
     """A zip writer with fixed timestamps: the same document gives the same bytes."""
 

@@ -1,0 +1,117 @@
+"""Turn the document model into DOCX through an agency's own Word template (docxtpl, Jinja tags in a .docx).
+
+The template receives the composed document — số/ký hiệu, date line, Kính gửi, body, Nơi nhận,
+signature … — as plain values, plus the record's ``du_lieu``. Autoescaped and strict: an unknown
+name is a located error, never a blank in the output.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from correspondence import model as m
+from correspondence.errors import RenderFailed
+from correspondence.i18n import _
+
+
+def context(document: m.Document) -> dict[str, Any]:
+    """What a Word template can use, named as in the glossary."""
+    h = document.header
+    return {
+        "co_quan_chu_quan": list(h.co_quan_chu_quan),
+        "co_quan": list(h.co_quan),
+        "quoc_hieu": h.quoc_hieu,
+        "tieu_ngu": h.tieu_ngu,
+        "so_ky_hieu": h.so_ky_hieu.removeprefix("Số:").lstrip(" "),  # "3018/UBND-XD6", without "Số:"
+        "dia_danh_ngay": h.dia_danh_ngay or "",
+        "trich_yeu": document.metadata.subject,
+        "vv": h.trich_yeu_vv or "",
+        "ten_loai": document.tieu_de.ten_loai if document.tieu_de else "",
+        "kinh_gui": list(document.kinh_gui.recipients) if document.kinh_gui else [],
+        "noi_dung": [(f"{b.marker} " if b.marker else "") + m.plain_text(b.runs) for b in document.body],
+        "can_cu": list(document.can_cu),
+        "noi_nhan": ["".join(r.text for r in line.runs) for line in document.noi_nhan.lines],
+        "tham_quyen": list(document.chu_ky.tham_quyen),
+        "ho_ten": document.chu_ky.ho_ten,
+        "du_thao": document.draft,
+        "du_lieu": dict(document.du_lieu),
+    }
+
+
+def _environment() -> Any:
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from correspondence.templating import FILTERS
+
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    env.filters.update(FILTERS)
+    return env
+
+
+def find(document: m.Document, workspace: Path | None) -> Path | None:
+    """The agency's Word template for this kind: ``templates/<kind>.docx`` in the workspace."""
+    if workspace is None:
+        return None
+    path = workspace / "templates" / f"{document.kind}.docx"
+    return path if path.is_file() else None
+
+
+def render(document: m.Document, template: Path) -> bytes:
+    """DOCX bytes of ``document`` laid out by ``template``."""
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateError
+
+    from correspondence.render.docx import _normalise
+
+    word = DocxTemplate(str(template))
+    try:
+        word.render(context(document), _environment(), autoescape=True)
+    except TemplateError as error:
+        line = getattr(error, "lineno", None)
+        where = f"{template.name}:{line}" if line else template.name
+        raise RenderFailed(_("{where}: template error: {what}").format(where=where, what=error)) from None
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return _normalise(buffer.getvalue(), document)
+
+
+def check(template: Path, kind: str) -> list[str]:
+    """The names ``template`` uses that documents of ``kind`` do not provide."""
+    from docxtpl import DocxTemplate
+
+    provided = set(context_keys())
+    used = DocxTemplate(str(template)).get_undeclared_template_variables(_environment())
+    return sorted(used - provided)
+
+
+def context_keys() -> tuple[str, ...]:
+    return ("co_quan_chu_quan", "co_quan", "quoc_hieu", "tieu_ngu", "so_ky_hieu", "dia_danh_ngay", "trich_yeu", "vv",
+            "ten_loai", "kinh_gui", "noi_dung", "can_cu", "noi_nhan", "tham_quyen", "ho_ten", "du_thao", "du_lieu")
+
+
+def check_folder(workspace: Path) -> tuple[list[Any], int]:
+    """Every problem of every Word template in ``templates/``: unknown kinds, names no document provides."""
+    import os
+
+    from correspondence.errors import Problem
+    from correspondence.kinds import BY_CODE
+
+    problems = []
+    found = sorted((workspace / "templates").glob("*.docx"))
+    for path in found:
+        shown = os.path.relpath(path)
+        if path.stem not in BY_CODE:
+            problems.append(Problem(shown, "", _("no kind '{kind}': name the file after a kind, e.g. cong_van.docx").format(
+                kind=path.stem)))
+            continue
+        try:
+            unknown = check(path, path.stem)
+        except Exception as error:  # a broken .docx or Jinja syntax: say which file
+            problems.append(Problem(shown, "", _("template error: {what}").format(what=error)))
+            continue
+        problems += [Problem(shown, name, _("this name is not provided to {kind} documents").format(kind=path.stem),
+                             _("use one of: {names}").format(names=", ".join(context_keys()))) for name in unknown]
+    return problems, len(found)
