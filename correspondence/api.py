@@ -95,6 +95,8 @@ def load(path: Path | str, workspace: Path | str | None = None, check_body: bool
     layout = BY_CODE[kind].bo_cuc if kind in BY_CODE else "cong_van"
     needed = {"cong_van": ("kinh_gui", "trich_yeu"), "cong_dien": ("kinh_gui", "trich_yeu"), "bien_ban": ("thu_ky",),
               "giay": ()}.get(layout, ("trich_yeu",))
+    if not located.data.get("kem_theo"):
+        needed = (*needed, "ky")
     for key in needed:
         if located.data.get(key) in (None, "") and not any(p.field == key for p in more):
             problems.append(Problem(located.where(()), key, _("required field is missing"),
@@ -131,12 +133,35 @@ def compose(loaded: Loaded, so: int | None, ngay: dt.date | None, nam_trong_ky_h
     from correspondence.kinds import ky_hieu
 
     record, agency = loaded.record, loaded.agency
+    parent = _parent(loaded, final=so is not None)
     if so is None:
-        return build(record, agency, loaded.located, Issue(None, None), f"du-thao-{loaded.path.stem}", loaded.path.parent)
+        return build(record, agency, loaded.located, Issue(None, None), f"du-thao-{loaded.path.stem}", loaded.path.parent,
+                     parent)
     issue = Issue(so, ngay or record.ngay or dt.date.today(), nam_trong_ky_hieu)
     unit = find_don_vi(agency, record.don_vi) or record.don_vi
     stem = file_stem(issue.so_ky_hieu(ky_hieu(record.loai, agency.viet_tat, unit)))
-    return build(record, agency, loaded.located, issue, stem, loaded.path.parent)
+    if record.kem_theo is not None:
+        stem = f"{file_stem(record.kem_theo)}-{record.loai.replace('_', '-')}"
+    return build(record, agency, loaded.located, issue, stem, loaded.path.parent, parent)
+
+
+def _parent(loaded: Loaded, final: bool) -> tuple[str, dt.date] | None:
+    """The register entry of the quyết định a document is issued with; located problem when a final one has none."""
+    if loaded.record.kem_theo is None:
+        return None
+    from correspondence.issue import register_url
+    from correspondence.register.store import Register
+
+    with Register(register_url(loaded.workspace, loaded.agency_id)) as register:
+        found = register.find(loaded.agency_id, loaded.record.kem_theo)
+    if found:
+        return found[0].so_ky_hieu, dt.date.fromisoformat(found[0].ngay)
+    if not final:
+        return None
+    raise InvalidRecord(_("invalid record"), [Problem(
+        loaded.located.where(("kem_theo",)), "kem_theo",
+        _("{number} is not in the register of {agency}").format(number=loaded.record.kem_theo, agency=loaded.agency_id),
+        _("issue the quyết định first"))])
 
 
 def check(paths: list[Path | str], workspace: Path | str | None = None) -> list[Problem]:

@@ -174,8 +174,10 @@ def _kinh_gui(record: VanBan, sizes: m.Sizes, label: str = "Kính gửi:") -> m.
     return m.KinhGui(label, tuple(f"- {r}" for r in _punctuate(recipients)), False, indent, items_indent)
 
 
-def _chu_ky(record: VanBan, agency: CoQuan, kind: kinds.Kind) -> m.ChuKy:
+def _chu_ky(record: VanBan, agency: CoQuan, kind: kinds.Kind) -> m.ChuKy | None:
     """Ô 7: one authority block; a biên bản signs CHỦ TỌA on the right and THƯ KÝ on the left (Mẫu 1.9)."""
+    if record.ky is None:
+        return None
     signer = agency.nguoi_ky[record.ky.nguoi_ky]
     if kind.bo_cuc == "bien_ban":
         left = None
@@ -271,10 +273,11 @@ def _rule_for(lines: tuple[str, ...], size: float) -> m.Rule:
 
 
 def compose(record: VanBan, agency: CoQuan, located: Located, issue: Issue, stem: str,
-            base: Path | None = None) -> m.Document:
-    """Build the document model: a công văn (Mẫu 1.5) or a document with a type name (Mẫu 1.4), with its annexes.
+            base: Path | None = None, parent: tuple[str, dt.date] | None = None) -> m.Document:
+    """Build the document model of any kind, with its annexes.
 
-    ``base`` is the folder annex files are read from (the record's folder).
+    ``base`` is the folder annex files are read from (the record's folder); ``parent`` the number and
+    date of the quyết định a document is issued with (``kem_theo``), from the register.
     """
     problems = check_against_agency(located.data, agency, located)
     if problems:
@@ -286,6 +289,9 @@ def compose(record: VanBan, agency: CoQuan, located: Located, issue: Issue, stem
     ky_hieu = kinds.ky_hieu(record.loai, agency.viet_tat, don_vi)
     blank = "\u00a0" * 6
     so = f"Số: {issue.so_ky_hieu(ky_hieu)}" if issue.so is not None else f"Số:{blank}/{ky_hieu}"
+    attached = record.kem_theo is not None  # issued with a quyết định: no number, no date of its own (Mẫu 1.3)
+    if attached:
+        so = ""
     co_quan = tuple(line.upper() for line in agency.ten_co_quan)
     stamps_left = []
     if record.do_mat:
@@ -308,7 +314,7 @@ def compose(record: VanBan, agency: CoQuan, located: Located, issue: Issue, stem
         tieu_ngu_rule=m.Rule(round(text_width(TIEU_NGU, sizes.tieu_ngu, bold=True), 1)),
         so_ky_hieu=so,
         # A biên bản has a number but no place–date line (Mẫu 1.9).
-        dia_danh_ngay=None if kind.bo_cuc == "bien_ban" else vn.dia_danh_ngay(agency.dia_danh, issue.ngay),
+        dia_danh_ngay=None if kind.bo_cuc == "bien_ban" or attached else vn.dia_danh_ngay(agency.dia_danh, issue.ngay),
         trich_yeu_vv=f"V/v {record.trich_yeu}" if kind.bo_cuc == "cong_van" else None,
         left_width=HEADER_LEFT,
         right_width=round(page.text_width - HEADER_LEFT, 1),
@@ -327,7 +333,13 @@ def compose(record: VanBan, agency: CoQuan, located: Located, issue: Issue, stem
         # Giấy giới thiệu and giấy nghỉ phép carry the type name alone (Mẫu 1.8, 1.10).
         subject = "" if kind.bo_cuc == "giay" else record.trich_yeu or ""
         longest = min(text_width(subject or kind.ten.upper(), sizes.ten_loai, bold=True), page.text_width)
-        tieu_de = m.TieuDe(kind.ten.upper(), subject, m.Rule(round(longest / 3, 1)))
+        kem_theo = None
+        if attached:
+            from correspondence.annex import kem_theo_line
+
+            name = f"{agency.thu_truong} {agency.ten_goi or ' '.join(agency.ten_co_quan)}"
+            kem_theo = kem_theo_line("Quyết định", parent[0] if parent else None, parent[1] if parent else None, name)
+        tieu_de = m.TieuDe(kind.ten.upper(), subject, m.Rule(round(longest / 3, 1)), kem_theo)
     authority = (agency.tham_quyen_ban_hanh or f"{agency.thu_truong} {' '.join(agency.ten_co_quan)}").upper()
     ban_hanh = (authority,) if kind.bo_cuc == "quyet_dinh" else ()
     can_cu = tuple(_punctuate(list(record.can_cu))) if record.can_cu else ()

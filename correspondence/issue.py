@@ -78,7 +78,7 @@ def columns(document: m.Document) -> dict[str, Any]:
     cleaned = [r.lstrip("-+ ").rstrip(";.:").strip() for r in recipients]
     return {
         "ten_loai_trich_yeu": f"{kind} {document.header.trich_yeu_vv or document.metadata.subject}",
-        "nguoi_ky": document.chu_ky.ho_ten,
+        "nguoi_ky": document.chu_ky.ho_ten if document.chu_ky else "",
         "noi_nhan": "; ".join(c for c in cleaned if c),
         "don_vi_nhan_ban_luu": luu,
         "kind": document.kind,
@@ -109,6 +109,12 @@ def issue(paths: list[Path | str], workspace: Path | str | None = None, ngay: dt
             problems += error.problems
     if problems:
         raise InvalidRecord(_("invalid record"), problems)
+    for item in loaded:
+        if item.record.kem_theo is not None:
+            raise RegisterConflict(_("{file}: issued with the quyết định {number}, it takes no number of its own: "
+                                     "render it with 'correspondence render'").format(
+                file=os.path.relpath(item.path), number=item.record.kem_theo))
+
     def day_of(item: Any) -> dt.date:
         return ngay or item.record.ngay or dt.date.today()
 

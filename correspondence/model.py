@@ -167,6 +167,7 @@ class TieuDe:
     ten_loai: str
     trich_yeu: str
     rule: Rule
+    kem_theo: str | None = None  # a document issued with a quyết định: "(Kèm theo Quyết định số … ngày … của …)"
 
 
 @dataclass(frozen=True)
@@ -278,7 +279,7 @@ class Document:
     header: Header
     kinh_gui: KinhGui | None
     body: tuple[Block, ...]
-    chu_ky: ChuKy
+    chu_ky: ChuKy | None  # None: a document issued with a quyết định carries no signature of its own (Mẫu 1.3)
     noi_nhan: NoiNhan
     footer: Footer | None
     metadata: Metadata

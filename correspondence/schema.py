@@ -161,13 +161,16 @@ class VanBan(_Strict):
     can_cu: list[Text] = Field(default_factory=list, description=(
         "Căn cứ ban hành, mỗi căn cứ một dòng in nghiêng (quyết định, nghị quyết …); dấu ; và . tự thêm"))
     thu_ky: ThuKy | None = Field(None, description="Thư ký (biên bản): ký bên trái, chủ tọa ký bên phải")
+    kem_theo: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d+(/\d{4})?/[^/\s]+$")] | None = Field(
+        None, description=("Số, ký hiệu của quyết định ban hành kèm văn bản này (quy chế, quy định …), ví dụ 15/QĐ-UBND: "
+                           "văn bản không có số, ngày riêng"))
     ket_thuc: dt.datetime | None = Field(None, description=(
         "Giờ kết thúc cuộc họp (biên bản), YYYY-MM-DD HH:MM: in câu 'Cuộc họp kết thúc vào … giờ …'"))
     kinh_gui: Text | list[Text] | None = Field(
         None, description="Nơi nhận ở mục Kính gửi (bắt buộc với công văn; tờ trình, báo cáo gửi cấp trên)")
     noi_dung: Text = Field(description="Nội dung (Markdown rút gọn, có thể dùng biểu thức Jinja trên du_lieu)")
     du_lieu: dict[str, Any] = Field(default_factory=dict, description="Dữ liệu dùng trong nội dung")
-    ky: ChuKy = Field(description="Chữ ký")
+    ky: ChuKy | None = Field(None, description="Chữ ký (không có ở văn bản ban hành kèm quyết định)")
     noi_nhan: list[Text | NoiNhanMuc] = Field(default_factory=list, description="Nơi nhận (trừ dòng Lưu)")
     ban_dien_tu: list[Text] = Field(default_factory=list, description="Nơi nhận bản điện tử, in sau Nơi nhận")
     luu: Luu = Field(default_factory=Luu, description="Dòng Lưu")

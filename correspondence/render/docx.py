@@ -275,6 +275,8 @@ class _Writer:
 
     def signature(self) -> None:
         c = self.doc.chu_ky
+        if c is None:
+            return
         width = self.doc.page.text_width
         left_width = self.doc.spacing.noi_nhan_width
         spacer = self.para(self.word, LEFT, line=6)
@@ -342,6 +344,8 @@ class _Writer:
         self.run(self.para(self.word, CENTER, before=18), t.ten_loai, size, bold=True)
         if t.trich_yeu:
             self.run(self.para(self.word, CENTER), t.trich_yeu, size, bold=True)
+        if t.kem_theo:
+            self.run(self.para(self.word, CENTER), t.kem_theo, size, italic=True)
         self.rule(self.word, t.rule, self.doc.page.text_width, before=2)
 
     def ban_hanh(self) -> None:

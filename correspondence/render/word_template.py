@@ -33,8 +33,8 @@ def context(document: m.Document) -> dict[str, Any]:
         "noi_dung": [(f"{b.marker} " if b.marker else "") + m.plain_text(b.runs) for b in document.body],
         "can_cu": list(document.can_cu),
         "noi_nhan": ["".join(r.text for r in line.runs) for line in document.noi_nhan.lines],
-        "tham_quyen": list(document.chu_ky.tham_quyen),
-        "ho_ten": document.chu_ky.ho_ten,
+        "tham_quyen": list(document.chu_ky.tham_quyen) if document.chu_ky else [],
+        "ho_ten": document.chu_ky.ho_ten if document.chu_ky else "",
         "du_thao": document.draft,
         "du_lieu": dict(document.du_lieu),
     }

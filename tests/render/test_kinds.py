@@ -116,3 +116,35 @@ def test_every_kind_can_be_drafted_and_numbered(kind: str, make_record: Any, bui
     assert document.header.so_ky_hieu == expected
     draft = build(make_record(f"{kind}.yaml", **extra), so=None)
     assert draft.draft and [s.text for s in draft.header.stamps_top_left] == ["DỰ THẢO"]
+
+
+def test_document_issued_with_a_quyet_dinh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from correspondence.errors import InvalidRecord
+    from correspondence.issue import issue
+    from correspondence.register.store import RegisterConflict
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(EXAMPLES, tmp_path / "examples")
+    record = tmp_path / "examples" / "quy-che-kem-quyet-dinh.yaml"
+    draft = api.compose(api.load(record, tmp_path), None, None)
+    assert draft.tieu_de.kem_theo == "(Kèm theo Quyết định số …/… ngày … tháng … năm … của Chủ tịch Ủy ban nhân dân " \
+                                     "Tỉnh Quảng Ninh)"
+    with pytest.raises(InvalidRecord) as caught:
+        api.render(record, 1, None, tmp_path / "out", tmp_path)
+    assert str(caught.value.problems[0]).startswith("examples/quy-che-kem-quyet-dinh.yaml:8: kem_theo: 01/QĐ-UBND không có")
+    issue([tmp_path / "examples" / "quyet-dinh.yaml"], tmp_path)
+    paths = api.render(record, 1, None, tmp_path / "out", tmp_path)
+    assert sorted(p.name for p in paths) == ["01-QĐ-UBND-quy-che.docx", "01-QĐ-UBND-quy-che.pdf"]
+    with pdfplumber.open(next(p for p in paths if p.suffix == ".pdf")) as pdf:
+        text = pdf.pages[0].extract_text()
+    assert "Số:" not in text and "ngày 20 tháng 5 năm 2019" not in text, "no number and no date line of its own"
+    flat = " ".join(text.split())
+    assert ("QUY CHẾ Quản lý, vận hành, khai thác Cổng dịch vụ công của tỉnh (Kèm theo Quyết định số 01/QĐ-UBND ngày "
+            "20/05/2019 của Chủ tịch Ủy ban nhân dân Tỉnh Quảng Ninh)") in flat
+    assert "Chương I\nQUY ĐỊNH CHUNG\nĐiều 1. Phạm vi điều chỉnh" in text
+    assert "Nơi nhận" not in text and "PHÓ CHỦ TỊCH" not in text
+    with pytest.raises(RegisterConflict) as refused:
+        issue([record], tmp_path)
+    assert "không có số riêng" in refused.value.message
