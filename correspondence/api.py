@@ -94,7 +94,9 @@ def load(path: Path | str, workspace: Path | str | None = None, check_body: bool
 
     layout = BY_CODE[kind].bo_cuc if kind in BY_CODE else "cong_van"
     needed = {"cong_van": ("kinh_gui", "trich_yeu"), "cong_dien": ("kinh_gui", "trich_yeu"), "bien_ban": ("thu_ky",),
-              "giay": ()}.get(layout, ("trich_yeu",))
+              "giay": (), "ban_sao": ("ban_goc",)}.get(layout, ("trich_yeu",))
+    if layout != "ban_sao" or kind == "trich_sao":
+        needed = (*needed, "noi_dung")
     if not located.data.get("kem_theo"):
         needed = (*needed, "ky")
     for key in needed:
@@ -133,6 +135,8 @@ def compose(loaded: Loaded, so: int | None, ngay: dt.date | None, nam_trong_ky_h
     from correspondence.kinds import ky_hieu
 
     record, agency = loaded.record, loaded.agency
+    if record.ban_goc is not None:
+        return _compose_copy(loaded, so, ngay)
     parent = _parent(loaded, final=so is not None)
     if so is None:
         return build(record, agency, loaded.located, Issue(None, None), f"du-thao-{loaded.path.stem}", loaded.path.parent,
@@ -143,6 +147,30 @@ def compose(loaded: Loaded, so: int | None, ngay: dt.date | None, nam_trong_ky_h
     if record.kem_theo is not None:
         stem = f"{file_stem(record.kem_theo)}-{record.loai.replace('_', '-')}"
     return build(record, agency, loaded.located, issue, stem, loaded.path.parent, parent)
+
+
+def _compose_copy(loaded: Loaded, so: int | None, ngay: dt.date | None):  # type: ignore[no-untyped-def]
+    """A copy of a document in the register: the original re-rendered from the register, the copy block added."""
+    from correspondence.compose import Issue, compose_copy, file_stem
+    from correspondence.issue import document_of, register_url
+    from correspondence.kinds import ky_hieu
+    from correspondence.register.store import Register
+
+    record = loaded.record
+    with Register(register_url(loaded.workspace, loaded.agency_id)) as register:
+        found = register.find(loaded.agency_id, record.ban_goc or "")
+    if not found or not found[0].record_json:
+        reason = (_("{number} is not in the register of {agency}") if not found else
+                  _("{number} was imported from an older register: there is no document to copy"))
+        raise InvalidRecord(_("invalid record"), [Problem(loaded.located.where(("ban_goc",)), "ban_goc", reason.format(
+            number=record.ban_goc, agency=loaded.agency_id))])
+    original = document_of(found[0], loaded.workspace)
+    if so is None:
+        return compose_copy(record, loaded.agency, loaded.located, Issue(None, None), f"du-thao-{loaded.path.stem}",
+                            original)
+    issue = Issue(so, ngay or record.ngay or dt.date.today())
+    stem = file_stem(issue.so_ky_hieu(ky_hieu(record.loai, loaded.agency.viet_tat, None)))
+    return compose_copy(record, loaded.agency, loaded.located, issue, stem, original)
 
 
 def _parent(loaded: Loaded, final: bool) -> tuple[str, dt.date] | None:

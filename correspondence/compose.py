@@ -322,7 +322,7 @@ def compose(record: VanBan, agency: CoQuan, located: Located, issue: Issue, stem
         stamps_right=tuple(stamps_right),
         stamps_top_left=top_left,
     )
-    body, notes = render_body(record.noi_dung, record.du_lieu, located)
+    body, notes = render_body(record.noi_dung or "", record.du_lieu, located)
     if record.ket_thuc is not None:
         # Biên bản: the closing time sentence ends the content (Mẫu 1.9).
         end = record.ket_thuc
@@ -388,6 +388,43 @@ def compose(record: VanBan, agency: CoQuan, located: Located, issue: Issue, stem
         sizes=sizes,
         footnotes=notes,
     )
+
+
+def compose_copy(record: VanBan, agency: CoQuan, located: Located, issue: Issue, stem: str,
+                 original: m.Document) -> m.Document:
+    """A copy (sao y, sao lục, trích sao): the copied document, its content cut to the extract for a trích
+    sao, followed by the copy block under a full-width rule (PL I Part II; Mẫu 3.1)."""
+    import dataclasses
+
+    kind = kinds.BY_CODE[record.loai]
+    ky_hieu = kinds.ky_hieu(record.loai, agency.viet_tat, None)
+    blank = "\u00a0" * 6
+    so = f"Số: {issue.so_ky_hieu(ky_hieu)}" if issue.so is not None else f"Số:{blank}/{ky_hieu}"
+    body, notes = original.body, original.footnotes
+    if record.loai == "trich_sao" and record.noi_dung:
+        body, notes = render_body(record.noi_dung, record.du_lieu, located)
+    chu_ky = _chu_ky(record, agency, kind)
+    if chu_ky is None:
+        raise InvalidRecord(_("invalid record"), [Problem(located.where(()), "ky", _("required field is missing"))])
+    sizes = original.sizes
+    block = m.BanSao(
+        co_quan=tuple(line.upper() for line in agency.ten_co_quan),
+        so_ky_hieu=so,
+        hinh_thuc=kinds.HINH_THUC_SAO[record.loai],
+        dia_danh_ngay=vn.dia_danh_ngay(agency.dia_danh, issue.ngay),
+        noi_nhan=_noi_nhan(record, agency, find_don_vi(agency, record.don_vi) or record.don_vi),
+        chu_ky=chu_ky,
+        stamps_top_left=(m.Stamp("DỰ THẢO", round(text_width("DỰ THẢO", sizes.stamp, bold=True) + 6, 1)),)
+        if issue.draft else (),
+    )
+    number = issue.so_ky_hieu(ky_hieu)
+    metadata = dataclasses.replace(
+        original.metadata, title=f"{kind.ten} số {number}: {original.metadata.title}",
+        author=" ".join(agency.ten_co_quan),
+        created=dt.datetime.combine(issue.ngay or dt.date(1980, 1, 1), dt.time()),
+        identifier=f"{number} {issue.ngay.isoformat() if issue.ngay else 'draft'}")
+    return dataclasses.replace(original, kind=record.loai, file_stem=stem, draft=issue.draft, body=body, footnotes=notes,
+                               metadata=metadata, ban_sao=block, phu_luc=())
 
 
 def file_stem(ky_hieu_text: str) -> str:

@@ -71,14 +71,17 @@ def columns(document: m.Document) -> dict[str, Any]:
     from correspondence.kinds import BY_CODE
 
     kind = BY_CODE[document.kind].ten
-    lines = [m.plain_text(line.runs) for line in document.noi_nhan.lines]
+    copy = document.ban_sao
+    notice = copy.noi_nhan if copy else document.noi_nhan
+    lines = [m.plain_text(line.runs) for line in notice.lines]
     luu = lines[-1].removeprefix("- Lưu:").strip().rstrip(".") if lines else ""
-    recipients = list(document.kinh_gui.recipients) if document.kinh_gui else []
+    recipients = list(document.kinh_gui.recipients) if document.kinh_gui and not copy else []
     recipients += [line for line in lines[:-1]]
     cleaned = [r.lstrip("-+ ").rstrip(";.:").strip() for r in recipients]
+    signer = copy.chu_ky if copy else document.chu_ky
     return {
         "ten_loai_trich_yeu": f"{kind} {document.header.trich_yeu_vv or document.metadata.subject}",
-        "nguoi_ky": document.chu_ky.ho_ten if document.chu_ky else "",
+        "nguoi_ky": signer.ho_ten if signer else "",
         "noi_nhan": "; ".join(c for c in cleaned if c),
         "don_vi_nhan_ban_luu": luu,
         "kind": document.kind,

@@ -66,7 +66,11 @@ COPIES: tuple[Copy, ...] = (
     Copy("trich_sao", "Bản trích sao", "TrS"),
 )
 
-BY_CODE = {kind.code: kind for kind in CATALOGUE}
+# Copies made from a document in the register (PL I Part II; Mẫu 3.1): numbered, laid out as the copy block.
+COPY_KINDS: tuple[Kind, ...] = tuple(Kind(c.code, c.ten, c.viet_tat, "3.1", "ban_sao") for c in COPIES)
+HINH_THUC_SAO = {"sao_y": "SAO Y", "sao_luc": "SAO LỤC", "trich_sao": "TRÍCH SAO"}
+
+BY_CODE = {kind.code: kind for kind in (*CATALOGUE, *COPY_KINDS)}
 
 
 def ky_hieu(kind: str, co_quan: str, don_vi: str | None) -> str:

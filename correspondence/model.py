@@ -251,6 +251,20 @@ class ChuKy:
 
 
 @dataclass(frozen=True)
+class BanSao:
+    """The copy block (Mẫu 3.1) under a full-width rule after the copied document: copying agency and
+    number on the left, the form of copy and the date on the right, then Nơi nhận and the signature."""
+
+    co_quan: tuple[str, ...]
+    so_ky_hieu: str
+    hinh_thuc: str
+    dia_danh_ngay: str | None
+    noi_nhan: NoiNhan
+    chu_ky: ChuKy
+    stamps_top_left: tuple[Stamp, ...] = ()
+
+
+@dataclass(frozen=True)
 class Footer:
     """Ô 13: contacts at the foot of page 1 under a full-width rule."""
 
@@ -293,6 +307,7 @@ class Document:
     can_cu: tuple[str, ...] = ()  # legal bases, one per line, italic, punctuated
     nhan_quyet: str | None = None  # "QUYẾT ĐỊNH:" / "QUYẾT NGHỊ:" before the articles
     du_lieu: Mapping[str, Any] = field(default_factory=dict)  # the record's data, for agency Word templates
+    ban_sao: BanSao | None = None  # a copy: the copied document followed by this block
 
 
 LANDSCAPE = Page(width=297.0, height=210.0, top=20.0, bottom=15.0, left=30.0, right=15.0)

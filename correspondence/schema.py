@@ -168,7 +168,10 @@ class VanBan(_Strict):
         "Giờ kết thúc cuộc họp (biên bản), YYYY-MM-DD HH:MM: in câu 'Cuộc họp kết thúc vào … giờ …'"))
     kinh_gui: Text | list[Text] | None = Field(
         None, description="Nơi nhận ở mục Kính gửi (bắt buộc với công văn; tờ trình, báo cáo gửi cấp trên)")
-    noi_dung: Text = Field(description="Nội dung (Markdown rút gọn, có thể dùng biểu thức Jinja trên du_lieu)")
+    noi_dung: Text | None = Field(None, description=(
+        "Nội dung (Markdown rút gọn, có thể dùng biểu thức Jinja trên du_lieu); bản trích sao: phần được trích"))
+    ban_goc: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d+(/\d{4})?/[^/\s]+$")] | None = Field(
+        None, description="Bản sao (sao_y, sao_luc, trich_sao): số, ký hiệu của văn bản được sao trong sổ, ví dụ 3018/UBND-XD6")
     du_lieu: dict[str, Any] = Field(default_factory=dict, description="Dữ liệu dùng trong nội dung")
     ky: ChuKy | None = Field(None, description="Chữ ký (không có ở văn bản ban hành kèm quyết định)")
     noi_nhan: list[Text | NoiNhanMuc] = Field(default_factory=list, description="Nơi nhận (trừ dòng Lưu)")
@@ -195,9 +198,9 @@ class VanBan(_Strict):
 
 def record_kinds() -> tuple[str, ...]:
     """The kinds a record may have: every administrative kind of ND 30 (Art. 7)."""
-    from correspondence.kinds import CATALOGUE
+    from correspondence.kinds import CATALOGUE, COPY_KINDS
 
-    return tuple(k.code for k in CATALOGUE)
+    return tuple(k.code for k in (*CATALOGUE, *COPY_KINDS))
 
 
 CongVan = VanBan  # a công văn is a VanBan with loai: cong_van

@@ -12,6 +12,8 @@ from correspondence import vietnamese as vn
 
 CHUNG = "chung"  # the one series all administrative documents share by default
 MAT = "mat"  # secret documents always number apart (Art. 15.2)
+BAN_SAO = "ban_sao"  # copies (SY, SL, TrS) share one series of their own (PL I Part II §II.1.c)
+COPY_KINDS = ("sao_y", "sao_luc", "trich_sao")
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,9 @@ class Series:
 
 
 def select_series(agency: Any, kind: str, don_vi: str | None, secret: bool) -> Series:
-    """The first declared series matching the document; else the secret or the shared series."""
+    """The first declared series matching the document; else the copies', the secret or the shared series."""
+    if kind in COPY_KINDS:
+        return Series(BAN_SAO)
     for name, rule in agency.so_rieng.items():
         if rule.loai and kind not in rule.loai:
             continue

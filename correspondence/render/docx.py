@@ -256,8 +256,8 @@ class _Writer:
             self.run(paragraph, line, self.sizes.tham_quyen, bold=True)
         self.run(self.para(cell, CENTER), chu_ky.ho_ten, self.sizes.ho_ten, bold=True)
 
-    def noi_nhan(self, cell: Any) -> None:
-        n, s = self.doc.noi_nhan, self.sizes
+    def noi_nhan(self, cell: Any, n: m.NoiNhan | None = None) -> None:
+        n, s = n or self.doc.noi_nhan, self.sizes
         self.run(self.para(cell, LEFT, before=0), n.label, s.noi_nhan_label, bold=True, italic=True)
         for item in n.lines:
             paragraph = self.para(cell, LEFT)
@@ -293,6 +293,30 @@ class _Writer:
             return
         self.noi_nhan(left)
         self.authority(right, c)
+
+    def copy_block(self) -> None:
+        """Mẫu 3.1: a full-width rule, then the copying agency and number | the form of copy and the date."""
+        b = self.doc.ban_sao
+        if b is None:
+            return
+        s = self.sizes
+        rule = self.para(self.word, LEFT, before=12, line=2)
+        self.run(rule, "", 2)
+        self.border(rule, ("bottom",))
+        h = self.doc.header
+        table = self.table((h.left_width, h.right_width), rows=2)
+        left, right = table.rows[0].cells
+        for stamp in b.stamps_top_left:
+            self.stamp(left, stamp, h.left_width, before=0)
+        for line in b.co_quan:
+            self.run(self.para(left, CENTER), line, s.co_quan, bold=True)
+        self.run(self.para(left, CENTER, before=3), b.so_ky_hieu, s.so_ky_hieu)
+        self.run(self.para(right, CENTER), b.hinh_thuc, s.ten_loai, bold=True)
+        if b.dia_danh_ngay:
+            self.run(self.para(right, CENTER, before=3), b.dia_danh_ngay, s.dia_danh_ngay, italic=True)
+        left, right = table.rows[1].cells
+        self.noi_nhan(left, b.noi_nhan)
+        self.authority(right, b.chu_ky)
 
     def footnotes_part(self) -> None:
         if not self.notes:
@@ -397,6 +421,7 @@ class _Writer:
             self.kinh_gui()
             self.body()
             self.signature()
+            self.copy_block()
             for annex in self.doc.phu_luc:
                 if not annex.separate:
                     self.annex(annex, new_section=True)

@@ -148,3 +148,35 @@ def test_document_issued_with_a_quyet_dinh(tmp_path: Path, monkeypatch: pytest.M
     with pytest.raises(RegisterConflict) as refused:
         issue([record], tmp_path)
     assert "không có số riêng" in refused.value.message
+
+
+@pytest.mark.parametrize("kind", ["sao_y", "trich_sao"])
+def test_copies(kind: str, make_record: Any, workspace: Path) -> None:
+    from correspondence.issue import issue
+
+    original = issue([make_record("goc.yaml")], workspace)[0].entry
+    assert original.so_ky_hieu == "01/UBND-XD6"
+    changes: dict[str, Any] = {"loai": kind, "ban_goc": "01/UBND-XD6", "noi_dung": None, "kinh_gui": None, "trich_yeu": None,
+                               "noi_nhan": ["Sở Tư pháp"], "du_lieu": None, "ngay": "2019-06-01"}
+    if kind == "trich_sao":
+        changes["noi_dung"] = "1. Thủ trưởng các Sở, Ban, ngành rà soát thủ tục hành chính."
+    copy_path = make_record("ban-sao.yaml", **changes)
+    done = issue([copy_path], workspace)[0]
+    abbreviation = {"sao_y": "SY", "trich_sao": "TrS"}[kind]
+    assert (done.entry.series, done.entry.so_ky_hieu) == ("ban_sao", f"01/{abbreviation}-UBND"), "copies number apart"
+    with pdfplumber.open(done.files[1]) as pdf:
+        pages = pdf.pages
+        text = "\n".join(p.extract_text() for p in pages)
+        last = pages[-1]
+        words = last.extract_words()
+        form = _word(words, {"sao_y": "SAO", "trich_sao": "TRÍCH"}[kind])
+        rules = [r for r in (*last.rects, *last.lines) if r["width"] > 400 * 0.98 and abs(r["x0"] - 85) < 1]
+    assert "Số: 01/UBND-XD6" in text, "the copied document comes first"
+    assert rules and rules[-1]["top"] < form["top"], "the copy block sits under a full-width rule"
+    assert f"Số: 01/{abbreviation}-UBND" in text and "Quảng Ninh, ngày 01 tháng 6 năm 2019" in text
+    assert "- Sở Tư pháp;" in text
+    if kind == "trich_sao":
+        assert "Thủ trưởng các Sở, Ban, ngành rà soát thủ tục hành chính./." in text
+        assert "Xét đề nghị" not in text, "a trích sao keeps only the extract"
+    else:
+        assert "Xét đề nghị của Trung tâm Phục vụ Hành chính công tỉnh" in text
