@@ -42,7 +42,8 @@ def _display(path: Path) -> str:
 def agency_candidates(name: str, record_path: Path, workspace: Path) -> list[Path]:
     """Where an agency profile named ``name`` is looked for, in order."""
     file = f"{name}.yaml"
-    return [workspace / "registers" / file, record_path.parent / "registers" / file, record_path.parent / file]
+    return [workspace / "registers" / file, record_path.parent / "registers" / file, record_path.parent / file,
+            record_path.parent.parent / "registers" / file]
 
 
 def load_agency(path: Path) -> tuple[CoQuan | None, list[Problem]]:

@@ -180,3 +180,30 @@ def test_copies(kind: str, make_record: Any, workspace: Path) -> None:
         assert "Xét đề nghị" not in text, "a trích sao keeps only the extract"
     else:
         assert "Xét đề nghị của Trung tâm Phục vụ Hành chính công tỉnh" in text
+
+
+EXAMPLE_OF = {kind.code: EXAMPLES / "loai" / f"{kind.code.replace('_', '-')}.yaml" for kind in CATALOGUE}
+EXAMPLE_OF.update({"cong_van": EXAMPLES / "cong-van-3018.yaml", "ke_hoach": EXAMPLES / "ke-hoach-4498.yaml",
+                   "quyet_dinh": EXAMPLES / "quyet-dinh.yaml", "bien_ban": EXAMPLES / "bien-ban.yaml",
+                   "cong_dien": EXAMPLES / "cong-dien.yaml", "giay_moi": EXAMPLES / "giay-moi.yaml",
+                   "giay_gioi_thieu": EXAMPLES / "giay-gioi-thieu.yaml"})
+
+
+@pytest.mark.parametrize("kind", [k.code for k in CATALOGUE])
+def test_one_example_per_kind(kind: str, tmp_path: Path) -> None:
+    from correspondence.kinds import BY_CODE
+
+    info = BY_CODE[kind]
+    paths = api.render(EXAMPLE_OF[kind], 5, None, tmp_path, ROOT, ("pdf",))
+    with pdfplumber.open(paths[0]) as pdf:
+        text = pdf.pages[0].extract_text()
+        words = pdf.pages[0].extract_words(extra_attrs=["fontname", "size"])
+    expected = f"Số: 05/{info.viet_tat}-UBND" if info.viet_tat else "Số: 05/UBND-"
+    assert expected in text
+    if info.bo_cuc == "cong_van":
+        assert "V/v " in text
+    else:
+        first = info.ten.upper().split()[0]
+        title = next(w for w in words if w["text"] == first and w["top"] > 100)
+        assert "Bold" in title["fontname"] and round(title["size"]) == 14, "the type name in bold capitals"
+        assert info.ten.upper() in text
