@@ -247,11 +247,6 @@ def copies_of(entry: Entry) -> list[int | None]:
     return list(range(len(data[COPIES]))) if data.get(COPIES) else [None]
 
 
-def rebuild(entry: Entry, root: Path) -> Any:
-    """The document model of a register row, from the record and agency profile stored with it."""
-    return document_of(entry, root)
-
-
 def render_job(job: tuple[Entry, int | None, str, tuple[str, ...]]) -> dict[str, bytes]:
     """Render one document of a row in any process: everything needed travels in ``job``."""
     from correspondence import api
