@@ -147,7 +147,7 @@ def _issue_one(register: Register, item: Any, day: dt.date, root: Path, formats:
     series = series_of(item)
     tail = f"/{day.year}/{ky_hieu_of(item)}" if series.nam_trong_ky_hieu else f"/{ky_hieu_of(item)}"
     preview = api.compose(item, 1, day, series.nam_trong_ky_hieu)
-    fields = {**columns(preview), "so_luong_ban": item.record.so_ban_phat_hanh,
+    fields = {**columns(preview), "so_luong_ban": item.record.so_ban_phat_hanh, "don_vi": _unit(item),
               "record_json": json.dumps(self_contained(item), ensure_ascii=False, sort_keys=True, default=str),
               "agency_json": json.dumps({"id": item.agency_id, "profile": item.agency.model_dump(mode="json")},
                                         ensure_ascii=False, sort_keys=True)}
@@ -187,6 +187,12 @@ def self_contained(loaded: Any) -> dict[str, Any]:
         data["phu_luc"][index]["bang"] = spec.model_dump(mode="json")
         data["phu_luc"][index]["du_lieu"] = [{k: _jsonable(v) for k, v in row.items()} for _where, row in rows]
     return data
+
+
+def _unit(loaded: Any) -> str:
+    from correspondence.compose import find_don_vi
+
+    return find_don_vi(loaded.agency, loaded.record.don_vi) or loaded.record.don_vi
 
 
 def output_folder(root: Path, entry: Entry) -> Path:

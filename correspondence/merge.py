@@ -76,6 +76,7 @@ def merge(record: Path | str, data: Path | str, workspace: Path | str | None = N
     from correspondence.annex import load_rows
     from correspondence.issue import (
         COPIES,
+        _unit,
         columns,
         ky_hieu_of,
         output_folder,
@@ -105,7 +106,7 @@ def merge(record: Path | str, data: Path | str, workspace: Path | str | None = N
         if one_number:
             stored = self_contained(loaded) | {COPIES: [{k: v for k, v in row.items()} for _w, row in rows]}
             preview = api.compose(items[0], 1, day, series.nam_trong_ky_hieu)
-            fields = {**columns(preview), "so_luong_ban": len(rows), "agency_json": agency_json,
+            fields = {**columns(preview), "so_luong_ban": len(rows), "agency_json": agency_json, "don_vi": _unit(loaded),
                       "record_json": json.dumps(stored, ensure_ascii=False, sort_keys=True, default=str)}
             entries.append(book.allocate(loaded.agency_id, series.name, day, tail, fields))
             jobs = [(entries[0], index, str(root), formats) for index in range(len(rows))]
@@ -113,6 +114,7 @@ def merge(record: Path | str, data: Path | str, workspace: Path | str | None = N
             for item in items:
                 preview = api.compose(item, 1, day, series.nam_trong_ky_hieu)
                 fields = {**columns(preview), "so_luong_ban": item.record.so_ban_phat_hanh, "agency_json": agency_json,
+                          "don_vi": _unit(item),
                           "record_json": json.dumps(self_contained(item), ensure_ascii=False, sort_keys=True, default=str)}
                 entries.append(book.allocate(item.agency_id, series.name, day, tail, fields))
             jobs = [(entry, None, str(root), formats) for entry in entries]

@@ -99,6 +99,7 @@ def read(path: Path, series: str, display: str | None = None) -> list[dict[str, 
             values.update(number=number, so_ky_hieu=str(cell("so_ky_hieu")).strip())
             first = ky_hieu.split("-")[0]
             values["kind"] = _ABBREVIATIONS.get(first, "cong_van")
+            values["don_vi"] = ky_hieu.rsplit("-", 1)[1] if values["kind"] == "cong_van" and "-" in ky_hieu else None
         except ValueError:
             problems.append(Problem(where, "so_ky_hieu", _("expected a number and symbol such as 3018/UBND-XD6, got '{value}'")
                                     .format(value=cell("so_ky_hieu") or "")))

@@ -68,9 +68,25 @@ def _v2_events(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_entries_agency_ngay ON entries (agency, year, ngay)"))
 
 
+def _v3_drafting_unit(conn: Connection) -> None:
+    """Entries remember their drafting unit (for ``register list --don-vi``); older rows get it from their record."""
+    import json
+
+    conn.execute(text("ALTER TABLE entries ADD COLUMN don_vi VARCHAR(40)"))
+    rows = conn.execute(text("SELECT id, so_ky_hieu, record_json FROM entries")).fetchall()
+    for row in rows:
+        unit = None
+        if row.record_json:
+            unit = json.loads(row.record_json).get("don_vi")
+        elif "-" in row.so_ky_hieu:  # an imported công văn: 3018/UBND-XD6
+            unit = row.so_ky_hieu.rsplit("-", 1)[1]
+        conn.execute(text("UPDATE entries SET don_vi = :unit WHERE id = :id"), {"unit": unit, "id": row.id})
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "series and entries", _v1_series_and_entries),
     (2, "events and date index", _v2_events),
+    (3, "drafting unit of each entry", _v3_drafting_unit),
 )
 CURRENT = MIGRATIONS[-1][0]
 

@@ -55,7 +55,7 @@ entries_t = Table("entries", _meta,
                   Column("don_vi_nhan_ban_luu", Text), Column("so_luong_ban", Integer), Column("ngay_chuyen", String(10)),
                   Column("ky_nhan", Text), Column("ghi_chu", Text), Column("kind", String(40)), Column("status", String(20)),
                   Column("record_json", Text), Column("agency_json", Text), Column("files_json", Text),
-                  Column("issued_at", String(40)), Column("issued_by", String(100)))
+                  Column("issued_at", String(40)), Column("issued_by", String(100)), Column("don_vi", String(40)))
 events_t = Table("events", _meta,
                  Column("id", Integer, primary_key=True, autoincrement=True), Column("entry_id", Integer),
                  Column("action", String(20)), Column("at", String(40)), Column("by", String(100)), Column("detail", Text))
@@ -131,6 +131,7 @@ class Entry:
     files_json: str | None
     issued_at: str
     issued_by: str
+    don_vi: str | None = None
 
     @property
     def files(self) -> list[dict[str, str]]:
@@ -340,7 +341,7 @@ class Register:
         if kind is not None:
             query = query.where(entries_t.c.kind == kind)
         if unit is not None:
-            query = query.where(entries_t.c.so_ky_hieu.like(f"%-{unit}"))
+            query = query.where(entries_t.c.don_vi == unit)
         if text is not None:
             query = query.where(func.lower(entries_t.c.ten_loai_trich_yeu).contains(text.lower()))
         query = query.order_by(entries_t.c.agency, entries_t.c.year, entries_t.c.series, entries_t.c.number)

@@ -225,9 +225,10 @@ def test_an_older_register_upgrades_in_place(workspace: Path, register_url: str)
             "'07/UBND-VP', '2019-03-01', 'Công văn cũ', 'A', 'B', 'VT', 'cong_van', 'imported', '2019-03-01', 'vt')"))
     engine.dispose()
     with Register(register_url) as register:
-        assert register.schema_version() == migrations.CURRENT == 2
+        assert register.schema_version() == migrations.CURRENT == 3
         (entry,) = register.entries("ubnd-quang-ninh")
         assert (entry.so_ky_hieu, entry.ten_loai_trich_yeu) == ("07/UBND-VP", "Công văn cũ")
+        assert entry.don_vi == "VP", "migration 3 filled the drafting unit of the older row"
         nxt = register.allocate("ubnd-quang-ninh", "chung", D, "/UBND-XD6", {
             "ten_loai_trich_yeu": "x", "nguoi_ky": "y", "noi_nhan": "z", "don_vi_nhan_ban_luu": "VT", "kind": "cong_van"})
         assert nxt.number == 8
@@ -310,3 +311,19 @@ def test_lookup_messages(make_record: Callable[..., Path], workspace: Path, regi
     with pytest.raises(CorrespondenceError) as caught:
         service.list_entries(workspace, register_url=register_url)
     assert caught.value.message.startswith("hãy chọn cơ quan bằng --co-quan (có: so-noi-vu, ubnd-quang-ninh")
+
+
+def test_list_filters_by_unit_kind_year_and_text(make_record: Callable[..., Path], workspace: Path,
+                                                 register_url: str) -> None:
+    issue([make_record("a.yaml"), make_record("b.yaml", loai="ke_hoach", don_vi="KSTT", kinh_gui=None,
+                                               trich_yeu="Triển khai dịch vụ công")], workspace, D, register_url)
+    issue([make_record("c.yaml")], workspace, dt.date(2020, 1, 2), register_url)
+
+    def numbers(**filters: object) -> list[str]:
+        return [e.so_ky_hieu for e in service.list_entries(workspace, register_url=register_url, **filters)]
+
+    assert numbers(unit="KSTT") == ["02/KH-UBND"]
+    assert numbers(unit="XD6") == ["01/UBND-XD6", "01/UBND-XD6"]
+    assert numbers(kind="ke_hoach") == ["02/KH-UBND"]
+    assert numbers(year=2020) == ["01/UBND-XD6"]
+    assert numbers(text="triển khai") == ["02/KH-UBND"]
