@@ -10,6 +10,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from correspondence.errors import InvalidRecord, Problem, RenderFailed
 from correspondence.i18n import _
@@ -228,15 +229,20 @@ def render_bytes(document, formats: tuple[str, ...] = FORMATS, workspace: Path |
             renderers[fmt] = lambda index=None: render_pdf(document, workspace, index)
         else:
             raise RenderFailed(_("unknown output format '{fmt}'").format(fmt=fmt))
-    out: dict[str, bytes] = {}
+    from correspondence.progress import report
+
+    jobs: list[tuple[str, Any, int | None]] = []
     for fmt, render in renderers.items():
         if document.kind == "phu_luc":  # an annex on its own
-            out[f"{document.file_stem}.{fmt}"] = render(0)
+            jobs.append((f"{document.file_stem}.{fmt}", render, 0))
             continue
-        out[f"{document.file_stem}.{fmt}"] = render()
-        for index, annex in enumerate(document.phu_luc):
-            if annex.separate:
-                out[f"{annex.file_stem}.{fmt}"] = render(index)
+        jobs.append((f"{document.file_stem}.{fmt}", render, None))
+        jobs += [(f"{annex.file_stem}.{fmt}", render, index) for index, annex in enumerate(document.phu_luc)
+                 if annex.separate]
+    out: dict[str, bytes] = {}
+    for done, (name, render, index) in enumerate(jobs, start=1):
+        out[name] = render(index) if index is not None else render()
+        report(done, len(jobs), name)
     return out
 
 

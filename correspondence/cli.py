@@ -45,14 +45,26 @@ def _fail(error: CorrespondenceError, as_json: bool = False) -> None:
 
 
 def _busy(message: str) -> Any:
-    """A spinner on the terminal while a long render runs (nothing when the output is not a terminal)."""
+    """A progress bar on the terminal while files render, one step a file (nothing when not a terminal)."""
     import contextlib
 
     if not sys.stderr.isatty():
         return contextlib.nullcontext()
-    from rich.console import Console
 
-    return Console(stderr=True).status(message)
+    @contextlib.contextmanager
+    def bar() -> Any:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        from correspondence.progress import reporting
+
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), transient=True) as progress:
+            task = progress.add_task(message, total=None)
+            with reporting(lambda done, total, name: progress.update(task, completed=done, total=total,
+                                                                     description=f"{message} {name}")):
+                yield
+
+    return bar()
 
 
 def _shown(path: Path) -> str:

@@ -133,3 +133,12 @@ def test_single_recipient_inline_in_both_outputs(make_record: Callable[..., Path
         assert abs(label["top"] - name["top"]) < 1
         centre = (label["x0"] + next(w for w in words if w["text"] == "vụ" and w["top"] == name["top"])["x1"]) / 2
         assert abs(centre - (30 + (210 - 15)) / 2 * 72 / 25.4) < 3
+
+
+def test_renders_report_progress_file_by_file(make_record: Callable[..., Path], workspace: Path) -> None:
+    from correspondence.progress import reporting
+
+    seen: list[tuple[int, int, str]] = []
+    with reporting(lambda done, total, name: seen.append((done, total, name))):
+        api.render(make_record(), 7, None, workspace / "out", workspace)
+    assert seen == [(1, 2, "07-UBND-XD6.docx"), (2, 2, "07-UBND-XD6.pdf")]
