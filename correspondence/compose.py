@@ -347,10 +347,10 @@ def compose(record: VanBan, agency: CoQuan, located: Located, issue: Issue, stem
     if record.phu_luc:
         from correspondence.annex import build_annexes, kem_theo_line
 
-        parent = "Văn bản" if kind.viet_tat is None else kind.ten
+        parent_kind = "Văn bản" if kind.viet_tat is None else kind.ten
         so_ky_hieu = None if issue.draft else issue.so_ky_hieu(ky_hieu)
-        kem_theo = kem_theo_line(parent, so_ky_hieu, issue.ngay, agency.ten_goi or " ".join(agency.ten_co_quan))
-        phu_luc = build_annexes(record.phu_luc, base or Path.cwd(), located, kem_theo, stem)
+        annex_line = kem_theo_line(parent_kind, so_ky_hieu, issue.ngay, agency.ten_goi or " ".join(agency.ten_co_quan))
+        phu_luc = build_annexes(record.phu_luc, base or Path.cwd(), located, annex_line, stem)
     footer = None
     if record.chan_trang and agency.lien_he is not None:
         c = agency.lien_he

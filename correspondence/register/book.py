@@ -133,7 +133,7 @@ def to_pdf(book: Book, template_dirs: list[Path]) -> bytes:
         stylesheets=[sheet], font_config=fonts, full_fonts=True,
         pdf_identifier=f"so-dang-ky-{book.nam}-{book.so}".encode()[:32])
     assert pdf is not None
-    return pdf
+    return bytes(pdf)
 
 
 def to_docx(book: Book) -> bytes:

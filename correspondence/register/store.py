@@ -253,7 +253,7 @@ class Register:
             entry_id = conn.execute(_INSERT_ENTRY, values).scalar_one()
             conn.execute(_INSERT_EVENT, {"entry_id": entry_id, "action": ISSUED, "at": values["issued_at"], "by": who,
                                          "detail": None})
-        return Entry(id=entry_id, **values)
+        return Entry(id=entry_id, **values)  # type: ignore[arg-type]
 
     def _allocate_postgresql(self, values: dict[str, Any], tail: str) -> Entry | None:
         """One statement, one round trip: advance the locked series row, insert the entry and its event.

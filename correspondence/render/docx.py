@@ -469,9 +469,9 @@ def _save(word: Any) -> bytes:
         part.before_marshal()
     buffer = io.BytesIO()
     writer = _FixedZip(buffer)
-    PackageWriter._write_content_types_stream(writer, parts)
-    PackageWriter._write_pkg_rels(writer, package.rels)
-    PackageWriter._write_parts(writer, parts)
+    PackageWriter._write_content_types_stream(writer, parts)  # type: ignore[no-untyped-call]
+    PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
+    PackageWriter._write_parts(writer, parts)  # type: ignore[arg-type]
     writer.close()
     return buffer.getvalue()
 

@@ -106,8 +106,8 @@ def render_html(document: m.Document, workspace: Path | None = None, only_annex:
             template = env.get_template(template_name(document))
         except TemplateNotFound:
             template = env.get_template("van_ban.html")
-    return template.render(doc=document, is_footnote=lambda r: isinstance(r, m.Footnote),
-                           footnote_size=document.sizes.footnote, landscape=m.LANDSCAPE, only_annex=only_annex)
+    return str(template.render(doc=document, is_footnote=lambda r: isinstance(r, m.Footnote),
+                               footnote_size=document.sizes.footnote, landscape=m.LANDSCAPE, only_annex=only_annex))
 
 
 def render_pdf(document: m.Document, workspace: Path | None = None, only_annex: int | None = None) -> bytes:
@@ -134,4 +134,4 @@ def render_pdf(document: m.Document, workspace: Path | None = None, only_annex: 
     if collector.messages:
         raise RenderFailed(_("the PDF could not be laid out: {what}").format(what="; ".join(collector.messages)))
     assert pdf is not None
-    return pdf
+    return bytes(pdf)
