@@ -108,11 +108,24 @@ def parse_body(text: str) -> tuple[tuple[Paragraph, ...], tuple[Footnote, ...], 
             blocks.append(Paragraph(runs, block.role, marker, block.level,  # type: ignore[arg-type]
                                     "center" if centred else "justify", not centred, bold_marker=True))
             continue
+        if block.role == "item" and _is_title(runs):
+            # ND 30: a khoản with a title of its own ("1. Mục đích:") has that title line in bold.
+            runs = tuple(Run(r.text, True, r.italic, r.subscript) if isinstance(r, Run) else r for r in runs)
+            blocks.append(Paragraph(runs, "item", marker, block.level, bold_marker=True))
+            continue
         blocks.append(Paragraph(runs=runs, role=block.role, marker=marker, level=block.level))  # type: ignore[arg-type]
     for key, (_text, line) in definitions.items():
         if key not in notes:
             problems.append(MarkupProblem(line, _("footnote [^{id}] is never referred to").format(id=key)))
     return tuple(blocks), tuple(footnotes), problems
+
+
+def _is_title(runs: tuple[Inline, ...]) -> bool:
+    """A khoản that is only a short title ending with ':' (its content follows in the next paragraphs)."""
+    from correspondence.model import plain_text
+
+    text = plain_text(runs).strip()
+    return text.endswith(":") and len(text.split()) <= 15 and not any(isinstance(r, Footnote) for r in runs)
 
 
 def _block_start(line: str, number: int) -> _Pending | None:

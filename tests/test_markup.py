@@ -84,3 +84,11 @@ def test_articles_are_renumbered() -> None:
     assert [(b.role, b.marker) for b in blocks] == [("article", "Điều 1."), ("item", "1."), ("article", "Điều 2."),
                                                     ("item", "1.")]
     assert plain_text(blocks[0].runs) == "Phạm vi"
+
+
+def test_a_khoan_with_its_own_title_is_bold() -> None:
+    blocks, _n, _p = parse_body("1. Mục đích:\n\nNhằm tạo thuận lợi.\n\n2. Công tác tuyên truyền: Tăng cường tuyên truyền.")
+    titled, body, plain = blocks
+    assert titled.bold_marker and all(r.bold for r in titled.runs if isinstance(r, Run))
+    assert not any(r.bold for r in body.runs if isinstance(r, Run))
+    assert not plain.bold_marker and not any(r.bold for r in plain.runs if isinstance(r, Run))
