@@ -94,6 +94,20 @@ def check_against_agency(data: dict, agency: CoQuan, located: Located) -> list[P
         problems.append(Problem(located.where(("ky", "nguoi_ky")), "ky.nguoi_ky",
                                 _("unknown signer '{signer}'").format(signer=signer),
                                 _("known signers: {known}").format(known=known)))
+    signer_info = agency.nguoi_ky.get(signer.strip()) if isinstance(signer, str) else None
+    mode = ky.get("tham_quyen", "khong")
+    head = agency.thu_truong.upper()
+    where = located.where(("ky", "tham_quyen")) if "tham_quyen" in ky else located.where(("ky",))
+    if signer_info is not None and mode == "KT" and signer_info.chuc_vu.upper() == head:
+        problems.append(Problem(where, "ky.tham_quyen", _("KT. is for a deputy signing for the head; the head ({title}) "
+                                                          "signs without KT.").format(title=signer_info.chuc_vu),
+                                _("use 'tham_quyen: TM' or 'khong'")))
+    if signer_info is not None and mode == "TM" and signer_info.chuc_vu.upper() != head:
+        problems.append(Problem(where, "ky.tham_quyen", _("a deputy ({title}) signs for a collective body with KT.").format(
+            title=signer_info.chuc_vu), _("use 'tham_quyen: KT'")))
+    if mode == "khong" and ky.get("thay_mat"):
+        problems.append(Problem(located.where(("ky", "thay_mat")), "ky.thay_mat",
+                                _("'thay_mat' goes with TM, KT, TL, TUQ or Q"), _("add 'tham_quyen' or remove it")))
     if ky.get("tham_quyen") == "TM" and not (agency.tap_the or ky.get("thay_mat")):
         problems.append(Problem(located.where(("ky", "tham_quyen")), "ky.tham_quyen",
                                 _("TM. needs the name of a collective body"),

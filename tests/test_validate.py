@@ -123,3 +123,18 @@ def _minimal(extra: str, unit: str = "XD6", signer: str = "dang_huy_hau", body: 
     return ("loai: cong_van\nco_quan: ubnd-quang-ninh\n"
             f"don_vi: {unit}\ntrich_yeu: rà soát dịch vụ công\nkinh_gui: Sở Nội vụ\n"
             f"noi_dung: {body}\nky: {{tham_quyen: KT, nguoi_ky: {signer}}}\n" + extra)
+
+
+@pytest.mark.parametrize(("ky", "message"), [
+    ("{tham_quyen: KT, nguoi_ky: nguyen_van_thang}",
+     "ky.tham_quyen: KT. dành cho cấp phó ký thay người đứng đầu; người đứng đầu (Chủ tịch) ký không có KT. "
+     "(dùng 'tham_quyen: TM' hoặc 'khong')"),
+    ("{tham_quyen: TM, nguoi_ky: dang_huy_hau}",
+     "ky.tham_quyen: cấp phó (Phó Chủ tịch) ký thay mặt tập thể phải có KT. (dùng 'tham_quyen: KT')"),
+    ("{nguoi_ky: dang_huy_hau, thay_mat: Ban chỉ đạo}",
+     "ky.thay_mat: 'thay_mat' chỉ dùng với TM, KT, TL, TUQ hoặc Q (thêm 'tham_quyen' hoặc bỏ dòng này)"),
+])
+def test_signing_authority_must_fit_the_signer(make_record: Callable[..., Path], ky: str, message: str) -> None:
+    path = make_record(text=_minimal("").replace("ky: {tham_quyen: KT, nguoi_ky: dang_huy_hau}", f"ky: {ky}"))
+    (problem,) = problems_of(path)
+    assert problem == f"{path.name}:7: {message}"
