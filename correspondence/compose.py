@@ -105,6 +105,9 @@ def check_against_agency(data: dict, agency: CoQuan, located: Located) -> list[P
     if signer_info is not None and mode == "TM" and signer_info.chuc_vu.upper() != head:
         problems.append(Problem(where, "ky.tham_quyen", _("a deputy ({title}) signs for a collective body with KT.").format(
             title=signer_info.chuc_vu), _("use 'tham_quyen: KT'")))
+    if ky.get("kt") and mode not in ("TL", "TUQ"):
+        problems.append(Problem(located.where(("ky", "kt")), "ky.kt", _("'kt' goes with TL or TUQ"),
+                                _("use 'tham_quyen: KT' for a deputy of the head")))
     if mode == "khong" and ky.get("thay_mat"):
         problems.append(Problem(located.where(("ky", "thay_mat")), "ky.thay_mat",
                                 _("'thay_mat' goes with TM, KT, TL, TUQ or Q"), _("add 'tham_quyen' or remove it")))
@@ -134,8 +137,11 @@ def tham_quyen_lines(record: VanBan, agency: CoQuan, collective: bool = True) ->
         lines += [f"KT. {on_behalf or agency.thu_truong}", title]
     elif mode == "Q":
         lines = [f"Q. {on_behalf or agency.thu_truong}"]
-    else:  # TL, TUQ
-        lines = [f"{mode}. {on_behalf or agency.thu_truong}", title]
+    else:  # TL, TUQ; the unit head's deputy adds KT. (Art. 13.4)
+        lines = [f"{mode}. {on_behalf or agency.thu_truong}"]
+        if record.ky.kt:
+            lines.append(f"KT. {record.ky.kt}")
+        lines.append(title)
     return tuple(line.upper() for line in lines)
 
 

@@ -96,6 +96,8 @@ class ChuKy(_Strict):
         "khong", description="Thẩm quyền ký: TM, KT, TL, TUQ, Q hoặc khong (người đứng đầu ký trực tiếp)")
     nguoi_ky: Text = Field(description="Mã người ký trong hồ sơ cơ quan")
     thay_mat: Text | None = Field(None, description="Tên tập thể hoặc chức danh sau TM./KT./TL./TUQ./Q. nếu khác mặc định")
+    kt: Text | None = Field(None, description=(
+        "TL./TUQ. do cấp phó của người được ủy quyền ký: chức danh sau KT., ví dụ Chánh Văn phòng (Điều 13.4)"))
 
 
 class Luu(_Strict):

@@ -162,3 +162,8 @@ def test_body_problems_come_with_the_other_problems(make_record: Callable[..., P
 
 def test_chu_cai_counts_from_one(make_record: Callable[..., Path], build: Callable[..., Any]) -> None:
     assert plain_text(build(make_record(noi_dung="{{ 1 | chu_cai }} {{ 5 | chu_cai }}")).body[0].runs) == "a đ./."
+
+
+def test_tl_with_kt_of_the_unit_head(make_record: Callable[..., Path], build: Callable[..., Any]) -> None:
+    document = build(make_record(ky={"tham_quyen": "TL", "nguoi_ky": "dang_huy_hau", "kt": "Chánh Văn phòng"}))
+    assert document.chu_ky.tham_quyen == ("TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHỦ TỊCH")
