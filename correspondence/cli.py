@@ -326,7 +326,9 @@ def register_list(ctx: click.Context, agency: str | None, year: int | None, kind
     for e in entries:
         table.add_row(e.so_ky_hieu, e.ngay, e.ten_loai_trich_yeu, e.nguoi_ky,
                       (_("VOID: ") if e.status == "voided" else "") + (e.ghi_chu or ""))
-    Console(width=max(100, click.get_terminal_size()[0] if hasattr(click, "get_terminal_size") else 100)).print(table)
+    import shutil
+
+    Console(width=max(100, shutil.get_terminal_size().columns)).print(table)
 
 
 @register.command("show", help=_("Show one entry of the register, e.g. 3018/UBND-XD6."))
