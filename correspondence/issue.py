@@ -132,6 +132,9 @@ def issue(paths: list[Path | str], workspace: Path | str | None = None, ngay: dt
             if url not in registers:
                 registers[url] = Register(url)
                 recover(registers[url], root, item.agency_id, older_than=RECOVER_AFTER)
+        _refuse_back_dating(loaded, registers, root, register, day_of)
+        for item in loaded:
+            url = register_url(root, item.agency_id, register)
             results.append(_issue_one(registers[url], item, day_of(item), root, formats))
             if progress is not None:
                 progress(item.path)
@@ -139,6 +142,30 @@ def issue(paths: list[Path | str], workspace: Path | str | None = None, ngay: dt
         for opened in registers.values():
             opened.close()
     return results
+
+
+def _backdated(item: Any, day: dt.date, last_date: str, last_number: int) -> RegisterConflict:
+    return RegisterConflict(_("{file}: the date {date} is before the last document of the series "
+                              "({last}, number {number}): numbers follow the order of issue").format(
+        file=os.path.relpath(item.path), date=day.isoformat(), last=last_date, number=last_number))
+
+
+def _refuse_back_dating(loaded: list[Any], registers: dict[str, Register], root: Path, register: str | None,
+                        day_of: Callable[[Any], dt.date]) -> None:
+    """Before any number is taken: no file of the batch may go back before its series (or an earlier file)."""
+    latest: dict[tuple[str, str, int, str], tuple[str, int]] = {}
+    for item in loaded:
+        url = register_url(root, item.agency_id, register)
+        day, series = day_of(item), series_of(item).name
+        key = (url, item.agency_id, day.year, series)
+        if key not in latest:
+            state = next((s for s in registers[url].series_states(item.agency_id)
+                          if s.year == day.year and s.series == series), None)
+            latest[key] = (state.last_date or "", state.last_number) if state else ("", 0)
+        last_date, last_number = latest[key]
+        if last_date and day.isoformat() < last_date:
+            raise _backdated(item, day, last_date, last_number)
+        latest[key] = (day.isoformat(), last_number + 1)
 
 
 def _issue_one(register: Register, item: Any, day: dt.date, root: Path, formats: tuple[str, ...]) -> Issued:
@@ -154,11 +181,9 @@ def _issue_one(register: Register, item: Any, day: dt.date, root: Path, formats:
     try:
         entry = register.allocate(item.agency_id, series.name, day, tail, fields)
     except RegisterConflict as error:
-        if error.message == "backdated":
+        if error.message == "backdated":  # another clerk issued a later date meanwhile
             last_date, last_number = error.problems
-            raise RegisterConflict(_("{file}: the date {date} is before the last document of the series "
-                                     "({last}, number {number}): numbers follow the order of issue").format(
-                file=os.path.relpath(item.path), date=day.isoformat(), last=last_date, number=last_number)) from None
+            raise _backdated(item, day, last_date, last_number) from None
         raise
     files = complete(register, entry, root, formats)
     return Issued(register.get(entry.id), files)

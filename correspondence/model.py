@@ -97,6 +97,7 @@ class Sizes:
     body: float = 14.0
     footnote: float = 11.0
     ten_loai: float = 14.0
+    phu_luc: float = 14.0  # "Phụ lục I", its title and the (Kèm theo …) line (PL I §V: 14 pt)
     table: float = 12.0
     tham_quyen: float = 14.0
     ho_ten: float = 14.0

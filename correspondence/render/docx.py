@@ -396,7 +396,7 @@ class _Writer:
                 follower.addprevious(numbering)
             else:
                 sect_pr.append(numbering)
-        size = 14
+        size = self.sizes.phu_luc
         self.run(self.para(self.word, CENTER), annex.heading, size, bold=True)
         self.run(self.para(self.word, CENTER), annex.title, size, bold=True)
         self.run(self.para(self.word, CENTER), annex.kem_theo, size, italic=True)

@@ -127,3 +127,13 @@ def test_postgresql_pads_numbers_as_the_rules_do(make_record: Callable[..., Path
                for _ in range(11)]
     assert got == [so_ky_hieu(n, "UBND-XD6", 2019) for n in range(1, 12)]
     assert got[8:] == ["09/UBND-XD6", "10/UBND-XD6", "11/UBND-XD6"]
+
+
+def test_a_back_dated_file_in_a_batch_stops_the_whole_batch(make_record: Callable[..., Path], workspace: Path,
+                                                            register_url: str) -> None:
+    first, second = make_record("a.yaml", ngay="2019-05-08"), make_record("b.yaml", ngay="2019-05-07")
+    with pytest.raises(RegisterConflict) as caught:
+        issue([first, second], workspace, None, register_url)
+    assert caught.value.message.startswith("b.yaml: ngày 2019-05-07 sớm hơn văn bản cuối cùng của sổ (2019-05-08")
+    assert numbers(register_url) == [], "no number taken for the files before it"
+    assert not (workspace / "output").exists()

@@ -118,11 +118,15 @@ def test_pdf_positions_follow_nd30(rendered: dict[str, bytes]) -> None:
         body = _find(words, "Xét")
         assert round(body["size"]) == 14
         right_edge = (210 - 15) * 72 / 25.4
-        line_ends = {}
+        item = next(w for w in words if w["text"] == "1." and w["top"] > body["top"])
+        line_ends: dict[int, float] = {}
         for w in words:
-            if w["size"] > 13.5 and w["top"] > body["top"] and w["top"] < body["top"] + 40:
+            if body["top"] - 1 <= w["top"] < item["top"] - 1:
                 line_ends[round(w["top"])] = max(line_ends.get(round(w["top"]), 0), w["x1"])
-        assert all(abs(end - right_edge) < 1.5 for end in list(line_ends.values())[:1])
+        ends = [line_ends[top] for top in sorted(line_ends)]
+        assert len(ends) == 3
+        assert all(abs(end - right_edge) < 1.5 for end in ends[:-1]), "full lines reach the right margin"
+        assert ends[-1] < right_edge - 20, "the paragraph's last line is not stretched"
 
 
 def test_pdf_embeds_the_bundled_font(rendered: dict[str, bytes]) -> None:
