@@ -28,13 +28,13 @@ def _worker(url: str, count: int, start: float, out: mp.Queue) -> None:  # type:
     from correspondence.register.store import Register
 
     register = Register(url)
-    register.allocate(f"warm-{mp.current_process().pid}", "chung", dt.date(2019, 1, 1), "/UBND-XD6", FIELDS)  # connect, warm up
+    register.allocate(f"warm-{mp.current_process().pid}", "chung", dt.date(2019, 1, 1), "UBND-XD6", FIELDS)  # connect, warm up
     while time.time() < start:
         time.sleep(0.001)
     waits = []
     for _ in range(count):
         began = time.perf_counter()
-        register.allocate("bench", "chung", dt.date(2019, 5, 7), "/UBND-XD6", FIELDS)
+        register.allocate("bench", "chung", dt.date(2019, 5, 7), "UBND-XD6", FIELDS)
         waits.append(time.perf_counter() - began)
     register.close()
     out.put(waits)

@@ -198,12 +198,10 @@ def new(ctx: click.Context, kind: str, output: Path | None) -> None:
 @main.command(help=_("List the kinds of administrative document of Decree 30/2020 and their abbreviations."))
 @_lang_option
 def kinds() -> None:
-    from correspondence.kinds import CATALOGUE, COPIES
+    from correspondence.api import kind_list
 
-    for kind in CATALOGUE:
-        click.echo(f"{kind.code:<16} {kind.viet_tat or '—':<5} {kind.ten}")
-    for copy in COPIES:
-        click.echo(f"{copy.code:<16} {copy.viet_tat:<5} {copy.ten}")
+    for code, abbreviation, name in kind_list():
+        click.echo(f"{code:<16} {abbreviation or '—':<5} {name}")
 
 
 @main.command(help=_("Issue documents: take the next number from the register, write DOCX and PDF, record them."))
@@ -215,7 +213,7 @@ def kinds() -> None:
 def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, formats: tuple[str, ...]) -> None:
     from rich.progress import Progress
 
-    from correspondence.issue import issue as run
+    from correspondence.api import issue as run
 
     day = _parse_date(ngay)
     with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
@@ -239,10 +237,10 @@ def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, formats
 @click.pass_context
 def annex(ctx: click.Context, number: str, table: Path, spec: Path, title: str | None, agency: str | None,
           year: int | None, formats: tuple[str, ...]) -> None:
-    from correspondence.annex import for_issued
+    from correspondence.api import annex as run
 
     with _busy(_("rendering …")):
-        written = for_issued(ctx.obj["workspace"], number, table, spec, title, agency, year, ctx.obj["register"],
+        written = run(ctx.obj["workspace"], number, table, spec, title, agency, year, ctx.obj["register"],
                              formats or ("docx", "pdf"))
     _files_written(written)
 
@@ -261,7 +259,7 @@ def merge(ctx: click.Context, record: Path, data: Path, one_number: bool, ngay: 
           formats: tuple[str, ...]) -> None:
     from rich.progress import Progress
 
-    from correspondence.merge import merge as run
+    from correspondence.api import merge as run
 
     day = _parse_date(ngay)
     with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
@@ -282,10 +280,10 @@ def templates() -> None:
 @_lang_option
 @click.pass_context
 def templates_check(ctx: click.Context) -> None:
+    from correspondence.api import templates_check
     from correspondence.errors import InvalidRecord
-    from correspondence.render.word_template import check_folder
 
-    problems, count = check_folder(ctx.obj["workspace"])
+    problems, count = templates_check(ctx.obj["workspace"])
     if problems:
         raise InvalidRecord(_("{count} problem(s) found").format(count=len(problems)), problems)
     click.echo(_("{count} Word template(s) checked, no problem found.").format(count=count))
@@ -313,9 +311,9 @@ _year = click.option("--nam", "year", type=int, default=None, help=_("Year."))
 @click.pass_context
 def register_list(ctx: click.Context, agency: str | None, year: int | None, kind: str | None, unit: str | None,
                   text: str | None, as_json: bool) -> None:
-    from correspondence.register.service import list_entries
+    from correspondence.api import register_list
 
-    entries = list_entries(ctx.obj["workspace"], agency, ctx.obj["register"], year, kind, unit, text)
+    entries = register_list(ctx.obj["workspace"], agency, ctx.obj["register"], year, kind, unit, text)
     if as_json:
         click.echo(json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2))
         return
@@ -338,9 +336,9 @@ def register_list(ctx: click.Context, agency: str | None, year: int | None, kind
 @_year
 @click.pass_context
 def register_show(ctx: click.Context, number: str, agency: str | None, year: int | None) -> None:
-    from correspondence.register.service import show
+    from correspondence.api import register_show
 
-    entry = show(ctx.obj["workspace"], number, agency, year, ctx.obj["register"])
+    entry = register_show(ctx.obj["workspace"], number, agency, year, ctx.obj["register"])
     for key, value in entry.as_dict().items():
         click.echo(f"{key}: {value}")
 
@@ -353,9 +351,9 @@ def register_show(ctx: click.Context, number: str, agency: str | None, year: int
 @_year
 @click.pass_context
 def register_void(ctx: click.Context, number: str, reason: str, agency: str | None, year: int | None) -> None:
-    from correspondence.register.service import void
+    from correspondence.api import register_void
 
-    entry = void(ctx.obj["workspace"], number, reason, agency, year, ctx.obj["register"])
+    entry = register_void(ctx.obj["workspace"], number, reason, agency, year, ctx.obj["register"])
     click.echo(_("{number} is void: {reason}").format(number=entry.so_ky_hieu, reason=reason))
 
 
@@ -366,9 +364,9 @@ def register_void(ctx: click.Context, number: str, reason: str, agency: str | No
 @click.option("--so-rieng", "series", default="chung", help=_("Series to import into (default: the shared one)."))
 @click.pass_context
 def register_import(ctx: click.Context, file: Path, agency: str | None, series: str) -> None:
-    from correspondence.register.service import import_file
+    from correspondence.api import register_import
 
-    count = import_file(ctx.obj["workspace"], file, agency, series, ctx.obj["register"])
+    count = register_import(ctx.obj["workspace"], file, agency, series, ctx.obj["register"])
     click.echo(_("{count} entries imported.").format(count=count))
 
 
@@ -381,9 +379,9 @@ def register_import(ctx: click.Context, file: Path, agency: str | None, series: 
 @click.option("--so-rieng", "series", default="chung", help=_("Series (default: the shared one)."))
 @click.pass_context
 def register_export(ctx: click.Context, year: int, fmt: str, out: Path | None, agency: str | None, series: str) -> None:
-    from correspondence.register.service import export
+    from correspondence.api import register_export
 
-    _files_written([export(ctx.obj["workspace"], year, fmt, agency, series, out, ctx.obj["register"])])
+    _files_written([register_export(ctx.obj["workspace"], year, fmt, agency, series, out, ctx.obj["register"])])
 
 
 @register.command("verify", help=_("Check the register: no duplicate, no unexplained gap, every file present and unchanged."))
@@ -392,9 +390,10 @@ def register_export(ctx: click.Context, year: int, fmt: str, out: Path | None, a
 @click.option("--no-repair", is_flag=True, help=_("Do not complete documents whose files were not written (after a crash)."))
 @click.pass_context
 def register_verify(ctx: click.Context, agency: str | None, no_repair: bool) -> None:
-    from correspondence.register.service import RegisterMismatch, verify
+    from correspondence.api import register_verify
+    from correspondence.errors import RegisterMismatch
 
-    report = verify(ctx.obj["workspace"], agency, ctx.obj["register"], repair=not no_repair)
+    report = register_verify(ctx.obj["workspace"], agency, ctx.obj["register"], repair=not no_repair)
     for number in report.repaired:
         click.echo(_("completed after an interruption: {number}").format(number=number))
     if report.problems:

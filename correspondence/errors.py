@@ -60,3 +60,34 @@ class InvalidRecord(CorrespondenceError):
 
 class RenderFailed(CorrespondenceError):
     status = ExitStatus.RENDER
+
+
+class RegisterConflict(CorrespondenceError):
+    """The register refuses: a back-dated issue, an unknown number, a number already used …"""
+
+    status = ExitStatus.REGISTER
+
+
+class RegisterUnavailable(CorrespondenceError):
+    """The register database cannot be opened or reached."""
+
+    status = ExitStatus.REGISTER
+
+
+class RegisterMismatch(CorrespondenceError):
+    """``register verify`` found something wrong: a gap, a missing or altered file."""
+
+    status = ExitStatus.ARCHIVE
+
+
+class Backdated(RegisterConflict):
+    """The register refuses a date before the last document of its series; carries that document."""
+
+    def __init__(self, last_date: str, last_number: int) -> None:
+        super().__init__("backdated")
+        self.last_date = last_date
+        self.last_number = last_number
+
+
+class FilterError(ValueError):
+    """A template filter was given a value it cannot format: (filter name, value, what it expects)."""

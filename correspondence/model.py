@@ -1,4 +1,4 @@
-"""The immutable model of one document, as ND 30/2020 lays it out; both renderers draw only this.
+"""Turn every ND 30/2020 layout decision into one immutable model of a document; both renderers draw only this.
 
 Every ND 30 decision (what text goes where, punctuation, numbering, casing, sizes, rule lengths)
 is made before a ``Document`` exists; the renderers only place what the model says.
@@ -285,6 +285,16 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class Registration:
+    """What the register of outgoing documents writes of this document: columns (3), (4), (5) and (6) of PL IV."""
+
+    ten_loai_trich_yeu: str
+    nguoi_ky: str
+    noi_nhan: str
+    don_vi_nhan_ban_luu: str
+
+
+@dataclass(frozen=True)
 class Document:
     """One administrative document, fully composed."""
 
@@ -309,6 +319,7 @@ class Document:
     nhan_quyet: str | None = None  # "QUYẾT ĐỊNH:" / "QUYẾT NGHỊ:" before the articles
     du_lieu: Mapping[str, Any] = field(default_factory=dict)  # the record's data, for agency Word templates
     ban_sao: BanSao | None = None  # a copy: the copied document followed by this block
+    registration: Registration | None = None  # None for an annex printed on its own
 
 
 LANDSCAPE = Page(width=297.0, height=210.0, top=20.0, bottom=15.0, left=30.0, right=15.0)

@@ -9,23 +9,35 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import click
 from pydantic import BaseModel
 
+from correspondence.cli import main as cli_main
 from correspondence.i18n import set_language
+from correspondence.validate.schema import (
+    Bang,
+    ChuKy,
+    CoQuan,
+    Cot,
+    DonVi,
+    LienHe,
+    Luu,
+    NguoiKy,
+    NoiNhanMuc,
+    PhuLuc,
+    SoRieng,
+    VanBan,
+)
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def cli_reference() -> str:
-    import click
-
-    from correspondence.cli import main
-
     set_language("vi")
     lines = ["# Tra cứu lệnh — `correspondence`", "",
              "Trang này sinh từ `--help` của từng lệnh (`python -m correspondence.reference`).", ""]
-    ctx = click.Context(main, info_name="correspondence", terminal_width=88, max_content_width=88)
-    lines += ["## correspondence", "", "```text", main.get_help(ctx).rstrip(), "```", ""]
+    ctx = click.Context(cli_main, info_name="correspondence", terminal_width=88, max_content_width=88)
+    lines += ["## correspondence", "", "```text", cli_main.get_help(ctx).rstrip(), "```", ""]
     def walk(group: click.Group, parent: click.Context, prefix: str) -> None:
         for name in sorted(group.commands):
             command = group.commands[name]
@@ -34,13 +46,13 @@ def cli_reference() -> str:
             if isinstance(command, click.Group):
                 walk(command, sub, f"{prefix} {name}")
 
-    walk(main, ctx, "correspondence")
+    walk(cli_main, ctx, "correspondence")
     return "\n".join(lines)
 
 
 def _type_name(annotation: Any) -> str:
     text = repr(annotation) if not isinstance(annotation, type) else annotation.__name__
-    for noise in ("typing.", "datetime.", "correspondence.schema.", "Annotated[", "pydantic."):
+    for noise in ("typing.", "datetime.", "correspondence.validate.schema.", "Annotated[", "pydantic."):
         text = text.replace(noise, "")
     if "StringConstraints" in text or text.startswith("str"):
         text = "str" if "list" not in text else text
@@ -56,10 +68,8 @@ def _model_table(model: type[BaseModel]) -> list[str]:
 
 
 def records_reference() -> str:
-    from correspondence.schema import Bang, ChuKy, CoQuan, Cot, DonVi, LienHe, Luu, NguoiKy, NoiNhanMuc, PhuLuc, SoRieng, VanBan
-
     lines = ["# Các trường của bản ghi và hồ sơ cơ quan", "",
-             "Trang này sinh từ khai báo schema (`correspondence/schema.py`); khóa lạ là lỗi.", ""]
+             "Trang này sinh từ khai báo schema (`correspondence/validate/schema.py`); khóa lạ là lỗi.", ""]
     for title, model in (("Văn bản (`loai: cong_van`, `ke_hoach`, `bao_cao` …)", VanBan), ("`ky` — chữ ký", ChuKy),
                          ("`luu` — dòng Lưu", Luu), ("Mục Nơi nhận có mục con", NoiNhanMuc),
                          ("Hồ sơ cơ quan (`registers/<mã>.yaml`)", CoQuan), ("`don_vi.<mã>`", DonVi),

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from correspondence import vietnamese as vn
+from correspondence.errors import FilterError
+from correspondence.numbers import so_van_ban
 
 
 class MarkupSafe(str):
@@ -36,10 +38,6 @@ def _as_date(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value).strip())
 
 
-class FilterError(ValueError):
-    """A filter was given a value it cannot format; the message says which filter and what it needs."""
-
-
 def _checked(name: str, function: Any, expects: str) -> Any:
     def run(value: Any, *args: Any) -> str:
         if isinstance(value, bool) or (expects != "date" and isinstance(value, str)
@@ -65,7 +63,7 @@ FILTERS = {
     "ngay_ngan": _checked("ngay_ngan", lambda v: vn.ngay_ngan(_as_date(v)), "date"),
     "so": _checked("so", lambda v, *a: vn.so(_to_number(v), *a), "number"),
     "phan_tram": _checked("phan_tram", lambda v, *a: vn.phan_tram(_to_number(v), *a), "number"),
-    "so_van_ban": _checked("so_van_ban", lambda v: vn.so_van_ban(int(_to_number(v))), "whole"),
+    "so_van_ban": _checked("so_van_ban", lambda v: so_van_ban(int(_to_number(v))), "whole"),
     "la_ma": _checked("la_ma", lambda v: vn.so_la_ma(int(_to_number(v))), "whole"),
     "doc_so": _checked("doc_so", lambda v: vn.doc_so(int(_to_number(v))), "whole"),
     "tien_bang_chu": _checked("tien_bang_chu", lambda v: vn.tien_bang_chu(int(_to_number(v))), "whole"),
@@ -84,17 +82,6 @@ def body_environment():  # type: ignore[no-untyped-def]
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(FILTERS)
     return env
-
-
-def template_dirs(workspace: Path | None) -> list[Path]:
-    """Where templates are looked up: the workspace ``templates/`` first, then the built-in ones."""
-    from correspondence.i18n import data_dir
-
-    dirs = []
-    if workspace is not None and (workspace / "templates").is_dir():
-        dirs.append(workspace / "templates")
-    dirs.append(data_dir("templates"))
-    return dirs
 
 
 @lru_cache(maxsize=8)

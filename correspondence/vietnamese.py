@@ -22,13 +22,6 @@ def nfc(value: Any) -> Any:
     return value
 
 
-def so_van_ban(number: int) -> str:
-    """Document number as ND 30 writes it: a leading zero below 10 only (05, 15, 4498)."""
-    if number < 1:
-        raise ValueError("document numbers start at 1")
-    return f"{number:02d}" if number < 10 else str(number)
-
-
 def ngay_thang_nam(day: dt.date) -> str:
     """``ngày 07 tháng 5 năm 2019``: the day padded below 10, the month only for January and February."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)

@@ -16,7 +16,7 @@ from correspondence.i18n import set_language
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "golden" / "seeds"
 EXAMPLE_RECORD = EXAMPLES / "cong-van-3018.yaml"
 
 

@@ -74,24 +74,6 @@ def test_a_weasyprint_error_fails_the_render(make_record: Callable[..., Path], w
     assert not (workspace / "output").exists()
 
 
-def test_write_atomic_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
-    calls = {"n": 0}
-    real = os.replace
-
-    def flaky(src: Any, dst: Any) -> None:
-        calls["n"] += 1
-        if calls["n"] == 1:
-            raise OSError("disk full")
-        real(src, dst)
-
-    monkeypatch.setattr(os, "replace", flaky)
-    with pytest.raises(OSError):
-        api.write_atomic({tmp_path / "a.pdf": b"x", tmp_path / "b.docx": b"y"})
-    assert list(tmp_path.iterdir()) == []
-
-
 @pytest.mark.parametrize(("env", "language"), [
     ({}, "vi"), ({"LANG": "en_US.UTF-8"}, "en"), ({"LANG": "vi_VN.UTF-8"}, "vi"), ({"LANG": "C.UTF-8"}, "vi"),
     ({"LANG": "fr_FR.UTF-8"}, "vi"), ({"CORRESPONDENCE_LANG": "en", "LANG": "vi_VN"}, "en"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import zipfile
@@ -49,17 +50,71 @@ def test_reference_docs_are_current() -> None:
             f"docs/{name} is stale: run python -m correspondence.reference"
 
 
-def test_renderers_do_not_import_each_other_or_the_loaders() -> None:
-    import ast
+def test_layers_hold() -> None:
+    """The import-linter contracts of pyproject.toml: stages import only stages below them, the renderers are peers,
+    the register and the renderers never use the composer or the orchestration."""
+    result = subprocess.run([sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
+                             "sys.exit(lint_imports_command())"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
 
-    for name in ("docx", "pdf"):
-        tree = ast.parse((ROOT / "correspondence" / "render" / f"{name}.py").read_text("utf-8"))
-        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
-        imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-        forbidden = {"correspondence.render.docx", "correspondence.render.pdf", "correspondence.records",
-                     "correspondence.records.loader", "correspondence.schema", "correspondence.api",
-                     "correspondence.compose", "correspondence.validate"}
-        assert not imported & forbidden, (name, imported & forbidden)
+
+def _project_imports() -> list[tuple[Path, ast.AST, ast.ImportFrom | ast.Import]]:
+    found = []
+    for path in sorted((ROOT / "correspondence").rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        for scope in ast.walk(tree):
+            for node in ast.iter_child_nodes(scope):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    found.append((path, scope, node))
+    return found
+
+
+def _is_project(node: ast.ImportFrom | ast.Import) -> bool:
+    if isinstance(node, ast.ImportFrom):
+        return bool(node.module and node.module.split(".")[0] == "correspondence")
+    return any(alias.name.split(".")[0] == "correspondence" for alias in node.names)
+
+
+def test_project_imports_are_at_the_top_outside_the_cli() -> None:
+    """No import of the project hidden in a function (only cli.py defers them, to keep --help fast)."""
+    hidden = [f"{path.relative_to(ROOT)}:{node.lineno}" for path, scope, node in _project_imports()
+              if _is_project(node) and not isinstance(scope, ast.Module) and path.name != "cli.py"]
+    assert hidden == []
+
+
+def test_no_private_name_is_imported_across_modules() -> None:
+    private = [f"{path.relative_to(ROOT)}:{node.lineno}: {alias.name}" for path, _scope, node in _project_imports()
+               if isinstance(node, ast.ImportFrom) and _is_project(node)
+               for alias in node.names if alias.name.startswith("_") and alias.name not in ("_", "__version__")]
+    assert private == []
+
+
+def test_exceptions_live_in_errors() -> None:
+    """Every exception class of the package is defined in errors.py."""
+    elsewhere = []
+    for path in sorted((ROOT / "correspondence").rglob("*.py")):
+        if path.name == "errors.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ClassDef) and any(
+                    isinstance(base, ast.Name) and (base.id.endswith(("Error", "Exception")) or base.id in {
+                        "CorrespondenceError", "InvalidRecord", "RegisterConflict"}) for base in node.bases):
+                elsewhere.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.name}")
+    assert elsewhere == []
+
+
+def test_every_module_says_what_it_turns_into_what() -> None:
+    silent = [str(path.relative_to(ROOT)) for path in sorted((ROOT / "correspondence").rglob("*.py"))
+              if not (ast.get_docstring(ast.parse(path.read_text("utf-8"))) or "").startswith("Turn ")]
+    assert silent == []
+
+
+def test_tests_read_nothing_outside_the_repository() -> None:
+    outside = [f"{path.relative_to(ROOT)}:{number}" for path in sorted((ROOT / "tests").rglob("*.py"))
+               for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1)
+               if path.name != "test_project.py" and ("ROOT.parent" in line or "../shared" in line)]
+    assert outside == []
 
 
 @pytest.fixture(scope="module")

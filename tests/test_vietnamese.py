@@ -28,23 +28,6 @@ def test_place_date_line_and_blank_draft() -> None:
     assert vn.dia_danh_ngay("Quảng Ninh", None) == "Quảng Ninh, ngày … tháng … năm …"
 
 
-@pytest.mark.parametrize(("number", "text"), [(1, "01"), (5, "05"), (9, "09"), (10, "10"), (15, "15"), (4498, "4498")])
-def test_document_number_padding(number: int, text: str) -> None:
-    assert vn.so_van_ban(number) == text
-
-
-@given(st.integers(min_value=1, max_value=10**7))
-def test_document_number_round_trips(number: int) -> None:
-    text = vn.so_van_ban(number)
-    assert int(text) == number
-    assert len(text) == max(2, len(str(number)))
-
-
-def test_number_zero_is_refused() -> None:
-    with pytest.raises(ValueError):
-        vn.so_van_ban(0)
-
-
 def test_numbers_and_percentages_in_vi_locale() -> None:
     assert vn.so(1234567) == "1.234.567"
     assert vn.so(1234.5, 2) == "1.234,50"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 import unicodedata
@@ -12,7 +11,8 @@ from typing import Any
 from correspondence.errors import InvalidRecord, Problem
 from correspondence.i18n import _
 from correspondence.kinds import CATALOGUE
-from correspondence.register.numbering import parse_so_ky_hieu
+from correspondence.numbers import parse_so_ky_hieu
+from correspondence.records import read_cells
 
 # Each column of the sổ đăng ký văn bản đi and words its header contains (without accents).
 HEADERS = (
@@ -36,17 +36,6 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", "".join(c for c in decomposed if not unicodedata.combining(c))).strip().lower()
 
 
-def _rows(path: Path) -> list[tuple[int, list[Any]]]:
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[-1]
-        return [(index, list(row)) for index, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    text = path.read_text("utf-8-sig")
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-    return [(index, row) for index, row in enumerate(csv.reader(text.splitlines(), dialect), start=1)]
-
-
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -66,7 +55,7 @@ def read(path: Path, series: str, display: str | None = None) -> list[dict[str, 
         raise InvalidRecord(_("invalid register file"), [Problem(source, "", _("file not found"), _("check the path"))])
     if path.suffix.lower() not in (".xlsx", ".csv"):
         raise InvalidRecord(_("invalid register file"), [Problem(source, "", _("only .xlsx and .csv files can be imported"))])
-    rows = [(n, r) for n, r in _rows(path) if any(str(v).strip() for v in r if v is not None)]
+    rows = [(n, r) for n, r in read_cells(path, sheet=-1) if any(str(v).strip() for v in r if v is not None)]
     if not rows:
         raise InvalidRecord(_("invalid register file"), [Problem(source, "", _("the file has no rows"))])
     header_line, header = rows[0]

@@ -1,14 +1,12 @@
-"""Turn a record and its agency profile into its series and its số/ký hiệu (ND 30 Art. 15; PL I §II.3).
+"""Turn a document's kind, unit and secrecy and its agency profile into the series it is numbered in (ND 30 Art. 15).
 
-Pure functions, no I/O: the store calls them, and so do the composer and the tests.
+Pure functions, no I/O. The Số, ký hiệu itself is formatted by ``correspondence.numbers``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-
-from correspondence import vietnamese as vn
 
 CHUNG = "chung"  # the one series all administrative documents share by default
 MAT = "mat"  # secret documents always number apart (Art. 15.2)
@@ -39,20 +37,3 @@ def select_series(agency: Any, kind: str, don_vi: str | None, secret: bool) -> S
             continue  # a secret document never shares a series with ordinary ones
         return Series(name, rule.nam_trong_ky_hieu)
     return Series(MAT if secret else CHUNG)
-
-
-def so_ky_hieu(number: int, ky_hieu: str, year: int, nam_trong_ky_hieu: bool = False) -> str:
-    """``3018/UBND-XD6``, ``05/KH-UBND``, or with the year ``09/2019/QĐ-UBND``."""
-    middle = f"/{year}" if nam_trong_ky_hieu else ""
-    return f"{vn.so_van_ban(number)}{middle}/{ky_hieu}"
-
-
-def parse_so_ky_hieu(text: str) -> tuple[int, str, int | None]:
-    """``3018/UBND-XD6`` → (3018, ``UBND-XD6``, None); ``09/2019/QĐ-UBND`` → (9, ``QĐ-UBND``, 2019)."""
-    parts = text.strip().split("/")
-    if len(parts) not in (2, 3) or not parts[0].isdigit() or not parts[-1]:
-        raise ValueError(text)
-    year = int(parts[1]) if len(parts) == 3 and parts[1].isdigit() and len(parts[1]) == 4 else None
-    if len(parts) == 3 and year is None:
-        raise ValueError(text)
-    return int(parts[0]), parts[-1], year

@@ -38,9 +38,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from correspondence.errors import CorrespondenceError, ExitStatus
+from correspondence import numbers
+from correspondence.errors import Backdated, RegisterConflict, RegisterUnavailable
 from correspondence.register import migrations
-from correspondence.vietnamese import so_van_ban
 
 _meta = MetaData()
 series_t = Table("series", _meta,
@@ -71,8 +71,8 @@ _CREATE_SERIES = series_t.insert().values(agency=bindparam("k_agency"), year=bin
 _ADVANCE_SERIES = update(series_t).where(_KEY).values(last_number=bindparam("n"), last_date=bindparam("d"))
 _ENTRY_COLUMNS = [c.name for c in entries_t.columns if c.name != "id"]
 _INSERT_ENTRY = entries_t.insert().values({name: bindparam(name) for name in _ENTRY_COLUMNS}).returning(entries_t.c.id)
-# PostgreSQL: the whole allocation in one statement. The CASE pads numbers below 10 (05, never 005),
-# as vietnamese.so_van_ban does; a test checks the two agree.
+# PostgreSQL: the whole allocation in one statement; the Số, ký hiệu is formatted by numbers.sql_so_van_ban,
+# the SQL twin of numbers.so_van_ban (a test checks the two agree).
 _PG_ALLOCATE = text(f"""
 WITH s AS (
   UPDATE series SET last_number = last_number + 1, last_date = :ngay
@@ -82,7 +82,7 @@ WITH s AS (
   INSERT INTO entries ({", ".join(c for c in _ENTRY_COLUMNS)})
   SELECT {", ".join(
       "s.last_number" if c == "number" else
-      "(CASE WHEN s.last_number < 10 THEN '0' ELSE '' END) || s.last_number::text || :tail" if c == "so_ky_hieu" else
+      f"{numbers.sql_so_van_ban('s.last_number')} || :suffix" if c == "so_ky_hieu" else
       f":{c}" for c in _ENTRY_COLUMNS)}
   FROM s
   RETURNING id, number, so_ky_hieu
@@ -93,16 +93,6 @@ SELECT id, number, so_ky_hieu FROM e
 """)
 _INSERT_EVENT = events_t.insert().values(entry_id=bindparam("entry_id"), action=bindparam("action"), at=bindparam("at"),
                                          by=bindparam("by"), detail=bindparam("detail"))
-
-
-class RegisterConflict(CorrespondenceError):
-    """The register refuses: a back-dated issue, an unknown number, a number already used …"""
-
-    status = ExitStatus.REGISTER
-
-
-class RegisterUnavailable(CorrespondenceError):
-    status = ExitStatus.REGISTER
 
 
 @dataclass(frozen=True)
@@ -227,40 +217,40 @@ class Register:
 
     # ------------------------------------------------------------------ numbering
 
-    def allocate(self, agency: str, series: str, ngay: dt.date, tail: str, fields: dict[str, Any],
-                 by: str | None = None) -> Entry:
+    def allocate(self, agency: str, series: str, ngay: dt.date, ky_hieu: str, fields: dict[str, Any],
+                 nam_trong_ky_hieu: bool = False, by: str | None = None) -> Entry:
         """Take the next number of (agency, year of ``ngay``, series) and insert its row, atomically.
 
-        The row's số/ký hiệu is the padded number followed by ``tail`` (``/UBND-XD6``). A date
-        before the series' last date is refused: numbers follow the order of issue.
+        The row's Số, ký hiệu is ``numbers.so_ky_hieu`` of that number. A date before the series' last
+        date is refused (``Backdated``): numbers follow the order of issue.
         """
         who = by or current_user()
         values = dict.fromkeys(_ENTRY_COLUMNS)
         values.update({"agency": agency, "year": ngay.year, "series": series, "ngay": ngay.isoformat(),
                        "status": ISSUED, "issued_at": now(), "issued_by": who, **fields})
         if not self.sqlite:
-            found = self._allocate_postgresql(values, tail)
+            found = self._allocate_postgresql(values, numbers.suffix(ky_hieu, ngay.year, nam_trong_ky_hieu))
             if found is not None:
                 return found
         with self._writer(), self.engine.begin() as conn:
             state = self._lock_series(conn, agency, ngay.year, series)
             if state.last_date and values["ngay"] < state.last_date:
-                raise RegisterConflict("backdated", [state.last_date, state.last_number])
+                raise Backdated(state.last_date, state.last_number)
             number = state.last_number + 1
             conn.execute(_ADVANCE_SERIES, {"k_agency": agency, "k_year": ngay.year, "k_series": series, "n": number,
                                            "d": values["ngay"]})
-            values.update(number=number, so_ky_hieu=so_van_ban(number) + tail)
+            values.update(number=number, so_ky_hieu=numbers.so_ky_hieu(number, ky_hieu, ngay.year, nam_trong_ky_hieu))
             entry_id = conn.execute(_INSERT_ENTRY, values).scalar_one()
             conn.execute(_INSERT_EVENT, {"entry_id": entry_id, "action": ISSUED, "at": values["issued_at"], "by": who,
                                          "detail": None})
         return Entry(id=entry_id, **values)  # type: ignore[arg-type]
 
-    def _allocate_postgresql(self, values: dict[str, Any], tail: str) -> Entry | None:
+    def _allocate_postgresql(self, values: dict[str, Any], suffix: str) -> Entry | None:
         """One statement, one round trip: advance the locked series row, insert the entry and its event.
 
         None when the series does not exist yet or the date goes backwards: the general path decides.
         """
-        params = {**values, "tail": tail}
+        params = {**values, "suffix": suffix}
         with self.engine.begin() as conn:
             row = conn.execute(_PG_ALLOCATE, params).first()
         if row is None:

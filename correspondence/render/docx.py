@@ -62,11 +62,16 @@ def _template_bytes() -> bytes:
     return buffer.getvalue()
 
 
+def new_word() -> Any:
+    """A new python-docx document with the ND 30 defaults (font, size, language, no paragraph spacing)."""
+    return new_document(io.BytesIO(_template_bytes()))
+
+
 class _Writer:
     def __init__(self, doc: m.Document) -> None:
         self.doc = doc
         self.sizes = doc.sizes
-        self.word = new_document(io.BytesIO(_template_bytes()))
+        self.word = new_word()
         self.notes: list[Any] = []
 
     # -------------------------------------------------------------- primitives
@@ -427,20 +432,20 @@ class _Writer:
                     self.annex(annex, new_section=True)
             self.footnotes_part()
         self.properties()
-        return _save(self.word)
+        return save_word(self.word)
 
 
 def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _normalise(data: bytes, document: m.Document) -> bytes:
+def normalise(data: bytes, document: m.Document) -> bytes:
     """Re-write a DOCX made elsewhere (a Word template) with fixed zip entries and the document's properties."""
     word = new_document(io.BytesIO(data))
     writer = _Writer.__new__(_Writer)
     writer.doc, writer.word = document, word
     writer.properties()
-    return _save(word)
+    return save_word(word)
 
 
 class _FixedZip:
@@ -459,7 +464,7 @@ class _FixedZip:
         self._zip.close()
 
 
-def _save(word: Any) -> bytes:
+def save_word(word: Any) -> bytes:
     """Serialise the package in python-docx's part order through ``_FixedZip``."""
     from docx.opc.pkgwriter import PackageWriter
 

@@ -14,7 +14,8 @@ from correspondence import model as m
 from correspondence.errors import RenderFailed
 from correspondence.i18n import _
 from correspondence.metrics import FACES, FAMILY, FONT_DIR
-from correspondence.templating import html_environment, template_dirs
+from correspondence.templating import html_environment
+from correspondence.workspace import template_dirs
 
 _STYLE = {(False, False): ("normal", "normal"), (True, False): ("bold", "normal"),
           (False, True): ("normal", "italic"), (True, True): ("bold", "italic")}
@@ -110,28 +111,33 @@ def render_html(document: m.Document, workspace: Path | None = None, only_annex:
                                footnote_size=document.sizes.footnote, landscape=m.LANDSCAPE, only_annex=only_annex))
 
 
-def render_pdf(document: m.Document, workspace: Path | None = None, only_annex: int | None = None) -> bytes:
-    """PDF bytes of ``document`` (or of one annex); any WeasyPrint error fails the render instead of being logged."""
-    from jinja2 import TemplateError
+def write_pdf(html: str, dirs: tuple[Path, ...], identifier: str) -> bytes:
+    """Lay ``html`` out as PDF with the fonts and stylesheet of ``dirs``: only the font and template folders are
+    fetched from, and any WeasyPrint error fails the render instead of being logged."""
     from weasyprint import HTML
 
-    try:
-        html = render_html(document, workspace, only_annex)
-    except TemplateError as error:
-        raise RenderFailed(_("template error: {what}").format(what=error)) from None
-    dirs = tuple(template_dirs(workspace))
     fonts, sheet, allowed = _styles(dirs)
     collector = _Collector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
         pdf = HTML(string=html, base_url=str(dirs[-1]) + "/", url_fetcher=_fetcher(allowed)).write_pdf(
-            stylesheets=[sheet], font_config=fonts, full_fonts=True,
-            pdf_identifier=hashlib.sha256(document.metadata.identifier.encode("utf-8")).hexdigest()[:32].encode(),
-        )
+            stylesheets=[sheet], font_config=fonts, full_fonts=True, pdf_identifier=identifier.encode()[:32])
     finally:
         logger.removeHandler(collector)
     if collector.messages:
         raise RenderFailed(_("the PDF could not be laid out: {what}").format(what="; ".join(collector.messages)))
     assert pdf is not None
     return bytes(pdf)
+
+
+def render_pdf(document: m.Document, workspace: Path | None = None, only_annex: int | None = None) -> bytes:
+    """PDF bytes of ``document`` (or of one annex)."""
+    from jinja2 import TemplateError
+
+    try:
+        html = render_html(document, workspace, only_annex)
+    except TemplateError as error:
+        raise RenderFailed(_("template error: {what}").format(what=error)) from None
+    return write_pdf(html, tuple(template_dirs(workspace)),
+                     hashlib.sha256(document.metadata.identifier.encode("utf-8")).hexdigest()[:32])

@@ -12,8 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from correspondence import model as m
-from correspondence.errors import RenderFailed
+from correspondence.errors import Problem, RenderFailed
 from correspondence.i18n import _
+from correspondence.kinds import BY_CODE
+from correspondence.render.docx import normalise
+from correspondence.templating import FILTERS
+from correspondence.workspace import shown, word_templates
 
 
 def context(document: m.Document) -> dict[str, Any]:
@@ -44,27 +48,15 @@ def _environment() -> Any:
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    from correspondence.templating import FILTERS
-
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
     env.filters.update(FILTERS)
     return env
-
-
-def find(document: m.Document, workspace: Path | None) -> Path | None:
-    """The agency's Word template for this kind: ``templates/<kind>.docx`` in the workspace."""
-    if workspace is None:
-        return None
-    path = workspace / "templates" / f"{document.kind}.docx"
-    return path if path.is_file() else None
 
 
 def render(document: m.Document, template: Path) -> bytes:
     """DOCX bytes of ``document`` laid out by ``template``."""
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError
-
-    from correspondence.render.docx import _normalise
 
     word = DocxTemplate(str(template))
     try:
@@ -75,7 +67,7 @@ def render(document: m.Document, template: Path) -> bytes:
         raise RenderFailed(_("{where}: template error: {what}").format(where=where, what=error)) from None
     buffer = io.BytesIO()
     word.save(buffer)
-    return _normalise(buffer.getvalue(), document)
+    return normalise(buffer.getvalue(), document)
 
 
 def check(template: Path, kind: str) -> list[str]:
@@ -92,26 +84,21 @@ def context_keys() -> tuple[str, ...]:
             "ten_loai", "kinh_gui", "noi_dung", "can_cu", "noi_nhan", "tham_quyen", "ho_ten", "du_thao", "du_lieu")
 
 
-def check_folder(workspace: Path) -> tuple[list[Any], int]:
+def check_folder(workspace: Path) -> tuple[list[Problem], int]:
     """Every problem of every Word template in ``templates/``: unknown kinds, names no document provides."""
-    import os
-
-    from correspondence.errors import Problem
-    from correspondence.kinds import BY_CODE
-
     problems = []
-    found = sorted((workspace / "templates").glob("*.docx"))
+    found = word_templates(workspace)
     for path in found:
-        shown = os.path.relpath(path)
+        name = shown(path)
         if path.stem not in BY_CODE:
-            problems.append(Problem(shown, "", _("no kind '{kind}': name the file after a kind, e.g. cong_van.docx").format(
+            problems.append(Problem(name, "", _("no kind '{kind}': name the file after a kind, e.g. cong_van.docx").format(
                 kind=path.stem)))
             continue
         try:
             unknown = check(path, path.stem)
         except Exception as error:  # a broken .docx or Jinja syntax: say which file
-            problems.append(Problem(shown, "", _("template error: {what}").format(what=error)))
+            problems.append(Problem(name, "", _("template error: {what}").format(what=error)))
             continue
-        problems += [Problem(shown, name, _("this name is not provided to {kind} documents").format(kind=path.stem),
-                             _("use one of: {names}").format(names=", ".join(context_keys()))) for name in unknown]
+        problems += [Problem(name, unknown_name, _("this name is not provided to {kind} documents").format(kind=path.stem),
+                             _("use one of: {names}").format(names=", ".join(context_keys()))) for unknown_name in unknown]
     return problems, len(found)

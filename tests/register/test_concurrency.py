@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from correspondence.register import service
+from correspondence.issue import registry as service
 from correspondence.register.store import Register
 from tests.conftest import EXAMPLES
 

@@ -14,7 +14,7 @@ from docx.shared import Pt
 from correspondence import api
 from tests.conftest import EXAMPLE_RECORD, ROOT, SEEDS
 
-SEED = SEEDS / "000_1dbe790611247135.txt"
+SEED = SEEDS / "cong-van-3018.txt"
 GOLDEN = ROOT / "tests" / "golden"
 
 

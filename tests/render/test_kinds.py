@@ -121,9 +121,8 @@ def test_every_kind_can_be_drafted_and_numbered(kind: str, make_record: Any, bui
 def test_document_issued_with_a_quyet_dinh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import shutil
 
-    from correspondence.errors import InvalidRecord
+    from correspondence.errors import InvalidRecord, RegisterConflict
     from correspondence.issue import issue
-    from correspondence.register.store import RegisterConflict
 
     monkeypatch.chdir(tmp_path)
     shutil.copytree(EXAMPLES, tmp_path / "examples")

@@ -13,7 +13,7 @@ from docx import Document as open_docx
 from correspondence import api
 from tests.conftest import EXAMPLES, ROOT, SEEDS
 
-SEED = SEEDS / "004_a11f631d94f66271.txt"
+SEED = SEEDS / "ke-hoach-4498.txt"
 RECORD = EXAMPLES / "ke-hoach-4498.yaml"
 
 

@@ -1,4 +1,4 @@
-"""Turn located data into validated records (or every problem with it, localized and located)."""
+"""Turn located data and a pydantic model into a validated record, or every problem with it, localized and located."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def _message(error: dict[str, Any], model: type[BaseModel], path: tuple[str | in
 
 def problems_from(error: ValidationError, located: Located, model: type[BaseModel]) -> list[Problem]:
     """Every pydantic error as a located, localized problem (union alternatives collapsed)."""
-    grouped: dict[tuple[str | int, ...], list[dict[str, Any]]] = {}
+    grouped: dict[tuple[str | int, ...], list[Any]] = {}
     for item in error.errors(include_url=False):
         path = tuple(p for p in item["loc"] if not _is_tag(p))
         grouped.setdefault(path, []).append(item)

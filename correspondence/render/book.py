@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from correspondence.register.store import IMPORTED, VOIDED, Entry
+from correspondence.render.docx import new_word, save_word
+from correspondence.render.pdf import write_pdf
+from correspondence.templating import html_environment
 
 TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐI"
 COLUMNS = ("Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung văn bản", "Người ký",
@@ -119,34 +122,20 @@ def to_xlsx(book: Book) -> bytes:
 
 
 def to_pdf(book: Book, template_dirs: list[Path]) -> bytes:
-    from weasyprint import HTML
-
-    from correspondence.templating import html_environment
-
     env = html_environment(tuple(template_dirs))
     html = env.get_template("so_dang_ky.html").render(book=book, columns=COLUMNS, widths=WIDTHS_MM,
                                                        cover=cover_lines(book))
-    from correspondence.render.pdf import _styles
-
-    fonts, sheet, _allowed = _styles(tuple(template_dirs))
-    pdf = HTML(string=html, base_url=str(template_dirs[-1]) + "/").write_pdf(
-        stylesheets=[sheet], font_config=fonts, full_fonts=True,
-        pdf_identifier=f"so-dang-ky-{book.nam}-{book.so}".encode()[:32])
-    assert pdf is not None
-    return bytes(pdf)
+    return write_pdf(html, tuple(template_dirs), f"so-dang-ky-{book.nam}-{book.so}")
 
 
 def to_docx(book: Book) -> bytes:
-    from docx import Document
     from docx.enum.section import WD_ORIENT, WD_SECTION
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
     from docx.shared import Mm, Pt
 
-    from correspondence.render.docx import _save, _template_bytes
-
-    word = Document(io.BytesIO(_template_bytes()))
+    word = new_word()
     section = word.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin = section.bottom_margin = Mm(20)
@@ -190,7 +179,7 @@ def to_docx(book: Book) -> bytes:
     props.author = " ".join(book.co_quan)
     props.created = props.modified = props.last_printed = dt.datetime(book.nam, 1, 1)
     props.revision = 1
-    return _save(word)
+    return save_word(word)
 
 
 WRITERS = {"csv": to_csv, "xlsx": to_xlsx, "docx": to_docx}

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from correspondence.errors import InvalidRecord
-from correspondence.merge import merge
-from correspondence.register import service
+from correspondence.issue import registry as service
+from correspondence.issue.merge import merge
 from correspondence.register.store import Register
 
 RECORD = """loai: cong_van

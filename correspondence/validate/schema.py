@@ -1,4 +1,4 @@
-"""Declare, once, the shape of agency profiles and records (and so their JSON Schema)."""
+"""Turn the shape of agency profiles and records, declared once here, into validation and their JSON Schema."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from correspondence.kinds import BY_CODE
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Abbrev = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-zĐđ0-9.&]+$")]
@@ -70,6 +72,15 @@ class CoQuan(_Strict):
     so_ban_luu: int | None = Field(None, ge=1, description="Số bản lưu mặc định")
     so_rieng: dict[str, SoRieng] = Field(default_factory=dict, description=(
         "Các sổ (dãy số) riêng; văn bản không thuộc sổ riêng nào lấy số ở sổ chung; văn bản mật luôn có dãy số riêng"))
+
+    def don_vi_viet_tat(self, code: str) -> str | None:
+        """The abbreviation of a drafting unit named by its key or its abbreviation (None: no such unit)."""
+        if code in self.don_vi:
+            return self.don_vi[code].viet_tat
+        for unit in self.don_vi.values():
+            if unit.viet_tat == code:
+                return unit.viet_tat
+        return None
 
 
 # ---------------------------------------------------------------- records
@@ -149,8 +160,6 @@ class PhuLuc(_Strict):
 # ---------------------------------------------------------------- records
 
 
-
-
 class VanBan(_Strict):
     """An administrative document: a công văn (Mẫu 1.5) or a document with a type name (Mẫu 1.4)."""
 
@@ -178,7 +187,7 @@ class VanBan(_Strict):
     ky: ChuKy | None = Field(None, description="Chữ ký (không có ở văn bản ban hành kèm quyết định)")
     noi_nhan: list[Text | NoiNhanMuc] = Field(default_factory=list, description="Nơi nhận (trừ dòng Lưu)")
     ban_dien_tu: list[Text] = Field(default_factory=list, description="Nơi nhận bản điện tử, in sau Nơi nhận")
-    luu: Luu = Field(default_factory=Luu, description="Dòng Lưu")
+    luu: Luu = Field(default_factory=lambda: Luu(noi_luu=None, so_ban=None), description="Dòng Lưu")
     nguoi_soan: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-zĐđ.]+$")] | None = Field(
         None, description="Chữ viết tắt tên người soạn thảo, in sau đơn vị trong dòng Lưu: HCC(pvt)")
     ky_hieu_soan_thao: Text | None = Field(None, description="Ký hiệu người đánh máy/soạn thảo (ô 12)")
@@ -200,9 +209,4 @@ class VanBan(_Strict):
 
 def record_kinds() -> tuple[str, ...]:
     """The kinds a record may have: every administrative kind of ND 30 (Art. 7)."""
-    from correspondence.kinds import CATALOGUE, COPY_KINDS
-
-    return tuple(k.code for k in (*CATALOGUE, *COPY_KINDS))
-
-
-CongVan = VanBan  # a công văn is a VanBan with loai: cong_van
+    return tuple(BY_CODE)

@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
-from correspondence.errors import InvalidRecord
+from correspondence.errors import InvalidRecord, RegisterConflict
 from correspondence.issue import issue
-from correspondence.register import book, migrations, service
-from correspondence.register.store import Register, RegisterConflict
+from correspondence.issue import registry as service
+from correspondence.register import migrations
+from correspondence.register.store import Register
+from correspondence.render import book
 
 D = dt.date(2019, 5, 7)
 HEADER = "Số, ký hiệu văn bản,Ngày tháng văn bản,Tên loại và trích yếu nội dung văn bản,Người ký,Nơi nhận văn bản," \
@@ -179,25 +181,21 @@ def test_verify_finds_missing_and_altered_files_and_gaps(make_record: Callable[.
 def test_a_number_taken_before_a_crash_gets_its_files(make_record: Callable[..., Path], workspace: Path,
                                                       register_url: str) -> None:
     """Simulate a crash between the committed number and the files: verify completes the row."""
-    from correspondence import api
-    from correspondence.issue import _issue_one
+    from correspondence.issue import transaction
 
     issue([make_record("a.yaml")], workspace, D, register_url)
-    loaded = api.load(make_record("b.yaml"), workspace)
 
     def crash(*_args: object, **_kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    import correspondence.issue as module
-
     with Register(register_url) as register:
-        original = module.complete
-        module.complete = crash  # type: ignore[assignment]
+        original = transaction.complete
+        transaction.complete = crash  # type: ignore[assignment]
         try:
             with pytest.raises(KeyboardInterrupt):
-                _issue_one(register, loaded, D, workspace, ("docx", "pdf"))
+                issue([make_record("b.yaml")], workspace, D, register_url)
         finally:
-            module.complete = original
+            transaction.complete = original
         (pending,) = register.pending("ubnd-quang-ninh")
         assert pending.so_ky_hieu == "02/UBND-XD6"
     assert not (workspace / "output" / "ubnd-quang-ninh" / "2019" / "02-UBND-XD6.pdf").exists()
@@ -229,7 +227,7 @@ def test_an_older_register_upgrades_in_place(workspace: Path, register_url: str)
         (entry,) = register.entries("ubnd-quang-ninh")
         assert (entry.so_ky_hieu, entry.ten_loai_trich_yeu) == ("07/UBND-VP", "Công văn cũ")
         assert entry.don_vi == "VP", "migration 3 filled the drafting unit of the older row"
-        nxt = register.allocate("ubnd-quang-ninh", "chung", D, "/UBND-XD6", {
+        nxt = register.allocate("ubnd-quang-ninh", "chung", D, "UBND-XD6", {
             "ten_loai_trich_yeu": "x", "nguoi_ky": "y", "noi_nhan": "z", "don_vi_nhan_ban_luu": "VT", "kind": "cong_van"})
         assert nxt.number == 8
 
@@ -280,7 +278,7 @@ def test_example_layout_profile_beside_the_record(tmp_path: Path, monkeypatch: p
 
 
 def test_where_the_register_lives(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from correspondence.issue import register_url
+    from correspondence.workspace import register_url
 
     monkeypatch.delenv("CORRESPONDENCE_REGISTER", raising=False)
     default = register_url(workspace, "ubnd-quang-ninh")

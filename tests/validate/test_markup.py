@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from correspondence.markup import parse_body
 from correspondence.model import Footnote, Run, plain_text
+from correspondence.validate.markup import parse_body
 
 
 def test_items_and_points_are_renumbered() -> None:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from correspondence.i18n import _
-from correspondence.model import Footnote, Inline, Paragraph, Run
+from correspondence.model import Footnote, Inline, Paragraph, Run, plain_text
 from correspondence.vietnamese import chu_cai, so_la_ma
 
 _HEADING = re.compile(r"^(#{1,3})\s+(.*)$")
@@ -114,15 +114,14 @@ def parse_body(text: str) -> tuple[tuple[Paragraph, ...], tuple[Footnote, ...], 
             blocks.append(Paragraph(runs, "item", marker, block.level, bold_marker=True))
             continue
         blocks.append(Paragraph(runs=runs, role=block.role, marker=marker, level=block.level))  # type: ignore[arg-type]
-    for key, (_text, line) in definitions.items():
+    for key, (_text, defined_at) in definitions.items():
         if key not in notes:
-            problems.append(MarkupProblem(line, _("footnote [^{id}] is never referred to").format(id=key)))
+            problems.append(MarkupProblem(defined_at, _("footnote [^{id}] is never referred to").format(id=key)))
     return tuple(blocks), tuple(footnotes), problems
 
 
 def _is_title(runs: tuple[Inline, ...]) -> bool:
     """A khoản that is only a short title ending with ':' (its content follows in the next paragraphs)."""
-    from correspondence.model import plain_text
 
     text = plain_text(runs).strip()
     return text.endswith(":") and len(text.split()) <= 15 and not any(isinstance(r, Footnote) for r in runs)

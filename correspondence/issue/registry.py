@@ -1,34 +1,26 @@
-"""Turn register commands (list, show, void, verify) into queries and checks over the workspace's registers."""
+"""Turn register commands (list, show, void, import, export, verify) into queries, checks and files over the
+workspace's registers."""
 
 from __future__ import annotations
 
-import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from correspondence.errors import CorrespondenceError, ExitStatus, Problem
+from correspondence import archive
+from correspondence.errors import CorrespondenceError, InvalidRecord, Problem, RegisterConflict
 from correspondence.i18n import _
-from correspondence.register.numbering import parse_so_ky_hieu
-from correspondence.register.store import VOIDED, Entry, Register, RegisterConflict
-
-
-class RegisterMismatch(CorrespondenceError):
-    """``register verify`` found something wrong: a gap, a missing or altered file."""
-
-    status = ExitStatus.ARCHIVE
-
-
-def agencies(workspace: Path) -> list[str]:
-    """The agencies of the workspace: a profile ``registers/<id>.yaml`` or a register ``registers/<id>.sqlite``."""
-    folder = workspace / "registers"
-    names = {p.stem for p in folder.glob("*.yaml") if p.stem != "config"} | {p.stem for p in folder.glob("*.sqlite")}
-    return sorted(names)
+from correspondence.issue.transaction import recover
+from correspondence.register import importer
+from correspondence.register.queries import find_entry
+from correspondence.register.store import VOIDED, Entry, Register
+from correspondence.render import book as books
+from correspondence.validate import load_agency
+from correspondence.workspace import agencies, agency_profile, register_book, register_url, shown, template_dirs
 
 
 def open_register(workspace: Path, agency: str | None, explicit: str | None = None) -> tuple[Register, str]:
     """The register of ``agency`` (the only agency of the workspace when None)."""
-    from correspondence.issue import register_url
-
     if agency is None:
         found = agencies(workspace)
         if len(found) != 1:
@@ -38,29 +30,9 @@ def open_register(workspace: Path, agency: str | None, explicit: str | None = No
     return Register(register_url(workspace, agency, explicit)), agency
 
 
-def find_entry(register: Register, agency: str, so_ky_hieu: str, year: int | None = None) -> Entry:
-    try:
-        parse_so_ky_hieu(so_ky_hieu)
-    except ValueError:
-        raise RegisterConflict(_("'{text}' is not a number and symbol such as 3018/UBND-XD6").format(
-            text=so_ky_hieu)) from None
-    found = register.find(agency, so_ky_hieu.strip(), year)
-    if not found:
-        raise RegisterConflict(_("{number} is not in the register of {agency}").format(number=so_ky_hieu, agency=agency))
-    if len(found) > 1 and year is None and len({e.year for e in found}) > 1:
-        raise RegisterConflict(_("{number} exists in several years ({years}): add --nam").format(
-            number=so_ky_hieu, years=", ".join(str(e.year) for e in found)))
-    if len(found) > 1:
-        raise RegisterConflict(_("{number} exists in several series ({series}): add --so-rieng").format(
-            number=so_ky_hieu, series=", ".join(e.series for e in found)))
-    return found[0]
-
-
 def void(workspace: Path, so_ky_hieu: str, reason: str, agency: str | None = None, year: int | None = None,
          register_url: str | None = None) -> Entry:
     """Void a number: it stays used; the reason goes into Ghi chú; the files stay, with a note beside them."""
-    from correspondence.api import write_atomic
-
     if not reason.strip():
         raise RegisterConflict(_("give the reason with --reason"))
     register, agency = open_register(workspace, agency, register_url)
@@ -75,7 +47,7 @@ def void(workspace: Path, so_ky_hieu: str, reason: str, agency: str | None = Non
         path = workspace / item["path"]
         notes[path.with_name(path.stem + ".DA-HUY.txt")] = (
             f"Số {voided.so_ky_hieu} ngày {voided.ngay}: ĐÃ HỦY, không phát hành.\nLý do: {reason.strip()}\n").encode()
-    write_atomic(notes)
+    archive.write_atomic(notes)
     return voided
 
 
@@ -89,10 +61,41 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
 
 
+def _series_problems(name: str, entries: list[Entry], states: dict[tuple[int, str], object]) -> list[Problem]:
+    """No duplicate and no gap in any series, the counter at the last number, dates in order."""
+    problems = []
+    by_series: dict[tuple[int, str], list[Entry]] = {}
+    for entry in entries:
+        by_series.setdefault((entry.year, entry.series), []).append(entry)
+    for (year, series), rows in sorted(by_series.items()):
+        where = f"{name}/{year}/{series}"
+        numbers = [e.number for e in rows]
+        duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
+        if duplicates:
+            problems.append(Problem(where, "", _("numbers given twice: {numbers}").format(
+                numbers=", ".join(map(str, duplicates)))))
+        missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
+        if missing:
+            shown_numbers = ", ".join(str(n) for n in missing[:20]) + (" …" if len(missing) > 20 else "")
+            problems.append(Problem(where, "", _("numbers missing from the register: {numbers}").format(
+                numbers=shown_numbers), _("void or import them so that every number is accounted for")))
+        state = states.get((year, series))
+        last_number = getattr(state, "last_number", None)
+        if last_number != max(numbers):
+            problems.append(Problem(where, "", _("the series counter ({counter}) differs from the last "
+                                                 "number ({last})").format(
+                counter=last_number if state is not None else "—", last=max(numbers))))
+        ordered = sorted(rows, key=lambda e: e.number)
+        dates = [e.ngay for e in ordered]
+        for before, after, entry in zip(dates, dates[1:], ordered[1:], strict=False):
+            if after < before:
+                problems.append(Problem(f"{where}:{entry.number}", "ngay", _(
+                    "dated {date}, before the previous number ({previous})").format(date=after, previous=before)))
+    return problems
+
+
 def verify(workspace: Path, agency: str | None = None, register_url: str | None = None, repair: bool = True) -> Report:
     """No duplicate and no gap in any series, dates in order, every file present with its hash."""
-    from correspondence.issue import recover
-
     report = Report()
     names = [agency] if agency else agencies(workspace)
     for name in names:
@@ -103,44 +106,19 @@ def verify(workspace: Path, agency: str | None = None, register_url: str | None 
             entries = register.entries(name)
             states = {(s.year, s.series): s for s in register.series_states(name)}
         report.checked += len(entries)
-        by_series: dict[tuple[int, str], list[Entry]] = {}
+        report.problems += _series_problems(name, entries, states)
         for entry in entries:
-            by_series.setdefault((entry.year, entry.series), []).append(entry)
-        for (year, series), rows in sorted(by_series.items()):
-            where = f"{name}/{year}/{series}"
-            numbers = [e.number for e in rows]
-            duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
-            if duplicates:
-                report.problems.append(Problem(where, "", _("numbers given twice: {numbers}").format(
-                    numbers=", ".join(map(str, duplicates)))))
-            missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
-            if missing:
-                shown = ", ".join(str(n) for n in missing[:20]) + (" …" if len(missing) > 20 else "")
-                report.problems.append(Problem(where, "", _("numbers missing from the register: {numbers}").format(
-                    numbers=shown), _("void or import them so that every number is accounted for")))
-            state = states.get((year, series))
-            if state is None or state.last_number != max(numbers):
-                report.problems.append(Problem(where, "", _("the series counter ({counter}) differs from the last "
-                                                            "number ({last})").format(
-                    counter=state.last_number if state else "—", last=max(numbers))))
-            dates = [e.ngay for e in sorted(rows, key=lambda e: e.number)]
-            for before, after, entry in zip(dates, dates[1:], sorted(rows, key=lambda e: e.number)[1:], strict=False):
-                if after < before:
-                    report.problems.append(Problem(f"{where}:{entry.number}", "ngay", _(
-                        "dated {date}, before the previous number ({previous})").format(date=after, previous=before)))
-        for entry in entries:
+            source = f"{name}/{entry.year}/{entry.series}:{entry.number}"
             if entry.pending:
-                report.problems.append(Problem(f"{name}/{entry.year}/{entry.series}:{entry.number}", "",
-                                               _("{number}: files not written yet").format(number=entry.so_ky_hieu),
-                                               _("run register verify without --no-repair")))
+                report.problems.append(Problem(source, "", _("{number}: files not written yet").format(
+                    number=entry.so_ky_hieu), _("run register verify without --no-repair")))
             for item in entry.files:
                 report.files += 1
-                path = workspace / item["path"]
-                source = f"{name}/{entry.year}/{entry.series}:{entry.number}"
-                if not path.is_file():
+                found = archive.check(item, workspace)
+                if found == "missing":
                     report.problems.append(Problem(source, "", _("{number}: file missing: {path}").format(
                         number=entry.so_ky_hieu, path=item["path"])))
-                elif hashlib.sha256(path.read_bytes()).hexdigest() != item["sha256"]:
+                elif found == "changed":
                     report.problems.append(Problem(source, "", _("{number}: file changed since issue: {path}").format(
                         number=entry.so_ky_hieu, path=item["path"]), _("restore it from a backup")))
     return report
@@ -163,11 +141,7 @@ def show(workspace: Path, so_ky_hieu: str, agency: str | None = None, year: int 
 def import_file(workspace: Path, path: Path, agency: str | None = None, series: str = "chung",
                 register_url: str | None = None) -> int:
     """Bring in a year of an existing register; the next number continues from it. All or nothing."""
-    import os
-
-    from correspondence.register import importer
-
-    rows = importer.read(path, series, os.path.relpath(path))
+    rows = importer.read(path, series, shown(path))
     register, agency = open_register(workspace, agency, register_url)
     with register:
         existing = {(e.year, e.series, e.number): e for e in register.entries(agency)}
@@ -180,16 +154,10 @@ def import_file(workspace: Path, path: Path, agency: str | None = None, series: 
 
 def _agency_names(workspace: Path, agency: str, entries: list[Entry]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The parent and agency name lines: from the profile, else from the profile stored with the last entry."""
-    import json
-
-    from correspondence.api import load_agency
-
-    path = workspace / "registers" / f"{agency}.yaml"
+    path = agency_profile(workspace, agency)
     if path.is_file():
         profile, problems = load_agency(path)
         if profile is None:
-            from correspondence.errors import InvalidRecord
-
             raise InvalidRecord(_("invalid agency profile"), problems)
         return tuple(profile.ten_co_quan_chu_quan), tuple(profile.ten_co_quan)
     stored = next((json.loads(e.agency_json)["profile"] for e in reversed(entries) if e.agency_json), None)
@@ -201,10 +169,6 @@ def _agency_names(workspace: Path, agency: str, entries: list[Entry]) -> tuple[t
 def export(workspace: Path, year: int, fmt: str, agency: str | None = None, series: str = "chung",
            out: Path | None = None, register_url: str | None = None) -> Path:
     """Write the printable register of ``year`` (one series) as PDF, DOCX, XLSX or CSV."""
-    from correspondence.api import write_atomic
-    from correspondence.register import book as books
-    from correspondence.templating import template_dirs
-
     register, agency = open_register(workspace, agency, register_url)
     with register:
         entries = register.entries(agency, year=year, series=series)
@@ -214,7 +178,6 @@ def export(workspace: Path, year: int, fmt: str, agency: str | None = None, seri
     names = _agency_names(workspace, agency, entries)
     book = books.build(entries, names[0], names[1], year, series)
     data = books.to_pdf(book, template_dirs(workspace)) if fmt == "pdf" else books.WRITERS[fmt](book)
-    suffix = "" if series == "chung" else f"-{series}"
-    target = out or workspace / "output" / agency / f"so-dang-ky-van-ban-di-{year}{suffix}.{fmt}"
-    write_atomic({target: data})
+    target = out or register_book(workspace, agency, year, series, fmt)
+    archive.write_atomic({target: data})
     return target

@@ -1,4 +1,4 @@
-"""Turn an annex declaration (table spec + CSV/XLSX/YAML rows) into the annex model, every bad row located.
+"""Turn an annex (table spec + rows) into the annex model, every bad row located.
 
 Rows are built in one pass: grouping (I, II … with the group title across the row, STT restarting
 in each group), order, check marks, Vietnamese numbers and dates, totals, two-level headers.
@@ -6,93 +6,29 @@ in each group), order, check marks, Vietnamese numbers and dates, totals, two-le
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from correspondence import model as m
 from correspondence import vietnamese as vn
 from correspondence.errors import InvalidRecord, Problem
 from correspondence.i18n import _
-from correspondence.schema import Bang, PhuLuc
+from correspondence.metrics import text_width
+from correspondence.records import Row
+from correspondence.validate import Annex
+from correspondence.validate.schema import Bang
 
 PORTRAIT_WIDTH = m.Page().text_width
 LANDSCAPE_WIDTH = m.LANDSCAPE.text_width
 _ALIGN = {"trai": "left", "giua": "center", "phai": "right"}
 _TRUE = {"x", "1", "true", "có", "co", "yes", "v", "✓"}
 
-Row = tuple[str, dict[str, Any]]  # (where, values)
-
 
 def _error(problems: list[Problem]) -> InvalidRecord:
     return InvalidRecord(_("invalid annex table"), problems)
-
-
-def load_spec(spec: Bang | str, base: Path, where: str) -> Bang:
-    """The table spec, inline or from a YAML file beside the record."""
-    if isinstance(spec, Bang):
-        return spec
-    from correspondence.records.loader import load_data
-    from correspondence.validate import validate
-
-    path = (base / spec) if not Path(spec).is_absolute() else Path(spec)
-    located, problems = load_data(path, _shown(path))
-    if located is None or problems:
-        raise _error(problems or [Problem(where, "bang", _("file not found"))])
-    table, problems = validate(located, Bang)
-    if table is None:
-        raise _error(problems)
-    return table
-
-
-def _shown(path: Path) -> str:
-    import os
-
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # pragma: no cover
-        return str(path)
-
-
-def load_rows(source: str | list[dict[str, Any]], base: Path, where: Callable[[int], str]) -> list[Row]:
-    """Rows of data from a .csv, .xlsx or .yaml file, or given inline; each with its location."""
-    if isinstance(source, list):
-        return [(where(index), dict(row)) for index, row in enumerate(source)]
-    path = base / source if not Path(source).is_absolute() else Path(source)
-    shown = _shown(path)
-    if not path.is_file():
-        raise _error([Problem(shown, "", _("file not found"), _("check the path"))])
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        table = [list(r) for r in sheet.iter_rows(values_only=True)]
-    elif suffix == ".csv":
-        text = path.read_text("utf-8-sig")
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-        table = [list(r) for r in csv.reader(text.splitlines(), dialect)]
-    elif suffix in (".yaml", ".yml", ".json"):
-        from correspondence.records.loader import load_data
-
-        located, problems = load_data(path, shown)
-        if located is None or problems:
-            raise _error(problems)
-        if not isinstance(located.data, list) or not all(isinstance(r, dict) for r in located.data):
-            raise _error([Problem(f"{shown}:1", "", _("expected a list of rows ('- key: value')"))])
-        return [(f"{shown}:{located.line((i,))}", r) for i, r in enumerate(located.data)]
-    else:
-        raise _error([Problem(shown, "", _("table data must be .csv, .xlsx or .yaml"))])
-    table = [r for r in table if any(v not in (None, "") for v in r)]
-    if len(table) < 2:
-        raise _error([Problem(shown, "", _("the file has no rows"))])
-    header = [str(h).strip() if h is not None else "" for h in table[0]]
-    return [(f"{shown}:{index}", {h: v for h, v in zip(header, row, strict=False) if h})
-            for index, row in enumerate(table[1:], start=2)]
 
 
 def _number(value: Any) -> Decimal:
@@ -136,7 +72,7 @@ def build_table(spec: Bang, rows: list[Row]) -> tuple[m.Table, bool]:
             key=key), _("add it to the header row")))
     if problems:
         raise _error(problems)
-    groups: dict[str, list[tuple[str, dict[str, str]]]] = {key: [] for key in spec.nhom}
+    groups: dict[str, list[tuple[str, dict[str, Any]]]] = {key: [] for key in spec.nhom}
     for where, values in rows:
         cells: dict[str, str] = {}
         for column in spec.cot:
@@ -167,7 +103,7 @@ def build_table(spec: Bang, rows: list[Row]) -> tuple[m.Table, bool]:
         else:
             group = ""
             groups.setdefault("", [])
-        groups[group].append((where, cells | {"__raw__": values}))  # type: ignore[operator]
+        groups[group].append((where, {**cells, "__raw__": values}))
     if problems:
         raise _error(problems)
     return _assemble(spec, groups)
@@ -198,6 +134,7 @@ def _assemble(spec: Bang, groups: dict[str, list[tuple[str, dict[str, Any]]]]) -
         items = groups[_key]
         if spec.nhom_theo:
             label = vn.so_la_ma(index + 1)
+            cells: tuple[m.Cell, ...]
             if stt_first:
                 cells = (m.Cell(label, align="center", bold=True), m.Cell(title, colspan=len(columns) - 1, bold=True))
             else:
@@ -248,26 +185,22 @@ def _header(spec: Bang) -> tuple[m.TableRow, ...]:
     return (m.TableRow(tuple(top), "header"), m.TableRow(tuple(bottom), "header"))
 
 
-def build_annexes(declared: list[PhuLuc], base: Path, located: Any, kem_theo: str,
-                  file_stem: str) -> tuple[m.PhuLuc, ...]:
+def build_annexes(annexes: tuple[Annex, ...], kem_theo: str, file_stem: str) -> tuple[m.PhuLuc, ...]:
     """Every annex of a record; problems of all annexes at once."""
     problems: list[Problem] = []
     out = []
-    several = len(declared) > 1
-    for index, annex in enumerate(declared):
+    several = len(annexes) > 1
+    for index, annex in enumerate(annexes):
         try:
-            spec = load_spec(annex.bang, base, located.where(("phu_luc", index, "bang")))
-            rows = load_rows(annex.du_lieu, base, lambda j, i=index: located.where(("phu_luc", i, "du_lieu", j)))
-            if not rows:
-                raise _error([Problem(located.where(("phu_luc", index, "du_lieu")), "du_lieu", _("the file has no rows"))])
-            table, wide = build_table(spec, rows)
+            table, wide = build_table(annex.spec, list(annex.rows))
         except InvalidRecord as error:
             problems += error.problems
             continue
         numeral = vn.so_la_ma(index + 1)
-        out.append(annex_model(f"Phụ lục {numeral}" if several else "Phụ lục", annex.tieu_de, kem_theo, table, wide,
-                               annex.tep_rieng, f"{file_stem}-phu-luc-{numeral}" if several else f"{file_stem}-phu-luc",
-                               annex.ghi_chu))
+        declared = annex.declared
+        out.append(annex_model(f"Phụ lục {numeral}" if several else "Phụ lục", declared.tieu_de, kem_theo, table, wide,
+                               declared.tep_rieng, f"{file_stem}-phu-luc-{numeral}" if several else f"{file_stem}-phu-luc",
+                               declared.ghi_chu))
     if problems:
         raise _error(problems)
     return tuple(out)
@@ -275,9 +208,7 @@ def build_annexes(declared: list[PhuLuc], base: Path, located: Any, kem_theo: st
 
 def annex_model(heading: str, title: str, kem_theo: str, table: m.Table, wide: bool, separate: bool, stem: str,
                 ghi_chu: str | None) -> m.PhuLuc:
-    from correspondence.metrics import text_width
-
-    width = text_width(kem_theo, 14, italic=True)
+    width = text_width(kem_theo, m.Sizes().phu_luc, italic=True)
     usable = LANDSCAPE_WIDTH if wide else PORTRAIT_WIDTH
     return m.PhuLuc(heading, title.upper(), kem_theo, m.Rule(round(min(width, usable) / 3, 1)), table, wide, separate,
                     stem, ghi_chu)
@@ -296,44 +227,3 @@ def standalone(annex: m.PhuLuc, metadata: m.Metadata) -> m.Document:
     return m.Document(kind="phu_luc", file_stem=annex.file_stem, draft=False, header=header, kinh_gui=None, body=(),
                       chu_ky=m.ChuKy((), ""), noi_nhan=m.NoiNhan("", (), None, (), None), footer=None, metadata=metadata,
                       phu_luc=(annex,))
-
-
-def for_issued(workspace: Path, so_ky_hieu: str, table: Path, spec_path: Path, title: str | None = None,
-               agency: str | None = None, year: int | None = None, register_url: str | None = None,
-               formats: tuple[str, ...] = ("docx", "pdf")) -> list[Path]:
-    """The annex of a document already in the register: its number and date come from the register."""
-    import hashlib
-    import json
-    import os
-
-    from correspondence.api import render_bytes, write_atomic
-    from correspondence.kinds import BY_CODE
-    from correspondence.register.service import find_entry, open_register
-
-    register, agency = open_register(workspace, agency, register_url)
-    with register:
-        entry = find_entry(register, agency, so_ky_hieu, year)
-        spec = load_spec(str(spec_path), Path.cwd(), _shown(spec_path))
-        rows = load_rows(str(table), Path.cwd(), lambda j: f"{_shown(table)}:{j + 2}")
-        built, wide = build_table(spec, rows)
-        stored = json.loads(entry.agency_json)["profile"] if entry.agency_json else {}
-        agency_name = stored.get("ten_goi") or " ".join(stored.get("ten_co_quan", [])) or agency
-        kind = BY_CODE.get(entry.kind)
-        parent = "Văn bản" if kind is None or kind.viet_tat is None else kind.ten
-        kem_theo = kem_theo_line(parent, entry.so_ky_hieu, dt.date.fromisoformat(entry.ngay), agency_name)
-        stem = re.sub(r"[/\\\s]+", "-", entry.so_ky_hieu) + "-phu-luc"
-        heading_title = title or spec.tieu_de or "Danh mục"
-        annex = annex_model("Phụ lục", heading_title, kem_theo, built, wide, True, stem, None)
-        metadata = m.Metadata(title=f"Phụ lục kèm theo {parent} số {entry.so_ky_hieu}", subject=heading_title,
-                              author=agency_name, created=dt.datetime.fromisoformat(entry.ngay),
-                              identifier=f"{entry.so_ky_hieu} {entry.ngay} phu-luc")
-        rendered = render_bytes(standalone(annex, metadata), formats, workspace)
-        folder = workspace / "output" / entry.agency / str(entry.year)
-        targets = {folder / name: data for name, data in rendered.items()}
-        write_atomic(targets)
-        files = {f["path"]: f for f in entry.files}
-        for path, data in targets.items():
-            relative = os.path.relpath(path, workspace)
-            files[relative] = {"path": relative, "sha256": hashlib.sha256(data).hexdigest()}
-        register.complete(entry.id, list(files.values()), action="annex")
-    return list(targets)

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from correspondence.errors import InvalidRecord, RenderFailed
+from correspondence.errors import InvalidRecord, RegisterConflict, RenderFailed
 from correspondence.issue import issue
-from correspondence.register.store import Register, RegisterConflict
+from correspondence.register.store import Register
 
 D = dt.date(2019, 5, 7)
 
@@ -119,10 +119,10 @@ def test_declared_series_and_year_in_the_symbol(make_record: Callable[..., Path]
 
 def test_postgresql_pads_numbers_as_the_rules_do(make_record: Callable[..., Path], workspace: Path,
                                                  register_url: str) -> None:
-    from correspondence.register.numbering import so_ky_hieu
+    from correspondence.numbers import so_ky_hieu
 
     with Register(register_url) as register:
-        got = [register.allocate("x", "chung", D, "/UBND-XD6", {"ten_loai_trich_yeu": "", "nguoi_ky": "", "noi_nhan": "",
+        got = [register.allocate("x", "chung", D, "UBND-XD6", {"ten_loai_trich_yeu": "", "nguoi_ky": "", "noi_nhan": "",
                                                                   "don_vi_nhan_ban_luu": "", "kind": "cong_van"}).so_ky_hieu
                for _ in range(11)]
     assert got == [so_ky_hieu(n, "UBND-XD6", 2019) for n in range(1, 12)]

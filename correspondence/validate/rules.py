@@ -1,0 +1,137 @@
+"""Turn a record's data and its agency profile into the ND 30 problems that refuse it: one registry of rules.
+
+Each rule is a small pure function over the raw data (so its problems are reported together with
+the schema's); ``RULES`` lists them in the order their problems are reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from correspondence.errors import Problem
+from correspondence.i18n import _
+from correspondence.kinds import BY_CODE
+from correspondence.records.loader import Located
+from correspondence.validate.schema import CoQuan
+
+# What each layout must say (PL III): the keys a record of that layout cannot do without.
+REQUIRED = {"cong_van": ("kinh_gui", "trich_yeu"), "cong_dien": ("kinh_gui", "trich_yeu"), "bien_ban": ("thu_ky",),
+            "giay": (), "ban_sao": ("ban_goc",)}
+REQUIRED_DEFAULT = ("trich_yeu",)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule sees: the raw data with its lines, the agency profile (None when it failed), the keys the
+    schema already reported."""
+
+    data: dict[str, Any]
+    located: Located
+    agency: CoQuan | None
+    reported: frozenset[str]
+
+    @property
+    def ky(self) -> dict[str, Any]:
+        ky = self.data.get("ky")
+        return ky if isinstance(ky, dict) else {}
+
+    def signer(self) -> Any:
+        signer = self.ky.get("nguoi_ky")
+        return self.agency.nguoi_ky.get(signer.strip()) if self.agency and isinstance(signer, str) else None
+
+
+Rule = Callable[[Context], list[Problem]]
+
+
+def required_fields(c: Context) -> list[Problem]:
+    """Each layout's own required keys (a công văn needs Kính gửi and a trích yếu …); the body unless a copy."""
+    kind = c.data.get("loai")
+    layout = BY_CODE[kind].bo_cuc if kind in BY_CODE else "cong_van"
+    needed = REQUIRED.get(layout, REQUIRED_DEFAULT)
+    if layout != "ban_sao" or kind == "trich_sao":
+        needed = (*needed, "noi_dung")
+    if not c.data.get("kem_theo"):
+        needed = (*needed, "ky")
+    return [Problem(c.located.where(()), key, _("required field is missing"), _("add a line '{key}: …'").format(key=key))
+            for key in needed if c.data.get(key) in (None, "") and key not in c.reported]
+
+
+def known_unit(c: Context) -> list[Problem]:
+    """The drafting unit is one of the agency's."""
+    unit = c.data.get("don_vi")
+    if c.agency is None or not isinstance(unit, str) or not unit.strip() or c.agency.don_vi_viet_tat(unit.strip()):
+        return []
+    known = ", ".join(sorted({u.viet_tat for u in c.agency.don_vi.values()})) or "—"
+    return [Problem(c.located.where(("don_vi",)), "don_vi", _("unknown drafting unit '{unit}'").format(unit=unit),
+                    _("known units: {known}").format(known=known))]
+
+
+def known_signer(c: Context) -> list[Problem]:
+    """The signer is declared in the agency profile."""
+    signer = c.ky.get("nguoi_ky")
+    if c.agency is None or not isinstance(signer, str) or not signer.strip() or signer.strip() in c.agency.nguoi_ky:
+        return []
+    known = ", ".join(sorted(c.agency.nguoi_ky)) or "—"
+    return [Problem(c.located.where(("ky", "nguoi_ky")), "ky.nguoi_ky", _("unknown signer '{signer}'").format(signer=signer),
+                    _("known signers: {known}").format(known=known))]
+
+
+def _authority_where(c: Context) -> str:
+    return c.located.where(("ky", "tham_quyen")) if "tham_quyen" in c.ky else c.located.where(("ky",))
+
+
+def head_signs_without_kt(c: Context) -> list[Problem]:
+    """KT. is for a deputy signing for the head (Art. 13.2)."""
+    signer = c.signer()
+    if signer is None or c.ky.get("tham_quyen", "khong") != "KT" or signer.chuc_vu.upper() != c.agency.thu_truong.upper():  # type: ignore[union-attr]
+        return []
+    return [Problem(_authority_where(c), "ky.tham_quyen", _("KT. is for a deputy signing for the head; the head ({title}) "
+                                                          "signs without KT.").format(title=signer.chuc_vu),
+                    _("use 'tham_quyen: TM' or 'khong'"))]
+
+
+def deputy_signs_collective_with_kt(c: Context) -> list[Problem]:
+    """For a collective body the head signs TM.; a deputy signs KT. (Art. 13.1–2)."""
+    signer = c.signer()
+    if signer is None or c.ky.get("tham_quyen", "khong") != "TM" or signer.chuc_vu.upper() == c.agency.thu_truong.upper():  # type: ignore[union-attr]
+        return []
+    return [Problem(_authority_where(c), "ky.tham_quyen", _("a deputy ({title}) signs for a collective body with KT.").format(
+        title=signer.chuc_vu), _("use 'tham_quyen: KT'"))]
+
+
+def kt_under_tl_or_tuq(c: Context) -> list[Problem]:
+    """``kt`` (the unit head's deputy) only under TL. or TUQ. (Art. 13.4)."""
+    if c.agency is None or not c.ky.get("kt") or c.ky.get("tham_quyen", "khong") in ("TL", "TUQ"):
+        return []
+    return [Problem(c.located.where(("ky", "kt")), "ky.kt", _("'kt' goes with TL or TUQ"),
+                    _("use 'tham_quyen: KT' for a deputy of the head"))]
+
+
+def thay_mat_needs_authority(c: Context) -> list[Problem]:
+    """``thay_mat`` names who is signed for: it needs an authority prefix."""
+    if c.agency is None or c.ky.get("tham_quyen", "khong") != "khong" or not c.ky.get("thay_mat"):
+        return []
+    return [Problem(c.located.where(("ky", "thay_mat")), "ky.thay_mat",
+                    _("'thay_mat' goes with TM, KT, TL, TUQ or Q"), _("add 'tham_quyen' or remove it"))]
+
+
+def tm_needs_collective(c: Context) -> list[Problem]:
+    """TM. names a collective body: the profile's or the record's."""
+    if c.agency is None or c.ky.get("tham_quyen") != "TM" or c.agency.tap_the or c.ky.get("thay_mat"):
+        return []
+    return [Problem(c.located.where(("ky", "tham_quyen")), "ky.tham_quyen", _("TM. needs the name of a collective body"),
+                    _("add 'tap_the' to the agency profile or 'thay_mat' here"))]
+
+
+RULES: tuple[Rule, ...] = (required_fields, known_unit, known_signer, head_signs_without_kt,
+                           deputy_signs_collective_with_kt, kt_under_tl_or_tuq, thay_mat_needs_authority,
+                           tm_needs_collective)
+
+
+def check(located: Located, agency: CoQuan | None, reported: frozenset[str] = frozenset()) -> list[Problem]:
+    """Every problem the rules find in ``located.data``."""
+    data = located.data if isinstance(located.data, dict) else {}
+    context = Context(data, located, agency, reported)
+    return [problem for rule in RULES for problem in rule(context)]
