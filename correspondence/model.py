@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from correspondence.metrics import FAMILY
+
 # ------------------------------------------------------------------ inline content
 
 
@@ -111,15 +113,76 @@ class Sizes:
 
 @dataclass(frozen=True)
 class Spacing:
-    """Spacing in points and indents in millimetres."""
+    """Every vertical space (points), indent and column width (millimetres), line and rule weight of a document.
 
-    body_line: float = 17.0
+    Both renderers read these; neither writes a space of its own. Where the two still realise a gap
+    differently, the two values are named ``…_pdf`` and ``…_docx`` side by side.
+    """
+
+    body_line: float = 17.0  # exact line height of the body, legal bases and Kính gửi
     paragraph_before: float = 6.0
     first_line_indent: float = 10.0
-    header_line: float = 15.0
-    vv_before: float = 6.0
-    signature_gap: float = 72.0
+    header_line: float = 15.0  # line height of the header block (PDF)
+    title_line: float = 17.0  # line height of the type name and trích yếu block (PDF)
+    vv_before: float = 6.0  # above "V/v …" under the number
+    so_ky_hieu_before: float = 6.0  # above the row of the number and the place–date line
+    rule_before: float = 1.0  # between the agency name or the Tiêu ngữ and the rule under it
+    rule_line: float = 2.0  # the height of the empty line a DOCX rule is drawn under
+    rule_weight: float = 0.75  # every rule and every box
+    border_gap: float = 1.0  # between a box and its text
+    stamp_around: float = 3.0  # above and below a boxed mark (urgency, secrecy, circulation, draft)
+    stamp_left_before: float = 6.0  # above the urgency and secrecy marks under the number
+    stamp_inset: float = 0.5  # mm: a mark on the left of a cell stands this far in (DOCX)
+    title_before: float = 18.0  # above the type name of a document with one (Mẫu 1.4)
+    title_rule_before: float = 2.0  # above the short rule under the trích yếu
+    block_before: float = 12.0  # above Kính gửi, the issuing authority and "QUYẾT ĐỊNH:"
+    block_after: float = 6.0  # below them
+    dien_tu_before: float = 3.0  # above "Bản điện tử:"
+    signature_before: float = 6.0  # between the body and the signature block
+    signature_gap: float = 72.0  # room for the signature and the seal
     noi_nhan_width: float = 74.0  # mm: the Nơi nhận column; the authority block takes the rest
+    copy_rule_before: float = 12.0  # above the full-width rule opening a copy block (Mẫu 3.1)
+    copy_line_before: float = 3.0  # above the copy's number and its date line
+    annex_note_before: float = 6.0  # above the note under an annex table
+    annex_line: float = 1.25  # line height of an annex heading, a multiple of the font size (PDF)
+    table_line: float = 1.2  # line height inside an annex table, a multiple of the font size (PDF)
+    table_rule_weight: float = 0.5  # the borders of annex tables
+    table_cell_before: float = 1.0  # above and below a cell's text (DOCX)
+    footnote_line: float = 1.2  # line height of a footnote, a multiple of its size (PDF)
+    footnote_rule_before: float = 12.0  # above the footnote area (PDF)
+    # Where the renderers still differ (PL I alignment is tracked apart):
+    stamp_top_pdf: float = 3.0  # a mark opening a cell
+    stamp_top_docx: float = 0.0
+    second_row_before_pdf: float = 6.0  # the row under two signers (biên bản) and under a copy's heading
+    second_row_before_docx: float = 0.0
+    copy_after_rule_pdf: float = 6.0
+    copy_after_rule_docx: float = 0.0
+    annex_rule_before_pdf: float = 1.0
+    annex_rule_before_docx: float = 2.0
+    annex_table_before_pdf: float = 8.0  # between the rule under an annex heading and its table
+    annex_table_before_docx: float = 6.0
+    footer_rule_gap_pdf: float = 2.0  # between the rule above the contacts (ô 13) and their text
+    footer_rule_gap_docx: float = 1.0
+    cell_padding_pdf: tuple[float, float] = (1.5, 3.0)  # pt: above/below, left/right of an annex cell
+    cell_margin_docx: float = 1.0  # mm: left and right of an annex cell
+
+
+@dataclass(frozen=True)
+class Typeface:
+    """The font of every document: ND 30 names Times New Roman; PDFs embed a metric-compatible face."""
+
+    family: str = "Times New Roman"
+    embedded: str = FAMILY
+    subscript: float = 0.7  # size of subscript text, relative to its line (PDF)
+    footnote_call: float = 0.65  # size of a footnote call and marker, relative to the text (PDF)
+
+
+@dataclass(frozen=True)
+class PageNumbers:
+    """Page numbers (PL I §I.4): centred in the top margin, from the second page; each annex numbered from 1."""
+
+    first_page: bool = False
+    annex_restarts: bool = True
 
 
 @dataclass(frozen=True)
@@ -311,6 +374,8 @@ class Document:
     page: Page = field(default_factory=Page)
     sizes: Sizes = field(default_factory=Sizes)
     spacing: Spacing = field(default_factory=Spacing)
+    typeface: Typeface = field(default_factory=Typeface)
+    page_numbers: PageNumbers = field(default_factory=PageNumbers)
     footnotes: tuple[Footnote, ...] = ()
     tieu_de: TieuDe | None = None
     phu_luc: tuple[PhuLuc, ...] = ()
@@ -320,6 +385,50 @@ class Document:
     du_lieu: Mapping[str, Any] = field(default_factory=dict)  # the record's data, for agency Word templates
     ban_sao: BanSao | None = None  # a copy: the copied document followed by this block
     registration: Registration | None = None  # None for an annex printed on its own
+
+
+@dataclass(frozen=True)
+class BookLayout:
+    """The printable register of outgoing documents (PL IV): a portrait cover, then ten columns on landscape pages."""
+
+    title: str = "SỔ ĐĂNG KÝ VĂN BẢN ĐI"
+    columns: tuple[str, ...] = ("Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung văn bản",
+                                "Người ký", "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản",
+                                "Ngày chuyển", "Ký nhận", "Ghi chú")
+    widths: tuple[float, ...] = (24, 20, 62, 26, 40, 24, 13, 18, 18, 22)  # mm: 267, A4 landscape less its margins
+    cover: Page = field(default_factory=Page)
+    table_page: Page = field(default_factory=lambda: Page(width=297.0, height=210.0, top=15.0, bottom=15.0, left=15.0,
+                                                          right=15.0))
+    cover_size: float = 14.0
+    title_size: float = 24.0
+    table_size: float = 11.0
+    page_number: float = 11.0
+    cover_top: float = 40.0  # mm: above the first cover line (PDF)
+    title_before: float = 20.0  # mm: above the title on the cover (PDF)
+    title_after: float = 10.0  # mm
+    cover_line: float = 1.6  # line height of the cover, a multiple of its size (PDF)
+    table_line: float = 1.25
+    rule_weight: float = 0.5
+    cell_padding: tuple[float, float] = (1.5, 2.0)  # pt: above/below, left/right
+
+
+@dataclass(frozen=True)
+class RegisterBook:
+    """One year of one series of the register, as PL IV prints it: the cover's facts and one row per number."""
+
+    co_quan_chu_quan: tuple[str, ...]
+    co_quan: tuple[str, ...]
+    nam: int
+    so: str  # the series
+    quyen_so: str
+    rows: tuple[tuple[str, ...], ...]
+    tu_ngay: str
+    den_ngay: str
+    tu_so: str
+    den_so: str
+    cover: tuple[tuple[str, bool], ...]  # the cover page, line by line (text, bold)
+    layout: BookLayout = field(default_factory=BookLayout)
+    typeface: Typeface = field(default_factory=Typeface)
 
 
 LANDSCAPE = Page(width=297.0, height=210.0, top=20.0, bottom=15.0, left=30.0, right=15.0)

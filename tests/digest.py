@@ -67,7 +67,8 @@ def digests() -> dict[str, str]:
         work = fresh("quyet-dinh")  # the quyết định 01/QĐ-UBND, then the quy chế issued with it
         examples = work / "examples"
         take(api.issue([examples / "quyet-dinh.yaml"], work)[0].files, work, "issue")
-        take(api.render(examples / "quy-che-kem-quyet-dinh.yaml", 1, None, work / "output" / "quy-che", work), work,
+        take(api.render(examples / "quy-che-kem-quyet-dinh.yaml", 1, dt.date(2019, 5, 20), work / "output" / "quy-che",
+                        work), work,
              "render")
 
         work = fresh("issue")  # 01/UBND-XD6 and its copy, the plan and its annex, two mail merges, the register

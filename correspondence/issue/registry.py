@@ -11,6 +11,7 @@ from correspondence import archive
 from correspondence.errors import CorrespondenceError, InvalidRecord, Problem, RegisterConflict
 from correspondence.i18n import _
 from correspondence.issue.transaction import recover
+from correspondence.register import book as book_model
 from correspondence.register import importer
 from correspondence.register.queries import find_entry
 from correspondence.register.store import VOIDED, Entry, Register
@@ -176,7 +177,7 @@ def export(workspace: Path, year: int, fmt: str, agency: str | None = None, seri
         raise RegisterConflict(_("the register of {agency} has no number in {year} (series {series})").format(
             agency=agency, year=year, series=series))
     names = _agency_names(workspace, agency, entries)
-    book = books.build(entries, names[0], names[1], year, series)
+    book = book_model.build(entries, names[0], names[1], year, series)
     data = books.to_pdf(book, template_dirs(workspace)) if fmt == "pdf" else books.WRITERS[fmt](book)
     target = out or register_book(workspace, agency, year, series, fmt)
     archive.write_atomic({target: data})

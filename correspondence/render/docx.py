@@ -20,7 +20,6 @@ from docx.shared import Mm, Pt, RGBColor
 
 from correspondence import model as m
 
-FONT = "Times New Roman"
 LANG = "vi-VN"
 CENTER, LEFT, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.JUSTIFY
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -30,6 +29,7 @@ _FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.
 @lru_cache(maxsize=1)
 def _template_bytes() -> bytes:
     """The python-docx default package with ND 30 document defaults applied, built once per process."""
+    font, size = m.Typeface().family, m.Sizes().body
     document = new_document()
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
@@ -37,20 +37,20 @@ def _template_bytes() -> bytes:
     for child in list(rpr):
         rpr.remove(child)
     rpr.append(parse_xml(
-        f'<w:rFonts {nsdecls("w")} w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}"/>'))
-    rpr.append(parse_xml(f'<w:sz {nsdecls("w")} w:val="28"/>'))
-    rpr.append(parse_xml(f'<w:szCs {nsdecls("w")} w:val="28"/>'))
+        f'<w:rFonts {nsdecls("w")} w:ascii="{font}" w:hAnsi="{font}" w:cs="{font}" w:eastAsia="{font}"/>'))
+    rpr.append(parse_xml(f'<w:sz {nsdecls("w")} w:val="{int(size * 2)}"/>'))
+    rpr.append(parse_xml(f'<w:szCs {nsdecls("w")} w:val="{int(size * 2)}"/>'))
     rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="{LANG}" w:eastAsia="{LANG}" w:bidi="ar-SA"/>'))
     ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
     for child in list(ppr):
         ppr.remove(child)
     ppr.append(parse_xml(f'<w:spacing {nsdecls("w")} w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'))
     normal = document.styles["Normal"]
-    normal.font.name = FONT
+    normal.font.name = font
     normal_rpr = normal.element.get_or_add_rPr()
     fonts = normal_rpr.find(qn("w:rFonts"))
     for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(slot), FONT)
+        fonts.set(qn(slot), font)
     normal_rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="{LANG}" w:eastAsia="{LANG}"/>'))
     # Parts Word does not need (thumbnail, custom XML, web settings, legacy styles): less to parse and write.
     unused = ("thumbnail", "customXml", "stylesWithEffects", "webSettings")
@@ -62,6 +62,17 @@ def _template_bytes() -> bytes:
     return buffer.getvalue()
 
 
+def _set_font(word: Any, family: str) -> None:
+    """Make ``family`` the font of the document defaults and of the Normal style."""
+    styles = word.styles.element
+    fonts = [styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:rFonts")),
+             word.styles["Normal"].element.get_or_add_rPr().find(qn("w:rFonts"))]
+    for element in fonts:
+        for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            if element.get(qn(slot)) != family:
+                element.set(qn(slot), family)
+
+
 def new_word() -> Any:
     """A new python-docx document with the ND 30 defaults (font, size, language, no paragraph spacing)."""
     return new_document(io.BytesIO(_template_bytes()))
@@ -71,7 +82,9 @@ class _Writer:
     def __init__(self, doc: m.Document) -> None:
         self.doc = doc
         self.sizes = doc.sizes
+        self.sp = doc.spacing
         self.word = new_word()
+        _set_font(self.word, doc.typeface.family)
         self.notes: list[Any] = []
 
     # -------------------------------------------------------------- primitives
@@ -115,22 +128,26 @@ class _Writer:
             font.color.rgb = RGBColor.from_string(color)
         return run
 
-    @staticmethod
-    def border(paragraph: Any, sides: tuple[str, ...], color: str = "000000", size: int = 6) -> None:
+    def border(self, paragraph: Any, sides: tuple[str, ...], color: str = "000000", gap: float | None = None) -> None:
+        """Borders of ``rule_weight`` (in eighths of a point) ``gap`` points from the text."""
         ppr = paragraph._p.get_or_add_pPr()
-        edges = "".join(f'<w:{side} w:val="single" w:sz="{size}" w:space="1" w:color="{color}"/>' for side in sides)
+        size = round(self.sp.rule_weight * 8)
+        space = round(self.sp.border_gap if gap is None else gap)
+        edges = "".join(f'<w:{side} w:val="single" w:sz="{size}" w:space="{space}" w:color="{color}"/>' for side in sides)
         ppr.append(parse_xml(f'<w:pBdr {nsdecls("w")}>{edges}</w:pBdr>'))
 
     def rule(self, cell: Any, rule: m.Rule, width: float, before: float = 0) -> None:
         side = max((width - rule.width) / 2, 0)
-        paragraph = self.para(cell, CENTER, before=before, line=2, indent_left=side, indent_right=side)
-        self.run(paragraph, "", 2)
+        paragraph = self.para(cell, CENTER, before=before, line=self.sp.rule_line, indent_left=side, indent_right=side)
+        self.run(paragraph, "", self.sp.rule_line)
         self.border(paragraph, ("bottom",))
 
-    def stamp(self, cell: Any, stamp: m.Stamp, width: float, align: str = "center", before: float = 3) -> None:
+    def stamp(self, cell: Any, stamp: m.Stamp, width: float, before: float, align: str = "center") -> None:
         free = max(width - stamp.width, 0)
-        left, right = (free / 2, free / 2) if align == "center" else (0.5, free - 0.5)
-        paragraph = self.para(cell, CENTER, before=before, after=3, indent_left=left, indent_right=right)
+        inset = self.sp.stamp_inset
+        left, right = (free / 2, free / 2) if align == "center" else (inset, free - inset)
+        paragraph = self.para(cell, CENTER, before=before, after=self.sp.stamp_around, indent_left=left,
+                              indent_right=right)
         self.run(paragraph, stamp.text, self.sizes.stamp, bold=True, color=stamp.color)
         self.border(paragraph, ("top", "left", "bottom", "right"), color=stamp.color)
 
@@ -168,14 +185,13 @@ class _Writer:
 
     # -------------------------------------------------------------- components
 
-    @staticmethod
-    def page_setup(section: Any, page: m.Page) -> None:
+    def page_setup(self, section: Any, page: m.Page) -> None:
         section.orientation = WD_ORIENT.LANDSCAPE if page.width > page.height else WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Mm(page.width), Mm(page.height)
         section.top_margin, section.bottom_margin = Mm(page.top), Mm(page.bottom)
         section.left_margin, section.right_margin = Mm(page.left), Mm(page.right)
         section.header_distance, section.footer_distance = Mm(page.header_distance), Mm(page.footer_distance)
-        section.different_first_page_header_footer = True
+        section.different_first_page_header_footer = not self.doc.page_numbers.first_page
 
     def section(self, page: m.Page | None = None) -> None:
         section = self.word.sections[0]
@@ -195,53 +211,55 @@ class _Writer:
                 paragraph.alignment = CENTER
                 self.run(paragraph, line, self.sizes.footer)
                 if first:
-                    self.border(paragraph, ("top",))
+                    self.border(paragraph, ("top",), gap=self.sp.footer_rule_gap_docx)
                 first = False
 
     def header(self) -> None:
         h, s = self.doc.header, self.sizes
         body = self.word
+        sp = self.sp
         for stamp in h.stamps_top_left:
-            self.stamp(body, stamp, self.doc.page.text_width, align="left", before=0)
+            self.stamp(body, stamp, self.doc.page.text_width, sp.stamp_top_docx, align="left")
         table = self.table((h.left_width, h.right_width), rows=3)
         left, right = table.rows[0].cells
         for line in h.co_quan_chu_quan:
             self.run(self.para(left, CENTER), line, s.co_quan_chu_quan)
         for line in h.co_quan:
             self.run(self.para(left, CENTER), line, s.co_quan, bold=True)
-        self.rule(left, h.co_quan_rule, h.left_width, before=1)
+        self.rule(left, h.co_quan_rule, h.left_width, before=sp.rule_before)
         for stamp in h.stamps_right:
-            self.stamp(right, stamp, h.right_width, before=0)
+            self.stamp(right, stamp, h.right_width, sp.stamp_top_docx)
         self.run(self.para(right, CENTER), h.quoc_hieu, s.quoc_hieu, bold=True)
         self.run(self.para(right, CENTER), h.tieu_ngu, s.tieu_ngu, bold=True)
-        self.rule(right, h.tieu_ngu_rule, h.right_width, before=1)
+        self.rule(right, h.tieu_ngu_rule, h.right_width, before=sp.rule_before)
         left, right = table.rows[1].cells
-        self.run(self.para(left, CENTER, before=6), h.so_ky_hieu, s.so_ky_hieu)
+        self.run(self.para(left, CENTER, before=sp.so_ky_hieu_before), h.so_ky_hieu, s.so_ky_hieu)
         if h.dia_danh_ngay is not None:
-            self.run(self.para(right, CENTER, before=6), h.dia_danh_ngay, s.dia_danh_ngay, italic=True)
+            self.run(self.para(right, CENTER, before=sp.so_ky_hieu_before), h.dia_danh_ngay, s.dia_danh_ngay, italic=True)
         else:
-            self.para(right, CENTER, before=6)
+            self.para(right, CENTER, before=sp.so_ky_hieu_before)
         left, right = table.rows[2].cells
         if h.trich_yeu_vv:
-            self.run(self.para(left, CENTER, before=6), h.trich_yeu_vv, s.trich_yeu_vv)
+            self.run(self.para(left, CENTER, before=sp.vv_before), h.trich_yeu_vv, s.trich_yeu_vv)
         else:
             self.para(left, CENTER)
         for stamp in h.stamps_left:
-            self.stamp(left, stamp, h.left_width, before=6)
+            self.stamp(left, stamp, h.left_width, sp.stamp_left_before)
         self.para(right, CENTER)
 
     def kinh_gui(self) -> None:
         k = self.doc.kinh_gui
         if k is None:
             return
-        size = self.sizes.kinh_gui
+        size, sp = self.sizes.kinh_gui, self.sp
         if k.inline:
-            paragraph = self.para(self.word, CENTER, before=12, after=6)
+            paragraph = self.para(self.word, CENTER, before=sp.block_before, after=sp.block_after)
             self.run(paragraph, f"{k.label} {k.recipients[0]}", size)
             return
-        self.run(self.para(self.word, LEFT, before=12, indent_left=k.indent), k.label, size)
+        self.run(self.para(self.word, LEFT, before=sp.block_before, indent_left=k.indent), k.label, size)
         for index, recipient in enumerate(k.recipients):
-            paragraph = self.para(self.word, LEFT, indent_left=k.items_indent, after=6 if index == len(k.recipients) - 1 else 0)
+            last = index == len(k.recipients) - 1
+            paragraph = self.para(self.word, LEFT, indent_left=k.items_indent, after=sp.block_after if last else 0)
             self.run(paragraph, recipient, size)
 
     def body(self) -> None:
@@ -261,16 +279,17 @@ class _Writer:
             self.run(paragraph, line, self.sizes.tham_quyen, bold=True)
         self.run(self.para(cell, CENTER), chu_ky.ho_ten, self.sizes.ho_ten, bold=True)
 
-    def noi_nhan(self, cell: Any, n: m.NoiNhan | None = None) -> None:
+    def noi_nhan(self, cell: Any, n: m.NoiNhan | None = None, before: float = 0) -> None:
         n, s = n or self.doc.noi_nhan, self.sizes
-        self.run(self.para(cell, LEFT, before=0), n.label, s.noi_nhan_label, bold=True, italic=True)
+        self.run(self.para(cell, LEFT, before=before), n.label, s.noi_nhan_label, bold=True, italic=True)
         for item in n.lines:
             paragraph = self.para(cell, LEFT)
             for piece in item.runs:
                 self.run(paragraph, piece.text, s.noi_nhan_item, bold=piece.bold, italic=piece.italic,
                          subscript=piece.subscript)
         if n.dien_tu_label:
-            self.run(self.para(cell, LEFT, before=3), n.dien_tu_label, s.noi_nhan_label, bold=True, italic=True)
+            self.run(self.para(cell, LEFT, before=self.sp.dien_tu_before), n.dien_tu_label, s.noi_nhan_label,
+                     bold=True, italic=True)
             for item in n.dien_tu_lines:
                 paragraph = self.para(cell, LEFT)
                 for piece in item.runs:
@@ -284,8 +303,8 @@ class _Writer:
             return
         width = self.doc.page.text_width
         left_width = self.doc.spacing.noi_nhan_width
-        spacer = self.para(self.word, LEFT, line=6)
-        self.run(spacer, "", 2)
+        spacer = self.para(self.word, LEFT, line=self.sp.signature_before)
+        self.run(spacer, "", self.sp.rule_line)
         table = self.table((left_width, round(width - left_width, 1)))
         left, right = table.rows[0].cells
         if c.ben_trai is not None:
@@ -293,7 +312,7 @@ class _Writer:
             self.authority(left, c.ben_trai)
             self.authority(right, c)
             below = self.table((left_width, round(width - left_width, 1)))
-            self.noi_nhan(below.rows[0].cells[0])
+            self.noi_nhan(below.rows[0].cells[0], before=self.sp.second_row_before_docx)
             self.para(below.rows[0].cells[1], LEFT)
             return
         self.noi_nhan(left)
@@ -304,23 +323,23 @@ class _Writer:
         b = self.doc.ban_sao
         if b is None:
             return
-        s = self.sizes
-        rule = self.para(self.word, LEFT, before=12, line=2)
-        self.run(rule, "", 2)
+        s, sp = self.sizes, self.sp
+        rule = self.para(self.word, LEFT, before=sp.copy_rule_before, line=sp.rule_line)
+        self.run(rule, "", sp.rule_line)
         self.border(rule, ("bottom",))
         h = self.doc.header
         table = self.table((h.left_width, h.right_width), rows=2)
         left, right = table.rows[0].cells
         for stamp in b.stamps_top_left:
-            self.stamp(left, stamp, h.left_width, before=0)
+            self.stamp(left, stamp, h.left_width, sp.stamp_top_docx)
         for line in b.co_quan:
-            self.run(self.para(left, CENTER), line, s.co_quan, bold=True)
-        self.run(self.para(left, CENTER, before=3), b.so_ky_hieu, s.so_ky_hieu)
-        self.run(self.para(right, CENTER), b.hinh_thuc, s.ten_loai, bold=True)
+            self.run(self.para(left, CENTER, before=sp.copy_after_rule_docx), line, s.co_quan, bold=True)
+        self.run(self.para(left, CENTER, before=sp.copy_line_before), b.so_ky_hieu, s.so_ky_hieu)
+        self.run(self.para(right, CENTER, before=sp.copy_after_rule_docx), b.hinh_thuc, s.ten_loai, bold=True)
         if b.dia_danh_ngay:
-            self.run(self.para(right, CENTER, before=3), b.dia_danh_ngay, s.dia_danh_ngay, italic=True)
+            self.run(self.para(right, CENTER, before=sp.copy_line_before), b.dia_danh_ngay, s.dia_danh_ngay, italic=True)
         left, right = table.rows[1].cells
-        self.noi_nhan(left, b.noi_nhan)
+        self.noi_nhan(left, b.noi_nhan, before=sp.second_row_before_docx)
         self.authority(right, b.chu_ky)
 
     def footnotes_part(self) -> None:
@@ -369,25 +388,26 @@ class _Writer:
         t = self.doc.tieu_de
         if t is None:
             return
-        size = self.sizes.ten_loai
-        self.run(self.para(self.word, CENTER, before=18), t.ten_loai, size, bold=True)
+        size, sp = self.sizes.ten_loai, self.sp
+        self.run(self.para(self.word, CENTER, before=sp.title_before), t.ten_loai, size, bold=True)
         if t.trich_yeu:
             self.run(self.para(self.word, CENTER), t.trich_yeu, size, bold=True)
         if t.kem_theo:
             self.run(self.para(self.word, CENTER), t.kem_theo, size, italic=True)
-        self.rule(self.word, t.rule, self.doc.page.text_width, before=2)
+        self.rule(self.word, t.rule, self.doc.page.text_width, before=sp.title_rule_before)
 
     def ban_hanh(self) -> None:
         """A quyết định's issuing authority, its legal bases in italics, and QUYẾT ĐỊNH:."""
         size, sp = self.sizes.body, self.doc.spacing
         for line in self.doc.ban_hanh:
-            self.run(self.para(self.word, CENTER, before=12, after=6), line, size, bold=True)
+            self.run(self.para(self.word, CENTER, before=sp.block_before, after=sp.block_after), line, size, bold=True)
         for line in self.doc.can_cu:
             paragraph = self.para(self.word, JUSTIFY, before=sp.paragraph_before, line=sp.body_line,
                                   first_line=sp.first_line_indent)
             self.run(paragraph, line, size, italic=True)
         if self.doc.nhan_quyet:
-            self.run(self.para(self.word, CENTER, before=12, after=6), self.doc.nhan_quyet, size, bold=True)
+            self.run(self.para(self.word, CENTER, before=sp.block_before, after=sp.block_after), self.doc.nhan_quyet, size,
+                     bold=True)
 
     def annex(self, annex: m.PhuLuc, new_section: bool) -> None:
         page = m.LANDSCAPE if annex.landscape else self.doc.page
@@ -396,22 +416,24 @@ class _Writer:
             self.page_setup(section, page)
             sect_pr = section._sectPr
             follower = next((child for child in sect_pr if child.tag in _AFTER_PGNUM), None)
-            numbering = parse_xml(f'<w:pgNumType {nsdecls("w")} w:start="1"/>')
-            if follower is not None:
-                follower.addprevious(numbering)
-            else:
-                sect_pr.append(numbering)
+            if self.doc.page_numbers.annex_restarts:
+                numbering = parse_xml(f'<w:pgNumType {nsdecls("w")} w:start="1"/>')
+                if follower is not None:
+                    follower.addprevious(numbering)
+                else:
+                    sect_pr.append(numbering)
         size = self.sizes.phu_luc
         self.run(self.para(self.word, CENTER), annex.heading, size, bold=True)
         self.run(self.para(self.word, CENTER), annex.title, size, bold=True)
         self.run(self.para(self.word, CENTER), annex.kem_theo, size, italic=True)
-        self.rule(self.word, annex.rule, page.text_width, before=2)
-        self.para(self.word, CENTER, line=6)
+        sp = self.sp
+        self.rule(self.word, annex.rule, page.text_width, before=sp.annex_rule_before_docx)
+        self.para(self.word, CENTER, line=sp.annex_table_before_docx)
         body = self.word.element.body
         body.insert(len(body) - 1 if body[-1].tag == qn("w:sectPr") else len(body),
-                    parse_xml(_table_xml(annex.table, self.sizes.table)))
+                    parse_xml(_table_xml(annex.table, self.sizes.table, sp)))
         if annex.ghi_chu:
-            self.run(self.para(self.word, JUSTIFY, before=6), annex.ghi_chu, self.sizes.table, italic=True)
+            self.run(self.para(self.word, JUSTIFY, before=sp.annex_note_before), annex.ghi_chu, self.sizes.table, italic=True)
 
     def build(self, only_annex: int | None = None) -> bytes:
         if only_annex is not None:
@@ -484,17 +506,22 @@ def save_word(word: Any) -> bytes:
 _AFTER_PGNUM = {qn(f"w:{name}") for name in ("cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection",
                                              "bidi", "rtlGutter", "docGrid")}
 _JC = {"left": "left", "center": "center", "right": "right"}
+_TWIPS_PER_MM = 56.6929
 
 
-def _table_xml(table: m.Table, size: float) -> str:
+def _table_xml(table: m.Table, size: float, sp: m.Spacing) -> str:
     """The whole annex table as WordprocessingML in one pass (thousands of rows stay fast)."""
-    twips = [round(w * 56.6929) for w in table.widths]
+    twips = [round(w * _TWIPS_PER_MM) for w in table.widths]
     half_points = int(size * 2)
-    borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+    weight = round(sp.table_rule_weight * 8)
+    margin = round(sp.cell_margin_docx * _TWIPS_PER_MM)
+    cell_space = round(sp.table_cell_before * 20)
+    borders = "".join(f'<w:{side} w:val="single" w:sz="{weight}" w:space="0" w:color="000000"/>'
                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     out = [f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:jc w:val="center"/>'
            f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-           '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+           f'<w:tblCellMar><w:left w:w="{margin}" w:type="dxa"/><w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>'
+           '</w:tblPr>'
            "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in twips) + "</w:tblGrid>"]
     pending_merge: dict[int, int] = {}  # grid column → rows still covered by a rowspan from above
     for row in (*table.header, *table.rows):
@@ -522,7 +549,7 @@ def _table_xml(table: m.Table, size: float) -> str:
             if cell.text:
                 run = (f'<w:r><w:rPr>{"<w:b/>" if cell.bold else ""}<w:sz w:val="{half_points}"/>'
                        f'<w:szCs w:val="{half_points}"/></w:rPr><w:t xml:space="preserve">{_xml(cell.text)}</w:t></w:r>')
-            out.append(f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:spacing w:before="20" w:after="20"/>'
+            out.append(f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:spacing w:before="{cell_space}" w:after="{cell_space}"/>'
                        f'<w:jc w:val="{_JC[cell.align]}"/></w:pPr>{run}</w:p></w:tc>')
             column += cell.colspan
         out.append("</w:tr>")

@@ -108,7 +108,8 @@ def render_html(document: m.Document, workspace: Path | None = None, only_annex:
         except TemplateNotFound:
             template = env.get_template("van_ban.html")
     return str(template.render(doc=document, is_footnote=lambda r: isinstance(r, m.Footnote),
-                               footnote_size=document.sizes.footnote, landscape=m.LANDSCAPE, only_annex=only_annex))
+                               footnote_size=document.sizes.footnote, footnote_line=document.spacing.footnote_line,
+                               landscape=m.LANDSCAPE, only_annex=only_annex))
 
 
 def write_pdf(html: str, dirs: tuple[Path, ...], identifier: str) -> bytes:

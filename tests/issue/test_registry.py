@@ -15,9 +15,9 @@ from sqlalchemy import create_engine
 from correspondence.errors import InvalidRecord, RegisterConflict
 from correspondence.issue import issue
 from correspondence.issue import registry as service
-from correspondence.register import migrations
+from correspondence.model import BookLayout
+from correspondence.register import book, migrations
 from correspondence.register.store import Register
-from correspondence.render import book
 
 D = dt.date(2019, 5, 7)
 HEADER = "Số, ký hiệu văn bản,Ngày tháng văn bản,Tên loại và trích yếu nội dung văn bản,Người ký,Nơi nhận văn bản," \
@@ -71,7 +71,7 @@ def test_import_from_xlsx(workspace: Path, register_url: str) -> None:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(list(book.COLUMNS))
+    sheet.append(list(BookLayout().columns))
     sheet.append([f"({n})" for n in range(1, 11)])
     sheet.append(["01/UBND-VP", dt.datetime(2019, 1, 2), "Công văn V/v a", "A", "B", "VT", 2, None, None, None])
     sheet.append(["02/UBND-VP", "2019-01-03", "Công văn V/v b", "A", "B", "VT", None, None, None, "ghi chú"])
@@ -128,21 +128,21 @@ def test_export_every_format(make_record: Callable[..., Path], workspace: Path, 
                          "Từ ngày 07/05/2019 đến ngày 07/05/2019", "Từ số 01 đến số 03", "Quyển số: 01"]
         assert cover.width < cover.height and table_page.width > table_page.height, "A4 landscape pages"
         table = table_page.extract_table()
-        assert [" ".join(c.split()) for c in table[0]] == list(book.COLUMNS)
+        assert [" ".join(c.split()) for c in table[0]] == list(BookLayout().columns)
         assert table[1] == [f"({n})" for n in range(1, 11)]
         assert [row[0].replace("\n", "") for row in table[2:]] == ["01/UBND-XD6", "02/UBND-XD6", "03/UBND-XD6"]
         assert " ".join(table[3][9].split()) == "ĐÃ HỦY: Sai nội dung"
     xlsx = service.export(workspace, 2019, "xlsx", register_url=register_url)
     sheet = load_workbook(xlsx).worksheets[1]
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == list(book.COLUMNS)
+    assert list(rows[0]) == list(BookLayout().columns)
     assert [r[0] for r in rows[2:]] == ["01/UBND-XD6", "02/UBND-XD6", "03/UBND-XD6"]
     assert sheet.print_title_rows in ("1:2", "$1:$2") and sheet.page_setup.orientation == "landscape"
     docx = service.export(workspace, 2019, "docx", register_url=register_url)
     word = Document(docx)
     assert word.sections[1].orientation == 1
     table = word.tables[0]
-    assert [c.text for c in table.rows[0].cells] == list(book.COLUMNS)
+    assert [c.text for c in table.rows[0].cells] == list(BookLayout().columns)
     assert "<w:tblHeader/>" in table.rows[0]._tr.xml and "<w:cantSplit/>" in table.rows[3]._tr.xml
     assert [r.cells[0].text for r in table.rows[2:]] == ["01/UBND-XD6", "02/UBND-XD6", "03/UBND-XD6"]
     csv_text = service.export(workspace, 2019, "csv", register_url=register_url).read_text("utf-8-sig")
@@ -273,7 +273,7 @@ def test_example_layout_profile_beside_the_record(tmp_path: Path, monkeypatch: p
     assert [e.so_ky_hieu for e in service.list_entries(tmp_path)] == ["01/UBND-XD6"]
     path = service.export(tmp_path, 2019, "csv")
     assert path.read_text("utf-8-sig").splitlines()[1].startswith("01/UBND-XD6,07/05/2019,")
-    cover = book.cover_lines(book.build(service.list_entries(tmp_path), (), ("Ủy ban nhân dân", "Tỉnh Quảng Ninh"), 2019, "chung"))
+    cover = book.build(service.list_entries(tmp_path), (), ("Ủy ban nhân dân", "Tỉnh Quảng Ninh"), 2019, "chung").cover
     assert cover[1] == ("TỈNH QUẢNG NINH", True)
 
 

@@ -1,0 +1,39 @@
+"""Turn a year of register rows into the register book model: the sổ đăng ký văn bản đi as PL IV prints it."""
+
+from __future__ import annotations
+
+from correspondence import model as m
+from correspondence.register.store import VOIDED, Entry
+
+
+def _date(iso: str | None) -> str:
+    if not iso:
+        return ""
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"
+
+
+def build(entries: list[Entry], co_quan_chu_quan: tuple[str, ...], co_quan: tuple[str, ...], nam: int, so: str,
+          quyen_so: int = 1) -> m.RegisterBook:
+    """The cover (agency, year, from/to dates and numbers, quyển số) and one row per number, voided included."""
+    ordered = sorted(entries, key=lambda e: e.number)
+    rows = []
+    for entry in ordered:
+        note = entry.ghi_chu or ""
+        if entry.status == VOIDED:
+            note = f"ĐÃ HỦY: {note}"
+        rows.append((entry.so_ky_hieu, _date(entry.ngay), entry.ten_loai_trich_yeu, entry.nguoi_ky, entry.noi_nhan,
+                     entry.don_vi_nhan_ban_luu, "" if entry.so_luong_ban is None else str(entry.so_luong_ban),
+                     _date(entry.ngay_chuyen), entry.ky_nhan or "", note))
+    parent = tuple(line.upper() for line in co_quan_chu_quan)
+    agency = tuple(line.upper() for line in co_quan)
+    tu_ngay, den_ngay = (_date(ordered[0].ngay), _date(ordered[-1].ngay)) if ordered else ("", "")
+    tu_so, den_so = ((ordered[0].so_ky_hieu.split("/")[0], ordered[-1].so_ky_hieu.split("/")[0]) if ordered
+                     else ("", ""))
+    layout = m.BookLayout()
+    cover = ([(line, False) for line in parent] + [(line, True) for line in agency]
+             + [("", False), (layout.title, True), ("", False), (f"Năm: {nam}", False),
+                (f"Từ ngày {tu_ngay} đến ngày {den_ngay}", False),
+                (f"Từ số {tu_so} đến số {den_so}", False), (f"Quyển số: {quyen_so:02d}", False)])
+    return m.RegisterBook(parent, agency, nam, so, f"{quyen_so:02d}", tuple(rows), tu_ngay, den_ngay, tu_so, den_so,
+                          tuple(cover), layout)
