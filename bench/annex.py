@@ -28,9 +28,9 @@ SPEC = {
 
 
 def document(rows: int):  # type: ignore[no-untyped-def]
-    from correspondence.annex import annex_model, build_table, kem_theo_line, standalone
+    from correspondence.compose import annex_model, build_table, kem_theo_line, standalone
     from correspondence.model import Metadata
-    from correspondence.schema import Bang
+    from correspondence.validate.schema import Bang
 
     data = [(f"row {i}", {"muc": "3" if i % 3 else "4", "ten": f"Thủ tục hành chính số {i} về cấp phép xây dựng",
                           "m3": "x", "m4": "" if i % 2 else "x", "so": i * 7, "ghi_chu": "Đã kết nối" if i % 5 else ""})

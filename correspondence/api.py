@@ -18,14 +18,16 @@ from correspondence.issue import Issued, registry, transaction
 from correspondence.issue import annex as annexes
 from correspondence.issue import merge as merging
 from correspondence.issue.documents import document
+from correspondence.register.store import Entry
 from correspondence.render import FORMATS, render_document, word_template
 from correspondence.validate import Loaded, load
 from correspondence.validate.schema import CoQuan, VanBan
-from correspondence.workspace import template_dirs
+from correspondence.workspace import find_root, template_dirs
 
 __all__ = ["FORMATS", "Issued", "Loaded", "annex", "check", "compose", "draft", "issue", "json_schema", "kind_list",
-           "load", "merge", "register_export", "register_import", "register_list", "register_show", "register_verify",
-           "register_void", "render", "skeleton", "templates_check", "write_new"]
+           "load", "merge", "register_close_year", "register_export", "register_import", "register_init",
+           "register_list", "register_show", "register_verify", "register_void", "render", "skeleton",
+           "templates_check", "write_new"]
 
 
 def compose(loaded: Loaded, so: int | None, ngay: dt.date | None, nam_trong_ky_hieu: bool = False) -> m.Document:
@@ -38,7 +40,7 @@ def check(paths: list[Path | str], workspace: Path | str | None = None) -> list[
     problems: list[Problem] = []
     for path in paths:
         try:
-            compose(load(path, workspace), None, None)
+            compose(load(path, workspace if workspace is not None else find_root(Path(path))), None, None)
         except InvalidRecord as error:
             problems += error.problems
     return problems
@@ -46,7 +48,7 @@ def check(paths: list[Path | str], workspace: Path | str | None = None) -> list[
 
 def _produce(path: Path | str, so: int | None, ngay: dt.date | None, out_dir: Path | str | None,
              workspace: Path | str | None, formats: tuple[str, ...]) -> list[Path]:
-    loaded = load(path, workspace)
+    loaded = load(path, workspace if workspace is not None else find_root(Path(path)))
     rendered = render_document(compose(loaded, so, ngay), formats, loaded.workspace)
     folder = Path(out_dir) if out_dir is not None else loaded.workspace / "output"
     return archive.write_atomic({folder / name: data for name, data in rendered.items()})
@@ -68,18 +70,67 @@ def render(path: Path | str, so: int, ngay: dt.date | None = None, out_dir: Path
 
 issue = transaction.issue
 merge = merging.merge
-annex = annexes.annex
-register_list = registry.list_entries
-register_show = registry.show
-register_void = registry.void
-register_import = registry.import_file
-register_export = registry.export
-register_verify = registry.verify
 
 
-def templates_check(workspace: Path) -> tuple[list[Problem], int]:
+def annex(workspace: Path | None, so_ky_hieu: str, table: Path, spec: Path, title: str | None = None,
+          agency: str | None = None, year: int | None = None, register_url: str | None = None,
+          formats: tuple[str, ...] = FORMATS, series: str | None = None) -> list[Path]:
+    """The annex of a document already in the register (``4498/KH-UBND``), from a table and its spec."""
+    return annexes.annex(workspace or find_root(), so_ky_hieu, table, spec, title, agency, year, register_url, formats,
+                         series)
+
+
+def register_init(workspace: Path | None = None, agency: str | None = None, register_url: str | None = None) -> str:
+    """Create the register of an agency; where it is."""
+    return registry.init(workspace, agency, register_url)
+
+
+def register_close_year(workspace: Path | None, year: int, agency: str | None = None,
+                        register_url: str | None = None) -> None:
+    """Lock a year: nothing can be issued into it any more."""
+    registry.close_year(workspace or find_root(), year, agency, register_url)
+
+
+def register_list(workspace: Path | None, agency: str | None = None, register_url: str | None = None,
+                  year: int | None = None, kind: str | None = None, unit: str | None = None,
+                  text: str | None = None) -> list[Entry]:
+    """The rows of the register, filtered."""
+    return registry.list_entries(workspace or find_root(), agency, register_url, year, kind, unit, text)
+
+
+def register_show(workspace: Path | None, so_ky_hieu: str, agency: str | None = None, year: int | None = None,
+                  register_url: str | None = None, series: str | None = None) -> Entry:
+    """One row of the register."""
+    return registry.show(workspace or find_root(), so_ky_hieu, agency, year, register_url, series)
+
+
+def register_void(workspace: Path | None, so_ky_hieu: str, reason: str, agency: str | None = None,
+                  year: int | None = None, register_url: str | None = None, series: str | None = None) -> Entry:
+    """Void a number: it stays used, the reason goes into Ghi chú."""
+    return registry.void(workspace or find_root(), so_ky_hieu, reason, agency, year, register_url, series)
+
+
+def register_import(workspace: Path | None, path: Path, agency: str | None = None, series: str = "chung",
+                    register_url: str | None = None) -> int:
+    """Bring in a year of an existing register (XLSX or CSV)."""
+    return registry.import_file(workspace or find_root(), path, agency, series, register_url)
+
+
+def register_export(workspace: Path | None, year: int, fmt: str, agency: str | None = None, series: str = "chung",
+                    out: Path | None = None, register_url: str | None = None) -> Path:
+    """The printable register of a year (PDF, DOCX, XLSX or CSV)."""
+    return registry.export(workspace or find_root(), year, fmt, agency, series, out, register_url)
+
+
+def register_verify(workspace: Path | None, agency: str | None = None, register_url: str | None = None,
+                    repair: bool = True) -> registry.Report:
+    """Check the register: series, chain of events, files."""
+    return registry.verify(workspace or find_root(), agency, register_url, repair)
+
+
+def templates_check(workspace: Path | None) -> tuple[list[Problem], int]:
     """Every problem of the agency's Word templates, and how many there are."""
-    return word_template.check_folder(workspace)
+    return word_template.check_folder(workspace or find_root())
 
 
 def kind_list() -> list[tuple[str, str | None, str]]:
@@ -98,7 +149,7 @@ def json_schema(profile: bool = False) -> dict[str, Any]:
 def skeleton(kind: str, workspace: Path | str | None = None) -> str:
     """A commented record to fill in, for ``correspondence new`` (a workspace ``templates/new/`` wins)."""
     name = f"{kind.replace('-', '_')}.yaml"
-    root = Path(workspace) if workspace is not None else Path.cwd()
+    root = Path(workspace) if workspace is not None else find_root()
     folder = next(d / "new" for d in template_dirs(root) if (d / "new" / name).is_file())
     return (folder / name).read_text("utf-8")
 

@@ -1,46 +1,141 @@
-"""Turn rendered bytes into files kept for good: written atomically, hashed with SHA-256, re-checked later.
+"""Turn rendered bytes into files kept for good: staged, published write-once, hashed with SHA-256, re-checked later.
 
-Nothing here knows about records or registers: the issuing transaction hands over bytes and file
-names and keeps the hashes this module returns.
+Issuing stages every file (a temporary file beside its target, written and synced) before a number
+is taken, and publishes them after: a full disk fails before any number is used, and a published
+file is never replaced by different bytes. Files honour the umask, so a second clerk of a shared
+workspace can read them. Nothing here knows about records or registers.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import errno
 import hashlib
 import os
+import socket
 import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from correspondence.errors import UsageError
+from correspondence.errors import ArchiveFailed, UsageError
 from correspondence.i18n import _
+from correspondence.workspace import shown
 
 FileRecord = dict[str, str]  # {"path": relative to the workspace, "sha256": hex digest}
+HOST = socket.gethostname().replace(".", "_") or "host"
+STALE_ELSEWHERE = 24 * 3600.0  # seconds: a temporary file of another machine older than this was abandoned
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A file written beside its target under a temporary name, waiting to be published."""
+
+    temporary: Path
+    target: Path
+    sha256: str
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_atomic(files: dict[Path, bytes]) -> list[Path]:
-    """Write every file through a temporary file and a rename; nothing is left half-written."""
-    staged: list[tuple[str, Path]] = []
+def file_mode() -> int:
+    """The mode new files get under the process umask (0644 under umask 022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _failed(path: Path, error: OSError) -> ArchiveFailed:
+    if error.errno == errno.ENOSPC:
+        why = _("the disk is full")
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = _("no permission to write there")
+    else:
+        why = error.strerror or str(error)
+    return ArchiveFailed(_("cannot write {path}: {why}").format(path=shown(path), why=why))
+
+
+def _temporary(target: Path) -> tuple[int, str]:
+    """A new temporary file beside ``target``, named after its owner (host and process) for ``sweep``."""
+    return tempfile.mkstemp(prefix=f".{target.name}.{HOST}-{os.getpid()}.", suffix=".tmp", dir=target.parent)
+
+
+def stage(files: dict[Path, bytes]) -> list[Staged]:
+    """Write each file under a temporary name beside its target, synced; on any failure remove them all."""
+    staged: list[Staged] = []
+    mode = file_mode()
     try:
         for target, data in files.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            staged.append((tmp, target))
-        for tmp, target in staged:
-            os.replace(tmp, target)
-    finally:
-        for tmp, _target in staged:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = _temporary(target)
+            except OSError as error:
+                raise _failed(target, error) from None
+            staged.append(Staged(Path(tmp), target, sha256(data)))
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    os.fchmod(handle.fileno(), mode)
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            except OSError as error:
+                raise _failed(target, error) from None
+    except BaseException:
+        discard(staged)
+        raise
+    return staged
+
+
+def discard(staged: Iterable[Staged]) -> None:
+    """Remove staged files that will not be published."""
+    for item in staged:
+        try:
+            item.temporary.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def publish(staged: list[Staged], root: Path) -> list[FileRecord]:
+    """Give each staged file its name, never replacing an existing file by different bytes (the same bytes are
+    already published: nothing to do). Their paths, relative to ``root``, and hashes."""
+    conflicts = [item for item in staged if item.target.exists() and sha256(item.target.read_bytes()) != item.sha256]
+    if conflicts:
+        discard(staged)
+        raise ArchiveFailed(_("{path} already holds another issued document: it is never overwritten").format(
+            path=shown(conflicts[0].target)))
+    for item in staged:
+        try:
+            os.link(item.temporary, item.target)
+        except FileExistsError:
+            pass  # the same bytes, published by an earlier attempt
+        except OSError:
+            if not item.target.exists():  # a file system without hard links
+                os.replace(item.temporary, item.target)
+        try:
+            item.temporary.unlink()
+        except FileNotFoundError:
+            pass
+    return [{"path": os.path.relpath(item.target, root), "sha256": item.sha256} for item in staged]
+
+
+def store(rendered: dict[str, bytes], folder: Path, root: Path) -> list[FileRecord]:
+    """Stage and publish the files named in ``rendered`` into ``folder``."""
+    return publish(stage({folder / name: data for name, data in rendered.items()}), root)
+
+
+def write_atomic(files: dict[Path, bytes]) -> list[Path]:
+    """Write every file through a temporary file and a rename, replacing what was there (drafts, exports, notes);
+    nothing is left half-written."""
+    staged = stage(files)
+    try:
+        for item in staged:
+            os.replace(item.temporary, item.target)
+    except OSError as error:
+        discard(staged)
+        raise _failed(staged[0].target, error) from None
     return list(files)
 
 
@@ -49,13 +144,6 @@ def write_new(path: Path, data: bytes) -> None:
     if path.exists():
         raise UsageError(_("{path} already exists: choose another name").format(path=path))
     write_atomic({path: data})
-
-
-def store(rendered: dict[str, bytes], folder: Path, root: Path) -> list[FileRecord]:
-    """Write the files named in ``rendered`` into ``folder``; their paths (relative to ``root``) and hashes."""
-    targets = {folder / name: data for name, data in rendered.items()}
-    write_atomic(targets)
-    return [{"path": os.path.relpath(path, root), "sha256": sha256(data)} for path, data in targets.items()]
 
 
 def check(item: FileRecord, root: Path) -> Literal["missing", "changed"] | None:
@@ -68,12 +156,37 @@ def check(item: FileRecord, root: Path) -> Literal["missing", "changed"] | None:
     return None
 
 
-def sweep(folder: Path, pattern: str, older_than: float) -> None:
-    """Remove temporary files a crash left behind under ``folder`` (those older than ``older_than`` seconds)."""
-    cutoff = dt.datetime.now().timestamp() - max(older_than, 1.0)
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def owner_alive(host: str, pid: int, age: float) -> bool:
+    """Whether the process that wrote a temporary file (or holds a lease) may still be at work."""
+    if host == HOST:
+        return _alive(pid)
+    return age < STALE_ELSEWHERE
+
+
+def sweep(folder: Path, pattern: str) -> list[Path]:
+    """Remove temporary files whose writer is gone (a crash), never those of a process still at work."""
+    removed = []
+    now = time.time()
     for stale in folder.glob(pattern):
+        parts = stale.name.rsplit(".", 3)  # .<name>.<host>-<pid>.<random>.tmp
+        owner = parts[1] if len(parts) == 4 else ""
+        host, _sep, pid = owner.rpartition("-")
         try:
-            if stale.stat().st_mtime < cutoff:
-                stale.unlink()
+            age = now - stale.stat().st_mtime
+            if pid.isdigit() and owner_alive(host, int(pid), age):
+                continue
+            stale.unlink()
+            removed.append(stale)
         except FileNotFoundError:
             pass
+    return removed

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from correspondence import __version__
-from correspondence.errors import CorrespondenceError, ExitStatus, UsageError
+from correspondence.errors import CorrespondenceError, ExitStatus, Problem, UsageError
 from correspondence.i18n import _, set_language, translate_click
 
 translate_click(set_language(None))
@@ -104,13 +104,14 @@ _lang_option = click.option("--lang", type=click.Choice(["vi", "en"]), callback=
 @click.version_option(version=__version__, prog_name="correspondence")
 @_lang_option
 @click.option("-C", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help=_("Workspace folder holding registers/, templates/ and output/ (default: the current folder)."))
+              help=_("Workspace folder holding registers/, templates/ and output/ (default: the nearest folder "
+                     "holding registers/ and output/, from the record's folder upward)."))
 @click.option("--register", "register_url", default=None, metavar="URL",
               help=_("Register database URL (default: $CORRESPONDENCE_REGISTER, registers/config.yaml, "
                      "else registers/<agency>.sqlite)."))
 @click.pass_context
 def main(ctx: click.Context, workspace: Path | None, register_url: str | None) -> None:
-    ctx.obj = {"workspace": workspace or Path.cwd(), "register": register_url}
+    ctx.obj = {"workspace": workspace, "register": register_url}
 
 
 @main.command(help=_("Validate records; write nothing."))
@@ -136,6 +137,44 @@ _out = click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Pa
                     help=_("Output folder (default: output/ in the workspace)."))
 _fmt = click.option("-f", "--format", "formats", type=click.Choice(["docx", "pdf"]), multiple=True,
                     help=_("Only this format (repeat for several; default: DOCX and PDF)."))
+
+
+def _notices() -> Any:
+    """Print what the library tells the clerk on the way (a register created, a row completed after a crash)."""
+    from correspondence.progress import noticing
+
+    return noticing(lambda message: click.echo(message, err=True))
+
+
+def _again_if_confirmed(attempt: Callable[[bool], Any], lai: bool) -> Any:
+    """Run ``attempt``; when the same record was already issued, ask (on a terminal) whether to issue it again."""
+    from correspondence.errors import AlreadyIssued
+
+    try:
+        return attempt(lai)
+    except AlreadyIssued as error:
+        if not sys.stdin.isatty():
+            raise AlreadyIssued(error.message + " — " + _("add --lai to issue it again"), error.earlier) from None
+        click.echo(error.message, err=True)
+        if not click.confirm(_("Issue it again with a new number?"), default=False, err=True):
+            raise AlreadyIssued(_("nothing was issued"), error.earlier) from None
+        return attempt(True)
+
+
+def _failures(failed: list[tuple[str, str | None]]) -> None:
+    """Numbers taken whose files could not be made: said, and a non-zero exit."""
+    if failed:
+        from correspondence.errors import ArchiveFailed
+
+        raise ArchiveFailed(_("{count} number(s) taken but their files could not be made").format(count=len(failed)), [
+            Problem(number, "", reason or "", _("void it with 'correspondence register void {number} --ly-do …' and "
+                                                "issue again").format(number=number)) for number, reason in failed])
+
+
+_lai = click.option("--lai", is_flag=True,
+                    help=_("Issue again a record whose very content was already issued this year (a new number)."))
+_series = click.option("--so-rieng", "series", default=None,
+                       help=_("Series, when the same number exists in several (e.g. mat)."))
 
 
 @main.command(help=_("Render a draft: marked DỰ THẢO, number and date left blank."))
@@ -209,20 +248,28 @@ def kinds() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--ngay", default=None, help=_("Issue date YYYY-MM-DD (default: 'ngay' in the record, else today)."))
 @_fmt
+@_lai
 @click.pass_context
-def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, formats: tuple[str, ...]) -> None:
+def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, formats: tuple[str, ...], lai: bool) -> None:
     from rich.progress import Progress
 
     from correspondence.api import issue as run
 
     day = _parse_date(ngay)
-    with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
-        task = bar.add_task(_("issuing"), total=len(files))
-        done = run(list(files), ctx.obj["workspace"], day, ctx.obj["register"], formats or ("docx", "pdf"),
-                   progress=lambda _path: bar.advance(task))
+
+    def attempt(again: bool) -> Any:
+        with Progress(transient=True, disable=not sys.stderr.isatty()) as bar, _notices():
+            task = bar.add_task(_("issuing"), total=len(files))
+            return run(list(files), ctx.obj["workspace"], day, ctx.obj["register"], formats or ("docx", "pdf"),
+                       progress=lambda _path: bar.advance(task), lai=again)
+
+    done = _again_if_confirmed(attempt, lai)
     for item in done:
+        if item.failure:
+            continue
         click.echo(_("issued {number} dated {date}").format(number=item.entry.so_ky_hieu, date=item.entry.ngay))
         _files_written(item.files)
+    _failures([(item.entry.so_ky_hieu, item.failure) for item in done if item.failure])
 
 
 @main.command(help=_("Produce the annex of a document already in the register, e.g. 4498/KH-UBND TABLE.xlsx --spec SPEC.yaml."))
@@ -233,15 +280,16 @@ def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, formats
 @click.option("--tieu-de", "title", default=None, help=_("Title of the annex (default: 'tieu_de' in the spec)."))
 @click.option("--co-quan", "agency", default=None, help=_("Agency id (registers/<id>.yaml); needed when there are several."))
 @click.option("--nam", "year", type=int, default=None, help=_("Year."))
+@_series
 @_fmt
 @click.pass_context
 def annex(ctx: click.Context, number: str, table: Path, spec: Path, title: str | None, agency: str | None,
-          year: int | None, formats: tuple[str, ...]) -> None:
+          year: int | None, series: str | None, formats: tuple[str, ...]) -> None:
     from correspondence.api import annex as run
 
-    with _busy(_("rendering …")):
+    with _busy(_("rendering …")), _notices():
         written = run(ctx.obj["workspace"], number, table, spec, title, agency, year, ctx.obj["register"],
-                             formats or ("docx", "pdf"))
+                      formats or ("docx", "pdf"), series)
     _files_written(written)
 
 
@@ -254,20 +302,27 @@ def annex(ctx: click.Context, number: str, table: Path, spec: Path, title: str |
 @click.option("--ngay", default=None, help=_("Issue date YYYY-MM-DD (default: 'ngay' in the record, else today)."))
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help=_("Rendering processes (default: every core)."))
 @_fmt
+@_lai
 @click.pass_context
 def merge(ctx: click.Context, record: Path, data: Path, one_number: bool, ngay: str | None, jobs: int | None,
-          formats: tuple[str, ...]) -> None:
+          formats: tuple[str, ...], lai: bool) -> None:
     from rich.progress import Progress
 
     from correspondence.api import merge as run
 
     day = _parse_date(ngay)
-    with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
-        task = bar.add_task(_("issuing"), total=None)
-        done = run(record, data, ctx.obj["workspace"], day, ctx.obj["register"], formats or ("docx", "pdf"),
-                   one_number, jobs, progress=lambda n, total: bar.update(task, completed=n, total=total))
+
+    def attempt(again: bool) -> Any:
+        with Progress(transient=True, disable=not sys.stderr.isatty()) as bar, _notices():
+            task = bar.add_task(_("issuing"), total=None)
+            return run(record, data, ctx.obj["workspace"], day, ctx.obj["register"], formats or ("docx", "pdf"),
+                       one_number, jobs, progress=lambda n, total: bar.update(task, completed=n, total=total), lai=again)
+
+    done = _again_if_confirmed(attempt, lai)
     for item in done:
-        click.echo(f"{item.row} → {item.so_ky_hieu} → " + ", ".join(_shown(p) for p in item.files))
+        if not item.failure:
+            click.echo(f"{item.row} → {item.so_ky_hieu} → " + ", ".join(_shown(p) for p in item.files))
+    _failures(list(dict.fromkeys((item.so_ky_hieu, item.failure) for item in done if item.failure)))
 
 
 @main.group(help=_("The agency's own templates in the workspace templates/ folder."))
@@ -298,6 +353,30 @@ def register() -> None:
 _agency = click.option("--co-quan", "agency", default=None,
                        help=_("Agency id (registers/<id>.yaml); needed when there are several."))
 _year = click.option("--nam", "year", type=int, default=None, help=_("Year."))
+
+
+@register.command("init", help=_("Create the register of an agency (registers/<agency>.sqlite, or --register URL)."))
+@_lang_option
+@_agency
+@click.pass_context
+def register_init(ctx: click.Context, agency: str | None) -> None:
+    from correspondence.api import register_init
+
+    with _notices():
+        where = register_init(ctx.obj["workspace"], agency, ctx.obj["register"])
+    click.echo(_("register created: {where}").format(where=where))
+
+
+@register.command("close-year", help=_("Close a year: no document can be issued into it any more (after 31 December)."))
+@_lang_option
+@click.argument("year", type=int)
+@_agency
+@click.pass_context
+def register_close_year(ctx: click.Context, year: int, agency: str | None) -> None:
+    from correspondence.api import register_close_year
+
+    register_close_year(ctx.obj["workspace"], year, agency, ctx.obj["register"])
+    click.echo(_("the year {year} is closed").format(year=year))
 
 
 @register.command("list", help=_("List the register as a table (filters: year, kind, unit, text in the subject)."))
@@ -334,11 +413,12 @@ def register_list(ctx: click.Context, agency: str | None, year: int | None, kind
 @click.argument("number")
 @_agency
 @_year
+@_series
 @click.pass_context
-def register_show(ctx: click.Context, number: str, agency: str | None, year: int | None) -> None:
+def register_show(ctx: click.Context, number: str, agency: str | None, year: int | None, series: str | None) -> None:
     from correspondence.api import register_show
 
-    entry = register_show(ctx.obj["workspace"], number, agency, year, ctx.obj["register"])
+    entry = register_show(ctx.obj["workspace"], number, agency, year, ctx.obj["register"], series)
     for key, value in entry.as_dict().items():
         click.echo(f"{key}: {value}")
 
@@ -349,11 +429,13 @@ def register_show(ctx: click.Context, number: str, agency: str | None, year: int
 @click.option("--reason", "--ly-do", "reason", required=True, help=_("Why the document is not issued."))
 @_agency
 @_year
+@_series
 @click.pass_context
-def register_void(ctx: click.Context, number: str, reason: str, agency: str | None, year: int | None) -> None:
+def register_void(ctx: click.Context, number: str, reason: str, agency: str | None, year: int | None,
+                  series: str | None) -> None:
     from correspondence.api import register_void
 
-    entry = register_void(ctx.obj["workspace"], number, reason, agency, year, ctx.obj["register"])
+    entry = register_void(ctx.obj["workspace"], number, reason, agency, year, ctx.obj["register"], series)
     click.echo(_("{number} is void: {reason}").format(number=entry.so_ky_hieu, reason=reason))
 
 
@@ -396,6 +478,10 @@ def register_verify(ctx: click.Context, agency: str | None, no_repair: bool) -> 
     report = register_verify(ctx.obj["workspace"], agency, ctx.obj["register"], repair=not no_repair)
     for number in report.repaired:
         click.echo(_("completed after an interruption: {number}").format(number=number))
+    for number in report.in_progress:
+        click.echo(_("being issued right now by another clerk: {number}").format(number=number))
+    for closed in report.closed:
+        click.echo(_("closed year: {year}").format(year=closed))
     if report.problems:
         raise RegisterMismatch(_("the register has {count} problem(s)").format(count=len(report.problems)),
                                report.problems)

@@ -91,3 +91,17 @@ class Backdated(RegisterConflict):
 
 class FilterError(ValueError):
     """A template filter was given a value it cannot format: (filter name, value, what it expects)."""
+
+
+class ArchiveFailed(CorrespondenceError):
+    """A file could not be written (a full disk, a read-only folder) or would replace an issued file."""
+
+    status = ExitStatus.ARCHIVE
+
+
+class AlreadyIssued(RegisterConflict):
+    """The same record content was already issued this year; carries the earlier number."""
+
+    def __init__(self, message: str, earlier: str) -> None:
+        super().__init__(message)
+        self.earlier = earlier

@@ -1,4 +1,4 @@
-"""Turn long renders into progress reports: the CLI listens, the library reports, nothing else is coupled.
+"""Turn long renders and notable events into reports to the clerk: the CLI listens, the library reports.
 
 ``reporting(callback)`` installs a listener for the current context; ``report(done, total, label)``
 is called by the renderers' driver after each file.
@@ -27,3 +27,23 @@ def report(done: int, total: int, label: str) -> None:
     listener = _listener.get()
     if listener is not None:
         listener(done, total, label)
+
+
+Notice = Callable[[str], None]
+_notice: ContextVar[Notice | None] = ContextVar("correspondence_notice", default=None)
+
+
+@contextlib.contextmanager
+def noticing(listener: Notice) -> Iterator[None]:
+    """Hear what the library tells the clerk on the way (a register created, a file completed after a crash)."""
+    token = _notice.set(listener)
+    try:
+        yield
+    finally:
+        _notice.reset(token)
+
+
+def notice(message: str) -> None:
+    listener = _notice.get()
+    if listener is not None:
+        listener(message)

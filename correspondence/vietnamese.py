@@ -22,6 +22,14 @@ def nfc(value: Any) -> Any:
     return value
 
 
+VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")  # Asia/Ho_Chi_Minh: UTC+7 all year, no summer time
+
+
+def hom_nay() -> dt.date:
+    """Today by the agency's clock (Asia/Ho_Chi_Minh), whatever the machine's time zone."""
+    return dt.datetime.now(VIETNAM).date()
+
+
 def ngay_thang_nam(day: dt.date) -> str:
     """``ngày 07 tháng 5 năm 2019``: the day padded below 10, the month only for January and February."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)

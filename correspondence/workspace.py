@@ -24,6 +24,29 @@ def shown(path: Path | str) -> str:
         return str(path)
 
 
+def find_root(start: Path | None = None) -> Path:
+    """The workspace holding ``start`` (a folder or a file): the nearest folder, from ``start`` upward, with both
+    ``registers/`` and ``output/`` — as git finds its repository; the current folder when there is none."""
+    here = (start or Path.cwd()).resolve()
+    if not here.is_dir():
+        here = here.parent
+    for folder in (here, *here.parents):
+        if (folder / "registers").is_dir() and (folder / "output").is_dir():
+            return folder
+    return Path.cwd()
+
+
+def issued_files(root: Path, agency: str) -> list[Path]:
+    """Files issued by ``agency`` in the workspace (``output/<agency>/<year>/``): the trace of a register."""
+    folder = root / "output" / agency
+    return sorted(p for p in folder.glob("*/*") if p.is_file() and not p.name.startswith(".")) if folder.is_dir() else []
+
+
+def explicit_register(root: Path) -> bool:
+    """Whether the register's place was given (``--register``, the environment, ``registers/config.yaml``)."""
+    return bool(os.environ.get(ENV_URL)) or (root / CONFIG).is_file()
+
+
 def agency_candidates(name: str, record_path: Path, root: Path) -> list[Path]:
     """Where an agency profile named ``name`` is looked for, in order."""
     file = f"{name}.yaml"

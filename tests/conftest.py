@@ -112,9 +112,17 @@ _databases = iter(range(1, 1_000_000))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def register_url(request: pytest.FixtureRequest, workspace: Path) -> str:
-    """The same tests against SQLite (a file in the workspace) and PostgreSQL (a fresh database)."""
+def blank_url(request: pytest.FixtureRequest, workspace: Path) -> str:
+    """Where a register can be made, on SQLite (a file in the workspace) and PostgreSQL (a fresh, empty database)."""
     if request.param == "sqlite":
         return f"sqlite:///{workspace / 'registers' / 'ubnd-quang-ninh.sqlite'}"
-    server = request.getfixturevalue("postgres")
-    return server.fresh_database(f"t{next(_databases)}")
+    return str(request.getfixturevalue("postgres").fresh_database(f"t{next(_databases)}"))
+
+
+@pytest.fixture
+def register_url(blank_url: str) -> str:
+    """The same tests against SQLite and PostgreSQL, each register created as a clerk does it (``register init``)."""
+    from correspondence.register.store import Register
+
+    Register(blank_url, create=True).close()
+    return blank_url

@@ -9,11 +9,15 @@ from pathlib import Path
 from correspondence import archive
 from correspondence import model as m
 from correspondence.compose import annex_model, build_table, kem_theo_line, standalone
+from correspondence.errors import RegisterConflict
+from correspondence.i18n import _
 from correspondence.issue.registry import open_register
+from correspondence.issue.transaction import complete
 from correspondence.kinds import BY_CODE
 from correspondence.numbers import file_stem
 from correspondence.records import read_rows
 from correspondence.register.queries import find_entry
+from correspondence.register.store import FAILED
 from correspondence.render import FORMATS, render_document
 from correspondence.validate import load_spec
 from correspondence.workspace import output_folder, shown
@@ -21,11 +25,21 @@ from correspondence.workspace import output_folder, shown
 
 def annex(workspace: Path, so_ky_hieu: str, table: Path, spec_path: Path, title: str | None = None,
           agency: str | None = None, year: int | None = None, register_url: str | None = None,
-          formats: tuple[str, ...] = FORMATS) -> list[Path]:
-    """The annex of a document already in the register: its number and date come from the register."""
+          formats: tuple[str, ...] = FORMATS, series: str | None = None) -> list[Path]:
+    """The annex of a document already in the register: its number and date come from the register. A document
+    whose files an interruption left unwritten is completed first."""
     register, agency = open_register(workspace, agency, register_url)
     with register:
-        entry = find_entry(register, agency, so_ky_hieu, year)
+        entry = find_entry(register, agency, so_ky_hieu, year, series)
+        if entry.status == FAILED:
+            raise RegisterConflict(_("{number}: its files could not be made ({reason}): void it and issue it again")
+                                   .format(number=entry.so_ky_hieu, reason=entry.failure))
+        if entry.pending:
+            if not register.lease_released(entry.lease):
+                raise RegisterConflict(_("{number} is being issued right now: try again in a moment").format(
+                    number=entry.so_ky_hieu))
+            complete(register, entry, workspace, formats, action="repaired")
+            entry = register.get(entry.id)
         spec = load_spec(str(spec_path), Path.cwd(), shown(spec_path))
         rows = read_rows(str(table), Path.cwd(), lambda j: f"{shown(table)}:{j + 2}")
         built, wide = build_table(spec, rows)

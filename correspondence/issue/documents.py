@@ -7,10 +7,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from correspondence import kinds
 from correspondence import model as m
 from correspondence.compose import Issue, compose, compose_copy
-from correspondence.errors import InvalidRecord, Problem
+from correspondence.errors import InvalidRecord, Problem, RegisterUnavailable
 from correspondence.i18n import _
 from correspondence.register.numbering import Series, select_series
 from correspondence.register.store import Entry, Register
@@ -26,7 +25,7 @@ def series_of(loaded: Loaded) -> Series:
 
 def ky_hieu_of(loaded: Loaded) -> str:
     """The ký hiệu of a record: ``UBND-XD6``, ``KH-UBND``."""
-    return kinds.ky_hieu(loaded.record.loai, loaded.agency.viet_tat, loaded.don_vi)
+    return loaded.ky_hieu
 
 
 def document(loaded: Loaded, so: int | None, ngay: dt.date | None, nam_trong_ky_hieu: bool = False,
@@ -43,8 +42,7 @@ def document(loaded: Loaded, so: int | None, ngay: dt.date | None, nam_trong_ky_
 def _original(loaded: Loaded, register: str | None) -> m.Document:
     """The copied document, re-rendered from what the register stored when it was issued."""
     record = loaded.record
-    with Register(register_url(loaded.workspace, loaded.agency_id, register)) as book:
-        found = book.find(loaded.agency_id, record.ban_goc or "")
+    found = _find(loaded, record.ban_goc or "", register)
     if not found or not found[0].record_json:
         reason = (_("{number} is not in the register of {agency}") if not found else
                   _("{number} was imported from an older register: there is no document to copy"))
@@ -57,8 +55,7 @@ def _parent(loaded: Loaded, final: bool, register: str | None) -> tuple[str, dt.
     """The register entry of the quyết định a document is issued with; located problem when a final one has none."""
     if loaded.record.kem_theo is None:
         return None
-    with Register(register_url(loaded.workspace, loaded.agency_id, register)) as book:
-        found = book.find(loaded.agency_id, loaded.record.kem_theo)
+    found = _find(loaded, loaded.record.kem_theo, register)
     if found:
         return found[0].so_ky_hieu, dt.date.fromisoformat(found[0].ngay)
     if not final:
@@ -67,6 +64,16 @@ def _parent(loaded: Loaded, final: bool, register: str | None) -> tuple[str, dt.
         loaded.located.where(("kem_theo",)), "kem_theo",
         _("{number} is not in the register of {agency}").format(number=loaded.record.kem_theo, agency=loaded.agency_id),
         _("issue the quyết định first"))])
+
+
+def _find(loaded: Loaded, so_ky_hieu: str, register: str | None) -> list[Entry]:
+    """The rows of ``so_ky_hieu`` in the agency's register (none when there is no register yet)."""
+    try:
+        book = Register(register_url(loaded.workspace, loaded.agency_id, register))
+    except RegisterUnavailable:
+        return []
+    with book:
+        return book.find(loaded.agency_id, so_ky_hieu)
 
 
 def loaded_of(entry: Entry, root: Path, copy: int | None = None) -> Loaded:

@@ -10,35 +10,76 @@ from pathlib import Path
 from correspondence import archive
 from correspondence.errors import CorrespondenceError, InvalidRecord, Problem, RegisterConflict
 from correspondence.i18n import _
-from correspondence.issue.transaction import recover
+from correspondence.issue.transaction import FIRST_YEAR, recover
+from correspondence.progress import notice
 from correspondence.register import book as book_model
 from correspondence.register import importer
 from correspondence.register.queries import find_entry
-from correspondence.register.store import VOIDED, Entry, Register
+from correspondence.register.store import FAILED, VOIDED, Entry, Register, sqlite_path
 from correspondence.render import book as books
 from correspondence.validate import load_agency
-from correspondence.workspace import agencies, agency_profile, register_book, register_url, shown, template_dirs
+from correspondence.vietnamese import hom_nay
+from correspondence.workspace import (
+    agencies,
+    agency_profile,
+    find_root,
+    issued_files,
+    register_book,
+    register_url,
+    shown,
+    template_dirs,
+)
+
+
+def _agency(workspace: Path, agency: str | None) -> str:
+    if agency is not None:
+        return agency
+    found = agencies(workspace)
+    if len(found) != 1:
+        raise CorrespondenceError(_("say which agency with --co-quan (found: {found})").format(
+            found=", ".join(found) or "—"))
+    return found[0]
 
 
 def open_register(workspace: Path, agency: str | None, explicit: str | None = None) -> tuple[Register, str]:
-    """The register of ``agency`` (the only agency of the workspace when None)."""
-    if agency is None:
-        found = agencies(workspace)
-        if len(found) != 1:
-            raise CorrespondenceError(_("say which agency with --co-quan (found: {found})").format(
-                found=", ".join(found) or "—"))
-        agency = found[0]
+    """The existing register of ``agency`` (the only agency of the workspace when None); never created here."""
+    agency = _agency(workspace, agency)
     return Register(register_url(workspace, agency, explicit)), agency
 
 
+def init(workspace: Path | None = None, agency: str | None = None, explicit: str | None = None) -> str:
+    """Create the register of an agency, explicitly; refused when one is already there. Where it is."""
+    root = workspace or find_root()
+    agency = _agency(root, agency)
+    url = register_url(root, agency, explicit)
+    path = sqlite_path(url)
+    if path is not None and path.exists():
+        raise RegisterConflict(_("a register is already there: {path}").format(path=shown(path)))
+    for folder in ("registers", "output"):
+        (root / folder).mkdir(exist_ok=True)
+    Register(url, create=True).close()
+    if issued_files(root, agency):
+        notice(_("output/{agency} already holds issued documents: the new register starts at 01").format(agency=agency))
+    return shown(path) if path is not None else url.split("@")[-1]
+
+
+def close_year(workspace: Path, year: int, agency: str | None = None, explicit: str | None = None) -> None:
+    """Lock a year of the register: nothing can be issued into it any more."""
+    if year < FIRST_YEAR or year > hom_nay().year:
+        raise RegisterConflict(_("the year {year} cannot be right").format(year=year))
+    register, agency = open_register(workspace, agency, explicit)
+    with register:
+        register.close_year(agency, year)
+
+
 def void(workspace: Path, so_ky_hieu: str, reason: str, agency: str | None = None, year: int | None = None,
-         register_url: str | None = None) -> Entry:
+         register_url: str | None = None, series: str | None = None) -> Entry:
     """Void a number: it stays used; the reason goes into Ghi chú; the files stay, with a note beside them."""
     if not reason.strip():
         raise RegisterConflict(_("give the reason with --reason"))
     register, agency = open_register(workspace, agency, register_url)
     with register:
-        entry = find_entry(register, agency, so_ky_hieu, year)
+        entry = find_entry(register, agency, so_ky_hieu, year, series)
         if entry.status == VOIDED:
             raise RegisterConflict(_("{number} is already void: {note}").format(number=entry.so_ky_hieu,
                                                                                 note=entry.ghi_chu))
@@ -60,6 +101,8 @@ class Report:
     files: int = 0
     repaired: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    in_progress: list[str] = field(default_factory=list)  # pending rows another live process is completing
+    closed: list[str] = field(default_factory=list)  # "agency year" of each closed year
 
 
 def _series_problems(name: str, entries: list[Entry], states: dict[tuple[int, str], object]) -> list[Problem]:
@@ -86,7 +129,7 @@ def _series_problems(name: str, entries: list[Entry], states: dict[tuple[int, st
             problems.append(Problem(where, "", _("the series counter ({counter}) differs from the last "
                                                  "number ({last})").format(
                 counter=last_number if state is not None else "—", last=max(numbers))))
-        ordered = sorted(rows, key=lambda e: e.number)
+        ordered = sorted((e for e in rows if e.status != VOIDED), key=lambda e: e.number)
         dates = [e.ngay for e in ordered]
         for before, after, entry in zip(dates, dates[1:], ordered[1:], strict=False):
             if after < before:
@@ -96,7 +139,8 @@ def _series_problems(name: str, entries: list[Entry], states: dict[tuple[int, st
 
 
 def verify(workspace: Path, agency: str | None = None, register_url: str | None = None, repair: bool = True) -> Report:
-    """No duplicate and no gap in any series, dates in order, every file present with its hash."""
+    """No duplicate and no gap in any series, dates in order, the chain of events unbroken (no row or event
+    changed, added or removed outside the tool), every file present with its hash, no issued file unclaimed."""
     report = Report()
     names = [agency] if agency else agencies(workspace)
     for name in names:
@@ -106,11 +150,23 @@ def verify(workspace: Path, agency: str | None = None, register_url: str | None 
                 report.repaired += [e.so_ky_hieu for e in recover(register, workspace, name)]
             entries = register.entries(name)
             states = {(s.year, s.series): s for s in register.series_states(name)}
+            report.problems += register.audit(name)
+            report.closed += [f"{name} {year}" for year in sorted(register.closed_years(name))]
+            live = {e.id for e in entries if e.pending and not register.lease_released(e.lease)}
         report.checked += len(entries)
         report.problems += _series_problems(name, entries, states)
+        claimed = set()
         for entry in entries:
             source = f"{name}/{entry.year}/{entry.series}:{entry.number}"
-            if entry.pending:
+            claimed |= {item["path"] for item in entry.files}
+            if entry.status == FAILED:
+                report.problems.append(Problem(source, "", _("{number}: its files could not be made: {reason}").format(
+                    number=entry.so_ky_hieu, reason=entry.failure), _(
+                    "void it with 'correspondence register void {number} --ly-do …' and issue the document again").format(
+                    number=entry.so_ky_hieu)))
+            elif entry.pending and entry.id in live:
+                report.in_progress.append(entry.so_ky_hieu)
+            elif entry.pending:
                 report.problems.append(Problem(source, "", _("{number}: files not written yet").format(
                     number=entry.so_ky_hieu), _("run register verify without --no-repair")))
             for item in entry.files:
@@ -122,6 +178,11 @@ def verify(workspace: Path, agency: str | None = None, register_url: str | None 
                 elif found == "changed":
                     report.problems.append(Problem(source, "", _("{number}: file changed since issue: {path}").format(
                         number=entry.so_ky_hieu, path=item["path"]), _("restore it from a backup")))
+        for path in issued_files(workspace, name):
+            relative = str(path.relative_to(workspace))
+            if relative not in claimed and not path.name.endswith(".DA-HUY.txt"):
+                report.problems.append(Problem(relative, "", _("no row of the register claims this file"), _(
+                    "it was not issued through the register: move it out of output/")))
     return report
 
 
@@ -133,10 +194,10 @@ def list_entries(workspace: Path, agency: str | None = None, register_url: str |
 
 
 def show(workspace: Path, so_ky_hieu: str, agency: str | None = None, year: int | None = None,
-         register_url: str | None = None) -> Entry:
+         register_url: str | None = None, series: str | None = None) -> Entry:
     register, agency = open_register(workspace, agency, register_url)
     with register:
-        return find_entry(register, agency, so_ky_hieu, year)
+        return find_entry(register, agency, so_ky_hieu, year, series)
 
 
 def import_file(workspace: Path, path: Path, agency: str | None = None, series: str = "chung",
@@ -173,11 +234,12 @@ def export(workspace: Path, year: int, fmt: str, agency: str | None = None, seri
     register, agency = open_register(workspace, agency, register_url)
     with register:
         entries = register.entries(agency, year=year, series=series)
+        closed = register.closed_years(agency).get(year)
     if not entries:
         raise RegisterConflict(_("the register of {agency} has no number in {year} (series {series})").format(
             agency=agency, year=year, series=series))
     names = _agency_names(workspace, agency, entries)
-    book = book_model.build(entries, names[0], names[1], year, series)
+    book = book_model.build(entries, names[0], names[1], year, series, closed=closed)
     data = books.to_pdf(book, template_dirs(workspace)) if fmt == "pdf" else books.WRITERS[fmt](book)
     target = out or register_book(workspace, agency, year, series, fmt)
     archive.write_atomic({target: data})

@@ -1,55 +1,96 @@
-"""Turn valid records into issued documents: a number from the register, files on disk, the row completed.
+"""Turn valid records into issued documents: numbers from the register, files on disk, rows completed.
 
-The order makes every failure harmless: everything is validated, composed and rendered before a
-number is taken — with the number the register is expected to give, so that in the usual case the
-bytes rendered are the bytes written; the number and its row are committed in one short transaction;
-the files are written atomically and their SHA-256 recorded. A crash after the commit leaves a
-*pending* row that ``recover`` completes from the record stored with it.
+The order makes every failure harmless:
+
+1. every check — the record, its date, a closed year, the same content issued before, the order of
+   dates in the series — is made before anything is written;
+2. every document of the batch is composed and rendered with the number the register is expected to
+   give (the final width, the final text) and its files are staged beside their targets, so that a
+   template error or a full disk takes no number;
+3. the numbers of the batch are taken in one short transaction, each row leased to this process;
+4. the staged files are published (write-once) and the rows completed with their SHA-256.
+
+When another clerk took a number meanwhile, the documents concerned are rendered again with the
+numbers taken; a failure there (which no check could foresee) marks the row failed with its reason,
+and the others go on. A crash leaves *pending* rows whose lease is released: ``recover`` completes
+them from the record stored with them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from correspondence import archive
 from correspondence import model as m
-from correspondence.errors import Backdated, InvalidRecord, Problem, RegisterConflict
-from correspondence.i18n import _
+from correspondence.errors import (
+    AlreadyIssued,
+    Backdated,
+    CorrespondenceError,
+    InvalidRecord,
+    Problem,
+    RegisterConflict,
+    RegisterUnavailable,
+)
+from correspondence.i18n import _, set_language
 from correspondence.issue.documents import copies_of, document, document_of, ky_hieu_of, series_of
-from correspondence.register.store import Entry, Register
+from correspondence.progress import notice
+from correspondence.register.store import Entry, Register, sqlite_path
 from correspondence.render import FORMATS, render_document
 from correspondence.validate import Loaded, load, self_contained
-from correspondence.workspace import output_folder, output_root, register_url, shown
+from correspondence.vietnamese import hom_nay
+from correspondence.workspace import (
+    explicit_register,
+    find_root,
+    issued_files,
+    output_folder,
+    output_root,
+    register_url,
+    shown,
+)
 
-RECOVER_AFTER = 120.0  # seconds: a row still pending this long after its number was taken was interrupted
+FIRST_YEAR = 2000  # a year before this is a typing error
 
 
 @dataclass(frozen=True)
 class Issued:
-    """A document issued: its register row and the files written."""
+    """A document issued: its register row and the files written (none when it failed after numbering)."""
 
     entry: Entry
     files: list[Path]
+    failure: str | None = None
 
 
 @dataclass
-class _Prepared:
-    """A record ready to be numbered: the document composed and rendered with the number it expects."""
+class Unit:
+    """What takes one number: a record, or a mail merge's personalised copies under one number."""
 
     loaded: Loaded
-    day: dt.date
-    url: str
-    expected: int
-    document: m.Document
-    rendered: dict[str, bytes]
+    where: str
+    copies: list[Loaded] = field(default_factory=list)
+    stored: dict[str, Any] | None = None  # the record as stored, when not the loaded one (copies)
+    so_luong_ban: int | None = None
+    day: dt.date = dt.date.min
+    url: str = ""
+    expected: int = 0
+    staged: list[archive.Staged] = field(default_factory=list)
+    entry: Entry | None = None
+
+    @property
+    def documents(self) -> list[Loaded]:
+        return self.copies or [self.loaded]
 
 
-def fields_of(loaded: Loaded, doc: m.Document, stored: dict[str, object] | None = None,
-              so_luong_ban: int | None = None) -> dict[str, object]:
+def fields_of(loaded: Loaded, doc: m.Document, stored: dict[str, Any] | None = None,
+              so_luong_ban: int | None = None) -> dict[str, Any]:
     """The register row's columns and what the tool keeps with it, from the record and the composed document."""
     assert doc.registration is not None
     r = doc.registration
@@ -58,24 +99,135 @@ def fields_of(loaded: Loaded, doc: m.Document, stored: dict[str, object] | None 
         "don_vi_nhan_ban_luu": r.don_vi_nhan_ban_luu, "kind": doc.kind,
         "so_luong_ban": so_luong_ban if so_luong_ban is not None else loaded.record.so_ban_phat_hanh,
         "don_vi": loaded.don_vi,
-        "record_json": json.dumps(stored if stored is not None else self_contained(loaded), ensure_ascii=False,
-                                  sort_keys=True, default=str),
+        "record_json": record_json(loaded, stored),
         "agency_json": json.dumps({"id": loaded.agency_id, "profile": loaded.agency.model_dump(mode="json")},
                                   ensure_ascii=False, sort_keys=True),
     }
 
 
-def _backdated(path: Path, day: dt.date, last_date: str, last_number: int) -> RegisterConflict:
+def record_json(loaded: Loaded, stored: dict[str, Any] | None = None) -> str:
+    """The record as the register keeps it (with its annex tables): its hash tells the same content issued twice."""
+    return json.dumps(stored if stored is not None else self_contained(loaded), ensure_ascii=False, sort_keys=True,
+                      default=str)
+
+
+def _backdated(where: str, day: dt.date, last_date: str, last_number: int) -> RegisterConflict:
     return RegisterConflict(_("{file}: the date {date} is before the last document of the series "
                               "({last}, number {number}): numbers follow the order of issue").format(
-        file=shown(path), date=day.isoformat(), last=last_date, number=last_number))
+        file=where, date=day.isoformat(), last=last_date, number=last_number))
+
+
+def check_date(day: dt.date, where: str, field_name: str = "ngay") -> list[Problem]:
+    """A document is issued today or before (by the agency's clock), in a plausible year."""
+    today = hom_nay()
+    if day.year < FIRST_YEAR or day.year > today.year + 1:
+        return [Problem(where, field_name, _("the year {year} cannot be right").format(year=day.year),
+                        _("check the date"))]
+    if day > today:
+        return [Problem(where, field_name, _("the date {date} is after today ({today}): no document is issued into "
+                                             "the future").format(date=day.isoformat(), today=today.isoformat()),
+                        _("check the date"))]
+    return []
+
+
+# ---------------------------------------------------------------------------- opening the register
+
+
+def open_register(root: Path, agency: str, explicit: str | None = None, create: bool = False) -> Register:
+    """The register of ``agency``. ``create`` (an issue): a register is created on first use only when nothing
+    shows that one existed — its place was not given, no file is there, the agency has issued no file in this
+    workspace; the clerk is told where it was created."""
+    url = register_url(root, agency, explicit)
+    path = sqlite_path(url)
+    first_use = (create and explicit is None and not explicit_register(root) and path is not None
+                 and not path.exists())
+    if first_use and issued_files(root, agency):
+        raise RegisterUnavailable(_("no register at {path}, but output/{agency} holds documents it issued").format(
+            path=shown(path), agency=agency), [Problem(shown(path), "", _(  # type: ignore[arg-type]
+                "restore the register from a backup, or run 'correspondence register init' if it is truly lost"))])
+    register = Register(url, create=first_use)
+    if first_use:
+        notice(_("created a new register: {path}").format(path=shown(path)))  # type: ignore[arg-type]
+    return register
+
+
+@contextmanager
+def _registers() -> Iterator[dict[str, Register]]:
+    opened: dict[str, Register] = {}
+    try:
+        yield opened
+    finally:
+        for register in opened.values():
+            register.close()
+
+
+# ---------------------------------------------------------------------------- rendering and staging
+
+
+def stage_job(job: tuple[m.Document, tuple[str, ...], str, str]) -> list[archive.Staged]:
+    """Render one document and stage its files, in any process: everything needed travels in ``job``."""
+    doc, formats, root, folder = job
+    rendered = render_document(doc, formats, Path(root))
+    return archive.stage({Path(folder) / name: data for name, data in rendered.items()})
+
+
+def _warm() -> None:
+    """Worker start-up: messages in the clerk's language."""
+    set_language(None)
+
+
+def _stage_all(jobs: list[tuple[m.Document, tuple[str, ...], str, str]], workers: int | None,
+               progress: Callable[[int, int], None] | None) -> list[list[archive.Staged]]:
+    """Render and stage every job (on every core for many); on the first failure nothing staged is kept."""
+    results: list[list[archive.Staged]] = []
+    try:
+        count = workers or 1
+        if count > 1 and len(jobs) > 1:
+            with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), initializer=_warm) as pool:
+                futures = [pool.submit(stage_job, job) for job in jobs]
+                try:
+                    for done, future in enumerate(futures, 1):
+                        results.append(future.result())
+                        if progress is not None:
+                            progress(done, len(jobs))
+                except BaseException:
+                    for future in futures:
+                        future.cancel()
+                    for future in futures:
+                        if not future.cancelled() and future.done() and future.exception() is None:
+                            archive.discard(future.result())
+                    raise
+        else:
+            for done, job in enumerate(jobs, 1):
+                results.append(stage_job(job))
+                if progress is not None:
+                    progress(done, len(jobs))
+    except BaseException:
+        for staged in results:
+            archive.discard(staged)
+        raise
+    return results
+
+
+def _jobs(unit: Unit, number: int, root: Path, formats: tuple[str, ...]) -> list[tuple[m.Document, tuple[str, ...], str, str]]:
+    series = series_of(unit.loaded)
+    folder = str(output_folder(root, unit.loaded.agency_id, unit.day.year))
+    docs = [document(item, number, unit.day, series.nam_trong_ky_hieu, index if unit.copies else None)
+            for index, item in enumerate(unit.documents)]
+    return [(doc, formats, str(root), folder) for doc in docs]
+
+
+# ---------------------------------------------------------------------------- issuing
 
 
 def issue(paths: list[Path | str], workspace: Path | str | None = None, ngay: dt.date | None = None,
           register: str | None = None, formats: tuple[str, ...] = FORMATS,
-          progress: Callable[[Path], None] | None = None) -> list[Issued]:
-    """Validate, compose and render, number, write and record each file, in order; all done before any number."""
-    root = Path(workspace) if workspace is not None else Path.cwd()
+          progress: Callable[[Path], None] | None = None, lai: bool = False) -> list[Issued]:
+    """Check, compose and render, number, write and record each file; all checked and rendered before any number.
+
+    ``lai``: issue again a record whose very content was already issued this year.
+    """
+    root = Path(workspace) if workspace is not None else find_root(Path(paths[0]) if paths else None)
     loaded: list[Loaded] = []
     problems: list[Problem] = []
     for path in paths:
@@ -85,97 +237,159 @@ def issue(paths: list[Path | str], workspace: Path | str | None = None, ngay: dt
             problems += error.problems
     if problems:
         raise InvalidRecord(_("invalid record"), problems)
-    for item in loaded:
-        if item.record.kem_theo is not None:
-            raise RegisterConflict(_("{file}: issued with the quyết định {number}, it takes no number of its own: "
-                                     "render it with 'correspondence render'").format(
-                file=shown(item.path), number=item.record.kem_theo))
-    registers: dict[str, Register] = {}
-    try:
+    results = run([Unit(item, shown(item.path)) for item in loaded], root, ngay, register, formats, lai)
+    if progress is not None:
         for item in loaded:
-            url = register_url(root, item.agency_id, register)
-            if url not in registers:
-                registers[url] = Register(url)
-                recover(registers[url], root, item.agency_id, older_than=RECOVER_AFTER)
-        prepared = _prepare(loaded, registers, root, ngay, register, formats)
-        results = []
-        for ready in prepared:
-            results.append(_issue_one(registers[ready.url], ready, root, formats))
-            if progress is not None:
-                progress(ready.loaded.path)
-    finally:
-        for opened in registers.values():
-            opened.close()
+            progress(item.path)
     return results
 
 
-def _prepare(loaded: list[Loaded], registers: dict[str, Register], root: Path, ngay: dt.date | None,
-             register: str | None, formats: tuple[str, ...]) -> list[_Prepared]:
-    """Before any number is taken: no file of the batch goes back before its series (or an earlier file), and each
-    is composed and rendered with the number it expects, so that a template error costs no number."""
+def run(units: list[Unit], root: Path, ngay: dt.date | None, register: str | None, formats: tuple[str, ...],
+        lai: bool = False, workers: int | None = None,
+        progress: Callable[[int, int], None] | None = None) -> list[Issued]:
+    """The issuing transaction of a batch: check, render and stage, number, publish, complete."""
+    problems: list[Problem] = []
+    for unit in units:
+        record = unit.loaded.record
+        if record.kem_theo is not None:
+            raise RegisterConflict(_("{file}: issued with the quyết định {number}, it takes no number of its own: "
+                                     "render it with 'correspondence render'").format(
+                file=unit.where, number=record.kem_theo))
+        unit.day = ngay or record.ngay or hom_nay()
+        where = unit.loaded.located.where(("ngay",)) if ngay is None and record.ngay else unit.where
+        problems += check_date(unit.day, where, "ngay" if ngay is None else "--ngay")
+    if problems:
+        raise InvalidRecord(_("invalid record"), problems)
+    with _registers() as registers:
+        for unit in units:
+            unit.url = register_url(root, unit.loaded.agency_id, register)
+            if unit.url not in registers:
+                registers[unit.url] = open_register(root, unit.loaded.agency_id, register, create=True)
+                recover(registers[unit.url], root, unit.loaded.agency_id)
+        _check(units, registers, lai)
+        jobs = [_jobs(unit, unit.expected, root, formats) for unit in units]
+        flat = [job for unit_jobs in jobs for job in unit_jobs]
+        staged = _stage_all(flat, workers, progress)
+        position = 0
+        for unit, unit_jobs in zip(units, jobs, strict=True):
+            unit.staged = [item for one in staged[position:position + len(unit_jobs)] for item in one]
+            position += len(unit_jobs)
+        try:
+            _allocate(units, registers, [job[0] for job in flat])
+        except BaseException:
+            for unit in units:
+                if unit.entry is None:
+                    archive.discard(unit.staged)
+            raise
+        return [_publish(registers[unit.url], unit, root, formats) for unit in units]
+
+
+def _check(units: list[Unit], registers: dict[str, Register], lai: bool) -> None:
+    """Before anything is written: no closed year, no content issued twice (unless ``lai``), no date before its
+    series (or an earlier file of the batch); each unit learns the number it expects."""
     latest: dict[tuple[str, str, int, str], tuple[str, int]] = {}
-    out = []
-    for item in loaded:
-        url = register_url(root, item.agency_id, register)
-        day = ngay or item.record.ngay or dt.date.today()
-        series = series_of(item)
-        key = (url, item.agency_id, day.year, series.name)
+    closed: dict[tuple[str, str], dict[int, str]] = {}
+    for unit in units:
+        book, agency = registers[unit.url], unit.loaded.agency_id
+        years = closed.setdefault((unit.url, agency), book.closed_years(agency))
+        if unit.day.year in years:
+            raise RegisterConflict(_("{file}: the year {year} is closed (since {at}): no document can be issued "
+                                     "into it").format(file=unit.where, year=unit.day.year, at=years[unit.day.year][:10]))
+        series = series_of(unit.loaded).name
+        key = (unit.url, agency, unit.day.year, series)
         if key not in latest:
-            state = next((s for s in registers[url].series_states(item.agency_id)
-                          if s.year == day.year and s.series == series.name), None)
+            state = next((s for s in book.series_states(agency) if s.year == unit.day.year and s.series == series), None)
             latest[key] = (state.last_date or "", state.last_number) if state else ("", 0)
         last_date, last_number = latest[key]
-        if last_date and day.isoformat() < last_date:
-            raise _backdated(item.path, day, last_date, last_number)
-        latest[key] = (day.isoformat(), last_number + 1)
-        doc = document(item, last_number + 1, day, series.nam_trong_ky_hieu, register=register)
-        out.append(_Prepared(item, day, url, last_number + 1, doc, render_document(doc, formats, root)))
-    return out
+        if last_date and unit.day.isoformat() < last_date:
+            raise _backdated(unit.where, unit.day, last_date, last_number)
+        unit.expected = last_number + 1
+        latest[key] = (unit.day.isoformat(), unit.expected)
+    seen: dict[tuple[str, str, int, str], str] = {}
+    for unit in units if not lai else ():
+        content = hashlib.sha256(record_json(unit.loaded, unit.stored).encode("utf-8")).hexdigest()
+        earlier = registers[unit.url].issued_content(unit.loaded.agency_id, unit.day.year, content)
+        if earlier:
+            numbers = ", ".join(e.so_ky_hieu for e in earlier)
+            raise AlreadyIssued(_("{file}: this record was already issued in {year} as {numbers}").format(
+                file=unit.where, year=unit.day.year, numbers=numbers), numbers)
+        key = (unit.url, unit.loaded.agency_id, unit.day.year, content)
+        if key in seen:
+            raise AlreadyIssued(_("{file}: the same record as {other} in this batch").format(
+                file=unit.where, other=seen[key]), seen[key])
+        seen[key] = unit.where
 
 
-def _issue_one(register: Register, item: _Prepared, root: Path, formats: tuple[str, ...]) -> Issued:
-    series = series_of(item.loaded)
+def _allocate(units: list[Unit], registers: dict[str, Register], docs: list[m.Document]) -> None:
+    """Take every unit's number, in order."""
+    position = 0
+    for unit in units:
+        book, series = registers[unit.url], series_of(unit.loaded)
+        first = docs[position]
+        position += len(unit.documents)
+        try:
+            unit.entry = book.allocate(unit.loaded.agency_id, series.name, unit.day, ky_hieu_of(unit.loaded),
+                                       fields_of(unit.loaded, first, unit.stored, unit.so_luong_ban),
+                                       series.nam_trong_ky_hieu)
+        except Backdated as error:  # another clerk issued a later date meanwhile
+            raise _backdated(unit.where, unit.day, error.last_date, error.last_number) from None
+
+
+def _publish(book: Register, unit: Unit, root: Path, formats: tuple[str, ...]) -> Issued:
+    """Publish what was staged (or render again with the number taken) and complete the row; a failure now marks
+    the row failed with its reason."""
+    entry = unit.entry
+    assert entry is not None
     try:
-        entry = register.allocate(item.loaded.agency_id, series.name, item.day, ky_hieu_of(item.loaded),
-                                   fields_of(item.loaded, item.document), series.nam_trong_ky_hieu)
-    except Backdated as error:  # another clerk issued a later date meanwhile
-        raise _backdated(item.loaded.path, item.day, error.last_date, error.last_number) from None
-    rendered = [item.rendered] if entry.number == item.expected else None  # else another clerk took that number
-    files = complete(register, entry, root, formats, rendered=rendered)
-    return Issued(register.get(entry.id), files)
+        if entry.number != unit.expected:  # another clerk took the expected number meanwhile
+            archive.discard(unit.staged)
+            unit.staged = [item for job in _jobs(unit, entry.number, root, formats) for item in stage_job(job)]
+        files = archive.publish(unit.staged, root)
+    except CorrespondenceError as error:
+        archive.discard(unit.staged)
+        failed = book.fail(entry.id, error.message)
+        return Issued(failed, [], error.message)
+    completed = book.complete(entry.id, files)
+    return Issued(completed, [root / f["path"] for f in files])
+
+
+# ---------------------------------------------------------------------------- completing and recovering
 
 
 def render_job(job: tuple[Entry, int | None, str, tuple[str, ...]]) -> dict[str, bytes]:
-    """Render one document of a row in any process: everything needed travels in ``job``."""
+    """Render one document of a row from what the register stored: everything needed travels in ``job``."""
     entry, copy, root, formats = job
     return render_document(document_of(entry, Path(root), copy), formats, Path(root))
 
 
 def complete(register: Register, entry: Entry, root: Path, formats: tuple[str, ...] = FORMATS,
-             action: str = "completed", rendered: list[dict[str, bytes]] | None = None) -> list[Path]:
-    """Render a numbered row's files from its stored record (unless given), write them, record their hashes."""
-    if rendered is None:
-        rendered = [render_job((entry, copy, str(root), formats)) for copy in copies_of(entry)]
+             action: str = "completed") -> list[Path]:
+    """Render a numbered row's files from its stored record, publish them, record their hashes."""
     files = []
     folder = output_folder(root, entry.agency, entry.year)
-    for files_of_one in rendered:
-        files += archive.store(files_of_one, folder, root)
+    for copy in copies_of(entry):
+        files += archive.store(render_job((entry, copy, str(root), formats)), folder, root)
     register.complete(entry.id, files, action)
     return [root / f["path"] for f in files]
 
 
-def recover(register: Register, root: Path, agency: str | None = None, older_than: float = 0.0) -> list[Entry]:
-    """Complete every pending row (numbered and committed, files not recorded) and sweep temporary files
-    a crash left behind: nothing is ever lost, nothing half-written stays.
-
-    ``issue`` passes ``older_than`` so that it leaves alone the rows other clerks are completing right now.
-    """
+def recover(register: Register, root: Path, agency: str | None = None) -> list[Entry]:
+    """Complete every abandoned pending row — numbered, files not recorded, its process gone — and sweep the
+    temporary files crashes left behind. Rows another live process is completing are left alone; a row that
+    cannot be completed is marked failed with its reason (``register verify`` says what to do)."""
     done = []
-    for entry in register.pending(agency, older_than):
-        complete(register, entry, root, action="repaired")
+    for entry in register.pending(agency):
+        if not register.lease_released(entry.lease):
+            continue
+        try:
+            complete(register, entry, root, action="repaired")
+        except CorrespondenceError as error:
+            register.fail(entry.id, error.message)
+            continue
+        except (ValueError, TypeError, OSError) as error:
+            register.fail(entry.id, str(error))
+            continue
+        notice(_("completed after an interruption: {number}").format(number=entry.so_ky_hieu))
         done.append(entry)
-    archive.sweep(output_root(root), f"{agency or '*'}/*/.*.tmp", older_than)
+    archive.sweep(output_root(root), f"{agency or '*'}/*/.*.tmp")
     return done
-
-
-__all__ = ["Issued", "complete", "fields_of", "issue", "recover", "render_job"]

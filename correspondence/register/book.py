@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from correspondence import model as m
-from correspondence.register.store import VOIDED, Entry
+from correspondence.register.store import FAILED, VOIDED, Entry
 
 
 def _date(iso: str | None) -> str:
@@ -14,14 +14,17 @@ def _date(iso: str | None) -> str:
 
 
 def build(entries: list[Entry], co_quan_chu_quan: tuple[str, ...], co_quan: tuple[str, ...], nam: int, so: str,
-          quyen_so: int = 1) -> m.RegisterBook:
-    """The cover (agency, year, from/to dates and numbers, quyển số) and one row per number, voided included."""
+          quyen_so: int = 1, closed: str | None = None) -> m.RegisterBook:
+    """The cover (agency, year, from/to dates and numbers, quyển số, the day the year was closed) and one row per
+    number, voided and failed included."""
     ordered = sorted(entries, key=lambda e: e.number)
     rows = []
     for entry in ordered:
         note = entry.ghi_chu or ""
         if entry.status == VOIDED:
             note = f"ĐÃ HỦY: {note}"
+        elif entry.status == FAILED:
+            note = f"LỖI, CHƯA PHÁT HÀNH: {entry.failure}"
         rows.append((entry.so_ky_hieu, _date(entry.ngay), entry.ten_loai_trich_yeu, entry.nguoi_ky, entry.noi_nhan,
                      entry.don_vi_nhan_ban_luu, "" if entry.so_luong_ban is None else str(entry.so_luong_ban),
                      _date(entry.ngay_chuyen), entry.ky_nhan or "", note))
@@ -34,6 +37,7 @@ def build(entries: list[Entry], co_quan_chu_quan: tuple[str, ...], co_quan: tupl
     cover = ([(line, False) for line in parent] + [(line, True) for line in agency]
              + [("", False), (layout.title, True), ("", False), (f"Năm: {nam}", False),
                 (f"Từ ngày {tu_ngay} đến ngày {den_ngay}", False),
-                (f"Từ số {tu_so} đến số {den_so}", False), (f"Quyển số: {quyen_so:02d}", False)])
+                (f"Từ số {tu_so} đến số {den_so}", False), (f"Quyển số: {quyen_so:02d}", False)]
+             + ([(f"Khóa sổ ngày {_date(closed[:10])}", False)] if closed else []))
     return m.RegisterBook(parent, agency, nam, so, f"{quyen_so:02d}", tuple(rows), tu_ngay, den_ngay, tu_so, den_so,
                           tuple(cover), layout)

@@ -7,9 +7,13 @@ A step never drops or rewrites rows: registers are kept for years and upgraded i
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable
 
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, Text, UniqueConstraint, inspect, select, text
+
+from correspondence.register.chain import event_hash, row_hash
 
 _bookkeeping = MetaData()
 schema_migrations = Table(
@@ -70,8 +74,6 @@ def _v2_events(conn: Connection) -> None:
 
 def _v3_drafting_unit(conn: Connection) -> None:
     """Entries remember their drafting unit (for ``register list --don-vi``); older rows get it from their record."""
-    import json
-
     conn.execute(text("ALTER TABLE entries ADD COLUMN don_vi VARCHAR(40)"))
     rows = conn.execute(text("SELECT id, so_ky_hieu, record_json FROM entries")).fetchall()
     for row in rows:
@@ -83,10 +85,55 @@ def _v3_drafting_unit(conn: Connection) -> None:
         conn.execute(text("UPDATE entries SET don_vi = :unit WHERE id = :id"), {"unit": unit, "id": row.id})
 
 
+def _v4_chain_leases_closed_years(conn: Connection) -> None:
+    """Every event chained to the one before by SHA-256 (older events are chained in their order, each entry's
+    last event holding its row as it is now); entries keep their content hash, a failure reason and the lease of
+    the process writing their files; closed years; Số, ký hiệu unique in an agency's year where the register
+    allows it (older duplicates stay for verify to report)."""
+    for column in ("content_hash VARCHAR(64)", "failure TEXT", "lease VARCHAR(200)"):
+        conn.execute(text(f"ALTER TABLE entries ADD COLUMN {column}"))
+    for column in ("agency VARCHAR(100)", "prev_hash VARCHAR(64)", "row_hash VARCHAR(64)", "hash VARCHAR(64)"):
+        conn.execute(text(f"ALTER TABLE events ADD COLUMN {column}"))
+    meta = MetaData()
+    Table("chains", meta, Column("agency", String(100), primary_key=True), Column("last_hash", String(64)))
+    Table("closed_years", meta, Column("agency", String(100), primary_key=True), Column("year", Integer, primary_key=True),
+          Column("at", String(40)), Column("by", String(100)))
+    meta.create_all(conn)
+    rows = {r.id: r for r in conn.execute(text("SELECT * FROM entries"))}
+    for row in rows.values():
+        if row.record_json:
+            conn.execute(text("UPDATE entries SET content_hash = :h WHERE id = :id"),
+                         {"h": hashlib.sha256(row.record_json.encode("utf-8")).hexdigest(), "id": row.id})
+    rows = {r.id: r for r in conn.execute(text("SELECT * FROM entries"))}
+    events = list(conn.execute(text("SELECT * FROM events ORDER BY id")))
+    last = {e.entry_id: e.id for e in events}
+    heads: dict[str, str] = {}
+    for item in events:
+        found = rows.get(item.entry_id)
+        if found is None:
+            continue
+        row = found
+        detail = item.detail if item.detail is not None or item.action not in ("issued", "imported") else row.so_ky_hieu
+        hashed = row_hash(row) if last[item.entry_id] == item.id else ""
+        prev = heads.get(row.agency, "")
+        digest = event_hash(prev, item.entry_id, row.agency, item.action, item.at, item.by, detail, hashed)
+        conn.execute(text("UPDATE events SET agency = :a, detail = :d, prev_hash = :p, row_hash = :r, hash = :h "
+                          "WHERE id = :id"), {"a": row.agency, "d": detail, "p": prev, "r": hashed, "h": digest,
+                                              "id": item.id})
+        heads[row.agency] = digest
+    for agency, digest in heads.items():
+        conn.execute(text("INSERT INTO chains (agency, last_hash) VALUES (:a, :h)"), {"a": agency, "h": digest})
+    duplicates = conn.execute(text("SELECT 1 FROM entries GROUP BY agency, year, so_ky_hieu HAVING COUNT(*) > 1")).first()
+    if duplicates is None:
+        conn.execute(text("CREATE UNIQUE INDEX uq_entries_so_ky_hieu ON entries (agency, year, so_ky_hieu)"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_agency ON events (agency, id)"))
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "series and entries", _v1_series_and_entries),
     (2, "events and date index", _v2_events),
     (3, "drafting unit of each entry", _v3_drafting_unit),
+    (4, "chained events, leases, closed years, unique number and symbol", _v4_chain_leases_closed_years),
 )
 CURRENT = MIGRATIONS[-1][0]
 

@@ -8,14 +8,15 @@ from correspondence.numbers import parse_so_ky_hieu
 from correspondence.register.store import Entry, Register
 
 
-def find_entry(register: Register, agency: str, so_ky_hieu: str, year: int | None = None) -> Entry:
-    """The row of ``so_ky_hieu`` (in ``year`` when given); refused when unknown or ambiguous."""
+def find_entry(register: Register, agency: str, so_ky_hieu: str, year: int | None = None,
+               series: str | None = None) -> Entry:
+    """The row of ``so_ky_hieu`` (in ``year``, in ``series`` when given); refused when unknown or ambiguous."""
     try:
         parse_so_ky_hieu(so_ky_hieu)
     except ValueError:
         raise RegisterConflict(_("'{text}' is not a number and symbol such as 3018/UBND-XD6").format(
             text=so_ky_hieu)) from None
-    found = register.find(agency, so_ky_hieu.strip(), year)
+    found = register.find(agency, so_ky_hieu.strip(), year, series)
     if not found:
         raise RegisterConflict(_("{number} is not in the register of {agency}").format(number=so_ky_hieu, agency=agency))
     if len(found) > 1 and year is None and len({e.year for e in found}) > 1:

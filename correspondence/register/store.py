@@ -1,8 +1,11 @@
 """Turn allocation requests into register rows, safely under concurrency: SQLAlchemy Core on SQLite or PostgreSQL.
 
-One short transaction per number: lock the series, check the date, take ``last + 1``, insert the
-row. The ``UNIQUE`` constraints are the backstop. Rows change state (issued → voided) but are
-never deleted.
+One short transaction per number: lock the series, check the date and the year, take ``last + 1``,
+insert the row and its event. ``UNIQUE`` constraints are the backstop. Rows change state (issued →
+completed, voided, failed) but are never deleted, and every change is an event chained to the one
+before it by SHA-256, so that ``audit`` finds any row or event changed, added or removed outside the
+tool. A row is *pending* between its number and its files; its lease names the live process that
+will write them.
 """
 
 from __future__ import annotations
@@ -11,8 +14,11 @@ import contextlib
 import datetime as dt
 import fcntl
 import getpass
+import hashlib
 import json
 import os
+import socket
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -36,11 +42,13 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, NoSuchModuleError, OperationalError
 
 from correspondence import numbers
-from correspondence.errors import Backdated, RegisterConflict, RegisterUnavailable
+from correspondence.errors import Backdated, Problem, RegisterConflict, RegisterUnavailable
+from correspondence.i18n import _
 from correspondence.register import migrations
+from correspondence.register.chain import event_hash, row_hash
 
 _meta = MetaData()
 series_t = Table("series", _meta,
@@ -55,14 +63,20 @@ entries_t = Table("entries", _meta,
                   Column("don_vi_nhan_ban_luu", Text), Column("so_luong_ban", Integer), Column("ngay_chuyen", String(10)),
                   Column("ky_nhan", Text), Column("ghi_chu", Text), Column("kind", String(40)), Column("status", String(20)),
                   Column("record_json", Text), Column("agency_json", Text), Column("files_json", Text),
-                  Column("issued_at", String(40)), Column("issued_by", String(100)), Column("don_vi", String(40)))
+                  Column("issued_at", String(40)), Column("issued_by", String(100)), Column("don_vi", String(40)),
+                  Column("content_hash", String(64)), Column("failure", Text), Column("lease", String(200)))
 events_t = Table("events", _meta,
                  Column("id", Integer, primary_key=True, autoincrement=True), Column("entry_id", Integer),
-                 Column("action", String(20)), Column("at", String(40)), Column("by", String(100)), Column("detail", Text))
+                 Column("action", String(20)), Column("at", String(40)), Column("by", String(100)), Column("detail", Text),
+                 Column("agency", String(100)), Column("prev_hash", String(64)), Column("row_hash", String(64)),
+                 Column("hash", String(64)))
+chains_t = Table("chains", _meta, Column("agency", String(100), primary_key=True), Column("last_hash", String(64)))
+closed_t = Table("closed_years", _meta, Column("agency", String(100), primary_key=True),
+                 Column("year", Integer, primary_key=True), Column("at", String(40)), Column("by", String(100)))
 
-ISSUED, VOIDED, IMPORTED = "issued", "voided", "imported"
+ISSUED, VOIDED, IMPORTED, FAILED = "issued", "voided", "imported", "failed"
+CLOSED = "close-year"
 
-# The allocation path runs thousands of times a second: its statements are built once.
 _KEY = and_(series_t.c.agency == bindparam("k_agency"), series_t.c.year == bindparam("k_year"),
             series_t.c.series == bindparam("k_series"))
 _SELECT_SERIES = select(series_t).where(_KEY).with_for_update()
@@ -71,28 +85,7 @@ _CREATE_SERIES = series_t.insert().values(agency=bindparam("k_agency"), year=bin
 _ADVANCE_SERIES = update(series_t).where(_KEY).values(last_number=bindparam("n"), last_date=bindparam("d"))
 _ENTRY_COLUMNS = [c.name for c in entries_t.columns if c.name != "id"]
 _INSERT_ENTRY = entries_t.insert().values({name: bindparam(name) for name in _ENTRY_COLUMNS}).returning(entries_t.c.id)
-# PostgreSQL: the whole allocation in one statement; the Số, ký hiệu is formatted by numbers.sql_so_van_ban,
-# the SQL twin of numbers.so_van_ban (a test checks the two agree).
-_PG_ALLOCATE = text(f"""
-WITH s AS (
-  UPDATE series SET last_number = last_number + 1, last_date = :ngay
-  WHERE agency = :agency AND year = :year AND series = :series AND (last_date IS NULL OR last_date <= :ngay)
-  RETURNING last_number
-), e AS (
-  INSERT INTO entries ({", ".join(c for c in _ENTRY_COLUMNS)})
-  SELECT {", ".join(
-      "s.last_number" if c == "number" else
-      f"{numbers.sql_so_van_ban('s.last_number')} || :suffix" if c == "so_ky_hieu" else
-      f":{c}" for c in _ENTRY_COLUMNS)}
-  FROM s
-  RETURNING id, number, so_ky_hieu
-), v AS (
-  INSERT INTO events (entry_id, action, at, by) SELECT id, 'issued', :issued_at, :issued_by FROM e
-)
-SELECT id, number, so_ky_hieu FROM e
-""")
-_INSERT_EVENT = events_t.insert().values(entry_id=bindparam("entry_id"), action=bindparam("action"), at=bindparam("at"),
-                                         by=bindparam("by"), detail=bindparam("detail"))
+_LEASE_LOCKS = 727_030  # PostgreSQL advisory-lock namespace of the leases
 
 
 @dataclass(frozen=True)
@@ -122,6 +115,9 @@ class Entry:
     issued_at: str
     issued_by: str
     don_vi: str | None = None
+    content_hash: str | None = None
+    failure: str | None = None
+    lease: str | None = None
 
     @property
     def files(self) -> list[dict[str, str]]:
@@ -129,12 +125,12 @@ class Entry:
 
     @property
     def pending(self) -> bool:
-        """Numbered and committed, files not yet confirmed (a crash in between): re-render to complete."""
+        """Numbered and committed, files not yet confirmed: being written, or interrupted by a crash."""
         return self.status == ISSUED and self.files_json is None
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)
-                if f.name not in ("record_json", "agency_json", "files_json")} | {"files": self.files}
+                if f.name not in ("record_json", "agency_json", "files_json", "lease")} | {"files": self.files}
 
 
 def _entry(row: Any) -> Entry:
@@ -152,6 +148,39 @@ def current_user() -> str:
         return str(os.getuid())
 
 
+def _process_start() -> str:
+    """When this process started (to tell a live process from a later one that reuses its pid)."""
+    try:
+        return Path(f"/proc/{os.getpid()}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return "0"
+
+
+HOST = socket.gethostname() or "host"
+LEASE = f"{HOST}:{os.getpid()}:{_process_start()}"
+
+
+def lease_alive(lease: str | None) -> bool | None:
+    """Whether the process named by a lease of this machine is still running (None: another machine's)."""
+    if not lease:
+        return False
+    host, _sep, rest = lease.partition(":")
+    pid, _sep, start = rest.partition(":")
+    if host != HOST:
+        return None
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        try:
+            os.kill(int(pid), 0)
+        except (ProcessLookupError, ValueError):
+            return False
+        except PermissionError:
+            return True
+        return True
+    return stat.rsplit(")", 1)[1].split()[19] == start
+
+
 def normalise_url(url: str) -> str:
     """``postgresql://`` means psycopg 3; a bare path means an SQLite file."""
     if url.startswith(("postgresql://", "postgres://")):
@@ -161,35 +190,69 @@ def normalise_url(url: str) -> str:
     return url
 
 
-class Register:
-    """The register of outgoing documents of one or more agencies, in one database."""
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite register URL (None for another engine)."""
+    url = normalise_url(url)
+    return Path(url.split("sqlite:///", 1)[1]) if url.startswith("sqlite:///") else None
 
-    def __init__(self, url: str) -> None:
+
+class Register:
+    """The register of outgoing documents of one or more agencies, in one database.
+
+    ``create=False`` (every command but ``register init`` and an issue on first use) opens only a
+    register that exists: a missing, empty or foreign file or database is refused, never created.
+    """
+
+    def __init__(self, url: str, create: bool = False) -> None:
         self.url = normalise_url(url)
         self.sqlite = self.url.startswith("sqlite")
         self._lock_path: Path | None = None
         self._lock_handle: Any = None
-        if self.sqlite:
-            path = Path(self.url.split("sqlite:///", 1)[1])
-            path.parent.mkdir(parents=True, exist_ok=True)
+        self._lease_connection: Any = None
+        path = sqlite_path(self.url)
+        if path is not None:
+            if not create and not path.is_file():
+                raise RegisterUnavailable(_("no register at {path}").format(path=path),
+                                          [Problem(str(path), "", _("create it with 'correspondence register init'"))])
+            if path.is_file() and path.stat().st_size == 0:
+                raise RegisterUnavailable(_("{path} is empty: it is not a register").format(path=path),
+                                          [Problem(str(path), "", _("restore it from a backup"))])
+            if create:
+                path.parent.mkdir(parents=True, exist_ok=True)
             self._lock_path = path.with_name(path.name + ".lock")
             self.engine: Engine = create_engine(self.url, connect_args={"timeout": 30})
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
         else:
-            self.engine = create_engine(self.url, pool_pre_ping=True)
+            try:
+                self.engine = create_engine(self.url, pool_pre_ping=True)
+            except (NoSuchModuleError, ImportError, ValueError) as error:
+                raise RegisterUnavailable(_("cannot open the register {url}: {error}").format(
+                    url=self.url.split("@")[-1], error=error)) from None
         try:
             with self._writer(), self.engine.begin() as conn:
                 if not self.sqlite:
                     conn.execute(func.pg_advisory_xact_lock(727_030_2020))
+                if not create and not migrations.applied(conn):
+                    raise RegisterUnavailable(_("{url} holds no register").format(url=self.describe()),
+                                              [Problem(self.describe(), "", _(
+                                                  "create it with 'correspondence register init'"))])
                 migrations.upgrade(conn)
-        except OperationalError as error:
-            raise RegisterUnavailable(f"{self.describe()}: {error.orig}") from None
+        except (OperationalError, DatabaseError, sqlite3.DatabaseError) as error:
+            self.engine.dispose()
+            raise RegisterUnavailable(_("cannot open the register {url}: {error}").format(
+                url=self.describe(), error=getattr(error, "orig", error))) from None
+        except RegisterUnavailable:
+            self.engine.dispose()
+            raise
 
     def describe(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
 
     def close(self) -> None:
+        if self._lease_connection is not None:
+            self._lease_connection.close()
+            self._lease_connection = None
         self.engine.dispose()
         if self._lock_handle is not None:
             self._lock_handle.close()
@@ -215,47 +278,90 @@ class Register:
         finally:
             fcntl.flock(self._lock_handle, fcntl.LOCK_UN)
 
+    # ------------------------------------------------------------------ the chain of events
+
+    def _append(self, conn: Connection, agency: str, entry_id: int | None, action: str, by: str,
+                detail: str | None = None, row: Any = None, at: str | None = None) -> None:
+        """Add an event to the agency's chain: it holds the previous event's hash and the row's content hash."""
+        head = conn.execute(select(chains_t).where(chains_t.c.agency == agency).with_for_update()).first()
+        if head is None:
+            try:
+                with conn.begin_nested():
+                    conn.execute(chains_t.insert().values(agency=agency, last_hash=""))
+            except IntegrityError:
+                pass
+            head = conn.execute(select(chains_t).where(chains_t.c.agency == agency).with_for_update()).one()
+        when = at or now()
+        hashed = row_hash(row) if row is not None else ""
+        digest = event_hash(head.last_hash or "", entry_id, agency, action, when, by, detail, hashed)
+        conn.execute(events_t.insert().values(entry_id=entry_id, action=action, at=when, by=by, detail=detail,
+                                              agency=agency, prev_hash=head.last_hash or "", row_hash=hashed,
+                                              hash=digest))
+        conn.execute(update(chains_t).where(chains_t.c.agency == agency).values(last_hash=digest))
+
+    def _row(self, conn: Connection, entry_id: int) -> Any:
+        return conn.execute(select(entries_t).where(entries_t.c.id == entry_id)).one()
+
     # ------------------------------------------------------------------ numbering
+
+    def _hold_lease(self) -> str:
+        """This process's lease; on PostgreSQL also held as a session lock that dies with the process."""
+        if not self.sqlite and self._lease_connection is None:
+            self._lease_connection = self.engine.connect()
+            self._lease_connection.execute(text("SELECT pg_advisory_lock(:ns, hashtext(:lease))"),
+                                           {"ns": _LEASE_LOCKS, "lease": LEASE})
+            self._lease_connection.commit()
+        return LEASE
+
+    def lease_released(self, lease: str | None) -> bool:
+        """Whether the process holding ``lease`` is gone (its pending rows were abandoned)."""
+        if lease == LEASE:
+            return False
+        alive = lease_alive(lease)
+        if alive is not None or self.sqlite:
+            return alive is False
+        with self.engine.connect() as conn:
+            free = conn.execute(text("SELECT pg_try_advisory_lock(:ns, hashtext(:lease))"),
+                                {"ns": _LEASE_LOCKS, "lease": lease}).scalar_one()
+            if free:
+                conn.execute(text("SELECT pg_advisory_unlock(:ns, hashtext(:lease))"), {"ns": _LEASE_LOCKS, "lease": lease})
+            conn.commit()
+        return bool(free)
 
     def allocate(self, agency: str, series: str, ngay: dt.date, ky_hieu: str, fields: dict[str, Any],
                  nam_trong_ky_hieu: bool = False, by: str | None = None) -> Entry:
         """Take the next number of (agency, year of ``ngay``, series) and insert its row, atomically.
 
-        The row's Số, ký hiệu is ``numbers.so_ky_hieu`` of that number. A date before the series' last
-        date is refused (``Backdated``): numbers follow the order of issue.
+        The row's Số, ký hiệu is ``numbers.so_ky_hieu`` of that number. Refused: a closed year, a date
+        before the series' last date (``Backdated``), a Số, ký hiệu the agency already used that year.
         """
         who = by or current_user()
-        values = dict.fromkeys(_ENTRY_COLUMNS)
+        values: dict[str, Any] = dict.fromkeys(_ENTRY_COLUMNS)
         values.update({"agency": agency, "year": ngay.year, "series": series, "ngay": ngay.isoformat(),
-                       "status": ISSUED, "issued_at": now(), "issued_by": who, **fields})
-        if not self.sqlite:
-            found = self._allocate_postgresql(values, numbers.suffix(ky_hieu, ngay.year, nam_trong_ky_hieu))
-            if found is not None:
-                return found
+                       "status": ISSUED, "issued_at": now(), "issued_by": who, "lease": self._hold_lease(), **fields})
+        if values.get("record_json"):
+            values["content_hash"] = hashlib.sha256(str(values["record_json"]).encode("utf-8")).hexdigest()
         with self._writer(), self.engine.begin() as conn:
+            self._refuse_closed(conn, agency, ngay.year)
             state = self._lock_series(conn, agency, ngay.year, series)
             if state.last_date and values["ngay"] < state.last_date:
                 raise Backdated(state.last_date, state.last_number)
             number = state.last_number + 1
+            so_ky_hieu = numbers.so_ky_hieu(number, ky_hieu, ngay.year, nam_trong_ky_hieu)
+            taken = conn.execute(select(entries_t.c.series).where(and_(
+                entries_t.c.agency == agency, entries_t.c.year == ngay.year, entries_t.c.so_ky_hieu == so_ky_hieu))).first()
+            if taken is not None:
+                raise RegisterConflict(_("{number} already exists in {year} (series {series}): number and symbol "
+                                         "must be unique in the year").format(number=so_ky_hieu, year=ngay.year,
+                                                                               series=taken.series),
+                                       [Problem(agency, "", _("give the series its own symbol in the agency profile "
+                                                              "(ky_hieu_mat for secret documents)"))])
             conn.execute(_ADVANCE_SERIES, {"k_agency": agency, "k_year": ngay.year, "k_series": series, "n": number,
                                            "d": values["ngay"]})
-            values.update(number=number, so_ky_hieu=numbers.so_ky_hieu(number, ky_hieu, ngay.year, nam_trong_ky_hieu))
+            values.update(number=number, so_ky_hieu=so_ky_hieu)
             entry_id = conn.execute(_INSERT_ENTRY, values).scalar_one()
-            conn.execute(_INSERT_EVENT, {"entry_id": entry_id, "action": ISSUED, "at": values["issued_at"], "by": who,
-                                         "detail": None})
-        return Entry(id=entry_id, **values)  # type: ignore[arg-type]
-
-    def _allocate_postgresql(self, values: dict[str, Any], suffix: str) -> Entry | None:
-        """One statement, one round trip: advance the locked series row, insert the entry and its event.
-
-        None when the series does not exist yet or the date goes backwards: the general path decides.
-        """
-        params = {**values, "suffix": suffix}
-        with self.engine.begin() as conn:
-            row = conn.execute(_PG_ALLOCATE, params).first()
-        if row is None:
-            return None
-        return Entry(**{**values, "id": row.id, "number": row.number, "so_ky_hieu": row.so_ky_hieu})
+            self._append(conn, agency, entry_id, ISSUED, who, so_ky_hieu, {**values, "id": entry_id}, values["issued_at"])
+        return Entry(id=entry_id, **values)
 
     def _lock_series(self, conn: Connection, agency: str, year: int, series: str) -> Any:
         key = {"k_agency": agency, "k_year": year, "k_series": series}
@@ -269,22 +375,61 @@ class Register:
             state = conn.execute(_SELECT_SERIES, key).first()
         return state
 
-    def complete(self, entry_id: int, files: list[dict[str, str]] | None, action: str = "completed") -> None:
-        """Record the written files and their SHA-256 for a numbered row (None: files not recorded)."""
+    def _refuse_closed(self, conn: Connection, agency: str, year: int) -> None:
+        closed = conn.execute(select(closed_t).where(and_(closed_t.c.agency == agency, closed_t.c.year == year))).first()
+        if closed is not None:
+            raise RegisterConflict(_("the year {year} of {agency} is closed (since {at}): no document can be issued "
+                                     "into it").format(year=year, agency=agency, at=closed.at[:10]))
+
+    def complete(self, entry_id: int, files: list[dict[str, str]] | None, action: str = "completed") -> Entry:
+        """Record the written files and their SHA-256 for a numbered row; its lease ends (None: the files are
+        to be made again, by ``recover``)."""
         with self._writer(), self.engine.begin() as conn:
             conn.execute(update(entries_t).where(entries_t.c.id == entry_id)
-                         .values(files_json=None if files is None else json.dumps(files)))
-            conn.execute(events_t.insert().values(entry_id=entry_id, action=action, at=now(), by=current_user()))
+                         .values(files_json=None if files is None else json.dumps(files), lease=None))
+            row = self._row(conn, entry_id)
+            self._append(conn, row.agency, entry_id, action, current_user(), None, row)
+        return _entry(row)
+
+    def fail(self, entry_id: int, reason: str) -> Entry:
+        """A numbered row whose files could not be made: it stays numbered, with the reason, until voided."""
+        with self._writer(), self.engine.begin() as conn:
+            conn.execute(update(entries_t).where(entries_t.c.id == entry_id)
+                         .values(status=FAILED, failure=reason, lease=None))
+            row = self._row(conn, entry_id)
+            self._append(conn, row.agency, entry_id, FAILED, current_user(), reason, row)
+        return _entry(row)
 
     def void(self, entry_id: int, reason: str, by: str | None = None) -> Entry:
-        """Mark a number as not issued: it stays used, the reason goes into Ghi chú."""
+        """Mark a number as not issued: it stays used, the reason goes into Ghi chú. Voiding the series' latest
+        number gives its date back: the next issue may be dated from the last document still valid."""
         with self._writer(), self.engine.begin() as conn:
             entry = conn.execute(select(entries_t).where(entries_t.c.id == entry_id).with_for_update()).one()
             note = f"{entry.ghi_chu}; {reason}" if entry.ghi_chu else reason
-            conn.execute(update(entries_t).where(entries_t.c.id == entry_id).values(status=VOIDED, ghi_chu=note))
-            conn.execute(events_t.insert().values(entry_id=entry_id, action=VOIDED, at=now(), by=by or current_user(),
-                                                  detail=reason))
-        return self.get(entry_id)
+            conn.execute(update(entries_t).where(entries_t.c.id == entry_id)
+                         .values(status=VOIDED, ghi_chu=note, lease=None))
+            state = self._lock_series(conn, entry.agency, entry.year, entry.series)
+            if state.last_number == entry.number:
+                valid = conn.execute(select(func.max(entries_t.c.ngay)).where(and_(
+                    entries_t.c.agency == entry.agency, entries_t.c.year == entry.year,
+                    entries_t.c.series == entry.series, entries_t.c.status != VOIDED))).scalar()
+                conn.execute(update(series_t).where(_series_key(entry.agency, entry.year, entry.series))
+                             .values(last_date=valid))
+            row = self._row(conn, entry_id)
+            self._append(conn, row.agency, entry_id, VOIDED, by or current_user(), reason, row)
+        return _entry(row)
+
+    def close_year(self, agency: str, year: int, by: str | None = None) -> None:
+        """Lock a year: no document can be issued into it any more."""
+        who = by or current_user()
+        with self._writer(), self.engine.begin() as conn:
+            try:
+                with conn.begin_nested():
+                    conn.execute(closed_t.insert().values(agency=agency, year=year, at=now(), by=who))
+            except IntegrityError:
+                raise RegisterConflict(_("the year {year} of {agency} is already closed").format(
+                    year=year, agency=agency)) from None
+            self._append(conn, agency, None, CLOSED, who, str(year))
 
     def import_entries(self, agency: str, rows: list[dict[str, Any]], by: str | None = None) -> int:
         """Bring in entries of an existing register (all or nothing); the series continue after them."""
@@ -297,8 +442,10 @@ class Register:
                     with conn.begin_nested():
                         entry_id = conn.execute(entries_t.insert().values(**values).returning(entries_t.c.id)).scalar_one()
                 except IntegrityError:
-                    raise RegisterConflict("duplicate", [values["so_ky_hieu"]]) from None
-                conn.execute(events_t.insert().values(entry_id=entry_id, action=IMPORTED, at=values["issued_at"], by=who))
+                    raise RegisterConflict(_("these numbers are already in the register: {numbers}").format(
+                        numbers=values["so_ky_hieu"])) from None
+                self._append(conn, agency, entry_id, IMPORTED, who, values["so_ky_hieu"], self._row(conn, entry_id),
+                             values["issued_at"])
                 last_date = max(filter(None, (state.last_date, values["ngay"])))
                 conn.execute(update(series_t).where(_series_key(agency, values["year"], values["series"]))
                              .values(last_number=func.max(series_t.c.last_number, values["number"])
@@ -310,14 +457,23 @@ class Register:
 
     def get(self, entry_id: int) -> Entry:
         with self.engine.connect() as conn:
-            return _entry(conn.execute(select(entries_t).where(entries_t.c.id == entry_id)).one())
+            return _entry(self._row(conn, entry_id))
 
-    def find(self, agency: str, so_ky_hieu: str, year: int | None = None) -> list[Entry]:
+    def find(self, agency: str, so_ky_hieu: str, year: int | None = None, series: str | None = None) -> list[Entry]:
         query = select(entries_t).where(and_(entries_t.c.agency == agency, entries_t.c.so_ky_hieu == so_ky_hieu))
         if year is not None:
             query = query.where(entries_t.c.year == year)
+        if series is not None:
+            query = query.where(entries_t.c.series == series)
         with self.engine.connect() as conn:
             return [_entry(r) for r in conn.execute(query.order_by(entries_t.c.year.desc()))]
+
+    def issued_content(self, agency: str, year: int, content_hash: str) -> list[Entry]:
+        """Rows of ``year`` (not voided) issued from exactly this record content."""
+        query = select(entries_t).where(and_(entries_t.c.agency == agency, entries_t.c.year == year,
+                                             entries_t.c.content_hash == content_hash, entries_t.c.status != VOIDED))
+        with self.engine.connect() as conn:
+            return [_entry(r) for r in conn.execute(query.order_by(entries_t.c.number))]
 
     def entries(self, agency: str | None = None, year: int | None = None, series: str | None = None,
                 kind: str | None = None, unit: str | None = None, text: str | None = None) -> list[Entry]:
@@ -338,14 +494,11 @@ class Register:
         with self.engine.connect() as conn:
             return [_entry(r) for r in conn.execute(query)]
 
-    def pending(self, agency: str | None = None, older_than: float = 0.0) -> list[Entry]:
-        """Rows numbered and committed whose files are not recorded, issued at least ``older_than`` seconds ago."""
+    def pending(self, agency: str | None = None) -> list[Entry]:
+        """Rows numbered and committed whose files are not recorded (being written, or abandoned)."""
         query = select(entries_t).where(and_(entries_t.c.status == ISSUED, entries_t.c.files_json.is_(None)))
         if agency is not None:
             query = query.where(entries_t.c.agency == agency)
-        if older_than:
-            cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=older_than)).isoformat(timespec="seconds")
-            query = query.where(entries_t.c.issued_at <= cutoff)
         with self.engine.connect() as conn:
             return [_entry(r) for r in conn.execute(query.order_by(entries_t.c.id))]
 
@@ -356,9 +509,55 @@ class Register:
         with self.engine.connect() as conn:
             return list(conn.execute(query.order_by(series_t.c.agency, series_t.c.year, series_t.c.series)))
 
+    def closed_years(self, agency: str) -> dict[int, str]:
+        """The closed years of an agency and when each was closed."""
+        with self.engine.connect() as conn:
+            return {r.year: r.at for r in conn.execute(select(closed_t).where(closed_t.c.agency == agency))}
+
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
             return max(migrations.applied(conn), default=0)
+
+    def audit(self, agency: str) -> list[Problem]:
+        """Every sign of a change made outside the tool: an event altered, added or removed, a row changed, added or
+        deleted since its last event."""
+        problems: list[Problem] = []
+        with self.engine.connect() as conn:
+            events = list(conn.execute(select(events_t).where(events_t.c.agency == agency).order_by(events_t.c.id)))
+            rows = {r.id: r for r in conn.execute(select(entries_t).where(entries_t.c.agency == agency))}
+            head = conn.execute(select(chains_t.c.last_hash).where(chains_t.c.agency == agency)).scalar()
+        where = f"{agency}/events"
+        previous = ""
+        last_event: dict[int, Any] = {}
+        for item in events:
+            expected = event_hash(item.prev_hash or "", item.entry_id, item.agency, item.action, item.at, item.by,
+                                  item.detail, item.row_hash or "")
+            if item.prev_hash != previous or item.hash != expected:
+                problems.append(Problem(f"{where}:{item.id}", "", _(
+                    "the chain of events is broken at event {id}: an event was changed, inserted or removed "
+                    "outside the tool").format(id=item.id), _("restore the register from a backup")))
+            previous = item.hash or ""
+            if item.entry_id is not None:
+                last_event[item.entry_id] = item
+        if events and head != previous:
+            problems.append(Problem(where, "", _("the last events of the chain were removed outside the tool"),
+                                    _("restore the register from a backup")))
+        for entry_id, item in sorted(last_event.items()):
+            row = rows.get(entry_id)
+            if row is None:
+                problems.append(Problem(f"{where}:{item.id}", "", _("the row of {number} was deleted outside the tool")
+                                        .format(number=item.detail if item.action in (ISSUED, IMPORTED) else entry_id),
+                                        _("restore the register from a backup")))
+            elif item.row_hash and row_hash(row) != item.row_hash:
+                problems.append(Problem(f"{agency}/{row.year}/{row.series}:{row.number}", "", _(
+                    "{number}: the row was changed outside the tool since its last event").format(number=row.so_ky_hieu),
+                    _("restore the register from a backup")))
+        for entry_id, row in sorted(rows.items()):
+            if entry_id not in last_event:
+                problems.append(Problem(f"{agency}/{row.year}/{row.series}:{row.number}", "", _(
+                    "{number}: the row was added outside the tool").format(number=row.so_ky_hieu),
+                    _("restore the register from a backup")))
+        return problems
 
 
 def _series_key(agency: str, year: int, series: str) -> Any:
@@ -377,3 +576,5 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+

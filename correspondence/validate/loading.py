@@ -13,6 +13,7 @@ from typing import Any
 
 from correspondence.errors import InvalidRecord, Problem
 from correspondence.i18n import _
+from correspondence.kinds import ky_hieu
 from correspondence.records import Located, Row, load_data, parse_text, read_rows
 from correspondence.validate import rules
 from correspondence.validate.body import Body, render_body
@@ -50,6 +51,12 @@ class Loaded:
     def don_vi(self) -> str:
         """The drafting unit's abbreviation."""
         return self.agency.don_vi_viet_tat(self.record.don_vi) or self.record.don_vi
+
+    @property
+    def ky_hieu(self) -> str:
+        """The ký hiệu: ``UBND-XD6``, ``KH-UBND``; a secret document's as the profile tells it apart."""
+        plain = ky_hieu(self.record.loai, self.agency.viet_tat, self.don_vi)
+        return self.agency.ky_hieu_mat.format(ky_hieu=plain) if self.record.do_mat else plain
 
 
 def load_agency(path: Path) -> tuple[CoQuan | None, list[Problem]]:

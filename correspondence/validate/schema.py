@@ -70,6 +70,10 @@ class CoQuan(_Strict):
     lien_he: LienHe | None = Field(None, description="Thông tin liên hệ in ở chân trang đầu (ô 13)")
     luu_mac_dinh: list[Abbrev] = Field(default_factory=lambda: ["VT"], description="Nơi lưu mặc định, trước đơn vị soạn thảo")
     so_ban_luu: int | None = Field(None, ge=1, description="Số bản lưu mặc định")
+    ky_hieu_mat: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^/\s]*\{ky_hieu\}[^/\s]*$")] = Field(
+        "{ky_hieu}-M", description=(
+            "Ký hiệu của văn bản mật, để số và ký hiệu không trùng với văn bản thường cùng năm (văn bản mật có dãy số "
+            "riêng, ND 30 Điều 15.2); {ky_hieu} là ký hiệu thường, ví dụ {ky_hieu}-M cho 01/UBND-XD6-M"))
     so_rieng: dict[str, SoRieng] = Field(default_factory=dict, description=(
         "Các sổ (dãy số) riêng; văn bản không thuộc sổ riêng nào lấy số ở sổ chung; văn bản mật luôn có dãy số riêng"))
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from correspondence import archive
+from correspondence.errors import ArchiveFailed
 
 
 def test_write_atomic_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -23,7 +24,7 @@ def test_write_atomic_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest
         real(src, dst)
 
     monkeypatch.setattr(os, "replace", flaky)
-    with pytest.raises(OSError):
+    with pytest.raises(ArchiveFailed):
         archive.write_atomic({tmp_path / "a.pdf": b"x", tmp_path / "b.docx": b"y"})
     assert list(tmp_path.iterdir()) == []
 

@@ -93,4 +93,5 @@ def test_merge_from_the_command_line(workspace: Path) -> None:
     _files(workspace, [("Bà A", "bà A", "8 giờ")])
     result = CliRunner().invoke(main, ["--lang", "vi", "merge", "moi.yaml", "khach.csv", "-f", "pdf"])
     assert result.exit_code == 0, result.output
-    assert result.output == "khach.csv:2 → 01/UBND-XD6 → output/ubnd-quang-ninh/2026/01-UBND-XD6.pdf\n"
+    assert result.output == ("đã tạo sổ đăng ký mới: registers/ubnd-quang-ninh.sqlite\n"
+                             "khach.csv:2 → 01/UBND-XD6 → output/ubnd-quang-ninh/2026/01-UBND-XD6.pdf\n")

@@ -36,13 +36,13 @@ ROWS = ("01/UBND-VP,02/01/2019,Công văn V/v a,Nguyễn Văn Thắng,Các sở,
 
 
 def test_void_keeps_the_number_and_the_files(make_record: Callable[..., Path], workspace: Path, register_url: str) -> None:
-    issue([make_record("a.yaml"), make_record("b.yaml")], workspace, D, register_url)
+    issue([make_record("a.yaml"), make_record("b.yaml")], workspace, D, register_url, lai=True)
     voided = service.void(workspace, "02/UBND-XD6", "Sai nội dung, không phát hành", register_url=register_url)
     assert voided.status == "voided" and voided.ghi_chu == "Sai nội dung, không phát hành"
     folder = workspace / "output" / "ubnd-quang-ninh" / "2019"
     assert (folder / "02-UBND-XD6.pdf").is_file()
     assert "ĐÃ HỦY" in (folder / "02-UBND-XD6.DA-HUY.txt").read_text("utf-8")
-    nxt = issue([make_record("c.yaml")], workspace, D, register_url)[0].entry
+    nxt = issue([make_record("c.yaml")], workspace, D, register_url, lai=True)[0].entry
     assert nxt.number == 3, "a voided number is never reused"
     with pytest.raises(RegisterConflict) as caught:
         service.void(workspace, "02/UBND-XD6", "lần nữa", register_url=register_url)
@@ -117,7 +117,7 @@ def test_export_every_format(make_record: Callable[..., Path], workspace: Path, 
     from docx import Document
     from openpyxl import load_workbook
 
-    issue([make_record("a.yaml"), make_record("b.yaml"), make_record("c.yaml")], workspace, D, register_url)
+    issue([make_record("a.yaml"), make_record("b.yaml"), make_record("c.yaml")], workspace, D, register_url, lai=True)
     service.void(workspace, "02/UBND-XD6", "Sai nội dung", register_url=register_url)
     pdf_path = service.export(workspace, 2019, "pdf", register_url=register_url)
     assert pdf_path == workspace / "output" / "ubnd-quang-ninh" / "so-dang-ky-van-ban-di-2019.pdf"
@@ -160,7 +160,7 @@ def test_export_of_an_empty_year(workspace: Path, register_url: str) -> None:
 
 def test_verify_finds_missing_and_altered_files_and_gaps(make_record: Callable[..., Path], workspace: Path,
                                                          register_url: str) -> None:
-    done = issue([make_record("a.yaml"), make_record("b.yaml")], workspace, D, register_url)
+    done = issue([make_record("a.yaml"), make_record("b.yaml")], workspace, D, register_url, lai=True)
     report = service.verify(workspace, register_url=register_url)
     assert (report.checked, report.files, report.problems) == (2, 4, [])
     done[0].files[0].unlink()
@@ -181,7 +181,8 @@ def test_verify_finds_missing_and_altered_files_and_gaps(make_record: Callable[.
 def test_a_number_taken_before_a_crash_gets_its_files(make_record: Callable[..., Path], workspace: Path,
                                                       register_url: str) -> None:
     """Simulate a crash between the committed number and the files: verify completes the row."""
-    from correspondence.issue import transaction
+    from correspondence import archive
+    from correspondence.register import store
 
     issue([make_record("a.yaml")], workspace, D, register_url)
 
@@ -189,13 +190,14 @@ def test_a_number_taken_before_a_crash_gets_its_files(make_record: Callable[...,
         raise KeyboardInterrupt
 
     with Register(register_url) as register:
-        original = transaction.complete
-        transaction.complete = crash  # type: ignore[assignment]
+        lease, publish = store.LEASE, archive.publish
+        store.LEASE = f"{store.HOST}:999999999:0"  # the crashed process: gone
+        archive.publish = crash  # type: ignore[assignment]
         try:
             with pytest.raises(KeyboardInterrupt):
-                issue([make_record("b.yaml")], workspace, D, register_url)
+                issue([make_record("b.yaml")], workspace, D, register_url, lai=True)
         finally:
-            transaction.complete = original
+            store.LEASE, archive.publish = lease, publish
         (pending,) = register.pending("ubnd-quang-ninh")
         assert pending.so_ky_hieu == "02/UBND-XD6"
     assert not (workspace / "output" / "ubnd-quang-ninh" / "2019" / "02-UBND-XD6.pdf").exists()
@@ -203,17 +205,17 @@ def test_a_number_taken_before_a_crash_gets_its_files(make_record: Callable[...,
         "ubnd-quang-ninh/2019/chung:2: 02/UBND-XD6: chưa ghi xong tệp (chạy register verify không kèm --no-repair)"]
     report = service.verify(workspace, register_url=register_url)
     assert report.repaired == ["02/UBND-XD6"] and report.problems == []
-    again = issue([make_record("b.yaml")], workspace, D, register_url)[0]
+    again = issue([make_record("b.yaml")], workspace, D, register_url, lai=True)[0]
     rebuilt = workspace / "output" / "ubnd-quang-ninh" / "2019" / "02-UBND-XD6.docx"
     assert rebuilt.is_file() and again.entry.number == 3
 
 
-def test_an_older_register_upgrades_in_place(workspace: Path, register_url: str) -> None:
+def test_an_older_register_upgrades_in_place(workspace: Path, blank_url: str) -> None:
     from sqlalchemy import text
 
     from correspondence.register.store import normalise_url
 
-    engine = create_engine(normalise_url(register_url))
+    engine = create_engine(normalise_url(blank_url))
     with engine.begin() as conn:
         assert migrations.upgrade(conn, target=1) == [1]
         conn.execute(text("INSERT INTO series VALUES ('ubnd-quang-ninh', 2019, 'chung', 7, '2019-03-01')"))
@@ -222,8 +224,8 @@ def test_an_older_register_upgrades_in_place(workspace: Path, register_url: str)
             "don_vi_nhan_ban_luu, kind, status, issued_at, issued_by) VALUES ('ubnd-quang-ninh', 2019, 'chung', 7, "
             "'07/UBND-VP', '2019-03-01', 'Công văn cũ', 'A', 'B', 'VT', 'cong_van', 'imported', '2019-03-01', 'vt')"))
     engine.dispose()
-    with Register(register_url) as register:
-        assert register.schema_version() == migrations.CURRENT == 3
+    with Register(blank_url) as register:
+        assert register.schema_version() == migrations.CURRENT == 4
         (entry,) = register.entries("ubnd-quang-ninh")
         assert (entry.so_ky_hieu, entry.ten_loai_trich_yeu) == ("07/UBND-VP", "Công văn cũ")
         assert entry.don_vi == "VP", "migration 3 filled the drafting unit of the older row"
@@ -291,8 +293,8 @@ def test_where_the_register_lives(workspace: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_lookup_messages(make_record: Callable[..., Path], workspace: Path, register_url: str) -> None:
-    issue([make_record()], workspace, dt.date(2019, 12, 31), register_url)
-    issue([make_record()], workspace, dt.date(2020, 1, 2), register_url)
+    issue([make_record()], workspace, dt.date(2019, 12, 31), register_url, lai=True)
+    issue([make_record()], workspace, dt.date(2020, 1, 2), register_url, lai=True)
     with pytest.raises(RegisterConflict) as caught:
         service.show(workspace, "01/UBND-XD6", register_url=register_url)
     assert caught.value.message == "01/UBND-XD6 có ở nhiều năm (2020, 2019): thêm --nam"
@@ -315,7 +317,7 @@ def test_list_filters_by_unit_kind_year_and_text(make_record: Callable[..., Path
                                                  register_url: str) -> None:
     issue([make_record("a.yaml"), make_record("b.yaml", loai="ke_hoach", don_vi="KSTT", kinh_gui=None,
                                                trich_yeu="Triển khai dịch vụ công")], workspace, D, register_url)
-    issue([make_record("c.yaml")], workspace, dt.date(2020, 1, 2), register_url)
+    issue([make_record("c.yaml")], workspace, dt.date(2020, 1, 2), register_url, lai=True)
 
     def numbers(**filters: object) -> list[str]:
         return [e.so_ky_hieu for e in service.list_entries(workspace, register_url=register_url, **filters)]

@@ -31,7 +31,7 @@ def _clerk(workspace: str, url: str, count: int, barrier: mp.synchronize.Barrier
     if barrier is not None:
         barrier.wait()
     for _ in range(count):
-        issue([record], workspace, D, url, formats=("docx",))
+        issue([record], workspace, D, url, formats=("docx",), lai=True)
 
 
 def _prepare(workspace: Path) -> None:
