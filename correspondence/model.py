@@ -335,9 +335,12 @@ class Footer:
     lines: tuple[str, ...]
 
 
+METADATA_LIMIT = 255  # characters a file property holds (DOCX core properties); longer values are cut, never the text
+
+
 @dataclass(frozen=True)
 class Metadata:
-    """What goes into the files' properties (and fixes their bytes)."""
+    """What goes into the files' properties (and fixes their bytes); every value within ``METADATA_LIMIT``."""
 
     title: str
     subject: str
@@ -345,6 +348,12 @@ class Metadata:
     created: dt.datetime
     identifier: str
     language: str = "vi-VN"
+
+    def __post_init__(self) -> None:
+        for name in ("title", "subject", "author", "identifier"):
+            value = getattr(self, name)
+            if len(value) > METADATA_LIMIT:
+                object.__setattr__(self, name, value[:METADATA_LIMIT - 1].rstrip() + "…")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from correspondence import model as m
 from correspondence.compose import Issue, compose, compose_copy
-from correspondence.errors import InvalidRecord, Problem, RegisterUnavailable
+from correspondence.errors import InvalidRecord, Problem, RegisterUnavailable, RenderFailed
 from correspondence.i18n import _
 from correspondence.register.numbering import Series, select_series
 from correspondence.register.store import Entry, Register
@@ -78,7 +78,9 @@ def _find(loaded: Loaded, so_ky_hieu: str, register: str | None) -> list[Entry]:
 
 def loaded_of(entry: Entry, root: Path, copy: int | None = None) -> Loaded:
     """The record of a register row (or of one personalised copy), from what is stored with it."""
-    assert entry.record_json and entry.agency_json
+    if not entry.record_json or not entry.agency_json:
+        raise RenderFailed(_("{number} was imported from an older register: there is no document to make").format(
+            number=entry.so_ky_hieu))
     return load_stored(entry.record_json, entry.agency_json, root, entry.so_ky_hieu, copy)
 
 

@@ -63,11 +63,11 @@ def init(workspace: Path | None = None, agency: str | None = None, explicit: str
     return shown(path) if path is not None else url.split("@")[-1]
 
 
-def close_year(workspace: Path, year: int, agency: str | None = None, explicit: str | None = None) -> None:
+def close_year(workspace: Path, year: int, agency: str | None = None, register_url: str | None = None) -> None:
     """Lock a year of the register: nothing can be issued into it any more."""
     if year < FIRST_YEAR or year > hom_nay().year:
         raise RegisterConflict(_("the year {year} cannot be right").format(year=year))
-    register, agency = open_register(workspace, agency, explicit)
+    register, agency = open_register(workspace, agency, register_url)
     with register:
         register.close_year(agency, year)
 

@@ -429,7 +429,7 @@ class Register:
             except IntegrityError:
                 raise RegisterConflict(_("the year {year} of {agency} is already closed").format(
                     year=year, agency=agency)) from None
-            self._append(conn, agency, None, CLOSED, who, str(year))
+            self._append(conn, agency, 0, CLOSED, who, str(year))  # 0: an event of no row
 
     def import_entries(self, agency: str, rows: list[dict[str, Any]], by: str | None = None) -> int:
         """Bring in entries of an existing register (all or nothing); the series continue after them."""
@@ -502,6 +502,12 @@ class Register:
         with self.engine.connect() as conn:
             return [_entry(r) for r in conn.execute(query.order_by(entries_t.c.id))]
 
+    def issued_here(self, entry_id: int) -> bool:
+        """Whether the tool itself numbered this row (a row added outside the tool is never completed by it)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(events_t.c.id).where(and_(events_t.c.entry_id == entry_id,
+                                                                 events_t.c.action == ISSUED))).first() is not None
+
     def series_states(self, agency: str | None = None) -> list[Any]:
         query = select(series_t)
         if agency is not None:
@@ -529,6 +535,7 @@ class Register:
         where = f"{agency}/events"
         previous = ""
         last_event: dict[int, Any] = {}
+        numbered: dict[int, str] = {}
         for item in events:
             expected = event_hash(item.prev_hash or "", item.entry_id, item.agency, item.action, item.at, item.by,
                                   item.detail, item.row_hash or "")
@@ -537,8 +544,10 @@ class Register:
                     "the chain of events is broken at event {id}: an event was changed, inserted or removed "
                     "outside the tool").format(id=item.id), _("restore the register from a backup")))
             previous = item.hash or ""
-            if item.entry_id is not None:
+            if item.entry_id:
                 last_event[item.entry_id] = item
+                if item.action in (ISSUED, IMPORTED):
+                    numbered[item.entry_id] = item.detail or str(item.entry_id)
         if events and head != previous:
             problems.append(Problem(where, "", _("the last events of the chain were removed outside the tool"),
                                     _("restore the register from a backup")))
@@ -546,7 +555,7 @@ class Register:
             row = rows.get(entry_id)
             if row is None:
                 problems.append(Problem(f"{where}:{item.id}", "", _("the row of {number} was deleted outside the tool")
-                                        .format(number=item.detail if item.action in (ISSUED, IMPORTED) else entry_id),
+                                        .format(number=numbered.get(entry_id, entry_id)),
                                         _("restore the register from a backup")))
             elif item.row_hash and row_hash(row) != item.row_hash:
                 problems.append(Problem(f"{agency}/{row.year}/{row.series}:{row.number}", "", _(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from correspondence import model as m
-from correspondence.errors import RenderFailed
+from correspondence.errors import CorrespondenceError, RenderFailed
 from correspondence.i18n import _
 from correspondence.progress import report
 from correspondence.render import word_template
@@ -52,6 +52,11 @@ def render_document(document: m.Document, formats: tuple[str, ...] = FORMATS,
                  if annex.separate]
     out: dict[str, bytes] = {}
     for done, (name, render, index) in enumerate(jobs, start=1):
-        out[name] = render(index)
+        try:
+            out[name] = render(index)
+        except CorrespondenceError:
+            raise
+        except Exception as error:  # a library refusing the content: the document cannot be made
+            raise RenderFailed(_("{name} cannot be made: {error}").format(name=name, error=str(error)[:300])) from None
         report(done, len(jobs), name)
     return out
