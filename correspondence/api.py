@@ -24,7 +24,7 @@ from correspondence.validate import Loaded, load
 from correspondence.validate.schema import CoQuan, VanBan
 from correspondence.workspace import find_root, template_dirs
 
-__all__ = ["FORMATS", "Issued", "Loaded", "annex", "check", "compose", "draft", "issue", "json_schema", "kind_list",
+__all__ = ["FORMATS", "Issued", "Loaded", "annex", "render_document", "check", "compose", "draft", "issue", "json_schema", "kind_list",
            "load", "merge", "register_close_year", "register_export", "register_import", "register_init",
            "register_list", "register_show", "register_verify", "register_void", "render", "skeleton",
            "templates_check", "write_new"]

@@ -86,6 +86,15 @@ _ADVANCE_SERIES = update(series_t).where(_KEY).values(last_number=bindparam("n")
 _ENTRY_COLUMNS = [c.name for c in entries_t.columns if c.name != "id"]
 _INSERT_ENTRY = entries_t.insert().values({name: bindparam(name) for name in _ENTRY_COLUMNS}).returning(entries_t.c.id)
 _LEASE_LOCKS = 727_030  # PostgreSQL advisory-lock namespace of the leases
+_SELECT_CLOSED = select(closed_t.c.at).where(and_(closed_t.c.agency == bindparam("k_agency"),
+                                                  closed_t.c.year == bindparam("k_year")))
+_SELECT_TAKEN = select(entries_t.c.series).where(and_(entries_t.c.agency == bindparam("k_agency"),
+                                                      entries_t.c.year == bindparam("k_year"),
+                                                      entries_t.c.so_ky_hieu == bindparam("k_so")))
+_SELECT_HEAD = select(chains_t.c.last_hash).where(chains_t.c.agency == bindparam("k_agency")).with_for_update()
+_UPDATE_HEAD = update(chains_t).where(chains_t.c.agency == bindparam("k_agency")).values(last_hash=bindparam("h"))
+_EVENT_COLUMNS = ("entry_id", "action", "at", "by", "detail", "agency", "prev_hash", "row_hash", "hash")
+_INSERT_EVENT = events_t.insert().values({name: bindparam(name) for name in _EVENT_COLUMNS})
 
 
 @dataclass(frozen=True)
@@ -283,21 +292,21 @@ class Register:
     def _append(self, conn: Connection, agency: str, entry_id: int | None, action: str, by: str,
                 detail: str | None = None, row: Any = None, at: str | None = None) -> None:
         """Add an event to the agency's chain: it holds the previous event's hash and the row's content hash."""
-        head = conn.execute(select(chains_t).where(chains_t.c.agency == agency).with_for_update()).first()
+        head = conn.execute(_SELECT_HEAD, {"k_agency": agency}).first()
         if head is None:
             try:
                 with conn.begin_nested():
                     conn.execute(chains_t.insert().values(agency=agency, last_hash=""))
             except IntegrityError:
                 pass
-            head = conn.execute(select(chains_t).where(chains_t.c.agency == agency).with_for_update()).one()
+            head = conn.execute(_SELECT_HEAD, {"k_agency": agency}).one()
         when = at or now()
         hashed = row_hash(row) if row is not None else ""
-        digest = event_hash(head.last_hash or "", entry_id, agency, action, when, by, detail, hashed)
-        conn.execute(events_t.insert().values(entry_id=entry_id, action=action, at=when, by=by, detail=detail,
-                                              agency=agency, prev_hash=head.last_hash or "", row_hash=hashed,
-                                              hash=digest))
-        conn.execute(update(chains_t).where(chains_t.c.agency == agency).values(last_hash=digest))
+        prev = head.last_hash or ""
+        digest = event_hash(prev, entry_id, agency, action, when, by, detail, hashed)
+        conn.execute(_INSERT_EVENT, {"entry_id": entry_id, "action": action, "at": when, "by": by, "detail": detail,
+                                     "agency": agency, "prev_hash": prev, "row_hash": hashed, "hash": digest})
+        conn.execute(_UPDATE_HEAD, {"k_agency": agency, "h": digest})
 
     def _row(self, conn: Connection, entry_id: int) -> Any:
         return conn.execute(select(entries_t).where(entries_t.c.id == entry_id)).one()
@@ -348,8 +357,7 @@ class Register:
                 raise Backdated(state.last_date, state.last_number)
             number = state.last_number + 1
             so_ky_hieu = numbers.so_ky_hieu(number, ky_hieu, ngay.year, nam_trong_ky_hieu)
-            taken = conn.execute(select(entries_t.c.series).where(and_(
-                entries_t.c.agency == agency, entries_t.c.year == ngay.year, entries_t.c.so_ky_hieu == so_ky_hieu))).first()
+            taken = conn.execute(_SELECT_TAKEN, {"k_agency": agency, "k_year": ngay.year, "k_so": so_ky_hieu}).first()
             if taken is not None:
                 raise RegisterConflict(_("{number} already exists in {year} (series {series}): number and symbol "
                                          "must be unique in the year").format(number=so_ky_hieu, year=ngay.year,
@@ -376,7 +384,7 @@ class Register:
         return state
 
     def _refuse_closed(self, conn: Connection, agency: str, year: int) -> None:
-        closed = conn.execute(select(closed_t).where(and_(closed_t.c.agency == agency, closed_t.c.year == year))).first()
+        closed = conn.execute(_SELECT_CLOSED, {"k_agency": agency, "k_year": year}).first()
         if closed is not None:
             raise RegisterConflict(_("the year {year} of {agency} is closed (since {at}): no document can be issued "
                                      "into it").format(year=year, agency=agency, at=closed.at[:10]))
