@@ -24,10 +24,10 @@ from correspondence.validate import Loaded, load
 from correspondence.validate.schema import CoQuan, VanBan
 from correspondence.workspace import find_root, template_dirs
 
-__all__ = ["FORMATS", "Issued", "Loaded", "annex", "render_document", "check", "compose", "draft", "issue", "json_schema", "kind_list",
+__all__ = ["FORMATS", "Issued", "Loaded", "annex", "check", "compose", "draft", "issue", "json_schema", "kind_list",
            "load", "merge", "register_close_year", "register_export", "register_import", "register_init",
-           "register_list", "register_show", "register_verify", "register_void", "render", "skeleton",
-           "templates_check", "write_new"]
+           "register_list", "register_show", "register_verify", "register_void", "render", "render_document",
+           "skeleton", "templates_check", "write_new"]
 
 
 def compose(loaded: Loaded, so: int | None, ngay: dt.date | None, nam_trong_ky_hieu: bool = False) -> m.Document:
