@@ -111,9 +111,9 @@ def register_void(workspace: Path | None, so_ky_hieu: str, reason: str, agency: 
 
 
 def register_import(workspace: Path | None, path: Path, agency: str | None = None, series: str = "chung",
-                    register_url: str | None = None) -> int:
+                    register_url: str | None = None, sheet: str | None = None) -> int:
     """Bring in a year of an existing register (XLSX or CSV)."""
-    return registry.import_file(workspace or find_root(), path, agency, series, register_url)
+    return registry.import_file(workspace or find_root(), path, agency, series, register_url, sheet)
 
 
 def register_export(workspace: Path | None, year: int, fmt: str, agency: str | None = None, series: str = "chung",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ import click
 
 from correspondence import __version__
 from correspondence.errors import CorrespondenceError, ExitStatus, Problem, UsageError
-from correspondence.i18n import _, set_language, translate_click
+from correspondence.i18n import N_, _, set_language, translate_click
 
 translate_click(set_language(None))
 
@@ -27,10 +28,12 @@ KINDS_NEW = ("cong-van", "ke-hoach")
 def _parse_date(value: str | None) -> dt.date | None:
     if value is None:
         return None
+    from correspondence.vietnamese import doc_ngay
+
     try:
-        return dt.date.fromisoformat(value.strip())
+        return doc_ngay(value)
     except ValueError:
-        raise UsageError(_("--ngay: expected a date YYYY-MM-DD, got '{value}'").format(value=value)) from None
+        raise UsageError(_("--ngay: expected a date dd/mm/yyyy, got '{value}'").format(value=value)) from None
 
 
 def _fail(error: CorrespondenceError, as_json: bool = False) -> None:
@@ -80,14 +83,38 @@ def _files_written(paths: list[Path]) -> None:
         click.echo(_("written: {path}").format(path=_shown(path)))
 
 
+def _internal(error: BaseException) -> None:
+    """An unexpected failure: a short message, the traceback in a log file, exit status 70."""
+    import tempfile
+    import time
+    import traceback
+
+    log = Path(tempfile.gettempdir()) / f"correspondence-loi-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    try:
+        log.write_text("".join(traceback.format_exception(error)), "utf-8")
+        where = str(log)
+    except OSError:
+        where = "—"
+    click.echo(_("Internal error: {what}. Nothing was issued by the failed step; the details are in {log}").format(
+        what=type(error).__name__, log=where), err=True)
+    sys.exit(int(ExitStatus.INTERNAL))
+
+
 class _Group(click.Group):
-    """Runs every command inside the one error handler."""
+    """Runs every command inside the one error handler: no traceback ever reaches the clerk."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except CorrespondenceError as error:
             _fail(error, as_json=bool(ctx.meta.get("json")))
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo(_("Stopped."), err=True)
+            sys.exit(130)
+        except Exception as error:  # the one place an unexpected failure is reported
+            _internal(error)
 
 
 def _lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -173,6 +200,7 @@ def _failures(failed: list[tuple[str, str | None]]) -> None:
 
 _lai = click.option("--lai", is_flag=True,
                     help=_("Issue again a record whose very content was already issued this year (a new number)."))
+_sheet = click.option("--sheet", default=None, help=_("The sheet of an Excel workbook to read (default: the first visible one)."))
 _series = click.option("--so-rieng", "series", default=None,
                        help=_("Series, when the same number exists in several (e.g. mat)."))
 
@@ -195,7 +223,7 @@ def draft(ctx: click.Context, file: Path, out: Path | None, formats: tuple[str, 
 @_lang_option
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--so", type=click.IntRange(min=1), required=True, help=_("Document number, e.g. 3018."))
-@click.option("--ngay", default=None, help=_("Issue date YYYY-MM-DD (default: 'ngay' in the record, else today)."))
+@click.option("--ngay", default=None, help=_("Issue date dd/mm/yyyy (default: 'ngay' in the record, else today)."))
 @_out
 @_fmt
 @click.pass_context
@@ -246,7 +274,7 @@ def kinds() -> None:
 @main.command(help=_("Issue documents: take the next number from the register, write DOCX and PDF, record them."))
 @_lang_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--ngay", default=None, help=_("Issue date YYYY-MM-DD (default: 'ngay' in the record, else today)."))
+@click.option("--ngay", default=None, help=_("Issue date dd/mm/yyyy (default: 'ngay' in the record, else today)."))
 @_fmt
 @_lai
 @click.pass_context
@@ -263,11 +291,13 @@ def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, formats
             return run(list(files), ctx.obj["workspace"], day, ctx.obj["register"], formats or ("docx", "pdf"),
                        progress=lambda _path: bar.advance(task), lai=again)
 
+    from correspondence.vietnamese import ngay_so
+
     done = _again_if_confirmed(attempt, lai)
     for item in done:
         if item.failure:
             continue
-        click.echo(_("issued {number} dated {date}").format(number=item.entry.so_ky_hieu, date=item.entry.ngay))
+        click.echo(_("issued {number} dated {date}").format(number=item.entry.so_ky_hieu, date=ngay_so(item.entry.ngay)))
         _files_written(item.files)
     _failures([(item.entry.so_ky_hieu, item.failure) for item in done if item.failure])
 
@@ -279,7 +309,7 @@ def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, formats
 @click.option("--spec", "spec", type=click.Path(path_type=Path), required=True, help=_("The table spec (YAML)."))
 @click.option("--tieu-de", "title", default=None, help=_("Title of the annex (default: 'tieu_de' in the spec)."))
 @click.option("--co-quan", "agency", default=None, help=_("Agency id (registers/<id>.yaml); needed when there are several."))
-@click.option("--nam", "year", type=int, default=None, help=_("Year."))
+@click.option("--nam", "year", type=click.IntRange(1, 9999), default=None, help=_("Year."))
 @_series
 @_fmt
 @click.pass_context
@@ -299,13 +329,14 @@ def annex(ctx: click.Context, number: str, table: Path, spec: Path, title: str |
 @click.argument("data", type=click.Path(path_type=Path))
 @click.option("--mot-so", "one_number", is_flag=True,
               help=_("One number for the whole batch, one personalised copy per row (one register row)."))
-@click.option("--ngay", default=None, help=_("Issue date YYYY-MM-DD (default: 'ngay' in the record, else today)."))
+@click.option("--ngay", default=None, help=_("Issue date dd/mm/yyyy (default: 'ngay' in the record, else today)."))
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help=_("Rendering processes (default: every core)."))
+@_sheet
 @_fmt
 @_lai
 @click.pass_context
 def merge(ctx: click.Context, record: Path, data: Path, one_number: bool, ngay: str | None, jobs: int | None,
-          formats: tuple[str, ...], lai: bool) -> None:
+          sheet: str | None, formats: tuple[str, ...], lai: bool) -> None:
     from rich.progress import Progress
 
     from correspondence.api import merge as run
@@ -316,7 +347,8 @@ def merge(ctx: click.Context, record: Path, data: Path, one_number: bool, ngay: 
         with Progress(transient=True, disable=not sys.stderr.isatty()) as bar, _notices():
             task = bar.add_task(_("issuing"), total=None)
             return run(record, data, ctx.obj["workspace"], day, ctx.obj["register"], formats or ("docx", "pdf"),
-                       one_number, jobs, progress=lambda n, total: bar.update(task, completed=n, total=total), lai=again)
+                       one_number, jobs, progress=lambda n, total: bar.update(task, completed=n, total=total), lai=again,
+                       sheet=sheet)
 
     done = _again_if_confirmed(attempt, lai)
     for item in done:
@@ -352,7 +384,7 @@ def register() -> None:
 
 _agency = click.option("--co-quan", "agency", default=None,
                        help=_("Agency id (registers/<id>.yaml); needed when there are several."))
-_year = click.option("--nam", "year", type=int, default=None, help=_("Year."))
+_year = click.option("--nam", "year", type=click.IntRange(1, 9999), default=None, help=_("Year."))
 
 
 @register.command("init", help=_("Create the register of an agency (registers/<agency>.sqlite, or --register URL)."))
@@ -369,7 +401,7 @@ def register_init(ctx: click.Context, agency: str | None) -> None:
 
 @register.command("close-year", help=_("Close a year: no document can be issued into it any more (after 31 December)."))
 @_lang_option
-@click.argument("year", type=int)
+@click.argument("year", type=click.IntRange(1, 9999))
 @_agency
 @click.pass_context
 def register_close_year(ctx: click.Context, year: int, agency: str | None) -> None:
@@ -399,9 +431,14 @@ def register_list(ctx: click.Context, agency: str | None, year: int | None, kind
     from rich.console import Console
     from rich.table import Table
 
+    from correspondence.vietnamese import ngay_so
+
+    if not entries:
+        click.echo(_("no document"))
+        return
     table = Table(_("Number, symbol"), _("Date"), _("Type and subject"), _("Signer"), _("Notes"))
     for e in entries:
-        table.add_row(e.so_ky_hieu, e.ngay, e.ten_loai_trich_yeu, e.nguoi_ky,
+        table.add_row(e.so_ky_hieu, ngay_so(e.ngay), e.ten_loai_trich_yeu, e.nguoi_ky,
                       (_("VOID: ") if e.status == "voided" else "") + (e.ghi_chu or ""))
     import shutil
 
@@ -417,10 +454,31 @@ def register_list(ctx: click.Context, agency: str | None, year: int | None, kind
 @click.pass_context
 def register_show(ctx: click.Context, number: str, agency: str | None, year: int | None, series: str | None) -> None:
     from correspondence.api import register_show
+    from correspondence.vietnamese import ngay_so
 
     entry = register_show(ctx.obj["workspace"], number, agency, year, ctx.obj["register"], series)
-    for key, value in entry.as_dict().items():
-        click.echo(f"{key}: {value}")
+    values = entry.as_dict()
+    for key, label in SHOW_LABELS:
+        value = values.get(key)
+        if key in ("ngay", "ngay_chuyen"):
+            value = ngay_so(value)
+        elif key == "files":
+            value = ", ".join(f["path"] for f in value) if value else ""
+        elif key == "status":
+            value = _(STATUS.get(str(value), str(value)))
+        if value not in (None, ""):
+            click.echo(f"{_(label)}: {value}")
+
+
+SHOW_LABELS = (("so_ky_hieu", N_("Number, symbol")), ("ngay", N_("Date")), ("ten_loai_trich_yeu", N_("Type and subject")),
+               ("nguoi_ky", N_("Signer")), ("noi_nhan", N_("Recipients")),
+               ("don_vi_nhan_ban_luu", N_("Unit or person keeping the filed copy")),
+               ("so_luong_ban", N_("Copies")), ("ngay_chuyen", N_("Date sent")), ("ky_nhan", N_("Received by")),
+               ("ghi_chu", N_("Notes")), ("series", N_("Series")), ("status", N_("Status")), ("failure", N_("Failure")),
+               ("don_vi", N_("Drafting unit")), ("files", N_("Files")), ("issued_by", N_("Numbered by")),
+               ("issued_at", N_("Numbered at")))
+STATUS = {"issued": N_("issued"), "voided": N_("void"), "imported": N_("imported from an older register"),
+          "failed": N_("numbered, files not made")}
 
 
 @register.command("void", help=_("Void a number: it stays used, the reason goes into Ghi chú, the files are kept."))
@@ -444,17 +502,18 @@ def register_void(ctx: click.Context, number: str, reason: str, agency: str | No
 @click.argument("file", type=click.Path(path_type=Path))
 @_agency
 @click.option("--so-rieng", "series", default="chung", help=_("Series to import into (default: the shared one)."))
+@_sheet
 @click.pass_context
-def register_import(ctx: click.Context, file: Path, agency: str | None, series: str) -> None:
+def register_import(ctx: click.Context, file: Path, agency: str | None, series: str, sheet: str | None) -> None:
     from correspondence.api import register_import
 
-    count = register_import(ctx.obj["workspace"], file, agency, series, ctx.obj["register"])
+    count = register_import(ctx.obj["workspace"], file, agency, series, ctx.obj["register"], sheet)
     click.echo(_("{count} entries imported.").format(count=count))
 
 
 @register.command("export", help=_("Write the printable register of a year (PDF, DOCX, XLSX or CSV)."))
 @_lang_option
-@click.option("--nam", "year", type=int, required=True, help=_("Year."))
+@click.option("--nam", "year", type=click.IntRange(1, 9999), required=True, help=_("Year."))
 @click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "xlsx", "csv"]), default="pdf", help=_("Format."))
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_("Output file."))
 @_agency

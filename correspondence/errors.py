@@ -16,6 +16,7 @@ class ExitStatus(IntEnum):
     REGISTER = 4
     RENDER = 5
     ARCHIVE = 6
+    INTERNAL = 70  # an unexpected failure of the tool itself (EX_SOFTWARE); the traceback goes to a log file
 
 
 @dataclass(frozen=True)
@@ -105,3 +106,7 @@ class AlreadyIssued(RegisterConflict):
     def __init__(self, message: str, earlier: str) -> None:
         super().__init__(message)
         self.earlier = earlier
+
+
+class TooLarge(OverflowError):
+    """A template expression would build a value too large to print (``'x' * 10**9``)."""

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from correspondence import vietnamese as vn
-from correspondence.errors import FilterError
+from correspondence.errors import FilterError, TooLarge
 from correspondence.numbers import so_van_ban
 
 
@@ -25,6 +25,8 @@ def escape_markup(value: Any) -> str:
     """Make a data value print as itself inside body markup (``*``, ``[^`` and line markers escaped)."""
     if isinstance(value, MarkupSafe):
         return value
+    if value is None:  # never print "None" in a document
+        raise FilterError("", None, "value")
     text = vn.nfc(str(value))
     text = _ESCAPE.sub(r"\\\1", text)
     return "\n".join(_LEADING_MARKER.sub(r"\\\1\2", line) for line in text.split("\n"))
@@ -35,7 +37,7 @@ def _as_date(value: Any) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    return dt.date.fromisoformat(str(value).strip())
+    return vn.doc_ngay(str(value))
 
 
 def _checked(name: str, function: Any, expects: str) -> Any:
@@ -71,13 +73,45 @@ FILTERS = {
 }
 
 
+LIMIT = 100_000  # the longest text or list an expression of a template may build
+FORBIDDEN_TAGS = ("include", "import", "from", "extends")  # a body or a Word template is one file, nothing more
+
+
+def bounded_sandbox() -> Any:
+    """The sandbox every user template runs in: no attribute tricks, no file, no expression building a huge value
+    (``range`` is capped by Jinja's own sandbox, ``*`` and ``**`` here)."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class Bounded(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+                raise TooLarge(f"power too large ({right})")
+            if operator == "*":
+                for value, times in ((left, right), (right, left)):
+                    if isinstance(value, (str, list, tuple)) and isinstance(times, int) and len(value) * times > LIMIT:
+                        raise TooLarge(f"value too long ({len(value) * times})")
+            return super().call_binop(context, operator, left, right)
+
+    return Bounded
+
+
+def forbidden_tags(env: Any, source: str) -> list[tuple[int, str]]:
+    """Where ``source`` includes, imports or extends another template: (line, tag)."""
+    from jinja2 import nodes
+
+    kinds = {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "from", nodes.Extends: "extends"}
+    tree = env.parse(source)
+    return [(node.lineno, name) for kind, name in kinds.items() for node in tree.find_all(kind)]
+
+
 @lru_cache(maxsize=1)
 def body_environment():  # type: ignore[no-untyped-def]
     """Sandboxed, strict environment for record bodies; every printed value is escaped for the markup."""
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    env = ImmutableSandboxedEnvironment(
+    env = bounded_sandbox()(
         undefined=StrictUndefined, autoescape=False, finalize=escape_markup,
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(FILTERS)

@@ -30,6 +30,27 @@ def hom_nay() -> dt.date:
     return dt.datetime.now(VIETNAM).date()
 
 
+def doc_ngay(text: str) -> dt.date:
+    """A date as a clerk types it: ``20/12/2019``, ``2/5/2019``, ``20-12-2019`` or ``2019-12-20``; ValueError else."""
+    import re
+
+    text = text.strip()
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    if match:
+        return dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return dt.date.fromisoformat(text)
+    raise ValueError(text)
+
+
+def ngay_so(value: dt.date | str | None) -> str:
+    """A date as lists and messages print it: ``07/05/2019`` (an ISO text is read first)."""
+    if value is None or value == "":
+        return ""
+    day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
 def ngay_thang_nam(day: dt.date) -> str:
     """``ngày 07 tháng 5 năm 2019``: the day padded below 10, the month only for January and February."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)

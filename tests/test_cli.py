@@ -39,7 +39,7 @@ def test_check_reports_and_exits_3(cli: Callable[..., object], make_record: Call
     first, problem = result.stderr.splitlines()
     assert first == "Lỗi: có 1 lỗi"
     assert problem.startswith("  cv.yaml:")
-    assert problem.endswith(": ngay: cần ngày dạng YYYY-MM-DD, nhận được '2019-02-31' (ví dụ 2019-05-07)")
+    assert problem.endswith(": ngay: cần ngày dạng dd/mm/yyyy, nhận được '2019-02-31' (ví dụ 07/05/2019)")
 
 
 def test_check_json(cli: Callable[..., object], make_record: Callable[..., Path]) -> None:
@@ -86,14 +86,14 @@ def test_bad_body_writes_nothing(cli: Callable[..., object], make_record: Callab
 def test_bad_date_option(cli: Callable[..., object], make_record: Callable[..., Path]) -> None:
     result = cli("render", str(make_record()), "--so", "1", "--ngay", "31/02/2019")
     assert result.exit_code == 2
-    assert result.stderr == "Lỗi: --ngay: cần ngày dạng YYYY-MM-DD, nhận được '31/02/2019'\n"
+    assert result.stderr == "Lỗi: --ngay: cần ngày dạng dd/mm/yyyy, nhận được '31/02/2019'\n"
 
 
 def test_english(workspace: Path, make_record: Callable[..., Path]) -> None:
     result = CliRunner().invoke(main, ["--lang", "en", "check", str(make_record(ngay="2019-02-31"))])
     assert result.exit_code == 3
     assert result.stderr.startswith("Error: 1 problem(s) found\n")
-    assert "ngay: expected a date YYYY-MM-DD, got '2019-02-31' (for example 2019-05-07)" in result.stderr
+    assert "ngay: expected a date dd/mm/yyyy, got '2019-02-31' (for example 07/05/2019)" in result.stderr
 
 
 def test_schema_is_json_schema_of_the_record(cli: Callable[..., object]) -> None:

@@ -201,9 +201,9 @@ def show(workspace: Path, so_ky_hieu: str, agency: str | None = None, year: int 
 
 
 def import_file(workspace: Path, path: Path, agency: str | None = None, series: str = "chung",
-                register_url: str | None = None) -> int:
+                register_url: str | None = None, sheet: str | None = None) -> int:
     """Bring in a year of an existing register; the next number continues from it. All or nothing."""
-    rows = importer.read(path, series, shown(path))
+    rows = importer.read(path, series, shown(path), sheet)
     register, agency = open_register(workspace, agency, register_url)
     with register:
         existing = {(e.year, e.series, e.number): e for e in register.entries(agency)}

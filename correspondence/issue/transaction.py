@@ -46,7 +46,7 @@ from correspondence.progress import notice
 from correspondence.register.store import Entry, Register, sqlite_path
 from correspondence.render import FORMATS, render_document
 from correspondence.validate import Loaded, load, self_contained
-from correspondence.vietnamese import hom_nay
+from correspondence.vietnamese import hom_nay, ngay_so
 from correspondence.workspace import (
     explicit_register,
     find_root,
@@ -114,7 +114,7 @@ def record_json(loaded: Loaded, stored: dict[str, Any] | None = None) -> str:
 def _backdated(where: str, day: dt.date, last_date: str, last_number: int) -> RegisterConflict:
     return RegisterConflict(_("{file}: the date {date} is before the last document of the series "
                               "({last}, number {number}): numbers follow the order of issue").format(
-        file=where, date=day.isoformat(), last=last_date, number=last_number))
+        file=where, date=ngay_so(day), last=ngay_so(last_date), number=last_number))
 
 
 def check_date(day: dt.date, where: str, field_name: str = "ngay") -> list[Problem]:
@@ -125,7 +125,7 @@ def check_date(day: dt.date, where: str, field_name: str = "ngay") -> list[Probl
                         _("check the date"))]
     if day > today:
         return [Problem(where, field_name, _("the date {date} is after today ({today}): no document is issued into "
-                                             "the future").format(date=day.isoformat(), today=today.isoformat()),
+                                             "the future").format(date=ngay_so(day), today=ngay_so(today)),
                         _("check the date"))]
     return []
 
@@ -294,7 +294,7 @@ def _check(units: list[Unit], registers: dict[str, Register], lai: bool) -> None
         years = closed.setdefault((unit.url, agency), book.closed_years(agency))
         if unit.day.year in years:
             raise RegisterConflict(_("{file}: the year {year} is closed (since {at}): no document can be issued "
-                                     "into it").format(file=unit.where, year=unit.day.year, at=years[unit.day.year][:10]))
+                                     "into it").format(file=unit.where, year=unit.day.year, at=ngay_so(years[unit.day.year][:10])))
         series = series_of(unit.loaded).name
         key = (unit.url, agency, unit.day.year, series)
         if key not in latest:

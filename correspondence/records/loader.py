@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,27 @@ class Located:
         return f"{self.source}:{self.line(path, key)}"
 
 
+# Characters no document may hold (XML 1.0 refuses them; they print nothing or garbage): refused where they are.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def control_problem(where: str, field: str, text: str) -> Problem | None:
+    """A located problem when ``text`` holds a control character."""
+    found = CONTROL.search(text)
+    if found is None:
+        return None
+    return Problem(where, field, _("holds a control character (U+{code:04X}) that no document can print").format(
+        code=ord(found.group())), _("remove it (it often comes from copying out of another program)"))
+
+
+def dotted(path: Path_) -> str:
+    """``phu_luc[1].bang``: a value's path as the clerk reads it."""
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _STR = "tag:yaml.org,2002:str"
 
@@ -75,7 +97,12 @@ class _Builder:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
-        return self._scalar(node)
+        value = self._scalar(node)
+        if isinstance(value, str):
+            problem = control_problem(f"{self.source}:{self.lines[path]}", dotted(path), value)
+            if problem is not None:
+                self.problems.append(problem)
+        return value
 
     def _scalar(self, node: yaml.Node) -> Any:
         if node.tag in (_TIMESTAMP, _STR):
@@ -97,6 +124,11 @@ def parse_text(text: str, source: str) -> tuple[Located | None, list[Problem]]:
         what = error.problem or str(error)
         return None, [Problem(f"{source}:{line}", "", _("the file is not valid YAML/JSON: {what}").format(what=what),
                               _("check the indentation and the quotes on this line"))]
+    except yaml.reader.ReaderError as error:  # a character YAML refuses outright
+        line = text[: error.position].count("\n") + 1
+        return None, [Problem(f"{source}:{line}", "", _(
+            "holds a control character (U+{code:04X}) that no document can print").format(code=error.character),
+            _("remove it (it often comes from copying out of another program)"))]
     except yaml.YAMLError as error:  # pragma: no cover - unmarked errors are rare
         return None, [Problem(f"{source}:1", "", _("the file is not valid YAML/JSON: {what}").format(what=error))]
     builder = _Builder(source)

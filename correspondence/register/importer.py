@@ -13,6 +13,7 @@ from correspondence.i18n import _
 from correspondence.kinds import CATALOGUE
 from correspondence.numbers import parse_so_ky_hieu
 from correspondence.records import read_cells
+from correspondence.records.tables import fold
 
 # Each column of the sổ đăng ký văn bản đi and words its header contains (without accents).
 HEADERS = (
@@ -31,11 +32,6 @@ REQUIRED = ("so_ky_hieu", "ngay", "ten_loai_trich_yeu")
 _ABBREVIATIONS = {kind.viet_tat: kind.code for kind in CATALOGUE if kind.viet_tat}
 
 
-def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
-    return re.sub(r"\s+", " ", "".join(c for c in decomposed if not unicodedata.combining(c))).strip().lower()
-
-
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -48,32 +44,42 @@ def _date(value: Any) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def read(path: Path, series: str, display: str | None = None) -> list[dict[str, Any]]:
-    """Every row of ``path`` as register columns; every problem at once, located ``file:row``."""
+def _positions(header: list[Any]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for index, title in enumerate(header):
+        plain = fold(title or "")
+        for name, words in HEADERS:
+            if name not in positions and any(word in plain for word in words):
+                positions[name] = index
+                break
+    return positions
+
+
+def read(path: Path, series: str, display: str | None = None, sheet: str | None = None) -> list[dict[str, Any]]:
+    """Every row of ``path`` as register columns (the first visible sheet, or ``sheet``; the header found below any
+    title rows); every problem at once, located ``file:row``."""
     source = display or str(path)
     if not path.is_file():
         raise InvalidRecord(_("invalid register file"), [Problem(source, "", _("file not found"), _("check the path"))])
     if path.suffix.lower() not in (".xlsx", ".csv"):
         raise InvalidRecord(_("invalid register file"), [Problem(source, "", _("only .xlsx and .csv files can be imported"))])
-    rows = [(n, r) for n, r in read_cells(path, sheet=-1) if any(str(v).strip() for v in r if v is not None)]
+    try:
+        rows = [(n, r) for n, r in read_cells(path, sheet) if any(str(v).strip() for v in r if v is not None)]
+    except InvalidRecord as error:
+        raise InvalidRecord(_("invalid register file"), error.problems) from None
     if not rows:
         raise InvalidRecord(_("invalid register file"), [Problem(source, "", _("the file has no rows"))])
-    header_line, header = rows[0]
-    positions: dict[str, int] = {}
-    for index, title in enumerate(header):
-        plain = _plain(title or "")
-        for name, words in HEADERS:
-            if name not in positions and any(word in plain for word in words):
-                positions[name] = index
-                break
+    start = next((i for i, (_n, row) in enumerate(rows[:10]) if all(k in _positions(row) for k in REQUIRED)), 0)
+    header_line, header = rows[start]
+    positions = _positions(header)
     missing = [name for name in REQUIRED if name not in positions]
     if missing:
         raise InvalidRecord(_("invalid register file"), [Problem(f"{source}:{header_line}", name, _(
             "column not found in the header row"), _("expected a header such as 'Số, ký hiệu văn bản'")) for name in missing])
     out: list[dict[str, Any]] = []
     problems: list[Problem] = []
-    for line, row in rows[1:]:
-        if all(str(v).strip() in ("", "None") for v in row if v is not None) or _plain(str(row[0] or "")).startswith("("):
+    for line, row in rows[start + 1:]:
+        if all(str(v).strip() in ("", "None") for v in row if v is not None) or fold(str(row[0] or "")).startswith("("):
             continue  # blank rows and the (1) … (10) numbering row
 
         def cell(name: str, row: list[Any] = row) -> Any:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, Text, UniqueConstraint, inspect, select, text
 
+from correspondence.records.tables import fold
 from correspondence.register.chain import event_hash, row_hash
 
 _bookkeeping = MetaData()
@@ -129,11 +130,22 @@ def _v4_chain_leases_closed_years(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_agency ON events (agency, id)"))
 
 
+def _v5_folded_search(conn: Connection) -> None:
+    """Each entry keeps its subject, signer and recipients folded (no diacritics, đ as d, lower case), so that
+    "Đà Nẵng", "ĐÀ NẴNG", "da nang" find the same rows on SQLite and PostgreSQL alike."""
+    conn.execute(text("ALTER TABLE entries ADD COLUMN tim_kiem TEXT"))
+    for row in conn.execute(text("SELECT id, ten_loai_trich_yeu, nguoi_ky, noi_nhan FROM entries")).fetchall():
+        conn.execute(text("UPDATE entries SET tim_kiem = :t WHERE id = :id"),
+                     {"t": fold(" ".join(filter(None, (row.ten_loai_trich_yeu, row.nguoi_ky, row.noi_nhan)))),
+                      "id": row.id})
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "series and entries", _v1_series_and_entries),
     (2, "events and date index", _v2_events),
     (3, "drafting unit of each entry", _v3_drafting_unit),
     (4, "chained events, leases, closed years, unique number and symbol", _v4_chain_leases_closed_years),
+    (5, "folded text for search", _v5_folded_search),
 )
 CURRENT = MIGRATIONS[-1][0]
 

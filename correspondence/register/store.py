@@ -47,8 +47,10 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, NoSuchModuleError, Ope
 from correspondence import numbers
 from correspondence.errors import Backdated, Problem, RegisterConflict, RegisterUnavailable
 from correspondence.i18n import _
+from correspondence.records.tables import fold
 from correspondence.register import migrations
 from correspondence.register.chain import event_hash, row_hash
+from correspondence.vietnamese import ngay_so
 
 _meta = MetaData()
 series_t = Table("series", _meta,
@@ -64,7 +66,8 @@ entries_t = Table("entries", _meta,
                   Column("ky_nhan", Text), Column("ghi_chu", Text), Column("kind", String(40)), Column("status", String(20)),
                   Column("record_json", Text), Column("agency_json", Text), Column("files_json", Text),
                   Column("issued_at", String(40)), Column("issued_by", String(100)), Column("don_vi", String(40)),
-                  Column("content_hash", String(64)), Column("failure", Text), Column("lease", String(200)))
+                  Column("content_hash", String(64)), Column("failure", Text), Column("lease", String(200)),
+                  Column("tim_kiem", Text))
 events_t = Table("events", _meta,
                  Column("id", Integer, primary_key=True, autoincrement=True), Column("entry_id", Integer),
                  Column("action", String(20)), Column("at", String(40)), Column("by", String(100)), Column("detail", Text),
@@ -127,6 +130,7 @@ class Entry:
     content_hash: str | None = None
     failure: str | None = None
     lease: str | None = None
+    tim_kiem: str | None = None
 
     @property
     def files(self) -> list[dict[str, str]]:
@@ -139,7 +143,7 @@ class Entry:
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)
-                if f.name not in ("record_json", "agency_json", "files_json", "lease")} | {"files": self.files}
+                if f.name not in ("record_json", "agency_json", "files_json", "lease", "tim_kiem")} | {"files": self.files}
 
 
 def _entry(row: Any) -> Entry:
@@ -236,8 +240,12 @@ class Register:
             try:
                 self.engine = create_engine(self.url, pool_pre_ping=True)
             except (NoSuchModuleError, ImportError, ValueError) as error:
+                postgres = self.url.startswith("postgresql")
+                hint = (_("install the PostgreSQL driver: pip install 'correspondence[postgresql]'") if postgres else
+                        _("a register is sqlite:///path/to/file.sqlite or postgresql://user@host/database"))
                 raise RegisterUnavailable(_("cannot open the register {url}: {error}").format(
-                    url=self.url.split("@")[-1], error=error)) from None
+                    url=self.url.split("@")[-1], error=error), [Problem(self.url.split("@")[-1], "", str(error)[:200],
+                                                                       hint)]) from None
         try:
             with self._writer(), self.engine.begin() as conn:
                 if not self.sqlite:
@@ -350,6 +358,7 @@ class Register:
                        "status": ISSUED, "issued_at": now(), "issued_by": who, "lease": self._hold_lease(), **fields})
         if values.get("record_json"):
             values["content_hash"] = hashlib.sha256(str(values["record_json"]).encode("utf-8")).hexdigest()
+        values["tim_kiem"] = searchable(values)
         with self._writer(), self.engine.begin() as conn:
             self._refuse_closed(conn, agency, ngay.year)
             state = self._lock_series(conn, agency, ngay.year, series)
@@ -387,7 +396,7 @@ class Register:
         closed = conn.execute(_SELECT_CLOSED, {"k_agency": agency, "k_year": year}).first()
         if closed is not None:
             raise RegisterConflict(_("the year {year} of {agency} is closed (since {at}): no document can be issued "
-                                     "into it").format(year=year, agency=agency, at=closed.at[:10]))
+                                     "into it").format(year=year, agency=agency, at=ngay_so(closed.at[:10])))
 
     def complete(self, entry_id: int, files: list[dict[str, str]] | None, action: str = "completed") -> Entry:
         """Record the written files and their SHA-256 for a numbered row; its lease ends (None: the files are
@@ -445,6 +454,7 @@ class Register:
         with self._writer(), self.engine.begin() as conn:
             for row in rows:
                 values = {"agency": agency, "status": IMPORTED, "issued_at": now(), "issued_by": who, **row}
+                values["tim_kiem"] = searchable(values)
                 state = self._lock_series(conn, agency, values["year"], values["series"])
                 try:
                     with conn.begin_nested():
@@ -497,7 +507,7 @@ class Register:
         if unit is not None:
             query = query.where(entries_t.c.don_vi == unit)
         if text is not None:
-            query = query.where(func.lower(entries_t.c.ten_loai_trich_yeu).contains(text.lower()))
+            query = query.where(entries_t.c.tim_kiem.contains(fold(text), autoescape=True))
         query = query.order_by(entries_t.c.agency, entries_t.c.year, entries_t.c.series, entries_t.c.number)
         with self.engine.connect() as conn:
             return [_entry(r) for r in conn.execute(query)]
@@ -575,6 +585,11 @@ class Register:
                     "{number}: the row was added outside the tool").format(number=row.so_ky_hieu),
                     _("restore the register from a backup")))
         return problems
+
+
+def searchable(values: dict[str, Any]) -> str:
+    """The folded text ``register list --tim`` searches: subject, signer, recipients."""
+    return fold(" ".join(str(values[k]) for k in ("ten_loai_trich_yeu", "nguoi_ky", "noi_nhan") if values.get(k)))
 
 
 def _series_key(agency: str, year: int, series: str) -> Any:

@@ -20,11 +20,17 @@ from correspondence.templating import html_environment
 _MM_PER_EXCEL_WIDTH = 2.2  # an Excel column width unit (one character) is about 2.2 mm
 
 
+def neutral(value: str) -> str:
+    """A cell value a spreadsheet never runs: one that begins like a formula (= + - @, tab, return) gets a leading
+    apostrophe (the OWASP rule against CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def to_csv(book: m.RegisterBook) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(book.layout.columns)
-    writer.writerows(book.rows)
+    writer.writerows([neutral(value) for value in row] for row in book.rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -52,6 +58,7 @@ def to_xlsx(book: m.RegisterBook) -> bytes:
     for row_index, values in enumerate(book.rows, start=3):
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=row_index, column=column, value=value)
+            cell.data_type = "s"  # text, never a formula, whatever it begins with
             cell.font = Font(name=font, size=layout.table_size)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             cell.border = box

@@ -16,7 +16,7 @@ from correspondence.errors import Problem, RenderFailed
 from correspondence.i18n import _
 from correspondence.kinds import BY_CODE
 from correspondence.render.docx import normalise
-from correspondence.templating import FILTERS
+from correspondence.templating import FILTERS, bounded_sandbox, forbidden_tags
 from correspondence.workspace import shown, word_templates
 
 
@@ -46,11 +46,25 @@ def context(document: m.Document) -> dict[str, Any]:
 
 def _environment() -> Any:
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    env = bounded_sandbox()(undefined=StrictUndefined, autoescape=True)
     env.filters.update(FILTERS)
     return env
+
+
+def _source(template: Path) -> str:
+    """The Jinja text of a Word template: its body, headers and footers, as docxtpl reads them."""
+    from docx import Document as open_word
+    from docx.oxml import parse_xml
+    from docxtpl import DocxTemplate
+
+    word = DocxTemplate(str(template))
+    document = open_word(str(template))
+    xml = word.patch_xml(word.xml_to_string(document._element.body))
+    for rel in document.part.rels.values():
+        if rel.reltype in (word.HEADER_URI, word.FOOTER_URI) and rel.target_part.blob:
+            xml += word.patch_xml(word.xml_to_string(parse_xml(rel.target_part.blob)))
+    return str(xml)
 
 
 def render(document: m.Document, template: Path) -> bytes:
@@ -58,9 +72,16 @@ def render(document: m.Document, template: Path) -> bytes:
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError
 
+    refused = forbidden_tags(_environment(), _source(template))
+    if refused:
+        raise RenderFailed(_("{where}: '{{% {tag} %}}' is not allowed in a Word template").format(
+            where=template.name, tag=refused[0][1]))
     word = DocxTemplate(str(template))
     try:
         word.render(context(document), _environment(), autoescape=True)
+    except OverflowError as error:
+        raise RenderFailed(_("{where}: the template asks for too much ({what})").format(
+            where=template.name, what=str(error)[:120])) from None
     except TemplateError as error:
         line = getattr(error, "lineno", None)
         where = f"{template.name}:{line}" if line else template.name
@@ -77,6 +98,11 @@ def check(template: Path, kind: str) -> list[str]:
     provided = set(context_keys())
     used = DocxTemplate(str(template)).get_undeclared_template_variables(_environment())
     return sorted(used - provided)
+
+
+def refused(template: Path) -> list[str]:
+    """The tags of ``template`` that reach for other files (include, import, extends)."""
+    return [tag for _line, tag in forbidden_tags(_environment(), _source(template))]
 
 
 def context_keys() -> tuple[str, ...]:
@@ -96,9 +122,12 @@ def check_folder(workspace: Path) -> tuple[list[Problem], int]:
             continue
         try:
             unknown = check(path, path.stem)
+            tags = refused(path)
         except Exception as error:  # a broken .docx or Jinja syntax: say which file
             problems.append(Problem(name, "", _("template error: {what}").format(what=error)))
             continue
+        problems += [Problem(name, "", _("'{{% {tag} %}}' is not allowed in a Word template").format(tag=tag),
+                             _("a template is one file: it reads no other")) for tag in tags]
         problems += [Problem(name, unknown_name, _("this name is not provided to {kind} documents").format(kind=path.stem),
                              _("use one of: {names}").format(names=", ".join(context_keys()))) for unknown_name in unknown]
     return problems, len(found)

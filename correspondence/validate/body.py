@@ -11,8 +11,8 @@ from typing import Any
 from correspondence import model as m
 from correspondence.errors import FilterError, InvalidRecord, Problem
 from correspondence.i18n import _
-from correspondence.records.loader import Located
-from correspondence.templating import body_environment
+from correspondence.records.loader import Located, control_problem
+from correspondence.templating import body_environment, forbidden_tags
 from correspondence.validate.markup import parse_body
 
 
@@ -31,8 +31,19 @@ def render_body(noi_dung: str, du_lieu: dict[str, Any], located: Located) -> Bod
     first_line = located.line(("noi_dung",))
     env = body_environment()
     try:
+        refused = forbidden_tags(env, noi_dung)
+        if refused:
+            line, tag = refused[0]
+            raise InvalidRecord(_("invalid record"), [Problem(f"{located.source}:{first_line + line - 1}", "noi_dung", _(
+                "'{{% {tag} %}}' is not allowed in a body: it is one text, it reads no other file").format(tag=tag))])
         template = env.from_string(noi_dung)
-        text = template.render(**du_lieu, du_lieu=du_lieu)
+        given = {key: value for key, value in du_lieu.items() if value is not None}
+        text = template.render(**given, du_lieu=given)
+    except (OverflowError, MemoryError, RecursionError) as error:
+        line = first_line + _template_line(sys.exc_info()[2]) - 1
+        raise InvalidRecord(_("invalid record"), [Problem(f"{located.source}:{line}", "noi_dung", _(
+            "the body asks for too much ({what})").format(what=str(error)[:120] or type(error).__name__),
+            _("keep expressions simple"))]) from None
     except TemplateSyntaxError as error:
         line = first_line + (error.lineno or 1) - 1
         raise InvalidRecord(_("invalid record"), [Problem(f"{located.source}:{line}", "noi_dung",
@@ -41,7 +52,10 @@ def render_body(noi_dung: str, du_lieu: dict[str, Any], located: Located) -> Bod
         line = first_line + _template_line(sys.exc_info()[2]) - 1
         what = str(error)
         match = re.match(r"'(.+)' is undefined", what)
-        if match:
+        if match and du_lieu.get(match.group(1), 0) is None:
+            message = _("'{name}' is empty, and the body prints it").format(name=match.group(1))
+            hint = _("give it a value under 'du_lieu'")
+        elif match:
             message = _("unknown name '{name}' in the body").format(name=match.group(1))
             hint = _("define it under 'du_lieu'")
         else:
@@ -50,10 +64,16 @@ def render_body(noi_dung: str, du_lieu: dict[str, Any], located: Located) -> Bod
     except FilterError as error:
         line = first_line + _template_line(sys.exc_info()[2]) - 1
         name, value, expects = error.args
-        needs = {"date": _("a date YYYY-MM-DD"), "number": _("a number"), "whole": _("a whole number")}[expects]
+        if expects == "value":
+            raise InvalidRecord(_("invalid record"), [Problem(f"{located.source}:{line}", "noi_dung", _(
+                "a value the body prints is empty"), _("give it a value under 'du_lieu'"))]) from None
+        needs = {"date": _("a date dd/mm/yyyy"), "number": _("a number"), "whole": _("a whole number")}[expects]
         raise InvalidRecord(_("invalid record"), [Problem(
             f"{located.source}:{line}", "noi_dung",
             _("the filter '{name}' needs {needs}, got '{value}'").format(name=name, needs=needs, value=value))]) from None
+    control = control_problem(located.where(("noi_dung",)), "noi_dung", text)
+    if control is not None:
+        raise InvalidRecord(_("invalid record"), [control])
     blocks, notes, problems = parse_body(text)
     if problems:
         raise InvalidRecord(_("invalid record"), [Problem(f"{located.source}:{first_line + p.line - 1}", "noi_dung", p.message)
@@ -61,6 +81,16 @@ def render_body(noi_dung: str, du_lieu: dict[str, Any], located: Located) -> Bod
     if not blocks:
         raise InvalidRecord(_("invalid record"), [Problem(located.where(("noi_dung",)), "noi_dung", _("must not be empty"))])
     return Body(blocks, notes)
+
+
+def body_names(noi_dung: str) -> set[str]:
+    """The names the body's expressions use (``{{ ten }}`` → ``ten``); none when the body does not parse."""
+    from jinja2 import TemplateSyntaxError, meta
+
+    try:
+        return set(meta.find_undeclared_variables(body_environment().parse(noi_dung))) - {"du_lieu"}
+    except TemplateSyntaxError:
+        return set()
 
 
 def _template_line(tb: TracebackType | None) -> int:

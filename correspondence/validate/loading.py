@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from correspondence.validate.schema import Bang, CoQuan, PhuLuc, VanBan, record_
 from correspondence.vietnamese import nfc
 from correspondence.workspace import agency_candidates, shown
 
+PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 COPIES = "ban_ca_nhan"  # stored with a merged document numbered once: the rows of its personalised copies
 
 
@@ -149,16 +151,19 @@ def load(path: Path | str, workspace: Path | str | None = None, check_body: bool
     located, problems = load_data(path, shown(path))
     if located is None:
         raise InvalidRecord(_("invalid record"), problems)
-    kind = located.data.get("loai") if isinstance(located.data, dict) else None
+    if not isinstance(located.data, dict):
+        raise InvalidRecord(_("invalid record"), [*problems, Problem(located.where(()), "", _(
+            "the file must be a mapping of 'key: value' lines"), _("start from 'correspondence new cong-van'"))])
+    kind = located.data.get("loai")
     if kind is not None and kind not in record_kinds():
         problems.append(Problem(located.where(("loai",)), "loai",
                                 _("unknown kind '{kind}'").format(kind=kind),
                                 _("supported: {kinds}").format(kinds=", ".join(record_kinds()))))
         raise InvalidRecord(_("invalid record"), problems)
     agency, agency_id = None, ""
-    name = located.data.get("co_quan") if isinstance(located.data, dict) else None
+    name = located.data.get("co_quan")
     found_problems: list[Problem] = []
-    if isinstance(name, str) and name.strip():
+    if isinstance(name, str) and PROFILE_NAME.fullmatch(name.strip()):  # never a path: the schema reports others
         candidates = agency_candidates(name.strip(), path, root)
         found = next((c for c in candidates if c.is_file()), None)
         if found is None:
@@ -183,9 +188,9 @@ def merge_row(base: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
     """A record for one row of a mail merge: columns named like record keys replace them; every column
     is also available to the body under ``du_lieu``."""
     data = copy.deepcopy(base)
-    row = {str(k): nfc(_jsonable(v)) for k, v in row.items() if k is not None}
+    row = {str(k): nfc(_jsonable(v)) for k, v in row.items() if k is not None and v not in (None, "")}
     for key, value in row.items():
-        if key in VanBan.model_fields and key not in ("du_lieu", "phu_luc", "loai", "co_quan") and value not in (None, ""):
+        if key in VanBan.model_fields and key not in ("du_lieu", "phu_luc", "loai", "co_quan"):
             data[key] = value
     data["du_lieu"] = {**(data.get("du_lieu") or {}), **row}
     return data
@@ -216,7 +221,8 @@ def load_stored(record_json: str, agency_json: str, root: Path, name: str, copy_
     if copy_index is not None:
         data = merge_row(data, rows[copy_index])
     located, problems = parse_text(json.dumps(data, ensure_ascii=False), f"[{name}]")
-    assert located is not None and not problems
+    if located is None or problems:
+        raise InvalidRecord(_("invalid record"), problems)
     stored = json.loads(agency_json)
     return _finish(Path(f"{name.replace('/', '-')}.yaml"), located, root, CoQuan.model_validate(stored["profile"]),
                    stored["id"], [])

@@ -60,7 +60,7 @@ def _message(error: dict[str, Any], model: type[BaseModel], path: tuple[str | in
         hint = _("did you mean '{name}'?").format(name=close[0]) if close else _("remove it or check the spelling")
         return _("unknown key '{key}'").format(key=key), hint
     if kind.startswith("date") or kind.startswith("datetime"):
-        return _("expected a date YYYY-MM-DD, got '{value}'").format(value=shown), _("for example 2019-05-07")
+        return _("expected a date dd/mm/yyyy, got '{value}'").format(value=shown), _("for example 07/05/2019")
     if kind == "literal_error":
         import re
 
@@ -69,6 +69,12 @@ def _message(error: dict[str, Any], model: type[BaseModel], path: tuple[str | in
     if kind in ("string_too_short", "too_short", "value_error"):
         return _("must not be empty"), None
     if kind == "string_pattern_mismatch":
+        name = path[-1] if path else ""
+        if name == "co_quan":
+            return _("must be the name of an agency profile in registers/ (letters, digits, '-', '_'), got '{value}'"
+                     ).format(value=shown), _("not a path: the profile is registers/<name>.yaml")
+        if name in ("kem_theo", "ban_goc"):
+            return _("expected a number and symbol such as 3018/UBND-XD6, got '{value}'").format(value=shown), None
         return _("must be an abbreviation without spaces or accents (A–Z, Đ, digits, '.', '&'), got '{value}'").format(
             value=shown), None
     if kind in ("string_type",):

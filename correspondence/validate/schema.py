@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from correspondence.kinds import BY_CODE
+from correspondence.vietnamese import doc_ngay
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Abbrev = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-zĐđ0-9.&]+$")]
@@ -168,7 +169,8 @@ class VanBan(_Strict):
     """An administrative document: a công văn (Mẫu 1.5) or a document with a type name (Mẫu 1.4)."""
 
     loai: Text = Field(description="Loại văn bản: cong_van, ke_hoach, bao_cao, thong_bao … (correspondence kinds)")
-    co_quan: Text = Field(description="Mã hồ sơ cơ quan ban hành: tên tệp registers/<mã>.yaml")
+    co_quan: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")] = Field(
+        description="Mã hồ sơ cơ quan ban hành: tên tệp registers/<mã>.yaml (chữ, số, '-', '_'; không là đường dẫn)")
     don_vi: Text = Field(description="Mã hoặc chữ viết tắt của đơn vị soạn thảo, ví dụ: XD6")
     trich_yeu: Text | None = Field(None, description=(
         "Trích yếu nội dung (công văn: in sau V/v, bắt đầu bằng chữ thường); không dùng cho giấy giới thiệu, "
@@ -200,8 +202,19 @@ class VanBan(_Strict):
     do_mat: Literal["mat", "toi_mat", "tuyet_mat"] | None = Field(None, description="Độ mật")
     luu_hanh: Literal["noi_bo", "xem_xong_tra_lai"] | None = Field(None, description="Chỉ dẫn phạm vi lưu hành (ô 11)")
     chan_trang: bool = Field(True, description="In thông tin liên hệ ở chân trang đầu (nếu hồ sơ cơ quan có)")
-    ngay: dt.date | None = Field(None, description="Ngày ban hành YYYY-MM-DD (tùy chọn)")
+    ngay: dt.date | None = Field(None, description="Ngày ban hành dd/mm/yyyy hoặc YYYY-MM-DD (tùy chọn)")
     phu_luc: list[PhuLuc] = Field(default_factory=list, description="Các phụ lục (bảng) kèm theo")
+
+    @field_validator("ngay", mode="before")
+    @classmethod
+    def _ngay_vietnamese(cls, value: Any) -> Any:
+        """20/12/2019 and 2/5/2019 as well as 2019-12-20."""
+        if isinstance(value, str) and "/" in value:
+            try:
+                return doc_ngay(value)
+            except ValueError:
+                return value
+        return value
 
     @field_validator("kinh_gui")
     @classmethod

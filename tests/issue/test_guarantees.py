@@ -77,8 +77,15 @@ def _sql(url: str, statement: str) -> None:
 
 
 def test_1_a_merge_row_that_fails_to_render_takes_no_number(workspace: Path, register_url: str) -> None:
-    """Every row is rendered before any number is taken: a row the renderer refuses issues nothing."""
-    record, data = _merge_files(workspace, "kinh_gui,ten", ["Bà A,bà A", "Ông B,ông \x01B"])
+    """Every row is rendered before any number is taken: a row the renderer refuses issues nothing (here the
+    agency's Word template formats a column as a number, and the second row's is not one)."""
+    import docx
+
+    (workspace / "templates").mkdir()
+    word = docx.Document()
+    word.add_paragraph("{{ so_ky_hieu }} — {{ du_lieu.suat | so }} suất")
+    word.save(str(workspace / "templates" / "cong_van.docx"))
+    record, data = _merge_files(workspace, "kinh_gui,ten,suat", ["Bà A,bà A,2", "Ông B,ông B,hai"])
     with pytest.raises(RenderFailed):
         merge(record, data, workspace, register=register_url, workers=1)
     assert _numbers(register_url) == []

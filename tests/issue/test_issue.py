@@ -71,7 +71,7 @@ def test_back_dating_is_refused(make_record: Callable[..., Path], workspace: Pat
     issue([make_record()], workspace, D, register_url, lai=True)
     with pytest.raises(RegisterConflict) as caught:
         issue([make_record()], workspace, dt.date(2019, 5, 6), register_url, lai=True)
-    assert caught.value.message == ("cv.yaml: ngày 2019-05-06 sớm hơn văn bản cuối cùng của sổ (2019-05-07, số 1): "
+    assert caught.value.message == ("cv.yaml: ngày 06/05/2019 sớm hơn văn bản cuối cùng của sổ (07/05/2019, số 1): "
                                     "số phải theo thứ tự ban hành")
     assert numbers(register_url) == ["01/UBND-XD6"]
     issue([make_record()], workspace, D, register_url, lai=True)  # the same day is fine
@@ -134,7 +134,7 @@ def test_a_back_dated_file_in_a_batch_stops_the_whole_batch(make_record: Callabl
     first, second = make_record("a.yaml", ngay="2019-05-08"), make_record("b.yaml", ngay="2019-05-07")
     with pytest.raises(RegisterConflict) as caught:
         issue([first, second], workspace, None, register_url)
-    assert caught.value.message.startswith("b.yaml: ngày 2019-05-07 sớm hơn văn bản cuối cùng của sổ (2019-05-08")
+    assert caught.value.message.startswith("b.yaml: ngày 07/05/2019 sớm hơn văn bản cuối cùng của sổ (08/05/2019")
     assert numbers(register_url) == [], "no number taken for the files before it"
     assert not (workspace / "output").exists()
 

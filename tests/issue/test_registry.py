@@ -225,7 +225,7 @@ def test_an_older_register_upgrades_in_place(workspace: Path, blank_url: str) ->
             "'07/UBND-VP', '2019-03-01', 'Công văn cũ', 'A', 'B', 'VT', 'cong_van', 'imported', '2019-03-01', 'vt')"))
     engine.dispose()
     with Register(blank_url) as register:
-        assert register.schema_version() == migrations.CURRENT == 4
+        assert register.schema_version() == migrations.CURRENT == 5
         (entry,) = register.entries("ubnd-quang-ninh")
         assert (entry.so_ky_hieu, entry.ten_loai_trich_yeu) == ("07/UBND-VP", "Công văn cũ")
         assert entry.don_vi == "VP", "migration 3 filled the drafting unit of the older row"
@@ -244,11 +244,11 @@ def test_register_commands_from_the_command_line(make_record: Callable[..., Path
     base = ["--lang", "vi", "--register", register_url]
     result = run.invoke(main, [*base, "issue", str(make_record()), "--ngay", "2019-05-07"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0] == "Đã ban hành số 01/UBND-XD6 ngày 2019-05-07"
+    assert result.output.splitlines()[0] == "Đã ban hành số 01/UBND-XD6 ngày 07/05/2019"
     listed = json.loads(run.invoke(main, [*base, "register", "list", "--json"]).output)
     assert [e["so_ky_hieu"] for e in listed] == ["01/UBND-XD6"]
     shown = run.invoke(main, [*base, "register", "show", "01/UBND-XD6"]).output
-    assert "so_ky_hieu: 01/UBND-XD6" in shown
+    assert "Số, ký hiệu: 01/UBND-XD6" in shown
     result = run.invoke(main, [*base, "issue", str(make_record()), "--ngay", "2019-05-06"])
     assert result.exit_code == 4
     result = run.invoke(main, [*base, "register", "verify"])

@@ -14,7 +14,7 @@ def test_csv_rows_keep_their_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a.csv").write_text("ten;so\nAn;1\n\nBình;2\n", "utf-8-sig")
     rows = read_rows("a.csv", tmp_path, lambda j: f"x:{j}")
-    assert rows == [("a.csv:2", {"ten": "An", "so": "1"}), ("a.csv:3", {"ten": "Bình", "so": "2"})]
+    assert rows == [("a.csv:2", {"ten": "An", "so": "1"}), ("a.csv:4", {"ten": "Bình", "so": "2"})], "the file's lines"
 
 
 def test_xlsx_and_yaml_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

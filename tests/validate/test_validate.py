@@ -33,13 +33,13 @@ def test_unknown_key_with_suggestion(make_record: Callable[..., Path]) -> None:
 def test_invalid_date_31_february(make_record: Callable[..., Path]) -> None:
     path = make_record(text=_minimal("ngay: 2019-02-31\n"))
     assert problems_of(path) == [
-        f"{path.name}:8: ngay: cần ngày dạng YYYY-MM-DD, nhận được '2019-02-31' (ví dụ 2019-05-07)"]
+        f"{path.name}:8: ngay: cần ngày dạng dd/mm/yyyy, nhận được '2019-02-31' (ví dụ 07/05/2019)"]
 
 
 def test_date_written_the_vietnamese_way_is_explained(make_record: Callable[..., Path]) -> None:
     path = make_record(text=_minimal("ngay: 31/02/2019\n"))
     assert problems_of(path) == [
-        f"{path.name}:8: ngay: cần ngày dạng YYYY-MM-DD, nhận được '31/02/2019' (ví dụ 2019-05-07)"]
+        f"{path.name}:8: ngay: cần ngày dạng dd/mm/yyyy, nhận được '31/02/2019' (ví dụ 07/05/2019)"]
 
 
 def test_unknown_signer_and_unit(make_record: Callable[..., Path]) -> None:
@@ -72,7 +72,7 @@ def test_english_messages(make_record: Callable[..., Path]) -> None:
     set_language("en")
     path = make_record(text=_minimal("ngay: 2019-02-31\n"))
     assert problems_of(path) == [
-        f"{path.name}:8: ngay: expected a date YYYY-MM-DD, got '2019-02-31' (for example 2019-05-07)"]
+        f"{path.name}:8: ngay: expected a date dd/mm/yyyy, got '2019-02-31' (for example 07/05/2019)"]
 
 
 def test_missing_agency_profile(make_record: Callable[..., Path]) -> None:
