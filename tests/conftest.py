@@ -126,3 +126,35 @@ def register_url(blank_url: str) -> str:
 
     Register(blank_url, create=True).close()
     return blank_url
+
+
+MERGE_RECORD = """loai: cong_van
+co_quan: ubnd-quang-ninh
+don_vi: XD6
+trich_yeu: mời dự hội nghị
+kinh_gui: "-"
+noi_dung: |
+  Ủy ban nhân dân tỉnh trân trọng kính mời {{ ten }} tới dự hội nghị.
+ky: {tham_quyen: KT, nguoi_ky: dang_huy_hau}
+noi_nhan: [Như trên]
+ngay: 2019-05-07
+"""
+"""A mail-merge record whose body uses one column, ``ten``."""
+
+
+def crash_after_numbering(run: Callable[[], Any], lease: str | None = None) -> None:
+    """Run an issue that dies between its number and its files, as a clerk's process killed there would, leaving a
+    pending row leased to ``lease`` (by default a process that is gone)."""
+    from correspondence import archive
+    from correspondence.register import store
+
+    def crash(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    saved = store.LEASE, archive.publish
+    store.LEASE, archive.publish = lease or f"{store.HOST}:999999999:0", crash  # type: ignore[assignment]
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run()
+    finally:
+        store.LEASE, archive.publish = saved

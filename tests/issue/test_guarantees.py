@@ -30,20 +30,10 @@ from correspondence.issue.merge import merge
 from correspondence.register import store
 from correspondence.register.store import Register, normalise_url
 from correspondence.vietnamese import hom_nay
+from tests.conftest import MERGE_RECORD, crash_after_numbering
 
 D = dt.date(2019, 5, 7)
 AGENCY = "ubnd-quang-ninh"
-MERGE = """loai: cong_van
-co_quan: ubnd-quang-ninh
-don_vi: XD6
-trich_yeu: mời dự hội nghị
-kinh_gui: "-"
-noi_dung: |
-  Ủy ban nhân dân tỉnh trân trọng kính mời {{ ten }} tới dự hội nghị.
-ky: {tham_quyen: KT, nguoi_ky: dang_huy_hau}
-noi_nhan: [Như trên]
-ngay: 2019-05-07
-"""
 
 
 def _declare(workspace: Path, lines: str) -> None:
@@ -57,7 +47,7 @@ def _numbers(url: str) -> list[str]:
 
 
 def _merge_files(workspace: Path, header: str, rows: list[str]) -> tuple[Path, Path]:
-    (workspace / "moi.yaml").write_text(MERGE, "utf-8")
+    (workspace / "moi.yaml").write_text(MERGE_RECORD, "utf-8")
     (workspace / "khach.csv").write_text("\n".join([header, *rows]) + "\n", "utf-8")
     return workspace / "moi.yaml", workspace / "khach.csv"
 
@@ -256,17 +246,7 @@ def test_6_the_annex_of_an_interrupted_row_completes_it_first(make_record: Calla
                                                               register_url: str) -> None:
     from correspondence import api
 
-    lease, publish = store.LEASE, archive.publish
-
-    def crash(*_args: object, **_kwargs: object) -> None:
-        raise KeyboardInterrupt
-
-    store.LEASE, archive.publish = f"{store.HOST}:999999999:0", crash  # type: ignore[assignment]
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            issue([make_record()], workspace, D, register_url)
-    finally:
-        store.LEASE, archive.publish = lease, publish
+    crash_after_numbering(lambda: issue([make_record()], workspace, D, register_url))
     (workspace / "bang.csv").write_text("ten,ghi\nA,x\n", "utf-8")
     (workspace / "bang.yaml").write_text("cot:\n  - {ten: Tên, khoa: ten}\n", "utf-8")
     api.annex(workspace, "01/UBND-XD6", workspace / "bang.csv", workspace / "bang.yaml", register_url=register_url)
@@ -332,17 +312,8 @@ def test_8_a_row_another_live_clerk_is_writing_is_left_alone(make_record: Callab
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         start = Path(f"/proc/{sleeper.pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
-        lease, publish = store.LEASE, archive.publish
-
-        def crash(*_args: object, **_kwargs: object) -> None:
-            raise KeyboardInterrupt
-
-        store.LEASE, archive.publish = f"{store.HOST}:{sleeper.pid}:{start}", crash  # type: ignore[assignment]
-        try:
-            with pytest.raises(KeyboardInterrupt):
-                issue([make_record()], workspace, D, register_url)
-        finally:
-            store.LEASE, archive.publish = lease, publish
+        crash_after_numbering(lambda: issue([make_record()], workspace, D, register_url),
+                              f"{store.HOST}:{sleeper.pid}:{start}")
         began = time.perf_counter()
         other = issue([make_record("b.yaml", trich_yeu="việc khác")], workspace, D, register_url)[0]
         assert time.perf_counter() - began < 30

@@ -181,23 +181,11 @@ def test_verify_finds_missing_and_altered_files_and_gaps(make_record: Callable[.
 def test_a_number_taken_before_a_crash_gets_its_files(make_record: Callable[..., Path], workspace: Path,
                                                       register_url: str) -> None:
     """Simulate a crash between the committed number and the files: verify completes the row."""
-    from correspondence import archive
-    from correspondence.register import store
+    from tests.conftest import crash_after_numbering
 
     issue([make_record("a.yaml")], workspace, D, register_url)
-
-    def crash(*_args: object, **_kwargs: object) -> None:
-        raise KeyboardInterrupt
-
+    crash_after_numbering(lambda: issue([make_record("b.yaml")], workspace, D, register_url, lai=True))
     with Register(register_url) as register:
-        lease, publish = store.LEASE, archive.publish
-        store.LEASE = f"{store.HOST}:999999999:0"  # the crashed process: gone
-        archive.publish = crash  # type: ignore[assignment]
-        try:
-            with pytest.raises(KeyboardInterrupt):
-                issue([make_record("b.yaml")], workspace, D, register_url, lai=True)
-        finally:
-            store.LEASE, archive.publish = lease, publish
         (pending,) = register.pending("ubnd-quang-ninh")
         assert pending.so_ky_hieu == "02/UBND-XD6"
     assert not (workspace / "output" / "ubnd-quang-ninh" / "2019" / "02-UBND-XD6.pdf").exists()

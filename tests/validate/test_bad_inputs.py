@@ -20,19 +20,9 @@ from correspondence.issue import issue
 from correspondence.issue import registry as service
 from correspondence.issue.merge import merge
 from correspondence.register.store import Register
+from tests.conftest import MERGE_RECORD
 
 D = dt.date(2019, 5, 7)
-MERGE = """loai: cong_van
-co_quan: ubnd-quang-ninh
-don_vi: XD6
-trich_yeu: mời dự hội nghị
-kinh_gui: "-"
-noi_dung: |
-  Ủy ban nhân dân tỉnh trân trọng kính mời {{ ten }} tới dự hội nghị.
-ky: {tham_quyen: KT, nguoi_ky: dang_huy_hau}
-noi_nhan: [Như trên]
-ngay: 2019-05-07
-"""
 
 
 def cli(*args: str) -> Any:
@@ -122,7 +112,7 @@ def test_a_300_character_subject_drafts_and_issues(make_record: Callable[..., Pa
 
 
 def _merge_record(workspace: Path) -> Path:
-    (workspace / "moi.yaml").write_text(MERGE, "utf-8")
+    (workspace / "moi.yaml").write_text(MERGE_RECORD, "utf-8")
     return workspace / "moi.yaml"
 
 
