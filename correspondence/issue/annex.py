@@ -35,7 +35,7 @@ def annex(workspace: Path, so_ky_hieu: str, table: Path, spec_path: Path, title:
             raise RegisterConflict(_("{number}: its files could not be made ({reason}): void it and issue it again")
                                    .format(number=entry.so_ky_hieu, reason=entry.failure))
         if entry.pending:
-            if not register.lease_released(entry.lease):
+            if not register.lease_released(entry.lease, entry.issued_at):
                 raise RegisterConflict(_("{number} is being issued right now: try again in a moment").format(
                     number=entry.so_ky_hieu))
             complete(register, entry, workspace, formats, action="repaired")

@@ -379,7 +379,7 @@ def recover(register: Register, root: Path, agency: str | None = None) -> list[E
     cannot be completed is marked failed with its reason (``register verify`` says what to do)."""
     done = []
     for entry in register.pending(agency):
-        if not register.lease_released(entry.lease) or not register.issued_here(entry.id):
+        if not register.lease_released(entry.lease, entry.issued_at) or not register.issued_here(entry.id):
             continue
         try:
             complete(register, entry, root, action="repaired")

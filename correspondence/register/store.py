@@ -89,6 +89,7 @@ _ADVANCE_SERIES = update(series_t).where(_KEY).values(last_number=bindparam("n")
 _ENTRY_COLUMNS = [c.name for c in entries_t.columns if c.name != "id"]
 _INSERT_ENTRY = entries_t.insert().values({name: bindparam(name) for name in _ENTRY_COLUMNS}).returning(entries_t.c.id)
 _LEASE_LOCKS = 727_030  # PostgreSQL advisory-lock namespace of the leases
+FOREIGN_LEASE = 24 * 3600.0  # seconds: a pending row of another machine's process on a shared SQLite file
 _SELECT_CLOSED = select(closed_t.c.at).where(and_(closed_t.c.agency == bindparam("k_agency"),
                                                   closed_t.c.year == bindparam("k_year")))
 _SELECT_TAKEN = select(entries_t.c.series).where(and_(entries_t.c.agency == bindparam("k_agency"),
@@ -330,12 +331,17 @@ class Register:
             self._lease_connection.commit()
         return LEASE
 
-    def lease_released(self, lease: str | None) -> bool:
-        """Whether the process holding ``lease`` is gone (its pending rows were abandoned)."""
+    def lease_released(self, lease: str | None, since: str | None = None) -> bool:
+        """Whether the process holding ``lease`` is gone (its pending rows were abandoned). Another machine's
+        process on a shared SQLite file cannot be asked: its rows count as abandoned a day after ``since``."""
         if lease == LEASE:
             return False
         alive = lease_alive(lease)
-        if alive is not None or self.sqlite:
+        if alive is None and self.sqlite:
+            issued = dt.datetime.fromisoformat(since) if since else dt.datetime.now(dt.UTC)
+            issued = issued if issued.tzinfo else issued.replace(tzinfo=dt.UTC)
+            return (dt.datetime.now(dt.UTC) - issued).total_seconds() > FOREIGN_LEASE
+        if alive is not None:
             return alive is False
         with self.engine.connect() as conn:
             free = conn.execute(text("SELECT pg_try_advisory_lock(:ns, hashtext(:lease))"),

@@ -456,3 +456,10 @@ def test_11_the_command_line_asks_for_lai_in_batch_mode(make_record: Callable[..
     assert again.exit_code == 4 and "số 01/UBND-XD6 — thêm --lai để ban hành lại" in again.output
     forced = CliRunner().invoke(main, ["--lang", "vi", "issue", "cv.yaml", "--ngay", "2019-05-07", "--lai"])
     assert forced.exit_code == 0 and "02/UBND-XD6" in forced.output
+
+
+def test_8_another_machine_s_row_on_a_shared_sqlite_file_is_recovered_after_a_day(workspace: Path) -> None:
+    url = f"sqlite:///{workspace / 'registers' / 'ubnd-quang-ninh.sqlite'}"
+    with Register(url, create=True) as register:
+        assert not register.lease_released("another-host:123:456", store.now())
+        assert register.lease_released("another-host:123:456", "2019-05-07T08:00:00+00:00")
