@@ -69,6 +69,13 @@ def ngay_ngan(day: dt.date) -> str:
     return f"{day.day}/{day.month}/{day.year}"
 
 
+def ngay_bang_so(day: dt.date) -> str:
+    """The date of the date line written in figures, padded as that line pads it: ``07/5/2019``, ``13/6/2020``,
+    ``05/01/2020`` — how a document names another one's date (``(Kèm theo … ngày 13/6/2020 …)``)."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"{day.day:02d}/{month}/{day.year}"
+
+
 def ngay_ngan_padded(day: dt.date) -> str:
     """``30/10/2019``, ``07/05/2019``: the short date as annexes and registers print it."""
     return f"{day.day:02d}/{day.month:02d}/{day.year}"

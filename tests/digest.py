@@ -89,10 +89,16 @@ def digests() -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
+LIBRARIES = ("weasyprint", "pydyf", "fonttools", "python-docx", "openpyxl", "lxml")  # what writes the bytes
+
+
 def main() -> None:
+    import importlib.metadata
+
     lines = [f"{digest}  {name}" for name, digest in digests().items()]
     if "--write" in sys.argv[1:]:
-        MANIFEST.write_text("\n".join(lines) + "\n", "utf-8")
+        header = "# " + " ".join(f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES)
+        MANIFEST.write_text("\n".join([header, *lines]) + "\n", "utf-8")
     sys.stdout.write("\n".join(lines) + "\n")
 
 

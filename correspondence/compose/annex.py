@@ -218,7 +218,7 @@ def kem_theo_line(kind_name: str, so_ky_hieu: str | None, ngay: dt.date | None, 
     """``(Kèm theo Kế hoạch số 4498/KH-UBND ngày 30/10/2019 của Ủy ban nhân dân tỉnh)``; blanks in a draft."""
     if so_ky_hieu is None or ngay is None:
         return f"(Kèm theo {kind_name} số …/… ngày … tháng … năm … của {agency_name})"
-    return f"(Kèm theo {kind_name} số {so_ky_hieu} ngày {vn.ngay_ngan_padded(ngay)} của {agency_name})"
+    return f"(Kèm theo {kind_name} số {so_ky_hieu} ngày {vn.ngay_bang_so(ngay)} của {agency_name})"
 
 
 def standalone(annex: m.PhuLuc, metadata: m.Metadata) -> m.Document:

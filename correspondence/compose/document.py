@@ -193,8 +193,14 @@ def _close_body(blocks: tuple[m.Paragraph, ...]) -> tuple[m.Paragraph, ...]:
         run = runs[index]
         assert isinstance(run, m.Run)
         text = re.sub(r"[\s;:,]+$", "", run.text)
-        runs[index] = m.Run(text + ("/." if text.endswith(".") else "./."), run.bold, run.italic)
-    return blocks[:-1] + (m.Paragraph(tuple(runs), last.role, last.marker, last.level),)
+        runs[index] = dataclasses.replace(run, text=text + ("/." if text.endswith(".") else "./."))
+    return blocks[:-1] + (dataclasses.replace(last, runs=tuple(runs)),)  # the last Điều keeps its bold marker
+
+
+def issuer_name(agency: CoQuan, kind: kinds.Kind) -> str:
+    """Who issued a document, as another line names it: the head for a quyết định issued in person ("Chủ tịch Ủy ban
+    nhân dân tỉnh Quảng Ninh"), the agency otherwise."""
+    return f"{agency.thu_truong} {agency.ten_trong_cau}" if kind.bo_cuc == "quyet_dinh" else agency.ten_trong_cau
 
 
 def _rule_for(lines: tuple[str, ...], size: float) -> m.Rule:
@@ -286,7 +292,7 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
         longest = min(text_width(subject or kind.ten.upper(), sizes.ten_loai, bold=True), page.text_width)
         kem_theo = None
         if attached:
-            name = f"{agency.thu_truong} {agency.ten_goi or ' '.join(agency.ten_co_quan)}"
+            name = f"{agency.thu_truong} {agency.ten_trong_cau}"
             kem_theo = kem_theo_line("Quyết định", parent[0] if parent else None, parent[1] if parent else None, name)
         tieu_de = m.TieuDe(kind.ten.upper(), subject, m.Rule(round(longest / 3, 1)), kem_theo)
     authority = (agency.tham_quyen_ban_hanh or f"{agency.thu_truong} {' '.join(agency.ten_co_quan)}").upper()
@@ -294,9 +300,8 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
     can_cu = tuple(_punctuate(list(record.can_cu))) if record.can_cu else ()
     phu_luc: tuple[m.PhuLuc, ...] = ()
     if loaded.annexes:
-        parent_kind = "Văn bản" if kind.viet_tat is None else kind.ten
         so_ky_hieu = None if issue.draft else issue.so_ky_hieu(ky_hieu)
-        annex_line = kem_theo_line(parent_kind, so_ky_hieu, issue.ngay, agency.ten_goi or " ".join(agency.ten_co_quan))
+        annex_line = kem_theo_line(kind.ten, so_ky_hieu, issue.ngay, issuer_name(agency, kind))
         phu_luc = build_annexes(loaded.annexes, annex_line, stem)
     footer = None
     if record.chan_trang and agency.lien_he is not None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from correspondence import archive
 from correspondence import model as m
 from correspondence.compose import annex_model, build_table, kem_theo_line, standalone
+from correspondence.compose.document import issuer_name
 from correspondence.errors import RegisterConflict
 from correspondence.i18n import _
 from correspondence.issue.registry import open_register
@@ -20,6 +21,7 @@ from correspondence.register.queries import find_entry
 from correspondence.register.store import FAILED
 from correspondence.render import FORMATS, render_document
 from correspondence.validate import load_spec
+from correspondence.validate.schema import CoQuan
 from correspondence.workspace import output_folder, shown
 
 
@@ -43,10 +45,10 @@ def annex(workspace: Path, so_ky_hieu: str, table: Path, spec_path: Path, title:
         spec = load_spec(str(spec_path), Path.cwd(), shown(spec_path))
         rows = read_rows(str(table), Path.cwd(), lambda j: f"{shown(table)}:{j + 2}")
         built, wide = build_table(spec, rows)
-        stored = json.loads(entry.agency_json)["profile"] if entry.agency_json else {}
-        agency_name = stored.get("ten_goi") or " ".join(stored.get("ten_co_quan", [])) or agency
         kind = BY_CODE.get(entry.kind)
-        parent = "Văn bản" if kind is None or kind.viet_tat is None else kind.ten
+        profile = CoQuan.model_validate(json.loads(entry.agency_json)["profile"]) if entry.agency_json else None
+        agency_name = (issuer_name(profile, kind) if profile and kind else profile.ten_trong_cau if profile else agency)
+        parent = kind.ten if kind is not None else "Văn bản"
         kem_theo = kem_theo_line(parent, entry.so_ky_hieu, dt.date.fromisoformat(entry.ngay), agency_name)
         stem = file_stem(entry.so_ky_hieu) + "-phu-luc"
         heading_title = title or spec.tieu_de or "Danh mục"

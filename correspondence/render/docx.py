@@ -415,6 +415,8 @@ class _Writer:
             section = self.word.add_section(WD_SECTION.NEW_PAGE)
             self.page_setup(section, page)
             sect_pr = section._sectPr
+            for inherited in sect_pr.findall(qn("w:pgNumType")):  # a section copies the one before: one only
+                sect_pr.remove(inherited)
             follower = next((child for child in sect_pr if child.tag in _AFTER_PGNUM), None)
             if self.doc.page_numbers.annex_restarts:
                 numbering = parse_xml(f'<w:pgNumType {nsdecls("w")} w:start="1"/>')

@@ -14,6 +14,10 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Abbrev = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-zĐđ0-9.&]+$")]
 
 
+# Words naming a kind of place or unit: lower case inside a name in running text (PL II).
+PLACE_WORDS = {"tỉnh", "huyện", "quận", "thị", "thành", "xã", "phường", "sở", "phòng", "ban", "cục", "vụ"}
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -77,6 +81,19 @@ class CoQuan(_Strict):
             "riêng, ND 30 Điều 15.2); {ky_hieu} là ký hiệu thường, ví dụ {ky_hieu}-M cho 01/UBND-XD6-M"))
     so_rieng: dict[str, SoRieng] = Field(default_factory=dict, description=(
         "Các sổ (dãy số) riêng; văn bản không thuộc sổ riêng nào lấy số ở sổ chung; văn bản mật luôn có dãy số riêng"))
+
+    @property
+    def ten_trong_cau(self) -> str:
+        """The agency's name inside a sentence: ``ten_goi``, else its name lines with a place word in lower case
+        after the first line (PL II: "Ủy ban nhân dân tỉnh Quảng Ninh")."""
+        if self.ten_goi:
+            return self.ten_goi
+        lines = list(self.ten_co_quan)
+        for index in range(1, len(lines)):
+            word = lines[index].split(" ", 1)[0]
+            if word.lower() in PLACE_WORDS:
+                lines[index] = word.lower() + lines[index][len(word):]
+        return " ".join(lines)
 
     def don_vi_viet_tat(self, code: str) -> str | None:
         """The abbreviation of a drafting unit named by its key or its abbreviation (None: no such unit)."""

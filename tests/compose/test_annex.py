@@ -175,7 +175,7 @@ def test_annex_in_a_separate_file(make_record: Callable[..., Path], workspace: P
         assert "Phụ lục" not in pdf.pages[-1].extract_text()
     with pdfplumber.open(workspace / "out" / "05-UBND-XD6-phu-luc.pdf") as pdf:
         text = pdf.pages[0].extract_text()
-        assert text.startswith("Phụ lục\nDANH MỤC ĐƠN VỊ\n(Kèm theo Văn bản số 05/UBND-XD6 ngày 07/05/2019 của Ủy ban nhân dân")
+        assert text.startswith("Phụ lục\nDANH MỤC ĐƠN VỊ\n(Kèm theo Công văn số 05/UBND-XD6 ngày 07/5/2019 của Ủy ban nhân dân")
         assert not [w for w in pdf.pages[0].extract_words() if w["top"] < 45]
     word = open_docx(workspace / "out" / "05-UBND-XD6-phu-luc.docx")
     assert [p.text for p in word.paragraphs if p.text][0] == "Phụ lục"
@@ -184,8 +184,8 @@ def test_annex_in_a_separate_file(make_record: Callable[..., Path], workspace: P
 
 def test_draft_leaves_the_kem_theo_blanks(make_record: Callable[..., Path], build: Any) -> None:
     document = build(_record(make_record), so=None)
-    assert document.phu_luc[0].kem_theo == ("(Kèm theo Văn bản số …/… ngày … tháng … năm … của "
-                                            "Ủy ban nhân dân Tỉnh Quảng Ninh)")
+    assert document.phu_luc[0].kem_theo == ("(Kèm theo Công văn số …/… ngày … tháng … năm … của "
+                                            "Ủy ban nhân dân tỉnh Quảng Ninh)")
 
 
 def test_several_annexes_are_numbered_in_roman(make_record: Callable[..., Path], build: Any) -> None:
@@ -213,7 +213,7 @@ def test_annex_command(make_record: Callable[..., Path], workspace: Path, regist
     assert result.output.splitlines() == ["Đã ghi: output/ubnd-quang-ninh/2019/01-UBND-XD6-phu-luc.docx",
                                           "Đã ghi: output/ubnd-quang-ninh/2019/01-UBND-XD6-phu-luc.pdf"]
     with pdfplumber.open(workspace / "output" / "ubnd-quang-ninh" / "2019" / "01-UBND-XD6-phu-luc.pdf") as pdf:
-        assert "(Kèm theo Văn bản số 01/UBND-XD6 ngày 07/05/2019 của Ủy ban nhân dân Tỉnh Quảng Ninh)" in \
+        assert "(Kèm theo Công văn số 01/UBND-XD6 ngày 07/5/2019 của Ủy ban nhân dân tỉnh Quảng Ninh)" in \
             pdf.pages[0].extract_text()
     with Register(register_url) as register:
         (entry,) = register.entries("ubnd-quang-ninh")

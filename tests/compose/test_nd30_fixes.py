@@ -1,0 +1,47 @@
+"""ND 30 layout faults found by the audit of every kind, fixed: each test fails on the faulty output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from correspondence import api
+from correspondence.render.docx import render_docx
+from tests.conftest import EXAMPLES, ROOT
+
+
+def test_the_last_article_of_a_quyet_dinh_keeps_its_bold_label(tmp_path: Path) -> None:
+    """compose closes the body with ./. — and used to rebuild the last paragraph without its bold "Điều N."."""
+    import docx
+
+    paths = api.render(EXAMPLES / "quyet-dinh.yaml", 12, None, tmp_path, ROOT, ("docx",))
+    word = docx.Document(str(paths[0]))
+    articles = [p for p in word.paragraphs if p.text.startswith("Điều ")]
+    assert len(articles) == 3
+    assert all(p.runs[0].bold and p.runs[0].text.startswith("Điều ") for p in articles)
+    assert articles[-1].text.endswith("./.")
+
+
+def test_a_document_with_two_annexes_has_one_page_numbering_per_section(build: Callable[..., Any],
+                                                                         make_record: Callable[..., Path],
+                                                                         workspace: Path) -> None:
+    table = {"cot": [{"ten": "Tên", "khoa": "ten"}]}
+    annexes = [{"tieu_de": f"Bảng {i}", "bang": table, "du_lieu": [{"ten": "A"}]} for i in (1, 2)]
+    document = build(make_record(phu_luc=annexes))
+    xml = zipfile.ZipFile(io.BytesIO(render_docx(document))).read("word/document.xml").decode()
+    sections = xml.split("<w:sectPr")[1:]
+    assert len(sections) == 3
+    assert [section.count("<w:pgNumType") for section in sections] == [0, 1, 1]
+
+
+def test_the_kem_theo_line_names_the_parent_by_its_kind_date_and_issuer(build: Callable[..., Any],
+                                                                         make_record: Callable[..., Path]) -> None:
+    table = {"cot": [{"ten": "Tên", "khoa": "ten"}]}
+    document = build(make_record(phu_luc=[{"tieu_de": "Danh mục", "bang": table, "du_lieu": [{"ten": "A"}]}]),
+                     so=3018, ngay=dt.date(2019, 5, 7))
+    assert document.phu_luc[0].kem_theo == (
+        "(Kèm theo Công văn số 3018/UBND-XD6 ngày 07/5/2019 của Ủy ban nhân dân tỉnh Quảng Ninh)")
