@@ -157,14 +157,19 @@ class Spacing:
     second_row_before_docx: float = 0.0
     copy_after_rule_pdf: float = 6.0
     copy_after_rule_docx: float = 0.0
-    annex_rule_before_pdf: float = 1.0
-    annex_rule_before_docx: float = 2.0
+    annex_rule_before: float = 2.0  # above the short rule under an annex heading
     annex_table_before_pdf: float = 8.0  # between the rule under an annex heading and its table
     annex_table_before_docx: float = 6.0
     footer_rule_gap_pdf: float = 2.0  # between the rule above the contacts (ô 13) and their text
     footer_rule_gap_docx: float = 1.0
     cell_padding_pdf: tuple[float, float] = (1.5, 3.0)  # pt: above/below, left/right of an annex cell
     cell_margin_docx: float = 1.0  # mm: left and right of an annex cell
+
+    def under_text(self, before: float) -> float:
+        """How far below a line of text a rule drawn ``before`` points after it lies: Word draws it as the lower
+        border of an empty ``rule_line`` paragraph, ``border_gap`` under it, so the PDF leaves the same clear gap
+        (a rule never touches descenders and diacritics)."""
+        return before + self.rule_line + self.border_gap
 
 
 @dataclass(frozen=True)

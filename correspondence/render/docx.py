@@ -429,7 +429,7 @@ class _Writer:
         self.run(self.para(self.word, CENTER), annex.title, size, bold=True)
         self.run(self.para(self.word, CENTER), annex.kem_theo, size, italic=True)
         sp = self.sp
-        self.rule(self.word, annex.rule, page.text_width, before=sp.annex_rule_before_docx)
+        self.rule(self.word, annex.rule, page.text_width, before=sp.annex_rule_before)
         self.para(self.word, CENTER, line=sp.annex_table_before_docx)
         body = self.word.element.body
         body.insert(len(body) - 1 if body[-1].tag == qn("w:sectPr") else len(body),

@@ -45,3 +45,19 @@ def test_the_kem_theo_line_names_the_parent_by_its_kind_date_and_issuer(build: C
                      so=3018, ngay=dt.date(2019, 5, 7))
     assert document.phu_luc[0].kem_theo == (
         "(Kèm theo Công văn số 3018/UBND-XD6 ngày 07/5/2019 của Ủy ban nhân dân tỉnh Quảng Ninh)")
+
+
+def test_rules_leave_a_clear_gap_under_the_text(tmp_path: Path) -> None:
+    """The rules under the agency name, the Tiêu ngữ and the trích yếu lie at least 1.2 mm below the text line they
+    underline, as Word draws them; they no longer touch descenders and diacritics like underlines."""
+    import pdfplumber
+
+    paths = api.render(EXAMPLES / "ke-hoach-4498.yaml", 12, None, tmp_path, ROOT, ("pdf",))
+    with pdfplumber.open(paths[0]) as pdf:
+        page = pdf.pages[0]
+        rules = [r for r in page.rects if r["height"] < 1 and r["width"] > 20 and r["top"] < 260]
+        lines = sorted({round(c["bottom"], 1) for c in page.chars})
+        assert len(rules) == 3
+        for rule in rules:
+            above = max(bottom for bottom in lines if bottom < rule["top"])
+            assert rule["top"] - above >= 1.2 * 72 / 25.4, (rule["top"], above)
