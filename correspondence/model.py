@@ -445,5 +445,6 @@ class RegisterBook:
     typeface: Typeface = field(default_factory=Typeface)
 
 
-LANDSCAPE = Page(width=297.0, height=210.0, top=20.0, bottom=15.0, left=30.0, right=15.0)
-"""A4 landscape for wide annex tables: the margins of the landscape section of ND 30 PL I's own file."""
+LANDSCAPE = Page(width=297.0, height=210.0, top=20.0, bottom=20.0, left=30.0, right=15.0)
+"""A4 landscape for wide annex tables: the portrait margins turned with the page (PL I Part I §I.3: top and bottom
+20–25 mm, left 30–35 mm, right 15–20 mm)."""

@@ -61,3 +61,11 @@ def test_rules_leave_a_clear_gap_under_the_text(tmp_path: Path) -> None:
         for rule in rules:
             above = max(bottom for bottom in lines if bottom < rule["top"])
             assert rule["top"] - above >= 1.2 * 72 / 25.4, (rule["top"], above)
+
+
+def test_a_landscape_annex_keeps_a_20_mm_bottom_margin(tmp_path: Path) -> None:
+    import docx
+
+    paths = api.render(EXAMPLES / "ke-hoach-4498.yaml", 12, None, tmp_path, ROOT, ("docx",))
+    landscape = [s for s in docx.Document(str(paths[0])).sections if s.page_width > s.page_height]
+    assert landscape and all(round(s.bottom_margin.mm) == 20 and round(s.top_margin.mm) == 20 for s in landscape)
