@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from correspondence.metrics import FAMILY
+from correspondence.vietnamese import VIETNAM
 
 # ------------------------------------------------------------------ inline content
 
@@ -355,6 +356,8 @@ class Metadata:
     language: str = "vi-VN"
 
     def __post_init__(self) -> None:
+        if self.created.tzinfo is None:  # the agency's clock: a date without its zone is dropped by PDF writers
+            object.__setattr__(self, "created", self.created.replace(tzinfo=VIETNAM))
         for name in ("title", "subject", "author", "identifier"):
             value = getattr(self, name)
             if len(value) > METADATA_LIMIT:

@@ -69,3 +69,11 @@ def test_a_landscape_annex_keeps_a_20_mm_bottom_margin(tmp_path: Path) -> None:
     paths = api.render(EXAMPLES / "ke-hoach-4498.yaml", 12, None, tmp_path, ROOT, ("docx",))
     landscape = [s for s in docx.Document(str(paths[0])).sections if s.page_width > s.page_height]
     assert landscape and all(round(s.bottom_margin.mm) == 20 and round(s.top_margin.mm) == 20 for s in landscape)
+
+
+def test_the_pdf_carries_its_creation_and_modification_dates(tmp_path: Path) -> None:
+    import pypdf
+
+    paths = api.render(EXAMPLES / "cong-van-3018.yaml", 3018, None, tmp_path, ROOT, ("pdf",))
+    info = pypdf.PdfReader(str(paths[0])).metadata
+    assert info["/CreationDate"].startswith("D:20190507000000+07") and info["/ModDate"] == info["/CreationDate"]
