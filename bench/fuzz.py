@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import shutil
 import sys
 import tempfile
 import time
@@ -28,8 +27,7 @@ def main() -> None:
     from hypothesis import HealthCheck, given, seed, settings
 
     from correspondence.i18n import set_language
-    from correspondence.register.store import Register
-    from tests.fuzzing import records, verdict
+    from tests.fuzzing import fresh_workspace, records, verdict
 
     set_language("vi")
     outcomes: collections.Counter[str] = collections.Counter()
@@ -41,12 +39,7 @@ def main() -> None:
     @given(records())
     def run(text: str) -> None:
         with tempfile.TemporaryDirectory() as folder:
-            workspace = Path(folder)
-            (workspace / "registers").mkdir()
-            (workspace / "output").mkdir()
-            shutil.copy(ROOT / "examples" / "registers" / "ubnd-quang-ninh.yaml", workspace / "registers")
-            Register(f"sqlite:///{workspace / 'registers' / 'ubnd-quang-ninh.sqlite'}", create=True).close()
-            kept, what = verdict(workspace, text)
+            kept, what = verdict(fresh_workspace(Path(folder)), text)
             outcomes[what.split(":")[0] if kept else "BROKEN"] += 1
             if not kept:
                 broken.append((text, what))

@@ -76,11 +76,6 @@ def ngay_bang_so(day: dt.date) -> str:
     return f"{day.day:02d}/{month}/{day.year}"
 
 
-def ngay_ngan_padded(day: dt.date) -> str:
-    """``30/10/2019``, ``07/05/2019``: the short date as annexes and registers print it."""
-    return f"{day.day:02d}/{day.month:02d}/{day.year}"
-
-
 def so(value: float | int, decimals: int | None = None) -> str:
     """A number in the Vietnamese locale: ``1.234.567``, ``20,7``."""
     from babel.numbers import format_decimal

@@ -40,6 +40,19 @@ def records(draw: Any) -> str:
     return yaml.safe_dump(data, allow_unicode=True)
 
 
+def fresh_workspace(folder: Path) -> Path:
+    """A workspace with the example agency and its register created, as a new office has it."""
+    import shutil
+
+    from tests.conftest import EXAMPLES
+
+    (folder / "registers").mkdir()
+    (folder / "output").mkdir()
+    shutil.copy(EXAMPLES / "registers" / "ubnd-quang-ninh.yaml", folder / "registers")
+    Register(f"sqlite:///{folder / 'registers' / 'ubnd-quang-ninh.sqlite'}", create=True).close()
+    return folder
+
+
 ACCEPTED = {0, 2, 3, 4, 5, 6}  # done, usage, invalid record, register refused, render failed, archive refused
 
 
