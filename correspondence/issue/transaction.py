@@ -145,20 +145,26 @@ def open_register(root: Path, agency: str, explicit: str | None = None, create: 
         raise RegisterUnavailable(_("no register at {path}, but output/{agency} holds documents it issued").format(
             path=shown(path), agency=agency), [Problem(shown(path), "", _(  # type: ignore[arg-type]
                 "restore the register from a backup, or run 'correspondence register init' if it is truly lost"))])
-    register = Register(url, create=first_use)
-    if first_use:
-        notice(_("created a new register: {path}").format(path=shown(path)))  # type: ignore[arg-type]
-    return register
+    return Register(url, create=first_use)
 
 
 @contextmanager
 def _registers() -> Iterator[dict[str, Register]]:
+    """The registers a batch uses. One this batch created on first use is kept only if it numbered something:
+    a batch that fails before any number leaves nothing behind; one that numbers says where the register is."""
     opened: dict[str, Register] = {}
     try:
         yield opened
     finally:
         for register in opened.values():
+            made = register.created is not None and bool(register.series_states())
             register.close()
+            if register.created is not None and not made:
+                for leftover in (register.created, *(register.created.with_name(register.created.name + end)
+                                                     for end in ("-wal", "-shm", ".lock"))):
+                    leftover.unlink(missing_ok=True)
+            elif made:
+                notice(_("created a new register: {path}").format(path=shown(register.created)))  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------- rendering and staging

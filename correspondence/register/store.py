@@ -224,6 +224,7 @@ class Register:
         self._lock_handle: Any = None
         self._lease_connection: Any = None
         path = sqlite_path(self.url)
+        self.created = path if create and path is not None and not path.exists() else None  # made by this opening
         if path is not None:
             if not create and not path.is_file():
                 raise RegisterUnavailable(_("no register at {path}").format(path=path),
