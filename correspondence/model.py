@@ -134,6 +134,7 @@ class Spacing:
     stamp_around: float = 3.0  # above and below a boxed mark (urgency, secrecy, circulation, draft)
     stamp_left_before: float = 6.0  # above the urgency and secrecy marks under the number
     stamp_inset: float = 0.5  # mm: a mark on the left of a cell stands this far in (DOCX)
+    stamp_height: float = 8.0  # mm: every boxed mark (PL I §III.2.b: urgency boxes 30 × 8, 40 × 8, 20 × 8 mm)
     title_before: float = 18.0  # above the type name of a document with one (Mẫu 1.4)
     title_rule_before: float = 2.0  # above the short rule under the trích yếu
     block_before: float = 12.0  # above Kính gửi, the issuing authority and "QUYẾT ĐỊNH:"
@@ -165,6 +166,12 @@ class Spacing:
     footer_rule_gap_docx: float = 1.0
     cell_padding_pdf: tuple[float, float] = (1.5, 3.0)  # pt: above/below, left/right of an annex cell
     cell_margin_docx: float = 1.0  # mm: left and right of an annex cell
+
+    @property
+    def stamp_line(self) -> float:
+        """The line height (points) inside a boxed mark that makes the box, borders and gaps included,
+        ``stamp_height`` millimetres tall."""
+        return round(self.stamp_height * 72 / 25.4 - 2 * (self.rule_weight + self.border_gap), 1)
 
     def under_text(self, before: float) -> float:
         """How far below a line of text a rule drawn ``before`` points after it lies: Word draws it as the lower
@@ -290,6 +297,7 @@ class KinhGui:
     inline: bool
     indent: float
     items_indent: float
+    centred: bool = False  # the label on its own centred line (the "… điện:" line of a công điện)
 
 
 @dataclass(frozen=True)

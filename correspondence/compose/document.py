@@ -77,9 +77,12 @@ def _punctuate(items: list[str]) -> list[str]:
 def tham_quyen_lines(record: VanBan, agency: CoQuan, collective: bool = True) -> tuple[str, ...]:
     """Ô 7a: the authority and title lines (ND 30 Art. 13, PL I §II.7).
 
-    ``collective=False`` when the head issues in person (a quyết định of the Chủ tịch): KT. without TM.
+    ``collective=False`` when the head issues in person (a quyết định of the Chủ tịch): KT. without TM.; the
+    record's ``ky.tap_the`` decides over it.
     """
     assert record.ky is not None
+    if record.ky.tap_the is not None:
+        collective = record.ky.tap_the
     signer = agency.nguoi_ky[record.ky.nguoi_ky]
     title = signer.chuc_vu
     mode = record.ky.tham_quyen
@@ -147,8 +150,8 @@ def _kinh_gui(record: VanBan, sizes: m.Sizes, label: str = "Kính gửi:") -> m.
     recipients = [record.kinh_gui] if isinstance(record.kinh_gui, str) else list(record.kinh_gui)
     if len(recipients) == 1 and label == "Kính gửi:":
         return m.KinhGui(label, (_strip_end(recipients[0]),), True, 0.0, 0.0)
-    if label != "Kính gửi:":
-        return m.KinhGui(label, tuple(f"- {r}" for r in _punctuate(recipients)), False, 0.0, 10.0)
+    if label != "Kính gửi:":  # the sender of a công điện, centred over its recipients (Mẫu 1.6)
+        return m.KinhGui(label, tuple(f"- {r}" for r in _punctuate(recipients)), False, 0.0, 10.0, centred=True)
     indent = 35.0
     items_indent = indent + text_width("Kính gửi", sizes.kinh_gui)
     return m.KinhGui(label, tuple(f"- {r}" for r in _punctuate(recipients)), False, indent, items_indent)
@@ -164,7 +167,13 @@ def _chu_ky(record: VanBan, agency: CoQuan, kind: kinds.Kind) -> m.ChuKy | None:
         if record.thu_ky is not None:
             left = m.ChuKy((record.thu_ky.chuc_danh.upper(),), record.thu_ky.ho_ten)
         return m.ChuKy(("CHỦ TỌA",), signer.ho_ten, left)
-    return m.ChuKy(tham_quyen_lines(record, agency, collective=kind.bo_cuc != "quyet_dinh"), signer.ho_ten)
+    return m.ChuKy(tham_quyen_lines(record, agency, collective=issued_by_collective(kind)), signer.ho_ten)
+
+
+def issued_by_collective(kind: kinds.Kind) -> bool:
+    """Whether a deputy of this kind signs under the collective's TM. line by default: a nghị quyết always (a
+    collective's act), a quyết định or công điện not (the head's own), every other kind when the profile names one."""
+    return kind.code == "nghi_quyet" or kind.bo_cuc not in ("quyet_dinh", "cong_dien")
 
 
 def _open(block: m.Paragraph) -> m.Paragraph:
@@ -200,7 +209,7 @@ def _close_body(blocks: tuple[m.Paragraph, ...]) -> tuple[m.Paragraph, ...]:
 def issuer_name(agency: CoQuan, kind: kinds.Kind) -> str:
     """Who issued a document, as another line names it: the head for a quyết định issued in person ("Chủ tịch Ủy ban
     nhân dân tỉnh Quảng Ninh"), the agency otherwise."""
-    return f"{agency.thu_truong} {agency.ten_trong_cau}" if kind.bo_cuc == "quyet_dinh" else agency.ten_trong_cau
+    return agency.ten_trong_cau if issued_by_collective(kind) else f"{agency.thu_truong} {agency.ten_trong_cau}"
 
 
 def _rule_for(lines: tuple[str, ...], size: float) -> m.Rule:
@@ -295,7 +304,10 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
             name = f"{agency.thu_truong} {agency.ten_trong_cau}"
             kem_theo = kem_theo_line("Quyết định", parent[0] if parent else None, parent[1] if parent else None, name)
         tieu_de = m.TieuDe(kind.ten.upper(), subject, m.Rule(round(longest / 3, 1)), kem_theo)
+    chu_ky = _chu_ky(record, agency, kind)
     authority = (agency.tham_quyen_ban_hanh or f"{agency.thu_truong} {' '.join(agency.ten_co_quan)}").upper()
+    if chu_ky is not None and chu_ky.tham_quyen[0].startswith("TM."):
+        authority = " ".join(agency.ten_co_quan).upper()  # the collective issues: its name, as its signature says
     ban_hanh = (authority,) if kind.bo_cuc == "quyet_dinh" else ()
     can_cu = tuple(_punctuate(list(record.can_cu))) if record.can_cu else ()
     phu_luc: tuple[m.PhuLuc, ...] = ()
@@ -312,7 +324,6 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
         footer = m.Footer(tuple(line for line in (first, second) if line)) if first or second else None
     number = issue.so_ky_hieu(ky_hieu)
     created = dt.datetime.combine(issue.ngay or dt.date(1980, 1, 1), dt.time())
-    chu_ky = _chu_ky(record, agency, kind)
     noi_nhan, luu = _noi_nhan(record, agency, don_vi, ("VT", "Hồ sơ") if kind.bo_cuc == "bien_ban" else None)
     subject = record.trich_yeu or kind.ten
     return m.Document(

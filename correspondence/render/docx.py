@@ -143,11 +143,12 @@ class _Writer:
         self.border(paragraph, ("bottom",))
 
     def stamp(self, cell: Any, stamp: m.Stamp, width: float, before: float, align: str = "center") -> None:
-        free = max(width - stamp.width, 0)
-        inset = self.sp.stamp_inset
+        edge = (self.sp.border_gap + self.sp.rule_weight) * 25.4 / 72  # Word draws the box outside the indents
+        free = max(width - stamp.width + 2 * edge, 0)
+        inset = self.sp.stamp_inset + edge
         left, right = (free / 2, free / 2) if align == "center" else (inset, free - inset)
-        paragraph = self.para(cell, CENTER, before=before, after=self.sp.stamp_around, indent_left=left,
-                              indent_right=right)
+        paragraph = self.para(cell, CENTER, before=before, after=self.sp.stamp_around, line=self.sp.stamp_line,
+                              indent_left=left, indent_right=right)
         self.run(paragraph, stamp.text, self.sizes.stamp, bold=True, color=stamp.color)
         self.border(paragraph, ("top", "left", "bottom", "right"), color=stamp.color)
 
@@ -256,7 +257,8 @@ class _Writer:
             paragraph = self.para(self.word, CENTER, before=sp.block_before, after=sp.block_after)
             self.run(paragraph, f"{k.label} {k.recipients[0]}", size)
             return
-        self.run(self.para(self.word, LEFT, before=sp.block_before, indent_left=k.indent), k.label, size)
+        self.run(self.para(self.word, CENTER if k.centred else LEFT, before=sp.block_before, indent_left=k.indent),
+                 k.label, size)
         for index, recipient in enumerate(k.recipients):
             last = index == len(k.recipients) - 1
             paragraph = self.para(self.word, LEFT, indent_left=k.items_indent, after=sp.block_after if last else 0)

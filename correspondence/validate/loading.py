@@ -15,6 +15,7 @@ from typing import Any
 from correspondence.errors import InvalidRecord, Problem
 from correspondence.i18n import _
 from correspondence.kinds import ky_hieu
+from correspondence.progress import notice
 from correspondence.records import Located, Row, load_data, parse_text, read_rows
 from correspondence.validate import rules
 from correspondence.validate.body import Body, render_body
@@ -138,6 +139,8 @@ def _finish(path: Path, located: Located, root: Path, agency: CoQuan | None, age
         problems += found
     if problems or record is None or agency is None:
         raise InvalidRecord(_("invalid record"), sorted(problems, key=_by_line))
+    for advice in rules.advise(located, agency):
+        notice(str(advice))
     return Loaded(path, record, agency, located, root, agency_id, body, annexes)
 
 

@@ -101,12 +101,59 @@ def deputy_signs_collective_with_kt(c: Context) -> list[Problem]:
         title=signer.chuc_vu), _("use 'tham_quyen: KT'"))]
 
 
-def kt_under_tl_or_tuq(c: Context) -> list[Problem]:
-    """``kt`` (the unit head's deputy) only under TL. or TUQ. (Art. 13.4)."""
-    if c.agency is None or not c.ky.get("kt") or c.ky.get("tham_quyen", "khong") in ("TL", "TUQ"):
+def kt_under_tl(c: Context) -> list[Problem]:
+    """``kt`` (the unit head's deputy) only under TL. (Art. 13.4); a TUQ. is never handed on (Art. 13.3)."""
+    mode = c.ky.get("tham_quyen", "khong")
+    if c.agency is None or not c.ky.get("kt") or mode == "TL":
         return []
-    return [Problem(c.located.where(("ky", "kt")), "ky.kt", _("'kt' goes with TL or TUQ"),
+    if mode == "TUQ":
+        return [Problem(c.located.where(("ky", "kt")), "ky.kt",
+                        _("a TUQ. signature cannot be delegated again (ND 30, Art. 13.3)"),
+                        _("the head of the unit given the authority signs it, without 'kt'"))]
+    return [Problem(c.located.where(("ky", "kt")), "ky.kt", _("'kt' goes with TL"),
                     _("use 'tham_quyen: KT' for a deputy of the head"))]
+
+
+def _deputy_of_head(c: Context) -> Any:
+    """The signer when they are a deputy of the agency's head (PHÓ CHỦ TỊCH under CHỦ TỊCH), else None."""
+    signer = c.signer()
+    if signer is None or c.agency is None:
+        return None
+    return signer if signer.chuc_vu.upper() == f"PHÓ {c.agency.thu_truong}".upper() else None
+
+
+def deputy_head_not_tl_or_tuq(c: Context) -> list[Problem]:
+    """TL. and TUQ. are signed by the head of a unit, never by a deputy of the agency's head (Art. 13.1, 13.3–4)."""
+    mode = c.ky.get("tham_quyen", "khong")
+    signer = _deputy_of_head(c)
+    if mode not in ("TL", "TUQ") or signer is None:
+        return []
+    return [Problem(_authority_where(c), "ky.tham_quyen",
+                    _("{mode}. is signed by the head of a unit; a deputy head ({title}) signs KT. "
+                      "(ND 30, Art. 13)").format(mode=mode, title=signer.chuc_vu),
+                    _("use 'tham_quyen: KT', or name the head of the unit as signer"))]
+
+
+def deputy_signs_with_authority(c: Context) -> list[Problem]:
+    """A deputy never signs in their own name: KT. for the head (Art. 13.1.b, 13.2)."""
+    signer = c.signer()
+    if signer is None or c.ky.get("tham_quyen", "khong") != "khong" or not signer.chuc_vu.upper().startswith("PHÓ ") \
+            or c.data.get("loai") == "bien_ban":  # a biên bản is signed by the meeting's chair as such
+        return []
+    return [Problem(_authority_where(c), "ky.tham_quyen",
+                    _("a deputy ({title}) signs KT. for the head, not in their own name (ND 30, Art. 13)").format(
+                        title=signer.chuc_vu), _("use 'tham_quyen: KT'"))]
+
+
+def collective_issues_nghi_quyet(c: Context) -> list[Problem]:
+    """A nghị quyết is the act of a collective body: signed TM. (or TM. and KT. by a deputy) (Art. 13.1.a)."""
+    mode = c.ky.get("tham_quyen", "khong")
+    if c.agency is None or c.data.get("loai") != "nghi_quyet" or not c.ky or mode in ("TM", "KT") \
+            or c.ky.get("tap_the") is False:
+        return []
+    return [Problem(_authority_where(c), "ky.tham_quyen",
+                    _("a nghị quyết is issued by a collective body and signed TM. (ND 30, Art. 13)"),
+                    _("use 'tham_quyen: TM' (the head) or 'KT' (a deputy)"))]
 
 
 def thay_mat_needs_authority(c: Context) -> list[Problem]:
@@ -126,8 +173,31 @@ def tm_needs_collective(c: Context) -> list[Problem]:
 
 
 RULES: tuple[Rule, ...] = (required_fields, known_unit, known_signer, head_signs_without_kt,
-                           deputy_signs_collective_with_kt, kt_under_tl_or_tuq, thay_mat_needs_authority,
+                           deputy_signs_collective_with_kt, kt_under_tl, deputy_head_not_tl_or_tuq,
+                           deputy_signs_with_authority, collective_issues_nghi_quyet, thay_mat_needs_authority,
                            tm_needs_collective)
+
+
+def trich_yeu_in_capitals(c: Context) -> list[Problem]:
+    """A trích yếu is written in normal case (PL I §II.5.b); one typed in capitals is printed as typed, with advice."""
+    text = c.data.get("trich_yeu")
+    letters = [ch for ch in text if ch.isalpha()] if isinstance(text, str) else []
+    if len(letters) < 8 or any(ch.islower() for ch in letters):
+        return []
+    return [Problem(c.located.where(("trich_yeu",)), "trich_yeu",
+                    _("warning: the trích yếu is written in capitals; ND 30 writes it in normal case (PL I §II.5.b)"),
+                    _("capitals only for the first letter and for proper names"))]
+
+
+# Advice: what is printed as the record says, but told to the clerk (never a refusal).
+ADVICE: tuple[Rule, ...] = (trich_yeu_in_capitals,)
+
+
+def advise(located: Located, agency: CoQuan | None) -> list[Problem]:
+    """What the clerk should know about a valid record."""
+    data = located.data if isinstance(located.data, dict) else {}
+    context = Context(data, located, agency, frozenset())
+    return [problem for rule in ADVICE for problem in rule(context)]
 
 
 def check(located: Located, agency: CoQuan | None, reported: frozenset[str] = frozenset()) -> list[Problem]:

@@ -130,7 +130,10 @@ class ChuKy(_Strict):
     nguoi_ky: Text = Field(description="Mã người ký trong hồ sơ cơ quan")
     thay_mat: Text | None = Field(None, description="Tên tập thể hoặc chức danh sau TM./KT./TL./TUQ./Q. nếu khác mặc định")
     kt: Text | None = Field(None, description=(
-        "TL./TUQ. do cấp phó của người được ủy quyền ký: chức danh sau KT., ví dụ Chánh Văn phòng (Điều 13.4)"))
+        "TL. do cấp phó của người đứng đầu đơn vị ký: chức danh sau KT., ví dụ Chánh Văn phòng (Điều 13.4)"))
+    tap_the: bool | None = Field(None, description=(
+        "In dòng TM. tập thể trên KT. hay không (mặc định: có nếu hồ sơ cơ quan có tap_the, trừ quyết định và công "
+        "điện của người đứng đầu; nghị quyết luôn có)"))
 
 
 class Luu(_Strict):

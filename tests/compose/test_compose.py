@@ -16,8 +16,9 @@ from correspondence.model import plain_text
     ({"tham_quyen": "TM", "nguoi_ky": "nguyen_van_thang"}, ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")),
     ({"tham_quyen": "khong", "nguoi_ky": "nguyen_van_thang"}, ("CHỦ TỊCH",)),
     ({"tham_quyen": "Q", "nguoi_ky": "dang_huy_hau"}, ("Q. CHỦ TỊCH",)),
-    ({"tham_quyen": "TL", "nguoi_ky": "dang_huy_hau", "thay_mat": "Chủ tịch"}, ("TL. CHỦ TỊCH", "PHÓ CHỦ TỊCH")),
-    ({"tham_quyen": "TUQ", "nguoi_ky": "dang_huy_hau"}, ("TUQ. CHỦ TỊCH", "PHÓ CHỦ TỊCH")),
+    ({"tham_quyen": "TL", "nguoi_ky": "chanh_van_phong", "thay_mat": "Chủ tịch"}, ("TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG")),
+    ({"tham_quyen": "TUQ", "nguoi_ky": "chanh_van_phong"}, ("TUQ. CHỦ TỊCH", "CHÁNH VĂN PHÒNG")),
+    ({"tham_quyen": "KT", "nguoi_ky": "dang_huy_hau", "tap_the": False}, ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")),
     ({"tham_quyen": "TM", "nguoi_ky": "nguyen_van_thang", "thay_mat": "Ban chỉ đạo"}, ("TM. BAN CHỈ ĐẠO", "CHỦ TỊCH")),
 ])
 def test_tham_quyen_forms(make_record: Callable[..., Path], build: Callable[..., Any], ky: dict,
@@ -165,5 +166,5 @@ def test_chu_cai_counts_from_one(make_record: Callable[..., Path], build: Callab
 
 
 def test_tl_with_kt_of_the_unit_head(make_record: Callable[..., Path], build: Callable[..., Any]) -> None:
-    document = build(make_record(ky={"tham_quyen": "TL", "nguoi_ky": "dang_huy_hau", "kt": "Chánh Văn phòng"}))
-    assert document.chu_ky.tham_quyen == ("TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHỦ TỊCH")
+    document = build(make_record(ky={"tham_quyen": "TL", "nguoi_ky": "pho_chanh_van_phong", "kt": "Chánh Văn phòng"}))
+    assert document.chu_ky.tham_quyen == ("TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG")

@@ -77,3 +77,99 @@ def test_the_pdf_carries_its_creation_and_modification_dates(tmp_path: Path) -> 
     paths = api.render(EXAMPLES / "cong-van-3018.yaml", 3018, None, tmp_path, ROOT, ("pdf",))
     info = pypdf.PdfReader(str(paths[0])).metadata
     assert info["/CreationDate"].startswith("D:20190507000000+07") and info["/ModDate"] == info["/CreationDate"]
+
+
+def test_an_urgency_mark_is_a_30_by_8_mm_box_in_both_renderers(tmp_path: Path) -> None:
+    """PL I §III.2.b: HỎA TỐC in a 30 × 8 mm box (was 30.5 × 6.6 mm in the PDF, 31.2 × 6.4 mm in the DOCX)."""
+    import docx
+    import pdfplumber
+    from docx.oxml.ns import qn
+
+    pdf_path, docx_path = api.render(EXAMPLES / "cong-dien.yaml", 12, None, tmp_path, ROOT, ("pdf", "docx"))
+    with pdfplumber.open(pdf_path) as pdf:
+        boxes = [(r["width"] * 25.4 / 72, r["height"] * 25.4 / 72) for r in pdf.pages[0].rects
+                 if 20 < r["width"] < 150 and r["height"] > 10]
+    assert any(abs(w - 30) < 0.2 and abs(h - 8) < 0.2 for w, h in boxes), boxes
+
+    word = docx.Document(str(docx_path))
+    cell = next(c for t in word.tables for r in t.rows for c in r.cells if "HỎA TỐC" in c.text)
+    paragraph = next(p for p in cell.paragraphs if p.text == "HỎA TỐC")
+    ppr = paragraph._p.pPr
+    top = ppr.find(qn("w:pBdr")).find(qn("w:top"))
+    edge = int(top.get(qn("w:space"))) + int(top.get(qn("w:sz"))) / 8  # points outside the text on each side
+    line = int(ppr.find(qn("w:spacing")).get(qn("w:line"))) / 20
+    assert ppr.find(qn("w:spacing")).get(qn("w:lineRule")) == "exact"
+    assert abs((line + 2 * edge) * 25.4 / 72 - 8) < 0.1
+    fmt = paragraph.paragraph_format
+    width = cell.width.mm - fmt.left_indent.mm - (fmt.right_indent.mm if fmt.right_indent else 0)
+    assert abs(width + 2 * edge * 25.4 / 72 - 30) < 0.1
+
+
+def test_a_cong_dien_is_sent_and_signed_by_the_same_issuer(build: Callable[..., Any],
+                                                            make_record: Callable[..., Path]) -> None:
+    """Mẫu 1.6: the head sends (CHỦ TỊCH … điện:, signed KT. CHỦ TỊCH with no TM. line), or the collective does
+    (ỦY BAN NHÂN DÂN … điện:, signed TM.); the "… điện:" line is centred."""
+    record = {"loai": "cong_dien", "kinh_gui": ["Sở Xây dựng", "Sở Giao thông vận tải"]}
+    by_head = build(make_record(**record, ky={"tham_quyen": "KT", "nguoi_ky": "dang_huy_hau"}))
+    assert by_head.kinh_gui.label == "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH điện:"
+    assert by_head.kinh_gui.centred
+    assert by_head.chu_ky.tham_quyen == ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+    by_collective = build(make_record(**record, ky={"tham_quyen": "TM", "nguoi_ky": "nguyen_van_thang"}))
+    assert by_collective.kinh_gui.label == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH điện:"
+    assert by_collective.chu_ky.tham_quyen == ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
+
+
+def test_the_cong_dien_sender_line_is_centred_in_both_renderers(tmp_path: Path) -> None:
+    import docx
+    import pdfplumber
+
+    pdf_path, docx_path = api.render(EXAMPLES / "cong-dien.yaml", 12, None, tmp_path, ROOT, ("pdf", "docx"))
+    paragraph = next(p for p in docx.Document(str(docx_path)).paragraphs if p.text.endswith(" điện:"))
+    assert paragraph.alignment == 1  # CENTER
+    with pdfplumber.open(pdf_path) as pdf:
+        page = pdf.pages[0]
+        line = next(ln for ln in page.extract_text_lines() if ln["text"].endswith(" điện:"))
+        left, right = line["x0"] - 30 * 72 / 25.4, page.width - 15 * 72 / 25.4 - line["x1"]
+        assert abs(left - right) < 2, (left, right)
+
+
+def test_a_nghi_quyet_is_issued_and_signed_by_the_collective(build: Callable[..., Any],
+                                                             make_record: Callable[..., Path]) -> None:
+    document = build(make_record(loai="nghi_quyet", noi_dung="Điều 1. Thông qua.",
+                                 ky={"tham_quyen": "KT", "nguoi_ky": "dang_huy_hau"}))
+    assert document.chu_ky.tham_quyen == ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+    assert document.ban_hanh == ("ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH",)
+
+
+def test_a_deputy_signs_without_the_collective_line_when_the_record_says_so(build: Callable[..., Any],
+                                                                            make_record: Callable[..., Path]) -> None:
+    """A plan issued under the head's own authority prints KT. CHỦ TỊCH / PHÓ CHỦ TỊCH with no TM. line (the
+    Ninh Thuận plan 4498/KH-UBND), though the profile names its collective."""
+    document = build(make_record(loai="ke_hoach", ky={"tham_quyen": "KT", "nguoi_ky": "dang_huy_hau", "tap_the": False}))
+    assert document.chu_ky.tham_quyen == ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+
+
+def test_a_nghi_quyet_signed_in_a_deputys_own_name_is_refused(make_record: Callable[..., Path]) -> None:
+    from tests.validate.test_validate import problems_of
+
+    path = make_record(loai="nghi_quyet", noi_dung="Điều 1. Thông qua.",
+                       ky={"tham_quyen": "TL", "nguoi_ky": "chanh_van_phong"})
+    problems = problems_of(path)
+    assert any("nghị quyết do tập thể ban hành, ký TM. (Nghị định 30/2020/NĐ-CP, Điều 13)" in p for p in problems)
+
+
+def test_a_trich_yeu_in_capitals_is_printed_with_a_warning(make_record: Callable[..., Path],
+                                                           build: Callable[..., Any]) -> None:
+    from correspondence.progress import noticing
+
+    heard: list[str] = []
+    path = make_record(loai="ke_hoach", trich_yeu="THỰC HIỆN CUNG CẤP DỊCH VỤ CÔNG TRỰC TUYẾN")
+    with noticing(heard.append):
+        document = build(path)
+    assert document.tieu_de.trich_yeu == "THỰC HIỆN CUNG CẤP DỊCH VỤ CÔNG TRỰC TUYẾN"
+    assert heard == [f"{path.name}:4: trich_yeu: cảnh báo: trích yếu viết hoa toàn bộ; Nghị định 30/2020/NĐ-CP viết "
+                     "chữ thường (Phụ lục I, mục II.5.b) (chỉ viết hoa chữ cái đầu và tên riêng)"]
+    heard.clear()
+    with noticing(heard.append):
+        build(make_record(loai="ke_hoach", trich_yeu="Thực hiện cung cấp dịch vụ công trực tuyến của UBND"))
+    assert heard == []

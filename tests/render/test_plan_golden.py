@@ -63,9 +63,11 @@ def test_plan_header_title_and_signature(plan: dict[str, bytes]) -> None:
         rules = [r for r in first.rects if r["height"] < 1.5 and r["top"] > kind["bottom"]]
         assert len(rules) == 1, "a short rule under the trích yếu"
         signature_page = pdf.pages[-2]
-        split = next(w for w in signature_page.extract_words() if w["text"] == "TM.")["x0"] - 5
+        split = next(w for w in signature_page.extract_words() if w["text"] == "KT.")["x0"] - 5
         right = signature_page.crop((split, 0, signature_page.width, signature_page.height)).extract_text()
-        assert right.splitlines()[-4:] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn A"]
+        # as the plan was issued: KT. CHỦ TỊCH with no TM. line (the record says tap_the: false)
+        assert right.splitlines()[-3:] == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn A"]
+        assert "TM." not in right
 
 
 def test_annex_page_matches_the_published_annex(plan: dict[str, bytes]) -> None:

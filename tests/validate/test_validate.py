@@ -25,7 +25,7 @@ def test_missing_field(make_record: Callable[..., Path]) -> None:
 
 def test_unknown_key_with_suggestion(make_record: Callable[..., Path]) -> None:
     path = make_record(text="loai: cong_van\nco_quan: ubnd-quang-ninh\ndon_vi: XD6\ntrich_yeu: x\n"
-                            "kinh_gui: Sở Nội vụ\nnoi_dung: Nội dung.\nky: {nguoi_ky: dang_huy_hau}\n"
+                            "kinh_gui: Sở Nội vụ\nnoi_dung: Nội dung.\nky: {nguoi_ky: nguyen_van_thang}\n"
                             "noi_nhann: [Như trên]\n")
     assert problems_of(path) == [f"{path.name}:8: noi_nhann: khóa không hợp lệ 'noi_nhann' (có phải là 'noi_nhan'?)"]
 
@@ -46,7 +46,8 @@ def test_unknown_signer_and_unit(make_record: Callable[..., Path]) -> None:
     path = make_record(text=_minimal("", unit="ABC", signer="ai"))
     assert problems_of(path) == [
         f"{path.name}:3: don_vi: không có đơn vị soạn thảo 'ABC' (đơn vị đã khai báo: HCC, KSTT, XD6)",
-        f"{path.name}:7: ky.nguoi_ky: không có người ký 'ai' (người ký đã khai báo: dang_huy_hau, nguyen_van_thang)",
+        f"{path.name}:7: ky.nguoi_ky: không có người ký 'ai' (người ký đã khai báo: chanh_van_phong, dang_huy_hau, "
+        "nguyen_van_thang, pho_chanh_van_phong)",
     ]
 
 
@@ -131,8 +132,20 @@ def _minimal(extra: str, unit: str = "XD6", signer: str = "dang_huy_hau", body: 
      "(dùng 'tham_quyen: TM' hoặc 'khong')"),
     ("{tham_quyen: TM, nguoi_ky: dang_huy_hau}",
      "ky.tham_quyen: cấp phó (Phó Chủ tịch) ký thay mặt tập thể phải có KT. (dùng 'tham_quyen: KT')"),
-    ("{nguoi_ky: dang_huy_hau, thay_mat: Ban chỉ đạo}",
+    ("{nguoi_ky: nguyen_van_thang, thay_mat: Ban chỉ đạo}",
      "ky.thay_mat: 'thay_mat' chỉ dùng với TM, KT, TL, TUQ hoặc Q (thêm 'tham_quyen' hoặc bỏ dòng này)"),
+    ("{tham_quyen: TL, nguoi_ky: dang_huy_hau}",
+     "ky.tham_quyen: TL. do người đứng đầu đơn vị ký; cấp phó của người đứng đầu (Phó Chủ tịch) ký KT. "
+     "(Nghị định 30/2020/NĐ-CP, Điều 13) (dùng 'tham_quyen: KT' hoặc chọn người ký là người đứng đầu đơn vị)"),
+    ("{tham_quyen: TUQ, nguoi_ky: dang_huy_hau}",
+     "ky.tham_quyen: TUQ. do người đứng đầu đơn vị ký; cấp phó của người đứng đầu (Phó Chủ tịch) ký KT. "
+     "(Nghị định 30/2020/NĐ-CP, Điều 13) (dùng 'tham_quyen: KT' hoặc chọn người ký là người đứng đầu đơn vị)"),
+    ("{nguoi_ky: dang_huy_hau}",
+     "ky.tham_quyen: cấp phó (Phó Chủ tịch) ký KT. thay người đứng đầu, không ký với danh nghĩa của mình "
+     "(Nghị định 30/2020/NĐ-CP, Điều 13) (dùng 'tham_quyen: KT')"),
+    ("{tham_quyen: TUQ, nguoi_ky: chanh_van_phong, kt: Chánh Văn phòng}",
+     "ky.kt: chữ ký TUQ. không được ủy quyền lại (Nghị định 30/2020/NĐ-CP, Điều 13.3) "
+     "(người đứng đầu đơn vị được ủy quyền ký, không có 'kt')"),
 ])
 def test_signing_authority_must_fit_the_signer(make_record: Callable[..., Path], ky: str, message: str) -> None:
     path = make_record(text=_minimal("").replace("ky: {tham_quyen: KT, nguoi_ky: dang_huy_hau}", f"ky: {ky}"))
