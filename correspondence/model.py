@@ -59,6 +59,7 @@ class Paragraph:
     align: Literal["justify", "center"] = "justify"
     indent: bool = True
     bold_marker: bool = False
+    keep_with_next: bool = False  # a heading (mục, a khoản's own title) never ends a page alone
 
 
 Block = Paragraph
@@ -196,6 +197,16 @@ class PageNumbers:
 
     first_page: bool = False
     annex_restarts: bool = True
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """Where pages may break, as Word breaks them: at least ``lines`` lines of a paragraph at the foot and at the head
+    of a page (Word's widow control, always 2); a heading kept with what follows it; the signature block (ô 7–9b)
+    never split and never alone on a page: the body's last lines go with it."""
+
+    lines: int = 2
+    signature_whole: bool = True
 
 
 @dataclass(frozen=True)
@@ -401,6 +412,7 @@ class Document:
     spacing: Spacing = field(default_factory=Spacing)
     typeface: Typeface = field(default_factory=Typeface)
     page_numbers: PageNumbers = field(default_factory=PageNumbers)
+    pagination: Pagination = field(default_factory=Pagination)
     footnotes: tuple[Footnote, ...] = ()
     tieu_de: TieuDe | None = None
     phu_luc: tuple[PhuLuc, ...] = ()

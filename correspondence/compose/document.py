@@ -184,7 +184,7 @@ def _open(block: m.Paragraph) -> m.Paragraph:
         if isinstance(run, m.Run) and run.text.endswith("./."):
             runs[index] = m.Run(run.text[:-3] + ".", run.bold, run.italic, run.subscript)
             break
-    return m.Paragraph(tuple(runs), block.role, block.marker, block.level, block.align, block.indent, block.bold_marker)
+    return dataclasses.replace(block, runs=tuple(runs))
 
 
 def _close_body(blocks: tuple[m.Paragraph, ...]) -> tuple[m.Paragraph, ...]:
@@ -207,8 +207,8 @@ def _close_body(blocks: tuple[m.Paragraph, ...]) -> tuple[m.Paragraph, ...]:
 
 
 def issuer_name(agency: CoQuan, kind: kinds.Kind) -> str:
-    """Who issued a document, as another line names it: the head for a quyết định issued in person ("Chủ tịch Ủy ban
-    nhân dân tỉnh Quảng Ninh"), the agency otherwise."""
+    """Who issued a document, as another line names it: the head for a quyết định or công điện issued in person
+    ("Chủ tịch Ủy ban nhân dân tỉnh Quảng Ninh"), the agency otherwise."""
     return agency.ten_trong_cau if issued_by_collective(kind) else f"{agency.thu_truong} {agency.ten_trong_cau}"
 
 

@@ -44,6 +44,7 @@ def _template_bytes() -> bytes:
     ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
     for child in list(ppr):
         ppr.remove(child)
+    ppr.append(parse_xml(f'<w:widowControl {nsdecls("w")}/>'))  # two lines at least each side of a page break
     ppr.append(parse_xml(f'<w:spacing {nsdecls("w")} w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'))
     normal = document.styles["Normal"]
     normal.font.name = font
@@ -269,7 +270,7 @@ class _Writer:
         for block in self.doc.body:
             paragraph = self.para(self.word, CENTER if block.align == "center" else JUSTIFY, before=sp.paragraph_before,
                                   line=sp.body_line, first_line=sp.first_line_indent if block.indent else 0,
-                                  keep_next=block.role == "heading")
+                                  keep_next=block.keep_with_next)
             if block.marker:
                 self.run(paragraph, f"{block.marker} ", size, bold=block.bold_marker)
             self.inline(paragraph, block.runs, size)
@@ -305,7 +306,10 @@ class _Writer:
             return
         width = self.doc.page.text_width
         left_width = self.doc.spacing.noi_nhan_width
-        spacer = self.para(self.word, LEFT, line=self.sp.signature_before)
+        whole = self.doc.pagination.signature_whole
+        if whole and self.word.paragraphs:
+            self.word.paragraphs[-1].paragraph_format.keep_with_next = True  # the body's last lines go with it
+        spacer = self.para(self.word, LEFT, line=self.sp.signature_before, keep_next=whole)
         self.run(spacer, "", self.sp.rule_line)
         table = self.table((left_width, round(width - left_width, 1)))
         left, right = table.rows[0].cells
@@ -316,9 +320,24 @@ class _Writer:
             below = self.table((left_width, round(width - left_width, 1)))
             self.noi_nhan(below.rows[0].cells[0], before=self.sp.second_row_before_docx)
             self.para(below.rows[0].cells[1], LEFT)
+            if whole:
+                self.keep_whole(table, with_next=True)
+                self.keep_whole(below)
             return
         self.noi_nhan(left)
         self.authority(right, c)
+        if whole:
+            self.keep_whole(table)
+
+    @staticmethod
+    def keep_whole(table: Any, with_next: bool = False) -> None:
+        """Never split ``table``'s rows across pages; ``with_next``: keep it on the page of the table after it."""
+        for row in table.rows:
+            row._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+            if with_next:
+                for cell in row.cells:
+                    for paragraph in cell.paragraphs:
+                        paragraph.paragraph_format.keep_with_next = True
 
     def copy_block(self) -> None:
         """Mẫu 3.1: a full-width rule, then the copying agency and number | the form of copy and the date."""

@@ -73,19 +73,20 @@ def _fetcher(allowed: tuple[Path, ...]):  # type: ignore[no-untyped-def]
 
 
 _SLASHED = re.compile(r"\S*/\S*")
+_INSIDE = re.compile(r"(?<=[/\-–])(?=\S)")  # a break opportunity inside a token: after a slash or a hyphen
+WORD_JOINER = "\u2060"
 
 
 def keep_together(text: str) -> Any:
-    """Escape ``text`` for HTML; numbers and symbols such as ``343/TTPVHCC-TT&GQTT`` never break at ``/``."""
-    from markupsafe import Markup, escape
+    """Escape ``text`` for HTML; numbers and symbols such as ``343/TTPVHCC-TT&GQTT`` never break at ``/`` or ``-``.
 
-    out, last = [], 0
-    for match in _SLASHED.finditer(text):
-        out.append(escape(text[last:match.start()]))
-        out.append(Markup('<span class="nw">') + escape(match.group()) + Markup("</span>"))
-        last = match.end()
-    out.append(escape(text[last:]))
-    return Markup("").join(out)
+    A word joiner (invisible, dropped when the text is copied) closes each break opportunity inside the token; a
+    ``nowrap`` span would do it too, but WeasyPrint then breaks the line before it too early, leaving one word on the
+    paragraph's first line.
+    """
+    from markupsafe import escape
+
+    return escape(_SLASHED.sub(lambda match: _INSIDE.sub(WORD_JOINER, match.group()), text))
 
 
 def template_name(document: m.Document) -> str:

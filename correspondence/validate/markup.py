@@ -106,12 +106,13 @@ def parse_body(text: str) -> tuple[tuple[Paragraph, ...], tuple[Footnote, ...], 
                          if isinstance(r, Run) else r for r in runs)
             centred = block.role == "heading" and block.level == 2
             blocks.append(Paragraph(runs, block.role, marker, block.level,  # type: ignore[arg-type]
-                                    "center" if centred else "justify", not centred, bold_marker=True))
+                                    "center" if centred else "justify", not centred, bold_marker=True,
+                                    keep_with_next=block.role != "article"))
             continue
         if block.role == "item" and _is_title(runs):
             # ND 30: a khoản with a title of its own ("1. Mục đích:") has that title line in bold.
             runs = tuple(Run(r.text, True, r.italic, r.subscript) if isinstance(r, Run) else r for r in runs)
-            blocks.append(Paragraph(runs, "item", marker, block.level, bold_marker=True))
+            blocks.append(Paragraph(runs, "item", marker, block.level, bold_marker=True, keep_with_next=True))
             continue
         blocks.append(Paragraph(runs=runs, role=block.role, marker=marker, level=block.level))  # type: ignore[arg-type]
     for key, (_text, defined_at) in definitions.items():

@@ -173,3 +173,33 @@ def test_a_trich_yeu_in_capitals_is_printed_with_a_warning(make_record: Callable
     with noticing(heard.append):
         build(make_record(loai="ke_hoach", trich_yeu="Thực hiện cung cấp dịch vụ công trực tuyến của UBND"))
     assert heard == []
+
+
+def test_a_paragraph_never_opens_with_one_word_on_its_first_line(tmp_path: Path, build: Callable[..., Any],
+                                                                  make_record: Callable[..., Path]) -> None:
+    """A token kept whole (2020./., 343/TTPVHCC-TT&GQTT) used to push all but the first word of its paragraph to the
+    next line ("Nội" alone under the indent, in 6 of the examples); it still never breaks at its slash or hyphen."""
+    import pdfplumber
+
+    from correspondence.render import render_document
+
+    def lines_of(pdf_bytes: bytes) -> list[str]:
+        with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
+            return [ln["text"] for ln in pdf.pages[0].extract_text_lines()]
+
+    for example, opening in (("thong-bao", "Nội"), ("thu-cong", "Ủy"), ("hop-dong", "Nội")):
+        (path,) = api.render(EXAMPLES / "loai" / f"{example}.yaml", 12, None, tmp_path, ROOT, ("pdf",))
+        lines = lines_of(path.read_bytes())
+        first = next(line for line in lines if line.startswith(opening + " "))
+        assert len(first.split()) > 5, (example, first)
+
+    text = ("Nội dung thông báo của Ủy ban nhân dân tỉnh về dịch vụ công trực tuyến năm 2020, theo Công văn số "
+            "343/TTPVHCC-TT&GQTT ngày 12/5/2019 của Trung tâm Phục vụ hành chính công tỉnh và Kế hoạch số "
+            "4498/KH-UBND ngày 30/10/2019 của Ủy ban nhân dân tỉnh Ninh Thuận về dịch vụ công.")
+    files = render_document(build(make_record(loai="thong_bao", noi_dung=text)), ("pdf",))
+    lines = lines_of(next(iter(files.values())))
+    first = next(index for index, line in enumerate(lines) if line.startswith("Nội"))
+    words = " ".join(lines[first:first + 5]).split()
+    assert not any("\u2060" in word for word in words)
+    for token in ("343/TTPVHCC-TT&GQTT", "12/5/2019", "4498/KH-UBND", "30/10/2019"):
+        assert token in words, (token, lines[first:first + 5])
