@@ -136,6 +136,8 @@ class Spacing:
     stamp_left_before: float = 6.0  # above the urgency and secrecy marks under the number
     stamp_inset: float = 0.5  # mm: a mark on the left of a cell stands this far in (DOCX)
     stamp_height: float = 8.0  # mm: every boxed mark (PL I §III.2.b: urgency boxes 30 × 8, 40 × 8, 20 × 8 mm)
+    margin_stamp_gap: float = 1.0  # mm: between the circulation note (ô 11, in the top margin) and the text area
+    margin_stamp_after: float = 0.0  # under the circulation note in the DOCX header (the gap above is the room left)
     title_before: float = 18.0  # above the type name of a document with one (Mẫu 1.4)
     title_rule_before: float = 2.0  # above the short rule under the trích yếu
     block_before: float = 12.0  # above Kính gửi, the issuing authority and "QUYẾT ĐỊNH:"
@@ -153,6 +155,8 @@ class Spacing:
     table_cell_before: float = 1.0  # above and below a cell's text (DOCX)
     footnote_line: float = 1.2  # line height of a footnote, a multiple of its size (PDF)
     footnote_rule_before: float = 12.0  # above the footnote area (PDF)
+    footnote_rule: float = 50.8  # mm: the separator above the footnotes (Word's, 2 inches)
+    footnote_rule_after: float = 3.0  # between the separator and the first footnote (PDF)
     # Where the renderers still differ (PL I alignment is tracked apart):
     stamp_top_pdf: float = 3.0  # a mark opening a cell
     stamp_top_docx: float = 0.0
@@ -165,6 +169,7 @@ class Spacing:
     annex_table_before_docx: float = 6.0
     footer_rule_gap_pdf: float = 2.0  # between the rule above the contacts (ô 13) and their text
     footer_rule_gap_docx: float = 1.0
+    footer_line: float = 1.2  # line height of the contacts, a multiple of their size
     cell_padding_pdf: tuple[float, float] = (1.5, 3.0)  # pt: above/below, left/right of an annex cell
     cell_margin_docx: float = 1.0  # mm: left and right of an annex cell
 
@@ -188,7 +193,7 @@ class Typeface:
     family: str = "Times New Roman"
     embedded: str = FAMILY
     subscript: float = 0.7  # size of subscript text, relative to its line (PDF)
-    footnote_call: float = 0.65  # size of a footnote call and marker, relative to the text (PDF)
+    footnote_call: float = 0.65  # size of a superscript footnote call and marker, relative to the body text (PDF)
 
 
 @dataclass(frozen=True)
@@ -244,7 +249,7 @@ class Header:
     left_width: float
     right_width: float
     stamps_left: tuple[Stamp, ...] = ()
-    stamps_right: tuple[Stamp, ...] = ()
+    stamps_right: tuple[Stamp, ...] = ()  # ô 11 (circulation): in the top margin of page 1, over the right column
     stamps_top_left: tuple[Stamp, ...] = ()
 
 
@@ -355,9 +360,11 @@ class BanSao:
 
 @dataclass(frozen=True)
 class Footer:
-    """Ô 13: contacts at the foot of page 1 under a full-width rule."""
+    """Ô 13: contacts at the foot of page 1 under a full-width rule, inside the text area: ``height`` millimetres
+    (rule, gap and wrapped lines) are taken from the foot of page 1's text area. A number never breaks."""
 
     lines: tuple[str, ...]
+    height: float = 0.0
 
 
 METADATA_LIMIT = 255  # characters a file property holds (DOCX core properties); longer values are cut, never the text
@@ -414,6 +421,7 @@ class Document:
     page_numbers: PageNumbers = field(default_factory=PageNumbers)
     pagination: Pagination = field(default_factory=Pagination)
     footnotes: tuple[Footnote, ...] = ()
+    footnote_call: Literal["superscript", "parenthesised"] = "superscript"  # ¹ or (1), as the agency prints it
     tieu_de: TieuDe | None = None
     phu_luc: tuple[PhuLuc, ...] = ()
     ban_hanh: tuple[str, ...] = ()  # the issuing authority line of a quyết định (THẨM QUYỀN BAN HÀNH)

@@ -206,6 +206,16 @@ def _close_body(blocks: tuple[m.Paragraph, ...]) -> tuple[m.Paragraph, ...]:
     return blocks[:-1] + (dataclasses.replace(last, runs=tuple(runs)),)  # the last Điều keeps its bold marker
 
 
+def _footer(lines: tuple[str, ...], sizes: m.Sizes, page: m.Page) -> m.Footer:
+    """Ô 13 with each number kept whole (its inner spaces made non-breaking) and the height it takes, wrapped lines
+    counted, so that it ends at the text area's foot."""
+    spacing = m.Spacing()
+    kept = tuple(re.sub(r"(?<=\d)-(?=\d)", "-\u2060", re.sub(r"(?<=[\d)]) (?=[\d(])", "\u00a0", line)) for line in lines)
+    count = sum(max(1, -(-text_width(line, sizes.footer) // page.text_width)) for line in kept)
+    height = (count * sizes.footer * spacing.footer_line + spacing.rule_weight + spacing.footer_rule_gap_pdf) * 25.4 / 72
+    return m.Footer(kept, round(height + 1, 1))
+
+
 def issuer_name(agency: CoQuan, kind: kinds.Kind) -> str:
     """Who issued a document, as another line names it: the head for a quyết định or công điện issued in person
     ("Chủ tịch Ủy ban nhân dân tỉnh Quảng Ninh"), the agency otherwise."""
@@ -321,7 +331,7 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
         first = "; ".join(p for p in (c.dia_chi and f"Địa chỉ: {c.dia_chi}", c.dien_thoai and f"ĐT: {c.dien_thoai}",
                                        c.fax and f"Fax: {c.fax}") if p)
         second = "; ".join(p for p in (c.email and f"E-mail: {c.email}", c.website and f"Website: {c.website}") if p)
-        footer = m.Footer(tuple(line for line in (first, second) if line)) if first or second else None
+        footer = _footer(tuple(line for line in (first, second) if line), sizes, page) if first or second else None
     number = issue.so_ky_hieu(ky_hieu)
     created = dt.datetime.combine(issue.ngay or dt.date(1980, 1, 1), dt.time())
     noi_nhan, luu = _noi_nhan(record, agency, don_vi, ("VT", "Hồ sơ") if kind.bo_cuc == "bien_ban" else None)
@@ -342,6 +352,7 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
         chu_ky=chu_ky,
         noi_nhan=noi_nhan,
         footer=footer,
+        footnote_call="parenthesised" if agency.chu_thich == "ngoac" else "superscript",
         metadata=m.Metadata(
             title=(f"{'Dự thảo ' if issue.draft else ''}{kind.ten} số {number} "
                    f"{'V/v ' if kind.bo_cuc == 'cong_van' else ''}{record.trich_yeu or ''}").strip(),

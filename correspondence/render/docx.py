@@ -143,15 +143,18 @@ class _Writer:
         self.run(paragraph, "", self.sp.rule_line)
         self.border(paragraph, ("bottom",))
 
-    def stamp(self, cell: Any, stamp: m.Stamp, width: float, before: float, align: str = "center") -> None:
+    def stamp(self, cell: Any, stamp: m.Stamp, width: float, before: float, align: str = "center",
+              offset: float = 0, after: float | None = None) -> Any:
+        """A boxed mark centred (or on the left) in ``width`` mm, which starts ``offset`` mm into ``cell``."""
         edge = (self.sp.border_gap + self.sp.rule_weight) * 25.4 / 72  # Word draws the box outside the indents
         free = max(width - stamp.width + 2 * edge, 0)
         inset = self.sp.stamp_inset + edge
         left, right = (free / 2, free / 2) if align == "center" else (inset, free - inset)
-        paragraph = self.para(cell, CENTER, before=before, after=self.sp.stamp_around, line=self.sp.stamp_line,
-                              indent_left=left, indent_right=right)
+        paragraph = self.para(cell, CENTER, before=before, after=self.sp.stamp_around if after is None else after,
+                              line=self.sp.stamp_line, indent_left=left + offset, indent_right=right)
         self.run(paragraph, stamp.text, self.sizes.stamp, bold=True, color=stamp.color)
         self.border(paragraph, ("top", "left", "bottom", "right"), color=stamp.color)
+        return paragraph
 
     def table(self, widths: tuple[float, ...], rows: int = 1) -> Any:
         table = self.word.add_table(rows=rows, cols=len(widths))
@@ -180,8 +183,13 @@ class _Writer:
                          subscript=item.subscript)
 
     def footnote_call(self, paragraph: Any, note: m.Footnote, size: float) -> None:
-        run = self.run(paragraph, "", size, superscript=True)
+        brackets = self.doc.footnote_call == "parenthesised"
+        if brackets:
+            self.run(paragraph, "(", size)
+        run = self.run(paragraph, "", size, superscript=not brackets)
         run._r.append(parse_xml(f'<w:footnoteReference {nsdecls("w")} w:id="{note.number}"/>'))
+        if brackets:
+            self.run(paragraph, ")", size)
         if all(n.number != note.number for n in self.notes):
             self.notes.append(note)
 
@@ -205,8 +213,17 @@ class _Writer:
             f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:rPr><w:sz w:val="{int(self.sizes.page_number * 2)}"/>'
             f'<w:szCs w:val="{int(self.sizes.page_number * 2)}"/></w:rPr><w:t>2</w:t></w:r></w:fldSimple>')
         paragraph._p.append(field)
+        if page is None and self.doc.header.stamps_right:
+            self.margin_stamps(section)
         first_footer = section.first_page_footer
         if self.doc.footer is not None and page is None:
+            # Ô 13 ends at the text area's foot: Word lifts page 1's text above it; the other pages' empty footer
+            # is one hairline high, so their text area stays whole.
+            section.footer_distance = Mm(self.doc.page.bottom)
+            empty = section.footer.paragraphs[0]
+            self.run(empty, "", 1)
+            empty.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            empty.paragraph_format.line_spacing = Pt(1)
             first = True
             for line in self.doc.footer.lines:
                 paragraph = first_footer.paragraphs[0] if first else first_footer.add_paragraph()
@@ -215,6 +232,18 @@ class _Writer:
                 if first:
                     self.border(paragraph, ("top",), gap=self.sp.footer_rule_gap_docx)
                 first = False
+
+    def margin_stamps(self, section: Any) -> None:
+        """Ô 11 in the top margin of page 1, centred over the right column, its foot at the text area (PL I §IV)."""
+        h, page = self.doc.header, self.doc.page
+        header = section.first_page_header if section.different_first_page_header_footer else section.header
+        room = page.top - page.header_distance - self.sp.margin_stamp_gap - self.sp.stamp_height  # mm above the box
+        empty = [paragraph._p for paragraph in header.paragraphs if not paragraph._p.xpath("./*[not(self::w:pPr)]")]
+        for index, stamp in enumerate(h.stamps_right):
+            before = max(room, 0) * 72 / 25.4 if index == 0 else 0
+            self.stamp(header, stamp, h.right_width, before, offset=h.left_width, after=self.sp.margin_stamp_after)
+        for element in empty:  # the part's empty paragraph, now that it holds the marks
+            element.getparent().remove(element)
 
     def header(self) -> None:
         h, s = self.doc.header, self.sizes
@@ -229,8 +258,6 @@ class _Writer:
         for line in h.co_quan:
             self.run(self.para(left, CENTER), line, s.co_quan, bold=True)
         self.rule(left, h.co_quan_rule, h.left_width, before=sp.rule_before)
-        for stamp in h.stamps_right:
-            self.stamp(right, stamp, h.right_width, sp.stamp_top_docx)
         self.run(self.para(right, CENTER), h.quoc_hieu, s.quoc_hieu, bold=True)
         self.run(self.para(right, CENTER), h.tieu_ngu, s.tieu_ngu, bold=True)
         self.rule(right, h.tieu_ngu_rule, h.right_width, before=sp.rule_before)
@@ -367,6 +394,10 @@ class _Writer:
         if not self.notes:
             return
         size = int(self.sizes.footnote * 2)
+        plain = f'<w:r><w:rPr><w:sz w:val="{size}"/></w:rPr><w:t xml:space="preserve">{{}}</w:t></w:r>'
+        brackets = self.doc.footnote_call == "parenthesised"
+        align = "" if brackets else '<w:vertAlign w:val="superscript"/>'
+        opening, closing = (plain.format("("), plain.format(") ")) if brackets else ("", plain.format(" "))
         body = []
         for note in self.notes:
             runs = "".join(
@@ -375,8 +406,8 @@ class _Writer:
                 for r in note.runs)
             body.append(
                 f'<w:footnote w:id="{note.number}"><w:p><w:pPr><w:jc w:val="both"/></w:pPr>'
-                f'<w:r><w:rPr><w:vertAlign w:val="superscript"/><w:sz w:val="{size}"/></w:rPr><w:footnoteRef/></w:r>'
-                f'<w:r><w:rPr><w:sz w:val="{size}"/></w:rPr><w:t xml:space="preserve"> </w:t></w:r>{runs}</w:p></w:footnote>')
+                f'{opening}<w:r><w:rPr>{align}<w:sz w:val="{size}"/></w:rPr><w:footnoteRef/></w:r>'
+                f'{closing}{runs}</w:p></w:footnote>')
         xml = (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '

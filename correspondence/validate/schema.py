@@ -75,6 +75,8 @@ class CoQuan(_Strict):
     lien_he: LienHe | None = Field(None, description="Thông tin liên hệ in ở chân trang đầu (ô 13)")
     luu_mac_dinh: list[Abbrev] = Field(default_factory=lambda: ["VT"], description="Nơi lưu mặc định, trước đơn vị soạn thảo")
     so_ban_luu: int | None = Field(None, ge=1, description="Số bản lưu mặc định")
+    chu_thich: Literal["so_mu", "ngoac"] = Field("so_mu", description=(
+        "Cách in số chú thích trong văn bản: so_mu (số nhỏ trên dòng: ¹) hoặc ngoac (số trong ngoặc đơn: (1))"))
     ky_hieu_mat: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^/\s]*\{ky_hieu\}[^/\s]*$")] = Field(
         "{ky_hieu}-M", description=(
             "Ký hiệu của văn bản mật, để số và ký hiệu không trùng với văn bản thường cùng năm (văn bản mật có dãy số "

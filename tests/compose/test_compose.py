@@ -114,7 +114,7 @@ def test_footer_contacts_only_when_the_agency_has_them(make_record: Callable[...
     profile.write_text(profile.read_text("utf-8") + "lien_he:\n  dia_chi: Phường Hồng Hà, TP Hạ Long\n"
                        "  dien_thoai: 0203 3835 678\n  email: vpubnd@quangninh.gov.vn\n", "utf-8")
     assert build(make_record()).footer.lines == (
-        "Địa chỉ: Phường Hồng Hà, TP Hạ Long; ĐT: 0203 3835 678", "E-mail: vpubnd@quangninh.gov.vn")
+        "Địa chỉ: Phường Hồng Hà, TP Hạ Long; ĐT: 0203\u00a03835\u00a0678", "E-mail: vpubnd@quangninh.gov.vn")
     assert build(make_record(chan_trang=False)).footer is None
 
 

@@ -203,3 +203,115 @@ def test_a_paragraph_never_opens_with_one_word_on_its_first_line(tmp_path: Path,
     assert not any("\u2060" in word for word in words)
     for token in ("343/TTPVHCC-TT&GQTT", "12/5/2019", "4498/KH-UBND", "30/10/2019"):
         assert token in words, (token, lines[first:first + 5])
+
+
+def test_the_circulation_note_stands_in_the_top_margin(build: Callable[..., Any],
+                                                       make_record: Callable[..., Path]) -> None:
+    """PL I §IV: ô 11 above ô 1 in the top margin, ô 1 level with ô 2 (it used to push the Quốc hiệu 8.6 mm down)."""
+    import pdfplumber
+
+    from correspondence.render import render_document
+
+    files = render_document(build(make_record(luu_hanh="xem_xong_tra_lai")), ("pdf", "docx"))
+    pdf_bytes, docx_bytes = (next(v for k, v in files.items() if k.endswith(ext)) for ext in (".pdf", ".docx"))
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
+        page = pdf.pages[0]
+        words = page.extract_words()
+        box = next(r for r in page.rects if r["height"] > 20 and r["width"] > 50)
+        assert box["bottom"] <= 20 * 72 / 25.4 and box["top"] >= 10 * 72 / 25.4, box
+        assert abs((box["x0"] + box["x1"]) / 2 - (30 + 62 + (195 - 30 - 62) / 2) * 72 / 25.4) < 2
+        quoc_hieu = next(w for w in words if w["text"] == "CỘNG")
+        agency = next(w for w in words if w["text"] == "ỦY")
+        assert abs(quoc_hieu["top"] - agency["top"]) < 1.5, (quoc_hieu["top"], agency["top"])
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as package:
+        headers = [package.read(n).decode() for n in package.namelist() if n.startswith("word/header")]
+        body = package.read("word/document.xml").decode()
+    assert "XEM XONG TRẢ LẠI" not in body
+    (first,) = [h for h in headers if "XEM XONG TRẢ LẠI" in h]
+    assert "PAGE" not in first  # the first page's own header: no page number on page 1
+
+
+CONTACTS = """lien_he:
+  dia_chi: Trụ sở Liên cơ quan số 2, phường Hồng Hà, thành phố Hạ Long, tỉnh Quảng Ninh
+  dien_thoai: (0203) 3835 555
+  fax: 0203 3835 556
+  email: vpubnd@quangninh.gov.vn
+  website: www.quangninh.gov.vn
+"""
+
+
+def test_the_contacts_stay_inside_the_text_area_and_never_break_a_number(workspace: Path, build: Callable[..., Any],
+                                                                         make_record: Callable[..., Path]) -> None:
+    """Ô 13 used to end 6 mm from the page edge and split a fax number across lines."""
+    import pdfplumber
+
+    from correspondence.render import render_document
+
+    profile = workspace / "registers" / "ubnd-quang-ninh.yaml"
+    profile.write_text(profile.read_text("utf-8") + CONTACTS, "utf-8")
+    text = "\n\n".join(["Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành rà soát, cập nhật các thủ tục hành chính "
+                        "thuộc phạm vi quản lý và công khai trên cổng dịch vụ công của tỉnh."] * 12)
+    files = render_document(build(make_record(noi_dung=text)), ("pdf", "docx"))
+    pdf_bytes, docx_bytes = (next(v for k, v in files.items() if k.endswith(ext)) for ext in (".pdf", ".docx"))
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
+        page = pdf.pages[0]
+        lines = page.extract_text_lines()
+        rule = max(r["top"] for r in page.rects if r["width"] > 150 * 72 / 25.4)
+    contacts = [ln for ln in lines if ln["top"] > rule]
+    assert len(contacts) == 3
+    assert page.height - contacts[-1]["bottom"] >= 20 * 72 / 25.4 - 1  # inside the 20 mm bottom margin's line
+    assert all(ln["bottom"] < rule for ln in lines if ln not in contacts)
+    joined = [ln["text"] for ln in contacts]
+    assert any("(0203) 3835 555" in ln for ln in joined) and any("0203 3835 556" in ln for ln in joined), joined
+
+    import docx
+
+    section = docx.Document(io.BytesIO(docx_bytes)).sections[0]
+    assert round(section.footer_distance.mm) == 20
+    assert "3835\u00a0555" in section.first_page_footer.paragraphs[0].text
+
+
+def _footnoted(workspace: Path, build: Callable[..., Any], make_record: Callable[..., Path],
+               style: str | None) -> dict[str, bytes]:
+    from correspondence.render import render_document
+
+    if style:
+        profile = workspace / "registers" / "ubnd-quang-ninh.yaml"
+        profile.write_text(profile.read_text("utf-8") + f"chu_thich: {style}\n", "utf-8")
+    body = ("Thực hiện Nghị định số 30/2020/NĐ-CP[^nd], Ủy ban nhân dân tỉnh đề nghị các đơn vị rà soát.\n\n"
+            "[^nd]: Nghị định về công tác văn thư.")
+    files = render_document(build(make_record(noi_dung=body)), ("pdf", "docx"))
+    return {name.rsplit(".", 1)[1]: data for name, data in files.items()}
+
+
+def test_pdf_footnotes_have_a_separator_and_a_call_the_size_of_words(workspace: Path, build: Callable[..., Any],
+                                                                      make_record: Callable[..., Path]) -> None:
+    """They had no separator and a 7 pt call (65 % of the 11 pt note, not of the 14 pt text), unlike the DOCX."""
+    import pdfplumber
+
+    files = _footnoted(workspace, build, make_record, None)
+    with pdfplumber.open(io.BytesIO(files["pdf"])) as pdf:
+        page = pdf.pages[0]
+        note = next(ln for ln in page.extract_text_lines() if ln["text"].endswith("công tác văn thư."))
+        separator = [e for e in page.edges if e["orientation"] == "h" and abs(e["width"] * 25.4 / 72 - 50.8) < 1
+                     and 0 < note["top"] - e["top"] < 20]
+        chars = page.chars
+        call = next(c for before, c in zip(chars, chars[1:], strict=False) if before["text"] == "P" and c["text"] == "1")
+    assert separator, "a short rule above the footnotes"
+    assert 8.5 < call["size"] < 10, call["size"]
+
+
+def test_the_footnote_call_may_be_printed_in_brackets(workspace: Path, build: Callable[..., Any],
+                                                      make_record: Callable[..., Path]) -> None:
+    import pdfplumber
+
+    files = _footnoted(workspace, build, make_record, "ngoac")
+    with pdfplumber.open(io.BytesIO(files["pdf"])) as pdf:
+        text = pdf.pages[0].extract_text()
+    assert "30/2020/NĐ-CP(1)," in text and "(1) Nghị định về công tác văn thư." in text
+    with zipfile.ZipFile(io.BytesIO(files["docx"])) as package:
+        notes = package.read("word/footnotes.xml").decode()
+        body = package.read("word/document.xml").decode()
+    assert "superscript" not in notes and '<w:t xml:space="preserve">(</w:t>' in notes
+    call = body[body.index("<w:footnoteReference") - 300:body.index("<w:footnoteReference") + 200]
+    assert "superscript" not in call and ">(</w:t>" in call and ">)</w:t>" in body
