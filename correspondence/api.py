@@ -20,6 +20,7 @@ from correspondence.issue import merge as merging
 from correspondence.issue.documents import document
 from correspondence.register.store import Entry
 from correspondence.render import FORMATS, render_document, word_template
+from correspondence.render.pdf import pdf_face
 from correspondence.validate import Loaded, load
 from correspondence.validate.schema import CoQuan, VanBan
 from correspondence.workspace import find_root, template_dirs
@@ -28,6 +29,13 @@ __all__ = ["FORMATS", "Issued", "Loaded", "annex", "check", "compose", "draft", 
            "load", "merge", "register_close_year", "register_export", "register_import", "register_init",
            "register_list", "register_show", "register_verify", "register_void", "render", "render_document",
            "skeleton", "templates_check", "write_new"]
+
+
+def pdf_font() -> tuple[str, Path]:
+    """The face this machine's PDFs embed and the file of its regular style: Times New Roman where installed, else
+    the shipped Liberation Serif."""
+    name, files = pdf_face()
+    return name, files[(False, False)]
 
 
 def compose(loaded: Loaded, so: int | None, ngay: dt.date | None, nam_trong_ky_hieu: bool = False) -> m.Document:

@@ -127,8 +127,25 @@ _lang_option = click.option("--lang", type=click.Choice(["vi", "en"]), callback=
                             is_eager=True, help=_("Language of messages (default: Vietnamese, or the locale)."))
 
 
+def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: the version and the face PDFs embed on this machine (ND 30 names Times New Roman)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from correspondence import api
+
+    name, path = api.pdf_font()
+    click.echo(f"correspondence {__version__}")
+    if name == "Times New Roman":
+        click.echo(_("PDF font: Times New Roman ({path})").format(path=path))
+    else:
+        click.echo(_("PDF font: {name}, shipped with the tool and metric-compatible with Times New Roman (this machine "
+                     "has no Times New Roman)").format(name=name))
+    ctx.exit()
+
+
 @click.group(cls=_Group, help=_("Vietnamese official documents (Decree 30/2020) from records: DOCX and PDF."))
-@click.version_option(version=__version__, prog_name="correspondence")
+@click.option("--version", is_flag=True, callback=_version, expose_value=False, is_eager=True,
+              help=_("Show the version and the PDF font, then exit."))
 @_lang_option
 @click.option("-C", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
               help=_("Workspace folder holding registers/, templates/ and output/ (default: the nearest folder "

@@ -1,4 +1,5 @@
-"""Turn a string, a size and a style into its printed width, from the fonts shipped with the package."""
+"""Turn a string, a size and a style into its printed width, from the fonts shipped with the package (Times New Roman's
+widths: the shipped face is metric-compatible with it)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,12 @@ from functools import lru_cache
 from pathlib import Path
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
-FAMILY = "Van Thu Serif"
+BUNDLED = "Liberation Serif"  # shipped unmodified (SIL OFL), metric-compatible with Times New Roman
 FACES = {
-    (False, False): "VanThuSerif-Regular.ttf",
-    (True, False): "VanThuSerif-Bold.ttf",
-    (False, True): "VanThuSerif-Italic.ttf",
-    (True, True): "VanThuSerif-BoldItalic.ttf",
+    (False, False): "LiberationSerif-Regular.ttf",
+    (True, False): "LiberationSerif-Bold.ttf",
+    (False, True): "LiberationSerif-Italic.ttf",
+    (True, True): "LiberationSerif-BoldItalic.ttf",
 }
 _PT_TO_MM = 25.4 / 72
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from correspondence.metrics import FAMILY
+from correspondence.metrics import BUNDLED
 from correspondence.vietnamese import VIETNAM
 
 # ------------------------------------------------------------------ inline content
@@ -188,10 +188,11 @@ class Spacing:
 
 @dataclass(frozen=True)
 class Typeface:
-    """The font of every document: ND 30 names Times New Roman; PDFs embed a metric-compatible face."""
+    """The font of every document: ND 30 names Times New Roman. A PDF embeds it where the machine has it, else
+    ``embedded``, the shipped face metric-compatible with it."""
 
     family: str = "Times New Roman"
-    embedded: str = FAMILY
+    embedded: str = BUNDLED
     subscript: float = 0.7  # size of subscript text, relative to its line (PDF)
     footnote_call: float = 0.65  # size of a superscript footnote call and marker, relative to the body text (PDF)
 

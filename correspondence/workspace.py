@@ -8,6 +8,9 @@ own templates, overriding the built-in ones file by file) and ``output/`` (issue
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+from functools import lru_cache
 from pathlib import Path
 
 from correspondence.i18n import data_dir
@@ -118,3 +121,57 @@ def register_book(root: Path, agency: str, year: int, series: str, fmt: str) -> 
     """Where ``register export`` writes the printable register by default."""
     suffix = "" if series == "chung" else f"-{series}"
     return root / "output" / agency / f"so-dang-ky-van-ban-di-{year}{suffix}.{fmt}"
+
+
+ENV_FONTS = "CORRESPONDENCE_FONTS"  # folders to look for Times New Roman in, or "bundled" to use the shipped face
+# The four Times New Roman files as Windows, macOS and the Linux core-fonts package name them (lower case).
+TIMES_FILES = {
+    (False, False): ("times.ttf", "times new roman.ttf", "times_new_roman.ttf"),
+    (True, False): ("timesbd.ttf", "times new roman bold.ttf", "times_new_roman_bold.ttf"),
+    (False, True): ("timesi.ttf", "times new roman italic.ttf", "times_new_roman_italic.ttf"),
+    (True, True): ("timesbi.ttf", "times new roman bold italic.ttf", "times_new_roman_bold_italic.ttf"),
+}
+
+
+def font_folders() -> list[Path]:
+    """Where this machine keeps its fonts: the folders of ``CORRESPONDENCE_FONTS`` if set, else Windows', macOS'
+    and the usual Linux ones."""
+    declared = os.environ.get(ENV_FONTS)
+    if declared:
+        return [Path(part) for part in declared.split(os.pathsep) if part and part != "bundled"]
+    home = Path.home()
+    folders = [Path(os.environ.get("WINDIR", "C:\\Windows")) / "Fonts",
+               home / "AppData" / "Local" / "Microsoft" / "Windows" / "Fonts",
+               Path("/Library/Fonts"), Path("/System/Library/Fonts/Supplemental"), home / "Library" / "Fonts",
+               Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), home / ".local" / "share" / "fonts",
+               home / ".fonts"]
+    return [folder for folder in folders if folder.is_dir()]
+
+
+def times_new_roman() -> dict[tuple[bool, bool], Path] | None:
+    """The four files of Times New Roman on this machine (the font folders, then fontconfig's list), or None."""
+    return _times_new_roman(os.environ.get(ENV_FONTS))
+
+
+@lru_cache(maxsize=4)
+def _times_new_roman(declared: str | None) -> dict[tuple[bool, bool], Path] | None:
+    if declared == "bundled":
+        return None
+    found: dict[tuple[bool, bool], Path] = {}
+    names = {name: key for key, choices in TIMES_FILES.items() for name in choices}
+    for folder in font_folders():
+        for path in sorted(folder.rglob("*.[tT][tT][fF]")):
+            key = names.get(path.name.lower())
+            if key is not None and key not in found:
+                found[key] = path
+        if len(found) == 4:
+            return found
+    if not declared and shutil.which("fc-list"):
+        listed = subprocess.run(["fc-list", ":family=Times New Roman", "file"], capture_output=True, text=True,
+                                check=False).stdout
+        for line in listed.splitlines():
+            path = Path(line.strip().rstrip(":"))
+            key = names.get(path.name.lower())
+            if key is not None and key not in found:
+                found[key] = path
+    return found if len(found) == 4 else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,9 @@ import pytest
 import yaml
 
 from correspondence.i18n import set_language
+
+# Every PDF of the tests embeds the shipped face, whether or not this machine has Times New Roman (see test_fonts).
+os.environ["CORRESPONDENCE_FONTS"] = "bundled"
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import shutil
 import sys
 import tempfile
@@ -95,6 +96,7 @@ LIBRARIES = ("weasyprint", "pydyf", "fonttools", "python-docx", "openpyxl", "lxm
 def main() -> None:
     import importlib.metadata
 
+    os.environ["CORRESPONDENCE_FONTS"] = "bundled"  # the shipped face, as the tests render
     lines = [f"{digest}  {name}" for name, digest in digests().items()]
     if "--write" in sys.argv[1:]:
         header = "# " + " ".join(f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES)

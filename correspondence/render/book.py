@@ -14,7 +14,7 @@ from typing import Any
 
 from correspondence import model as m
 from correspondence.render.docx import new_word, save_word
-from correspondence.render.pdf import write_pdf
+from correspondence.render.pdf import pdf_face, write_pdf
 from correspondence.templating import html_environment
 
 _MM_PER_EXCEL_WIDTH = 2.2  # an Excel column width unit (one character) is about 2.2 mm
@@ -79,7 +79,7 @@ def to_xlsx(book: m.RegisterBook) -> bytes:
 
 def to_pdf(book: m.RegisterBook, template_dirs: list[Path]) -> bytes:
     env = html_environment(tuple(template_dirs))
-    html = env.get_template("so_dang_ky.html").render(book=book, layout=book.layout)
+    html = env.get_template("so_dang_ky.html").render(book=book, layout=book.layout, face=pdf_face()[0])
     return write_pdf(html, tuple(template_dirs), f"so-dang-ky-{book.nam}-{book.so}")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import logging
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -13,19 +14,30 @@ from typing import Any
 from correspondence import model as m
 from correspondence.errors import RenderFailed
 from correspondence.i18n import _
-from correspondence.metrics import FACES, FAMILY, FONT_DIR
+from correspondence.metrics import BUNDLED, FACES, FONT_DIR
 from correspondence.templating import html_environment
-from correspondence.workspace import template_dirs
+from correspondence.workspace import template_dirs, times_new_roman
 
+FONT_EPOCH = "315532800"  # 1980-01-01, as the DOCX zip entries
 _STYLE = {(False, False): ("normal", "normal"), (True, False): ("bold", "normal"),
           (False, True): ("normal", "italic"), (True, True): ("bold", "italic")}
 
 
-def _font_faces() -> str:
+def pdf_face() -> tuple[str, dict[tuple[bool, bool], Path]]:
+    """The face PDFs embed and its four files: Times New Roman, which ND 30 names, when this machine has it (every
+    office Windows machine does), else the shipped Liberation Serif, metric-compatible with it."""
+    found = times_new_roman()
+    if found is not None:
+        return "Times New Roman", found
+    return BUNDLED, {key: FONT_DIR / face for key, face in FACES.items()}
+
+
+def _font_faces(faces: dict[str, dict[tuple[bool, bool], Path]]) -> str:
+    """``@font-face`` rules under each face's true name: these files win over any installed font of that name."""
     return "\n".join(
-        f'@font-face {{ font-family: "{FAMILY}"; src: url("{FONT_DIR.joinpath(face).as_uri()}"); '
+        f'@font-face {{ font-family: "{name}"; src: url("{path.resolve().as_uri()}"); '
         f"font-weight: {_STYLE[key][0]}; font-style: {_STYLE[key][1]}; }}"
-        for key, face in FACES.items())
+        for name, files in faces.items() for key, path in files.items())
 
 
 class _Collector(logging.Handler):
@@ -37,22 +49,29 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-@lru_cache(maxsize=8)
 def _styles(dirs: tuple[Path, ...]) -> tuple[Any, Any, tuple[Path, ...]]:
-    """The font configuration and parsed stylesheet, made once per template folder set."""
+    """The font configuration and parsed stylesheet, made once per template folder set and face."""
+    name, files = pdf_face()
+    return _styles_for(dirs, name, tuple(sorted(files.items())))
+
+
+@lru_cache(maxsize=8)
+def _styles_for(dirs: tuple[Path, ...], name: str,
+                files: tuple[tuple[tuple[bool, bool], Path], ...]) -> tuple[Any, Any, tuple[Path, ...]]:
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    allowed = (FONT_DIR.resolve(), *(d.resolve() for d in dirs))
+    faces = {BUNDLED: {key: FONT_DIR / face for key, face in FACES.items()}, name: dict(files)}
+    allowed = (FONT_DIR.resolve(), *{path.resolve().parent for _key, path in files}, *(d.resolve() for d in dirs))
     css_path = next((d / "document.css" for d in dirs if (d / "document.css").is_file()), None)
-    css_text = _font_faces() + "\n" + (css_path.read_text("utf-8") if css_path else "")
+    css_text = _font_faces(faces) + "\n" + (css_path.read_text("utf-8") if css_path else "")
     sheet = CSS(string=css_text, font_config=fonts, url_fetcher=_fetcher(allowed))
     return fonts, sheet, allowed
 
 
 # Drop the cached font configuration while the interpreter is still whole (its finaliser needs shutil).
-atexit.register(_styles.cache_clear)
+atexit.register(_styles_for.cache_clear)
 
 
 def _fetcher(allowed: tuple[Path, ...]):  # type: ignore[no-untyped-def]
@@ -108,7 +127,7 @@ def render_html(document: m.Document, workspace: Path | None = None, only_annex:
             template = env.get_template(template_name(document))
         except TemplateNotFound:
             template = env.get_template("van_ban.html")
-    return str(template.render(doc=document, is_footnote=lambda r: isinstance(r, m.Footnote),
+    return str(template.render(doc=document, face=pdf_face()[0], is_footnote=lambda r: isinstance(r, m.Footnote),
                                footnote_size=document.sizes.footnote, footnote_line=document.spacing.footnote_line,
                                landscape=m.LANDSCAPE, only_annex=only_annex))
 
@@ -122,11 +141,15 @@ def write_pdf(html: str, dirs: tuple[Path, ...], identifier: str) -> bytes:
     collector = _Collector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch or FONT_EPOCH  # the subset fonts' timestamp: the same bytes every time
     try:
         pdf = HTML(string=html, base_url=str(dirs[-1]) + "/", url_fetcher=_fetcher(allowed)).write_pdf(
-            stylesheets=[sheet], font_config=fonts, full_fonts=True, pdf_identifier=identifier.encode()[:32])
+            stylesheets=[sheet], font_config=fonts, pdf_identifier=identifier.encode()[:32])
     finally:
         logger.removeHandler(collector)
+        if epoch is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
     if collector.messages:
         raise RenderFailed(_("the PDF could not be laid out: {what}").format(what="; ".join(collector.messages)))
     assert pdf is not None
