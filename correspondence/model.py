@@ -347,10 +347,12 @@ class ChuKy:
 
 @dataclass(frozen=True)
 class BanSao:
-    """The copy block (Mẫu 3.1) under a full-width rule after the copied document: copying agency and
-    number on the left, the form of copy and the date on the right, then Nơi nhận and the signature."""
+    """The copy block (Mẫu 3.1) under a full-width rule after the copied document: the copying agency with a rule
+    under it and the form of copy side by side, then the number level with the date, then Nơi nhận and the
+    signature; kept whole with its rule."""
 
     co_quan: tuple[str, ...]
+    co_quan_rule: Rule
     so_ky_hieu: str
     hinh_thuc: str
     dia_danh_ngay: str | None
@@ -429,7 +431,7 @@ class Document:
     can_cu: tuple[str, ...] = ()  # legal bases, one per line, italic, punctuated
     nhan_quyet: str | None = None  # "QUYẾT ĐỊNH:" / "QUYẾT NGHỊ:" before the articles
     du_lieu: Mapping[str, Any] = field(default_factory=dict)  # the record's data, for agency Word templates
-    ban_sao: BanSao | None = None  # a copy: the copied document followed by this block
+    ban_sao: tuple[BanSao, ...] = ()  # a copy: the copied document followed by these blocks (a sao lục: SAO Y, SAO LỤC)
     registration: Registration | None = None  # None for an annex printed on its own
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 MANIFEST = ROOT / "tests" / "golden" / "examples.sha256"
-NEEDS_REGISTER = ("sao-y.yaml", "quy-che-kem-quyet-dinh.yaml")
+NEEDS_REGISTER = ("sao-y.yaml", "sao-luc.yaml", "trich-sao.yaml", "quy-che-kem-quyet-dinh.yaml")
 
 
 def _sha256(path: Path) -> str:
@@ -74,7 +74,7 @@ def digests() -> dict[str, str]:
 
         work = fresh("issue")  # 01/UBND-XD6 and its copy, the plan and its annex, two mail merges, the register
         examples = work / "examples"
-        for name in ("cong-van-3018.yaml", "sao-y.yaml", "ke-hoach-4498.yaml"):
+        for name in ("cong-van-3018.yaml", "sao-y.yaml", "sao-luc.yaml", "trich-sao.yaml", "ke-hoach-4498.yaml"):
             issued = api.issue([examples / name], work)[0]
             take(issued.files, work, "issue")
         take(api.annex(work, issued.entry.so_ky_hieu, examples / "ke-hoach-4498" / "danh-muc.csv",

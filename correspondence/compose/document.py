@@ -381,6 +381,19 @@ def compose_copy(loaded: Loaded, issue: Issue, original: m.Document) -> m.Docume
     ky_hieu = kinds.ky_hieu(record.loai, agency.viet_tat, None)
     blank = "\u00a0" * 6
     so = f"Số: {issue.so_ky_hieu(ky_hieu)}" if issue.so is not None else f"Số:{blank}/{ky_hieu}"
+    made_from_copy = bool(original.ban_sao)
+    if made_from_copy != (record.loai == "sao_luc"):  # Art. 25: sao y and trích sao from the original, sao lục from a sao y
+        raise InvalidRecord(_("invalid record"), [Problem(
+            loaded.located.where(("ban_goc",)), "ban_goc",
+            _("a sao lục is made from a sao y (ND 30, Art. 25)") if record.loai == "sao_luc" else
+            _("{kind} is made from the original document, not from a copy (ND 30, Art. 25)").format(
+                kind=kind.ten.lower()),
+            _("give the number of the sao y") if record.loai == "sao_luc" else
+            _("give the number of the original document"))])
+    if made_from_copy and original.kind != "sao_y":
+        raise InvalidRecord(_("invalid record"), [Problem(
+            loaded.located.where(("ban_goc",)), "ban_goc", _("a sao lục is made from a sao y (ND 30, Art. 25)"),
+            _("give the number of the sao y"))])
     body, notes = original.body, original.footnotes
     if record.loai == "trich_sao" and record.noi_dung:
         body, notes = _body(loaded)
@@ -389,8 +402,10 @@ def compose_copy(loaded: Loaded, issue: Issue, original: m.Document) -> m.Docume
         raise InvalidRecord(_("invalid record"), [Problem(loaded.located.where(()), "ky", _("required field is missing"))])
     sizes = original.sizes
     noi_nhan, luu = _noi_nhan(record, agency, loaded.don_vi)
+    co_quan = tuple(line.upper() for line in agency.ten_co_quan)
     block = m.BanSao(
-        co_quan=tuple(line.upper() for line in agency.ten_co_quan),
+        co_quan=co_quan,
+        co_quan_rule=_rule_for(co_quan, sizes.co_quan),
         so_ky_hieu=so,
         hinh_thuc=kinds.HINH_THUC_SAO[record.loai],
         dia_danh_ngay=vn.dia_danh_ngay(agency.dia_danh, issue.ngay),
@@ -410,5 +425,5 @@ def compose_copy(loaded: Loaded, issue: Issue, original: m.Document) -> m.Docume
         nguoi_ky=chu_ky.ho_ten, noi_nhan=_recipients(record, kinh_gui=False), don_vi_nhan_ban_luu=luu)
     return dataclasses.replace(original, kind=record.loai, file_stem=issue.personal(issue.file_stem(loaded, ky_hieu)),
                                draft=issue.draft,
-                               body=body, footnotes=notes, metadata=metadata, ban_sao=block, phu_luc=(),
+                               body=body, footnotes=notes, metadata=metadata, ban_sao=(*original.ban_sao, block), phu_luc=(),
                                registration=registration)

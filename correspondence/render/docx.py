@@ -354,41 +354,47 @@ class _Writer:
         self.noi_nhan(left)
         self.authority(right, c)
         if whole:
-            self.keep_whole(table)
+            self.keep_whole(table, with_next=bool(self.doc.ban_sao))  # a copy's block stays on the same sheet
 
     @staticmethod
     def keep_whole(table: Any, with_next: bool = False) -> None:
-        """Never split ``table``'s rows across pages; ``with_next``: keep it on the page of the table after it."""
-        for row in table.rows:
+        """Never split ``table`` or its rows across pages; ``with_next``: keep it on the page of what follows it."""
+        last = len(table.rows) - 1
+        for index, row in enumerate(table.rows):
             row._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
-            if with_next:
+            if with_next or index < last:
                 for cell in row.cells:
                     for paragraph in cell.paragraphs:
                         paragraph.paragraph_format.keep_with_next = True
 
     def copy_block(self) -> None:
-        """Mẫu 3.1: a full-width rule, then the copying agency and number | the form of copy and the date."""
-        b = self.doc.ban_sao
-        if b is None:
-            return
-        s, sp = self.sizes, self.sp
-        rule = self.para(self.word, LEFT, before=sp.copy_rule_before, line=sp.rule_line)
-        self.run(rule, "", sp.rule_line)
-        self.border(rule, ("bottom",))
-        h = self.doc.header
-        table = self.table((h.left_width, h.right_width), rows=2)
-        left, right = table.rows[0].cells
-        for stamp in b.stamps_top_left:
-            self.stamp(left, stamp, h.left_width, sp.stamp_top_docx)
-        for line in b.co_quan:
-            self.run(self.para(left, CENTER, before=sp.copy_after_rule_docx), line, s.co_quan, bold=True)
-        self.run(self.para(left, CENTER, before=sp.copy_line_before), b.so_ky_hieu, s.so_ky_hieu)
-        self.run(self.para(right, CENTER, before=sp.copy_after_rule_docx), b.hinh_thuc, s.ten_loai, bold=True)
-        if b.dia_danh_ngay:
-            self.run(self.para(right, CENTER, before=sp.copy_line_before), b.dia_danh_ngay, s.dia_danh_ngay, italic=True)
-        left, right = table.rows[1].cells
-        self.noi_nhan(left, b.noi_nhan, before=sp.second_row_before_docx)
-        self.authority(right, b.chu_ky)
+        """Mẫu 3.1 after the copied document (after each earlier copy's block): a full-width rule, then the copying
+        agency with its rule | the form of copy, the number level with the date, then Nơi nhận | the signature;
+        the whole block on one page with its rule."""
+        s, sp, h = self.sizes, self.sp, self.doc.header
+        for b in self.doc.ban_sao:
+            whole = self.doc.pagination.signature_whole
+            rule = self.para(self.word, LEFT, before=sp.copy_rule_before, line=sp.rule_line, keep_next=whole)
+            self.run(rule, "", sp.rule_line)
+            self.border(rule, ("bottom",))
+            table = self.table((h.left_width, h.right_width), rows=3)
+            left, right = table.rows[0].cells
+            for stamp in b.stamps_top_left:
+                self.stamp(left, stamp, h.left_width, sp.stamp_top_docx)
+            for line in b.co_quan:
+                self.run(self.para(left, CENTER, before=sp.copy_after_rule_docx), line, s.co_quan, bold=True)
+            self.rule(left, b.co_quan_rule, h.left_width, before=sp.rule_before)
+            self.run(self.para(right, CENTER, before=sp.copy_after_rule_docx), b.hinh_thuc, s.ten_loai, bold=True)
+            left, right = table.rows[1].cells
+            self.run(self.para(left, CENTER, before=sp.copy_line_before), b.so_ky_hieu, s.so_ky_hieu)
+            date = self.para(right, CENTER, before=sp.copy_line_before)
+            if b.dia_danh_ngay:
+                self.run(date, b.dia_danh_ngay, s.dia_danh_ngay, italic=True)
+            left, right = table.rows[2].cells
+            self.noi_nhan(left, b.noi_nhan, before=sp.second_row_before_docx)
+            self.authority(right, b.chu_ky)
+            if whole:
+                self.keep_whole(table)
 
     def footnotes_part(self) -> None:
         if not self.notes:

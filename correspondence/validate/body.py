@@ -24,8 +24,9 @@ class Body:
     footnotes: tuple[m.Footnote, ...]
 
 
-def render_body(noi_dung: str, du_lieu: dict[str, Any], located: Located) -> Body:
-    """Fill the body's Jinja expressions from ``du_lieu`` and parse the markup; problems are located."""
+def render_body(noi_dung: str, du_lieu: dict[str, Any], located: Located, renumber: bool = True) -> Body:
+    """Fill the body's Jinja expressions from ``du_lieu`` and parse the markup; problems are located.
+    ``renumber=False`` keeps the numbers as typed (an extract of another document)."""
     from jinja2 import TemplateError, TemplateSyntaxError
 
     first_line = located.line(("noi_dung",))
@@ -74,7 +75,7 @@ def render_body(noi_dung: str, du_lieu: dict[str, Any], located: Located) -> Bod
     control = control_problem(located.where(("noi_dung",)), "noi_dung", text)
     if control is not None:
         raise InvalidRecord(_("invalid record"), [control])
-    blocks, notes, problems = parse_body(text)
+    blocks, notes, problems = parse_body(text, renumber)
     if problems:
         raise InvalidRecord(_("invalid record"), [Problem(f"{located.source}:{first_line + p.line - 1}", "noi_dung", p.message)
                                      for p in problems])

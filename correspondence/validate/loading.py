@@ -82,7 +82,7 @@ def _body(located: Located) -> tuple[Body | None, list[Problem]]:
     if not isinstance(text, str) or not text.strip() or not isinstance(du_lieu, dict):
         return None, []
     try:
-        return render_body(text, du_lieu, located), []
+        return render_body(text, du_lieu, located, renumber=data.get("loai") != "trich_sao"), []
     except InvalidRecord as error:
         return None, list(error.problems)
 

@@ -2,10 +2,11 @@
 
 Lines (one line each for headings): ``# Title`` a section ``I. TITLE`` (Roman, renumbered, upper
 case); ``## Title`` a centred heading (Phần, Chương); ``### Title`` a bold heading in the flow;
-``Điều 1. Title`` an article (renumbered); ``1.`` khoản (renumbered in order); ``a)`` điểm
-(re-lettered a, b, c, d, đ … after each khoản); ``- `` and ``+ `` dash lines; anything else is a paragraph; a blank line ends a
-paragraph. Inline: ``**bold**``, ``*italic*``, ``***both***``, footnote calls ``[^id]`` with
-``[^id]: text`` on a line of its own; a backslash makes the next character literal.
+``Điều 1. Title`` an article (renumbered); ``1.`` khoản (renumbered in order), ``1.1.`` and ``1.1.1.`` its parts
+(renumbered under it); ``a)`` điểm (re-lettered a, b, c, d, đ … after each khoản); ``- `` and ``+ `` dash lines;
+``-> text <-`` a centred paragraph; anything else is a paragraph; a blank line ends a paragraph. Inline:
+``**bold**``, ``*italic*``, ``***both***``, footnote calls ``[^id]`` with ``[^id]: text`` on a line of its own;
+a backslash makes the next character literal.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from correspondence.vietnamese import chu_cai, so_la_ma
 _HEADING = re.compile(r"^(#{1,3})\s+(.*)$")
 _ARTICLE = re.compile(r"^Điều\s+\d+\.\s*(.*)$")
 _ITEM = re.compile(r"^(\d+)\.\s+(.*)$")
+_SUBITEM = re.compile(r"^(\d+(?:\.\d+){1,2})\.\s+(.*)$")  # 2.1. and 2.1.1.: a khoản's own numbered parts
+_CENTRED = re.compile(r"^->\s*(.*?)\s*<-$")  # -> a centred paragraph <-
+_ROMAN = re.compile(r"^([IVXLC]+)\.\s+(.*)$")
 _POINT = re.compile(r"^([a-zđ])\)\s+(.*)$")
 _DASH = re.compile(r"^-\s+(.*)$")
 _PLUS = re.compile(r"^\+\s+(.*)$")
@@ -42,8 +46,13 @@ class _Pending:
     level: int = 0
 
 
-def parse_body(text: str) -> tuple[tuple[Paragraph, ...], tuple[Footnote, ...], list[MarkupProblem]]:
-    """Parse the body; return paragraphs, footnotes (numbered in call order) and problems."""
+def parse_body(text: str, renumber: bool = True) -> tuple[tuple[Paragraph, ...], tuple[Footnote, ...],
+                                                         list[MarkupProblem]]:
+    """Parse the body; return paragraphs, footnotes (numbered in call order) and problems.
+
+    ``renumber=False`` keeps every number as typed (an extract reproduces its original: "2." stays "2.", and a
+    section typed ``# III. Title`` keeps III.).
+    """
     problems: list[MarkupProblem] = []
     definitions: dict[str, tuple[str, int]] = {}
     pending: list[_Pending] = []
@@ -69,30 +78,42 @@ def parse_body(text: str) -> tuple[tuple[Paragraph, ...], tuple[Footnote, ...], 
         else:
             pending.append(start)
             # A heading is one line; the next line starts a paragraph.
-            current = None if start.role in ("section", "heading", "article") else start
+            current = None if start.role in ("section", "heading", "article") or start.marker == "->" else start
 
     notes: dict[str, int] = {}
     footnotes: list[Footnote] = []
     blocks: list[Paragraph] = []
     item = point = section = article = 0
+    parts = [0, 0]  # the numbers of 2.1. and 2.1.1. under the current khoản
     for block in pending:
         if block.role == "section":
             section += 1
             item = point = 0
             marker = f"{so_la_ma(section)}."
+            roman = _ROMAN.match(block.text[0]) if not renumber else None
+            if roman:
+                marker, block.text[0] = f"{roman.group(1)}.", roman.group(2)
         elif block.role == "article":
             article += 1
             item = point = 0
-            marker = f"Điều {article}."
+            marker = f"Điều {article}." if renumber else block.marker
         elif block.role == "heading":
             item = point = 0
             marker = ""
-        elif block.role == "item":
+        elif block.role == "item" and block.level == 0:
             item += 1
             point = 0
-            marker = f"{item}."
+            parts = [0, 0]
+            marker = f"{item}." if renumber else block.marker
+        elif block.role == "item":
+            depth = block.level
+            parts[depth - 1] += 1
+            parts[depth:] = [0] * (2 - depth)
+            point = 0
+            numbers = [item, *parts[:depth]]
+            marker = ".".join(map(str, numbers)) + "." if renumber and item else block.marker
         elif block.role == "point":
-            marker = f"{chu_cai(point)})"
+            marker = f"{chu_cai(point)})" if renumber else block.marker
             point += 1
         else:
             marker = block.marker
@@ -110,9 +131,12 @@ def parse_body(text: str) -> tuple[tuple[Paragraph, ...], tuple[Footnote, ...], 
                                     keep_with_next=block.role != "article"))
             continue
         if block.role == "item" and _is_title(runs):
-            # ND 30: a khoản with a title of its own ("1. Mục đích:") has that title line in bold.
+            # ND 30: a khoản with a title of its own ("1. Mục đích:", or "1. **Mục đích**") is in bold.
             runs = tuple(Run(r.text, True, r.italic, r.subscript) if isinstance(r, Run) else r for r in runs)
             blocks.append(Paragraph(runs, "item", marker, block.level, bold_marker=True, keep_with_next=True))
+            continue
+        if block.marker == "->":
+            blocks.append(Paragraph(runs, "paragraph", "", 0, "center", False))
             continue
         blocks.append(Paragraph(runs=runs, role=block.role, marker=marker, level=block.level))  # type: ignore[arg-type]
     for key, (_text, defined_at) in definitions.items():
@@ -125,7 +149,9 @@ def _is_title(runs: tuple[Inline, ...]) -> bool:
     """A khoản that is only a short title ending with ':' (its content follows in the next paragraphs)."""
 
     text = plain_text(runs).strip()
-    return text.endswith(":") and len(text.split()) <= 15 and not any(isinstance(r, Footnote) for r in runs)
+    if not text or len(text.split()) > 15 or any(isinstance(r, Footnote) for r in runs):
+        return False
+    return text.endswith(":") or all(r.bold for r in runs if isinstance(r, Run) and r.text.strip())
 
 
 def _block_start(line: str, number: int) -> _Pending | None:
@@ -137,13 +163,19 @@ def _block_start(line: str, number: int) -> _Pending | None:
         return _Pending("section" if level == 1 else "heading", "", [match.group(2)], number, level=level)
     match = _ARTICLE.match(line)
     if match:
-        return _Pending("article", "", [match.group(1)], number)
+        return _Pending("article", line[:match.start(1)].strip(), [match.group(1)], number)
     match = _ITEM.match(line)
     if match:
-        return _Pending("item", "", [match.group(2)], number)
+        return _Pending("item", f"{match.group(1)}.", [match.group(2)], number)
+    match = _SUBITEM.match(line)
+    if match:
+        return _Pending("item", f"{match.group(1)}.", [match.group(2)], number, level=match.group(1).count("."))
     match = _POINT.match(line)
     if match:
-        return _Pending("point", "", [match.group(2)], number)
+        return _Pending("point", f"{match.group(1)})", [match.group(2)], number)
+    match = _CENTRED.match(line)
+    if match:
+        return _Pending("paragraph", "->", [match.group(1)], number)
     match = _DASH.match(line)
     if match:
         return _Pending("dash", "-", [match.group(1)], number)

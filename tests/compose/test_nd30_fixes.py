@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from correspondence import api
 from correspondence.render.docx import render_docx
 from tests.conftest import EXAMPLES, ROOT
@@ -315,3 +317,110 @@ def test_the_footnote_call_may_be_printed_in_brackets(workspace: Path, build: Ca
     assert "superscript" not in notes and '<w:t xml:space="preserve">(</w:t>' in notes
     call = body[body.index("<w:footnoteReference") - 300:body.index("<w:footnoteReference") + 200]
     assert "superscript" not in call and ">(</w:t>" in call and ">)</w:t>" in body
+
+
+COPY = {"noi_dung": None, "kinh_gui": None, "trich_yeu": None, "noi_nhan": ["Sở Tư pháp"], "du_lieu": None,
+        "ky": {"tham_quyen": "TL", "nguoi_ky": "chanh_van_phong"}}
+
+
+def test_an_extract_keeps_the_numbers_of_its_original(make_record: Callable[..., Path], workspace: Path) -> None:
+    """A trích sao reproduces the extracted text exactly: "2." stays "2." (it was printed "1.")."""
+    import pdfplumber
+
+    from correspondence.issue import issue
+
+    issue([make_record("goc.yaml")], workspace)
+    extract = "2. Sở Thông tin và Truyền thông hướng dẫn, kiểm tra.\n\nb) Thẩm định danh mục.\n\n3. Trung tâm cập nhật."
+    done = issue([make_record("trich.yaml", **{**COPY, "noi_dung": extract}, loai="trich_sao", ban_goc="01/UBND-XD6",
+                              ngay="2019-06-01")], workspace)[0]
+    with pdfplumber.open(done.files[1]) as pdf:
+        lines = [line for page in pdf.pages for line in page.extract_text().splitlines()]
+    assert [line.split()[0] for line in lines if line.split()[0] in ("1.", "2.", "3.", "a)", "b)")] == ["2.", "b)", "3."]
+
+
+def test_a_sao_luc_is_made_from_a_sao_y_and_keeps_its_block(make_record: Callable[..., Path], workspace: Path) -> None:
+    """ND 30 Art. 25: the sao lục reproduces the sao y (the original and the SAO Y block), then its own block."""
+    import pdfplumber
+
+    from correspondence.errors import InvalidRecord
+    from correspondence.issue import issue
+    from correspondence.register.store import Register
+    from correspondence.workspace import register_url
+
+    issue([make_record("goc.yaml")], workspace)
+    issue([make_record("sy.yaml", **COPY, loai="sao_y", ban_goc="01/UBND-XD6", ngay="2019-06-01")], workspace)
+    with pytest.raises(InvalidRecord) as refused:  # a sao lục of the original
+        issue([make_record("sl1.yaml", **COPY, loai="sao_luc", ban_goc="01/UBND-XD6", ngay="2019-06-02")], workspace)
+    assert [str(p) for p in refused.value.problems] == [
+        "sl1.yaml:15: ban_goc: bản sao lục được thực hiện từ bản sao y (Nghị định 30/2020/NĐ-CP, Điều 25) "
+        "(ghi số, ký hiệu của bản sao y)"]
+    with pytest.raises(InvalidRecord) as refused:  # a sao y of a copy
+        issue([make_record("sy2.yaml", **COPY, loai="sao_y", ban_goc="01/SY-UBND", ngay="2019-06-02")], workspace)
+    assert "bản sao y được thực hiện từ bản gốc hoặc bản chính, không từ bản sao" in str(refused.value.problems[0])
+    with Register(register_url(workspace, "ubnd-quang-ninh")) as register:
+        assert sorted(e.so_ky_hieu for e in register.entries(year=2019)) == ["01/SY-UBND", "01/UBND-XD6"], "none taken"
+    done = issue([make_record("sl.yaml", **COPY, loai="sao_luc", ban_goc="01/SY-UBND", ngay="2019-06-03")],
+                 workspace)[0]
+    assert done.entry.so_ky_hieu == "02/SL-UBND"
+    with pdfplumber.open(done.files[1]) as pdf:
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert text.index("Số: 01/UBND-XD6") < text.index("SAO Y") < text.index("Số: 01/SY-UBND") < text.index("SAO LỤC")
+    assert "Số: 02/SL-UBND" in text and "Quảng Ninh, ngày 03 tháng 6 năm 2019" in text
+
+
+def test_the_copy_block_follows_the_document_on_its_sheet(make_record: Callable[..., Path], workspace: Path) -> None:
+    """Mẫu 3.1: a rule under the copying agency's name; Số level with the date; the block with its full-width rule
+    on the sheet where the copied document ends (DOCX: the rule kept with the block, the rows never split)."""
+    import docx
+    import pdfplumber
+
+    from correspondence.issue import issue
+
+    issue([make_record("goc.yaml")], workspace)
+    done = issue([make_record("sy.yaml", **COPY, loai="sao_y", ban_goc="01/UBND-XD6", ngay="2019-06-01")],
+                 workspace)[0]
+    docx_path, pdf_path = done.files
+    with pdfplumber.open(pdf_path) as pdf:
+        last = pdf.pages[-1]
+        words = last.extract_words()
+        number = next(w for w in words if w["text"] == "01/SY-UBND")
+        date = next(w for w in words if w["text"] == "Quảng" and w["top"] > number["top"] - 20)
+        agency = [w for w in words if w["text"] == "NINH"][-1]
+        rules = [r for r in (*last.rects, *last.lines) if r["height"] < 1.5 and agency["bottom"] < r["top"] < number["top"]]
+        signed = [w for w in words if w["text"] == "Hậu"]  # the copied document's signer
+    assert abs(number["bottom"] - date["bottom"]) < 1.5, "Số level with the date"
+    assert rules, "a rule under the copying agency's name"
+    assert signed, "the block shares the sheet where the copied document ends"
+    word = docx.Document(str(docx_path))
+    table = word.tables[-1]
+    assert all(row._tr.trPr is not None and row._tr.trPr.xml.count("cantSplit") for row in table.rows)
+    rule = table._tbl.getprevious()
+    assert rule.xpath("./w:pPr/w:keepNext") and rule.xpath("./w:pPr/w:pBdr/w:bottom")
+
+
+def test_body_markup_says_what_real_documents_print(build: Callable[..., Any], make_record: Callable[..., Path]) -> None:
+    """Parts of a khoản (2.1., 2.1.1.) renumbered under it, a centred paragraph, a khoản title in bold without a colon,
+    in both renderers."""
+    import docx
+    import pdfplumber
+
+    from correspondence.render import render_document
+
+    text = ("1. **Yêu cầu chung**\n\nNội dung yêu cầu chung.\n\n2. Nhiệm vụ cụ thể:\n\n2.1. Rà soát thủ tục.\n\n"
+            "2.1. Công khai kết quả.\n\n2.1.1. Trên cổng dịch vụ công.\n\n-> DANH SÁCH KÈM THEO <-")
+    document = build(make_record(loai="ke_hoach", noi_dung=text))
+    assert [(b.marker, b.bold_marker, b.keep_with_next) for b in document.body[:4]] == [
+        ("1.", True, True), ("", False, False), ("2.", True, True), ("2.1.", False, False)]
+    assert [b.marker for b in document.body[4:6]] == ["2.2.", "2.2.1."]
+    assert document.body[-1].align == "center" and not document.body[-1].indent
+    files = render_document(document, ("pdf", "docx"))
+    pdf_bytes, docx_bytes = (next(v for k, v in files.items() if k.endswith(ext)) for ext in (".pdf", ".docx"))
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
+        page = pdf.pages[0]
+        line = next(ln for ln in page.extract_text_lines() if ln["text"].startswith("DANH SÁCH"))
+        words = page.extract_words(extra_attrs=["fontname"])
+    assert abs((line["x0"] + line["x1"]) / 2 - (30 + 195) / 2 * 72 / 25.4) < 2
+    assert "Bold" in next(w for w in words if w["text"] == "Yêu")["fontname"]
+    paragraphs = docx.Document(io.BytesIO(docx_bytes)).paragraphs
+    assert next(p for p in paragraphs if p.text.startswith("DANH SÁCH")).alignment == 1
+    assert [p.text.split()[0] for p in paragraphs if p.text[:1].isdigit()] == ["1.", "2.", "2.1.", "2.2.", "2.2.1."]

@@ -349,7 +349,7 @@ def test_every_docx_part_is_well_formed_xml(tmp_path: Path) -> None:
     from tests.conftest import EXAMPLES, ROOT
 
     for record in sorted([*EXAMPLES.glob("*.yaml"), *(EXAMPLES / "loai").glob("*.yaml")]):
-        if record.name in ("sao-y.yaml", "quy-che-kem-quyet-dinh.yaml"):
+        if record.name in ("sao-y.yaml", "sao-luc.yaml", "trich-sao.yaml", "quy-che-kem-quyet-dinh.yaml"):
             continue
         for path in api.render(record, 12, None, tmp_path / record.stem, ROOT, ("docx",)):
             with zipfile.ZipFile(path) as package:
