@@ -15,6 +15,8 @@ class Kind:
     mau: str | None = None
     bo_cuc: str = "ten_loai"  # cong_van | ten_loai | quyet_dinh | bien_ban | cong_dien | giay
     nhan_quyet: str | None = None  # "QUYẾT ĐỊNH:" / "QUYẾT NGHỊ:" before the articles
+    mo_dau_giua: bool = False  # the body's opening line centred ("… trân trọng giới thiệu:", Mẫu 1.8)
+    xac_nhan: str | None = None  # the optional confirmation block's title under Nơi nhận (Mẫu 1.10)
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,9 @@ CATALOGUE: tuple[Kind, ...] = (
     Kind("ban_thoa_thuan", "Bản thỏa thuận", "BTT"),
     Kind("giay_uy_quyen", "Giấy ủy quyền", "GUQ", "1.4"),
     Kind("giay_moi", "Giấy mời", "GM", "1.7"),
-    Kind("giay_gioi_thieu", "Giấy giới thiệu", "GGT", "1.8", "giay"),
-    Kind("giay_nghi_phep", "Giấy nghỉ phép", "GNP", "1.10", "giay"),
+    Kind("giay_gioi_thieu", "Giấy giới thiệu", "GGT", "1.8", "giay", mo_dau_giua=True),
+    Kind("giay_nghi_phep", "Giấy nghỉ phép", "GNP", "1.10", "giay",
+         xac_nhan="Xác nhận của cơ quan (tổ chức) hoặc chính quyền địa phương nơi nghỉ phép"),
     Kind("phieu_gui", "Phiếu gửi", "PG", "1.4"),
     Kind("phieu_chuyen", "Phiếu chuyển", "PC", "1.4"),
     Kind("phieu_bao", "Phiếu báo", "PB", "1.4"),

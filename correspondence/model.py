@@ -111,6 +111,7 @@ class Sizes:
     footer: float = 11.0
     stamp: float = 13.0
     page_number: float = 14.0
+    xac_nhan: float = 13.0  # the confirmation block of a giấy nghỉ phép (Mẫu 1.10)
 
 
 @dataclass(frozen=True)
@@ -346,6 +347,15 @@ class ChuKy:
 
 
 @dataclass(frozen=True)
+class XacNhan:
+    """A confirmation block left blank for another body to sign, under Nơi nhận (Mẫu 1.10: "Xác nhận của cơ quan …
+    nơi nghỉ phép"): its title, then room for the signature and seal, then the note in brackets."""
+
+    tieu_de: str
+    ghi_chu: str = "(Chữ ký, dấu)"
+
+
+@dataclass(frozen=True)
 class BanSao:
     """The copy block (Mẫu 3.1) under a full-width rule after the copied document: the copying agency with a rule
     under it and the form of copy side by side, then the number level with the date, then Nơi nhận and the
@@ -433,6 +443,7 @@ class Document:
     du_lieu: Mapping[str, Any] = field(default_factory=dict)  # the record's data, for agency Word templates
     ban_sao: tuple[BanSao, ...] = ()  # a copy: the copied document followed by these blocks (a sao lục: SAO Y, SAO LỤC)
     registration: Registration | None = None  # None for an annex printed on its own
+    xac_nhan: XacNhan | None = None  # the confirmation block of a giấy nghỉ phép, when the record asks for it
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,26 @@ def _strip_end(text: str) -> str:
     return re.sub(r"[\s;,.:]+$", "", text)
 
 
+def _recipient_lines(entries: list[tuple[str, list[str]]], last: str) -> list[m.NoiNhanLine]:
+    """Recipient lines: ``- name;``, or ``- name:`` and its sub-items ``+ part;`` one level in (PL I §II.9); the very
+    last line ends with ``last``. A line break typed inside a name is kept."""
+    lines: list[m.NoiNhanLine] = []
+    for index, (name, subs) in enumerate(entries):
+        final = index == len(entries) - 1
+        if subs:
+            lines.append(m.NoiNhanLine((m.Run(f"- {_strip_end(name)}:"),)))
+            lines += [m.NoiNhanLine((m.Run(f"+ {_strip_end(sub)}{last if final and i == len(subs) - 1 else ';'}"),),
+                                    level=1) for i, sub in enumerate(subs)]
+        else:
+            lines.append(m.NoiNhanLine((m.Run(f"- {_strip_end(name)}{last if final else ';'}"),)))
+    return lines
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks as spaces: for file properties and the register's columns."""
+    return " ".join(text.split())
+
+
 def _punctuate(items: list[str]) -> list[str]:
     """``;`` after every item but the last, ``.`` after the last (ND 30 PL I §II.9)."""
     cleaned = [_strip_end(item) for item in items]
@@ -115,12 +135,7 @@ def _noi_nhan(record: VanBan, agency: CoQuan, don_vi: str,
         else:
             entries.append((item, []))
     lines: list[m.NoiNhanLine] = []
-    for name, subs in entries:
-        if subs:
-            lines.append(m.NoiNhanLine((m.Run(f"- {_strip_end(name)}:"),)))
-            lines += [m.NoiNhanLine((m.Run(f"+ {_strip_end(s)};"),), level=1) for s in subs]
-        else:
-            lines.append(m.NoiNhanLine((m.Run(f"- {_strip_end(name)};"),)))
+    lines += _recipient_lines(entries, last=";")
     noi_luu = (list(record.luu.noi_luu) if record.luu.noi_luu is not None
                else list(luu) if luu is not None else [*agency.luu_mac_dinh, don_vi])
     if record.nguoi_soan and don_vi not in noi_luu:
@@ -133,7 +148,8 @@ def _noi_nhan(record: VanBan, agency: CoQuan, don_vi: str,
     copies = record.luu.so_ban or agency.so_ban_luu
     runs.append(m.Run(f" ({copies})." if copies else "."))
     lines.append(m.NoiNhanLine(tuple(runs)))
-    dien_tu = [m.NoiNhanLine((m.Run(f"- {text}"),)) for text in _punctuate(list(record.ban_dien_tu))]
+    dien_tu = _recipient_lines([(item.ten, list(item.gom)) if isinstance(item, NoiNhanMuc) else (item, [])
+                                for item in record.ban_dien_tu], last=".")
     o12 = record.ky_hieu_soan_thao or ""
     if record.so_ban_phat_hanh:
         o12 += f"({record.so_ban_phat_hanh})"
@@ -240,13 +256,15 @@ def _clean(text: str) -> str:
 
 
 def _recipients(record: VanBan, kinh_gui: bool = True) -> str:
-    """Register column (5): the Kính gửi recipients, then every Nơi nhận entry and sub-item."""
+    """Register column (5): the Kính gửi recipients, then every other Nơi nhận entry and sub-item ("Như trên" stands
+    for the Kính gửi recipients, already named), each on one line."""
     names = []
     if kinh_gui and record.kinh_gui is not None:
         names += [record.kinh_gui] if isinstance(record.kinh_gui, str) else list(record.kinh_gui)
     for item in record.noi_nhan:
         names += [item.ten, *item.gom] if isinstance(item, NoiNhanMuc) else [item]
-    return "; ".join(c for c in map(_clean, names) if c)
+    cleaned = (one_line(_clean(name)) for name in names)
+    return "; ".join(c for c in cleaned if c and not c.lower().startswith("như trên"))
 
 
 def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = None) -> m.Document:
@@ -299,6 +317,8 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
         stamps_top_left=top_left,
     )
     body, notes = _body(loaded)
+    if kind.mo_dau_giua and body:  # "… trân trọng giới thiệu:" centred over the body (Mẫu 1.8)
+        body = (dataclasses.replace(body[0], align="center", indent=False), *body[1:])
     if record.ket_thuc is not None:
         # Biên bản: the closing time sentence ends the content (Mẫu 1.9).
         end = record.ket_thuc
@@ -308,7 +328,8 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
     if kind.bo_cuc != "cong_van":
         # Giấy giới thiệu and giấy nghỉ phép carry the type name alone (Mẫu 1.8, 1.10).
         subject = "" if kind.bo_cuc == "giay" else record.trich_yeu or ""
-        longest = min(text_width(subject or kind.ten.upper(), sizes.ten_loai, bold=True), page.text_width)
+        longest = min(max(text_width(line, sizes.ten_loai, bold=True) for line in (subject or kind.ten.upper()).split("\n")),
+                      page.text_width)
         kem_theo = None
         if attached:
             name = f"{agency.thu_truong} {agency.ten_trong_cau}"
@@ -335,7 +356,7 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
     number = issue.so_ky_hieu(ky_hieu)
     created = dt.datetime.combine(issue.ngay or dt.date(1980, 1, 1), dt.time())
     noi_nhan, luu = _noi_nhan(record, agency, don_vi, ("VT", "Hồ sơ") if kind.bo_cuc == "bien_ban" else None)
-    subject = record.trich_yeu or kind.ten
+    subject = one_line(record.trich_yeu or kind.ten)
     return m.Document(
         kind=record.loai,
         file_stem=issue.personal(stem),
@@ -353,9 +374,10 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
         noi_nhan=noi_nhan,
         footer=footer,
         footnote_call="parenthesised" if agency.chu_thich == "ngoac" else "superscript",
+        xac_nhan=m.XacNhan(kind.xac_nhan) if record.xac_nhan and kind.xac_nhan else None,
         metadata=m.Metadata(
             title=(f"{'Dự thảo ' if issue.draft else ''}{kind.ten} số {number} "
-                   f"{'V/v ' if kind.bo_cuc == 'cong_van' else ''}{record.trich_yeu or ''}").strip(),
+                   f"{'V/v ' if kind.bo_cuc == 'cong_van' else ''}{one_line(record.trich_yeu or '')}").strip(),
             subject=subject,
             author=" ".join(agency.ten_co_quan),
             created=created,
@@ -365,7 +387,7 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
         sizes=sizes,
         footnotes=notes,
         registration=m.Registration(
-            ten_loai_trich_yeu=f"{kind.ten} {header.trich_yeu_vv or subject}",
+            ten_loai_trich_yeu=f"{kind.ten} {one_line(header.trich_yeu_vv or subject)}",
             nguoi_ky=chu_ky.ho_ten if chu_ky else "",
             noi_nhan=_recipients(record),
             don_vi_nhan_ban_luu=luu,

@@ -353,6 +353,12 @@ class _Writer:
             return
         self.noi_nhan(left)
         self.authority(right, c)
+        if self.doc.xac_nhan is not None:  # Mẫu 1.10: the confirmation block under Nơi nhận
+            x, size = self.doc.xac_nhan, self.sizes.xac_nhan
+            cell = table.add_row().cells[0]
+            cell._tc.remove(cell.paragraphs[0]._p)
+            self.run(self.para(cell, CENTER, before=self.sp.second_row_before_pdf), x.tieu_de, size, italic=True)
+            self.run(self.para(cell, CENTER, after=self.sp.signature_gap), x.ghi_chu, size, italic=True)
         if whole:
             self.keep_whole(table, with_next=bool(self.doc.ban_sao))  # a copy's block stays on the same sheet
 

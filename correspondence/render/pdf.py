@@ -97,15 +97,17 @@ WORD_JOINER = "\u2060"
 
 
 def keep_together(text: str) -> Any:
-    """Escape ``text`` for HTML; numbers and symbols such as ``343/TTPVHCC-TT&GQTT`` never break at ``/`` or ``-``.
+    """Escape ``text`` for HTML; numbers and symbols such as ``343/TTPVHCC-TT&GQTT`` never break at ``/`` or ``-``;
+    a typed line break is kept.
 
     A word joiner (invisible, dropped when the text is copied) closes each break opportunity inside the token; a
     ``nowrap`` span would do it too, but WeasyPrint then breaks the line before it too early, leaving one word on the
     paragraph's first line.
     """
-    from markupsafe import escape
+    from markupsafe import Markup, escape
 
-    return escape(_SLASHED.sub(lambda match: _INSIDE.sub(WORD_JOINER, match.group()), text))
+    kept = escape(_SLASHED.sub(lambda match: _INSIDE.sub(WORD_JOINER, match.group()), text))
+    return Markup("<br>").join(kept.split("\n"))  # a line break typed in the record (Nơi nhận, trích yếu)
 
 
 def template_name(document: m.Document) -> str:

@@ -172,10 +172,21 @@ def tm_needs_collective(c: Context) -> list[Problem]:
                     _("add 'tap_the' to the agency profile or 'thay_mat' here"))]
 
 
+def xac_nhan_of_its_kind(c: Context) -> list[Problem]:
+    """The confirmation block belongs to the kinds whose form has one (the giấy nghỉ phép, Mẫu 1.10)."""
+    code = c.data.get("loai")
+    kind = BY_CODE.get(code) if isinstance(code, str) else None
+    if c.data.get("xac_nhan") is not True or kind is None or kind.xac_nhan:
+        return []
+    return [Problem(c.located.where(("xac_nhan",)), "xac_nhan",
+                    _("a {kind} has no confirmation block (only a giấy nghỉ phép has one, Mẫu 1.10)").format(
+                        kind=kind.ten.lower()), _("remove this line"))]
+
+
 RULES: tuple[Rule, ...] = (required_fields, known_unit, known_signer, head_signs_without_kt,
                            deputy_signs_collective_with_kt, kt_under_tl, deputy_head_not_tl_or_tuq,
                            deputy_signs_with_authority, collective_issues_nghi_quyet, thay_mat_needs_authority,
-                           tm_needs_collective)
+                           tm_needs_collective, xac_nhan_of_its_kind)
 
 
 def trich_yeu_in_capitals(c: Context) -> list[Problem]:

@@ -214,16 +214,20 @@ class VanBan(_Strict):
     du_lieu: dict[str, Any] = Field(default_factory=dict, description="Dữ liệu dùng trong nội dung")
     ky: ChuKy | None = Field(None, description="Chữ ký (không có ở văn bản ban hành kèm quyết định)")
     noi_nhan: list[Text | NoiNhanMuc] = Field(default_factory=list, description="Nơi nhận (trừ dòng Lưu)")
-    ban_dien_tu: list[Text] = Field(default_factory=list, description="Nơi nhận bản điện tử, in sau Nơi nhận")
+    ban_dien_tu: list[Text | NoiNhanMuc] = Field(default_factory=list, description=(
+        "Nơi nhận bản điện tử, in sau Nơi nhận (mục con như ở noi_nhan)"))
     luu: Luu = Field(default_factory=lambda: Luu(noi_luu=None, so_ban=None), description="Dòng Lưu")
-    nguoi_soan: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-zĐđ.]+$")] | None = Field(
-        None, description="Chữ viết tắt tên người soạn thảo, in sau đơn vị trong dòng Lưu: HCC(pvt)")
+    nguoi_soan: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[\p{L}.]+$")] | None = Field(
+        None, description="Chữ viết tắt tên người soạn thảo, in sau đơn vị trong dòng Lưu: HCC(pvt), XD6(Q.Cường)")
     ky_hieu_soan_thao: Text | None = Field(None, description="Ký hiệu người đánh máy/soạn thảo (ô 12)")
     so_ban_phat_hanh: int | None = Field(None, ge=1, description="Số lượng bản phát hành (ô 12)")
     do_khan: Literal["hoa_toc", "thuong_khan", "khan"] | None = Field(None, description="Độ khẩn")
     do_mat: Literal["mat", "toi_mat", "tuyet_mat"] | None = Field(None, description="Độ mật")
     luu_hanh: Literal["noi_bo", "xem_xong_tra_lai"] | None = Field(None, description="Chỉ dẫn phạm vi lưu hành (ô 11)")
     chan_trang: bool = Field(True, description="In thông tin liên hệ ở chân trang đầu (nếu hồ sơ cơ quan có)")
+    xac_nhan: bool = Field(False, description=(
+        "Giấy nghỉ phép: in khối \"Xác nhận của cơ quan (tổ chức) hoặc chính quyền địa phương nơi nghỉ phép\" "
+        "dưới Nơi nhận (Mẫu 1.10)"))
     ngay: dt.date | None = Field(None, description="Ngày ban hành dd/mm/yyyy hoặc YYYY-MM-DD (tùy chọn)")
     phu_luc: list[PhuLuc] = Field(default_factory=list, description="Các phụ lục (bảng) kèm theo")
 

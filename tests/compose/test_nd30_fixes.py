@@ -424,3 +424,76 @@ def test_body_markup_says_what_real_documents_print(build: Callable[..., Any], m
     paragraphs = docx.Document(io.BytesIO(docx_bytes)).paragraphs
     assert next(p for p in paragraphs if p.text.startswith("DANH SÁCH")).alignment == 1
     assert [p.text.split()[0] for p in paragraphs if p.text[:1].isdigit()] == ["1.", "2.", "2.1.", "2.2.", "2.2.1."]
+
+
+def test_line_breaks_sub_items_and_initials_as_real_documents_print_them(
+        build: Callable[..., Any], make_record: Callable[..., Path]) -> None:
+    """A line break typed in the trích yếu and in a Nơi nhận item is kept (PDF and DOCX); "Bản điện tử" takes
+    sub-items like Nơi nhận; the drafter's initials may carry diacritics (XD6(Q.Cường)); file properties and the
+    register's column (5) read each on one line, without "Như trên"."""
+    import docx
+    import pdfplumber
+
+    from correspondence.render import render_document
+
+    document = build(make_record(
+        trich_yeu="rà soát, nâng cấp mức độ\ndịch vụ công trực tuyến",
+        noi_nhan=["Như trên", "Sở Tài chính (để phối hợp\nthực hiện)"],
+        ban_dien_tu=[{"ten": "Văn phòng UBND tỉnh", "gom": ["CVP, các PCVP", "Cổng TTĐT tỉnh"]}],
+        nguoi_soan="Q.Cường"))
+    assert document.header.trich_yeu_vv == "V/v rà soát, nâng cấp mức độ\ndịch vụ công trực tuyến"
+    assert "\n" not in document.metadata.title and document.metadata.subject.endswith("mức độ dịch vụ công trực tuyến")
+    assert document.registration.noi_nhan == ("Các Sở, Ban, ngành trong tỉnh; UBND các huyện, thị xã, thành phố; "
+                                              "Sở Tài chính (để phối hợp thực hiện)")
+    lines = ["".join(r.text for r in line.runs) for line in document.noi_nhan.dien_tu_lines]
+    assert lines == ["- Văn phòng UBND tỉnh:", "+ CVP, các PCVP;", "+ Cổng TTĐT tỉnh."]
+    assert [line.level for line in document.noi_nhan.dien_tu_lines] == [0, 1, 1]
+    luu = "".join(r.text for r in document.noi_nhan.lines[-1].runs)
+    assert luu == "- Lưu: VT, XD6(Q.Cường)."
+    files = render_document(document, ("pdf", "docx"))
+    pdf_bytes, docx_bytes = (next(v for k, v in files.items() if k.endswith(ext)) for ext in (".pdf", ".docx"))
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
+        text = pdf.pages[0].extract_text()
+        last = pdf.pages[-1]
+        left = last.crop((0, 0, (30 + 74) * 72 / 25.4, last.height)).extract_text()
+    assert "V/v rà soát, nâng cấp mức độ\ndịch vụ công trực tuyến" in text
+    assert "- Sở Tài chính (để phối hợp\nthực hiện);" in left
+    xml = zipfile.ZipFile(io.BytesIO(docx_bytes)).read("word/document.xml").decode()
+    vv = xml[xml.index("V/v rà soát"):xml.index("dịch vụ công trực tuyến</w:t>")]
+    assert "<w:br/>" in vv
+    assert any(p.text == "+ Cổng TTĐT tỉnh." for t in docx.Document(io.BytesIO(docx_bytes)).tables
+               for c in t._cells for p in c.paragraphs)
+
+
+def test_giay_gioi_thieu_centres_its_opening_and_giay_nghi_phep_may_be_confirmed(tmp_path: Path,
+                                                                                  make_record: Callable[..., Path]
+                                                                                  ) -> None:
+    """Mẫu 1.8: "… trân trọng giới thiệu:" centred; Mẫu 1.10: the optional block "Xác nhận của cơ quan (tổ chức) hoặc
+    chính quyền địa phương nơi nghỉ phép" under Nơi nhận, in both renderers; another kind asking for it is refused."""
+    import docx
+    import pdfplumber
+
+    from tests.validate.test_validate import problems_of
+
+    pdf_path, docx_path = api.render(EXAMPLES / "giay-gioi-thieu.yaml", 12, None, tmp_path, ROOT, ("pdf", "docx"))
+    with pdfplumber.open(pdf_path) as pdf:
+        page = pdf.pages[0]
+        line = next(ln for ln in page.extract_text_lines() if ln["text"].endswith("trân trọng giới thiệu:"))
+    assert abs((line["x0"] + line["x1"]) / 2 - (30 + 195) / 2 * 72 / 25.4) < 2
+    opening = next(p for p in docx.Document(str(docx_path)).paragraphs if p.text.endswith("giới thiệu:"))
+    assert opening.alignment == 1 and not opening.paragraph_format.first_line_indent
+
+    pdf_path, docx_path = api.render(EXAMPLES / "loai" / "giay-nghi-phep.yaml", 12, None, tmp_path, ROOT,
+                                     ("pdf", "docx"))
+    with pdfplumber.open(pdf_path) as pdf:
+        page = pdf.pages[0]
+        words = page.extract_words(extra_attrs=["fontname"])
+        noi_nhan = next(w for w in words if w["text"] == "Nơi")
+        confirm = next(w for w in words if w["text"] == "Xác")
+    assert confirm["top"] > noi_nhan["top"] and confirm["x1"] < 105 * 72 / 25.4 and "Italic" in confirm["fontname"]
+    cells = [c.text for t in docx.Document(str(docx_path)).tables for c in t._cells]
+    assert any(text.startswith("Xác nhận của cơ quan (tổ chức) hoặc chính quyền địa phương nơi nghỉ phép")
+               for text in cells)
+    path = make_record(xac_nhan=True)
+    assert problems_of(path) == [f"{path.name}:105: xac_nhan: công văn không có khối xác nhận (chỉ giấy nghỉ phép có, "
+                                 "Mẫu 1.10) (bỏ dòng này)"]
