@@ -405,12 +405,13 @@ class Metadata:
 
 @dataclass(frozen=True)
 class Registration:
-    """What the register of outgoing documents writes of this document: columns (3), (4), (5) and (6) of PL IV."""
+    """What the register of outgoing documents writes of this document: columns (3) to (7) of PL IV."""
 
     ten_loai_trich_yeu: str
     nguoi_ky: str
     noi_nhan: str
     don_vi_nhan_ban_luu: str
+    so_luong_ban: int | None = None
 
 
 @dataclass(frozen=True)
@@ -447,14 +448,35 @@ class Document:
 
 
 @dataclass(frozen=True)
+class CoverLine:
+    """A line of the register's cover (PL IV §I.1): the title line, the italic period lines, Quyển số at the foot."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    title: bool = False
+    foot: bool = False
+
+
+BOOK_TITLES = {"chung": "SỔ ĐĂNG KÝ VĂN BẢN ĐI", "mat": "SỔ ĐĂNG KÝ VĂN BẢN MẬT ĐI",
+               "ban_sao": "SỔ ĐĂNG KÝ BẢN SAO VĂN BẢN"}
+
+
+@dataclass(frozen=True)
 class BookLayout:
-    """The printable register of outgoing documents (PL IV): a portrait cover, then ten columns on landscape pages."""
+    """The printable register of outgoing documents (PL IV): a framed portrait cover, then ten columns on landscape
+    pages."""
 
     title: str = "SỔ ĐĂNG KÝ VĂN BẢN ĐI"
+    titles: Mapping[str, str] = field(default_factory=lambda: dict(BOOK_TITLES))  # by series; others: title + (name)
+    cover_frame: tuple[float, float] = (150.0, 220.0)  # mm: the frame around the cover, centred on the page
+    cover_frame_weight: float = 1.0
+    cover_foot: float = 20.0  # mm: Quyển số stands this far above the frame's foot
     columns: tuple[str, ...] = ("Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung văn bản",
                                 "Người ký", "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản",
                                 "Ngày chuyển", "Ký nhận", "Ghi chú")
-    widths: tuple[float, ...] = (24, 20, 62, 26, 40, 24, 13, 18, 18, 22)  # mm: 267, A4 landscape less its margins
+    # mm: 267, A4 landscape less its margins; (1) holds 12/2019/QĐ-UBND on one line
+    widths: tuple[float, ...] = (33, 20, 58, 26, 37, 24, 13, 18, 18, 20)
     cover: Page = field(default_factory=Page)
     table_page: Page = field(default_factory=lambda: Page(width=297.0, height=210.0, top=15.0, bottom=15.0, left=15.0,
                                                           right=15.0))
@@ -485,7 +507,7 @@ class RegisterBook:
     den_ngay: str
     tu_so: str
     den_so: str
-    cover: tuple[tuple[str, bool], ...]  # the cover page, line by line (text, bold)
+    cover: tuple[CoverLine, ...]  # the cover page, line by line
     layout: BookLayout = field(default_factory=BookLayout)
     typeface: Typeface = field(default_factory=Typeface)
 

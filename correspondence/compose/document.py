@@ -255,6 +255,24 @@ def _clean(text: str) -> str:
     return _strip_end(text).lstrip("-+ ").rstrip(";.:").strip()
 
 
+def so_luong_ban(record: VanBan, agency: CoQuan, luu: str, kinh_gui: bool = True) -> int:
+    """Register column (7): as the record declares (``so_ban_phat_hanh``), else one copy per recipient (each Kính
+    gửi recipient, each Nơi nhận entry or sub-item but "Như trên") plus the copies kept (the Lưu line's number, else
+    one per place it names)."""
+    if record.so_ban_phat_hanh:
+        return record.so_ban_phat_hanh
+    count = 0
+    if kinh_gui and record.kinh_gui is not None:
+        count += 1 if isinstance(record.kinh_gui, str) else len(record.kinh_gui)
+    for item in record.noi_nhan:
+        if isinstance(item, NoiNhanMuc):
+            count += len(item.gom) or 1
+        elif not _clean(item).lower().startswith("như trên"):
+            count += 1
+    kept = record.luu.so_ban or agency.so_ban_luu or len([place for place in luu.split(", ") if place])
+    return count + kept
+
+
 def _recipients(record: VanBan, kinh_gui: bool = True) -> str:
     """Register column (5): the Kính gửi recipients, then every other Nơi nhận entry and sub-item ("Như trên" stands
     for the Kính gửi recipients, already named), each on one line."""
@@ -387,12 +405,22 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
         sizes=sizes,
         footnotes=notes,
         registration=m.Registration(
-            ten_loai_trich_yeu=f"{kind.ten} {one_line(header.trich_yeu_vv or subject)}",
+            ten_loai_trich_yeu=one_line(f"{kind.ten} {header.trich_yeu_vv or record.trich_yeu or ''}"),  # (3)
             nguoi_ky=chu_ky.ho_ten if chu_ky else "",
             noi_nhan=_recipients(record),
             don_vi_nhan_ban_luu=luu,
+            so_luong_ban=so_luong_ban(record, agency, luu),
         ),
     )
+
+
+def _copied_name(original: m.Document, number: str) -> str:
+    """The copied document as a register line names it: its kind, number and date, then its trích yếu."""
+    first = kinds.BY_CODE[original.kind]
+    day = vn.ngay_bang_so(original.metadata.created.date())
+    subject = original.header.trich_yeu_vv or (original.tieu_de.trich_yeu if original.tieu_de else "")
+    name = first.ten.lower() if first.bo_cuc == "ban_sao" else first.ten  # a sao lục: "… bản sao y số …"
+    return one_line(f"{name} số {number} ngày {day} {subject}".strip())
 
 
 def compose_copy(loaded: Loaded, issue: Issue, original: m.Document) -> m.Document:
@@ -442,9 +470,10 @@ def compose_copy(loaded: Loaded, issue: Issue, original: m.Document) -> m.Docume
         author=" ".join(agency.ten_co_quan),
         created=dt.datetime.combine(issue.ngay or dt.date(1980, 1, 1), dt.time()),
         identifier=f"{number} {issue.ngay.isoformat() if issue.ngay else 'draft'}")
-    registration = m.Registration(
-        ten_loai_trich_yeu=f"{kind.ten} {original.header.trich_yeu_vv or original.metadata.subject}",
-        nguoi_ky=chu_ky.ho_ten, noi_nhan=_recipients(record, kinh_gui=False), don_vi_nhan_ban_luu=luu)
+    registration = m.Registration(  # (3) names the document copied: "Bản sao y Công văn số 01/UBND-XD6 ngày …"
+        ten_loai_trich_yeu=f"{kind.ten} {_copied_name(original, record.ban_goc or '')}",
+        nguoi_ky=chu_ky.ho_ten, noi_nhan=_recipients(record, kinh_gui=False), don_vi_nhan_ban_luu=luu,
+        so_luong_ban=so_luong_ban(record, agency, luu, kinh_gui=False))
     return dataclasses.replace(original, kind=record.loai, file_stem=issue.personal(issue.file_stem(loaded, ky_hieu)),
                                draft=issue.draft,
                                body=body, footnotes=notes, metadata=metadata, ban_sao=(*original.ban_sao, block), phu_luc=(),

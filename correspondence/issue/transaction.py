@@ -97,7 +97,7 @@ def fields_of(loaded: Loaded, doc: m.Document, stored: dict[str, Any] | None = N
     return {
         "ten_loai_trich_yeu": r.ten_loai_trich_yeu, "nguoi_ky": r.nguoi_ky, "noi_nhan": r.noi_nhan,
         "don_vi_nhan_ban_luu": r.don_vi_nhan_ban_luu, "kind": doc.kind,
-        "so_luong_ban": so_luong_ban if so_luong_ban is not None else loaded.record.so_ban_phat_hanh,
+        "so_luong_ban": so_luong_ban if so_luong_ban is not None else r.so_luong_ban,
         "don_vi": loaded.don_vi,
         "record_json": record_json(loaded, stored),
         "agency_json": json.dumps({"id": loaded.agency_id, "profile": loaded.agency.model_dump(mode="json")},

@@ -34,10 +34,15 @@ def build(entries: list[Entry], co_quan_chu_quan: tuple[str, ...], co_quan: tupl
     tu_so, den_so = ((ordered[0].so_ky_hieu.split("/")[0], ordered[-1].so_ky_hieu.split("/")[0]) if ordered
                      else ("", ""))
     layout = m.BookLayout()
-    cover = ([(line, False) for line in parent] + [(line, True) for line in agency]
-             + [("", False), (layout.title, True), ("", False), (f"Năm: {nam}", False),
-                (f"Từ ngày {tu_ngay} đến ngày {den_ngay}", False),
-                (f"Từ số {tu_so} đến số {den_so}", False), (f"Quyển số: {quyen_so:02d}", False)]
-             + ([(f"Khóa sổ ngày {_date(closed[:10])}", False)] if closed else []))
+    title = layout.titles.get(so)
+    cover = [*(m.CoverLine(line) for line in parent), *(m.CoverLine(line, bold=True) for line in agency),
+             m.CoverLine(title or layout.title, bold=True, title=True)]
+    if title is None:  # a series of the agency's own: its name under the title
+        cover.append(m.CoverLine(f"({so})", bold=True))
+    cover += [m.CoverLine(f"Năm: {nam}", italic=True), m.CoverLine(f"Từ ngày {tu_ngay} đến ngày {den_ngay}", italic=True),
+              m.CoverLine(f"Từ số {tu_so} đến số {den_so}", italic=True)]
+    if closed:
+        cover.append(m.CoverLine(f"Khóa sổ ngày {_date(closed[:10])}", italic=True))
+    cover.append(m.CoverLine(f"Quyển số: {quyen_so:02d}", bold=True, foot=True))
     return m.RegisterBook(parent, agency, nam, so, f"{quyen_so:02d}", tuple(rows), tu_ngay, den_ngay, tu_so, den_so,
                           tuple(cover), layout)

@@ -14,7 +14,7 @@ from typing import Any
 
 from correspondence import model as m
 from correspondence.render.docx import new_word, save_word
-from correspondence.render.pdf import pdf_face, write_pdf
+from correspondence.render.pdf import keep_together, pdf_face, write_pdf
 from correspondence.templating import html_environment
 
 _MM_PER_EXCEL_WIDTH = 2.2  # an Excel column width unit (one character) is about 2.2 mm
@@ -42,9 +42,10 @@ def to_xlsx(book: m.RegisterBook) -> bytes:
     workbook = Workbook()
     cover = workbook.active
     cover.title = "Bìa"
-    for index, (text, bold) in enumerate(book.cover, start=1):
-        cell = cover.cell(row=index, column=1, value=text)
-        cell.font = Font(name=font, size=layout.cover_size, bold=bold)
+    for index, line in enumerate(book.cover, start=1):
+        cell = cover.cell(row=index, column=1, value=line.text)
+        cell.font = Font(name=font, size=layout.title_size if line.title else layout.cover_size, bold=line.bold,
+                         italic=line.italic)
     sheet = workbook.create_sheet("Sổ đăng ký")
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -79,6 +80,7 @@ def to_xlsx(book: m.RegisterBook) -> bytes:
 
 def to_pdf(book: m.RegisterBook, template_dirs: list[Path]) -> bytes:
     env = html_environment(tuple(template_dirs))
+    env.filters.setdefault("keep_together", keep_together)  # a Số, ký hiệu never breaks at its hyphen
     html = env.get_template("so_dang_ky.html").render(book=book, layout=book.layout, face=pdf_face()[0])
     return write_pdf(html, tuple(template_dirs), f"so-dang-ky-{book.nam}-{book.so}")
 
@@ -101,17 +103,13 @@ def to_docx(book: m.RegisterBook) -> bytes:
         section.left_margin, section.right_margin = Mm(page.left), Mm(page.right)
 
     page_setup(word.sections[0], layout.cover)
-    for text, bold in book.cover:
-        paragraph = word.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(text)
-        run.font.size = Pt(layout.title_size if text == layout.title else layout.cover_size)
-        run.bold = bold
+    _docx_cover(word, book)
     page_setup(word.add_section(WD_SECTION.NEW_PAGE), layout.table_page)
     columns = layout.columns
     table = word.add_table(rows=2 + len(book.rows), cols=len(columns))
     table.style = word.styles["Table Grid"] if "Table Grid" in [s.name for s in word.styles] else None
     table.autofit = False
+    _fixed_grid(table, layout.widths)
     for index, row in enumerate(table.rows):
         tr_pr = row._tr.get_or_add_trPr()
         tr_pr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
@@ -137,6 +135,60 @@ def to_docx(book: m.RegisterBook) -> bytes:
     props.created = props.modified = props.last_printed = dt.datetime(book.nam, 1, 1)
     props.revision = 1
     return save_word(word)
+
+
+def _fixed_grid(table: Any, widths: tuple[float, ...]) -> None:
+    """Column widths every word processor reads: the grid (LibreOffice), the cells (Word), a fixed layout."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+    from docx.shared import Mm
+
+    tbl = table._tbl
+    for column, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        column.set(qn("w:w"), str(int(Mm(width).twips)))
+    tbl_pr = tbl.tblPr
+    for name in ("w:tblW", "w:tblLayout"):
+        for old in tbl_pr.findall(qn(name)):
+            tbl_pr.remove(old)
+    tbl_pr.append(parse_xml(f'<w:tblW {nsdecls("w")} w:w="{int(Mm(sum(widths)).twips)}" w:type="dxa"/>'))
+    tbl_pr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
+
+
+def _docx_cover(word: Any, book: m.RegisterBook) -> None:
+    """The framed cover (PL IV §I.1): a one-column table the frame's size, Quyển số in a row of its own at the foot."""
+    from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.shared import Mm, Pt
+
+    layout = book.layout
+    width, height = layout.cover_frame
+    table = word.add_table(rows=2, cols=1)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _fixed_grid(table, (width,))
+    edge = round(layout.cover_frame_weight * 8)
+    borders = "".join(f'<w:{side} w:val="single" w:sz="{edge}" w:space="0" w:color="000000"/>'
+                      for side in ("top", "left", "bottom", "right"))
+    table._tbl.tblPr.append(parse_xml(f'<w:tblBorders {nsdecls("w")}>{borders}</w:tblBorders>'))
+    body, foot = table.rows
+    body.height, body.height_rule = Mm(height - layout.cover_foot), WD_ROW_HEIGHT_RULE.EXACTLY
+    foot.height, foot.height_rule = Mm(layout.cover_foot), WD_ROW_HEIGHT_RULE.EXACTLY
+    first = True
+    for line in book.cover:
+        cell = foot.cells[0] if line.foot else body.cells[0]
+        paragraph = cell.paragraphs[0] if not cell.paragraphs[0].text and (line.foot or first) else cell.add_paragraph()
+        if first and not line.foot:
+            paragraph.paragraph_format.space_before = Mm(layout.cover_top)
+            first = False
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if line.title:
+            paragraph.paragraph_format.space_before = Mm(layout.title_before)
+            paragraph.paragraph_format.space_after = Mm(layout.title_after)
+        run = paragraph.add_run(line.text)
+        run.font.size = Pt(layout.title_size if line.title else layout.cover_size)
+        run.bold, run.italic = line.bold or None, line.italic or None
 
 
 WRITERS = {"csv": to_csv, "xlsx": to_xlsx, "docx": to_docx}

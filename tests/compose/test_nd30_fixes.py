@@ -497,3 +497,52 @@ def test_giay_gioi_thieu_centres_its_opening_and_giay_nghi_phep_may_be_confirmed
     path = make_record(xac_nhan=True)
     assert problems_of(path) == [f"{path.name}:105: xac_nhan: công văn không có khối xác nhận (chỉ giấy nghỉ phép có, "
                                  "Mẫu 1.10) (bỏ dòng này)"]
+
+
+def test_the_register_book_columns_and_covers_as_pl_iv_prints_them(make_record: Callable[..., Path],
+                                                                   workspace: Path) -> None:
+    """(3) names a copy's document and never repeats the type name; (5) without "Như trên"; (7) derived: one per
+    recipient plus the kept copies; (1) never splits at its hyphen; each series prints its own framed cover, its
+    period lines in italic and Quyển số in bold at the foot."""
+    import pdfplumber
+
+    from correspondence import api
+    from correspondence.issue import issue
+
+    issue([make_record("goc.yaml")], workspace)
+    issue([make_record("ggt.yaml", loai="giay_gioi_thieu", trich_yeu=None, kinh_gui=None, ngay="2019-05-08",
+                       noi_nhan=["Như trên"], noi_dung="Ủy ban nhân dân tỉnh trân trọng giới thiệu:\n\nÔng A.")],
+          workspace)
+    issue([make_record("sy.yaml", **COPY, loai="sao_y", ban_goc="01/UBND-XD6", ngay="2019-06-01")], workspace)
+    import csv
+
+    rows = list(csv.reader(api.register_export(workspace, 2019, "csv", "ubnd-quang-ninh")
+                           .read_text("utf-8-sig").splitlines()))[1:]
+    assert rows[1][2] == "Giấy giới thiệu"
+    assert rows[0][6] == "7" and rows[1][6] == "2"  # 2 Kính gửi + 3 Nơi nhận + VT, XD6 kept; a giấy: VT, HCC kept
+    copies = api.register_export(workspace, 2019, "csv", "ubnd-quang-ninh", series="ban_sao").read_text("utf-8-sig")
+    assert copies.splitlines()[1].startswith('01/SY-UBND,01/06/2019,"Bản sao y Công văn số 01/UBND-XD6 ngày 07/5/2019 '
+                                             'V/v rà soát')
+    path = api.register_export(workspace, 2019, "pdf", "ubnd-quang-ninh", series="ban_sao")
+    with pdfplumber.open(path) as pdf:
+        cover = pdf.pages[0]
+        words = cover.extract_words(extra_attrs=["fontname"])
+        frame = [r for r in cover.rects if r["width"] > 100 * 72 / 25.4]
+        cells = pdf.pages[1].extract_table()
+    text = " ".join(w["text"] for w in words)
+    assert "SỔ ĐĂNG KÝ BẢN SAO VĂN BẢN" in text and "SỔ ĐĂNG KÝ VĂN BẢN ĐI" not in text
+    assert frame, "a framed cover"
+    assert "Italic" in next(w for w in words if w["text"] == "Năm:")["fontname"]
+    quyen = next(w for w in words if w["text"] == "Quyển")
+    assert "Bold" in quyen["fontname"] and quyen["top"] > max(w["top"] for w in words if w["text"] == "Từ") + 100
+    assert cells[2][0] == "01/SY-UBND"
+    import docx
+    from docx.oxml.ns import qn
+
+    word = docx.Document(str(api.register_export(workspace, 2019, "docx", "ubnd-quang-ninh")))
+    cover, register = word.tables
+    assert [s.orientation for s in word.sections] == [0, 1], "a portrait cover, then landscape pages"
+    grid = [int(c.get(qn("w:w"))) for c in register._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert abs(sum(grid) / 56.7 - 267) < 1 and grid[2] > grid[0], "the grid LibreOffice reads: 267 mm, not 10 equal"
+    assert register._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+    assert "SỔ ĐĂNG KÝ VĂN BẢN ĐI" in cover.rows[0].cells[0].text and cover.rows[1].cells[0].text == "Quyển số: 01"

@@ -31,7 +31,7 @@ def test_numbers_in_order_with_files_and_register_columns(make_record: Callable[
     entry = done[0].entry
     assert (entry.ngay, entry.nguoi_ky, entry.don_vi_nhan_ban_luu) == ("2019-05-07", "Đặng Huy Hậu", "VT, XD6")
     assert entry.ten_loai_trich_yeu == "Công văn V/v rà soát, nâng cấp mức độ dịch vụ công trực tuyến"
-    assert entry.noi_nhan.startswith("Các Sở, Ban, ngành trong tỉnh; UBND các huyện, thị xã, thành phố; Như trên;")
+    assert entry.noi_nhan.startswith("Các Sở, Ban, ngành trong tỉnh; UBND các huyện, thị xã, thành phố; CT, các PCT")
     assert json.loads(entry.record_json)["trich_yeu"] == "rà soát, nâng cấp mức độ dịch vụ công trực tuyến"
     assert [f.relative_to(workspace).as_posix() for f in done[0].files] == [
         "output/ubnd-quang-ninh/2019/01-UBND-XD6.docx", "output/ubnd-quang-ninh/2019/01-UBND-XD6.pdf"]
