@@ -185,8 +185,10 @@ def _header(spec: Bang) -> tuple[m.TableRow, ...]:
     return (m.TableRow(tuple(top), "header"), m.TableRow(tuple(bottom), "header"))
 
 
-def build_annexes(annexes: tuple[Annex, ...], kem_theo: str, file_stem: str) -> tuple[m.PhuLuc, ...]:
-    """Every annex of a record; problems of all annexes at once."""
+def build_annexes(annexes: tuple[Annex, ...], kem_theo: str, file_stem: str,
+                  kem_theo_rieng: str | None = None) -> tuple[m.PhuLuc, ...]:
+    """Every annex of a record; problems of all annexes at once. An annex in a file of its own (an electronic annex,
+    Mẫu 2.2) takes ``kem_theo_rieng``: the number and date left blank, as the signature fills them."""
     problems: list[Problem] = []
     out = []
     several = len(annexes) > 1
@@ -198,20 +200,24 @@ def build_annexes(annexes: tuple[Annex, ...], kem_theo: str, file_stem: str) -> 
             continue
         numeral = vn.so_la_ma(index + 1)
         declared = annex.declared
-        out.append(annex_model(f"Phụ lục {numeral}" if several else "Phụ lục", declared.tieu_de, kem_theo, table, wide,
+        line = kem_theo_rieng if declared.tep_rieng and kem_theo_rieng else kem_theo
+        heading = declared.ten_bang.upper() if declared.ten_bang else f"Phụ lục {numeral}" if several else "Phụ lục"
+        out.append(annex_model(heading, declared.tieu_de, line, table, wide,
                                declared.tep_rieng, f"{file_stem}-phu-luc-{numeral}" if several else f"{file_stem}-phu-luc",
-                               declared.ghi_chu))
+                               declared.ghi_chu, upper=not declared.ten_bang))
     if problems:
         raise _error(problems)
     return tuple(out)
 
 
 def annex_model(heading: str, title: str, kem_theo: str, table: m.Table, wide: bool, separate: bool, stem: str,
-                ghi_chu: str | None) -> m.PhuLuc:
+                ghi_chu: str | None, upper: bool = True) -> m.PhuLuc:
+    """The annex: ``heading`` ("Phụ lục II", or the table's own name "DANH MỤC"), then its title, upper case under
+    "Phụ lục" (PL I §III.1), as written under a table's name."""
     width = text_width(kem_theo, m.Sizes().phu_luc, italic=True)
     usable = LANDSCAPE_WIDTH if wide else PORTRAIT_WIDTH
-    return m.PhuLuc(heading, title.upper(), kem_theo, m.Rule(round(min(width, usable) / 3, 1)), table, wide, separate,
-                    stem, ghi_chu)
+    return m.PhuLuc(heading, title.upper() if upper else title, kem_theo, m.Rule(round(min(width, usable) / 3, 1)),
+                    table, wide, separate, stem, ghi_chu)
 
 
 def kem_theo_line(kind_name: str, so_ky_hieu: str | None, ngay: dt.date | None, agency_name: str) -> str:

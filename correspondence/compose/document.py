@@ -363,7 +363,8 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
     if loaded.annexes:
         so_ky_hieu = None if issue.draft else issue.so_ky_hieu(ky_hieu)
         annex_line = kem_theo_line(kind.ten, so_ky_hieu, issue.ngay, issuer_name(agency, kind))
-        phu_luc = build_annexes(loaded.annexes, annex_line, stem)
+        phu_luc = build_annexes(loaded.annexes, annex_line, stem,
+                                kem_theo_line(kind.ten, None, None, issuer_name(agency, kind)))
     footer = None
     if record.chan_trang and agency.lien_he is not None:
         c = agency.lien_he

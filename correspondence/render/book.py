@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from correspondence import model as m
-from correspondence.render.docx import new_word, save_word
+from correspondence.render.docx import AFTER_TBLBORDERS, AFTER_TBLCELLMAR, AFTER_TBLW, new_word, save_word
 from correspondence.render.pdf import keep_together, pdf_face, write_pdf
 from correspondence.templating import html_environment
 
@@ -128,7 +128,8 @@ def to_docx(book: m.RegisterBook) -> bytes:
     if table.style is None:
         borders = "".join(f'<w:{side} w:val="single" w:sz="{round(layout.rule_weight * 8)}" w:space="0" w:color="000000"/>'
                           for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-        table._tbl.tblPr.append(parse_xml(f'<w:tblBorders {nsdecls("w")}>{borders}</w:tblBorders>'))
+        table._tbl.tblPr.insert_element_before(parse_xml(f'<w:tblBorders {nsdecls("w")}>{borders}</w:tblBorders>'),
+                                               *AFTER_TBLBORDERS)
     props = word.core_properties
     props.title = f"{layout.title} {book.nam}"
     props.author = " ".join(book.co_quan)
@@ -150,8 +151,10 @@ def _fixed_grid(table: Any, widths: tuple[float, ...]) -> None:
     for name in ("w:tblW", "w:tblLayout"):
         for old in tbl_pr.findall(qn(name)):
             tbl_pr.remove(old)
-    tbl_pr.append(parse_xml(f'<w:tblW {nsdecls("w")} w:w="{int(Mm(sum(widths)).twips)}" w:type="dxa"/>'))
-    tbl_pr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
+    tbl_pr.insert_element_before(parse_xml(f'<w:tblW {nsdecls("w")} w:w="{int(Mm(sum(widths)).twips)}" w:type="dxa"/>'),
+                                 *AFTER_TBLW)
+    tbl_pr.insert_element_before(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'), "w:tblCellMar",
+                                 *AFTER_TBLCELLMAR)
 
 
 def _docx_cover(word: Any, book: m.RegisterBook) -> None:
@@ -171,7 +174,8 @@ def _docx_cover(word: Any, book: m.RegisterBook) -> None:
     edge = round(layout.cover_frame_weight * 8)
     borders = "".join(f'<w:{side} w:val="single" w:sz="{edge}" w:space="0" w:color="000000"/>'
                       for side in ("top", "left", "bottom", "right"))
-    table._tbl.tblPr.append(parse_xml(f'<w:tblBorders {nsdecls("w")}>{borders}</w:tblBorders>'))
+    table._tbl.tblPr.insert_element_before(parse_xml(f'<w:tblBorders {nsdecls("w")}>{borders}</w:tblBorders>'),
+                                           *AFTER_TBLBORDERS)
     body, foot = table.rows
     body.height, body.height_rule = Mm(height - layout.cover_foot), WD_ROW_HEIGHT_RULE.EXACTLY
     foot.height, foot.height_rule = Mm(layout.cover_foot), WD_ROW_HEIGHT_RULE.EXACTLY

@@ -23,6 +23,16 @@ from correspondence import model as m
 LANG = "vi-VN"
 CENTER, LEFT, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.JUSTIFY
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+# WordprocessingML's sequences (ECMA-376 Part 1, §17): what may follow an element in its parent, so that one added
+# late still lands in its place (Word refuses a file whose properties are out of order).
+AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+              "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+              "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+              "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+              "w:rPr", "w:sectPr", "w:pPrChange")
+AFTER_TBLCELLMAR = ("w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+AFTER_TBLBORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", *AFTER_TBLCELLMAR)
+AFTER_TBLW = ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", *AFTER_TBLBORDERS)
 _FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 
@@ -135,7 +145,7 @@ class _Writer:
         size = round(self.sp.rule_weight * 8)
         space = round(self.sp.border_gap if gap is None else gap)
         edges = "".join(f'<w:{side} w:val="single" w:sz="{size}" w:space="{space}" w:color="{color}"/>' for side in sides)
-        ppr.append(parse_xml(f'<w:pBdr {nsdecls("w")}>{edges}</w:pBdr>'))
+        ppr.insert_element_before(parse_xml(f'<w:pBdr {nsdecls("w")}>{edges}</w:pBdr>'), *AFTER_PBDR)
 
     def rule(self, cell: Any, rule: m.Rule, width: float, before: float = 0) -> None:
         side = max((width - rule.width) / 2, 0)
@@ -160,11 +170,10 @@ class _Writer:
         table = self.word.add_table(rows=rows, cols=len(widths))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
-        tbl_pr = table._tbl.tblPr
-        tbl_pr.append(parse_xml(
-            f'<w:tblCellMar {nsdecls("w")}><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'))
-        layout = parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>')
-        tbl_pr.append(layout)
+        tbl_pr = table._tbl.tblPr  # autofit off has written <w:tblLayout w:type="fixed"/>
+        tbl_pr.insert_element_before(parse_xml(
+            f'<w:tblCellMar {nsdecls("w")}><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'),
+            *AFTER_TBLCELLMAR)
         for row in table.rows:
             for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = Mm(width)
@@ -614,7 +623,9 @@ def _table_xml(table: m.Table, size: float, sp: m.Spacing) -> str:
             run = ""
             if cell.text:
                 run = (f'<w:r><w:rPr>{"<w:b/>" if cell.bold else ""}<w:sz w:val="{half_points}"/>'
-                       f'<w:szCs w:val="{half_points}"/></w:rPr><w:t xml:space="preserve">{_xml(cell.text)}</w:t></w:r>')
+                       f'<w:szCs w:val="{half_points}"/></w:rPr><w:t xml:space="preserve">'
+                       + '</w:t><w:br/><w:t xml:space="preserve">'.join(_xml(line) for line in cell.text.split("\n"))
+                       + "</w:t></w:r>")  # a line break inside a cell is kept
             out.append(f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:spacing w:before="{cell_space}" w:after="{cell_space}"/>'
                        f'<w:jc w:val="{_JC[cell.align]}"/></w:pPr>{run}</w:p></w:tc>')
             column += cell.colspan

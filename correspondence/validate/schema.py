@@ -177,7 +177,9 @@ class Bang(_Strict):
 class PhuLuc(_Strict):
     """An annex: its title, its table (spec and data) and where it is printed."""
 
-    tieu_de: Text = Field(description="Tên phụ lục (in hoa)")
+    tieu_de: Text = Field(description="Tên phụ lục (in hoa), hoặc dòng dưới ten_bang (in như đã viết)")
+    ten_bang: Text | None = Field(None, description=(
+        "Tên bảng in đậm, chữ hoa, thay cho dòng \"Phụ lục\" (ví dụ DANH MỤC); tieu_de in dưới nó, chữ thường"))
     bang: Bang | Text = Field(description="Mô tả bảng, hoặc đường dẫn tệp YAML mô tả bảng")
     du_lieu: Text | list[dict[str, Any]] = Field(description="Tệp dữ liệu .csv/.xlsx/.yaml, hoặc các dòng ngay tại đây")
     tep_rieng: bool = Field(False, description="In phụ lục thành tệp riêng thay vì cuối văn bản")

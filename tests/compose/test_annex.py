@@ -175,7 +175,8 @@ def test_annex_in_a_separate_file(make_record: Callable[..., Path], workspace: P
         assert "Phụ lục" not in pdf.pages[-1].extract_text()
     with pdfplumber.open(workspace / "out" / "05-UBND-XD6-phu-luc.pdf") as pdf:
         text = pdf.pages[0].extract_text()
-        assert text.startswith("Phụ lục\nDANH MỤC ĐƠN VỊ\n(Kèm theo Công văn số 05/UBND-XD6 ngày 07/5/2019 của Ủy ban nhân dân")
+        # Mẫu 2.2: an electronic annex in a file of its own leaves the number and date to the signature
+        assert text.startswith("Phụ lục\nDANH MỤC ĐƠN VỊ\n(Kèm theo Công văn số …/… ngày … tháng … năm … của Ủy ban nhân")
         assert not [w for w in pdf.pages[0].extract_words() if w["top"] < 45]
     word = open_docx(workspace / "out" / "05-UBND-XD6-phu-luc.docx")
     assert [p.text for p in word.paragraphs if p.text][0] == "Phụ lục"
@@ -240,3 +241,43 @@ def test_issued_plan_rerenders_from_the_register_alone(make_record: Callable[...
     assert report.repaired == ["01/UBND-XD6"] and report.problems == []
     assert pdf.read_bytes() == original
     assert io.BytesIO(original).getvalue()[:4] == b"%PDF"
+
+
+def test_cells_keep_line_breaks_and_wrap_long_tokens(make_record: Callable[..., Path], build: Any) -> None:
+    """A line break inside a cell is kept (PDF and DOCX); a URL or e-mail longer than its column wraps inside it."""
+    import zipfile
+
+    from correspondence.render import render_document
+
+    spec = {"cot": [{"ten": "TT", "kieu": "stt", "rong": 12}, {"ten": "Đơn vị", "khoa": "don_vi", "rong": 40},
+                    {"ten": "Liên hệ", "khoa": "lien_he", "rong": 30}]}
+    rows = [{"don_vi": "Sở Tư pháp\n(Phòng Hành chính tư pháp)",
+             "lien_he": "https://dichvucong.quangninh.gov.vn/dvc/thu-tuc/chi-tiet?ma=1.001234"}]
+    document = build(_record(make_record, rows=rows, spec=spec))
+    files = render_document(document, ("pdf", "docx"))
+    pdf_bytes, docx_bytes = (next(v for k, v in files.items() if k.endswith(ext)) for ext in (".pdf", ".docx"))
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
+        page = pdf.pages[-1]
+        table = page.find_tables()[0]
+        right = table.bbox[2]
+        cells = page.extract_table()
+        words = page.extract_words()
+    assert cells[1][1] == "Sở Tư pháp\n(Phòng Hành chính tư pháp)"
+    assert all(w["x1"] <= right + 0.5 for w in words if w["top"] > table.bbox[1]), "nothing runs over the border"
+    assert "https://dichvucong" in cells[1][2].replace("\n", "")
+    xml = zipfile.ZipFile(io.BytesIO(docx_bytes)).read("word/document.xml").decode()
+    assert 'Sở Tư pháp</w:t><w:br/><w:t xml:space="preserve">(Phòng Hành chính tư pháp)' in xml
+
+
+def test_an_annex_may_be_headed_by_its_tables_name(make_record: Callable[..., Path], build: Any) -> None:
+    """Agencies print "DANH MỤC" (the table's own name) with a subtitle in normal case instead of "Phụ lục"."""
+    document = build(_record(make_record, ten_bang="Danh mục",
+                             tieu_de="Thủ tục hành chính thực hiện dịch vụ công trực tuyến mức độ 4"))
+    annex = document.phu_luc[0]
+    assert (annex.heading, annex.title) == ("DANH MỤC", "Thủ tục hành chính thực hiện dịch vụ công trực tuyến mức độ 4")
+    from correspondence.render import render_document
+
+    pdf = next(v for k, v in render_document(document, ("pdf",)).items() if k.endswith(".pdf"))
+    with pdfplumber.open(io.BytesIO(pdf)) as opened:
+        text = opened.pages[-1].extract_text()
+    assert text.startswith("DANH MỤC\nThủ tục hành chính thực hiện dịch vụ công trực tuyến mức độ 4\n(Kèm theo Công văn")
