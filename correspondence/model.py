@@ -118,8 +118,7 @@ class Sizes:
 class Spacing:
     """Every vertical space (points), indent and column width (millimetres), line and rule weight of a document.
 
-    Both renderers read these; neither writes a space of its own. Where the two still realise a gap
-    differently, the two values are named ``…_pdf`` and ``…_docx`` side by side.
+    Both renderers read these and realise each the same way; neither writes a space of its own.
     """
 
     body_line: float = 17.0  # exact line height of the body, legal bases and Kính gửi
@@ -153,26 +152,18 @@ class Spacing:
     annex_line: float = 1.25  # line height of an annex heading, a multiple of the font size (PDF)
     table_line: float = 1.2  # line height inside an annex table, a multiple of the font size (PDF)
     table_rule_weight: float = 0.5  # the borders of annex tables
-    table_cell_before: float = 1.0  # above and below a cell's text (DOCX)
     footnote_line: float = 1.2  # line height of a footnote, a multiple of its size (PDF)
     footnote_rule_before: float = 12.0  # above the footnote area (PDF)
     footnote_rule: float = 50.8  # mm: the separator above the footnotes (Word's, 2 inches)
     footnote_rule_after: float = 3.0  # between the separator and the first footnote (PDF)
-    # Where the renderers still differ (PL I alignment is tracked apart):
-    stamp_top_pdf: float = 3.0  # a mark opening a cell
-    stamp_top_docx: float = 0.0
-    second_row_before_pdf: float = 6.0  # the row under two signers (biên bản) and under a copy's heading
-    second_row_before_docx: float = 0.0
-    copy_after_rule_pdf: float = 6.0
-    copy_after_rule_docx: float = 0.0
+    stamp_top: float = 3.0  # above a mark opening a cell or the page (DỰ THẢO)
+    second_row_before: float = 6.0  # above the row under two signers (biên bản), a copy's heading, a confirmation
+    copy_after_rule: float = 6.0  # between the full-width rule of a copy block and the block
     annex_rule_before: float = 2.0  # above the short rule under an annex heading
-    annex_table_before_pdf: float = 8.0  # between the rule under an annex heading and its table
-    annex_table_before_docx: float = 6.0
-    footer_rule_gap_pdf: float = 2.0  # between the rule above the contacts (ô 13) and their text
-    footer_rule_gap_docx: float = 1.0
+    annex_table_before: float = 6.0  # between the rule under an annex heading and its table
+    footer_rule_gap: float = 2.0  # between the rule above the contacts (ô 13) and their text
     footer_line: float = 1.2  # line height of the contacts, a multiple of their size
-    cell_padding_pdf: tuple[float, float] = (1.5, 3.0)  # pt: above/below, left/right of an annex cell
-    cell_margin_docx: float = 1.0  # mm: left and right of an annex cell
+    cell_padding: tuple[float, float] = (1.5, 3.0)  # pt: above/below, left/right of an annex cell
 
     @property
     def stamp_line(self) -> float:

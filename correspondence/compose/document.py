@@ -228,7 +228,7 @@ def _footer(lines: tuple[str, ...], sizes: m.Sizes, page: m.Page) -> m.Footer:
     spacing = m.Spacing()
     kept = tuple(re.sub(r"(?<=\d)-(?=\d)", "-\u2060", re.sub(r"(?<=[\d)]) (?=[\d(])", "\u00a0", line)) for line in lines)
     count = sum(max(1, -(-text_width(line, sizes.footer) // page.text_width)) for line in kept)
-    height = (count * sizes.footer * spacing.footer_line + spacing.rule_weight + spacing.footer_rule_gap_pdf) * 25.4 / 72
+    height = (count * sizes.footer * spacing.footer_line + spacing.rule_weight + spacing.footer_rule_gap) * 25.4 / 72
     return m.Footer(kept, round(height + 1, 1))
 
 

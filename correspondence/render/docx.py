@@ -239,7 +239,7 @@ class _Writer:
                 paragraph.alignment = CENTER
                 self.run(paragraph, line, self.sizes.footer)
                 if first:
-                    self.border(paragraph, ("top",), gap=self.sp.footer_rule_gap_docx)
+                    self.border(paragraph, ("top",), gap=self.sp.footer_rule_gap)
                 first = False
 
     def margin_stamps(self, section: Any) -> None:
@@ -259,7 +259,7 @@ class _Writer:
         body = self.word
         sp = self.sp
         for stamp in h.stamps_top_left:
-            self.stamp(body, stamp, self.doc.page.text_width, sp.stamp_top_docx, align="left")
+            self.stamp(body, stamp, self.doc.page.text_width, sp.stamp_top, align="left")
         table = self.table((h.left_width, h.right_width), rows=3)
         left, right = table.rows[0].cells
         for line in h.co_quan_chu_quan:
@@ -354,7 +354,7 @@ class _Writer:
             self.authority(left, c.ben_trai)
             self.authority(right, c)
             below = self.table((left_width, round(width - left_width, 1)))
-            self.noi_nhan(below.rows[0].cells[0], before=self.sp.second_row_before_docx)
+            self.noi_nhan(below.rows[0].cells[0], before=self.sp.second_row_before)
             self.para(below.rows[0].cells[1], LEFT)
             if whole:
                 self.keep_whole(table, with_next=True)
@@ -366,7 +366,7 @@ class _Writer:
             x, size = self.doc.xac_nhan, self.sizes.xac_nhan
             cell = table.add_row().cells[0]
             cell._tc.remove(cell.paragraphs[0]._p)
-            self.run(self.para(cell, CENTER, before=self.sp.second_row_before_pdf), x.tieu_de, size, italic=True)
+            self.run(self.para(cell, CENTER, before=self.sp.second_row_before), x.tieu_de, size, italic=True)
             self.run(self.para(cell, CENTER, after=self.sp.signature_gap), x.ghi_chu, size, italic=True)
         if whole:
             self.keep_whole(table, with_next=bool(self.doc.ban_sao))  # a copy's block stays on the same sheet
@@ -395,18 +395,18 @@ class _Writer:
             table = self.table((h.left_width, h.right_width), rows=3)
             left, right = table.rows[0].cells
             for stamp in b.stamps_top_left:
-                self.stamp(left, stamp, h.left_width, sp.stamp_top_docx)
+                self.stamp(left, stamp, h.left_width, sp.stamp_top)
             for line in b.co_quan:
-                self.run(self.para(left, CENTER, before=sp.copy_after_rule_docx), line, s.co_quan, bold=True)
+                self.run(self.para(left, CENTER, before=sp.copy_after_rule), line, s.co_quan, bold=True)
             self.rule(left, b.co_quan_rule, h.left_width, before=sp.rule_before)
-            self.run(self.para(right, CENTER, before=sp.copy_after_rule_docx), b.hinh_thuc, s.ten_loai, bold=True)
+            self.run(self.para(right, CENTER, before=sp.copy_after_rule), b.hinh_thuc, s.ten_loai, bold=True)
             left, right = table.rows[1].cells
             self.run(self.para(left, CENTER, before=sp.copy_line_before), b.so_ky_hieu, s.so_ky_hieu)
             date = self.para(right, CENTER, before=sp.copy_line_before)
             if b.dia_danh_ngay:
                 self.run(date, b.dia_danh_ngay, s.dia_danh_ngay, italic=True)
             left, right = table.rows[2].cells
-            self.noi_nhan(left, b.noi_nhan, before=sp.second_row_before_docx)
+            self.noi_nhan(left, b.noi_nhan, before=sp.second_row_before)
             self.authority(right, b.chu_ky)
             if whole:
                 self.keep_whole(table)
@@ -503,7 +503,7 @@ class _Writer:
         self.run(self.para(self.word, CENTER), annex.kem_theo, size, italic=True)
         sp = self.sp
         self.rule(self.word, annex.rule, page.text_width, before=sp.annex_rule_before)
-        self.para(self.word, CENTER, line=sp.annex_table_before_docx)
+        self.para(self.word, CENTER, line=sp.annex_table_before)
         body = self.word.element.body
         body.insert(len(body) - 1 if body[-1].tag == qn("w:sectPr") else len(body),
                     parse_xml(_table_xml(annex.table, self.sizes.table, sp)))
@@ -589,8 +589,7 @@ def _table_xml(table: m.Table, size: float, sp: m.Spacing) -> str:
     twips = [round(w * _TWIPS_PER_MM) for w in table.widths]
     half_points = int(size * 2)
     weight = round(sp.table_rule_weight * 8)
-    margin = round(sp.cell_margin_docx * _TWIPS_PER_MM)
-    cell_space = round(sp.table_cell_before * 20)
+    cell_space, margin = (round(value * 20) for value in sp.cell_padding)  # points to twips
     borders = "".join(f'<w:{side} w:val="single" w:sz="{weight}" w:space="0" w:color="000000"/>'
                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     out = [f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:jc w:val="center"/>'

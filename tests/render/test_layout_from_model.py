@@ -49,3 +49,13 @@ def test_the_docx_font_is_the_model_s(build: Callable[..., Any], make_record: Ca
     assert "Liberation Serif" in styles and "Times New Roman" not in styles
     default = zipfile.ZipFile(io.BytesIO(render_docx(document))).read("word/styles.xml").decode()
     assert 'w:ascii="Times New Roman"' in default
+
+
+def test_both_renderers_read_one_value_for_each_space() -> None:
+    """No space is realised differently by the PDF and the DOCX: the model names none per renderer."""
+    import dataclasses
+
+    from correspondence.model import Spacing
+
+    names = [f.name for f in dataclasses.fields(Spacing)]
+    assert [n for n in names if n.endswith(("_pdf", "_docx"))] == []
