@@ -13,7 +13,7 @@ class Kind:
     ten: str
     viet_tat: str | None
     mau: str | None = None
-    bo_cuc: str = "ten_loai"  # cong_van | ten_loai | quyet_dinh | bien_ban | cong_dien | giay
+    bo_cuc: str = "ten_loai"  # cong_van | ten_loai | quyet_dinh | bien_ban | cong_dien | giay | hai_ben
     nhan_quyet: str | None = None  # "QUYẾT ĐỊNH:" / "QUYẾT NGHỊ:" before the articles
     mo_dau_giua: bool = False  # the body's opening line centred ("… trân trọng giới thiệu:", Mẫu 1.8)
     xac_nhan: str | None = None  # the optional confirmation block's title under Nơi nhận (Mẫu 1.10)
@@ -46,11 +46,11 @@ CATALOGUE: tuple[Kind, ...] = (
     Kind("bao_cao", "Báo cáo", "BC", "1.4"),
     Kind("bien_ban", "Biên bản", "BB", "1.9", "bien_ban"),
     Kind("to_trinh", "Tờ trình", "TTr", "1.4"),
-    Kind("hop_dong", "Hợp đồng", "HĐ"),
+    Kind("hop_dong", "Hợp đồng", "HĐ", None, "hai_ben"),
     Kind("cong_van", "Công văn", None, "1.5", "cong_van"),
     Kind("cong_dien", "Công điện", "CĐ", "1.6", "cong_dien"),
-    Kind("ban_ghi_nho", "Bản ghi nhớ", "BGN"),
-    Kind("ban_thoa_thuan", "Bản thỏa thuận", "BTT"),
+    Kind("ban_ghi_nho", "Bản ghi nhớ", "BGN", None, "hai_ben"),
+    Kind("ban_thoa_thuan", "Bản thỏa thuận", "BTT", None, "hai_ben"),
     Kind("giay_uy_quyen", "Giấy ủy quyền", "GUQ", "1.4"),
     Kind("giay_moi", "Giấy mời", "GM", "1.7"),
     Kind("giay_gioi_thieu", "Giấy giới thiệu", "GGT", "1.8", "giay", mo_dau_giua=True),

@@ -319,7 +319,8 @@ class NoiNhanLine:
 
 @dataclass(frozen=True)
 class NoiNhan:
-    """Ô 9b (and ô 12 under it): the label, the items ending ``;`` / ``.``, the electronic list."""
+    """Ô 9b (and ô 12 under it): the label, the items ending ``;`` / ``.``, the electronic list; an empty label: none
+    (a two-party document, each party keeping its original)."""
 
     label: str
     lines: tuple[NoiNhanLine, ...]
@@ -334,7 +335,8 @@ class ChuKy:
 
     tham_quyen: tuple[str, ...]
     ho_ten: str
-    ben_trai: ChuKy | None = None  # a second signer on the left (THƯ KÝ of a biên bản)
+    ben_trai: ChuKy | None = None  # a second signer on the left (THƯ KÝ of a biên bản, bên A of a hợp đồng)
+    left_width: float | None = None  # mm: the left column of the signature row (None: the Nơi nhận column's width)
 
 
 @dataclass(frozen=True)

@@ -183,13 +183,26 @@ def _chu_ky(record: VanBan, agency: CoQuan, kind: kinds.Kind) -> m.ChuKy | None:
         if record.thu_ky is not None:
             left = m.ChuKy((record.thu_ky.chuc_danh.upper(),), record.thu_ky.ho_ten)
         return m.ChuKy(("CHỦ TỌA",), signer.ho_ten, left)
-    return m.ChuKy(tham_quyen_lines(record, agency, collective=issued_by_collective(kind)), signer.ho_ten)
+    own = m.ChuKy(tham_quyen_lines(record, agency, collective=issued_by_collective(kind)), signer.ho_ten)
+    if kind.bo_cuc == "hai_ben" and record.ben_kia is not None:
+        # Two parties side by side, bên A on the left: "ĐẠI DIỆN BÊN A", the party, the signer's authority.
+        other = record.ben_kia
+        ours = "A" if other.ben == "B" else "B"
+        own = m.ChuKy((f"ĐẠI DIỆN BÊN {ours}", " ".join(agency.ten_co_quan).upper(), *own.tham_quyen), own.ho_ten)
+        theirs = m.ChuKy((f"ĐẠI DIỆN BÊN {other.ben}", other.ten.upper(), other.chuc_vu.upper()), other.ho_ten)
+        left, right = (own, theirs) if ours == "A" else (theirs, own)
+        lines = max(len(left.tham_quyen), len(right.tham_quyen))  # both names on one level
+        left, right = (dataclasses.replace(side, tham_quyen=(*side.tham_quyen, *("\u00a0",) * (lines - len(side.tham_quyen))))
+                       for side in (left, right))
+        return dataclasses.replace(right, ben_trai=left, left_width=round(m.Page().text_width / 2, 1))
+    return own
 
 
 def issued_by_collective(kind: kinds.Kind) -> bool:
     """Whether a deputy of this kind signs under the collective's TM. line by default: a nghị quyết always (a
-    collective's act), a quyết định or công điện not (the head's own), every other kind when the profile names one."""
-    return kind.code == "nghi_quyet" or kind.bo_cuc not in ("quyet_dinh", "cong_dien")
+    collective's act), a quyết định or công điện not (the head's own), nor a two-party document (its party line names
+    the agency), every other kind when the profile names one."""
+    return kind.code == "nghi_quyet" or kind.bo_cuc not in ("quyet_dinh", "cong_dien", "hai_ben")
 
 
 def _open(block: m.Paragraph) -> m.Paragraph:
@@ -269,6 +282,7 @@ def so_luong_ban(record: VanBan, agency: CoQuan, luu: str, kinh_gui: bool = True
             count += len(item.gom) or 1
         elif not _clean(item).lower().startswith("như trên"):
             count += 1
+    count += record.ben_kia is not None
     kept = record.luu.so_ban or agency.so_ban_luu or len([place for place in luu.split(", ") if place])
     return count + kept
 
@@ -281,6 +295,8 @@ def _recipients(record: VanBan, kinh_gui: bool = True) -> str:
         names += [record.kinh_gui] if isinstance(record.kinh_gui, str) else list(record.kinh_gui)
     for item in record.noi_nhan:
         names += [item.ten, *item.gom] if isinstance(item, NoiNhanMuc) else [item]
+    if record.ben_kia is not None:  # a two-party document goes to the other party
+        names.append(record.ben_kia.ten)
     cleaned = (one_line(_clean(name)) for name in names)
     return "; ".join(c for c in cleaned if c and not c.lower().startswith("như trên"))
 
@@ -375,6 +391,8 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
     number = issue.so_ky_hieu(ky_hieu)
     created = dt.datetime.combine(issue.ngay or dt.date(1980, 1, 1), dt.time())
     noi_nhan, luu = _noi_nhan(record, agency, don_vi, ("VT", "Hồ sơ") if kind.bo_cuc == "bien_ban" else None)
+    if kind.bo_cuc == "hai_ben":  # each party keeps its signed original: no Nơi nhận
+        noi_nhan = m.NoiNhan("", (), None, (), None)
     subject = one_line(record.trich_yeu or kind.ten)
     return m.Document(
         kind=record.loai,

@@ -341,7 +341,7 @@ class _Writer:
         if c is None:
             return
         width = self.doc.page.text_width
-        left_width = self.doc.spacing.noi_nhan_width
+        left_width = c.left_width or self.doc.spacing.noi_nhan_width
         whole = self.doc.pagination.signature_whole
         if whole and self.word.paragraphs:
             self.word.paragraphs[-1].paragraph_format.keep_with_next = True  # the body's last lines go with it
@@ -353,6 +353,10 @@ class _Writer:
             # Biên bản: two signers side by side, Nơi nhận under them on the left.
             self.authority(left, c.ben_trai)
             self.authority(right, c)
+            if not self.doc.noi_nhan.label:  # two parties: no Nơi nhận
+                if whole:
+                    self.keep_whole(table)
+                return
             below = self.table((left_width, round(width - left_width, 1)))
             self.noi_nhan(below.rows[0].cells[0], before=self.sp.second_row_before)
             self.para(below.rows[0].cells[1], LEFT)

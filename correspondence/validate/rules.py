@@ -18,7 +18,7 @@ from correspondence.validate.schema import CoQuan
 
 # What each layout must say (PL III): the keys a record of that layout cannot do without.
 REQUIRED = {"cong_van": ("kinh_gui", "trich_yeu"), "cong_dien": ("kinh_gui", "trich_yeu"), "bien_ban": ("thu_ky",),
-            "giay": (), "ban_sao": ("ban_goc",)}
+            "giay": (), "ban_sao": ("ban_goc",), "hai_ben": ("trich_yeu", "ben_kia")}
 REQUIRED_DEFAULT = ("trich_yeu",)
 
 

@@ -189,7 +189,7 @@ def test_a_paragraph_never_opens_with_one_word_on_its_first_line(tmp_path: Path,
         with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
             return [ln["text"] for ln in pdf.pages[0].extract_text_lines()]
 
-    for example, opening in (("thong-bao", "Nội"), ("thu-cong", "Ủy"), ("hop-dong", "Nội")):
+    for example, opening in (("thong-bao", "Nội"), ("thu-cong", "Ủy"), ("phieu-gui", "Nội")):
         (path,) = api.render(EXAMPLES / "loai" / f"{example}.yaml", 12, None, tmp_path, ROOT, ("pdf",))
         lines = lines_of(path.read_bytes())
         first = next(line for line in lines if line.startswith(opening + " "))
@@ -546,3 +546,29 @@ def test_the_register_book_columns_and_covers_as_pl_iv_prints_them(make_record: 
     assert abs(sum(grid) / 56.7 - 267) < 1 and grid[2] > grid[0], "the grid LibreOffice reads: 267 mm, not 10 equal"
     assert register._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
     assert "SỔ ĐĂNG KÝ VĂN BẢN ĐI" in cover.rows[0].cells[0].text and cover.rows[1].cells[0].text == "Quyển số: 01"
+
+
+def test_two_party_documents_are_signed_side_by_side_without_noi_nhan(tmp_path: Path,
+                                                                      make_record: Callable[..., Path]) -> None:
+    """Hợp đồng, bản ghi nhớ, bản thỏa thuận are not Mẫu 1.4 documents: both parties sign side by side (bên A on the
+    left), their names on one level, and there is no Nơi nhận; the other party is required."""
+    import docx
+    import pdfplumber
+
+    from tests.validate.test_validate import problems_of
+
+    pdf_path, docx_path = api.render(EXAMPLES / "loai" / "hop-dong.yaml", 12, None, tmp_path, ROOT, ("pdf", "docx"))
+    with pdfplumber.open(pdf_path) as pdf:
+        page = pdf.pages[-1]
+        words = page.extract_words()
+        text = page.extract_text()
+    a = next(w for w in words if w["text"] == "A" and w["top"] > 300)
+    b = next(w for w in words if w["text"] == "B" and abs(w["top"] - a["top"]) < 1)
+    assert a["x0"] < 105 * 72 / 25.4 < b["x0"], "bên A on the left, bên B on the right"
+    ours, theirs = next(w for w in words if w["text"] == "Hậu"), [w for w in words if w["text"] == "B"][-1]
+    assert abs(ours["top"] - theirs["top"]) < 1, "both names on one level"
+    assert "Nơi nhận" not in text and "TM." not in text and "ĐẠI DIỆN BÊN A" in text and "SỞ THÔNG TIN" in text
+    assert "Nơi nhận" not in "\n".join(p.text for p in docx.Document(str(docx_path)).paragraphs) + "".join(
+        c.text for t in docx.Document(str(docx_path)).tables for c in t._cells)
+    path = make_record(loai="hop_dong", kinh_gui=None)
+    assert f"{path.name}:1: ben_kia: thiếu trường bắt buộc (thêm dòng 'ben_kia: …')" in problems_of(path)

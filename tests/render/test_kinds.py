@@ -110,6 +110,8 @@ def test_every_kind_can_be_drafted_and_numbered(kind: str, make_record: Any, bui
     extra: dict[str, Any] = {"loai": kind}
     if BY_CODE[kind].bo_cuc == "bien_ban":
         extra["thu_ky"] = {"ho_ten": "Phạm Thu Trang"}
+    if BY_CODE[kind].bo_cuc == "hai_ben":
+        extra["ben_kia"] = {"ten": "Sở Tư pháp", "chuc_vu": "Giám đốc", "ho_ten": "Nguyễn Văn B"}
     document = build(make_record(f"{kind}.yaml", **extra), so=5)
     abbreviation = BY_CODE[kind].viet_tat
     expected = f"Số: 05/{abbreviation}-UBND" if abbreviation else "Số: 05/UBND-XD6"
