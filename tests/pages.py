@@ -1,0 +1,71 @@
+"""Turn every example into page images: the approved look of each document, compared by the visual tests.
+
+``python -m tests.pages --write`` renders each example (number 12, as ``render`` does) to PDF, each page to a
+greyscale PNG at 100 dpi in ``tests/golden/pages/``, and the first page of each kind, smaller, into ``docs/anh/``
+for the guide. Run it when a change of layout is meant, look at the images, and commit them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+PAGES = ROOT / "tests" / "golden" / "pages"
+PICTURES = ROOT / "docs" / "anh"
+DPI = 100
+PICTURE_DPI = 40
+NEEDS_REGISTER = ("sao-y.yaml", "sao-luc.yaml", "trich-sao.yaml", "quy-che-kem-quyet-dinh.yaml")
+
+
+def examples() -> list[Path]:
+    """The examples a page image is kept for: every record that renders without a register."""
+    return [record for record in sorted([*EXAMPLES.glob("*.yaml"), *(EXAMPLES / "loai").glob("*.yaml")])
+            if record.name not in NEEDS_REGISTER]
+
+
+def page_images(record: Path, out: Path, dpi: int = DPI) -> list[Any]:
+    """The pages of ``record``'s PDF (its annexes printed apart too), greyscale, at ``dpi``."""
+    import pypdfium2
+
+    from correspondence import api
+
+    os.environ["CORRESPONDENCE_FONTS"] = "bundled"  # the shipped face, as every test renders
+    images = []
+    for path in sorted(api.render(record, 12, None, out / record.stem, ROOT, ("pdf",))):
+        document = pypdfium2.PdfDocument(str(path))
+        try:
+            images += [page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L") for page in document]
+        finally:
+            document.close()
+    return images
+
+
+def main() -> None:
+    from correspondence.i18n import set_language
+
+    set_language("vi")
+    if "--write" not in sys.argv[1:]:
+        sys.stdout.write(__doc__ or "")
+        return
+    PAGES.mkdir(parents=True, exist_ok=True)
+    PICTURES.mkdir(parents=True, exist_ok=True)
+    for old in [*PAGES.glob("*.png"), *PICTURES.glob("*.png")]:
+        old.unlink()
+    with tempfile.TemporaryDirectory() as tmp:
+        for record in examples():
+            images = page_images(record, Path(tmp))
+            for number, image in enumerate(images, start=1):
+                image.save(PAGES / f"{record.stem}-{number}.png", optimize=True)
+            small = images[0].resize((round(images[0].width * PICTURE_DPI / DPI),
+                                      round(images[0].height * PICTURE_DPI / DPI)))
+            small.save(PICTURES / f"{record.stem}.png", optimize=True)
+            sys.stdout.write(f"{record.stem}: {len(images)} trang\n")
+
+
+if __name__ == "__main__":
+    main()
