@@ -163,6 +163,7 @@ class Spacing:
     annex_table_before: float = 6.0  # between the rule under an annex heading and its table
     footer_rule_gap: float = 2.0  # between the rule above the contacts (ô 13) and their text
     footer_line: float = 1.2  # line height of the contacts, a multiple of their size
+    hairline: float = 1.0  # the height of the empty paragraph closing a section after its table (DOCX)
     cell_padding: tuple[float, float] = (1.5, 3.0)  # pt: above/below, left/right of an annex cell
 
     @property
@@ -469,7 +470,7 @@ class BookLayout:
                                 "Người ký", "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản",
                                 "Ngày chuyển", "Ký nhận", "Ghi chú")
     # mm: 267, A4 landscape less its margins; (1) holds 12/2019/QĐ-UBND on one line
-    widths: tuple[float, ...] = (33, 20, 58, 26, 37, 24, 13, 18, 18, 20)
+    widths: tuple[float, ...] = (33, 21, 57, 26, 35, 24, 15, 18, 18, 20)
     cover: Page = field(default_factory=Page)
     table_page: Page = field(default_factory=lambda: Page(width=297.0, height=210.0, top=15.0, bottom=15.0, left=15.0,
                                                           right=15.0))

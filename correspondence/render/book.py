@@ -87,7 +87,7 @@ def to_pdf(book: m.RegisterBook, template_dirs: list[Path]) -> bytes:
 
 def to_docx(book: m.RegisterBook) -> bytes:
     from docx.enum.section import WD_ORIENT, WD_SECTION
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
     from docx.shared import Mm, Pt
@@ -110,6 +110,10 @@ def to_docx(book: m.RegisterBook) -> bytes:
     table.style = word.styles["Table Grid"] if "Table Grid" in [s.name for s in word.styles] else None
     table.autofit = False
     _fixed_grid(table, layout.widths)
+    top, side = (round(value * 20) for value in layout.cell_padding)  # the PDF's cell padding, in twips
+    table._tbl.tblPr.insert_element_before(parse_xml(
+        f'<w:tblCellMar {nsdecls("w")}><w:top w:w="{top}" w:type="dxa"/><w:left w:w="{side}" w:type="dxa"/>'
+        f'<w:bottom w:w="{top}" w:type="dxa"/><w:right w:w="{side}" w:type="dxa"/></w:tblCellMar>'), *AFTER_TBLCELLMAR)
     for index, row in enumerate(table.rows):
         tr_pr = row._tr.get_or_add_trPr()
         tr_pr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
@@ -130,6 +134,9 @@ def to_docx(book: m.RegisterBook) -> bytes:
                           for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
         table._tbl.tblPr.insert_element_before(parse_xml(f'<w:tblBorders {nsdecls("w")}>{borders}</w:tblBorders>'),
                                                *AFTER_TBLBORDERS)
+    closing = word.add_paragraph()  # a section ends with a paragraph, or LibreOffice lays the table on the cover
+    closing.paragraph_format.line_spacing = Pt(m.Spacing().hairline)
+    closing.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     props = word.core_properties
     props.title = f"{layout.title} {book.nam}"
     props.author = " ".join(book.co_quan)
@@ -177,6 +184,8 @@ def _docx_cover(word: Any, book: m.RegisterBook) -> None:
     table._tbl.tblPr.insert_element_before(parse_xml(f'<w:tblBorders {nsdecls("w")}>{borders}</w:tblBorders>'),
                                            *AFTER_TBLBORDERS)
     body, foot = table.rows
+    for row in table.rows:
+        row.cells[0].width = Mm(width)
     body.height, body.height_rule = Mm(height - layout.cover_foot), WD_ROW_HEIGHT_RULE.EXACTLY
     foot.height, foot.height_rule = Mm(layout.cover_foot), WD_ROW_HEIGHT_RULE.EXACTLY
     first = True

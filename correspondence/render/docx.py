@@ -513,6 +513,13 @@ class _Writer:
                     parse_xml(_table_xml(annex.table, self.sizes.table, sp)))
         if annex.ghi_chu:
             self.run(self.para(self.word, JUSTIFY, before=sp.annex_note_before), annex.ghi_chu, self.sizes.table, italic=True)
+        else:
+            self.closing_paragraph()
+
+    def closing_paragraph(self) -> None:
+        """A hairline paragraph after a table that ends a section: a section must end with a paragraph (Word adds one;
+        LibreOffice otherwise lays a landscape section's table on the page before)."""
+        self.para(self.word, LEFT, line=self.sp.hairline)
 
     def build(self, only_annex: int | None = None) -> bytes:
         if only_annex is not None:

@@ -1,0 +1,50 @@
+"""The DOCX files as another word processor lays them out: LibreOffice headless, where it is installed.
+
+It reads the grid, not the cells' widths, and merges a section that ends with a table into the page before:
+the register's landscape pages came out portrait on the cover's section, columns (8)–(10) off the page.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from correspondence import api
+from tests.conftest import EXAMPLES, ROOT
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed on this machine")
+
+
+def _as_pdf(docx: Path, out: Path) -> Path:
+    subprocess.run([str(SOFFICE), f"-env:UserInstallation=file://{out / 'profile'}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(out), str(docx)], check=True, capture_output=True, timeout=180)
+    return out / f"{docx.stem}.pdf"
+
+
+def test_the_register_book_keeps_its_portrait_cover_and_landscape_columns(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(EXAMPLES, tmp_path / "examples")
+    shutil.copytree(EXAMPLES / "registers", tmp_path / "registers")
+    (tmp_path / "output").mkdir()
+    monkeypatch.chdir(tmp_path)
+    api.register_init(tmp_path, "ubnd-quang-ninh")
+    api.issue([tmp_path / "examples" / "cong-van-3018.yaml"], tmp_path)
+    docx = api.register_export(tmp_path, 2019, "docx", "ubnd-quang-ninh")
+    with pdfplumber.open(_as_pdf(docx, tmp_path)) as pdf:
+        cover, columns = pdf.pages[0], pdf.pages[1]
+        assert cover.width < cover.height and columns.width > columns.height
+        table = columns.extract_table()
+    assert [" ".join(c.split()) for c in table[0]][-3:] == ["Ngày chuyển", "Ký nhận", "Ghi chú"]
+    assert table[2][:2] == ["01/UBND-XD6", "07/05/2019"]
+
+
+def test_a_landscape_annex_stays_landscape(tmp_path: Path) -> None:
+    (docx,) = api.render(EXAMPLES / "ke-hoach-4498.yaml", 12, None, tmp_path, ROOT, ("docx",))
+    with pdfplumber.open(_as_pdf(docx, tmp_path)) as pdf:
+        sizes = [(p.width > p.height) for p in pdf.pages]
+    assert sizes[-1] and not any(sizes[:-1])
