@@ -48,3 +48,23 @@ def test_a_landscape_annex_stays_landscape(tmp_path: Path) -> None:
     with pdfplumber.open(_as_pdf(docx, tmp_path)) as pdf:
         sizes = [(p.width > p.height) for p in pdf.pages]
     assert sizes[-1] and not any(sizes[:-1])
+
+
+@pytest.mark.slow
+def test_every_example_has_as_many_pages_in_both_files(tmp_path: Path) -> None:
+    """The PDF and the DOCX as a word processor sets it break into the same number of pages (the signature block
+    never moves alone to a page of its own in one of them)."""
+    from tests.pages import examples
+
+    pairs = [api.render(record, 12, None, tmp_path / record.stem, ROOT, ("pdf", "docx")) for record in examples()]
+    docx = [str(path) for paths in pairs for path in paths if path.suffix == ".docx"]
+    subprocess.run([str(SOFFICE), f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path / "lo"), *docx],
+                   check=True, capture_output=True, timeout=600)
+    different = []
+    for paths in pairs:
+        for pdf_path in (p for p in paths if p.suffix == ".pdf"):
+            with pdfplumber.open(pdf_path) as ours, pdfplumber.open(tmp_path / "lo" / pdf_path.name) as theirs:
+                if len(ours.pages) != len(theirs.pages):
+                    different.append((pdf_path.name, len(ours.pages), len(theirs.pages)))
+    assert different == []
