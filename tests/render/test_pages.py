@@ -43,6 +43,32 @@ def test_every_page_looks_as_approved(record: Path, tmp_path: Path) -> None:
         assert share <= TOLERANCE, f"{record.stem} page {number}: {share:.3%} of the page moved (see {path.name})"
 
 
+@pytest.mark.slow
+def test_every_docx_page_looks_as_approved_in_libreoffice(tmp_path: Path) -> None:
+    """The DOCX of every example, laid out by LibreOffice headless, against tests/golden/pages-docx/ (skipped where
+    LibreOffice, or its Times New Roman alias to the shipped Liberation Serif, is missing)."""
+    from PIL import Image, ImageChops
+
+    from tests.pages import DOCX_PAGES, docx_page_images, libreoffice
+
+    if libreoffice() is None:
+        pytest.skip("LibreOffice with Times New Roman set in Liberation Serif is not installed on this machine")
+    problems = []
+    for stem, images in docx_page_images(examples(), tmp_path).items():
+        baselines = sorted(DOCX_PAGES.glob(f"{stem}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+        if len(images) != len(baselines):
+            problems.append(f"{stem}: {len(images)} pages, approved {len(baselines)}")
+            continue
+        for number, (image, path) in enumerate(zip(images, baselines, strict=True), start=1):
+            baseline = Image.open(path).convert("L")
+            share = moved(baseline, image) if image.size == baseline.size else 1.0
+            if share > TOLERANCE:
+                if image.size == baseline.size:
+                    ImageChops.difference(baseline, image).save(path.with_suffix(".diff.png"))
+                problems.append(f"{stem} page {number}: {share:.3%} of the page moved")
+    assert problems == []
+
+
 def test_the_comparison_sees_a_moved_line(tmp_path: Path) -> None:
     """The tolerance passes the same page and fails one whose single line moved by 2 mm."""
     from PIL import Image, ImageDraw
