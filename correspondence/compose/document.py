@@ -450,19 +450,16 @@ def compose_copy(loaded: Loaded, issue: Issue, original: m.Document) -> m.Docume
     ky_hieu = kinds.ky_hieu(record.loai, agency.viet_tat, None)
     blank = "\u00a0" * 6
     so = f"Số: {issue.so_ky_hieu(ky_hieu)}" if issue.so is not None else f"Số:{blank}/{ky_hieu}"
-    made_from_copy = bool(original.ban_sao)
-    if made_from_copy != (record.loai == "sao_luc"):  # Art. 25: sao y and trích sao from the original, sao lục from a sao y
-        raise InvalidRecord(_("invalid record"), [Problem(
-            loaded.located.where(("ban_goc",)), "ban_goc",
-            _("a sao lục is made from a sao y (ND 30, Art. 25)") if record.loai == "sao_luc" else
-            _("{kind} is made from the original document, not from a copy (ND 30, Art. 25)").format(
-                kind=kind.ten.lower()),
-            _("give the number of the sao y") if record.loai == "sao_luc" else
-            _("give the number of the original document"))])
-    if made_from_copy and original.kind != "sao_y":
+    # Art. 25: a sao y and a trích sao are made from the original, a sao lục from a sao y.
+    if record.loai == "sao_luc" and original.kind != "sao_y":
         raise InvalidRecord(_("invalid record"), [Problem(
             loaded.located.where(("ban_goc",)), "ban_goc", _("a sao lục is made from a sao y (ND 30, Art. 25)"),
             _("give the number of the sao y"))])
+    if record.loai != "sao_luc" and original.ban_sao:
+        raise InvalidRecord(_("invalid record"), [Problem(
+            loaded.located.where(("ban_goc",)), "ban_goc",
+            _("{kind} is made from the original document, not from a copy (ND 30, Art. 25)").format(
+                kind=kind.ten.lower()), _("give the number of the original document"))])
     body, notes = original.body, original.footnotes
     if record.loai == "trich_sao" and record.noi_dung:
         body, notes = _body(loaded)
