@@ -23,6 +23,7 @@ from correspondence.render import FORMATS, render_document, word_template
 from correspondence.render.pdf import pdf_face
 from correspondence.validate import Loaded, load
 from correspondence.validate.schema import CoQuan, VanBan
+from correspondence.vietnamese import hom_nay, ky_thoi_gian
 from correspondence.workspace import find_root, template_dirs
 
 __all__ = ["FORMATS", "Issued", "Loaded", "annex", "check", "compose", "draft", "issue", "json_schema", "kind_list",
@@ -101,9 +102,9 @@ def register_close_year(workspace: Path | None, year: int, agency: str | None = 
 
 def register_list(workspace: Path | None, agency: str | None = None, register_url: str | None = None,
                   year: int | None = None, kind: str | None = None, unit: str | None = None,
-                  text: str | None = None) -> list[Entry]:
-    """The rows of the register, filtered."""
-    return registry.list_entries(workspace or find_root(), agency, register_url, year, kind, unit, text)
+                  text: str | None = None, period: tuple[dt.date, dt.date] | None = None) -> list[Entry]:
+    """The rows of the register, filtered (``period``: from its first to its last day)."""
+    return registry.list_entries(workspace or find_root(), agency, register_url, year, kind, unit, text, period)
 
 
 def register_show(workspace: Path | None, so_ky_hieu: str, agency: str | None = None, year: int | None = None,
@@ -125,9 +126,29 @@ def register_import(workspace: Path | None, path: Path, agency: str | None = Non
 
 
 def register_export(workspace: Path | None, year: int, fmt: str, agency: str | None = None, series: str = "chung",
-                    out: Path | None = None, register_url: str | None = None) -> Path:
-    """The printable register of a year (PDF, DOCX, XLSX or CSV)."""
-    return registry.export(workspace or find_root(), year, fmt, agency, series, out, register_url)
+                    out: Path | None = None, register_url: str | None = None,
+                    period: tuple[dt.date, dt.date] | None = None) -> Path:
+    """The printable register of a year, or of a period of it (PDF, DOCX, XLSX or CSV)."""
+    return registry.export(workspace or find_root(), year, fmt, agency, series, out, register_url, period)
+
+
+def period(year: int | None, month: int | None = None, quarter: int | None = None, start: dt.date | None = None,
+           end: dt.date | None = None) -> tuple[dt.date, dt.date] | None:
+    """The days a register listing or export covers: a month or a quarter of ``year`` (this year by default), or
+    from ``start`` to ``end``; None for the whole year. One way at a time."""
+    ways = [name for name, given in (("--thang", month), ("--quy", quarter), ("--tu-ngay/--den-ngay", start or end))
+            if given]
+    if len(ways) > 1:
+        raise UsageError(_("give one period: {ways}").format(ways=", ".join(ways)))
+    if month is not None or quarter is not None:
+        return ky_thoi_gian(year or hom_nay().year, month, quarter)
+    if start is None and end is None:
+        return None
+    first = start or dt.date(year or (end or hom_nay()).year, 1, 1)
+    last = end or dt.date(year or first.year, 12, 31)
+    if first > last:
+        raise UsageError(_("--tu-ngay must not be after --den-ngay"))
+    return first, last
 
 
 def register_verify(workspace: Path | None, agency: str | None = None, register_url: str | None = None,

@@ -25,7 +25,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 KINDS_NEW = ("cong-van", "ke-hoach")
 
 
-def _parse_date(value: str | None) -> dt.date | None:
+def _parse_date(value: str | None, option: str = "--ngay") -> dt.date | None:
     if value is None:
         return None
     from correspondence.vietnamese import doc_ngay
@@ -33,7 +33,8 @@ def _parse_date(value: str | None) -> dt.date | None:
     try:
         return doc_ngay(value)
     except ValueError:
-        raise UsageError(_("--ngay: expected a date dd/mm/yyyy, got '{value}'").format(value=value)) from None
+        raise UsageError(_("{option}: expected a date dd/mm/yyyy, got '{value}'").format(
+            option=option, value=value)) from None
 
 
 def _fail(error: CorrespondenceError, as_json: bool = False) -> None:
@@ -404,6 +405,25 @@ _agency = click.option("--co-quan", "agency", default=None,
 _year = click.option("--nam", "year", type=click.IntRange(1, 9999), default=None, help=_("Year."))
 
 
+def _period(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--thang``, ``--quy``, ``--tu-ngay``, ``--den-ngay``: a month, a quarter or a span of days."""
+    for option in reversed((
+            click.option("--thang", "month", type=click.IntRange(1, 12), default=None,
+                         help=_("Month of the year (1-12).")),
+            click.option("--quy", "quarter", type=click.IntRange(1, 4), default=None, help=_("Quarter (1-4).")),
+            click.option("--tu-ngay", "start", default=None, help=_("From this day, dd/mm/yyyy.")),
+            click.option("--den-ngay", "end", default=None, help=_("To this day, dd/mm/yyyy.")))):
+        command = option(command)
+    return command
+
+
+def _period_of(year: int | None, month: int | None, quarter: int | None, start: str | None,
+               end: str | None) -> Any:
+    from correspondence.api import period
+
+    return period(year, month, quarter, _parse_date(start, "--tu-ngay"), _parse_date(end, "--den-ngay"))
+
+
 @register.command("init", help=_("Create the register of an agency (registers/<agency>.sqlite, or --register URL)."))
 @_lang_option
 @_agency
@@ -435,13 +455,16 @@ def register_close_year(ctx: click.Context, year: int, agency: str | None) -> No
 @click.option("--loai", "kind", default=None, help=_("Kind, e.g. cong_van."))
 @click.option("--don-vi", "unit", default=None, help=_("Drafting unit abbreviation, e.g. XD6."))
 @click.option("--tim", "text", default=None, help=_("Text to find in the subject."))
+@_period
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @click.pass_context
 def register_list(ctx: click.Context, agency: str | None, year: int | None, kind: str | None, unit: str | None,
-                  text: str | None, as_json: bool) -> None:
+                  text: str | None, month: int | None, quarter: int | None, start: str | None, end: str | None,
+                  as_json: bool) -> None:
     from correspondence.api import register_list
 
-    entries = register_list(ctx.obj["workspace"], agency, ctx.obj["register"], year, kind, unit, text)
+    period = _period_of(year, month, quarter, start, end)
+    entries = register_list(ctx.obj["workspace"], agency, ctx.obj["register"], year, kind, unit, text, period)
     if as_json:
         click.echo(json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2))
         return
@@ -451,7 +474,8 @@ def register_list(ctx: click.Context, agency: str | None, year: int | None, kind
     from correspondence.vietnamese import ngay_so
 
     if not entries:
-        click.echo(_("no document"))
+        click.echo(_("no document in the register for this selection") if period is None else
+                   _("no document from {first} to {last}").format(first=ngay_so(period[0]), last=ngay_so(period[1])))
         return
     table = Table(_("Number, symbol"), _("Date"), _("Type and subject"), _("Signer"), _("Notes"))
     for e in entries:
@@ -535,11 +559,14 @@ def register_import(ctx: click.Context, file: Path, agency: str | None, series: 
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_("Output file."))
 @_agency
 @click.option("--so-rieng", "series", default="chung", help=_("Series (default: the shared one)."))
+@_period
 @click.pass_context
-def register_export(ctx: click.Context, year: int, fmt: str, out: Path | None, agency: str | None, series: str) -> None:
+def register_export(ctx: click.Context, year: int, fmt: str, out: Path | None, agency: str | None, series: str,
+                    month: int | None, quarter: int | None, start: str | None, end: str | None) -> None:
     from correspondence.api import register_export
 
-    _files_written([register_export(ctx.obj["workspace"], year, fmt, agency, series, out, ctx.obj["register"])])
+    period = _period_of(year, month, quarter, start, end)
+    _files_written([register_export(ctx.obj["workspace"], year, fmt, agency, series, out, ctx.obj["register"], period)])
 
 
 @register.command("verify", help=_("Check the register: no duplicate, no unexplained gap, every file present and unchanged."))

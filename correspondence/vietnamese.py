@@ -43,6 +43,18 @@ def doc_ngay(text: str) -> dt.date:
     raise ValueError(text)
 
 
+def ky_thoi_gian(nam: int, thang: int | None = None, quy: int | None = None) -> tuple[dt.date, dt.date]:
+    """The first and last day of a year, one of its months or one of its quarters."""
+    if thang is not None:
+        last = (dt.date(nam + 1, 1, 1) if thang == 12 else dt.date(nam, thang + 1, 1)) - dt.timedelta(days=1)
+        return dt.date(nam, thang, 1), last
+    if quy is not None:
+        first = dt.date(nam, 3 * quy - 2, 1)
+        last = (dt.date(nam + 1, 1, 1) if quy == 4 else dt.date(nam, 3 * quy + 1, 1)) - dt.timedelta(days=1)
+        return first, last
+    return dt.date(nam, 1, 1), dt.date(nam, 12, 31)
+
+
 def ngay_so(value: dt.date | str | None) -> str:
     """A date as lists and messages print it: ``07/05/2019`` (an ISO text is read first)."""
     if value is None or value == "":

@@ -117,10 +117,10 @@ def output_folder(root: Path, agency: str, year: int) -> Path:
     return root / "output" / agency / str(year)
 
 
-def register_book(root: Path, agency: str, year: int, series: str, fmt: str) -> Path:
-    """Where ``register export`` writes the printable register by default."""
+def register_book(root: Path, agency: str, year: int, series: str, fmt: str, part: str = "") -> Path:
+    """Where ``register export`` writes the printable register by default (``part``: a period's days)."""
     suffix = "" if series == "chung" else f"-{series}"
-    return root / "output" / agency / f"so-dang-ky-van-ban-di-{year}{suffix}.{fmt}"
+    return root / "output" / agency / f"so-dang-ky-van-ban-di-{year}{suffix}{part}.{fmt}"
 
 
 ENV_FONTS = "CORRESPONDENCE_FONTS"  # folders to look for Times New Roman in, or "bundled" to use the shipped face

@@ -3,6 +3,7 @@ workspace's registers."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from correspondence.register.queries import find_entry
 from correspondence.register.store import FAILED, VOIDED, Entry, Register, sqlite_path
 from correspondence.render import book as books
 from correspondence.validate import load_agency
-from correspondence.vietnamese import hom_nay
+from correspondence.vietnamese import hom_nay, ngay_so
 from correspondence.workspace import (
     agencies,
     agency_profile,
@@ -186,11 +187,23 @@ def verify(workspace: Path, agency: str | None = None, register_url: str | None 
     return report
 
 
+Period = tuple[dt.date, dt.date]
+
+
+def within(entries: list[Entry], period: Period | None) -> list[Entry]:
+    """The entries dated from the first to the last day of ``period`` (all of them without one)."""
+    if period is None:
+        return entries
+    first, last = (day.isoformat() for day in period)
+    return [e for e in entries if first <= e.ngay[:10] <= last]
+
+
 def list_entries(workspace: Path, agency: str | None = None, register_url: str | None = None, year: int | None = None,
-                 kind: str | None = None, unit: str | None = None, text: str | None = None) -> list[Entry]:
+                 kind: str | None = None, unit: str | None = None, text: str | None = None,
+                 period: Period | None = None) -> list[Entry]:
     register, agency = open_register(workspace, agency, register_url)
     with register:
-        return register.entries(agency, year=year, kind=kind, unit=unit, text=text)
+        return within(register.entries(agency, year=year, kind=kind, unit=unit, text=text), period)
 
 
 def show(workspace: Path, so_ky_hieu: str, agency: str | None = None, year: int | None = None,
@@ -229,18 +242,22 @@ def _agency_names(workspace: Path, agency: str, entries: list[Entry]) -> tuple[t
 
 
 def export(workspace: Path, year: int, fmt: str, agency: str | None = None, series: str = "chung",
-           out: Path | None = None, register_url: str | None = None) -> Path:
-    """Write the printable register of ``year`` (one series) as PDF, DOCX, XLSX or CSV."""
+           out: Path | None = None, register_url: str | None = None, period: Period | None = None) -> Path:
+    """Write the printable register of ``year`` (one series), or of a period of it, as PDF, DOCX, XLSX or CSV."""
     register, agency = open_register(workspace, agency, register_url)
     with register:
-        entries = register.entries(agency, year=year, series=series)
+        entries = within(register.entries(agency, year=year, series=series), period)
         closed = register.closed_years(agency).get(year)
+    if not entries and period is not None:
+        raise RegisterConflict(_("no document from {first} to {last} in the register of {agency} (series {series})")
+                               .format(first=ngay_so(period[0]), last=ngay_so(period[1]), agency=agency, series=series))
     if not entries:
         raise RegisterConflict(_("the register of {agency} has no number in {year} (series {series})").format(
             agency=agency, year=year, series=series))
     names = _agency_names(workspace, agency, entries)
     book = book_model.build(entries, names[0], names[1], year, series, closed=closed)
     data = books.to_pdf(book, template_dirs(workspace)) if fmt == "pdf" else books.WRITERS[fmt](book)
-    target = out or register_book(workspace, agency, year, series, fmt)
+    part = "" if period is None else f"-{period[0].strftime('%Y%m%d')}-{period[1].strftime('%Y%m%d')}"
+    target = out or register_book(workspace, agency, year, series, fmt, part)
     archive.write_atomic({target: data})
     return target

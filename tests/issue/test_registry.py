@@ -315,3 +315,42 @@ def test_list_filters_by_unit_kind_year_and_text(make_record: Callable[..., Path
     assert numbers(kind="ke_hoach") == ["02/KH-UBND"]
     assert numbers(year=2020) == ["01/UBND-XD6"]
     assert numbers(text="triển khai") == ["02/KH-UBND"]
+
+
+def test_the_register_by_month_quarter_or_span_of_days(make_record: Callable[..., Path], workspace: Path,
+                                                       register_url: str) -> None:
+    """register list/export --thang, --quy, --tu-ngay/--den-ngay: only the documents of those days; a clear
+    "không có văn bản nào" when there is none, and no file written."""
+    import csv
+
+    from click.testing import CliRunner
+
+    from correspondence import api
+    from correspondence.cli import main
+
+    for day in (dt.date(2019, 2, 10), dt.date(2019, 5, 7), dt.date(2019, 5, 20), dt.date(2019, 11, 3)):
+        issue([make_record(f"{day}.yaml")], workspace, day, register_url, lai=True)
+    may = api.period(2019, month=5)
+    assert may == (dt.date(2019, 5, 1), dt.date(2019, 5, 31))
+    assert [e.ngay for e in service.list_entries(workspace, register_url=register_url, period=may)] == [
+        "2019-05-07", "2019-05-20"]
+    second = api.period(2019, quarter=2)
+    path = service.export(workspace, 2019, "csv", register_url=register_url, period=second)
+    assert path.name == "so-dang-ky-van-ban-di-2019-20190401-20190630.csv"
+    rows = list(csv.reader(path.read_text("utf-8-sig").splitlines()))[1:]
+    assert [r[0] for r in rows] == ["02/UBND-XD6", "03/UBND-XD6"]
+    runner = CliRunner()
+    common = ["--register", register_url]
+    result = runner.invoke(main, [*common, "register", "list", "--nam", "2019", "--tu-ngay", "01/11/2019",
+                                  "--den-ngay", "30/11/2019"])
+    assert result.exit_code == 0 and "04/UBND-XD6" in result.output and "01/UBND-XD6" not in result.output
+    result = runner.invoke(main, [*common, "register", "list", "--nam", "2019", "--thang", "8"])
+    assert result.exit_code == 0 and result.output.strip() == "không có văn bản nào từ ngày 01/08/2019 đến ngày 31/08/2019"
+    before = sorted((workspace / "output").rglob("*"))
+    result = runner.invoke(main, [*common, "register", "export", "--nam", "2019", "--quy", "3"])
+    assert result.exit_code != 0 and "không có văn bản nào từ ngày 01/07/2019 đến ngày 30/09/2019" in result.output
+    assert sorted((workspace / "output").rglob("*")) == before
+    result = runner.invoke(main, [*common, "register", "list", "--thang", "5", "--quy", "2"])
+    assert result.exit_code != 0 and "chỉ chọn một khoảng thời gian: --thang, --quy" in result.output
+    result = runner.invoke(main, [*common, "register", "list", "--tu-ngay", "31/02/2019"])
+    assert result.exit_code != 0 and "--tu-ngay: cần ngày dạng dd/mm/yyyy, nhận được '31/02/2019'" in result.output
