@@ -68,7 +68,7 @@ FILTERS = {
     "so_van_ban": _checked("so_van_ban", lambda v: so_van_ban(int(_to_number(v))), "whole"),
     "la_ma": _checked("la_ma", lambda v: vn.so_la_ma(int(_to_number(v))), "whole"),
     "doc_so": _checked("doc_so", lambda v: vn.doc_so(int(_to_number(v))), "whole"),
-    "tien_bang_chu": _checked("tien_bang_chu", lambda v: vn.tien_bang_chu(int(_to_number(v))), "whole"),
+    "tien_bang_chu": _checked("tien_bang_chu", lambda v, *unit: vn.tien_bang_chu(int(_to_number(v)), *unit), "whole"),
     "chu_cai": _checked("chu_cai", lambda v: vn.chu_cai(int(_to_number(v)) - 1), "whole"),
 }
 

@@ -109,6 +109,8 @@ def test_new_skeleton_is_a_valid_record(cli: Callable[..., object], workspace: P
     result = cli("new", "cong-van", "-o", "moi.yaml")
     assert result.exit_code == 0
     assert cli("check", "moi.yaml").exit_code == 0
+    skeleton = (workspace / "moi.yaml").read_text("utf-8")
+    assert "correspondence issue" in skeleton and "--so" not in skeleton, "a clerk numbers through the register"
     again = cli("new", "cong-van", "-o", "moi.yaml")
     assert again.exit_code == 2
     assert "moi.yaml đã có: hãy chọn tên khác" in again.stderr

@@ -63,3 +63,14 @@ def test_nfc_normalises_every_string(text: str) -> None:
     result = vn.nfc({"k": [text, {"x": text}]})
     assert result["k"][0] == unicodedata.normalize("NFC", text)
     assert result["k"][1]["x"] == unicodedata.normalize("NFC", text)
+
+
+def test_the_guides_examples_of_filters_and_headings_print_what_it_says() -> None:
+    """The guide's tien_bang_chu("đô la Mỹ") used to fail, and its "# I. CÔNG TÁC VĂN THƯ" printed "I. I."."""
+    from correspondence.templating import body_environment
+    from correspondence.validate.markup import parse_body
+
+    assert body_environment().from_string('{{ 2500 | tien_bang_chu("đô la Mỹ") }}').render() == \
+        "Hai nghìn năm trăm đô la Mỹ"
+    blocks = parse_body("# I. Công tác văn thư\n\n# Công tác lưu trữ")[0]
+    assert [(b.marker, b.runs[0].text) for b in blocks] == [("I.", "CÔNG TÁC VĂN THƯ"), ("II.", "CÔNG TÁC LƯU TRỮ")]

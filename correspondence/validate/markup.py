@@ -90,9 +90,11 @@ def parse_body(text: str, renumber: bool = True) -> tuple[tuple[Paragraph, ...],
             section += 1
             item = point = 0
             marker = f"{so_la_ma(section)}."
-            roman = _ROMAN.match(block.text[0]) if not renumber else None
-            if roman:
-                marker, block.text[0] = f"{roman.group(1)}.", roman.group(2)
+            roman = _ROMAN.match(block.text[0])
+            if roman:  # "# I. Title": the number typed is kept in an extract, else the tool's own is used
+                block.text[0] = roman.group(2)
+                if not renumber:
+                    marker = f"{roman.group(1)}."
         elif block.role == "article":
             article += 1
             item = point = 0
