@@ -124,7 +124,7 @@ def load_spec(spec: Bang | str, base: Path, where: str) -> Bang:
 
 
 def _finish(path: Path, located: Located, root: Path, agency: CoQuan | None, agency_id: str, problems: list[Problem],
-            check_body: bool = True) -> Loaded:
+            check_body: bool = True, advise: bool = False) -> Loaded:
     """Validate ``located`` against the schema and the rules; read its body and annexes."""
     record, more = validate(located, VanBan)
     problems = problems + more
@@ -139,8 +139,9 @@ def _finish(path: Path, located: Located, root: Path, agency: CoQuan | None, age
         problems += found
     if problems or record is None or agency is None:
         raise InvalidRecord(_("invalid record"), sorted(problems, key=_by_line))
-    for advice in rules.advise(located, agency):
-        notice(str(advice))
+    if advise:  # once, for the record the clerk gave (not for each merged row or stored re-render)
+        for advice in rules.advise(located, agency):
+            notice(str(advice))
     return Loaded(path, record, agency, located, root, agency_id, body, annexes)
 
 
@@ -176,7 +177,7 @@ def load(path: Path | str, workspace: Path | str | None = None, check_body: bool
         else:
             agency_id = found.stem
             agency, found_problems = load_agency(found)
-    return _finish(path, located, root, agency, agency_id, problems + found_problems, check_body)
+    return _finish(path, located, root, agency, agency_id, problems + found_problems, check_body, advise=True)
 
 
 def _jsonable(value: Any) -> Any:
