@@ -45,6 +45,19 @@ def example_data() -> dict[str, Any]:
 
 
 @pytest.fixture
+def examples_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A workspace (the current folder) holding the examples, their agency profiles and a new register."""
+    from correspondence import api
+
+    shutil.copytree(EXAMPLES, tmp_path / "examples")
+    shutil.copytree(EXAMPLES / "registers", tmp_path / "registers")
+    (tmp_path / "output").mkdir()
+    monkeypatch.chdir(tmp_path)
+    api.register_init(tmp_path, "ubnd-quang-ninh")
+    return tmp_path
+
+
+@pytest.fixture
 def make_record(workspace: Path) -> Callable[..., Path]:
     """Write a record: the example công văn with keys replaced (a value of None removes the key)."""
 

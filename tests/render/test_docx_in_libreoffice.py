@@ -26,13 +26,8 @@ def _as_pdf(docx: Path, out: Path) -> Path:
     return out / f"{docx.stem}.pdf"
 
 
-def test_the_register_book_keeps_its_portrait_cover_and_landscape_columns(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    shutil.copytree(EXAMPLES, tmp_path / "examples")
-    shutil.copytree(EXAMPLES / "registers", tmp_path / "registers")
-    (tmp_path / "output").mkdir()
-    monkeypatch.chdir(tmp_path)
-    api.register_init(tmp_path, "ubnd-quang-ninh")
+def test_the_register_book_keeps_its_portrait_cover_and_landscape_columns(examples_workspace: Path) -> None:
+    tmp_path = examples_workspace
     api.issue([tmp_path / "examples" / "cong-van-3018.yaml"], tmp_path)
     docx = api.register_export(tmp_path, 2019, "docx", "ubnd-quang-ninh")
     with pdfplumber.open(_as_pdf(docx, tmp_path)) as pdf:

@@ -73,15 +73,8 @@ def test_every_example_docx_keeps_the_schemas_order(tmp_path: Path) -> None:
     assert problems == []
 
 
-def test_issued_copies_annexes_and_the_register_keep_the_schemas_order(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    import shutil
-
-    shutil.copytree(EXAMPLES, tmp_path / "examples")
-    shutil.copytree(EXAMPLES / "registers", tmp_path / "registers")
-    (tmp_path / "output").mkdir()
-    monkeypatch.chdir(tmp_path)
-    api.register_init(tmp_path, "ubnd-quang-ninh")
+def test_issued_copies_annexes_and_the_register_keep_the_schemas_order(examples_workspace: Path) -> None:
+    tmp_path = examples_workspace
     files: list[Path] = []
     for name in ("cong-van-3018.yaml", "sao-y.yaml", "sao-luc.yaml", "trich-sao.yaml"):
         files += api.issue([tmp_path / "examples" / name], tmp_path)[0].files
