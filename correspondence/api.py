@@ -27,7 +27,8 @@ from correspondence.vietnamese import hom_nay, ky_thoi_gian
 from correspondence.workspace import find_root, template_dirs
 
 __all__ = ["FORMATS", "Issued", "Loaded", "annex", "check", "compose", "draft", "issue", "json_schema", "kind_list",
-           "load", "merge", "register_close_year", "register_export", "register_import", "register_init",
+           "load", "merge",
+           "merge_preview", "merge_print", "register_close_year", "register_export", "register_import", "register_init",
            "register_list", "register_show", "register_verify", "register_void", "render", "render_document",
            "skeleton", "templates_check", "write_new"]
 
@@ -79,6 +80,8 @@ def render(path: Path | str, so: int, ngay: dt.date | None = None, out_dir: Path
 
 issue = transaction.issue
 merge = merging.merge
+merge_preview = merging.preview
+merge_print = merging.print_file
 
 
 def annex(workspace: Path | None, so_ky_hieu: str, table: Path, spec: Path, title: str | None = None,

@@ -48,25 +48,41 @@ def _fail(error: CorrespondenceError, as_json: bool = False) -> None:
     sys.exit(int(error.status))
 
 
-def _busy(message: str) -> Any:
-    """A progress bar on the terminal while files render, one step a file (nothing when not a terminal)."""
-    import contextlib
+BAR_AFTER = 2.0  # seconds: work done sooner shows no bar
 
-    if not sys.stderr.isatty():
-        return contextlib.nullcontext()
+
+def _busy(message: str) -> Any:
+    """A progress bar on the terminal (standard error) for work lasting over ``BAR_AFTER`` seconds: one step a file
+    rendered, or a row of a merge. Yields ``update(done, total)``; nothing is shown when not a terminal."""
+    import contextlib
 
     @contextlib.contextmanager
     def bar() -> Any:
+        if not sys.stderr.isatty():
+            yield lambda done, total: None
+            return
+        import threading
+
+        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         from correspondence.progress import reporting
 
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), transient=True) as progress:
-            task = progress.add_task(message, total=None)
-            with reporting(lambda done, total, name: progress.update(task, completed=done, total=total,
-                                                                     description=f"{message} {name}")):
-                yield
+                      TimeElapsedColumn(), transient=True, console=Console(stderr=True)) as progress:
+            task = progress.add_task(message, total=None, visible=False)
+            timer = threading.Timer(BAR_AFTER, lambda: progress.update(task, visible=True))
+            timer.daemon = True
+            timer.start()
+
+            def update(done: int, total: int, name: str = "") -> None:
+                progress.update(task, completed=done, total=total, description=f"{message} {name}".rstrip())
+
+            try:
+                with reporting(update):
+                    yield update
+            finally:
+                timer.cancel()
 
     return bar()
 
@@ -297,17 +313,14 @@ def kinds() -> None:
 @_lai
 @click.pass_context
 def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, formats: tuple[str, ...], lai: bool) -> None:
-    from rich.progress import Progress
-
     from correspondence.api import issue as run
 
     day = _parse_date(ngay)
 
     def attempt(again: bool) -> Any:
-        with Progress(transient=True, disable=not sys.stderr.isatty()) as bar, _notices():
-            task = bar.add_task(_("issuing"), total=len(files))
+        with _busy(_("issuing")), _notices():
             return run(list(files), ctx.obj["workspace"], day, ctx.obj["register"], formats or ("docx", "pdf"),
-                       progress=lambda _path: bar.advance(task), lai=again)
+                       lai=again)
 
     from correspondence.vietnamese import ngay_so
 
@@ -347,31 +360,58 @@ def annex(ctx: click.Context, number: str, table: Path, spec: Path, title: str |
 @click.argument("data", type=click.Path(path_type=Path))
 @click.option("--mot-so", "one_number", is_flag=True,
               help=_("One number for the whole batch, one personalised copy per row (one register row)."))
+@click.option("--thu", "trial", is_flag=True,
+              help=_("Try the merge: every row as a draft in ONE preview PDF, the column → field mapping and each row's "
+                     "recipient; no number is taken."))
+@click.option("--in-chung", "together", is_flag=True,
+              help=_("Also write one PDF of every document issued, in row order, to print at once."))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=_("The preview file (with --thu; default: output/<record>-xem-truoc.pdf)."))
 @click.option("--ngay", default=None, help=_("Issue date dd/mm/yyyy (default: 'ngay' in the record, else today)."))
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help=_("Rendering processes (default: every core)."))
 @_sheet
 @_fmt
 @_lai
 @click.pass_context
-def merge(ctx: click.Context, record: Path, data: Path, one_number: bool, ngay: str | None, jobs: int | None,
-          sheet: str | None, formats: tuple[str, ...], lai: bool) -> None:
-    from rich.progress import Progress
+def merge(ctx: click.Context, record: Path, data: Path, one_number: bool, trial: bool, together: bool,
+          out: Path | None, ngay: str | None, jobs: int | None, sheet: str | None, formats: tuple[str, ...],
+          lai: bool) -> None:
+    from correspondence import api
 
-    from correspondence.api import merge as run
-
+    if trial:
+        if together or one_number or ngay or formats or lai:
+            raise UsageError(_("--thu only previews: it takes no --in-chung, --mot-so, --ngay, --format or --lai"))
+        with _busy(_("rendering the preview")) as update:
+            shown = api.merge_preview(record, data, ctx.obj["workspace"], out, jobs, update, sheet)
+        click.echo(_("Columns of the table → fields of the record:"))
+        unused = _("(not used)")
+        for column, name in shown.columns.items():
+            click.echo(f"  {column} → {name or unused}")
+        click.echo(_("Rows → recipients:"))
+        for where, recipient in shown.rows:
+            click.echo(f"  {where} → {recipient}")
+        click.echo(_("preview of {count} document(s) written: {path}").format(count=len(shown.rows),
+                                                                          path=_shown(shown.path)))
+        click.echo(_("No number was taken. To issue: correspondence merge {record} {data}").format(
+            record=record, data=data))
+        return
     day = _parse_date(ngay)
 
     def attempt(again: bool) -> Any:
-        with Progress(transient=True, disable=not sys.stderr.isatty()) as bar, _notices():
-            task = bar.add_task(_("issuing"), total=None)
-            return run(record, data, ctx.obj["workspace"], day, ctx.obj["register"], formats or ("docx", "pdf"),
-                       one_number, jobs, progress=lambda n, total: bar.update(task, completed=n, total=total), lai=again,
-                       sheet=sheet)
+        with _busy(_("issuing")) as update, _notices():
+            return api.merge(record, data, ctx.obj["workspace"], day, ctx.obj["register"], formats or ("docx", "pdf"),
+                             one_number, jobs, progress=update, lai=again, sheet=sheet)
 
+    if together and formats and "pdf" not in formats:
+        raise UsageError(_("--in-chung prints the PDFs: add --format pdf"))
     done = _again_if_confirmed(attempt, lai)
     for item in done:
         if not item.failure:
             click.echo(f"{item.row} → {item.so_ky_hieu} → " + ", ".join(_shown(p) for p in item.files))
+    if together:
+        printed = api.merge_print(record, done, ctx.obj["workspace"])
+        if printed is not None:
+            click.echo(_("one file to print: {path}").format(path=_shown(printed)))
     _failures(list(dict.fromkeys((item.so_ky_hieu, item.failure) for item in done if item.failure)))
 
 

@@ -14,13 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from correspondence import model as m
+from correspondence import numbers
+from correspondence.archive import write_atomic
 from correspondence.errors import InvalidRecord, Problem
 from correspondence.i18n import _
 from correspondence.issue.documents import document
-from correspondence.issue.transaction import Unit, run
+from correspondence.issue.transaction import Unit, render_all, run
 from correspondence.records import Row, read_rows
 from correspondence.records.tables import columns_hint, identifier
 from correspondence.render import FORMATS
+from correspondence.render.pdf import combine
 from correspondence.validate import COPIES, Loaded, load, load_row, self_contained
 from correspondence.validate.body import body_names
 from correspondence.validate.schema import VanBan
@@ -35,6 +39,16 @@ class Merged:
     so_ky_hieu: str
     files: list[Path]
     failure: str | None = None
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A merge tried without taking a number: which field each column fills (``None``: unused), each row's
+    recipient, and the one PDF holding every row's draft."""
+
+    columns: dict[str, str | None]
+    rows: list[tuple[str, str]]
+    path: Path
 
 
 # Column titles clerks write, by the name records use (compared without diacritics).
@@ -55,13 +69,24 @@ def column_names(loaded: Loaded, header: list[str]) -> dict[str, str]:
     return out
 
 
+def _header(rows: list[Row]) -> list[str]:
+    return list(dict.fromkeys(column for _w, row in rows for column in row))
+
+
+def used_columns(loaded: Loaded, rows: list[Row]) -> dict[str, str | None]:
+    """Each column of the table and the field of the record it fills (``None``: the record does not use it)."""
+    names = column_names(loaded, _header(rows))
+    body = body_names(loaded.record.noi_dung or "")
+    return {column: name if name in body or name in SETTABLE else None for column, name in names.items()}
+
+
 def _map_columns(loaded: Loaded, rows: list[Row], source: str) -> list[Row]:
     """Rows keyed by the names the record uses; a table none of whose columns the record uses, or a blank cell the
     record needs, is refused — the row and column named, the columns found listed."""
-    header = list(dict.fromkeys(column for _w, row in rows for column in row))
+    header = _header(rows)
     names = column_names(loaded, header)
     body = body_names(loaded.record.noi_dung or "")
-    useful = [c for c in header if names[c] in body or names[c] in SETTABLE]
+    useful = [c for c, name in used_columns(loaded, rows).items() if name is not None]
     if not useful:
         raise InvalidRecord(_("invalid rows: nothing was issued"), [Problem(source, "", _(
             "the record uses none of the columns of this table (it uses: {names})").format(
@@ -93,18 +118,66 @@ def _records(loaded: Loaded, rows: list[Row]) -> list[Loaded]:
     return out
 
 
+def _prepared(record: Path | str, data: Path | str, workspace: Path | str | None,
+              sheet: str | None) -> tuple[Path, Loaded, list[Row], list[Row], list[Loaded]]:
+    """The workspace, the record, the table as read, its rows keyed by the record's names, a record per row."""
+    root = Path(workspace) if workspace is not None else find_root(Path(record))
+    loaded = load(record, root, check_body=False)
+    table = read_rows(str(data), Path.cwd(), lambda j: f"{data}:{j + 1}", sheet)
+    if not table:
+        raise InvalidRecord(_("invalid rows: nothing was issued"), [Problem(str(data), "", _("the file has no rows"))])
+    rows = _map_columns(loaded, table, shown(Path(data)))
+    return root, loaded, table, rows, _records(loaded, rows)
+
+
+def _recipient(doc: m.Document, row: dict[str, object]) -> str:
+    """Who a row's document goes to: its Kính gửi, else the name the row gives."""
+    if doc.kinh_gui is not None and doc.kinh_gui.recipients:
+        return "; ".join(doc.kinh_gui.recipients)
+    return str(row.get("ten") or "—")
+
+
+def _pdfs(rendered: dict[str, bytes]) -> list[bytes]:
+    return [data for name, data in rendered.items() if name.endswith(".pdf")]
+
+
+def preview(record: Path | str, data: Path | str, workspace: Path | str | None = None, out: Path | str | None = None,
+            workers: int | None = None, progress: Callable[[int, int], None] | None = None,
+            sheet: str | None = None) -> Preview:
+    """Check, compose and render every row as a draft (DỰ THẢO, no number) into ONE PDF; the register is not
+    opened, nothing is taken."""
+    root, loaded, table, rows, items = _prepared(record, data, workspace, sheet)
+    docs = [document(item, None, None) for item in items]
+    rendered = render_all(docs, ("pdf",), root, workers or os.cpu_count() or 1, progress)
+    target = Path(out) if out is not None else root / "output" / f"{Path(record).stem}-xem-truoc.pdf"
+    title = _("Preview of the mail merge {record} ({count} rows)").format(record=Path(record).name, count=len(docs))
+    write_atomic({target: combine([pdf for files in rendered for pdf in _pdfs(files)], title)})
+    recipients = [(where, _recipient(doc, row)) for doc, (where, row) in zip(docs, rows, strict=True)]
+    return Preview(used_columns(loaded, table), recipients, target)
+
+
+def print_file(record: Path | str, done: list[Merged], workspace: Path | str | None = None) -> Path | None:
+    """One PDF of every document a merge issued, in row order, to print at once (beside the issued files, which stay
+    the originals); ``None`` when nothing was issued."""
+    issued = [item for item in done if not item.failure]
+    pdfs = [path.read_bytes() for item in issued for path in item.files if path.suffix == ".pdf"]
+    if not pdfs:
+        return None
+    root = Path(workspace) if workspace is not None else find_root(Path(record))
+    first, last = (numbers.parse_so_ky_hieu(item.so_ky_hieu)[0] for item in (issued[0], issued[-1]))
+    span = numbers.so_van_ban(first) if first == last else f"{numbers.so_van_ban(first)}-{numbers.so_van_ban(last)}"
+    target = root / "output" / f"{Path(record).stem}-in-chung-so-{span}.pdf"
+    title = _("Mail merge {record}: numbers {span}").format(record=Path(record).name, span=span)
+    write_atomic({target: combine(pdfs, title)})
+    return target
+
+
 def merge(record: Path | str, data: Path | str, workspace: Path | str | None = None, ngay: dt.date | None = None,
           register: str | None = None, formats: tuple[str, ...] = FORMATS, one_number: bool = False,
           workers: int | None = None, progress: Callable[[int, int], None] | None = None,
           lai: bool = False, sheet: str | None = None) -> list[Merged]:
     """Issue one document per row (or one numbered document with a copy per row); number → files for every row."""
-    root = Path(workspace) if workspace is not None else find_root(Path(record))
-    loaded = load(record, root, check_body=False)
-    rows = read_rows(str(data), Path.cwd(), lambda j: f"{data}:{j + 1}", sheet)
-    if not rows:
-        raise InvalidRecord(_("invalid rows: nothing was issued"), [Problem(str(data), "", _("the file has no rows"))])
-    rows = _map_columns(loaded, rows, shown(Path(data)))
-    items = _records(loaded, rows)
+    root, loaded, _table, rows, items = _prepared(record, data, workspace, sheet)
     count = workers or os.cpu_count() or 1
     if one_number:
         stored = self_contained(loaded) | {COPIES: [dict(row) for _w, row in rows]}

@@ -215,6 +215,31 @@ def _stage_all(jobs: list[tuple[m.Document, tuple[str, ...], str, str]], workers
     return results
 
 
+def render_all(docs: list[m.Document], formats: tuple[str, ...], root: Path, workers: int | None = None,
+               progress: Callable[[int, int], None] | None = None) -> list[dict[str, bytes]]:
+    """Every document's files by name, in order (on every core for many): nothing is written."""
+    jobs = [(doc, formats, root) for doc in docs]
+    out: list[dict[str, bytes]] = []
+    count = workers or 1
+    if count > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), initializer=_warm) as pool:
+            for done, files in enumerate(pool.map(_render_one, jobs), 1):
+                out.append(files)
+                if progress is not None:
+                    progress(done, len(jobs))
+        return out
+    for done, job in enumerate(jobs, 1):
+        out.append(_render_one(job))
+        if progress is not None:
+            progress(done, len(jobs))
+    return out
+
+
+def _render_one(job: tuple[m.Document, tuple[str, ...], Path]) -> dict[str, bytes]:
+    doc, formats, root = job
+    return render_document(doc, formats, root)
+
+
 def _jobs(unit: Unit, number: int, root: Path, formats: tuple[str, ...]) -> list[tuple[m.Document, tuple[str, ...], str, str]]:
     series = series_of(unit.loaded)
     folder = str(output_folder(root, unit.loaded.agency_id, unit.day.year))

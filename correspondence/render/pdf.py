@@ -168,3 +168,22 @@ def render_pdf(document: m.Document, workspace: Path | None = None, only_annex: 
         raise RenderFailed(_("template error: {what}").format(what=error)) from None
     return write_pdf(html, tuple(template_dirs(workspace)),
                      hashlib.sha256(document.metadata.identifier.encode("utf-8")).hexdigest()[:32])
+
+
+def combine(pdfs: list[bytes], title: str) -> bytes:
+    """One PDF holding the pages of ``pdfs`` in order (a batch to preview or print at once); the same inputs give
+    the same bytes."""
+    import io
+
+    import pikepdf
+
+    out = pikepdf.Pdf.new()
+    sources = [pikepdf.Pdf.open(io.BytesIO(data)) for data in pdfs]
+    for source in sources:
+        out.pages.extend(source.pages)
+    out.docinfo["/Title"] = pikepdf.String(title)
+    buffer = io.BytesIO()
+    out.save(buffer, deterministic_id=True, linearize=False)
+    for source in sources:
+        source.close()
+    return buffer.getvalue()

@@ -95,3 +95,85 @@ def test_merge_from_the_command_line(workspace: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.output == ("đã tạo sổ đăng ký mới: registers/ubnd-quang-ninh.sqlite\n"
                              "khach.csv:2 → 01/UBND-XD6 → output/ubnd-quang-ninh/2026/01-UBND-XD6.pdf\n")
+
+
+def _pdf_pages(path: Path) -> list[str]:
+    import pypdf
+
+    return [page.extract_text() for page in pypdf.PdfReader(path).pages]
+
+
+def test_a_trial_merge_previews_every_row_in_one_pdf_and_takes_nothing(workspace: Path) -> None:
+    from correspondence.issue.merge import preview
+
+    record, data = _files(workspace, [("Bà A", "bà A", "8 giờ"), ("Ông B", "ông B", "9 giờ")])
+    data.write_text("kinh_gui,ten,gio,ghi_chu\nBà A,bà A,8 giờ,x\nÔng B,ông B,9 giờ,y\n", "utf-8")
+    shown = preview(record, data, workspace, workers=1)
+    assert shown.path == workspace / "output" / "moi-xem-truoc.pdf"
+    assert shown.columns == {"kinh_gui": "kinh_gui", "ten": "ten", "gio": "gio", "ghi_chu": None}
+    assert shown.rows == [("khach.csv:2", "Bà A"), ("khach.csv:3", "Ông B")]
+    pages = _pdf_pages(shown.path)
+    assert len(pages) == 2
+    assert all(page.startswith("DỰ THẢO") and "Số:" in page for page in pages)
+    assert "Kính gửi: Bà A" in pages[0] and "kính mời bà A tới dự hội nghị lúc 8 giờ" in pages[0]
+    assert "Kính gửi: Ông B" in pages[1]
+    assert not (workspace / "registers" / "ubnd-quang-ninh.sqlite").exists(), "a trial never creates the register"
+    assert sorted(p.name for p in (workspace / "output").iterdir()) == ["moi-xem-truoc.pdf"]
+    again = workspace / "again.pdf"
+    preview(record, data, workspace, out=again, workers=2)
+    assert again.read_bytes() == shown.path.read_bytes(), "the same rows give the same bytes"
+
+
+def test_a_trial_merge_with_a_bad_row_writes_nothing(workspace: Path) -> None:
+    from correspondence.issue.merge import preview
+
+    record, data = _files(workspace, [("Bà A", "bà A", "8 giờ"), ("Ông B", "", "9 giờ")])
+    with pytest.raises(InvalidRecord) as caught:
+        preview(record, data, workspace, workers=1)
+    assert [(p.source, p.field) for p in caught.value.problems] == [("khach.csv:3", "ten")]
+    assert not (workspace / "output").exists() or not any((workspace / "output").iterdir())
+
+
+def test_a_trial_leaves_an_existing_register_untouched(workspace: Path, register_url: str) -> None:
+    from correspondence.issue.merge import preview
+
+    record, data = _files(workspace, [("Bà A", "bà A", "8 giờ")])
+    merge(record, data, workspace, register=register_url, formats=("pdf",))
+    before = [(e.so_ky_hieu, e.status) for e in service.list_entries(workspace, None, register_url)]
+    preview(record, data, workspace, workers=1)
+    assert [(e.so_ky_hieu, e.status) for e in service.list_entries(workspace, None, register_url)] == before
+
+
+def test_a_merge_can_also_write_one_file_to_print(workspace: Path) -> None:
+    from click.testing import CliRunner
+
+    from correspondence.cli import main
+
+    _files(workspace, [("Bà A", "bà A", "8 giờ"), ("Ông B", "ông B", "9 giờ"), ("Bà C", "bà C", "10 giờ")])
+    result = CliRunner().invoke(main, ["--lang", "vi", "merge", "moi.yaml", "khach.csv", "--in-chung"])
+    assert result.exit_code == 0, result.output
+    printed = workspace / "output" / "moi-in-chung-so-01-03.pdf"
+    assert result.output.endswith("một tệp để in: output/moi-in-chung-so-01-03.pdf\n")
+    pages = _pdf_pages(printed)
+    assert len(pages) == 3 and "Số: 01/UBND-XD6" in pages[0] and "Số: 03/UBND-XD6" in pages[2]
+    assert "Kính gửi: Bà C" in pages[2] and not any("DỰ THẢO" in page for page in pages)
+    issued = [workspace / "output" / "ubnd-quang-ninh" / "2026" / f"0{n}-UBND-XD6.pdf" for n in (1, 2, 3)]
+    assert [len(_pdf_pages(path)) for path in issued] == [1, 1, 1], "the originals stay one file each"
+
+
+def test_a_trial_from_the_command_line_prints_the_mapping(workspace: Path) -> None:
+    from click.testing import CliRunner
+
+    from correspondence.cli import main
+
+    _files(workspace, [("Bà A", "bà A", "8 giờ")])
+    result = CliRunner().invoke(main, ["--lang", "vi", "merge", "moi.yaml", "khach.csv", "--thu"])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "Cột của bảng → trường của bản ghi:\n  kinh_gui → kinh_gui\n  ten → ten\n  gio → gio\n"
+        "Dòng → người nhận:\n  khach.csv:2 → Bà A\n"
+        "đã ghi bản xem trước của 1 văn bản: output/moi-xem-truoc.pdf\n"
+        "Chưa lấy số nào. Để ban hành: correspondence merge moi.yaml khach.csv\n")
+    refused = CliRunner().invoke(main, ["--lang", "vi", "merge", "moi.yaml", "khach.csv", "--thu", "--mot-so"])
+    assert refused.exit_code == 2 and "--thu" in refused.output
+    assert not (workspace / "registers" / "ubnd-quang-ninh.sqlite").exists()
