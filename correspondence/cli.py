@@ -309,10 +309,14 @@ def kinds() -> None:
 @_lang_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--ngay", default=None, help=_("Issue date dd/mm/yyyy (default: 'ngay' in the record, else today)."))
+@click.option("--thay-the", "thay_the", default=None, metavar=_("NUMBER"),
+              help=_("Issue a corrected document replacing this one (e.g. 12/UBND-XD6): the old number is voided "
+                     "'Thay thế bằng …' and both rows name each other."))
 @_fmt
 @_lai
 @click.pass_context
-def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, formats: tuple[str, ...], lai: bool) -> None:
+def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, thay_the: str | None,
+          formats: tuple[str, ...], lai: bool) -> None:
     from correspondence.api import issue as run
 
     day = _parse_date(ngay)
@@ -320,7 +324,7 @@ def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, formats
     def attempt(again: bool) -> Any:
         with _busy(_("issuing")), _notices():
             return run(list(files), ctx.obj["workspace"], day, ctx.obj["register"], formats or ("docx", "pdf"),
-                       lai=again)
+                       lai=again, thay_the=thay_the)
 
     from correspondence.vietnamese import ngay_so
 
@@ -329,6 +333,8 @@ def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, formats
         if item.failure:
             continue
         click.echo(_("issued {number} dated {date}").format(number=item.entry.so_ky_hieu, date=ngay_so(item.entry.ngay)))
+        if thay_the:
+            click.echo(_("{old} is void: replaced by {new}").format(old=thay_the, new=item.entry.so_ky_hieu))
         _files_written(item.files)
     _failures([(item.entry.so_ky_hieu, item.failure) for item in done if item.failure])
 

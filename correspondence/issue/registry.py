@@ -11,7 +11,7 @@ from pathlib import Path
 from correspondence import archive
 from correspondence.errors import CorrespondenceError, InvalidRecord, Problem, RegisterConflict
 from correspondence.i18n import _
-from correspondence.issue.transaction import FIRST_YEAR, recover
+from correspondence.issue.transaction import FIRST_YEAR, recover, void_notes
 from correspondence.progress import notice
 from correspondence.register import book as book_model
 from correspondence.register import importer
@@ -85,12 +85,7 @@ def void(workspace: Path, so_ky_hieu: str, reason: str, agency: str | None = Non
             raise RegisterConflict(_("{number} is already void: {note}").format(number=entry.so_ky_hieu,
                                                                                 note=entry.ghi_chu))
         voided = register.void(entry.id, reason.strip())
-    notes = {}
-    for item in voided.files:
-        path = workspace / item["path"]
-        notes[path.with_name(path.stem + ".DA-HUY.txt")] = (
-            f"Số {voided.so_ky_hieu} ngày {voided.ngay}: ĐÃ HỦY, không phát hành.\nLý do: {reason.strip()}\n").encode()
-    archive.write_atomic(notes)
+    void_notes(voided, reason.strip(), workspace)
     return voided
 
 
@@ -154,6 +149,9 @@ def verify(workspace: Path, agency: str | None = None, register_url: str | None 
             report.problems += register.audit(name)
             report.closed += [f"{name} {year}" for year in sorted(register.closed_years(name))]
             live = {e.id for e in entries if e.pending and not register.lease_released(e.lease, e.issued_at)}
+            report.problems += [Problem(f"{name}/{old.year}/{old.series}:{old.number}", "", _(
+                "{old}: replaced by {new}, but not yet voided").format(old=old.so_ky_hieu, new=new.so_ky_hieu), _(
+                "run register verify without --no-repair")) for new, old in register.unfinished_replacements(name)]
         report.checked += len(entries)
         report.problems += _series_problems(name, entries, states)
         claimed = set()

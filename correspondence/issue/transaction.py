@@ -39,11 +39,13 @@ from correspondence.errors import (
     Problem,
     RegisterConflict,
     RegisterUnavailable,
+    UsageError,
 )
 from correspondence.i18n import _, set_language
 from correspondence.issue.documents import copies_of, document, document_of, ky_hieu_of, series_of
 from correspondence.progress import notice
-from correspondence.register.store import Entry, Register, sqlite_path
+from correspondence.register.queries import find_entry
+from correspondence.register.store import ISSUED, VOIDED, Entry, Register, sqlite_path
 from correspondence.render import FORMATS, render_document
 from correspondence.validate import Loaded, load, self_contained
 from correspondence.vietnamese import hom_nay, ngay_so
@@ -83,6 +85,8 @@ class Unit:
     expected: int = 0
     staged: list[archive.Staged] = field(default_factory=list)
     entry: Entry | None = None
+    replace: str | None = None  # the Số, ký hiệu of the document this corrected one replaces
+    replaces: Entry | None = None
 
     @property
     def documents(self) -> list[Loaded]:
@@ -253,11 +257,16 @@ def _jobs(unit: Unit, number: int, root: Path, formats: tuple[str, ...]) -> list
 
 def issue(paths: list[Path | str], workspace: Path | str | None = None, ngay: dt.date | None = None,
           register: str | None = None, formats: tuple[str, ...] = FORMATS,
-          progress: Callable[[Path], None] | None = None, lai: bool = False) -> list[Issued]:
+          progress: Callable[[Path], None] | None = None, lai: bool = False,
+          thay_the: str | None = None) -> list[Issued]:
     """Check, compose and render, number, write and record each file; all checked and rendered before any number.
 
-    ``lai``: issue again a record whose very content was already issued this year.
+    ``lai``: issue again a record whose very content was already issued this year. ``thay_the``: the Số, ký hiệu
+    (``12/UBND-XD6``) of an issued document this one corrects: once the new one is written, the old is voided
+    ("Thay thế bằng …") and both rows name each other.
     """
+    if thay_the is not None and len(paths) != 1:
+        raise UsageError(_("--thay-the replaces one document: give one record"))
     root = Path(workspace) if workspace is not None else find_root(Path(paths[0]) if paths else None)
     loaded: list[Loaded] = []
     problems: list[Problem] = []
@@ -268,7 +277,8 @@ def issue(paths: list[Path | str], workspace: Path | str | None = None, ngay: dt
             problems += error.problems
     if problems:
         raise InvalidRecord(_("invalid record"), problems)
-    results = run([Unit(item, shown(item.path)) for item in loaded], root, ngay, register, formats, lai)
+    results = run([Unit(item, shown(item.path), replace=thay_the) for item in loaded], root, ngay, register, formats,
+                  lai)
     if progress is not None:
         for item in loaded:
             progress(item.path)
@@ -322,6 +332,8 @@ def _check(units: list[Unit], registers: dict[str, Register], lai: bool) -> None
     closed: dict[tuple[str, str], dict[int, str]] = {}
     for unit in units:
         book, agency = registers[unit.url], unit.loaded.agency_id
+        if unit.replace is not None:
+            unit.replaces = _replaceable(book, agency, unit.replace)
         years = closed.setdefault((unit.url, agency), book.closed_years(agency))
         if unit.day.year in years:
             raise RegisterConflict(_("{file}: the year {year} is closed (since {at}): no document can be issued "
@@ -339,7 +351,8 @@ def _check(units: list[Unit], registers: dict[str, Register], lai: bool) -> None
     seen: dict[tuple[str, str, int, str], str] = {}
     for unit in units if not lai else ():
         content = hashlib.sha256(record_json(unit.loaded, unit.stored).encode("utf-8")).hexdigest()
-        earlier = registers[unit.url].issued_content(unit.loaded.agency_id, unit.day.year, content)
+        earlier = [e for e in registers[unit.url].issued_content(unit.loaded.agency_id, unit.day.year, content)
+                   if unit.replaces is None or e.id != unit.replaces.id]
         if earlier:
             numbers = ", ".join(e.so_ky_hieu for e in earlier)
             raise AlreadyIssued(_("{file}: this record was already issued in {year} as {numbers}").format(
@@ -351,6 +364,41 @@ def _check(units: list[Unit], registers: dict[str, Register], lai: bool) -> None
         seen[key] = unit.where
 
 
+def _replaceable(book: Register, agency: str, so_ky_hieu: str) -> Entry:
+    """The row a correction replaces: issued, written, not void, not replaced already."""
+    old = find_entry(book, agency, so_ky_hieu)
+    if old.status == VOIDED:
+        raise RegisterConflict(_("{number} is void ({note}): there is nothing to replace").format(
+            number=old.so_ky_hieu, note=old.ghi_chu))
+    if old.status != ISSUED or old.pending:
+        raise RegisterConflict(_("{number} was not issued (its files were never written): void it instead").format(
+            number=old.so_ky_hieu))
+    return old
+
+
+def replaced_note(old: Entry) -> str:
+    """Ghi chú of a correction: the document it replaces."""
+    return f"Thay thế văn bản số {old.so_ky_hieu} ngày {ngay_so(old.ngay)}"
+
+
+def void_notes(voided: Entry, reason: str, root: Path, state: str = "ĐÃ HỦY, không phát hành") -> None:
+    """A note beside each file of a voided number, saying what became of it and why."""
+    notes = {}
+    for item in voided.files:
+        path = root / item["path"]
+        notes[path.with_name(path.stem + ".DA-HUY.txt")] = (
+            f"Số {voided.so_ky_hieu} ngày {ngay_so(voided.ngay)}: {state}.\nLý do: {reason}\n").encode()
+    archive.write_atomic(notes)
+
+
+def link_replacement(book: Register, new: Entry, old: Entry, root: Path) -> Entry:
+    """Void the replaced row, naming its replacement, and link it back."""
+    reason = f"Thay thế bằng {new.so_ky_hieu}"
+    voided = book.void(old.id, reason, replaced_by=new.id)
+    void_notes(voided, reason, root, f"ĐÃ ĐƯỢC THAY THẾ bằng văn bản số {new.so_ky_hieu}")
+    return voided
+
+
 def _allocate(units: list[Unit], registers: dict[str, Register], docs: list[m.Document]) -> None:
     """Take every unit's number, in order."""
     position = 0
@@ -358,9 +406,11 @@ def _allocate(units: list[Unit], registers: dict[str, Register], docs: list[m.Do
         book, series = registers[unit.url], series_of(unit.loaded)
         first = docs[position]
         position += len(unit.documents)
+        fields = fields_of(unit.loaded, first, unit.stored, unit.so_luong_ban)
+        if unit.replaces is not None:
+            fields |= {"thay_the": unit.replaces.id, "ghi_chu": replaced_note(unit.replaces)}
         try:
-            unit.entry = book.allocate(unit.loaded.agency_id, series.name, unit.day, ky_hieu_of(unit.loaded),
-                                       fields_of(unit.loaded, first, unit.stored, unit.so_luong_ban),
+            unit.entry = book.allocate(unit.loaded.agency_id, series.name, unit.day, ky_hieu_of(unit.loaded), fields,
                                        series.nam_trong_ky_hieu)
         except Backdated as error:  # another clerk issued a later date meanwhile
             raise _backdated(unit.where, unit.day, error.last_date, error.last_number) from None
@@ -381,6 +431,8 @@ def _publish(book: Register, unit: Unit, root: Path, formats: tuple[str, ...]) -
         failed = book.fail(entry.id, error.message)
         return Issued(failed, [], error.message)
     completed = book.complete(entry.id, files)
+    if unit.replaces is not None:
+        link_replacement(book, completed, unit.replaces, root)
     return Issued(completed, [root / f["path"] for f in files])
 
 
@@ -422,5 +474,9 @@ def recover(register: Register, root: Path, agency: str | None = None) -> list[E
             continue
         notice(_("completed after an interruption: {number}").format(number=entry.so_ky_hieu))
         done.append(entry)
+    for new, old in register.unfinished_replacements(agency):
+        done.append(link_replacement(register, new, old, root))
+        notice(_("completed after an interruption: {old} voided, replaced by {new}").format(
+            old=old.so_ky_hieu, new=new.so_ky_hieu))
     archive.sweep(output_root(root), f"{agency or '*'}/*/.*.tmp")
     return done

@@ -12,6 +12,10 @@ HASHED = ("id", "agency", "year", "series", "number", "so_ky_hieu", "ngay", "ten
           "agency_json", "files_json", "issued_at", "issued_by", "don_vi", "content_hash", "failure")
 
 
+# Hashed only when set, so that rows written before these columns existed keep their hashes.
+LINKS = ("thay_the", "thay_the_boi")
+
+
 def _canonical(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode("utf-8")
 
@@ -19,7 +23,9 @@ def _canonical(value: Any) -> bytes:
 def row_hash(row: Any) -> str:
     """The SHA-256 of a row's content as the chain records it."""
     values = row if isinstance(row, dict) else row._mapping
-    return hashlib.sha256(_canonical({name: values.get(name) for name in HASHED})).hexdigest()
+    content = {name: values.get(name) for name in HASHED}
+    content |= {name: values[name] for name in LINKS if values.get(name) is not None}
+    return hashlib.sha256(_canonical(content)).hexdigest()
 
 
 def event_hash(prev: str, entry_id: int | None, agency: str, action: str, at: str, by: str, detail: str | None,

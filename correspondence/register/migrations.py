@@ -140,12 +140,21 @@ def _v5_folded_search(conn: Connection) -> None:
                       "id": row.id})
 
 
+def _v6_replacements(conn: Connection) -> None:
+    """A corrected document names the row it replaces (``thay_the``), and the replaced row its replacement
+    (``thay_the_boi``): entry ids, both ways."""
+    conn.execute(text("ALTER TABLE entries ADD COLUMN thay_the INTEGER"))
+    conn.execute(text("ALTER TABLE entries ADD COLUMN thay_the_boi INTEGER"))
+    conn.execute(text("CREATE INDEX ix_entries_thay_the ON entries (thay_the)"))
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "series and entries", _v1_series_and_entries),
     (2, "events and date index", _v2_events),
     (3, "drafting unit of each entry", _v3_drafting_unit),
     (4, "chained events, leases, closed years, unique number and symbol", _v4_chain_leases_closed_years),
     (5, "folded text for search", _v5_folded_search),
+    (6, "links between a correction and the document it replaces", _v6_replacements),
 )
 CURRENT = MIGRATIONS[-1][0]
 

@@ -67,7 +67,7 @@ entries_t = Table("entries", _meta,
                   Column("record_json", Text), Column("agency_json", Text), Column("files_json", Text),
                   Column("issued_at", String(40)), Column("issued_by", String(100)), Column("don_vi", String(40)),
                   Column("content_hash", String(64)), Column("failure", Text), Column("lease", String(200)),
-                  Column("tim_kiem", Text))
+                  Column("tim_kiem", Text), Column("thay_the", Integer), Column("thay_the_boi", Integer))
 events_t = Table("events", _meta,
                  Column("id", Integer, primary_key=True, autoincrement=True), Column("entry_id", Integer),
                  Column("action", String(20)), Column("at", String(40)), Column("by", String(100)), Column("detail", Text),
@@ -132,6 +132,8 @@ class Entry:
     failure: str | None = None
     lease: str | None = None
     tim_kiem: str | None = None
+    thay_the: int | None = None  # the entry this corrected document replaces
+    thay_the_boi: int | None = None  # the entry of the document that replaced this one
 
     @property
     def files(self) -> list[dict[str, str]]:
@@ -424,14 +426,15 @@ class Register:
             self._append(conn, row.agency, entry_id, FAILED, current_user(), reason, row)
         return _entry(row)
 
-    def void(self, entry_id: int, reason: str, by: str | None = None) -> Entry:
-        """Mark a number as not issued: it stays used, the reason goes into Ghi chú. Voiding the series' latest
-        number gives its date back: the next issue may be dated from the last document still valid."""
+    def void(self, entry_id: int, reason: str, by: str | None = None, replaced_by: int | None = None) -> Entry:
+        """Mark a number as not issued: it stays used, the reason goes into Ghi chú (``replaced_by``: the entry of
+        the corrected document that replaces it). Voiding the series' latest number gives its date back: the next
+        issue may be dated from the last document still valid."""
         with self._writer(), self.engine.begin() as conn:
             entry = conn.execute(select(entries_t).where(entries_t.c.id == entry_id).with_for_update()).one()
             note = f"{entry.ghi_chu}; {reason}" if entry.ghi_chu else reason
             conn.execute(update(entries_t).where(entries_t.c.id == entry_id)
-                         .values(status=VOIDED, ghi_chu=note, lease=None))
+                         .values(status=VOIDED, ghi_chu=note, lease=None, thay_the_boi=replaced_by))
             state = self._lock_series(conn, entry.agency, entry.year, entry.series)
             if state.last_number == entry.number:
                 valid = conn.execute(select(func.max(entries_t.c.ngay)).where(and_(
@@ -526,6 +529,17 @@ class Register:
             query = query.where(entries_t.c.agency == agency)
         with self.engine.connect() as conn:
             return [_entry(r) for r in conn.execute(query.order_by(entries_t.c.id))]
+
+    def unfinished_replacements(self, agency: str | None = None) -> list[tuple[Entry, Entry]]:
+        """(correction, replaced) pairs whose correction is issued and written but whose replaced row is not yet
+        voided and linked back: a crash between the two steps."""
+        query = select(entries_t).where(and_(entries_t.c.thay_the.is_not(None), entries_t.c.status == ISSUED,
+                                             entries_t.c.files_json.is_not(None)))
+        if agency is not None:
+            query = query.where(entries_t.c.agency == agency)
+        with self.engine.connect() as conn:
+            pairs = [(_entry(r), _entry(self._row(conn, r.thay_the))) for r in conn.execute(query.order_by(entries_t.c.id))]
+        return [(new, old) for new, old in pairs if old.thay_the_boi is None]
 
     def issued_here(self, entry_id: int) -> bool:
         """Whether the tool itself numbered this row (a row added outside the tool is never completed by it)."""
