@@ -7,6 +7,9 @@ Each reads top to bottom as load → validate → compose → (number) → rende
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,7 @@ from correspondence.issue import Issued, registry, transaction
 from correspondence.issue import annex as annexes
 from correspondence.issue import merge as merging
 from correspondence.issue.documents import document
+from correspondence.records.word import body_from_docx
 from correspondence.register.store import Entry
 from correspondence.render import FORMATS, render_document, word_template
 from correspondence.render.pdf import pdf_face
@@ -178,12 +182,25 @@ def json_schema(profile: bool = False) -> dict[str, Any]:
     return schema
 
 
-def skeleton(kind: str, workspace: Path | str | None = None) -> str:
-    """A commented record to fill in, for ``correspondence new`` (a workspace ``templates/new/`` wins)."""
+_SKELETON_BODY = re.compile(r"(?:^#.*\n)*^noi_dung: \|\n(?:^(?:  .*)?\n)*", re.MULTILINE)
+
+
+def skeleton(kind: str, workspace: Path | str | None = None, tu: Path | None = None,
+             output: Path | None = None) -> str:
+    """A commented record to fill in, for ``correspondence new`` (a workspace ``templates/new/`` wins). ``tu``: the
+    body comes from this Word file (checked now: what it cannot carry is refused before anything is written),
+    named relative to ``output``'s folder."""
     name = f"{kind.replace('-', '_')}.yaml"
     root = Path(workspace) if workspace is not None else find_root()
     folder = next(d / "new" for d in template_dirs(root) if (d / "new" / name).is_file())
-    return (folder / name).read_text("utf-8")
+    text = (folder / name).read_text("utf-8")
+    if tu is None:
+        return text
+    body_from_docx(tu, str(tu))
+    where = os.path.relpath(tu.resolve(), (output.resolve().parent if output is not None else Path.cwd().resolve()))
+    line = ("# Nội dung lấy từ tệp Word của chuyên viên: sửa tệp Word, rồi xem lại bằng 'correspondence draft'.\n"
+            f"noi_dung_tu: {json.dumps(Path(where).as_posix(), ensure_ascii=False)}\n\n")
+    return _SKELETON_BODY.sub(lambda _m: line, text, count=1)
 
 
 def write_new(path: Path, text: str) -> None:

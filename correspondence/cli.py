@@ -284,11 +284,13 @@ def schema(profile: bool) -> None:
 @click.argument("kind", type=click.Choice(KINDS_NEW))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=_("Write to this file instead of the screen (never overwrites)."))
+@click.option("--tu", "word", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=_("Take the body from this Word file (.docx) of the specialist."))
 @click.pass_context
-def new(ctx: click.Context, kind: str, output: Path | None) -> None:
+def new(ctx: click.Context, kind: str, output: Path | None, word: Path | None) -> None:
     from correspondence.api import skeleton, write_new
 
-    text = skeleton(kind, ctx.obj["workspace"])
+    text = skeleton(kind, ctx.obj["workspace"], word, output)
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -17,6 +17,7 @@ from correspondence.i18n import _
 from correspondence.kinds import ky_hieu
 from correspondence.progress import notice
 from correspondence.records import Located, Row, load_data, parse_text, read_rows
+from correspondence.records.word import body_from_docx
 from correspondence.validate import rules
 from correspondence.validate.body import Body, render_body
 from correspondence.validate.problems import validate
@@ -25,6 +26,7 @@ from correspondence.vietnamese import nfc
 from correspondence.workspace import agency_candidates, shown
 
 PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+WORD_BODY = "noi_dung_tu"  # the record's body comes from this Word file
 COPIES = "ban_ca_nhan"  # stored with a merged document numbered once: the rows of its personalised copies
 
 
@@ -164,6 +166,7 @@ def load(path: Path | str, workspace: Path | str | None = None, check_body: bool
                                 _("unknown kind '{kind}'").format(kind=kind),
                                 _("supported: {kinds}").format(kinds=", ".join(record_kinds()))))
         raise InvalidRecord(_("invalid record"), problems)
+    problems += _body_from_word(located, path)
     agency, agency_id = None, ""
     name = located.data.get("co_quan")
     found_problems: list[Problem] = []
@@ -178,6 +181,28 @@ def load(path: Path | str, workspace: Path | str | None = None, check_body: bool
             agency_id = found.stem
             agency, found_problems = load_agency(found)
     return _finish(path, located, root, agency, agency_id, problems + found_problems, check_body, advise=True)
+
+
+def _body_from_word(located: Located, path: Path) -> list[Problem]:
+    """``noi_dung_tu: du-thao.docx``: the body taken from the specialist's Word file (beside the record), written
+    into the record's data as body markup; its problems located in the Word file."""
+    source = located.data.get(WORD_BODY)
+    if source is None:
+        return []
+    where = located.where((WORD_BODY,))
+    if not isinstance(source, str) or not source.strip().lower().endswith(".docx"):
+        return [Problem(where, WORD_BODY, _("expected the name of a Word .docx file, e.g. du-thao.docx"))]
+    if located.data.get("noi_dung") is not None:
+        return [Problem(where, WORD_BODY, _("give the body once: either noi_dung or noi_dung_tu"))]
+    file = Path(source.strip())
+    file = file if file.is_absolute() else path.parent / file
+    try:
+        located.data["noi_dung"] = body_from_docx(file, shown(file))
+        located.lines[("noi_dung",)] = located.line((WORD_BODY,))
+    except InvalidRecord as error:
+        located.data["noi_dung"] = "."  # the body is there, unreadable: said once, by the problems of its file
+        return list(error.problems)
+    return []
 
 
 def _jsonable(value: Any) -> Any:
@@ -212,6 +237,7 @@ def self_contained(loaded: Loaded) -> dict[str, Any]:
     """The record as issued, with each annex's table spec and rows copied in: the register alone can
     re-render the document years later, whatever became of the files it was made from."""
     data: dict[str, Any] = copy.deepcopy(loaded.located.data)
+    data.pop(WORD_BODY, None)  # the body it gave is in noi_dung
     for index, annex in enumerate(loaded.annexes):
         data["phu_luc"][index]["bang"] = annex.spec.model_dump(mode="json")
         data["phu_luc"][index]["du_lieu"] = [{k: _jsonable(v) for k, v in row.items()} for _where, row in annex.rows]

@@ -222,6 +222,9 @@ class VanBan(_Strict):
         None, description="Nơi nhận ở mục Kính gửi (bắt buộc với công văn; tờ trình, báo cáo gửi cấp trên)")
     noi_dung: Text | None = Field(None, description=(
         "Nội dung (Markdown rút gọn, có thể dùng biểu thức Jinja trên du_lieu); bản trích sao: phần được trích"))
+    noi_dung_tu: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None = Field(None, description=(
+        "Lấy nội dung từ tệp Word (.docx) của chuyên viên, đặt cạnh bản ghi, ví dụ du-thao.docx: đoạn văn, chữ đậm/"
+        "nghiêng, danh sách đánh số, gạch đầu dòng, chú thích; thay cho noi_dung"))
     ban_goc: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d+(/\d{4})?/[^/\s]+$")] | None = Field(
         None, description="Bản sao (sao_y, sao_luc, trich_sao): số, ký hiệu của văn bản được sao trong sổ, ví dụ 3018/UBND-XD6")
     du_lieu: dict[str, Any] = Field(default_factory=dict, description="Dữ liệu dùng trong nội dung")
