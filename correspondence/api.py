@@ -17,7 +17,7 @@ from correspondence import archive, kinds
 from correspondence import model as m
 from correspondence.errors import InvalidRecord, Problem, UsageError
 from correspondence.i18n import _
-from correspondence.issue import Issued, registry, transaction
+from correspondence.issue import Issued, corrections, registry, transaction
 from correspondence.issue import annex as annexes
 from correspondence.issue import merge as merging
 from correspondence.issue.documents import document
@@ -30,7 +30,7 @@ from correspondence.validate.schema import CoQuan, VanBan
 from correspondence.vietnamese import hom_nay, ky_thoi_gian
 from correspondence.workspace import find_root, template_dirs
 
-__all__ = ["FORMATS", "Issued", "Loaded", "annex", "check", "compose", "draft", "issue", "json_schema", "kind_list",
+__all__ = ["FORMATS", "Issued", "Loaded", "annex", "check", "compose", "dinh_chinh", "draft", "issue", "json_schema", "kind_list",
            "load", "merge",
            "merge_preview", "merge_print", "register_close_year", "register_export", "register_import", "register_init",
            "register_list", "register_show", "register_verify", "register_void", "render", "render_document",
@@ -118,6 +118,18 @@ def register_show(workspace: Path | None, so_ky_hieu: str, agency: str | None = 
                   register_url: str | None = None, series: str | None = None) -> Entry:
     """One row of the register."""
     return registry.show(workspace or find_root(), so_ky_hieu, agency, year, register_url, series)
+
+
+def dinh_chinh(workspace: Path | None, so_ky_hieu: str, output: Path | None = None, agency: str | None = None,
+               year: int | None = None, register_url: str | None = None, series: str | None = None) -> Path:
+    """Write the record of the đính chính công văn of a document in the register (never over a file); where."""
+    entry = registry.show(workspace or find_root(), so_ky_hieu, agency, year, register_url, series)
+    if entry.status != "issued" or not entry.record_json:
+        raise UsageError(_("{number} is not a document issued by the tool: there is nothing to correct from").format(
+            number=entry.so_ky_hieu))
+    target = output if output is not None else corrections.file_name(entry)
+    archive.write_new(target, corrections.dinh_chinh(entry).encode("utf-8"))
+    return target
 
 
 def register_void(workspace: Path | None, so_ky_hieu: str, reason: str, agency: str | None = None,

@@ -640,6 +640,26 @@ def register_verify(ctx: click.Context, agency: str | None, no_repair: bool) -> 
         entries=report.checked, files=report.files))
 
 
+@main.command("dinh-chinh", help=_("Write the record of the đính chính công văn (Decree 30, Art. 18.3) that corrects a "
+                                   "document in the register, e.g. 12/UBND-XD6: fill it in, then issue it."))
+@_lang_option
+@click.argument("number")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=_("The record to write (default: dinh-chinh-<number>.yaml; never overwrites)."))
+@_agency
+@_year
+@_series
+@click.pass_context
+def dinh_chinh(ctx: click.Context, number: str, output: Path | None, agency: str | None, year: int | None,
+               series: str | None) -> None:
+    from correspondence.api import dinh_chinh as write
+
+    path = write(ctx.obj["workspace"], number, output, agency, year, ctx.obj["register"], series)
+    click.echo(_("written: {path}").format(path=_shown(path)))
+    click.echo(_("Fill in the places marked …, check it with: correspondence draft {path}; then issue it: "
+                 "correspondence issue {path}").format(path=_shown(path)))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
 

@@ -105,3 +105,37 @@ def test_correction_from_the_command_line(make_record: Callable[..., Path], work
     rows = yaml.safe_load(listed.output)
     assert [(r["so_ky_hieu"], r["thay_the"], r["thay_the_boi"]) for r in rows] == [
         ("01/UBND-XD6", None, rows[1]["id"]), ("02/UBND-XD6", rows[0]["id"], None)]
+
+
+def test_dinh_chinh_drafts_the_correcting_cong_van_from_the_register(make_record: Callable[..., Path],
+                                                                    workspace: Path) -> None:
+    from click.testing import CliRunner
+
+    from correspondence import api
+    from correspondence.cli import main
+
+    issue([make_record("a.yaml")], workspace, D)
+    runner = CliRunner()
+    result = runner.invoke(main, ["--lang", "vi", "dinh-chinh", "01/UBND-XD6"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "Đã ghi: dinh-chinh-01-UBND-XD6.yaml"
+    written = workspace / "dinh-chinh-01-UBND-XD6.yaml"
+    record = yaml.safe_load(written.read_text("utf-8"))
+    original = yaml.safe_load((workspace / "a.yaml").read_text("utf-8"))
+    assert record["loai"] == "cong_van" and record["co_quan"] == original["co_quan"]
+    assert record["trich_yeu"] == "đính chính Công văn số 01/UBND-XD6 ngày 07/05/2019"
+    assert record["kinh_gui"] == original["kinh_gui"] and record["ky"] == original["ky"]
+    assert record["noi_nhan"][0] == "Như trên"
+    assert record["noi_dung"].startswith(
+        f"Ngày 07/05/2019, Ủy ban nhân dân tỉnh Quảng Ninh ban hành Công văn số 01/UBND-XD6 về việc "
+        f"{original['trich_yeu']}.\n")
+    assert api.check([written], workspace) == []
+    (fixed,) = issue([written], workspace, E)
+    import pypdf
+
+    text = " ".join(pypdf.PdfReader(fixed.files[1]).pages[0].extract_text().split())
+    assert "V/v đính chính Công văn số 01/UBND-XD6" in text and "Số: 02/UBND-XD6" in text
+    again = runner.invoke(main, ["--lang", "vi", "dinh-chinh", "01/UBND-XD6"])
+    assert again.exit_code != 0 and "đã có" in again.output, "an existing file is never overwritten"
+    unknown = runner.invoke(main, ["--lang", "vi", "dinh-chinh", "07/UBND-XD6", "-o", "x.yaml"])
+    assert unknown.exit_code != 0 and not (workspace / "x.yaml").exists()
