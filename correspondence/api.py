@@ -17,7 +17,7 @@ from correspondence import archive, kinds
 from correspondence import model as m
 from correspondence.errors import InvalidRecord, Problem, UsageError
 from correspondence.i18n import _
-from correspondence.issue import Issued, corrections, registry, transaction
+from correspondence.issue import Issued, corrections, registry, setup, transaction
 from correspondence.issue import annex as annexes
 from correspondence.issue import merge as merging
 from correspondence.issue.documents import document
@@ -25,16 +25,15 @@ from correspondence.records.word import body_from_docx
 from correspondence.register.store import Entry
 from correspondence.render import FORMATS, render_document, word_template
 from correspondence.render.pdf import pdf_face
-from correspondence.validate import Loaded, load
+from correspondence.validate import Loaded, load, load_agency
 from correspondence.validate.schema import CoQuan, VanBan
 from correspondence.vietnamese import hom_nay, ky_thoi_gian
-from correspondence.workspace import find_root, template_dirs
+from correspondence.workspace import agencies, agency_profile, find_root, template_dirs
 
-__all__ = ["FORMATS", "Issued", "Loaded", "annex", "check", "compose", "dinh_chinh", "draft", "issue", "json_schema", "kind_list",
-           "load", "merge",
-           "merge_preview", "merge_print", "register_close_year", "register_export", "register_import", "register_init",
-           "register_list", "register_show", "register_verify", "register_void", "render", "render_document",
-           "skeleton", "templates_check", "write_new"]
+__all__ = ["FORMATS", "Answers", "Issued", "Loaded", "annex", "check", "compose", "dinh_chinh", "draft", "init", "issue",
+           "json_schema", "kind_list", "load", "merge", "merge_preview", "merge_print", "register_close_year",
+           "register_export", "register_import", "register_init", "register_list", "register_show", "register_verify",
+           "register_void", "render", "render_document", "sample_profiles", "skeleton", "templates_check", "write_new"]
 
 
 def pdf_font() -> tuple[str, Path]:
@@ -94,6 +93,19 @@ def annex(workspace: Path | None, so_ky_hieu: str, table: Path, spec: Path, titl
     """The annex of a document already in the register (``4498/KH-UBND``), from a table and its spec."""
     return annexes.annex(workspace or find_root(), so_ky_hieu, table, spec, title, agency, year, register_url, formats,
                          series)
+
+
+Answers = setup.Answers
+
+
+def init(workspace: Path | None, answers: setup.Answers, register_url: str | None = None) -> setup.Initialised:
+    """Set up a workspace for an agency: its profile (from a sample, or the answers alone), folders, register."""
+    return setup.init(workspace or Path.cwd(), answers, register_url)
+
+
+def sample_profiles() -> list[str]:
+    """The names of the sample agency profiles shipped with the tool."""
+    return list(setup.samples())
 
 
 def register_init(workspace: Path | None = None, agency: str | None = None, register_url: str | None = None) -> str:
@@ -205,7 +217,7 @@ def skeleton(kind: str, workspace: Path | str | None = None, tu: Path | None = N
     name = f"{kind.replace('-', '_')}.yaml"
     root = Path(workspace) if workspace is not None else find_root()
     folder = next(d / "new" for d in template_dirs(root) if (d / "new" / name).is_file())
-    text = (folder / name).read_text("utf-8")
+    text = _for_agency((folder / name).read_text("utf-8"), root)
     if tu is None:
         return text
     body_from_docx(tu, str(tu))
@@ -213,6 +225,34 @@ def skeleton(kind: str, workspace: Path | str | None = None, tu: Path | None = N
     line = ("# Nội dung lấy từ tệp Word của chuyên viên: sửa tệp Word, rồi xem lại bằng 'correspondence draft'.\n"
             f"noi_dung_tu: {json.dumps(Path(where).as_posix(), ensure_ascii=False)}\n\n")
     return _SKELETON_BODY.sub(lambda _m: line, text, count=1)
+
+
+def _for_agency(text: str, root: Path) -> str:
+    """The skeleton filled with the workspace's own agency (when it has exactly one): its id, first unit, and a signer
+    the layout allows (a deputy under KT., else the head)."""
+    found = agencies(root)
+    if len(found) != 1 or found[0] == SKELETON_AGENCY:
+        return text
+    profile, _problems = load_agency(agency_profile(root, found[0]))
+    if profile is None:
+        return text
+    text = text.replace(SKELETON_AGENCY, found[0])
+    units = list(profile.don_vi.values())
+    if units:
+        text = re.sub(r"^don_vi: \S+", lambda _m: f"don_vi: {units[0].viet_tat}", text, count=1, flags=re.MULTILINE)
+    signers = list(profile.nguoi_ky.items())
+    deputy = next((code for code, who in signers if who.chuc_vu.lower().startswith("phó")), None)
+    head = next((code for code, who in signers if not who.chuc_vu.lower().startswith("phó")), None)
+    if deputy is None and head is not None:
+        text = re.sub(r"^(  tham_quyen: )KT\b", lambda m: m[1] + ("TM" if profile.tap_the else "khong"), text, count=1,
+                      flags=re.MULTILINE)
+    chosen = deputy or head
+    if chosen is not None:
+        text = re.sub(r"^(  nguoi_ky: )dang_huy_hau", lambda m: m[1] + chosen, text, count=1, flags=re.MULTILINE)
+    return text
+
+
+SKELETON_AGENCY = "ubnd-quang-ninh"  # the agency the skeletons name
 
 
 def write_new(path: Path, text: str) -> None:

@@ -640,6 +640,54 @@ def register_verify(ctx: click.Context, agency: str | None, no_repair: bool) -> 
         entries=report.checked, files=report.files))
 
 
+@main.command(help=_("Set up this folder for an agency: its profile registers/<id>.yaml (from a sample or your "
+                     "answers), templates/, output/ and its register. Asks for what the options do not say."))
+@_lang_option
+@click.option("--ma", default=None, help=_("The agency's id, a file name: e.g. ubnd-quang-ninh."))
+@click.option("--mau", default=None, help=_("Start from a sample profile: ubnd-tinh, so, ubnd-xa."))
+@click.option("--ten", multiple=True, help=_("A line of the agency's name as the header prints it (repeat for each line)."))
+@click.option("--chu-quan", multiple=True, help=_("A line of the governing body's name (repeat; none for a UBND tỉnh)."))
+@click.option("--viet-tat", default=None, help=_("The agency's abbreviation in symbols, e.g. UBND, SNV."))
+@click.option("--dia-danh", default=None, help=_("The place name of the date line, e.g. Quảng Ninh."))
+@click.option("--thu-truong", default=None, help=_("The head's title after KT., TL., e.g. Chủ tịch, Giám đốc."))
+@click.option("--tap-the", default=None, help=_("The collective after TM. (agencies working collectively only)."))
+@click.option("--don-vi", multiple=True, help=_("A drafting unit as ABBREVIATION=Name, e.g. 'VP=Văn phòng' (repeat)."))
+@click.option("--nguoi-ky", multiple=True, help=_("A signer as Full name=Title, e.g. 'Đặng Huy Hậu=Phó Chủ tịch' (repeat)."))
+@click.pass_context
+def init(ctx: click.Context, ma: str | None, mau: str | None, ten: tuple[str, ...], chu_quan: tuple[str, ...],
+         viet_tat: str | None, dia_danh: str | None, thu_truong: str | None, tap_the: str | None,
+         don_vi: tuple[str, ...], nguoi_ky: tuple[str, ...]) -> None:
+    from correspondence import api
+
+    ask = sys.stdin.isatty()
+    if ask and ma is None:
+        mau = mau or click.prompt(_("Sample profile ({names}, or leave empty)").format(
+            names=", ".join(api.sample_profiles())), default="", show_default=False) or None
+    if ma is None:
+        if not ask:
+            raise UsageError(_("give the agency's id with --ma (e.g. --ma ubnd-quang-ninh)"))
+        ma = click.prompt(_("Agency id (a file name, e.g. ubnd-quang-ninh)"))
+    if ask and not ten:
+        ten = tuple(line.strip() for line in click.prompt(_("Agency name, lines separated by '/' (e.g. Ủy ban nhân "
+                                                             "dân/Tỉnh Quảng Ninh)")).split("/"))
+    if ask and dia_danh is None:
+        dia_danh = click.prompt(_("Place name of the date line (e.g. Quảng Ninh)"))
+    if ask and viet_tat is None and mau is None:
+        viet_tat = click.prompt(_("Abbreviation of the agency (e.g. UBND)"))
+    if ask and thu_truong is None and mau is None:
+        thu_truong = click.prompt(_("Title of the head (e.g. Chủ tịch)"))
+    if ask and not nguoi_ky:
+        nguoi_ky = tuple(click.prompt(_("Signers as Full name=Title, separated by ';' (e.g. Đặng Huy Hậu=Phó Chủ "
+                                        "tịch)")).split(";"))
+    answers = api.Answers(ma, mau, list(ten), list(chu_quan), viet_tat, dia_danh, thu_truong, tap_the, list(don_vi),
+                          [item.strip() for item in nguoi_ky if item.strip()])
+    with _notices():
+        done = api.init(ctx.obj["workspace"], answers, ctx.obj["register"])
+    click.echo(_("written: {path}").format(path=_shown(done.profile)))
+    click.echo(_("register created: {where}").format(where=done.register))
+    click.echo(_("Next: correspondence new cong-van -o cong-van.yaml, fill it in, then correspondence draft cong-van.yaml"))
+
+
 @main.command("dinh-chinh", help=_("Write the record of the đính chính công văn (Decree 30, Art. 18.3) that corrects a "
                                    "document in the register, e.g. 12/UBND-XD6: fill it in, then issue it."))
 @_lang_option

@@ -135,6 +135,7 @@ def test_wheel_carries_templates_catalogues_and_fonts(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("correspondence/_data/templates/van_ban.html", "correspondence/_data/templates/document.css",
                    "correspondence/_data/templates/new/cong_van.yaml",
+                   "correspondence/_data/templates/co-quan/ubnd-tinh.yaml", "correspondence/_data/templates/co-quan/so.yaml",
                    "correspondence/_data/locales/vi/LC_MESSAGES/correspondence.mo",
                    "correspondence/fonts/LiberationSerif-Regular.ttf", "correspondence/fonts/LiberationSerif-BoldItalic.ttf",
                    "correspondence/fonts/OFL.txt", "correspondence/py.typed"):
