@@ -23,7 +23,7 @@ from correspondence.issue import merge as merging
 from correspondence.issue.documents import document
 from correspondence.records.word import body_from_docx
 from correspondence.register.store import Entry
-from correspondence.render import FORMATS, render_document, word_template
+from correspondence.render import FORMATS, preview, render_document, word_template
 from correspondence.render.pdf import pdf_face
 from correspondence.validate import Loaded, load, load_agency
 from correspondence.validate.schema import CoQuan, VanBan
@@ -31,7 +31,7 @@ from correspondence.vietnamese import hom_nay, ky_thoi_gian
 from correspondence.workspace import agencies, agency_profile, find_root, template_dirs
 
 __all__ = ["FORMATS", "Answers", "Issued", "Loaded", "annex", "check", "compose", "dinh_chinh", "draft", "init", "issue",
-           "json_schema", "kind_list", "load", "merge", "merge_preview", "merge_print", "register_close_year",
+           "json_schema", "kind_list", "load", "merge", "merge_preview", "merge_print", "previews", "register_close_year",
            "register_export", "register_import", "register_init", "register_list", "register_show", "register_verify",
            "register_void", "render", "render_document", "sample_profiles", "skeleton", "templates_check", "write_new"]
 
@@ -253,6 +253,18 @@ def _for_agency(text: str, root: Path) -> str:
 
 
 SKELETON_AGENCY = "ubnd-quang-ninh"  # the agency the skeletons name
+
+
+def previews(pdfs: list[Path], folder: Path | None = None, pages: int = preview.PAGES) -> list[Path]:
+    """PNG pictures of the first pages of each PDF (``<stem>.trang-1.png`` …), beside it or in ``folder``; written
+    again each time (they are views, not documents)."""
+    files: dict[Path, bytes] = {}
+    for pdf in pdfs:
+        for number, png in enumerate(preview.pages_png(pdf.read_bytes(), pages), 1):
+            files[(folder or pdf.parent) / f"{pdf.stem}.trang-{number}.png"] = png
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+    return archive.write_atomic(files)
 
 
 def write_new(path: Path, text: str) -> None:

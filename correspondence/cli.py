@@ -239,18 +239,45 @@ _series = click.option("--so-rieng", "series", default=None,
                        help=_("Series, when the same number exists in several (e.g. mat)."))
 
 
+_xem = click.option("--xem", is_flag=True, help=_(
+    "Also write PNG pictures of the first pages beside the PDF (of an issued document: in output/xem/)."))
+_mo = click.option("--mo", is_flag=True, help=_("Open the PDF with the system's viewer."))
+
+
+def _can_look(formats: tuple[str, ...], xem: bool, mo: bool) -> None:
+    """Before anything is done: a look needs the PDF."""
+    if (xem or mo) and formats and "pdf" not in formats:
+        raise UsageError(_("--xem and --mo show the PDF: add --format pdf"))
+
+
+def _look(paths: list[Path], xem: bool, mo: bool, folder: Path | None = None) -> None:
+    """Pictures of the first pages (``--xem``), the PDF opened in the system's viewer (``--mo``)."""
+    pdfs = [path for path in paths if path.suffix == ".pdf"]
+    if xem and pdfs:
+        from correspondence.api import previews
+
+        for picture in previews(pdfs, folder):
+            click.echo(_("picture: {path}").format(path=_shown(picture)))
+    if mo and pdfs:
+        click.launch(str(pdfs[0]))
+
+
 @main.command(help=_("Render a draft: marked DỰ THẢO, number and date left blank."))
 @_lang_option
 @click.argument("file", type=click.Path(path_type=Path))
 @_out
 @_fmt
+@_xem
+@_mo
 @click.pass_context
-def draft(ctx: click.Context, file: Path, out: Path | None, formats: tuple[str, ...]) -> None:
+def draft(ctx: click.Context, file: Path, out: Path | None, formats: tuple[str, ...], xem: bool, mo: bool) -> None:
     from correspondence import api
 
+    _can_look(formats, xem, mo)
     with _busy(_("rendering …")):
         written = api.draft(file, out, ctx.obj["workspace"], formats or api.FORMATS)
     _files_written(written)
+    _look(written, xem, mo)
 
 
 @main.command(help=_("Render a final document with an explicit number and date (re-create one already issued)."))
@@ -260,14 +287,18 @@ def draft(ctx: click.Context, file: Path, out: Path | None, formats: tuple[str, 
 @click.option("--ngay", default=None, help=_("Issue date dd/mm/yyyy (default: 'ngay' in the record, else today)."))
 @_out
 @_fmt
+@_xem
+@_mo
 @click.pass_context
 def render(ctx: click.Context, file: Path, so: int, ngay: str | None, out: Path | None,
-           formats: tuple[str, ...]) -> None:
+           formats: tuple[str, ...], xem: bool, mo: bool) -> None:
     from correspondence import api
 
+    _can_look(formats, xem, mo)
     with _busy(_("rendering …")):
         written = api.render(file, so, _parse_date(ngay), out, ctx.obj["workspace"], formats or api.FORMATS)
     _files_written(written)
+    _look(written, xem, mo)
 
 
 @main.command(help=_("Print the JSON Schema of records (or of the agency profile) for editors."))
@@ -316,11 +347,14 @@ def kinds() -> None:
                      "'Thay thế bằng …' and both rows name each other."))
 @_fmt
 @_lai
+@_xem
+@_mo
 @click.pass_context
 def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, thay_the: str | None,
-          formats: tuple[str, ...], lai: bool) -> None:
+          formats: tuple[str, ...], lai: bool, xem: bool, mo: bool) -> None:
     from correspondence.api import issue as run
 
+    _can_look(formats, xem, mo)
     day = _parse_date(ngay)
 
     def attempt(again: bool) -> Any:
@@ -338,6 +372,9 @@ def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, thay_th
         if thay_the:
             click.echo(_("{old} is void: replaced by {new}").format(old=thay_the, new=item.entry.so_ky_hieu))
         _files_written(item.files)
+    issued = [path for item in done for path in item.files]
+    if issued:  # output/<agency>/<year>/<file>: the pictures go to output/xem, out of the archive
+        _look(issued, xem, mo, issued[0].parents[2] / "xem")
     _failures([(item.entry.so_ky_hieu, item.failure) for item in done if item.failure])
 
 
@@ -614,7 +651,9 @@ def register_export(ctx: click.Context, year: int, fmt: str, out: Path | None, a
     from correspondence.api import register_export
 
     period = _period_of(year, month, quarter, start, end)
-    _files_written([register_export(ctx.obj["workspace"], year, fmt, agency, series, out, ctx.obj["register"], period)])
+    with _busy(_("exporting the register")):
+        written = register_export(ctx.obj["workspace"], year, fmt, agency, series, out, ctx.obj["register"], period)
+    _files_written([written])
 
 
 @register.command("verify", help=_("Check the register: no duplicate, no unexplained gap, every file present and unchanged."))
