@@ -62,8 +62,6 @@ class Paragraph:
     keep_with_next: bool = False  # a heading (mục, a khoản's own title) never ends a page alone
 
 
-Block = Paragraph
-
 
 # ------------------------------------------------------------------ layout facts (ND 30 PL I)
 
@@ -276,11 +274,15 @@ class TableRow:
 
 @dataclass(frozen=True)
 class Table:
-    """An annex table: column widths in mm, header rows repeated on every page, rows never split."""
+    """An annex table, or a simple table inside the body: column widths in mm, header rows repeated on every page,
+    rows never split."""
 
     widths: tuple[float, ...]
     header: tuple[TableRow, ...]
     rows: tuple[TableRow, ...]
+
+
+Block = Paragraph | Table  # the body: paragraphs, and the simple tables a specialist's draft may hold
 
 
 @dataclass(frozen=True)

@@ -205,8 +205,10 @@ def issued_by_collective(kind: kinds.Kind) -> bool:
     return kind.code == "nghi_quyet" or kind.bo_cuc not in ("quyet_dinh", "cong_dien", "hai_ben")
 
 
-def _open(block: m.Paragraph) -> m.Paragraph:
+def _open(block: m.Block) -> m.Block:
     """The paragraph without the ``./.`` a body ends with (another paragraph follows it)."""
+    if isinstance(block, m.Table):
+        return block
     runs = list(block.runs)
     for index in range(len(runs) - 1, -1, -1):
         run = runs[index]
@@ -216,11 +218,14 @@ def _open(block: m.Paragraph) -> m.Paragraph:
     return dataclasses.replace(block, runs=tuple(runs))
 
 
-def _close_body(blocks: tuple[m.Paragraph, ...]) -> tuple[m.Paragraph, ...]:
-    """End the content with ``./.`` unless it already does (every PL III sample)."""
+def _close_body(blocks: tuple[m.Block, ...]) -> tuple[m.Block, ...]:
+    """End the content with ``./.`` unless it already does (every PL III sample); after a table, on a line of its
+    own."""
     if not blocks:
         return blocks
     last = blocks[-1]
+    if isinstance(last, m.Table):
+        return (*blocks, m.Paragraph((m.Run("./."),), indent=False))
     if m.plain_text(last.runs).rstrip().endswith("./."):
         return blocks
     runs = list(last.runs)
@@ -256,12 +261,25 @@ def _rule_for(lines: tuple[str, ...], size: float) -> m.Rule:
     return m.Rule(round(max(longest / 3, min(longest * 0.4, longest / 2)), 1))
 
 
-def _body(loaded: Loaded) -> tuple[tuple[m.Paragraph, ...], tuple[m.Footnote, ...]]:
-    """The record's body closed with ``./.``."""
+def _body(loaded: Loaded, page: m.Page) -> tuple[tuple[m.Block, ...], tuple[m.Footnote, ...]]:
+    """The record's body closed with ``./.``, its tables across the text width."""
     if loaded.body is None:
         raise InvalidRecord(_("invalid record"), [Problem(loaded.located.where(("noi_dung",)), "noi_dung",
                                                           _("must not be empty"))])
-    return _close_body(loaded.body.blocks), loaded.body.footnotes
+    blocks = tuple(_fit(block, page.text_width) if isinstance(block, m.Table) else block for block in loaded.body.blocks)
+    return _close_body(blocks), loaded.body.footnotes
+
+
+BODY_TABLE_MIN_COLUMN = 12.0  # mm: the narrowest column of a table in the body
+
+
+def _fit(table: m.Table, width: float) -> m.Table:
+    """A body table across ``width`` mm: each column as wide as its longest text allows, none narrower than
+    ``BODY_TABLE_MIN_COLUMN``."""
+    total = sum(table.widths)
+    widths = [max(BODY_TABLE_MIN_COLUMN, width * weight / total) for weight in table.widths]
+    scale = width / sum(widths)
+    return dataclasses.replace(table, widths=tuple(round(w * scale, 1) for w in widths))
 
 
 def _clean(text: str) -> str:
@@ -350,8 +368,8 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
         stamps_right=tuple(stamps_right),
         stamps_top_left=top_left,
     )
-    body, notes = _body(loaded)
-    if kind.mo_dau_giua and body:  # "… trân trọng giới thiệu:" centred over the body (Mẫu 1.8)
+    body, notes = _body(loaded, page)
+    if kind.mo_dau_giua and body and isinstance(body[0], m.Paragraph):  # centred "… trân trọng giới thiệu:" (Mẫu 1.8)
         body = (dataclasses.replace(body[0], align="center", indent=False), *body[1:])
     if record.ket_thuc is not None:
         # Biên bản: the closing time sentence ends the content (Mẫu 1.9).
@@ -462,7 +480,7 @@ def compose_copy(loaded: Loaded, issue: Issue, original: m.Document) -> m.Docume
                 kind=kind.ten.lower()), _("give the number of the original document"))])
     body, notes = original.body, original.footnotes
     if record.loai == "trich_sao" and record.noi_dung:
-        body, notes = _body(loaded)
+        body, notes = _body(loaded, original.page)
     chu_ky = _chu_ky(record, agency, kind)
     if chu_ky is None:
         raise InvalidRecord(_("invalid record"), [Problem(loaded.located.where(()), "ky", _("required field is missing"))])

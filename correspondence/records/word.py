@@ -455,6 +455,37 @@ def _blocks(body: Any) -> Iterator[Any]:
             yield child
 
 
+def _simple_table(reader: _Reader, table: Any) -> list[str] | None:
+    """A table without merged cells or tables inside as ``| a | b |`` lines (a ``|---|`` line under a header row:
+    one Word repeats on each page, or whose every cell is bold); ``None`` for any other table."""
+    if table.find(f".//{_w('tbl')}") is not None or table.find(f".//{_w('vMerge')}") is not None:
+        return None
+    if any(int(_attr(span, "val") or "1") > 1 for span in table.iter(_w("gridSpan"))):
+        return None
+    rows: list[list[str]] = []
+    header = False
+    for index, row in enumerate(table.findall(_w("tr"))):
+        cells = []
+        for cell in row.findall(_w("tc")):
+            texts = []
+            for p in cell.findall(_w("p")):
+                texts.append(_line(reader.paragraph(p), heading=False))
+            cells.append(" ".join(text for text in texts if text).replace("|", "\\|"))
+        if index == 0:
+            properties = row.find(_w("trPr"))
+            header = (properties is not None and properties.find(_w("tblHeader")) is not None) or (
+                bool(cells) and all(c.startswith("**") and c.endswith("**") and len(c) > 4 for c in cells))
+            if header:
+                cells = [c[2:-2] if c.startswith("**") and c.endswith("**") else c for c in cells]
+        rows.append(cells)
+    if not rows or len({len(r) for r in rows}) != 1:
+        return None
+    lines = ["| " + " | ".join(row) + " |" for row in rows]
+    if header and len(lines) > 1:
+        lines.insert(1, "|" + "---|" * len(rows[0]))
+    return lines
+
+
 def body_from_docx(path: Path, shown_name: str) -> str:
     """The body markup of a Word file: paragraphs, headings, lists, emphasis and footnotes carried; every part
     that cannot be carried (a table, an image …) a problem located ``file: paragraph n``, all raised at once."""
@@ -467,13 +498,19 @@ def body_from_docx(path: Path, shown_name: str) -> str:
         reader.where = _("{file}: paragraph {n}").format(file=shown_name, n=number)
         if block.tag == _w("tbl"):
             tables += 1
+            rows = _simple_table(reader, block)
+            if rows is not None:
+                lines.append("\n".join(_jinja_literal(row) for row in rows))
+                continue
             if last_text:
                 shown = last_text if len(last_text) <= 40 else "…" + last_text[-39:]
-                reader.problem(_("table {n} (after '{text}'): a table cannot be carried into the body; "
-                                 "put it in an annex (phu_luc)").format(n=tables, text=shown))
+                reader.problem(_("table {n} (after '{text}'): merged cells or a table inside a table cannot be "
+                                 "carried into the body; split them, or put the table in an annex (phu_luc)").format(
+                    n=tables, text=shown))
             else:
-                reader.problem(_("table {n} (at the start): a table cannot be carried into the body; "
-                                 "put it in an annex (phu_luc)").format(n=tables))
+                reader.problem(_("table {n} (at the start): merged cells or a table inside a table cannot be "
+                                 "carried into the body; split them, or put the table in an annex (phu_luc)").format(
+                    n=tables))
             continue
         if block.tag != _w("p"):
             reader.drawing(block)

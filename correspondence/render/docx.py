@@ -304,6 +304,12 @@ class _Writer:
     def body(self) -> None:
         sp, size = self.doc.spacing, self.sizes.body
         for block in self.doc.body:
+            if isinstance(block, m.Table):  # a simple table of the body, across the text width
+                self.para(self.word, CENTER, line=sp.paragraph_before)
+                body = self.word.element.body
+                body.insert(len(body) - 1 if body[-1].tag == qn("w:sectPr") else len(body),
+                            parse_xml(_table_xml(block, self.sizes.table, sp)))
+                continue
             paragraph = self.para(self.word, CENTER if block.align == "center" else JUSTIFY, before=sp.paragraph_before,
                                   line=sp.body_line, first_line=sp.first_line_indent if block.indent else 0,
                                   keep_next=block.keep_with_next)

@@ -34,7 +34,7 @@ def context(document: m.Document) -> dict[str, Any]:
         "vv": h.trich_yeu_vv or "",
         "ten_loai": document.tieu_de.ten_loai if document.tieu_de else "",
         "kinh_gui": list(document.kinh_gui.recipients) if document.kinh_gui else [],
-        "noi_dung": [(f"{b.marker} " if b.marker else "") + m.plain_text(b.runs) for b in document.body],
+        "noi_dung": [line for b in document.body for line in _lines(b)],
         "can_cu": list(document.can_cu),
         "noi_nhan": ["".join(r.text for r in line.runs) for line in document.noi_nhan.lines],
         "tham_quyen": list(document.chu_ky.tham_quyen) if document.chu_ky else [],
@@ -65,6 +65,13 @@ def _source(template: Path) -> str:
         if rel.reltype in (word.HEADER_URI, word.FOOTER_URI) and rel.target_part.blob:
             xml += word.patch_xml(word.xml_to_string(parse_xml(rel.target_part.blob)))
     return str(xml)
+
+
+def _lines(block: m.Block) -> list[str]:
+    """A body block as the plain lines a Word template's ``noi_dung`` list holds (a table: a line per row)."""
+    if isinstance(block, m.Table):
+        return [" | ".join(cell.text for cell in row.cells) for row in (*block.header, *block.rows)]
+    return [(f"{block.marker} " if block.marker else "") + m.plain_text(block.runs)]
 
 
 def render(document: m.Document, template: Path) -> bytes:

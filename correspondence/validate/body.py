@@ -20,7 +20,7 @@ from correspondence.validate.markup import parse_body
 class Body:
     """The body as written: paragraphs in order and the footnotes they call (the composer closes it with ``./.``)."""
 
-    blocks: tuple[m.Paragraph, ...]
+    blocks: tuple[m.Block, ...]
     footnotes: tuple[m.Footnote, ...]
 
 

@@ -4,7 +4,8 @@ Lines (one line each for headings): ``# Title`` a section ``I. TITLE`` (Roman, r
 case); ``## Title`` a centred heading (Phần, Chương); ``### Title`` a bold heading in the flow;
 ``Điều 1. Title`` an article (renumbered); ``1.`` khoản (renumbered in order), ``1.1.`` and ``1.1.1.`` its parts
 (renumbered under it); ``a)`` điểm (re-lettered a, b, c, d, đ … after each khoản); ``- `` and ``+ `` dash lines;
-``-> text <-`` a centred paragraph; anything else is a paragraph; a blank line ends a paragraph. Inline:
+``-> text <-`` a centred paragraph; ``| a | b |`` lines a table (a ``|---|---|`` line under the first makes it the
+header); anything else is a paragraph; a blank line ends a paragraph. Inline:
 ``**bold**``, ``*italic*``, ``***both***``, footnote calls ``[^id]`` with ``[^id]: text`` on a line of its own;
 a backslash makes the next character literal.
 """
@@ -15,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from correspondence.i18n import _
-from correspondence.model import Footnote, Inline, Paragraph, Run, plain_text
+from correspondence.model import Block, Cell, Footnote, Inline, Paragraph, Run, Table, TableRow, plain_text
 from correspondence.vietnamese import chu_cai, so_la_ma
 
 _HEADING = re.compile(r"^(#{1,3})\s+(.*)$")
@@ -29,6 +30,9 @@ _DASH = re.compile(r"^-\s+(.*)$")
 _PLUS = re.compile(r"^\+\s+(.*)$")
 _NOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:\s*(.*)$")
 _NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+_TABLE_ROW = re.compile(r"^\|.*\|$")
+_TABLE_RULE = re.compile(r"^\|(\s*:?-+:?\s*\|)+$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,7 @@ class _Pending:
     level: int = 0
 
 
-def parse_body(text: str, renumber: bool = True) -> tuple[tuple[Paragraph, ...], tuple[Footnote, ...],
+def parse_body(text: str, renumber: bool = True) -> tuple[tuple[Block, ...], tuple[Footnote, ...],
                                                          list[MarkupProblem]]:
     """Parse the body; return paragraphs, footnotes (numbered in call order) and problems.
 
@@ -69,6 +73,14 @@ def parse_body(text: str, renumber: bool = True) -> tuple[tuple[Paragraph, ...],
         if not line:
             current = None
             continue
+        if _TABLE_ROW.match(line):
+            if current is None or current.role != "table":
+                current = _Pending("table", "", [], number)
+                pending.append(current)
+            current.text.append(line)
+            continue
+        if current is not None and current.role == "table":
+            current = None
         start = _block_start(line, number)
         if start is None:
             if current is None:
@@ -82,10 +94,15 @@ def parse_body(text: str, renumber: bool = True) -> tuple[tuple[Paragraph, ...],
 
     notes: dict[str, int] = {}
     footnotes: list[Footnote] = []
-    blocks: list[Paragraph] = []
+    blocks: list[Block] = []
     item = point = section = article = 0
     parts = [0, 0]  # the numbers of 2.1. and 2.1.1. under the current khoản
     for block in pending:
+        if block.role == "table":
+            table = _table(block, problems)
+            if table is not None:
+                blocks.append(table)
+            continue
         if block.role == "section":
             section += 1
             item = point = 0
@@ -145,6 +162,42 @@ def parse_body(text: str, renumber: bool = True) -> tuple[tuple[Paragraph, ...],
         if key not in notes:
             problems.append(MarkupProblem(defined_at, _("footnote [^{id}] is never referred to").format(id=key)))
     return tuple(blocks), tuple(footnotes), problems
+
+
+def _table(block: _Pending, problems: list[MarkupProblem]) -> Table | None:
+    """A table from its ``| … |`` lines: every row as many cells as the first; a ``|---|`` line under the first
+    row makes it the header (bold, centred). Widths are relative here (the longest text of each column); the
+    composer fits them to the text width."""
+    lines = list(block.text)
+    header = len(lines) > 1 and bool(_TABLE_RULE.match(lines[1]))
+    if header:
+        del lines[1]
+    rows: list[list[str]] = [[cell.strip() for cell in _CELL_SPLIT.split(line[1:-1])] for line in lines]
+    count = len(rows[0])
+    bad = False
+    for offset, row in enumerate(rows):
+        line = block.line + offset + (1 if header and offset else 0)
+        if len(row) != count:
+            problems.append(MarkupProblem(line, _("this table row has {found} cells, the first has {count}").format(
+                found=len(row), count=count)))
+            bad = True
+        if any(_NOTE_CALL.search(cell) for cell in row):
+            problems.append(MarkupProblem(line, _("a footnote cannot be called inside a table cell")))
+            bad = True
+    if bad:
+        return None
+    made: list[TableRow] = []
+    for index, row in enumerate(rows):
+        cells = []
+        for text in row:
+            runs = _inline(text, block.line, problems, {}, {}, [])
+            words = [r for r in runs if isinstance(r, Run) and r.text.strip()]
+            is_header = header and index == 0
+            cells.append(Cell(plain_text(runs).replace("\\|", "|"), align="center" if is_header else "left",
+                              bold=is_header or (bool(words) and all(r.bold for r in words))))
+        made.append(TableRow(tuple(cells), "header" if header and index == 0 else "data"))
+    weights = tuple(float(max(4, *(len(r.cells[c].text) for r in made))) for c in range(count))
+    return Table(weights, tuple(made[:1]) if header else (), tuple(made[1:]) if header else tuple(made))
 
 
 def _is_title(runs: tuple[Inline, ...]) -> bool:

@@ -26,7 +26,8 @@ def _draft(path: Path, table: bool = False) -> Path:
     item.add_run(" rà soát, báo cáo trước ngày 15/12/2026.")
     document.add_paragraph("2. Giao Sở Nội vụ tổng hợp.")
     if table:
-        document.add_table(rows=1, cols=2).cell(0, 0).text = "x"
+        grid = document.add_table(rows=2, cols=2)
+        grid.cell(0, 0).merge(grid.cell(0, 1))
     document.save(str(path))
     return path
 
@@ -57,7 +58,7 @@ def test_what_word_cannot_carry_is_refused_where_it_is(workspace: Path, make_rec
     _draft(workspace / "du-thao.docx", table=True)
     result = CliRunner().invoke(main, ["--lang", "vi", "new", "cong-van", "--tu", "du-thao.docx", "-o", "cv.yaml"])
     assert result.exit_code != 0 and not (workspace / "cv.yaml").exists()
-    assert "du-thao.docx: đoạn 4: noi_dung_tu: bảng 1 (sau '2. Giao Sở Nội vụ tổng hợp.')" in result.output
+    assert "du-thao.docx: đoạn 4: noi_dung_tu: bảng 1 (sau '2. Giao Sở Nội vụ tổng hợp.'): không thể đưa ô gộp" in result.output
     record = make_record("cv.yaml", noi_dung=None, noi_dung_tu="du-thao.docx")  # type: ignore[operator]
     with pytest.raises(InvalidRecord) as caught:
         issue([record], workspace)
@@ -69,3 +70,28 @@ def test_what_word_cannot_carry_is_refused_where_it_is(workspace: Path, make_rec
         ("noi_dung_tu", "chỉ ghi nội dung một lần: hoặc noi_dung hoặc noi_dung_tu")]
     missing = make_record("thieu.yaml", noi_dung=None, noi_dung_tu="khong-co.docx")  # type: ignore[operator]
     assert [p.field for p in api.check([missing], workspace)] == ["noi_dung_tu"]
+
+
+def test_a_simple_table_of_the_draft_prints_in_both_files(workspace: Path, make_record: object) -> None:
+    document = docx.Document()
+    document.add_paragraph("Kết quả rà soát như sau:")
+    grid = document.add_table(rows=3, cols=3)
+    for i, row in enumerate([["STT", "Đơn vị", "Số thủ tục"], ["1", "Sở Tư pháp", "12"], ["2", "Sở Y tế", "7"]]):
+        for j, value in enumerate(row):
+            grid.cell(i, j).paragraphs[0].add_run(value).bold = i == 0
+    document.save(str(workspace / "bang.docx"))
+    record = make_record("cv.yaml", noi_dung=None, noi_dung_tu="bang.docx")  # type: ignore[operator]
+    (done,) = issue([record], workspace)
+    xml = zipfile.ZipFile(done.files[0]).read("word/document.xml").decode("utf-8")
+    body = xml[xml.index("Kết quả rà soát"):xml.index("./.")]
+    assert body.count("<w:tr>") == 3 and "<w:tblHeader/>" in body and ">Sở Y tế<" in body
+    import pdfplumber
+
+    with pdfplumber.open(done.files[1]) as pdf:
+        page = pdf.pages[0]
+        tables = page.extract_tables()
+        assert tables == [[["STT", "Đơn vị", "Số thủ tục"], ["1", "Sở Tư pháp", "12"], ["2", "Sở Y tế", "7"]]]
+        found = page.find_tables()[0].bbox
+        width_mm = (found[2] - found[0]) * 25.4 / 72
+        assert abs(width_mm - 165) < 1.5, "across the text width (210 - 30 - 15 mm)"
+        assert "./." in page.extract_text().split("Sở Y tế")[1], "the body still ends with ./."

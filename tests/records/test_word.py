@@ -1,4 +1,5 @@
-"""A specialist's Word file becomes the body markup: text, emphasis, headings, lists, footnotes; tables and images refused."""
+"""A specialist's Word file becomes the body markup: text, emphasis, headings, lists, footnotes, simple tables;
+merged tables and images refused."""
 
 from __future__ import annotations
 
@@ -204,10 +205,11 @@ def test_tracked_changes_are_taken_as_accepted(tmp_path: Path) -> None:
     assert body_from_docx(path, "a.docx") == "Giữ thêm\n"
 
 
-def test_a_table_and_an_image_are_located_problems(tmp_path: Path) -> None:
+def test_a_merged_table_and_an_image_are_located_problems(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_paragraph("Danh sách đơn vị như sau:")
-    document.add_table(rows=2, cols=2)
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).merge(table.cell(0, 1))
     document.add_paragraph("Sơ đồ:")
     document.add_picture(BytesIO(_png()))
     path = tmp_path / "bang.docx"
@@ -216,10 +218,32 @@ def test_a_table_and_an_image_are_located_problems(tmp_path: Path) -> None:
     with pytest.raises(InvalidRecord) as raised:
         body_from_docx(path, "bang.docx")
     assert [(p.source, p.field, p.message) for p in raised.value.problems] == [
-        ("bang.docx: paragraph 2", "noi_dung_tu", "table 1 (after 'Danh sách đơn vị như sau:'): a table cannot be "
-                                                  "carried into the body; put it in an annex (phu_luc)"),
+        ("bang.docx: paragraph 2", "noi_dung_tu", "table 1 (after 'Danh sách đơn vị như sau:'): merged cells or a "
+                                                  "table inside a table cannot be carried into the body; split them, "
+                                                  "or put the table in an annex (phu_luc)"),
         ("bang.docx: paragraph 4", "noi_dung_tu", "an image or drawing cannot be carried into the body; put it in "
                                                   "an annex (phu_luc)")]
+
+
+def test_a_simple_table_becomes_a_table_of_the_body(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Kết quả như sau:")
+    table = document.add_table(rows=3, cols=3)
+    for i, row in enumerate([["STT", "Đơn vị", "Số thủ tục"], ["1", "Sở Tư pháp", "12"], ["2", "Sở A|B", "7"]]):
+        for j, value in enumerate(row):
+            table.cell(i, j).paragraphs[0].add_run(value).bold = i == 0
+    document.add_paragraph("Đề nghị các đơn vị thực hiện.")
+    path = tmp_path / "bang.docx"
+    document.save(str(path))
+    text = body_from_docx(path, "bang.docx")
+    assert text == ("Kết quả như sau:\n\n| STT | Đơn vị | Số thủ tục |\n|---|---|---|\n| 1 | Sở Tư pháp | 12 |\n"
+                    "| 2 | Sở A\\|B | 7 |\n\nĐề nghị các đơn vị thực hiện.\n")
+    blocks, _notes, problems = parse_body(text)
+    assert problems == [] and [type(b).__name__ for b in blocks] == ["Paragraph", "Table", "Paragraph"]
+    table_model = blocks[1]
+    assert [c.text for c in table_model.header[0].cells] == ["STT", "Đơn vị", "Số thủ tục"]  # type: ignore[union-attr]
+    assert [[c.text for c in r.cells] for r in table_model.rows] == [  # type: ignore[union-attr]
+        ["1", "Sở Tư pháp", "12"], ["2", "Sở A|B", "7"]]
 
 
 def test_a_text_box_and_a_page_field_are_refused(tmp_path: Path) -> None:
