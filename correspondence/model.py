@@ -400,6 +400,30 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file the archival PDF carries (a PDF/A-3 associated file): the record the document was made from
+    (``Source``), its metadata and annex tables (``Data``)."""
+
+    name: str
+    data: bytes
+    relationship: Literal["Source", "Data", "Supplement"]
+    mime: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Archival:
+    """What makes the PDF an archival original: its PDF/A variant, the files it carries, and the document metadata of
+    ND 30 PL VI Part II §I (``fields``) written beside them as ``fields_name``; the page count (``PageAmount``) is the
+    one value only the layout knows, filled in by the renderer."""
+
+    variant: str = "pdf/a-3b"
+    attachments: tuple[Attachment, ...] = ()
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    fields_name: str = "sieu-du-lieu.json"
+
+
+@dataclass(frozen=True)
 class Registration:
     """What the register of outgoing documents writes of this document: columns (3) to (7) of PL IV."""
 
@@ -441,6 +465,7 @@ class Document:
     ban_sao: tuple[BanSao, ...] = ()  # a copy: the copied document followed by these blocks (a sao lục: SAO Y, SAO LỤC)
     registration: Registration | None = None  # None for an annex printed on its own
     xac_nhan: XacNhan | None = None  # the confirmation block of a giấy nghỉ phép, when the record asks for it
+    archival: Archival = field(default_factory=Archival)  # PDF/A-3b: the record and metadata carried inside
 
 
 @dataclass(frozen=True)

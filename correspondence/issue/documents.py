@@ -9,6 +9,7 @@ from pathlib import Path
 
 from correspondence import model as m
 from correspondence.compose import Issue, compose, compose_copy
+from correspondence.compose.archival import archival
 from correspondence.errors import InvalidRecord, Problem, RegisterUnavailable, RenderFailed
 from correspondence.i18n import _
 from correspondence.register.numbering import Series, select_series
@@ -34,9 +35,9 @@ def document(loaded: Loaded, so: int | None, ngay: dt.date | None, nam_trong_ky_
     record = loaded.record
     day = None if so is None else ngay or record.ngay or dt.date.today()
     if record.ban_goc is not None:
-        return compose_copy(loaded, Issue(so, day, ban=ban), _original(loaded, register))
+        return archival(compose_copy(loaded, Issue(so, day, ban=ban), _original(loaded, register)), loaded)
     parent = _parent(loaded, final=so is not None, register=register)
-    return compose(loaded, Issue(so, day, nam_trong_ky_hieu, ban), parent)
+    return archival(compose(loaded, Issue(so, day, nam_trong_ky_hieu, ban), parent), loaded)
 
 
 def _original(loaded: Loaded, register: str | None) -> m.Document:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import hashlib
 import logging
 import os
@@ -134,9 +135,11 @@ def render_html(document: m.Document, workspace: Path | None = None, only_annex:
                                landscape=m.LANDSCAPE, only_annex=only_annex))
 
 
-def write_pdf(html: str, dirs: tuple[Path, ...], identifier: str) -> bytes:
+def write_pdf(html: str, dirs: tuple[Path, ...], identifier: str, archival: m.Archival | None = None,
+              created: dt.datetime | None = None) -> bytes:
     """Lay ``html`` out as PDF with the fonts and stylesheet of ``dirs``: only the font and template folders are
-    fetched from, and any WeasyPrint error fails the render instead of being logged."""
+    fetched from, and any WeasyPrint error fails the render instead of being logged. With ``archival``: a PDF/A of
+    its variant carrying its files as associated files, dated ``created`` (the same bytes every time)."""
     from weasyprint import HTML
 
     fonts, sheet, allowed = _styles(dirs)
@@ -146,8 +149,13 @@ def write_pdf(html: str, dirs: tuple[Path, ...], identifier: str) -> bytes:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = epoch or FONT_EPOCH  # the subset fonts' timestamp: the same bytes every time
     try:
-        pdf = HTML(string=html, base_url=str(dirs[-1]) + "/", url_fetcher=_fetcher(allowed)).write_pdf(
-            stylesheets=[sheet], font_config=fonts, pdf_identifier=identifier.encode()[:32])
+        laid_out = HTML(string=html, base_url=str(dirs[-1]) + "/", url_fetcher=_fetcher(allowed)).render(
+            stylesheets=[sheet], font_config=fonts)
+        options: dict[str, Any] = {"pdf_identifier": identifier.encode()[:32]}
+        if archival is not None:
+            options |= {"pdf_variant": archival.variant,
+                        "attachments": _attachments(archival, len(laid_out.pages), created)}
+        pdf = laid_out.write_pdf(**options)
     finally:
         logger.removeHandler(collector)
         if epoch is None:
@@ -156,6 +164,22 @@ def write_pdf(html: str, dirs: tuple[Path, ...], identifier: str) -> bytes:
         raise RenderFailed(_("the PDF could not be laid out: {what}").format(what="; ".join(collector.messages)))
     assert pdf is not None
     return bytes(pdf)
+
+
+def _attachments(archival: m.Archival, pages: int, created: dt.datetime | None) -> list[Any]:
+    """The archival files as WeasyPrint attachments, the metadata completed with the page count."""
+    import io
+    import json
+
+    from weasyprint import Attachment
+
+    fields = {**archival.fields, "PageAmount": pages}
+    files = [*archival.attachments, m.Attachment(
+        archival.fields_name, json.dumps(fields, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8"), "Data",
+        "application/json", "Siêu dữ liệu văn bản (Nghị định 30/2020/NĐ-CP, Phụ lục VI)")]
+    when = created.astimezone(dt.UTC) if created is not None and created.tzinfo else created  # PDF dates in UTC
+    return [Attachment(file_obj=io.BytesIO(item.data), name=item.name, description=item.description,
+                       created=when, modified=when, relationship=item.relationship) for item in files]
 
 
 def render_pdf(document: m.Document, workspace: Path | None = None, only_annex: int | None = None) -> bytes:
@@ -167,7 +191,8 @@ def render_pdf(document: m.Document, workspace: Path | None = None, only_annex: 
     except TemplateError as error:
         raise RenderFailed(_("template error: {what}").format(what=error)) from None
     return write_pdf(html, tuple(template_dirs(workspace)),
-                     hashlib.sha256(document.metadata.identifier.encode("utf-8")).hexdigest()[:32])
+                     hashlib.sha256(document.metadata.identifier.encode("utf-8")).hexdigest()[:32],
+                     document.archival if only_annex is None else m.Archival(), document.metadata.created)
 
 
 def combine(pdfs: list[bytes], title: str) -> bytes:

@@ -64,6 +64,8 @@ class CoQuan(_Strict):
     ten_co_quan_chu_quan: list[Text] = Field(default_factory=list, description="Dòng tên cơ quan chủ quản trực tiếp (có thể trống)")
     ten_co_quan: list[Text] = Field(min_length=1, description="Tên cơ quan ban hành, mỗi phần tử một dòng")
     viet_tat: Abbrev = Field(description="Chữ viết tắt tên cơ quan trong ký hiệu, ví dụ: UBND")
+    ma_dinh_danh: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9.]{1,13}$")] | None = Field(
+        None, description="Mã định danh điện tử của cơ quan (tối đa 13 ký tự, ví dụ H49.64): ghi vào siêu dữ liệu lưu trữ")
     dia_danh: Text = Field(description="Địa danh ghi ở dòng ngày tháng, ví dụ: Quảng Ninh")
     ten_goi: Text | None = Field(None, description="Tên cơ quan dùng trong câu văn, ví dụ: Ủy ban nhân dân tỉnh")
     tap_the: Text | None = Field(None, description="Tên tập thể dùng sau TM., ví dụ: ỦY BAN NHÂN DÂN")
