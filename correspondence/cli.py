@@ -342,6 +342,8 @@ def kinds() -> None:
 @_lang_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--ngay", default=None, help=_("Issue date dd/mm/yyyy (default: 'ngay' in the record, else today)."))
+@click.option("--ho-so", "ho_so", default=None, metavar=_("SYMBOL"),
+              help=_("File the issued document in this open hồ sơ, e.g. 01.VP."))
 @click.option("--thay-the", "thay_the", default=None, metavar=_("NUMBER"),
               help=_("Issue a corrected document replacing this one (e.g. 12/UBND-XD6): the old number is voided "
                      "'Thay thế bằng …' and both rows name each other."))
@@ -350,7 +352,7 @@ def kinds() -> None:
 @_xem
 @_mo
 @click.pass_context
-def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, thay_the: str | None,
+def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, ho_so: str | None, thay_the: str | None,
           formats: tuple[str, ...], lai: bool, xem: bool, mo: bool) -> None:
     from correspondence.api import issue as run
 
@@ -360,7 +362,7 @@ def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, thay_th
     def attempt(again: bool) -> Any:
         with _busy(_("issuing")), _notices():
             return run(list(files), ctx.obj["workspace"], day, ctx.obj["register"], formats or ("docx", "pdf"),
-                       lai=again, thay_the=thay_the)
+                       lai=again, thay_the=thay_the, ho_so=ho_so)
 
     from correspondence.vietnamese import ngay_so
 
@@ -371,6 +373,8 @@ def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, thay_th
         click.echo(_("issued {number} dated {date}").format(number=item.entry.so_ky_hieu, date=ngay_so(item.entry.ngay)))
         if thay_the:
             click.echo(_("{old} is void: replaced by {new}").format(old=thay_the, new=item.entry.so_ky_hieu))
+        if ho_so:
+            click.echo(_("filed in the hồ sơ {symbol}").format(symbol=ho_so))
         _files_written(item.files)
     issued = [path for item in done for path in item.files]
     if issued:  # output/<agency>/<year>/<file>: the pictures go to output/xem, out of the archive
@@ -745,6 +749,147 @@ def dinh_chinh(ctx: click.Context, number: str, output: Path | None, agency: str
     click.echo(_("written: {path}").format(path=_shown(path)))
     click.echo(_("Fill in the places marked …, check it with: correspondence draft {path}; then issue it: "
                  "correspondence issue {path}").format(path=_shown(path)))
+
+
+@main.group("ho-so", help=_("Hồ sơ (case files): open them from the year's danh mục, file documents, close them, "
+                            "print their mục lục, list those whose retention has ended."))
+@_lang_option
+def ho_so() -> None:
+    pass
+
+
+_ho_so_year = click.option("--nam", "nam", type=click.IntRange(1, 9999), default=None,
+                           help=_("The year of the hồ sơ (default: this year; when looking one up: the only one)."))
+
+
+@ho_so.command("create", help=_("Open a hồ sơ: its number and symbol (e.g. 01.VP), title and retention."))
+@_lang_option
+@click.argument("symbol")
+@click.option("--tieu-de", "title", required=True, help=_("The title of the hồ sơ."))
+@click.option("--thoi-han", "retention", required=True, help=_("Retention: a number of years (10, 20 …) or vinh-vien."))
+@_ho_so_year
+@click.option("--don-vi", "unit", default=None, help=_("The unit keeping the hồ sơ."))
+@click.option("--nguoi-lap", "keeper", default=None, help=_("Who makes up the hồ sơ."))
+@_agency
+@click.pass_context
+def ho_so_create(ctx: click.Context, symbol: str, title: str, retention: str, nam: int | None, unit: str | None,
+                 keeper: str | None, agency: str | None) -> None:
+    from correspondence.api import ho_so_create as create
+
+    made = create(ctx.obj["workspace"], symbol, title, retention, nam, unit, keeper, agency, ctx.obj["register"])
+    click.echo(_("hồ sơ opened: {symbol} ({year}) {title}").format(symbol=made.ky_hieu, year=made.nam, title=made.tieu_de))
+
+
+@ho_so.command("import", help=_("Open every hồ sơ of the year's danh mục hồ sơ (XLSX or CSV); all or nothing."))
+@_lang_option
+@click.argument("file", type=click.Path(path_type=Path))
+@_ho_so_year
+@_sheet
+@_agency
+@click.pass_context
+def ho_so_import(ctx: click.Context, file: Path, nam: int | None, sheet: str | None, agency: str | None) -> None:
+    from correspondence.api import ho_so_import as run
+
+    made = run(ctx.obj["workspace"], file, nam, agency, ctx.obj["register"], sheet)
+    click.echo(_("{count} hồ sơ opened from {file}").format(count=len(made), file=_shown(file)))
+
+
+@ho_so.command("add", help=_("File an issued document in an open hồ sơ, e.g. 01.VP 12/UBND-XD6."))
+@_lang_option
+@click.argument("symbol")
+@click.argument("number")
+@_ho_so_year
+@_agency
+@click.pass_context
+def ho_so_add(ctx: click.Context, symbol: str, number: str, nam: int | None, agency: str | None) -> None:
+    from correspondence.api import ho_so_add as run
+
+    ho_so_row, entry, place = run(ctx.obj["workspace"], symbol, number, nam, agency, ctx.obj["register"])
+    click.echo(_("{number} filed in {symbol} as document {place}").format(number=entry.so_ky_hieu,
+                                                                          symbol=ho_so_row.ky_hieu, place=place))
+
+
+@ho_so.command("close", help=_("Close a hồ sơ: it takes no more documents."))
+@_lang_option
+@click.argument("symbol")
+@_ho_so_year
+@_agency
+@click.pass_context
+def ho_so_close(ctx: click.Context, symbol: str, nam: int | None, agency: str | None) -> None:
+    from correspondence.api import ho_so_close as run
+
+    closed = run(ctx.obj["workspace"], symbol, nam, agency, ctx.obj["register"])
+    click.echo(_("hồ sơ closed: {symbol} ({year})").format(symbol=closed.ky_hieu, year=closed.nam))
+
+
+@ho_so.command("show", help=_("Print the mục lục văn bản of a hồ sơ (the documents in it, in order)."))
+@_lang_option
+@click.argument("symbol")
+@_ho_so_year
+@_agency
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
+@click.pass_context
+def ho_so_show(ctx: click.Context, symbol: str, nam: int | None, agency: str | None, as_json: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from correspondence.api import ho_so_show as run
+    from correspondence.issue.hoso import retention_text
+    from correspondence.vietnamese import ngay_so
+
+    contents = run(ctx.obj["workspace"], symbol, nam, agency, ctx.obj["register"])
+    h = contents.ho_so
+    if as_json:
+        click.echo(json.dumps({"ho_so": h.as_dict(), "trang": contents.trang, "van_ban": [
+            {"thu_tu": d.thu_tu, "so_ky_hieu": d.entry.so_ky_hieu, "ngay": d.entry.ngay, "trang": d.trang,
+             "ten_loai_trich_yeu": d.entry.ten_loai_trich_yeu} for d in contents.documents]},
+            ensure_ascii=False, indent=2))
+        return
+    click.echo(_("MỤC LỤC VĂN BẢN — hồ sơ {symbol}, năm {year}: {title}").format(
+        symbol=h.ky_hieu, year=h.nam, title=h.tieu_de))
+    click.echo(_("Retention: {retention}; {state}").format(
+        retention=retention_text(h.thoi_han), state=_("closed") if h.status == "dong" else _("open")))
+    table = Table(_("No."), _("Number, symbol"), _("Date"), _("Type and subject"), _("Pages"), _("Notes"))
+    for line in contents.documents:
+        e = line.entry
+        table.add_row(str(line.thu_tu), e.so_ky_hieu, ngay_so(e.ngay), e.ten_loai_trich_yeu, line.trang,
+                      _("VOID: ") + (e.ghi_chu or "") if e.status == "voided" else (e.ghi_chu or ""))
+    import shutil
+
+    Console(width=max(100, shutil.get_terminal_size().columns)).print(table)
+    click.echo(_("{count} document(s), {pages} page(s)").format(count=len(contents.documents), pages=contents.trang))
+
+
+@ho_so.command("list", help=_("List the hồ sơ of the register (of a year)."))
+@_lang_option
+@_ho_so_year
+@_agency
+@click.pass_context
+def ho_so_list(ctx: click.Context, nam: int | None, agency: str | None) -> None:
+    from correspondence.api import ho_so_list as run
+    from correspondence.issue.hoso import retention_text
+
+    found = run(ctx.obj["workspace"], nam, agency, ctx.obj["register"])
+    if not found:
+        click.echo(_("no hồ sơ yet: open one with 'correspondence ho-so create' or 'ho-so import'"))
+    for h in found:
+        state = _("closed") if h.status == "dong" else _("open")
+        click.echo(f"{h.nam}  {h.ky_hieu:<12} {h.tieu_de} — {retention_text(h.thoi_han)}, {state}")
+
+
+@ho_so.command("due", help=_("List the closed hồ sơ whose retention has ended (nothing is deleted)."))
+@_lang_option
+@_agency
+@click.pass_context
+def ho_so_due(ctx: click.Context, agency: str | None) -> None:
+    from correspondence.api import ho_so_due as run
+
+    found = run(ctx.obj["workspace"], None, agency, ctx.obj["register"])
+    if not found:
+        click.echo(_("no hồ sơ has reached the end of its retention"))
+    for h, last in found:
+        click.echo(_("{symbol} ({year}) {title}: retention ended in {last}").format(
+            symbol=h.ky_hieu, year=h.nam, title=h.tieu_de, last=last))
 
 
 if __name__ == "__main__":  # pragma: no cover

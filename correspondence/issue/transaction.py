@@ -45,7 +45,7 @@ from correspondence.i18n import _, set_language
 from correspondence.issue.documents import copies_of, document, document_of, ky_hieu_of, series_of
 from correspondence.progress import notice
 from correspondence.register.queries import find_entry
-from correspondence.register.store import ISSUED, VOIDED, Entry, Register, sqlite_path
+from correspondence.register.store import ISSUED, OPEN, VOIDED, Entry, HoSo, Register, sqlite_path
 from correspondence.render import FORMATS, render_document
 from correspondence.validate import Loaded, load, self_contained
 from correspondence.vietnamese import hom_nay, ngay_so
@@ -87,6 +87,8 @@ class Unit:
     entry: Entry | None = None
     replace: str | None = None  # the Số, ký hiệu of the document this corrected one replaces
     replaces: Entry | None = None
+    file_in: str | None = None  # the hồ sơ (its number and symbol) the document is filed in once issued
+    ho_so: HoSo | None = None
 
     @property
     def documents(self) -> list[Loaded]:
@@ -258,12 +260,13 @@ def _jobs(unit: Unit, number: int, root: Path, formats: tuple[str, ...]) -> list
 def issue(paths: list[Path | str], workspace: Path | str | None = None, ngay: dt.date | None = None,
           register: str | None = None, formats: tuple[str, ...] = FORMATS,
           progress: Callable[[Path], None] | None = None, lai: bool = False,
-          thay_the: str | None = None) -> list[Issued]:
+          thay_the: str | None = None, ho_so: str | None = None) -> list[Issued]:
     """Check, compose and render, number, write and record each file; all checked and rendered before any number.
 
     ``lai``: issue again a record whose very content was already issued this year. ``thay_the``: the Số, ký hiệu
     (``12/UBND-XD6``) of an issued document this one corrects: once the new one is written, the old is voided
-    ("Thay thế bằng …") and both rows name each other.
+    ("Thay thế bằng …") and both rows name each other. ``ho_so``: the open hồ sơ (``01.VP``) each document is filed
+    in once issued (checked before any number is taken).
     """
     if thay_the is not None and len(paths) != 1:
         raise UsageError(_("--thay-the replaces one document: give one record"))
@@ -277,8 +280,8 @@ def issue(paths: list[Path | str], workspace: Path | str | None = None, ngay: dt
             problems += error.problems
     if problems:
         raise InvalidRecord(_("invalid record"), problems)
-    results = run([Unit(item, shown(item.path), replace=thay_the) for item in loaded], root, ngay, register, formats,
-                  lai)
+    results = run([Unit(item, shown(item.path), replace=thay_the, file_in=ho_so) for item in loaded], root, ngay,
+                  register, formats, lai)
     if progress is not None:
         for item in loaded:
             progress(item.path)
@@ -334,6 +337,8 @@ def _check(units: list[Unit], registers: dict[str, Register], lai: bool) -> None
         book, agency = registers[unit.url], unit.loaded.agency_id
         if unit.replace is not None:
             unit.replaces = _replaceable(book, agency, unit.replace)
+        if unit.file_in is not None:
+            unit.ho_so = _open_file(book, agency, unit.file_in, unit.day.year)
         years = closed.setdefault((unit.url, agency), book.closed_years(agency))
         if unit.day.year in years:
             raise RegisterConflict(_("{file}: the year {year} is closed (since {at}): no document can be issued "
@@ -374,6 +379,20 @@ def _replaceable(book: Register, agency: str, so_ky_hieu: str) -> Entry:
         raise RegisterConflict(_("{number} was not issued (its files were never written): void it instead").format(
             number=old.so_ky_hieu))
     return old
+
+
+def _open_file(book: Register, agency: str, ky_hieu: str, year: int) -> HoSo:
+    """The open hồ sơ a document is to be filed in (of the document's year when several years have the symbol)."""
+    found = book.ho_so(agency, ky_hieu)
+    if len(found) > 1:
+        found = [h for h in found if h.nam == year]
+    if not found:
+        raise RegisterConflict(_("no hồ sơ {symbol} in the register of {agency}").format(symbol=ky_hieu, agency=agency),
+                               [Problem(ky_hieu, "--ho-so", _("open it with 'correspondence ho-so create {symbol} "
+                                                              "--tieu-de …'").format(symbol=ky_hieu))])
+    if found[0].status != OPEN:
+        raise RegisterConflict(_("the hồ sơ {symbol} is closed: it takes no more documents").format(symbol=ky_hieu))
+    return found[0]
 
 
 def replaced_note(old: Entry) -> str:
@@ -433,6 +452,12 @@ def _publish(book: Register, unit: Unit, root: Path, formats: tuple[str, ...]) -
     completed = book.complete(entry.id, files)
     if unit.replaces is not None:
         link_replacement(book, completed, unit.replaces, root)
+    if unit.ho_so is not None:
+        try:
+            book.ho_so_add(unit.ho_so, completed)
+        except RegisterConflict as error:  # closed meanwhile by another clerk: issued, not filed; said
+            notice(_("{number} was issued but not filed: {reason}").format(number=completed.so_ky_hieu,
+                                                                           reason=error.message))
     return Issued(completed, [root / f["path"] for f in files])
 
 

@@ -148,6 +148,30 @@ def _v6_replacements(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX ix_entries_thay_the ON entries (thay_the)"))
 
 
+def _v7_ho_so(conn: Connection) -> None:
+    """Hồ sơ (case files) of the year's danh mục hồ sơ, and the documents filed in each, in order."""
+    meta = MetaData()
+    Table("ho_so", meta,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("agency", String(100), nullable=False),
+          Column("nam", Integer, nullable=False),
+          Column("ky_hieu", String(40), nullable=False),
+          Column("tieu_de", Text, nullable=False),
+          Column("thoi_han", String(20), nullable=False),
+          Column("don_vi", Text),
+          Column("nguoi_lap", Text),
+          Column("status", String(10), nullable=False),
+          Column("mo_luc", String(40), nullable=False),
+          Column("dong_luc", String(40)),
+          UniqueConstraint("agency", "nam", "ky_hieu", name="uq_ho_so"))
+    Table("ho_so_van_ban", meta,
+          Column("ho_so_id", Integer, primary_key=True),
+          Column("entry_id", Integer, primary_key=True),
+          Column("thu_tu", Integer, nullable=False),
+          Column("them_luc", String(40), nullable=False))
+    meta.create_all(conn)
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "series and entries", _v1_series_and_entries),
     (2, "events and date index", _v2_events),
@@ -155,6 +179,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (4, "chained events, leases, closed years, unique number and symbol", _v4_chain_leases_closed_years),
     (5, "folded text for search", _v5_folded_search),
     (6, "links between a correction and the document it replaces", _v6_replacements),
+    (7, "hồ sơ and the documents filed in them", _v7_ho_so),
 )
 CURRENT = MIGRATIONS[-1][0]
 

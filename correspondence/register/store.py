@@ -74,10 +74,18 @@ events_t = Table("events", _meta,
                  Column("agency", String(100)), Column("prev_hash", String(64)), Column("row_hash", String(64)),
                  Column("hash", String(64)))
 chains_t = Table("chains", _meta, Column("agency", String(100), primary_key=True), Column("last_hash", String(64)))
+ho_so_t = Table("ho_so", _meta, Column("id", Integer, primary_key=True, autoincrement=True), Column("agency", String(100)),
+                Column("nam", Integer), Column("ky_hieu", String(40)), Column("tieu_de", Text),
+                Column("thoi_han", String(20)), Column("don_vi", Text), Column("nguoi_lap", Text),
+                Column("status", String(10)), Column("mo_luc", String(40)), Column("dong_luc", String(40)))
+filed_t = Table("ho_so_van_ban", _meta, Column("ho_so_id", Integer, primary_key=True),
+                Column("entry_id", Integer, primary_key=True), Column("thu_tu", Integer), Column("them_luc", String(40)))
 closed_t = Table("closed_years", _meta, Column("agency", String(100), primary_key=True),
                  Column("year", Integer, primary_key=True), Column("at", String(40)), Column("by", String(100)))
 
 ISSUED, VOIDED, IMPORTED, FAILED = "issued", "voided", "imported", "failed"
+OPEN, CLOSED_FILE = "mo", "dong"  # a hồ sơ takes documents while open
+HO_SO_CREATED, HO_SO_FILED, HO_SO_CLOSED = "ho-so-create", "ho-so-add", "ho-so-close"
 CLOSED = "close-year"
 
 _KEY = and_(series_t.c.agency == bindparam("k_agency"), series_t.c.year == bindparam("k_year"),
@@ -147,6 +155,31 @@ class Entry:
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)
                 if f.name not in ("record_json", "agency_json", "files_json", "lease", "tim_kiem")} | {"files": self.files}
+
+
+@dataclass(frozen=True)
+class HoSo:
+    """A hồ sơ (case file) of the year's danh mục: its number and symbol (``01.VP``), title, retention (years, or
+    ``vinh-vien``), who keeps it, and whether it still takes documents."""
+
+    id: int
+    agency: str
+    nam: int
+    ky_hieu: str
+    tieu_de: str
+    thoi_han: str
+    don_vi: str | None
+    nguoi_lap: str | None
+    status: str
+    mo_luc: str
+    dong_luc: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _ho_so(row: Any) -> HoSo:
+    return HoSo(**{f.name: getattr(row, f.name) for f in fields(HoSo)})
 
 
 def _entry(row: Any) -> Entry:
@@ -558,6 +591,74 @@ class Register:
         """The closed years of an agency and when each was closed."""
         with self.engine.connect() as conn:
             return {r.year: r.at for r in conn.execute(select(closed_t).where(closed_t.c.agency == agency))}
+
+    # ------------------------------------------------------------------ hồ sơ
+
+    def ho_so_create(self, agency: str, values: dict[str, Any], by: str | None = None) -> HoSo:
+        """Open a hồ sơ; refused when its symbol is taken that year."""
+        who = by or current_user()
+        row = {"agency": agency, "status": OPEN, "mo_luc": now(), "dong_luc": None, **values}
+        with self._writer(), self.engine.begin() as conn:
+            try:
+                with conn.begin_nested():
+                    new_id = conn.execute(ho_so_t.insert().values(row).returning(ho_so_t.c.id)).scalar_one()
+            except IntegrityError:
+                raise RegisterConflict(_("the hồ sơ {symbol} of {year} already exists").format(
+                    symbol=values["ky_hieu"], year=values["nam"])) from None
+            self._append(conn, agency, 0, HO_SO_CREATED, who, json.dumps({**values, "id": new_id}, ensure_ascii=False,
+                                                                          sort_keys=True))
+            return _ho_so(conn.execute(select(ho_so_t).where(ho_so_t.c.id == new_id)).one())
+
+    def ho_so(self, agency: str, ky_hieu: str, nam: int | None = None) -> list[HoSo]:
+        query = select(ho_so_t).where(and_(ho_so_t.c.agency == agency, ho_so_t.c.ky_hieu == ky_hieu))
+        if nam is not None:
+            query = query.where(ho_so_t.c.nam == nam)
+        with self.engine.connect() as conn:
+            return [_ho_so(r) for r in conn.execute(query.order_by(ho_so_t.c.nam.desc()))]
+
+    def ho_so_list(self, agency: str, nam: int | None = None) -> list[HoSo]:
+        query = select(ho_so_t).where(ho_so_t.c.agency == agency)
+        if nam is not None:
+            query = query.where(ho_so_t.c.nam == nam)
+        with self.engine.connect() as conn:
+            return [_ho_so(r) for r in conn.execute(query.order_by(ho_so_t.c.nam, ho_so_t.c.ky_hieu))]
+
+    def ho_so_add(self, ho_so: HoSo, entry: Entry, by: str | None = None) -> int:
+        """File a document in an open hồ sơ; its place in the hồ sơ (1, 2 …)."""
+        who = by or current_user()
+        with self._writer(), self.engine.begin() as conn:
+            state = conn.execute(select(ho_so_t.c.status).where(ho_so_t.c.id == ho_so.id).with_for_update()).scalar_one()
+            if state != OPEN:
+                raise RegisterConflict(_("the hồ sơ {symbol} is closed: it takes no more documents").format(
+                    symbol=ho_so.ky_hieu))
+            taken = conn.execute(select(filed_t.c.thu_tu).where(and_(filed_t.c.ho_so_id == ho_so.id,
+                                                                     filed_t.c.entry_id == entry.id))).first()
+            if taken is not None:
+                raise RegisterConflict(_("{number} is already in the hồ sơ {symbol} (document {ordinal})").format(
+                    number=entry.so_ky_hieu, symbol=ho_so.ky_hieu, ordinal=taken.thu_tu))
+            last = conn.execute(select(func.max(filed_t.c.thu_tu)).where(filed_t.c.ho_so_id == ho_so.id)).scalar()
+            ordinal = (last or 0) + 1
+            conn.execute(filed_t.insert().values(ho_so_id=ho_so.id, entry_id=entry.id, thu_tu=ordinal, them_luc=now()))
+            self._append(conn, ho_so.agency, 0, HO_SO_FILED, who, json.dumps(
+                {"ho_so": ho_so.id, "entry": entry.id, "thu_tu": ordinal}, sort_keys=True))
+        return ordinal
+
+    def ho_so_close(self, ho_so: HoSo, by: str | None = None) -> HoSo:
+        who = by or current_user()
+        with self._writer(), self.engine.begin() as conn:
+            state = conn.execute(select(ho_so_t.c.status).where(ho_so_t.c.id == ho_so.id).with_for_update()).scalar_one()
+            if state != OPEN:
+                raise RegisterConflict(_("the hồ sơ {symbol} is already closed").format(symbol=ho_so.ky_hieu))
+            conn.execute(update(ho_so_t).where(ho_so_t.c.id == ho_so.id).values(status=CLOSED_FILE, dong_luc=now()))
+            self._append(conn, ho_so.agency, 0, HO_SO_CLOSED, who, json.dumps({"ho_so": ho_so.id}))
+            return _ho_so(conn.execute(select(ho_so_t).where(ho_so_t.c.id == ho_so.id)).one())
+
+    def ho_so_documents(self, ho_so: HoSo) -> list[tuple[int, Entry]]:
+        """The documents of a hồ sơ in their order."""
+        query = (select(filed_t.c.thu_tu, entries_t).join(entries_t, entries_t.c.id == filed_t.c.entry_id)
+                 .where(filed_t.c.ho_so_id == ho_so.id).order_by(filed_t.c.thu_tu))
+        with self.engine.connect() as conn:
+            return [(row.thu_tu, _entry(row)) for row in conn.execute(query)]
 
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
