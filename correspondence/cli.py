@@ -877,6 +877,25 @@ def ho_so_list(ctx: click.Context, nam: int | None, agency: str | None) -> None:
         click.echo(f"{h.nam}  {h.ky_hieu:<12} {h.tieu_de} — {retention_text(h.thoi_han)}, {state}")
 
 
+@ho_so.command("export", help=_("Write the hand-over package of a hồ sơ (or of every hồ sơ of --nam): a folder, or a "
+                                 ".zip; the PDF/A originals in date order, their metadata, a manifest of SHA-256."))
+@_lang_option
+@click.argument("symbol", required=False)
+@_ho_so_year
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True,
+              help=_("The package to write: a new folder, or a file ending .zip."))
+@_agency
+@click.pass_context
+def ho_so_export(ctx: click.Context, symbol: str | None, nam: int | None, out: Path, agency: str | None) -> None:
+    from correspondence.api import ho_so_export as run
+
+    with _busy(_("writing the package")):
+        path, files, documents = run(ctx.obj["workspace"], out, symbol, nam, agency, ctx.obj["register"])
+    click.echo(_("package written: {path} ({files} hồ sơ, {documents} document(s))").format(
+        path=_shown(path), files=files, documents=documents))
+    click.echo(_("check it anywhere with: correspondence package check {path}").format(path=_shown(path)))
+
+
 @ho_so.command("due", help=_("List the closed hồ sơ whose retention has ended (nothing is deleted)."))
 @_lang_option
 @_agency
@@ -890,6 +909,27 @@ def ho_so_due(ctx: click.Context, agency: str | None) -> None:
     for h, last in found:
         click.echo(_("{symbol} ({year}) {title}: retention ended in {last}").format(
             symbol=h.ky_hieu, year=h.nam, title=h.tieu_de, last=last))
+
+
+@main.group(help=_("Hand-over packages of hồ sơ."))
+@_lang_option
+def package() -> None:
+    pass
+
+
+@package.command("check", help=_("Re-verify a package (folder or .zip) anywhere, without the register: every file "
+                                 "missing, extra or changed is named."))
+@_lang_option
+@click.argument("path", type=click.Path(path_type=Path))
+def package_check(path: Path) -> None:
+    from correspondence.api import package_check as run
+    from correspondence.errors import RegisterMismatch
+
+    checked = run(path)
+    if checked.problems:
+        raise RegisterMismatch(_("the package has {count} problem(s)").format(count=len(checked.problems)),
+                               checked.problems)
+    click.echo(_("Package intact: {files} files, each with its SHA-256.").format(files=checked.files))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -144,7 +144,7 @@ def import_file(workspace: Path | None, path: Path, nam: int | None = None, agen
         return [register.ho_so_create(agency, values) for values in wanted]
 
 
-def _one(register: Register, agency: str, ky_hieu: str, nam: int | None) -> HoSo:
+def one(register: Register, agency: str, ky_hieu: str, nam: int | None) -> HoSo:
     found = register.ho_so(agency, ky_hieu, nam)
     if not found:
         raise RegisterConflict(_("no hồ sơ {symbol} in the register of {agency}").format(symbol=ky_hieu, agency=agency))
@@ -159,7 +159,7 @@ def add(workspace: Path | None, ky_hieu: str, so_ky_hieu: str, nam: int | None =
     """File an issued document in an open hồ sơ; the hồ sơ, the document and its place."""
     register, agency = open_register(_root(workspace), agency, register_url)
     with register:
-        ho_so = _one(register, agency, ky_hieu, nam)
+        ho_so = one(register, agency, ky_hieu, nam)
         entry = find_entry(register, agency, so_ky_hieu, year)
         if entry.status == VOIDED:
             raise RegisterConflict(_("{number} is void: it is not filed").format(number=entry.so_ky_hieu))
@@ -170,25 +170,25 @@ def close(workspace: Path | None, ky_hieu: str, nam: int | None = None, agency: 
           register_url: str | None = None) -> HoSo:
     register, agency = open_register(_root(workspace), agency, register_url)
     with register:
-        return register.ho_so_close(_one(register, agency, ky_hieu, nam))
+        return register.ho_so_close(one(register, agency, ky_hieu, nam))
 
 
 def show(workspace: Path | None, ky_hieu: str, nam: int | None = None, agency: str | None = None,
          register_url: str | None = None) -> Contents:
     register, agency = open_register(_root(workspace), agency, register_url)
     with register:
-        ho_so = _one(register, agency, ky_hieu, nam)
+        ho_so = one(register, agency, ky_hieu, nam)
         filed = register.ho_so_documents(ho_so)
     listed, page = [], 0
     for thu_tu, entry in filed:
-        count = sum(_pages(_root(workspace) / item["path"]) for item in entry.files if item["path"].endswith(".pdf"))
+        count = sum(pages(_root(workspace) / item["path"]) for item in entry.files if item["path"].endswith(".pdf"))
         listed.append(Listed(thu_tu, entry, f"{page + 1}-{page + count}" if count > 1 else
                              str(page + 1) if count else "—"))
         page += count
     return Contents(ho_so, listed)
 
 
-def _pages(path: Path) -> int:
+def pages(path: Path) -> int:
     import pikepdf
 
     try:

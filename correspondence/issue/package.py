@@ -1,0 +1,218 @@
+"""Turn hồ sơ into hand-over packages for the agency archive, and check a package anywhere, without the register.
+
+A package is a folder (or the same tree in a .zip) named ``goi-…``::
+
+    <package>/manifest-sha256.txt            every file below with its SHA-256 ("<hash>  <path>", sorted)
+    <package>/manifest-sha256.txt.sha256     the SHA-256 of the manifest itself
+    <package>/<OBJID>/metadata/descriptive/EAD.xml, ho-so.json
+    <package>/<OBJID>/representations/rep1/data/<docCode>.pdf                 the PDF/A originals, in date order
+    <package>/<OBJID>/representations/rep1/metadata/descriptive/EAD_DOC_<docCode>.xml, .json
+
+one ``<OBJID>`` (``uuid-…``, stable for a hồ sơ) per hồ sơ. The layout and element names follow the TT 05/2025
+SIP as far as it could be read (marked UNVERIFIED in docs/luu-tru.md); each XML file has a JSON twin with the same
+values."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from correspondence import archive
+from correspondence.errors import Problem, RegisterConflict, UsageError
+from correspondence.i18n import _
+from correspondence.issue import hoso
+from correspondence.issue.registry import open_register
+from correspondence.register.store import VOIDED, Entry, HoSo
+from correspondence.vietnamese import ngay_so
+from correspondence.workspace import find_root
+
+MANIFEST = "manifest-sha256.txt"
+SEAL = MANIFEST + ".sha256"
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # every member of a .zip package: the same bytes for the same content
+
+
+@dataclass
+class Checked:
+    """What ``package check`` found: files listed, and every one missing, extra or changed."""
+
+    files: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _object_id(agency: str, h: HoSo) -> str:
+    return "uuid-" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"correspondence:{agency}:{h.nam}:{h.ky_hieu}")).upper()
+
+
+def _file_code(organ: str, h: HoSo) -> str:
+    return f"{organ}.{h.nam}.{h.ky_hieu}"
+
+
+def _xml(root: str, values: dict[str, object]) -> bytes:
+    element = ET.Element(root)
+    for key, value in values.items():
+        ET.SubElement(element, key).text = "" if value is None else str(value)
+    ET.indent(element)
+    return bytes(ET.tostring(element, encoding="utf-8", xml_declaration=True)) + b"\n"
+
+
+def _json(values: dict[str, object]) -> bytes:
+    return json.dumps(values, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8") + b"\n"
+
+
+def _document(code: str, ordinal: int, entry: Entry, h: HoSo, organ_name: str, pages: int) -> dict[str, object]:
+    """A document's metadata as the TT 05 SIP names it (EAD_doc)."""
+    fields = json.loads(entry.record_json or "{}")
+    number, _sep, notation = entry.so_ky_hieu.partition("/")
+    return {
+        "docId": f"{code}.{ordinal:07d}", "docCode": f"{code}.{ordinal:07d}",
+        "maintenance": hoso.RETENTION_CODES.get(h.thoi_han, "07"), "typeName": entry.ten_loai_trich_yeu.split(" ")[0],
+        "codeNumber": number, "codeNotation": notation, "issuedDate": ngay_so(entry.ngay), "organName": organ_name,
+        "subject": fields.get("trich_yeu") or entry.ten_loai_trich_yeu, "language": "01", "numberOfPage": pages,
+        "inforSign": None, "keyword": None, "mode": "03" if fields.get("do_mat") else "01", "confidenceLevel": "01",
+        "autograph": entry.nguoi_ky, "format": "01", "process": 0, "riskRecovery": 0, "riskRecoveryStatus": None,
+        "description": entry.ghi_chu,
+    }
+
+
+def _files_of(root: Path, agency: str, h: HoSo, organ: tuple[str, str],
+              filed: list[tuple[int, Entry]]) -> dict[str, bytes]:
+    """The files of one hồ sơ in the package, by their path inside it; ``organ``: the agency's identifier (its mã
+    định danh, else its id here) and name."""
+    base = _object_id(agency, h)
+    code = _file_code(organ[0], h)
+    documents = sorted((e for _n, e in filed if e.status != VOIDED), key=lambda e: (e.ngay, e.number))
+    out: dict[str, bytes] = {}
+    pages_total = 0
+    for ordinal, entry in enumerate(documents, 1):
+        pdfs = [item for item in entry.files if item["path"].endswith(".pdf")]
+        if not pdfs:
+            raise RegisterConflict(_("{number} has no PDF original: it cannot be handed over").format(
+                number=entry.so_ky_hieu))
+        data = (root / pdfs[0]["path"]).read_bytes()
+        if hashlib.sha256(data).hexdigest() != pdfs[0]["sha256"]:
+            raise RegisterConflict(_("{number}: the file changed since issue: {path}").format(
+                number=entry.so_ky_hieu, path=pdfs[0]["path"]), [Problem(pdfs[0]["path"], "", _(
+                    "restore it from a backup; run 'correspondence register verify'"))])
+        pages = hoso.pages(root / pdfs[0]["path"])
+        pages_total += pages
+        values = _document(code, ordinal, entry, h, organ[1], pages)
+        name = str(values["docCode"])
+        folder = f"{base}/representations/rep1"
+        out[f"{folder}/data/{name}.pdf"] = data
+        out[f"{folder}/metadata/descriptive/EAD_DOC_{name}.xml"] = _xml("EAD_doc", values)
+        out[f"{folder}/metadata/descriptive/EAD_DOC_{name}.json"] = _json(values)
+    dates = [e.ngay[:10] for e in documents]
+    values = {
+        "fileCode": code, "title": h.tieu_de, "maintenance": hoso.RETENTION_CODES.get(h.thoi_han, "07"),
+        "maintenanceText": hoso.retention_text(h.thoi_han), "mode": "01", "language": "01",
+        "startDate": ngay_so(min(dates)) if dates else None, "endDate": ngay_so(max(dates)) if dates else None,
+        "totalDoc": len(documents), "numberOfPage": pages_total, "creator": h.nguoi_lap or h.don_vi,
+        "status": "đóng" if h.status == "dong" else "mở", "riskRecovery": 0, "description": None,
+    }
+    out[f"{base}/metadata/descriptive/EAD.xml"] = _xml("simpledc", values)
+    out[f"{base}/metadata/descriptive/ho-so.json"] = _json(values)
+    return out
+
+
+def _sealed(files: dict[str, bytes], name: str) -> dict[str, bytes]:
+    manifest = "".join(f"{hashlib.sha256(data).hexdigest()}  {path}\n" for path, data in sorted(files.items()))
+    body = manifest.encode("utf-8")
+    return {**{f"{name}/{p}": d for p, d in files.items()}, f"{name}/{MANIFEST}": body,
+            f"{name}/{SEAL}": f"{hashlib.sha256(body).hexdigest()}  {MANIFEST}\n".encode()}
+
+
+def export(workspace: Path | None, out: Path, ky_hieu: str | None = None, nam: int | None = None,
+           agency: str | None = None, register_url: str | None = None) -> tuple[Path, int, int]:
+    """Write the package of one hồ sơ (``ky_hieu``) or of every hồ sơ of ``nam``: a folder, or a .zip when ``out``
+    ends so; never over something that exists. The path, the hồ sơ and the documents it holds."""
+    root = workspace if workspace is not None else find_root()
+    if ky_hieu is None and nam is None:
+        raise UsageError(_("say which hồ sơ, or --nam for every hồ sơ of a year"))
+    if out.exists():
+        raise UsageError(_("{path} already exists: choose another name").format(path=out))
+    register, agency = open_register(root, agency, register_url)
+    with register:
+        chosen = [hoso.one(register, agency, ky_hieu, nam)] if ky_hieu is not None else register.ho_so_list(agency, nam)
+        if not chosen:
+            raise RegisterConflict(_("no hồ sơ in {year}").format(year=nam))
+        profile = json.loads(next((e.agency_json for h in chosen for _n, e in register.ho_so_documents(h)
+                                   if e.agency_json), "{}") or "{}").get("profile", {})
+        organ = profile.get("ma_dinh_danh") or agency
+        organ_name = " ".join(profile.get("ten_co_quan", [])) or agency
+        files: dict[str, bytes] = {}
+        count = 0
+        for h in chosen:
+            filed = register.ho_so_documents(h)
+            count += len([e for _n, e in filed if e.status != VOIDED])
+            files |= _files_of(root, agency, h, (organ, organ_name), filed)
+    name = out.name.removesuffix(".zip")
+    sealed = _sealed(files, name)
+    if out.suffix == ".zip":
+        buffer = _zip(sealed)
+        archive.write_new(out, buffer)
+    else:
+        archive.write_atomic({out.parent / path: data for path, data in sealed.items()})
+    return out, len(chosen), count
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for path, data in sorted(files.items()):
+            info = zipfile.ZipInfo(path, ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            package.writestr(info, data)
+    return buffer.getvalue()
+
+
+def _read(path: Path) -> dict[str, bytes]:
+    """Every file of a package (a folder or a .zip) by its path inside it, the package's own folder dropped."""
+    if path.is_file():
+        try:
+            with zipfile.ZipFile(path) as package:
+                members = {info.filename: package.read(info) for info in package.infolist() if not info.is_dir()}
+        except zipfile.BadZipFile:
+            raise UsageError(_("{path} is not a package (a folder or a .zip)").format(path=path)) from None
+        prefixes = {name.split("/", 1)[0] for name in members}
+        if len(prefixes) == 1 and all("/" in name for name in members):
+            prefix = prefixes.pop() + "/"
+            return {name[len(prefix):]: data for name, data in members.items()}
+        return members
+    if not path.is_dir():
+        raise UsageError(_("{path} is not a package (a folder or a .zip)").format(path=path))
+    return {p.relative_to(path).as_posix(): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+def check(path: Path) -> Checked:
+    """Re-verify a package anywhere, without the register: the manifest's own checksum, then every file it lists
+    (missing or changed) and every file it does not list (extra)."""
+    files = _read(path)
+    result = Checked()
+    where = str(path)
+    if MANIFEST not in files:
+        result.problems.append(Problem(where, MANIFEST, _("the manifest is missing: this is not a package")))
+        return result
+    manifest = files[MANIFEST]
+    sealed = files.get(SEAL, b"").decode("utf-8", "replace").split()
+    if not sealed or sealed[0] != hashlib.sha256(manifest).hexdigest():
+        result.problems.append(Problem(where, SEAL, _("the manifest was changed (its checksum does not match)")))
+    listed: dict[str, str] = {}
+    for line in manifest.decode("utf-8", "replace").splitlines():
+        digest, _sep, name = line.partition("  ")
+        listed[name] = digest
+    for name, digest in listed.items():
+        result.files += 1
+        if name not in files:
+            result.problems.append(Problem(where, name, _("missing")))
+        elif hashlib.sha256(files[name]).hexdigest() != digest:
+            result.problems.append(Problem(where, name, _("changed: its SHA-256 differs from the manifest")))
+    for name in sorted(set(files) - set(listed) - {MANIFEST, SEAL}):
+        result.problems.append(Problem(where, name, _("extra: not in the manifest")))
+    return result
