@@ -20,6 +20,7 @@ from correspondence.i18n import _
 from correspondence.issue import Issued, corrections, hoso, package, registry, setup, transaction
 from correspondence.issue import annex as annexes
 from correspondence.issue import merge as merging
+from correspondence.issue import search as searching
 from correspondence.issue.documents import document
 from correspondence.records.word import body_from_docx
 from correspondence.register.store import Entry
@@ -34,7 +35,7 @@ __all__ = ["FORMATS", "Answers", "Issued", "Loaded", "annex", "check", "compose"
            "ho_so_close", "ho_so_create", "ho_so_due", "ho_so_export", "ho_so_import", "ho_so_list", "ho_so_show", "init",
            "issue", "json_schema", "kind_list", "load", "merge", "merge_preview", "merge_print", "package_check",
            "previews", "register_close_year", "register_export", "register_import", "register_init", "register_list",
-           "register_show", "register_verify", "register_void", "render", "render_document", "sample_profiles",
+           "register_show", "register_verify", "register_void", "render", "render_document", "sample_profiles", "search",
            "skeleton", "templates_check", "write_new"]
 
 
@@ -155,6 +156,7 @@ ho_so_list = hoso.list_all
 ho_so_due = hoso.due
 ho_so_export = package.export
 package_check = package.check
+search = searching.search
 
 
 def register_void(workspace: Path | None, so_ky_hieu: str, reason: str, agency: str | None = None,

@@ -731,6 +731,40 @@ def init(ctx: click.Context, ma: str | None, mau: str | None, ten: tuple[str, ..
     click.echo(_("Next: correspondence new cong-van -o cong-van.yaml, fill it in, then correspondence draft cong-van.yaml"))
 
 
+@main.command(help=_("Find issued documents by their words (any case, with or without diacritics): body, subject, "
+                     "signer, recipients, tables."))
+@_lang_option
+@click.argument("words", nargs=-1, required=True)
+@click.option("--nam", "year", type=click.IntRange(1, 9999), default=None, help=_("Year."))
+@click.option("--loai", "kind", default=None, help=_("Kind, e.g. cong_van."))
+@click.option("--ho-so", "ho_so", default=None, help=_("Only the documents of this hồ sơ."))
+@click.option("--tu-ngay", "start", default=None, help=_("From this day, dd/mm/yyyy."))
+@click.option("--den-ngay", "end", default=None, help=_("To this day, dd/mm/yyyy."))
+@click.option("-n", "--so-ket-qua", "limit", type=click.IntRange(1, 1000), default=20, help=_("How many results."))
+@_agency
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
+@click.pass_context
+def search(ctx: click.Context, words: tuple[str, ...], year: int | None, kind: str | None, ho_so: str | None,
+           start: str | None, end: str | None, limit: int, agency: str | None, as_json: bool) -> None:
+    from correspondence.api import period as period_of
+    from correspondence.api import search as run
+    from correspondence.vietnamese import ngay_so
+
+    period = period_of(year, None, None, _parse_date(start, "--tu-ngay"), _parse_date(end, "--den-ngay")) \
+        if start or end else None
+    hits = run(ctx.obj["workspace"], " ".join(words), year, kind, ho_so, period, agency, ctx.obj["register"], limit)
+    if as_json:
+        click.echo(json.dumps([{"so_ky_hieu": h.entry.so_ky_hieu, "ngay": h.entry.ngay, "diem": h.score,
+                                "ten_loai_trich_yeu": h.entry.ten_loai_trich_yeu, "dong": h.line} for h in hits],
+                              ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        click.echo(_("no document holds these words"))
+    for hit in hits:
+        click.echo(f"{hit.entry.so_ky_hieu}  {ngay_so(hit.entry.ngay)}  {hit.entry.ten_loai_trich_yeu}")
+        click.echo(f"    … {hit.line}")
+
+
 @main.command("dinh-chinh", help=_("Write the record of the đính chính công văn (Decree 30, Art. 18.3) that corrects a "
                                    "document in the register, e.g. 12/UBND-XD6: fill it in, then issue it."))
 @_lang_option

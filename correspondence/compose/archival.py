@@ -92,3 +92,31 @@ def archival(doc: m.Document, loaded: Loaded) -> m.Document:
                                  f"Bảng số liệu {annex.heading}")
                     for annex in doc.phu_luc]
     return dataclasses.replace(doc, archival=m.Archival(attachments=tuple(attachments), fields=fields(doc, loaded)))
+
+
+def full_text(doc: m.Document) -> str:
+    """The words of a document a search looks through, a line each: its subject, recipients, legal bases, body and
+    tables, signers, Nơi nhận, annex tables."""
+    lines: list[str] = []
+    if doc.header.trich_yeu_vv:
+        lines.append(doc.header.trich_yeu_vv)
+    if doc.tieu_de is not None:
+        lines += [doc.tieu_de.ten_loai, doc.tieu_de.trich_yeu]
+    if doc.kinh_gui is not None:
+        lines += [doc.kinh_gui.label, *doc.kinh_gui.recipients]
+    lines += list(doc.can_cu)
+    for block in doc.body:
+        if isinstance(block, m.Table):
+            lines += [" | ".join(cell.text for cell in row.cells) for row in (*block.header, *block.rows)]
+        else:
+            lines.append(f"{block.marker} {m.plain_text(block.runs)}".strip())
+    lines += [m.plain_text(note.runs) for note in doc.footnotes]
+    signer = doc.chu_ky
+    while signer is not None:
+        lines += [*signer.tham_quyen, signer.ho_ten]
+        signer = signer.ben_trai
+    lines += [m.plain_text(line.runs) for line in (*doc.noi_nhan.lines, *doc.noi_nhan.dien_tu_lines)]
+    for annex in doc.phu_luc:
+        lines += [annex.title] + [" | ".join(cell.text for cell in row.cells)
+                                  for row in (*annex.table.header, *annex.table.rows)]
+    return "\n".join(" ".join(line.split()) for line in lines if line and line.strip())

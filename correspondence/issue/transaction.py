@@ -31,6 +31,7 @@ from typing import Any
 
 from correspondence import archive
 from correspondence import model as m
+from correspondence.compose.archival import full_text
 from correspondence.errors import (
     AlreadyIssued,
     Backdated,
@@ -425,7 +426,7 @@ def _allocate(units: list[Unit], registers: dict[str, Register], docs: list[m.Do
         book, series = registers[unit.url], series_of(unit.loaded)
         first = docs[position]
         position += len(unit.documents)
-        fields = fields_of(unit.loaded, first, unit.stored, unit.so_luong_ban)
+        fields = fields_of(unit.loaded, first, unit.stored, unit.so_luong_ban) | {"toan_van": full_text(first)}
         if unit.replaces is not None:
             fields |= {"thay_the": unit.replaces.id, "ghi_chu": replaced_note(unit.replaces)}
         try:

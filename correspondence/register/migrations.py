@@ -172,6 +172,19 @@ def _v7_ho_so(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _v8_full_text(conn: Connection) -> None:
+    """The text of every document issued from now on, folded into words (no diacritics, đ as d) for full-text search:
+    an FTS5 index on SQLite, a GIN index over the same words on PostgreSQL; the same words give the same matches."""
+    conn.execute(text("CREATE TABLE tim_kiem_van_ban (entry_id INTEGER PRIMARY KEY, agency VARCHAR(100) NOT NULL, "
+                      "tu_khoa TEXT NOT NULL, toan_van TEXT NOT NULL)"))
+    if conn.dialect.name == "sqlite":
+        conn.execute(text("CREATE VIRTUAL TABLE tim_kiem_fts USING fts5(tu_khoa, content='tim_kiem_van_ban', "
+                          "content_rowid='entry_id', tokenize='unicode61')"))
+    else:
+        conn.execute(text("CREATE INDEX ix_tim_kiem_van_ban ON tim_kiem_van_ban USING GIN "
+                          "(to_tsvector('simple', tu_khoa))"))
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "series and entries", _v1_series_and_entries),
     (2, "events and date index", _v2_events),
@@ -180,6 +193,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (5, "folded text for search", _v5_folded_search),
     (6, "links between a correction and the document it replaces", _v6_replacements),
     (7, "hồ sơ and the documents filed in them", _v7_ho_so),
+    (8, "full-text search of issued documents", _v8_full_text),
 )
 CURRENT = MIGRATIONS[-1][0]
 

@@ -17,6 +17,7 @@ import getpass
 import hashlib
 import json
 import os
+import re
 import socket
 import sqlite3
 from collections.abc import Iterator
@@ -80,6 +81,8 @@ ho_so_t = Table("ho_so", _meta, Column("id", Integer, primary_key=True, autoincr
                 Column("status", String(10)), Column("mo_luc", String(40)), Column("dong_luc", String(40)))
 filed_t = Table("ho_so_van_ban", _meta, Column("ho_so_id", Integer, primary_key=True),
                 Column("entry_id", Integer, primary_key=True), Column("thu_tu", Integer), Column("them_luc", String(40)))
+text_t = Table("tim_kiem_van_ban", _meta, Column("entry_id", Integer, primary_key=True), Column("agency", String(100)),
+               Column("tu_khoa", Text), Column("toan_van", Text))
 closed_t = Table("closed_years", _meta, Column("agency", String(100), primary_key=True),
                  Column("year", Integer, primary_key=True), Column("at", String(40)), Column("by", String(100)))
 
@@ -401,6 +404,7 @@ class Register:
         if values.get("record_json"):
             values["content_hash"] = hashlib.sha256(str(values["record_json"]).encode("utf-8")).hexdigest()
         values["tim_kiem"] = searchable(values)
+        full_text = str(values.pop("toan_van", "") or "")
         with self._writer(), self.engine.begin() as conn:
             self._refuse_closed(conn, agency, ngay.year)
             state = self._lock_series(conn, agency, ngay.year, series)
@@ -419,6 +423,8 @@ class Register:
                                            "d": values["ngay"]})
             values.update(number=number, so_ky_hieu=so_ky_hieu)
             entry_id = conn.execute(_INSERT_ENTRY, values).scalar_one()
+            if full_text:
+                self._index(conn, entry_id, agency, full_text)
             self._append(conn, agency, entry_id, ISSUED, who, so_ky_hieu, {**values, "id": entry_id}, values["issued_at"])
         return Entry(id=entry_id, **values)
 
@@ -592,6 +598,45 @@ class Register:
         with self.engine.connect() as conn:
             return {r.year: r.at for r in conn.execute(select(closed_t).where(closed_t.c.agency == agency))}
 
+    # ------------------------------------------------------------------ full-text search
+
+    def _index(self, conn: Connection, entry_id: int, agency: str, full_text: str) -> None:
+        words = " ".join(words_of(full_text))
+        conn.execute(text_t.insert().values(entry_id=entry_id, agency=agency, tu_khoa=words, toan_van=full_text))
+        if self.sqlite:
+            conn.execute(text("INSERT INTO tim_kiem_fts (rowid, tu_khoa) VALUES (:id, :words)"),
+                         {"id": entry_id, "words": words})
+
+    def search(self, agency: str, words: list[str], year: int | None = None, kind: str | None = None,
+               ho_so: int | None = None, period: tuple[str, str] | None = None,
+               limit: int = 1000) -> list[tuple[Entry, str, str]]:
+        """Documents whose text holds every one of ``words`` (folded), the last issued first, at most ``limit``: each
+        row, its folded words and its text."""
+        filtered = year is not None or kind is not None or ho_so is not None or period is not None
+        if self.sqlite:  # FTS5 walks its matches newest first and stops at ``limit`` when nothing else filters them
+            matched = text("SELECT rowid FROM tim_kiem_fts WHERE tim_kiem_fts MATCH :q ORDER BY rowid DESC"
+                           + ("" if filtered else " LIMIT :n")).bindparams(
+                q=" ".join(f'"{w}"' for w in words), **({} if filtered else {"n": limit})).columns(
+                rowid=Integer).subquery()
+            condition = text_t.c.entry_id.in_(select(matched.c.rowid))
+        else:
+            condition = func.to_tsvector("simple", text_t.c.tu_khoa).op("@@")(
+                func.to_tsquery("simple", " & ".join(words)))
+        query = (select(entries_t, text_t.c.tu_khoa, text_t.c.toan_van)
+                 .join(text_t, text_t.c.entry_id == entries_t.c.id)
+                 .where(and_(text_t.c.agency == agency, condition)))
+        if year is not None:
+            query = query.where(entries_t.c.year == year)
+        if kind is not None:
+            query = query.where(entries_t.c.kind == kind)
+        if period is not None:
+            query = query.where(and_(entries_t.c.ngay >= period[0], entries_t.c.ngay <= period[1]))
+        if ho_so is not None:
+            query = query.where(entries_t.c.id.in_(select(filed_t.c.entry_id).where(filed_t.c.ho_so_id == ho_so)))
+        query = query.order_by(entries_t.c.id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [(_entry(row), row.tu_khoa, row.toan_van) for row in conn.execute(query)]
+
     # ------------------------------------------------------------------ hồ sơ
 
     def ho_so_create(self, agency: str, values: dict[str, Any], by: str | None = None) -> HoSo:
@@ -707,6 +752,11 @@ class Register:
                     "{number}: the row was added outside the tool").format(number=row.so_ky_hieu),
                     _("restore the register from a backup")))
         return problems
+
+
+def words_of(text_: str) -> list[str]:
+    """The words of a text as search compares them: folded (no diacritics, đ as d, lower case), letters and digits."""
+    return re.findall(r"[a-z0-9]+", fold(text_))
 
 
 def searchable(values: dict[str, Any]) -> str:
