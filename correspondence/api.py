@@ -17,7 +17,7 @@ from correspondence import archive, kinds
 from correspondence import model as m
 from correspondence.errors import InvalidRecord, Problem, UsageError
 from correspondence.i18n import _
-from correspondence.issue import Issued, corrections, hoso, package, registry, setup, transaction
+from correspondence.issue import Issued, corrections, hoso, incoming, package, registry, setup, transaction
 from correspondence.issue import annex as annexes
 from correspondence.issue import merge as merging
 from correspondence.issue import search as searching
@@ -32,7 +32,9 @@ from correspondence.vietnamese import hom_nay, ky_thoi_gian
 from correspondence.workspace import agencies, agency_profile, find_root, template_dirs
 
 __all__ = ["FORMATS", "Answers", "Issued", "Loaded", "annex", "check", "compose", "dinh_chinh", "draft", "ho_so_add",
-           "ho_so_close", "ho_so_create", "ho_so_due", "ho_so_export", "ho_so_import", "ho_so_list", "ho_so_show", "init",
+           "ho_so_close", "ho_so_create", "ho_so_due", "ho_so_export", "ho_so_import", "ho_so_list", "ho_so_show",
+           "incoming_export",
+           "incoming_list", "incoming_receive", "incoming_show", "incoming_void", "init",
            "issue", "json_schema", "kind_list", "load", "merge", "merge_preview", "merge_print", "package_check",
            "previews", "register_close_year", "register_export", "register_import", "register_init", "register_list",
            "register_show", "register_verify", "register_void", "render", "render_document", "sample_profiles", "search",
@@ -157,6 +159,11 @@ ho_so_due = hoso.due
 ho_so_export = package.export
 package_check = package.check
 search = searching.search
+incoming_receive = incoming.receive
+incoming_list = incoming.list_all
+incoming_show = incoming.find
+incoming_void = incoming.void
+incoming_export = incoming.export
 
 
 def register_void(workspace: Path | None, so_ky_hieu: str, reason: str, agency: str | None = None,

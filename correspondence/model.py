@@ -536,3 +536,24 @@ class RegisterBook:
 LANDSCAPE = Page(width=297.0, height=210.0, top=20.0, bottom=20.0, left=30.0, right=15.0)
 """A4 landscape for wide annex tables: the portrait margins turned with the page (PL I Part I §I.3: top and bottom
 20–25 mm, left 30–35 mm, right 15–20 mm)."""
+
+
+@dataclass(frozen=True)
+class DauDen:
+    """The ĐẾN mark stamped on a received document (PL IV): a 35 × 50 mm box over the top right of its first page,
+    transparent (it never hides the text under it), the receiving agency's name, ĐẾN, then Số, Ngày, Chuyển and the
+    hồ sơ, filled where known. ND 30 asks for a blank space under the number or the trích yếu: its place varies with
+    the sender's layout, so ``top`` and ``right`` are the values to change."""
+
+    co_quan: str
+    so: str
+    ngay: str
+    chuyen: str = ""
+    ho_so: str = ""
+    width: float = 50.0  # mm
+    height: float = 35.0  # mm
+    top: float = 8.0  # mm from the page's top edge
+    right: float = 12.0  # mm from the page's right edge
+    size: float = 10.0  # pt
+    weight: float = 1.0  # pt: the box's line
+    typeface: Typeface = field(default_factory=Typeface)

@@ -225,7 +225,7 @@ def import_file(workspace: Path, path: Path, agency: str | None = None, series: 
         return register.import_entries(agency, rows)
 
 
-def _agency_names(workspace: Path, agency: str, entries: list[Entry]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def agency_names(workspace: Path, agency: str, entries: list[Entry]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The parent and agency name lines: from the profile, else from the profile stored with the last entry."""
     path = agency_profile(workspace, agency)
     if path.is_file():
@@ -252,7 +252,7 @@ def export(workspace: Path, year: int, fmt: str, agency: str | None = None, seri
     if not entries:
         raise RegisterConflict(_("the register of {agency} has no number in {year} (series {series})").format(
             agency=agency, year=year, series=series))
-    names = _agency_names(workspace, agency, entries)
+    names = agency_names(workspace, agency, entries)
     book = book_model.build(entries, names[0], names[1], year, series, closed=closed)
     data = books.to_pdf(book, template_dirs(workspace)) if fmt == "pdf" else books.WRITERS[fmt](book)
     part = "" if period is None else f"-{period[0].strftime('%Y%m%d')}-{period[1].strftime('%Y%m%d')}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from correspondence import model as m
-from correspondence.register.store import FAILED, VOIDED, Entry
+from correspondence.register.store import FAILED, VOIDED, Entry, Incoming
 
 
 def _date(iso: str | None) -> str:
@@ -45,4 +45,38 @@ def build(entries: list[Entry], co_quan_chu_quan: tuple[str, ...], co_quan: tupl
         cover.append(m.CoverLine(f"Khóa sổ ngày {_date(closed[:10])}", italic=True))
     cover.append(m.CoverLine(f"Quyển số: {quyen_so:02d}", bold=True, foot=True))
     return m.RegisterBook(parent, agency, nam, so, f"{quyen_so:02d}", tuple(rows), tu_ngay, den_ngay, tu_so, den_so,
+                          tuple(cover), layout)
+
+
+INCOMING_LAYOUT = m.BookLayout(
+    title="SỔ ĐĂNG KÝ VĂN BẢN ĐẾN",
+    titles={"van_ban_den": "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN", "van_ban_den_mat": "SỔ ĐĂNG KÝ VĂN BẢN MẬT ĐẾN"},
+    columns=("Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu văn bản", "Ngày tháng văn bản",
+             "Tên loại và trích yếu nội dung văn bản", "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận", "Ghi chú"),
+    widths=(20, 15, 38, 30, 20, 64, 30, 18, 16, 16))  # mm: 267, A4 landscape less its margins (PL IV)
+
+
+def build_incoming(rows: list[Incoming], co_quan_chu_quan: tuple[str, ...], co_quan: tuple[str, ...], nam: int,
+                   so: str, quyen_so: int = 1) -> m.RegisterBook:
+    """The sổ đăng ký văn bản đến of a year: its cover and the ten columns of PL IV, one row per số đến."""
+    ordered = sorted(rows, key=lambda r: r.number)
+    lines = []
+    for item in ordered:
+        note = item.ghi_chu or ""
+        if item.status == VOIDED:
+            note = f"ĐÃ HỦY: {note}"
+        lines.append((_date(item.ngay_den), str(item.number), item.tac_gia, item.so_ky_hieu or "",
+                      _date(item.ngay_van_ban), item.trich_yeu, item.don_vi_nhan or "", _date(item.ngay_chuyen),
+                      item.ky_nhan or "", note))
+    parent = tuple(line.upper() for line in co_quan_chu_quan)
+    agency = tuple(line.upper() for line in co_quan)
+    tu_ngay, den_ngay = (_date(ordered[0].ngay_den), _date(ordered[-1].ngay_den)) if ordered else ("", "")
+    tu_so, den_so = (str(ordered[0].number), str(ordered[-1].number)) if ordered else ("", "")
+    layout = INCOMING_LAYOUT
+    cover = [*(m.CoverLine(line) for line in parent), *(m.CoverLine(line, bold=True) for line in agency),
+             m.CoverLine(layout.titles.get(so, layout.title), bold=True, title=True),
+             m.CoverLine(f"Năm: {nam}", italic=True), m.CoverLine(f"Từ ngày {tu_ngay} đến ngày {den_ngay}", italic=True),
+             m.CoverLine(f"Từ số {tu_so} đến số {den_so}", italic=True),
+             m.CoverLine(f"Quyển số: {quyen_so:02d}", bold=True, foot=True)]
+    return m.RegisterBook(parent, agency, nam, so, f"{quyen_so:02d}", tuple(lines), tu_ngay, den_ngay, tu_so, den_so,
                           tuple(cover), layout)

@@ -185,6 +185,35 @@ def _v8_full_text(conn: Connection) -> None:
                           "(to_tsvector('simple', tu_khoa))"))
 
 
+def _v9_incoming(conn: Connection) -> None:
+    """The sổ đăng ký văn bản đến (PL IV): one yearly sequence of số đến in order of receipt (secret documents apart),
+    the ten columns, the received file and its SHA-256."""
+    meta = MetaData()
+    Table("van_ban_den", meta,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("agency", String(100), nullable=False),
+          Column("year", Integer, nullable=False),
+          Column("series", String(100), nullable=False),
+          Column("number", Integer, nullable=False),
+          Column("ngay_den", String(10), nullable=False),
+          Column("tac_gia", Text, nullable=False),
+          Column("so_ky_hieu", String(100)),
+          Column("ngay_van_ban", String(10)),
+          Column("trich_yeu", Text, nullable=False),
+          Column("don_vi_nhan", Text),
+          Column("ngay_chuyen", String(10)),
+          Column("ky_nhan", Text),
+          Column("ghi_chu", Text),
+          Column("do_mat", String(20)),
+          Column("do_khan", String(20)),
+          Column("status", String(20), nullable=False),
+          Column("files_json", Text),
+          Column("received_at", String(40), nullable=False),
+          Column("received_by", String(100), nullable=False),
+          UniqueConstraint("agency", "year", "series", "number", name="uq_van_ban_den_number"))
+    meta.create_all(conn)
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "series and entries", _v1_series_and_entries),
     (2, "events and date index", _v2_events),
@@ -194,6 +223,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (6, "links between a correction and the document it replaces", _v6_replacements),
     (7, "hồ sơ and the documents filed in them", _v7_ho_so),
     (8, "full-text search of issued documents", _v8_full_text),
+    (9, "the register of incoming documents", _v9_incoming),
 )
 CURRENT = MIGRATIONS[-1][0]
 

@@ -83,12 +83,22 @@ filed_t = Table("ho_so_van_ban", _meta, Column("ho_so_id", Integer, primary_key=
                 Column("entry_id", Integer, primary_key=True), Column("thu_tu", Integer), Column("them_luc", String(40)))
 text_t = Table("tim_kiem_van_ban", _meta, Column("entry_id", Integer, primary_key=True), Column("agency", String(100)),
                Column("tu_khoa", Text), Column("toan_van", Text))
+incoming_t = Table("van_ban_den", _meta, Column("id", Integer, primary_key=True, autoincrement=True),
+                   Column("agency", String(100)), Column("year", Integer), Column("series", String(100)),
+                   Column("number", Integer), Column("ngay_den", String(10)), Column("tac_gia", Text),
+                   Column("so_ky_hieu", String(100)), Column("ngay_van_ban", String(10)), Column("trich_yeu", Text),
+                   Column("don_vi_nhan", Text), Column("ngay_chuyen", String(10)), Column("ky_nhan", Text),
+                   Column("ghi_chu", Text), Column("do_mat", String(20)), Column("do_khan", String(20)),
+                   Column("status", String(20)), Column("files_json", Text), Column("received_at", String(40)),
+                   Column("received_by", String(100)))
 closed_t = Table("closed_years", _meta, Column("agency", String(100), primary_key=True),
                  Column("year", Integer, primary_key=True), Column("at", String(40)), Column("by", String(100)))
 
 ISSUED, VOIDED, IMPORTED, FAILED = "issued", "voided", "imported", "failed"
 OPEN, CLOSED_FILE = "mo", "dong"  # a hồ sơ takes documents while open
 HO_SO_CREATED, HO_SO_FILED, HO_SO_CLOSED = "ho-so-create", "ho-so-add", "ho-so-close"
+INCOMING, INCOMING_SECRET = "van_ban_den", "van_ban_den_mat"  # the số đến sequences: one a year, secret ones apart
+RECEIVED, INCOMING_VOIDED = "received", "den-voided"
 CLOSED = "close-year"
 
 _KEY = and_(series_t.c.agency == bindparam("k_agency"), series_t.c.year == bindparam("k_year"),
@@ -183,6 +193,50 @@ class HoSo:
 
 def _ho_so(row: Any) -> HoSo:
     return HoSo(**{f.name: getattr(row, f.name) for f in fields(HoSo)})
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One row of the sổ đăng ký văn bản đến (the ten columns of PL IV first), and the file received."""
+
+    id: int
+    agency: str
+    year: int
+    series: str
+    number: int
+    ngay_den: str
+    tac_gia: str
+    so_ky_hieu: str | None
+    ngay_van_ban: str | None
+    trich_yeu: str
+    don_vi_nhan: str | None
+    ngay_chuyen: str | None
+    ky_nhan: str | None
+    ghi_chu: str | None
+    do_mat: str | None
+    do_khan: str | None
+    status: str
+    files_json: str | None
+    received_at: str
+    received_by: str
+
+    @property
+    def files(self) -> list[dict[str, str]]:
+        return json.loads(self.files_json) if self.files_json else []
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "files_json"} | {"files": self.files}
+
+
+def _incoming(row: Any) -> Incoming:
+    return Incoming(**{f.name: getattr(row, f.name) for f in fields(Incoming)})
+
+
+def incoming_hash(row: Any) -> str:
+    """The SHA-256 of an incoming row's content, as its events record it."""
+    values = row if isinstance(row, dict) else row._mapping
+    content = {f.name: values.get(f.name) for f in fields(Incoming)}
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _entry(row: Any) -> Entry:
@@ -598,6 +652,80 @@ class Register:
         with self.engine.connect() as conn:
             return {r.year: r.at for r in conn.execute(select(closed_t).where(closed_t.c.agency == agency))}
 
+    # ------------------------------------------------------------------ the register of incoming documents
+
+    def receive(self, agency: str, ngay_den: dt.date, values: dict[str, Any], secret: bool = False,
+                by: str | None = None) -> Incoming:
+        """Take the next số đến of the year (secret documents in their own sequence) and record the row, atomically;
+        numbers follow the order of receipt (a day before the last is refused)."""
+        who = by or current_user()
+        series = INCOMING_SECRET if secret else INCOMING
+        row = {"agency": agency, "year": ngay_den.year, "series": series, "ngay_den": ngay_den.isoformat(),
+               "status": ISSUED, "received_at": now(), "received_by": who, "ngay_chuyen": None, "ky_nhan": None,
+               **values}
+        with self._writer(), self.engine.begin() as conn:
+            self._refuse_closed(conn, agency, ngay_den.year)
+            state = self._lock_series(conn, agency, ngay_den.year, series)
+            if state.last_date and row["ngay_den"] < state.last_date:
+                raise Backdated(state.last_date, state.last_number)
+            number = state.last_number + 1
+            conn.execute(_ADVANCE_SERIES, {"k_agency": agency, "k_year": ngay_den.year, "k_series": series,
+                                           "n": number, "d": row["ngay_den"]})
+            row["number"] = number
+            new_id = conn.execute(incoming_t.insert().values(row).returning(incoming_t.c.id)).scalar_one()
+            stored = conn.execute(select(incoming_t).where(incoming_t.c.id == new_id)).one()
+            self._append(conn, agency, 0, RECEIVED, who, json.dumps(
+                {"den": new_id, "so": number, "series": series, "hash": incoming_hash(stored)}, sort_keys=True))
+        return _incoming(stored)
+
+    def incoming(self, agency: str, year: int | None = None, series: str | None = None,
+                 number: int | None = None) -> list[Incoming]:
+        query = select(incoming_t).where(incoming_t.c.agency == agency)
+        if year is not None:
+            query = query.where(incoming_t.c.year == year)
+        if series is not None:
+            query = query.where(incoming_t.c.series == series)
+        if number is not None:
+            query = query.where(incoming_t.c.number == number)
+        with self.engine.connect() as conn:
+            return [_incoming(r) for r in conn.execute(query.order_by(incoming_t.c.year, incoming_t.c.series,
+                                                                      incoming_t.c.number))]
+
+    def incoming_void(self, item: Incoming, reason: str, by: str | None = None) -> Incoming:
+        """Void a số đến: it stays used, the reason goes into Ghi chú."""
+        who = by or current_user()
+        with self._writer(), self.engine.begin() as conn:
+            current = conn.execute(select(incoming_t).where(incoming_t.c.id == item.id).with_for_update()).one()
+            note = f"{current.ghi_chu}; {reason}" if current.ghi_chu else reason
+            conn.execute(update(incoming_t).where(incoming_t.c.id == item.id).values(status=VOIDED, ghi_chu=note))
+            stored = conn.execute(select(incoming_t).where(incoming_t.c.id == item.id)).one()
+            self._append(conn, item.agency, 0, INCOMING_VOIDED, who, json.dumps(
+                {"den": item.id, "reason": reason, "hash": incoming_hash(stored)}, ensure_ascii=False, sort_keys=True))
+        return _incoming(stored)
+
+    def _audit_incoming(self, conn: Connection, agency: str, events: list[Any]) -> list[Problem]:
+        """Every incoming row as its last event left it: none changed, added or deleted outside the tool."""
+        last: dict[int, str] = {}
+        for item in events:
+            if item.action in (RECEIVED, INCOMING_VOIDED) and item.detail:
+                detail = json.loads(item.detail)
+                last[int(detail["den"])] = detail["hash"]
+        problems = []
+        rows = {r.id: r for r in conn.execute(select(incoming_t).where(incoming_t.c.agency == agency))}
+        for row_id, row in sorted(rows.items()):
+            if row_id not in last:
+                problems.append(Problem(f"{agency}/{row.year}/{row.series}:{row.number}", "", _(
+                    "số đến {number}: the row was added outside the tool").format(number=row.number),
+                    _("restore the register from a backup")))
+            elif incoming_hash(row) != last[row_id]:
+                problems.append(Problem(f"{agency}/{row.year}/{row.series}:{row.number}", "", _(
+                    "số đến {number}: the row was changed outside the tool since its last event").format(
+                    number=row.number), _("restore the register from a backup")))
+        for _row_id in sorted(set(last) - set(rows)):
+            problems.append(Problem(f"{agency}/events", "", _("an incoming row was deleted outside the tool"),
+                                    _("restore the register from a backup")))
+        return problems
+
     # ------------------------------------------------------------------ full-text search
 
     def _index(self, conn: Connection, entry_id: int, agency: str, full_text: str) -> None:
@@ -717,6 +845,7 @@ class Register:
             events = list(conn.execute(select(events_t).where(events_t.c.agency == agency).order_by(events_t.c.id)))
             rows = {r.id: r for r in conn.execute(select(entries_t).where(entries_t.c.agency == agency))}
             head = conn.execute(select(chains_t.c.last_hash).where(chains_t.c.agency == agency)).scalar()
+            problems += self._audit_incoming(conn, agency, events)
         where = f"{agency}/events"
         previous = ""
         last_event: dict[int, Any] = {}

@@ -212,3 +212,21 @@ def combine(pdfs: list[bytes], title: str) -> bytes:
     for source in sources:
         source.close()
     return buffer.getvalue()
+
+
+def stamp_den(pdf: bytes, dau: m.DauDen, workspace: Path | None = None) -> bytes:
+    """``pdf`` with the ĐẾN mark drawn over the top right of its first page (the page's own content untouched)."""
+    import io
+
+    import pikepdf
+
+    source = pikepdf.open(io.BytesIO(pdf))
+    box = source.pages[0].mediabox
+    width, height = (float(box[2]) - float(box[0])) * 25.4 / 72, (float(box[3]) - float(box[1])) * 25.4 / 72
+    html = html_environment(tuple(template_dirs(workspace))).get_template("dau_den.html").render(
+        dau=dau, page=(round(width, 2), round(height, 2)), face=pdf_face()[0])
+    overlay = pikepdf.open(io.BytesIO(write_pdf(html, tuple(template_dirs(workspace)), "dau-den")))
+    source.pages[0].add_overlay(overlay.pages[0], pikepdf.Rectangle(*(float(v) for v in box)))
+    out = io.BytesIO()
+    source.save(out, deterministic_id=True)
+    return out.getvalue()

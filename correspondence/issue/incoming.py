@@ -1,0 +1,168 @@
+"""Turn a received document into a row of the sổ đăng ký văn bản đến (ND 30 Art. 20–22, PL IV): the next số đến of
+the year in order of receipt (secret documents in their own sequence), the file kept with its SHA-256 under
+``output/<agency>/den/<year>/``, a copy stamped with the ĐẾN mark when asked; list, show, void and the printable book.
+
+The file is kept before the number is taken (named by its hash, written once), so a failure takes no số đến; the
+stamped copy, made after, can always be made again. Received ``.edxml`` envelopes (QCVN 102:2016) fill the fields
+they hold (element names read by their local names; UNVERIFIED against the standard's schema)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+from correspondence import archive
+from correspondence import model as m
+from correspondence.errors import Backdated, InvalidRecord, Problem, RegisterConflict
+from correspondence.i18n import _
+from correspondence.issue.registry import agency_names, open_register
+from correspondence.register import book as book_model
+from correspondence.register.store import INCOMING, INCOMING_SECRET, VOIDED, Incoming
+from correspondence.render import book as books
+from correspondence.render.pdf import stamp_den
+from correspondence.vietnamese import hom_nay, ngay_so
+from correspondence.workspace import find_root, output_root, shown, template_dirs
+
+SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _edxml(data: bytes) -> dict[str, str]:
+    """The fields a QCVN 102 envelope holds, by the local names of its elements."""
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError:
+        return {}
+    found: dict[str, str] = {}
+    for element in root.iter():
+        name = element.tag.rsplit("}", 1)[-1]
+        text = (element.text or "").strip()
+        if text and name not in found:
+            found[name] = text
+    out = {}
+    if "OrganName" in found:
+        out["tac_gia"] = found["OrganName"]
+    if "CodeNumber" in found:
+        out["so_ky_hieu"] = found["CodeNumber"] + (f"/{found['CodeNotation']}" if "CodeNotation" in found else "")
+    if "PromulgationDate" in found:
+        out["ngay_van_ban"] = found["PromulgationDate"][:10]
+    if "Subject" in found:
+        out["trich_yeu"] = found["Subject"]
+    return out
+
+
+def _date(text: str | None, option: str, problems: list[Problem]) -> str | None:
+    if not text:
+        return None
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text.strip(), pattern).date().isoformat()
+        except ValueError:
+            continue
+    problems.append(Problem(option, option, _("'{value}' is not a date dd/mm/yyyy").format(value=text)))
+    return None
+
+
+def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hieu: str | None = None,
+            ngay_van_ban: str | None = None, trich_yeu: str | None = None, mat: bool = False, khan: bool = False,
+            ngay_den: dt.date | None = None, don_vi_nhan: str | None = None, dau: bool = False,
+            agency: str | None = None, register_url: str | None = None) -> tuple[Incoming, list[Path]]:
+    """Register a received document; its row and the files kept (the file, and its stamped copy)."""
+    root = workspace if workspace is not None else find_root()
+    if not file.is_file():
+        raise InvalidRecord(_("invalid incoming document: nothing was registered"), [Problem(
+            shown(file), "FILE", _("file not found"), _("check the path"))])
+    data = file.read_bytes()
+    found = _edxml(data) if file.suffix.lower() == ".edxml" else {}
+    problems: list[Problem] = []
+    values: dict[str, Any] = {
+        "tac_gia": (tu or found.get("tac_gia") or "").strip(),
+        "so_ky_hieu": (so_ky_hieu or found.get("so_ky_hieu") or "").strip() or None,
+        "ngay_van_ban": _date(ngay_van_ban or found.get("ngay_van_ban"), "--ngay-van-ban", problems),
+        "trich_yeu": " ".join((trich_yeu or found.get("trich_yeu") or "").split()),
+        "don_vi_nhan": don_vi_nhan, "ghi_chu": None, "do_mat": "mat" if mat else None,
+        "do_khan": "khan" if khan else None}
+    if not values["tac_gia"]:
+        problems.append(Problem("--tu", "tac_gia", _("who sent it is required (e.g. --tu \"Sở Tài chính\")")))
+    if not values["trich_yeu"]:
+        problems.append(Problem("--trich-yeu", "trich_yeu", _("the subject is required")))
+    day = ngay_den or hom_nay()
+    if day > hom_nay():
+        problems.append(Problem("--ngay-den", "ngay_den", _("the date {date} is after today").format(date=ngay_so(day))))
+    if problems:
+        raise InvalidRecord(_("invalid incoming document: nothing was registered"), problems)
+    register, agency = open_register(root, agency, register_url)
+    digest = hashlib.sha256(data).hexdigest()
+    folder = output_root(root) / agency / "den" / str(day.year)
+    kept = folder / f"{digest[:12]}-{SAFE.sub('-', file.name)}"
+    if not kept.exists():
+        archive.write_atomic({kept: data})
+    values["files_json"] = json.dumps([{"path": kept.relative_to(root).as_posix(), "sha256": digest}])
+    with register:
+        try:
+            row = register.receive(agency, day, values, secret=mat)
+        except Backdated as error:
+            raise RegisterConflict(_("{date} is before the last document received ({last}, số đến {number}): "
+                                     "số đến follow the order of receipt").format(
+                date=ngay_so(day), last=ngay_so(error.last_date), number=error.last_number)) from None
+    written = [kept]
+    if dau and file.suffix.lower() == ".pdf":
+        names = agency_names(root, agency, [])
+        mark = m.DauDen(" ".join(names[1]).upper(), str(row.number), ngay_so(row.ngay_den), don_vi_nhan or "")
+        stamped = kept.with_name(f"{kept.stem}.den-{row.number}.pdf")
+        archive.write_atomic({stamped: stamp_den(data, mark, root)})
+        written.append(stamped)
+    return row, written
+
+
+def find(workspace: Path | None, number: int, nam: int | None = None, mat: bool = False, agency: str | None = None,
+         register_url: str | None = None) -> Incoming:
+    register, agency = open_register(workspace if workspace is not None else find_root(), agency, register_url)
+    with register:
+        found = register.incoming(agency, nam or hom_nay().year, INCOMING_SECRET if mat else INCOMING, number)
+    if not found:
+        raise RegisterConflict(_("số đến {number} is not in the incoming register of {year}").format(
+            number=number, year=nam or hom_nay().year))
+    return found[0]
+
+
+def list_all(workspace: Path | None, nam: int | None = None, mat: bool = False, agency: str | None = None,
+             register_url: str | None = None) -> list[Incoming]:
+    register, agency = open_register(workspace if workspace is not None else find_root(), agency, register_url)
+    with register:
+        return register.incoming(agency, nam, INCOMING_SECRET if mat else INCOMING)
+
+
+def void(workspace: Path | None, number: int, reason: str, nam: int | None = None, mat: bool = False,
+         agency: str | None = None, register_url: str | None = None) -> Incoming:
+    if not reason.strip():
+        raise RegisterConflict(_("give the reason with --reason"))
+    item = find(workspace, number, nam, mat, agency, register_url)
+    if item.status == VOIDED:
+        raise RegisterConflict(_("số đến {number} is already void: {note}").format(number=number, note=item.ghi_chu))
+    register, _agency = open_register(workspace if workspace is not None else find_root(), agency, register_url)
+    with register:
+        return register.incoming_void(item, reason.strip())
+
+
+def export(workspace: Path | None, nam: int, fmt: str = "pdf", mat: bool = False, out: Path | None = None,
+           agency: str | None = None, register_url: str | None = None) -> Path:
+    """The printable sổ đăng ký văn bản đến of a year (PDF, DOCX, XLSX or CSV): its cover and the ten columns."""
+    root = workspace if workspace is not None else find_root()
+    series = INCOMING_SECRET if mat else INCOMING
+    register, agency = open_register(root, agency, register_url)
+    with register:
+        rows = register.incoming(agency, nam, series)
+    if not rows:
+        raise RegisterConflict(_("the incoming register of {agency} has no số đến in {year}").format(
+            agency=agency, year=nam))
+    names = agency_names(root, agency, [])
+    book = book_model.build_incoming(rows, names[0], names[1], nam, series)
+    data = books.to_pdf(book, template_dirs(root)) if fmt == "pdf" else books.WRITERS[fmt](book)
+    target = out or output_root(root) / agency / f"so-dang-ky-van-ban-den{'-mat' if mat else ''}-{nam}.{fmt}"
+    archive.write_atomic({target: data})
+    return target

@@ -1,0 +1,148 @@
+"""The register of incoming documents (sổ đăng ký văn bản đến): one yearly sequence of số đến in order of receipt,
+secret documents apart, the file kept with its SHA-256, the ĐẾN mark, the printed book of PL IV, .edxml envelopes,
+the chain of events; four clerks at once on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import multiprocessing as mp
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine, text
+
+from correspondence.cli import main
+from correspondence.errors import InvalidRecord, RegisterConflict
+from correspondence.issue import incoming
+from correspondence.issue import registry as service
+from correspondence.register.store import Register
+
+D = dt.date(2019, 5, 7)
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _pdf(workspace: Path) -> Path:
+    from correspondence import api
+
+    (path,) = [p for p in api.render(EXAMPLES / "cong-van-3018.yaml", 3018, None, workspace / "nhan", EXAMPLES.parent,
+                                     ("pdf",))]
+    return path
+
+
+def test_receive_numbers_in_order_secret_apart_and_keeps_the_file(workspace: Path, register_url: str) -> None:
+    pdf = _pdf(workspace)
+    first, files = incoming.receive(workspace, pdf, "Sở Tài chính", "123/STC-NS", "20/04/2019", "Công văn V/v dự toán",
+                                    ngay_den=D, register_url=register_url)
+    second, _f = incoming.receive(workspace, pdf, "Sở Nội vụ", None, None, "Thông báo lịch họp", ngay_den=D,
+                                  register_url=register_url)
+    secret, _f = incoming.receive(workspace, pdf, "Công an tỉnh", "9/CAT", "02/05/2019", "Công văn mật", mat=True,
+                                  ngay_den=D, register_url=register_url)
+    assert [(r.number, r.series) for r in (first, second, secret)] == [(1, "van_ban_den"), (2, "van_ban_den"),
+                                                                        (1, "van_ban_den_mat")]
+    kept = files[0]
+    assert kept.read_bytes() == pdf.read_bytes() and first.files[0]["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    assert (first.ngay_den, first.ngay_van_ban, first.tac_gia) == ("2019-05-07", "2019-04-20", "Sở Tài chính")
+    with pytest.raises(RegisterConflict):
+        incoming.receive(workspace, pdf, "Sở A", None, None, "Muộn", ngay_den=dt.date(2019, 5, 6), register_url=register_url)
+    with pytest.raises(InvalidRecord) as caught:
+        incoming.receive(workspace, pdf, None, None, "31/02/2019", "", ngay_den=D, register_url=register_url)
+    assert [p.source for p in caught.value.problems] == ["--ngay-van-ban", "--tu", "--trich-yeu"]
+    assert [r.number for r in incoming.list_all(workspace, 2019, register_url=register_url)] == [1, 2], "none taken"
+    voided = incoming.void(workspace, 2, "Nhận trùng", 2019, register_url=register_url)
+    assert voided.status == "voided" and voided.ghi_chu == "Nhận trùng"
+    assert service.verify(workspace, register_url=register_url).problems == []
+
+
+def test_the_den_mark_and_the_printed_book(workspace: Path) -> None:
+    service.init(workspace, "ubnd-quang-ninh")
+    row, files = incoming.receive(workspace, _pdf(workspace), "Sở Tài chính", "123/STC-NS", "20/04/2019",
+                                  "Công văn V/v dự toán ngân sách", ngay_den=D, don_vi_nhan="Phòng Tổng hợp", dau=True)
+    stamped = files[1]
+    page = pypdf.PdfReader(stamped).pages[0]
+    words = " ".join(page.extract_text().split())
+    assert "ĐẾN Số: 1 Ngày: 07/05/2019 Chuyển: Phòng Tổng hợp" in words and "ỦY BAN NHÂN DÂN" in words
+    original = " ".join(pypdf.PdfReader(files[0]).pages[0].extract_text().split())
+    assert "ĐẾN Số:" not in original, "the kept original is untouched"
+    book = incoming.export(workspace, 2019, "csv")
+    rows = list(csv.reader(io.StringIO(book.read_text("utf-8-sig"))))
+    assert rows[0] == ["Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu văn bản", "Ngày tháng văn bản",
+                       "Tên loại và trích yếu nội dung văn bản", "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận",
+                       "Ghi chú"]
+    assert rows[1][:7] == ["07/05/2019", "1", "Sở Tài chính", "123/STC-NS", "20/04/2019",
+                           "Công văn V/v dự toán ngân sách", "Phòng Tổng hợp"]
+    cover = " ".join(pypdf.PdfReader(incoming.export(workspace, 2019, "pdf")).pages[0].extract_text().split())
+    assert "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN Năm: 2019" in cover and "Từ số 1 đến số 1" in cover
+
+
+def test_an_edxml_envelope_fills_the_fields(workspace: Path) -> None:
+    service.init(workspace, "ubnd-quang-ninh")
+    envelope = workspace / "goi.edxml"
+    envelope.write_text(
+        '<edXML xmlns="http://www.e-doc.vn/Schema/"><edXMLHeader><MessageHeader><From><OrganName>Sở Tài chính'
+        '</OrganName></From><Code><CodeNumber>123</CodeNumber><CodeNotation>STC-NS</CodeNotation></Code>'
+        '<PromulgationInfo><PromulgationDate>2019-04-20</PromulgationDate></PromulgationInfo>'
+        '<Subject>V/v dự toán ngân sách năm 2020</Subject></MessageHeader></edXMLHeader></edXML>', "utf-8")
+    row, _files = incoming.receive(workspace, envelope, ngay_den=D)
+    assert (row.tac_gia, row.so_ky_hieu, row.ngay_van_ban, row.trich_yeu) == (
+        "Sở Tài chính", "123/STC-NS", "2019-04-20", "V/v dự toán ngân sách năm 2020")
+
+
+def test_a_row_changed_outside_the_tool_is_found(workspace: Path) -> None:
+    service.init(workspace, "ubnd-quang-ninh")
+    incoming.receive(workspace, _pdf(workspace), "Sở A", None, None, "Thư", ngay_den=D)
+    engine = create_engine(f"sqlite:///{workspace / 'registers' / 'ubnd-quang-ninh.sqlite'}")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE van_ban_den SET tac_gia = 'Sở B'"))
+    engine.dispose()
+    problems = service.verify(workspace).problems
+    assert [p.message for p in problems] == ["số đến 1: dòng sổ bị sửa ngoài công cụ sau sự kiện cuối của nó"]
+
+
+def _clerk(workspace: str, url: str, count: int, barrier: mp.synchronize.Barrier) -> None:
+    from correspondence.i18n import set_language
+
+    set_language("vi")
+    barrier.wait()
+    for n in range(count):
+        incoming.receive(Path(workspace), Path(workspace) / "thu.txt", f"Nơi gửi {n}", None, None, "Thư",
+                         ngay_den=D, register_url=url)
+
+
+@pytest.mark.slow
+def test_four_clerks_receiving_at_once(workspace: Path, register_url: str) -> None:
+    (workspace / "thu.txt").write_text("thư", "utf-8")
+    context = mp.get_context("spawn")
+    barrier = context.Barrier(4)
+    clerks = [context.Process(target=_clerk, args=(str(workspace), register_url, 25, barrier)) for _ in range(4)]
+    for clerk in clerks:
+        clerk.start()
+    for clerk in clerks:
+        clerk.join(300)
+        assert clerk.exitcode == 0
+    numbers = [r.number for r in incoming.list_all(workspace, 2019, register_url=register_url)]
+    assert sorted(numbers) == list(range(1, 101))
+    assert service.verify(workspace, register_url=register_url).problems == []
+    register = Register(register_url)
+    state = next(s for s in register.series_states() if s.series == "van_ban_den")
+    register.close()
+    assert state.last_number == 100
+
+
+def test_incoming_from_the_command_line(workspace: Path) -> None:
+    pdf = _pdf(workspace)
+    runner = CliRunner()
+    assert runner.invoke(main, ["--lang", "vi", "register", "init"]).exit_code == 0
+    result = runner.invoke(main, ["--lang", "vi", "incoming", "receive", str(pdf), "--tu", "Sở Tài chính",
+                                  "--so-ky-hieu", "123/STC-NS", "--ngay-van-ban", "20/04/2019", "--trich-yeu",
+                                  "Công văn V/v dự toán", "--ngay-den", "07/05/2019"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "đã nhận: số đến 1 ngày 07/05/2019"
+    listed = runner.invoke(main, ["--lang", "vi", "incoming", "list", "--nam", "2019"])
+    assert "Sở Tài chính" in listed.output and "123/STC-NS" in listed.output
+    bad = runner.invoke(main, ["--lang", "vi", "incoming", "receive", str(pdf), "--trich-yeu", "x"])
+    assert bad.exit_code == 3 and "--tu" in bad.output
