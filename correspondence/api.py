@@ -31,14 +31,14 @@ from correspondence.validate.schema import CoQuan, VanBan
 from correspondence.vietnamese import hom_nay, ky_thoi_gian
 from correspondence.workspace import agencies, agency_profile, find_root, template_dirs
 
-__all__ = ["FORMATS", "Answers", "Issued", "Loaded", "annex", "check", "compose", "dinh_chinh", "draft", "ho_so_add",
-           "ho_so_close", "ho_so_create", "ho_so_due", "ho_so_export", "ho_so_import", "ho_so_list", "ho_so_show",
-           "incoming_export",
-           "incoming_list", "incoming_receive", "incoming_show", "incoming_void", "init",
-           "issue", "json_schema", "kind_list", "load", "merge", "merge_preview", "merge_print", "package_check",
-           "previews", "register_close_year", "register_export", "register_import", "register_init", "register_list",
-           "register_show", "register_verify", "register_void", "render", "render_document", "sample_profiles", "search",
-           "skeleton", "templates_check", "write_new"]
+__all__ = ["Answers", "FORMATS", "Issued", "Loaded", "annex", "check", "compose", "dinh_chinh", "draft", "ho_so_add",
+           "ho_so_close", "ho_so_create", "ho_so_destruction_list", "ho_so_due", "ho_so_export", "ho_so_import",
+           "ho_so_list", "ho_so_record_destruction", "ho_so_show", "incoming_export", "incoming_list",
+           "incoming_receive", "incoming_show", "incoming_void", "init", "issue", "json_schema", "kind_list", "load",
+           "merge", "merge_preview", "merge_print", "package_check", "previews", "register_close_year",
+           "register_export", "register_import", "register_init", "register_list", "register_log", "register_show",
+           "register_verify", "register_void", "render", "render_document", "sample_profiles", "search", "skeleton",
+           "templates_check", "write_new"]
 
 
 def pdf_font() -> tuple[str, Path]:
@@ -156,6 +156,9 @@ ho_so_close = hoso.close
 ho_so_show = hoso.show
 ho_so_list = hoso.list_all
 ho_so_due = hoso.due
+ho_so_destruction_list = hoso.destruction_list
+ho_so_record_destruction = hoso.record_destruction
+register_log = registry.log
 ho_so_export = package.export
 package_check = package.check
 search = searching.search

@@ -660,6 +660,21 @@ def register_export(ctx: click.Context, year: int, fmt: str, out: Path | None, a
     _files_written([written])
 
 
+@register.command("log", help=_("Print the access log: every document or register read through the tool."))
+@_lang_option
+@_agency
+@click.option("--tat-ca", "everything", is_flag=True, help=_("Every event of the register's chain, not only reads."))
+@click.pass_context
+def register_log(ctx: click.Context, agency: str | None, everything: bool) -> None:
+    from correspondence.api import register_log as run
+
+    events = run(ctx.obj["workspace"], agency, ctx.obj["register"], everything)
+    if not events:
+        click.echo(_("nothing recorded yet"))
+    for event in events:
+        click.echo(f"{event.at}  {event.by}  {event.action}  {event.detail or ''}".rstrip())
+
+
 @register.command("verify", help=_("Check the register: no duplicate, no unexplained gap, every file present and unchanged."))
 @_lang_option
 @_agency
@@ -911,6 +926,22 @@ def ho_so_list(ctx: click.Context, nam: int | None, agency: str | None) -> None:
         click.echo(f"{h.nam}  {h.ky_hieu:<12} {h.tieu_de} — {retention_text(h.thoi_han)}, {state}")
 
 
+@ho_so.command("record-destruction", help=_("Record the decision that a closed hồ sơ whose retention ended may be "
+                                             "destroyed; the tool deletes nothing."))
+@_lang_option
+@click.argument("symbol")
+@click.option("--quyet-dinh", "decision", required=True, help=_("The decision: its number and date."))
+@_ho_so_year
+@_agency
+@click.pass_context
+def ho_so_record_destruction(ctx: click.Context, symbol: str, decision: str, nam: int | None, agency: str | None) -> None:
+    from correspondence.api import ho_so_record_destruction as run
+
+    row = run(ctx.obj["workspace"], symbol, decision, nam, agency, ctx.obj["register"])
+    click.echo(_("recorded: the hồ sơ {symbol} ({year}) may be destroyed under {decision}; its files are kept until "
+                 "then").format(symbol=row.ky_hieu, year=row.nam, decision=decision))
+
+
 @ho_so.command("export", help=_("Write the hand-over package of a hồ sơ (or of every hồ sơ of --nam): a folder, or a "
                                  ".zip; the PDF/A originals in date order, their metadata, a manifest of SHA-256."))
 @_lang_option
@@ -933,11 +964,18 @@ def ho_so_export(ctx: click.Context, symbol: str | None, nam: int | None, out: P
 @ho_so.command("due", help=_("List the closed hồ sơ whose retention has ended (nothing is deleted)."))
 @_lang_option
 @_agency
+@click.option("--xuat", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=_("Also write them as the danh mục tài liệu hết giá trị for the council (.xlsx or .csv)."))
 @click.pass_context
-def ho_so_due(ctx: click.Context, agency: str | None) -> None:
+def ho_so_due(ctx: click.Context, agency: str | None, out: Path | None) -> None:
+    from correspondence.api import ho_so_destruction_list
     from correspondence.api import ho_so_due as run
 
     found = run(ctx.obj["workspace"], None, agency, ctx.obj["register"])
+    if out is not None and found:
+        path, count = ho_so_destruction_list(ctx.obj["workspace"], out, None, agency, ctx.obj["register"])
+        click.echo(_("danh mục tài liệu hết giá trị written: {path} ({count} hồ sơ)").format(path=_shown(path),
+                                                                                             count=count))
     if not found:
         click.echo(_("no hồ sơ has reached the end of its retention"))
     for h, last in found:

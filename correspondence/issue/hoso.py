@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from correspondence import archive
 from correspondence.errors import InvalidRecord, Problem, RegisterConflict
 from correspondence.i18n import _
 from correspondence.issue.registry import open_register
@@ -179,6 +180,7 @@ def show(workspace: Path | None, ky_hieu: str, nam: int | None = None, agency: s
     with register:
         ho_so = one(register, agency, ky_hieu, nam)
         filed = register.ho_so_documents(ho_so)
+        register.record_access(agency, f"ho-so show {ho_so.ky_hieu} ({ho_so.nam})")
     listed, page = [], 0
     for thu_tu, entry in filed:
         count = sum(pages(_root(workspace) / item["path"]) for item in entry.files if item["path"].endswith(".pdf"))
@@ -229,3 +231,56 @@ def due(workspace: Path | None, today: dt.date | None = None, agency: str | None
             if last is not None and today.year > last:
                 out.append((ho_so, last))
     return out
+
+
+DESTRUCTION_COLUMNS = ("STT", "Số, ký hiệu hồ sơ", "Tiêu đề hồ sơ", "Thời gian tài liệu", "Số lượng văn bản",
+                       "Thời hạn lưu trữ", "Lý do hủy", "Ghi chú")  # TT 06/2025 PL II: the columns are UNVERIFIED
+
+
+def destruction_list(workspace: Path | None, out: Path, today: dt.date | None = None, agency: str | None = None,
+                     register_url: str | None = None) -> tuple[Path, int]:
+    """Write the danh mục tài liệu hết giá trị for the council (XLSX or CSV): every closed hồ sơ whose retention
+    ended. Nothing is deleted; the decision is recorded afterwards with ``record_destruction``."""
+    import csv
+    import io
+
+    found = due(workspace, today, agency, register_url)
+    rows = []
+    for index, (h, last) in enumerate(found, 1):
+        contents = show(workspace, h.ky_hieu, h.nam, agency, register_url)
+        days = sorted(d.entry.ngay[:10] for d in contents.documents)
+        span = f"{days[0][:4]}–{days[-1][:4]}" if days else str(h.nam)
+        rows.append((str(index), h.ky_hieu, h.tieu_de, span, str(len(contents.documents)), retention_text(h.thoi_han),
+                     f"Hết thời hạn lưu trữ (năm {last})", ""))
+    if out.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Danh mục hết giá trị"
+        sheet.append(["DANH MỤC TÀI LIỆU HẾT GIÁ TRỊ"])
+        sheet.append(list(DESTRUCTION_COLUMNS))
+        for row in rows:
+            sheet.append([str(cell) for cell in row])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        data = buffer.getvalue()
+    else:
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow(DESTRUCTION_COLUMNS)
+        writer.writerows(rows)
+        data = text.getvalue().encode("utf-8-sig")
+    archive.write_new(out, data)
+    return out, len(rows)
+
+
+def record_destruction(workspace: Path | None, ky_hieu: str, decision: str, nam: int | None = None,
+                       agency: str | None = None, register_url: str | None = None) -> HoSo:
+    """Record the decision (its number and date) that a closed hồ sơ whose retention ended may be destroyed; the
+    tool deletes nothing: the files stay until the people charged with it destroy them."""
+    if not decision.strip():
+        raise RegisterConflict(_("give the decision with --quyet-dinh (its number and date)"))
+    register, agency = open_register(_root(workspace), agency, register_url)
+    with register:
+        return register.ho_so_destruction(one(register, agency, ky_hieu, nam), decision.strip())

@@ -124,6 +124,8 @@ def find(workspace: Path | None, number: int, nam: int | None = None, mat: bool 
     register, agency = open_register(workspace if workspace is not None else find_root(), agency, register_url)
     with register:
         found = register.incoming(agency, nam or hom_nay().year, INCOMING_SECRET if mat else INCOMING, number)
+        if found:
+            register.record_access(agency, f"incoming show {number} ({found[0].year}{', mật' if mat else ''})")
     if not found:
         raise RegisterConflict(_("số đến {number} is not in the incoming register of {year}").format(
             number=number, year=nam or hom_nay().year))
@@ -157,6 +159,7 @@ def export(workspace: Path | None, nam: int, fmt: str = "pdf", mat: bool = False
     register, agency = open_register(root, agency, register_url)
     with register:
         rows = register.incoming(agency, nam, series)
+        register.record_access(agency, f"incoming export {nam} {series} {fmt}")
     if not rows:
         raise RegisterConflict(_("the incoming register of {agency} has no số đến in {year}").format(
             agency=agency, year=nam))

@@ -146,6 +146,7 @@ def export(workspace: Path | None, out: Path, ky_hieu: str | None = None, nam: i
         organ_name = " ".join(profile.get("ten_co_quan", [])) or agency
         files: dict[str, bytes] = {}
         count = 0
+        register.record_access(agency, f"ho-so export {', '.join(h.ky_hieu for h in chosen)} → {out.name}")
         for h in chosen:
             filed = register.ho_so_documents(h)
             count += len([e for _n, e in filed if e.status != VOIDED])

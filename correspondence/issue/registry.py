@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from correspondence import archive
 from correspondence.errors import CorrespondenceError, InvalidRecord, Problem, RegisterConflict
@@ -16,7 +17,7 @@ from correspondence.progress import notice
 from correspondence.register import book as book_model
 from correspondence.register import importer
 from correspondence.register.queries import find_entry
-from correspondence.register.store import FAILED, VOIDED, Entry, Register, sqlite_path
+from correspondence.register.store import FAILED, READ, VOIDED, Entry, Register, sqlite_path
 from correspondence.render import book as books
 from correspondence.validate import load_agency
 from correspondence.vietnamese import hom_nay, ngay_so
@@ -196,6 +197,14 @@ def within(entries: list[Entry], period: Period | None) -> list[Entry]:
     return [e for e in entries if first <= e.ngay[:10] <= last]
 
 
+def log(workspace: Path | None, agency: str | None = None, register_url: str | None = None,
+        everything: bool = False) -> list[Any]:
+    """The access log (every read through the tool), or every event of the chain."""
+    register, agency = open_register(workspace or find_root(), agency, register_url)
+    with register:
+        return register.events(agency, None if everything else (READ,))
+
+
 def list_entries(workspace: Path, agency: str | None = None, register_url: str | None = None, year: int | None = None,
                  kind: str | None = None, unit: str | None = None, text: str | None = None,
                  period: Period | None = None) -> list[Entry]:
@@ -208,7 +217,9 @@ def show(workspace: Path, so_ky_hieu: str, agency: str | None = None, year: int 
          register_url: str | None = None, series: str | None = None) -> Entry:
     register, agency = open_register(workspace, agency, register_url)
     with register:
-        return find_entry(register, agency, so_ky_hieu, year, series)
+        entry = find_entry(register, agency, so_ky_hieu, year, series)
+        register.record_access(agency, f"register show {entry.so_ky_hieu} ({entry.year})")
+        return entry
 
 
 def import_file(workspace: Path, path: Path, agency: str | None = None, series: str = "chung",
@@ -246,6 +257,7 @@ def export(workspace: Path, year: int, fmt: str, agency: str | None = None, seri
     with register:
         entries = within(register.entries(agency, year=year, series=series), period)
         closed = register.closed_years(agency).get(year)
+        register.record_access(agency, f"register export {year} {series} {fmt}")
     if not entries and period is not None:
         raise RegisterConflict(_("no document from {first} to {last} in the register of {agency} (series {series})")
                                .format(first=ngay_so(period[0]), last=ngay_so(period[1]), agency=agency, series=series))

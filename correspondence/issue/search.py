@@ -46,6 +46,7 @@ def search(workspace: Path | None, text: str, nam: int | None = None, loai: str 
         file_id = hoso.one(register, agency, ho_so, None).id if ho_so is not None else None
         found = register.search(agency, words, nam, loai, file_id,
                                 (period[0].isoformat(), period[1].isoformat()) if period else None, CANDIDATES)
+        register.record_access(agency, f"search {' '.join(words)} → {len(found)}")
     scored = []
     for entry, folded, full_text in found:  # newest first already
         counts = Counter(folded.split())

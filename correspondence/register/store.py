@@ -95,10 +95,12 @@ closed_t = Table("closed_years", _meta, Column("agency", String(100), primary_ke
                  Column("year", Integer, primary_key=True), Column("at", String(40)), Column("by", String(100)))
 
 ISSUED, VOIDED, IMPORTED, FAILED = "issued", "voided", "imported", "failed"
-OPEN, CLOSED_FILE = "mo", "dong"  # a hồ sơ takes documents while open
+OPEN, CLOSED_FILE, DESTROYED_FILE = "mo", "dong", "huy"  # a hồ sơ takes documents while open; "huy": decided
 HO_SO_CREATED, HO_SO_FILED, HO_SO_CLOSED = "ho-so-create", "ho-so-add", "ho-so-close"
 INCOMING, INCOMING_SECRET = "van_ban_den", "van_ban_den_mat"  # the số đến sequences: one a year, secret ones apart
 RECEIVED, INCOMING_VOIDED = "received", "den-voided"
+READ = "read"  # a document or the register read through the tool: the access log
+DESTRUCTION = "ho-so-destruction"  # the council's decision that a hồ sơ may be destroyed, recorded (nothing deleted)
 CLOSED = "close-year"
 
 _KEY = and_(series_t.c.agency == bindparam("k_agency"), series_t.c.year == bindparam("k_year"),
@@ -651,6 +653,34 @@ class Register:
         """The closed years of an agency and when each was closed."""
         with self.engine.connect() as conn:
             return {r.year: r.at for r in conn.execute(select(closed_t).where(closed_t.c.agency == agency))}
+
+    # ------------------------------------------------------------------ the access log
+
+    def record_access(self, agency: str, what: str, by: str | None = None) -> None:
+        """Record that ``what`` was read through the tool (an event of the chain, so it cannot be erased unseen)."""
+        with self._writer(), self.engine.begin() as conn:
+            self._append(conn, agency, 0, READ, by or current_user(), what)
+
+    def events(self, agency: str, actions: tuple[str, ...] | None = None) -> list[Any]:
+        """The events of an agency's chain, oldest first (only ``actions`` when given)."""
+        query = select(events_t).where(events_t.c.agency == agency)
+        if actions is not None:
+            query = query.where(events_t.c.action.in_(actions))
+        with self.engine.connect() as conn:
+            return list(conn.execute(query.order_by(events_t.c.id)))
+
+    def ho_so_destruction(self, ho_so: HoSo, decision: str, by: str | None = None) -> HoSo:
+        """Record the decision that a closed hồ sơ may be destroyed: its status says so, its documents stay."""
+        who = by or current_user()
+        with self._writer(), self.engine.begin() as conn:
+            state = conn.execute(select(ho_so_t.c.status).where(ho_so_t.c.id == ho_so.id).with_for_update()).scalar_one()
+            if state != CLOSED_FILE:
+                raise RegisterConflict(_("the hồ sơ {symbol} is not closed: only a closed hồ sơ can be decided on").format(
+                    symbol=ho_so.ky_hieu))
+            conn.execute(update(ho_so_t).where(ho_so_t.c.id == ho_so.id).values(status=DESTROYED_FILE))
+            self._append(conn, ho_so.agency, 0, DESTRUCTION, who, json.dumps(
+                {"ho_so": ho_so.id, "quyet_dinh": decision}, ensure_ascii=False, sort_keys=True))
+            return _ho_so(conn.execute(select(ho_so_t).where(ho_so_t.c.id == ho_so.id)).one())
 
     # ------------------------------------------------------------------ the register of incoming documents
 

@@ -96,3 +96,43 @@ def test_ho_so_from_the_command_line(make_record: Callable[..., Path], workspace
     assert "01/UBND-XD6" in shown.output and shown.output.endswith("1 văn bản, 2 trang\n")
     bad = runner.invoke(main, ["--lang", "vi", "ho-so", "create", "01 XD", "--tieu-de", "x", "--thoi-han", "mãi"])
     assert bad.exit_code == 3 and "ky_hieu" in bad.output and "thoi_han" in bad.output
+
+
+def test_the_destruction_list_and_the_decision_delete_nothing(make_record: Callable[..., Path], workspace: Path) -> None:
+    import csv
+    import io
+
+    service.init(workspace, "ubnd-quang-ninh")
+    hoso.create(workspace, "01.VP", "Tập lưu ngắn hạn", "2", 2019)
+    issue([make_record("a.yaml")], workspace, D, ho_so="01.VP")
+    with pytest.raises(RegisterConflict):
+        hoso.record_destruction(workspace, "01.VP", "15/QĐ-UBND ngày 01/3/2030")  # still open
+    hoso.close(workspace, "01.VP")
+    later = dt.date(dt.date.today().year + 3, 1, 2)
+    path, count = hoso.destruction_list(workspace, workspace / "huy.csv", later)
+    rows = list(csv.reader(io.StringIO(path.read_text("utf-8-sig"))))
+    assert count == 1 and rows[0] == list(hoso.DESTRUCTION_COLUMNS)
+    assert rows[1][:6] == ["1", "01.VP", "Tập lưu ngắn hạn", "2019–2019", "1", "2 năm"]
+    decided = hoso.record_destruction(workspace, "01.VP", "15/QĐ-UBND ngày 01/3/2030")
+    assert decided.status == "huy"
+    assert (workspace / "output" / "ubnd-quang-ninh" / "2019" / "01-UBND-XD6.pdf").is_file(), "nothing deleted"
+    assert service.verify(workspace).problems == []
+    events = service.log(workspace, everything=True)
+    assert [e.action for e in events][-1] == "ho-so-destruction" and "15/QĐ-UBND" in events[-1].detail
+
+
+def test_reads_are_in_the_access_log(make_record: Callable[..., Path], workspace: Path) -> None:
+    service.init(workspace, "ubnd-quang-ninh")
+    issue([make_record("a.yaml")], workspace, D)
+    assert service.log(workspace) == []
+    service.show(workspace, "01/UBND-XD6")
+    service.export(workspace, 2019, "csv")
+    runner = CliRunner()
+    runner.invoke(main, ["--lang", "vi", "search", "rà", "soát"])
+    result = runner.invoke(main, ["--lang", "vi", "register", "log"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert [line.split("  ")[2:] for line in lines] == [
+        ["read", "register show 01/UBND-XD6 (2019)"], ["read", "register export 2019 chung csv"],
+        ["read", "search ra soat → 1"]]
+    assert service.verify(workspace).problems == [], "reads are events of the chain"
