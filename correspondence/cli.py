@@ -769,14 +769,14 @@ def search(ctx: click.Context, words: tuple[str, ...], year: int | None, kind: s
         if start or end else None
     hits = run(ctx.obj["workspace"], " ".join(words), year, kind, ho_so, period, agency, ctx.obj["register"], limit)
     if as_json:
-        click.echo(json.dumps([{"so_ky_hieu": h.entry.so_ky_hieu, "ngay": h.entry.ngay, "diem": h.score,
-                                "ten_loai_trich_yeu": h.entry.ten_loai_trich_yeu, "dong": h.line} for h in hits],
+        click.echo(json.dumps([{"so_ky_hieu": h.so_ky_hieu, "ngay": h.ngay, "diem": h.score, "ten_loai_trich_yeu": h.ten,
+                                "dong": h.line} for h in hits],
                               ensure_ascii=False, indent=2))
         return
     if not hits:
         click.echo(_("no document holds these words"))
     for hit in hits:
-        click.echo(f"{hit.entry.so_ky_hieu}  {ngay_so(hit.entry.ngay)}  {hit.entry.ten_loai_trich_yeu}")
+        click.echo(f"{hit.so_ky_hieu}  {ngay_so(hit.ngay)}  {hit.ten}")
         click.echo(f"    … {hit.line}")
 
 
@@ -843,19 +843,25 @@ def ho_so_import(ctx: click.Context, file: Path, nam: int | None, sheet: str | N
     click.echo(_("{count} hồ sơ opened from {file}").format(count=len(made), file=_shown(file)))
 
 
-@ho_so.command("add", help=_("File an issued document in an open hồ sơ, e.g. 01.VP 12/UBND-XD6."))
+@ho_so.command("add", help=_("File an issued document (e.g. 01.VP 12/UBND-XD6) or a received one (01.VP --den 5) in an "
+                              "open hồ sơ."))
 @_lang_option
 @click.argument("symbol")
-@click.argument("number")
+@click.argument("number", required=False)
+@click.option("--den", "den", type=click.IntRange(min=1), default=None, help=_("The số đến of a received document."))
+@click.option("--mat", "secret", is_flag=True, help=_("A secret document: its own sequence of số đến."))
 @_ho_so_year
 @_agency
 @click.pass_context
-def ho_so_add(ctx: click.Context, symbol: str, number: str, nam: int | None, agency: str | None) -> None:
+def ho_so_add(ctx: click.Context, symbol: str, number: str | None, den: int | None, secret: bool, nam: int | None,
+              agency: str | None) -> None:
     from correspondence.api import ho_so_add as run
 
-    ho_so_row, entry, place = run(ctx.obj["workspace"], symbol, number, nam, agency, ctx.obj["register"])
-    click.echo(_("{number} filed in {symbol} as document {place}").format(number=entry.so_ky_hieu,
-                                                                          symbol=ho_so_row.ky_hieu, place=place))
+    ho_so_row, entry, place = run(ctx.obj["workspace"], symbol, number, nam, agency, ctx.obj["register"], None, den,
+                                  secret)
+    shown = number if den is None else _("số đến {number}").format(number=den)
+    click.echo(_("{number} filed in {symbol} as document {place}").format(number=shown, symbol=ho_so_row.ky_hieu,
+                                                                          place=place))
 
 
 @ho_so.command("close", help=_("Close a hồ sơ: it takes no more documents."))
@@ -890,18 +896,19 @@ def ho_so_show(ctx: click.Context, symbol: str, nam: int | None, agency: str | N
     h = contents.ho_so
     if as_json:
         click.echo(json.dumps({"ho_so": h.as_dict(), "trang": contents.trang, "van_ban": [
-            {"thu_tu": d.thu_tu, "so_ky_hieu": d.entry.so_ky_hieu, "ngay": d.entry.ngay, "trang": d.trang,
-             "ten_loai_trich_yeu": d.entry.ten_loai_trich_yeu} for d in contents.documents]},
+            {"thu_tu": d.thu_tu, "so_ky_hieu": d.so_ky_hieu, "ngay": d.ngay, "trang": d.trang,
+             "ten_loai_trich_yeu": d.ten_loai_trich_yeu, "tac_gia": d.tac_gia} for d in contents.documents]},
             ensure_ascii=False, indent=2))
         return
     click.echo(_("MỤC LỤC VĂN BẢN — hồ sơ {symbol}, năm {year}: {title}").format(
         symbol=h.ky_hieu, year=h.nam, title=h.tieu_de))
     click.echo(_("Retention: {retention}; {state}").format(
         retention=retention_text(h.thoi_han), state=_("closed") if h.status == "dong" else _("open")))
-    table = Table(_("No."), _("Number, symbol"), _("Date"), _("Type and subject"), _("Pages"), _("Notes"))
+    table = Table(_("No."), _("Number, symbol"), _("Date"), _("Type and subject"), _("Author"), _("Pages"), _("Notes"))
     for line in contents.documents:
         e = line.entry
-        table.add_row(str(line.thu_tu), e.so_ky_hieu, ngay_so(e.ngay), e.ten_loai_trich_yeu, line.trang,
+        table.add_row(str(line.thu_tu), line.so_ky_hieu, ngay_so(line.ngay), line.ten_loai_trich_yeu,
+                      line.tac_gia or "", line.trang,
                       _("VOID: ") + (e.ghi_chu or "") if e.status == "voided" else (e.ghi_chu or ""))
     import shutil
 

@@ -11,13 +11,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from correspondence import archive
-from correspondence.errors import InvalidRecord, Problem, RegisterConflict
+from correspondence.errors import InvalidRecord, Problem, RegisterConflict, UsageError
 from correspondence.i18n import _
 from correspondence.issue.registry import open_register
 from correspondence.records import read_rows
 from correspondence.records.tables import columns_hint, fold, identifier
 from correspondence.register.queries import find_entry
-from correspondence.register.store import CLOSED_FILE, VOIDED, Entry, HoSo, Register
+from correspondence.register.store import (
+    CLOSED_FILE,
+    INCOMING,
+    INCOMING_SECRET,
+    VOIDED,
+    Entry,
+    HoSo,
+    Incoming,
+    Register,
+)
 from correspondence.vietnamese import hom_nay
 from correspondence.workspace import find_root, shown
 
@@ -35,11 +44,31 @@ COLUMNS = {"so_va_ky_hieu_ho_so": "ky_hieu", "so_ky_hieu_ho_so": "ky_hieu", "ky_
 
 @dataclass(frozen=True)
 class Listed:
-    """A line of the mục lục văn bản (PL V): the document's place, its register row and its pages in the hồ sơ."""
+    """A line of the mục lục văn bản (PL V): the document's place, its row (issued, or received) and its pages."""
 
     thu_tu: int
-    entry: Entry
+    entry: Entry | Incoming
     trang: str  # "3-5": the pages it takes in the hồ sơ, counted from its PDFs
+
+    @property
+    def so_ky_hieu(self) -> str:
+        return self.entry.so_ky_hieu or "" if isinstance(self.entry, Incoming) else self.entry.so_ky_hieu
+
+    @property
+    def ngay(self) -> str:
+        """The document's own date (a received one: its date, else the day it arrived)."""
+        if isinstance(self.entry, Incoming):
+            return self.entry.ngay_van_ban or self.entry.ngay_den
+        return self.entry.ngay
+
+    @property
+    def ten_loai_trich_yeu(self) -> str:
+        return self.entry.trich_yeu if isinstance(self.entry, Incoming) else self.entry.ten_loai_trich_yeu
+
+    @property
+    def tac_gia(self) -> str | None:
+        """(5) Tác giả: the sender of a received document; the agency itself for its own."""
+        return self.entry.tac_gia if isinstance(self.entry, Incoming) else None
 
 
 @dataclass(frozen=True)
@@ -155,15 +184,28 @@ def one(register: Register, agency: str, ky_hieu: str, nam: int | None) -> HoSo:
     return found[0]
 
 
-def add(workspace: Path | None, ky_hieu: str, so_ky_hieu: str, nam: int | None = None, agency: str | None = None,
-        register_url: str | None = None, year: int | None = None) -> tuple[HoSo, Entry, int]:
-    """File an issued document in an open hồ sơ; the hồ sơ, the document and its place."""
+def add(workspace: Path | None, ky_hieu: str, so_ky_hieu: str | None = None, nam: int | None = None,
+        agency: str | None = None, register_url: str | None = None, year: int | None = None,
+        den: int | None = None, den_mat: bool = False) -> tuple[HoSo, Entry | Incoming, int]:
+    """File an issued document (``so_ky_hieu``) or a received one (số đến ``den`` of ``year``) in an open hồ sơ;
+    the hồ sơ, the document and its place."""
+    if (so_ky_hieu is None) == (den is None):
+        raise UsageError(_("give the number of an issued document, or --den with a số đến"))
     register, agency = open_register(_root(workspace), agency, register_url)
     with register:
         ho_so = one(register, agency, ky_hieu, nam)
-        entry = find_entry(register, agency, so_ky_hieu, year)
+        entry: Entry | Incoming
+        if den is not None:
+            found = register.incoming(agency, year or ho_so.nam, INCOMING_SECRET if den_mat else INCOMING, den)
+            if not found:
+                raise RegisterConflict(_("số đến {number} is not in the incoming register of {year}").format(
+                    number=den, year=year or ho_so.nam))
+            entry = found[0]
+        else:
+            entry = find_entry(register, agency, so_ky_hieu or "", year)
         if entry.status == VOIDED:
-            raise RegisterConflict(_("{number} is void: it is not filed").format(number=entry.so_ky_hieu))
+            raise RegisterConflict(_("{number} is void: it is not filed").format(
+                number=f"số đến {den}" if den is not None else so_ky_hieu))
         return ho_so, entry, register.ho_so_add(ho_so, entry)
 
 
@@ -179,10 +221,10 @@ def show(workspace: Path | None, ky_hieu: str, nam: int | None = None, agency: s
     register, agency = open_register(_root(workspace), agency, register_url)
     with register:
         ho_so = one(register, agency, ky_hieu, nam)
-        filed = register.ho_so_documents(ho_so)
+        filed: list[tuple[int, Entry | Incoming]] = [*register.ho_so_documents(ho_so), *register.ho_so_received(ho_so)]
         register.record_access(agency, f"ho-so show {ho_so.ky_hieu} ({ho_so.nam})")
     listed, page = [], 0
-    for thu_tu, entry in filed:
+    for thu_tu, entry in sorted(filed, key=lambda item: item[0]):
         count = sum(pages(_root(workspace) / item["path"]) for item in entry.files if item["path"].endswith(".pdf"))
         listed.append(Listed(thu_tu, entry, f"{page + 1}-{page + count}" if count > 1 else
                              str(page + 1) if count else "—"))
@@ -248,7 +290,7 @@ def destruction_list(workspace: Path | None, out: Path, today: dt.date | None = 
     rows = []
     for index, (h, last) in enumerate(found, 1):
         contents = show(workspace, h.ky_hieu, h.nam, agency, register_url)
-        days = sorted(d.entry.ngay[:10] for d in contents.documents)
+        days = sorted(d.ngay[:10] for d in contents.documents)
         span = f"{days[0][:4]}–{days[-1][:4]}" if days else str(h.nam)
         rows.append((str(index), h.ky_hieu, h.tieu_de, span, str(len(contents.documents)), retention_text(h.thoi_han),
                      f"Hết thời hạn lưu trữ (năm {last})", ""))

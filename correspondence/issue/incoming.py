@@ -55,6 +55,25 @@ def _edxml(data: bytes) -> dict[str, str]:
     return out
 
 
+def _text_of(suffix: str, data: bytes) -> list[str]:
+    """The lines of text a received file holds, for search: a PDF's text layer (no OCR), a text file; else none."""
+    if suffix == ".pdf":
+        import pypdfium2
+
+        try:
+            document = pypdfium2.PdfDocument(data)
+        except pypdfium2.PdfiumError:
+            return []
+        try:
+            return [" ".join(line.split()) for page in document
+                    for line in page.get_textpage().get_text_range().splitlines() if line.strip()]
+        finally:
+            document.close()
+    if suffix in (".txt", ".edxml", ".xml"):
+        return [" ".join(line.split()) for line in data.decode("utf-8", "replace").splitlines() if line.strip()]
+    return []
+
+
 def _date(text: str | None, option: str, problems: list[Problem]) -> str | None:
     if not text:
         return None
@@ -102,6 +121,8 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
     if not kept.exists():
         archive.write_atomic({kept: data})
     values["files_json"] = json.dumps([{"path": kept.relative_to(root).as_posix(), "sha256": digest}])
+    values["toan_van"] = "\n".join(line for line in (values["tac_gia"], values["so_ky_hieu"] or "", values["trich_yeu"],
+                                                     *_text_of(file.suffix.lower(), data)) if line)
     with register:
         try:
             row = register.receive(agency, day, values, secret=mat)

@@ -27,7 +27,7 @@ from correspondence.errors import Problem, RegisterConflict, UsageError
 from correspondence.i18n import _
 from correspondence.issue import hoso
 from correspondence.issue.registry import open_register
-from correspondence.register.store import VOIDED, Entry, HoSo
+from correspondence.register.store import VOIDED, Entry, HoSo, Incoming
 from correspondence.vietnamese import ngay_so
 from correspondence.workspace import find_root
 
@@ -64,6 +64,21 @@ def _json(values: dict[str, object]) -> bytes:
     return json.dumps(values, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8") + b"\n"
 
 
+def _received(code: str, ordinal: int, item: Incoming, h: HoSo, pages: int) -> dict[str, object]:
+    """A received document's metadata (EAD_doc): its sender is its author."""
+    number, _sep, notation = (item.so_ky_hieu or "").partition("/")
+    return {
+        "docId": f"{code}.{ordinal:07d}", "docCode": f"{code}.{ordinal:07d}",
+        "maintenance": hoso.RETENTION_CODES.get(h.thoi_han, "07"), "typeName": item.trich_yeu.split(" ")[0],
+        "codeNumber": number or None, "codeNotation": notation or None,
+        "issuedDate": ngay_so(item.ngay_van_ban or item.ngay_den), "organName": item.tac_gia, "subject": item.trich_yeu,
+        "language": "01", "numberOfPage": pages, "inforSign": None, "keyword": None,
+        "mode": "03" if item.do_mat else "01", "confidenceLevel": "01", "autograph": None, "format": "01",
+        "process": 0, "riskRecovery": 0, "riskRecoveryStatus": None, "description": item.ghi_chu,
+        "arrivalNumber": item.number, "arrivalDate": ngay_so(item.ngay_den),
+    }
+
+
 def _document(code: str, ordinal: int, entry: Entry, h: HoSo, organ_name: str, pages: int) -> dict[str, object]:
     """A document's metadata as the TT 05 SIP names it (EAD_doc)."""
     fields = json.loads(entry.record_json or "{}")
@@ -79,34 +94,39 @@ def _document(code: str, ordinal: int, entry: Entry, h: HoSo, organ_name: str, p
     }
 
 
+def _day(item: Entry | Incoming) -> str:
+    return (item.ngay_van_ban or item.ngay_den) if isinstance(item, Incoming) else item.ngay
+
+
 def _files_of(root: Path, agency: str, h: HoSo, organ: tuple[str, str],
-              filed: list[tuple[int, Entry]]) -> dict[str, bytes]:
+              filed: list[tuple[int, Entry | Incoming]]) -> dict[str, bytes]:
     """The files of one hồ sơ in the package, by their path inside it; ``organ``: the agency's identifier (its mã
-    định danh, else its id here) and name."""
+    định danh, else its id here) and name. Issued documents travel as their PDF/A; received ones as they came."""
     base = _object_id(agency, h)
     code = _file_code(organ[0], h)
-    documents = sorted((e for _n, e in filed if e.status != VOIDED), key=lambda e: (e.ngay, e.number))
+    documents = sorted((e for _n, e in filed if e.status != VOIDED), key=lambda e: (_day(e), e.number))
     out: dict[str, bytes] = {}
     pages_total = 0
     for ordinal, entry in enumerate(documents, 1):
-        pdfs = [item for item in entry.files if item["path"].endswith(".pdf")]
-        if not pdfs:
-            raise RegisterConflict(_("{number} has no PDF original: it cannot be handed over").format(
-                number=entry.so_ky_hieu))
-        data = (root / pdfs[0]["path"]).read_bytes()
-        if hashlib.sha256(data).hexdigest() != pdfs[0]["sha256"]:
+        name_of = f"số đến {entry.number}" if isinstance(entry, Incoming) else entry.so_ky_hieu
+        kept = entry.files if isinstance(entry, Incoming) else [i for i in entry.files if i["path"].endswith(".pdf")]
+        if not kept:
+            raise RegisterConflict(_("{number} has no PDF original: it cannot be handed over").format(number=name_of))
+        data = (root / kept[0]["path"]).read_bytes()
+        if hashlib.sha256(data).hexdigest() != kept[0]["sha256"]:
             raise RegisterConflict(_("{number}: the file changed since issue: {path}").format(
-                number=entry.so_ky_hieu, path=pdfs[0]["path"]), [Problem(pdfs[0]["path"], "", _(
+                number=name_of, path=kept[0]["path"]), [Problem(kept[0]["path"], "", _(
                     "restore it from a backup; run 'correspondence register verify'"))])
-        pages = hoso.pages(root / pdfs[0]["path"])
+        pages = hoso.pages(root / kept[0]["path"]) if kept[0]["path"].endswith(".pdf") else 0
         pages_total += pages
-        values = _document(code, ordinal, entry, h, organ[1], pages)
+        values = (_received(code, ordinal, entry, h, pages) if isinstance(entry, Incoming)
+                  else _document(code, ordinal, entry, h, organ[1], pages))
         name = str(values["docCode"])
         folder = f"{base}/representations/rep1"
-        out[f"{folder}/data/{name}.pdf"] = data
+        out[f"{folder}/data/{name}{Path(kept[0]['path']).suffix}"] = data
         out[f"{folder}/metadata/descriptive/EAD_DOC_{name}.xml"] = _xml("EAD_doc", values)
         out[f"{folder}/metadata/descriptive/EAD_DOC_{name}.json"] = _json(values)
-    dates = [e.ngay[:10] for e in documents]
+    dates = [_day(e)[:10] for e in documents]
     values = {
         "fileCode": code, "title": h.tieu_de, "maintenance": hoso.RETENTION_CODES.get(h.thoi_han, "07"),
         "maintenanceText": hoso.retention_text(h.thoi_han), "mode": "01", "language": "01",
@@ -148,7 +168,7 @@ def export(workspace: Path | None, out: Path, ky_hieu: str | None = None, nam: i
         count = 0
         register.record_access(agency, f"ho-so export {', '.join(h.ky_hieu for h in chosen)} → {out.name}")
         for h in chosen:
-            filed = register.ho_so_documents(h)
+            filed: list[tuple[int, Entry | Incoming]] = [*register.ho_so_documents(h), *register.ho_so_received(h)]
             count += len([e for _n, e in filed if e.status != VOIDED])
             files |= _files_of(root, agency, h, (organ, organ_name), filed)
     name = out.name.removesuffix(".zip")

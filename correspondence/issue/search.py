@@ -13,7 +13,7 @@ from correspondence.errors import UsageError
 from correspondence.i18n import _
 from correspondence.issue import hoso
 from correspondence.issue.registry import open_register
-from correspondence.register.store import Entry, words_of
+from correspondence.register.store import Entry, Incoming, words_of
 from correspondence.workspace import find_root
 
 CANDIDATES = 300  # matches ranked at most, the last issued: a clerk reads the first screen, not the ten-thousandth hit
@@ -21,11 +21,32 @@ CANDIDATES = 300  # matches ranked at most, the last issued: a clerk reads the f
 
 @dataclass(frozen=True)
 class Hit:
-    """A document found: its register row, its score and the line that matches best."""
+    """A document found, issued or received: its register row, its score and the line that matches best."""
 
-    entry: Entry
+    entry: Entry | Incoming
     score: int
     line: str
+
+    @property
+    def so_ky_hieu(self) -> str:
+        """Its number: ``3018/UBND-XD6``, or ``Đến 5 (123/STC-NS)`` for a received one."""
+        if isinstance(self.entry, Incoming):
+            return f"Đến {self.entry.number}" + (f" ({self.entry.so_ky_hieu})" if self.entry.so_ky_hieu else "")
+        return self.entry.so_ky_hieu
+
+    @property
+    def ngay(self) -> str:
+        return self.entry.ngay_den if isinstance(self.entry, Incoming) else self.entry.ngay
+
+    @property
+    def ten(self) -> str:
+        if isinstance(self.entry, Incoming):
+            return f"{self.entry.tac_gia}: {self.entry.trich_yeu}"
+        return self.entry.ten_loai_trich_yeu
+
+
+def _day(item: Entry | Incoming) -> str:
+    return item.ngay_den if isinstance(item, Incoming) else item.ngay
 
 
 def _best_line(full_text: str, words: list[str]) -> str:
@@ -44,12 +65,15 @@ def search(workspace: Path | None, text: str, nam: int | None = None, loai: str 
     register, agency = open_register(workspace if workspace is not None else find_root(), agency, register_url)
     with register:
         file_id = hoso.one(register, agency, ho_so, None).id if ho_so is not None else None
-        found = register.search(agency, words, nam, loai, file_id,
-                                (period[0].isoformat(), period[1].isoformat()) if period else None, CANDIDATES)
+        days = (period[0].isoformat(), period[1].isoformat()) if period else None
+        found: list[tuple[Entry | Incoming, str, str]] = [
+            *register.search(agency, words, nam, loai, file_id, days, CANDIDATES),
+            *(register.search_incoming(agency, words, nam, file_id, days, CANDIDATES) if loai is None else [])]
         register.record_access(agency, f"search {' '.join(words)} → {len(found)}")
     scored = []
-    for entry, folded, full_text in found:  # newest first already
+    for entry, folded, full_text in found:
         counts = Counter(folded.split())
         scored.append((sum(counts[w] for w in words), entry, full_text))
-    scored.sort(key=lambda item: -item[0])  # stable: newest first among equals
+    scored.sort(key=lambda item: (_day(item[1]), item[1].id), reverse=True)  # the latest first among equals
+    scored.sort(key=lambda item: -item[0])
     return [Hit(entry, score, _best_line(full_text, words)) for score, entry, full_text in scored[:limit]]

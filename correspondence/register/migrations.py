@@ -214,6 +214,19 @@ def _v9_incoming(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _v10_incoming_filed_and_searched(conn: Connection) -> None:
+    """Received documents filed in hồ sơ beside issued ones, and their words searched like theirs."""
+    conn.execute(text("CREATE TABLE ho_so_van_ban_den (ho_so_id INTEGER NOT NULL, den_id INTEGER NOT NULL, "
+                      "thu_tu INTEGER NOT NULL, them_luc VARCHAR(40) NOT NULL, PRIMARY KEY (ho_so_id, den_id))"))
+    conn.execute(text("CREATE TABLE tim_kiem_den (den_id INTEGER PRIMARY KEY, agency VARCHAR(100) NOT NULL, "
+                      "tu_khoa TEXT NOT NULL, toan_van TEXT NOT NULL)"))
+    if conn.dialect.name == "sqlite":
+        conn.execute(text("CREATE VIRTUAL TABLE tim_kiem_den_fts USING fts5(tu_khoa, content='tim_kiem_den', "
+                          "content_rowid='den_id', tokenize='unicode61')"))
+    else:
+        conn.execute(text("CREATE INDEX ix_tim_kiem_den ON tim_kiem_den USING GIN (to_tsvector('simple', tu_khoa))"))
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "series and entries", _v1_series_and_entries),
     (2, "events and date index", _v2_events),
@@ -224,6 +237,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (7, "hồ sơ and the documents filed in them", _v7_ho_so),
     (8, "full-text search of issued documents", _v8_full_text),
     (9, "the register of incoming documents", _v9_incoming),
+    (10, "received documents in hồ sơ and in search", _v10_incoming_filed_and_searched),
 )
 CURRENT = MIGRATIONS[-1][0]
 

@@ -91,6 +91,10 @@ incoming_t = Table("van_ban_den", _meta, Column("id", Integer, primary_key=True,
                    Column("ghi_chu", Text), Column("do_mat", String(20)), Column("do_khan", String(20)),
                    Column("status", String(20)), Column("files_json", Text), Column("received_at", String(40)),
                    Column("received_by", String(100)))
+filed_den_t = Table("ho_so_van_ban_den", _meta, Column("ho_so_id", Integer, primary_key=True),
+                    Column("den_id", Integer, primary_key=True), Column("thu_tu", Integer), Column("them_luc", String(40)))
+text_den_t = Table("tim_kiem_den", _meta, Column("den_id", Integer, primary_key=True), Column("agency", String(100)),
+                   Column("tu_khoa", Text), Column("toan_van", Text))
 closed_t = Table("closed_years", _meta, Column("agency", String(100), primary_key=True),
                  Column("year", Integer, primary_key=True), Column("at", String(40)), Column("by", String(100)))
 
@@ -693,6 +697,7 @@ class Register:
         row = {"agency": agency, "year": ngay_den.year, "series": series, "ngay_den": ngay_den.isoformat(),
                "status": ISSUED, "received_at": now(), "received_by": who, "ngay_chuyen": None, "ky_nhan": None,
                **values}
+        full_text = str(row.pop("toan_van", "") or "")
         with self._writer(), self.engine.begin() as conn:
             self._refuse_closed(conn, agency, ngay_den.year)
             state = self._lock_series(conn, agency, ngay_den.year, series)
@@ -704,6 +709,12 @@ class Register:
             row["number"] = number
             new_id = conn.execute(incoming_t.insert().values(row).returning(incoming_t.c.id)).scalar_one()
             stored = conn.execute(select(incoming_t).where(incoming_t.c.id == new_id)).one()
+            if full_text:
+                words = " ".join(words_of(full_text))
+                conn.execute(text_den_t.insert().values(den_id=new_id, agency=agency, tu_khoa=words, toan_van=full_text))
+                if self.sqlite:
+                    conn.execute(text("INSERT INTO tim_kiem_den_fts (rowid, tu_khoa) VALUES (:id, :words)"),
+                                 {"id": new_id, "words": words})
             self._append(conn, agency, 0, RECEIVED, who, json.dumps(
                 {"den": new_id, "so": number, "series": series, "hash": incoming_hash(stored)}, sort_keys=True))
         return _incoming(stored)
@@ -795,6 +806,29 @@ class Register:
         with self.engine.connect() as conn:
             return [(_entry(row), row.tu_khoa, row.toan_van) for row in conn.execute(query)]
 
+    def search_incoming(self, agency: str, words: list[str], year: int | None = None, ho_so: int | None = None,
+                        period: tuple[str, str] | None = None, limit: int = 1000) -> list[tuple[Incoming, str, str]]:
+        """Received documents whose text holds every one of ``words``, the last received first."""
+        if self.sqlite:
+            matched = text("SELECT rowid FROM tim_kiem_den_fts WHERE tim_kiem_den_fts MATCH :q").bindparams(
+                q=" ".join(f'"{w}"' for w in words)).columns(rowid=Integer).subquery()
+            condition = text_den_t.c.den_id.in_(select(matched.c.rowid))
+        else:
+            condition = func.to_tsvector("simple", text_den_t.c.tu_khoa).op("@@")(
+                func.to_tsquery("simple", " & ".join(words)))
+        query = (select(incoming_t, text_den_t.c.tu_khoa, text_den_t.c.toan_van)
+                 .join(text_den_t, text_den_t.c.den_id == incoming_t.c.id)
+                 .where(and_(text_den_t.c.agency == agency, condition)))
+        if year is not None:
+            query = query.where(incoming_t.c.year == year)
+        if period is not None:
+            query = query.where(and_(incoming_t.c.ngay_den >= period[0], incoming_t.c.ngay_den <= period[1]))
+        if ho_so is not None:
+            query = query.where(incoming_t.c.id.in_(select(filed_den_t.c.den_id).where(filed_den_t.c.ho_so_id == ho_so)))
+        query = query.order_by(incoming_t.c.id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [(_incoming(row), row.tu_khoa, row.toan_van) for row in conn.execute(query)]
+
     # ------------------------------------------------------------------ hồ sơ
 
     def ho_so_create(self, agency: str, values: dict[str, Any], by: str | None = None) -> HoSo:
@@ -826,25 +860,37 @@ class Register:
         with self.engine.connect() as conn:
             return [_ho_so(r) for r in conn.execute(query.order_by(ho_so_t.c.nam, ho_so_t.c.ky_hieu))]
 
-    def ho_so_add(self, ho_so: HoSo, entry: Entry, by: str | None = None) -> int:
-        """File a document in an open hồ sơ; its place in the hồ sơ (1, 2 …)."""
+    def ho_so_add(self, ho_so: HoSo, entry: Entry | Incoming, by: str | None = None) -> int:
+        """File a document, issued or received, in an open hồ sơ; its place in the hồ sơ (1, 2 …)."""
         who = by or current_user()
+        received = isinstance(entry, Incoming)
+        table, column = (filed_den_t, filed_den_t.c.den_id) if received else (filed_t, filed_t.c.entry_id)
+        name = f"số đến {entry.number}" if isinstance(entry, Incoming) else entry.so_ky_hieu
         with self._writer(), self.engine.begin() as conn:
             state = conn.execute(select(ho_so_t.c.status).where(ho_so_t.c.id == ho_so.id).with_for_update()).scalar_one()
             if state != OPEN:
                 raise RegisterConflict(_("the hồ sơ {symbol} is closed: it takes no more documents").format(
                     symbol=ho_so.ky_hieu))
-            taken = conn.execute(select(filed_t.c.thu_tu).where(and_(filed_t.c.ho_so_id == ho_so.id,
-                                                                     filed_t.c.entry_id == entry.id))).first()
+            taken = conn.execute(select(table.c.thu_tu).where(and_(table.c.ho_so_id == ho_so.id,
+                                                                   column == entry.id))).first()
             if taken is not None:
                 raise RegisterConflict(_("{number} is already in the hồ sơ {symbol} (document {ordinal})").format(
-                    number=entry.so_ky_hieu, symbol=ho_so.ky_hieu, ordinal=taken.thu_tu))
-            last = conn.execute(select(func.max(filed_t.c.thu_tu)).where(filed_t.c.ho_so_id == ho_so.id)).scalar()
-            ordinal = (last or 0) + 1
-            conn.execute(filed_t.insert().values(ho_so_id=ho_so.id, entry_id=entry.id, thu_tu=ordinal, them_luc=now()))
+                    number=name, symbol=ho_so.ky_hieu, ordinal=taken.thu_tu))
+            last = max((conn.execute(select(func.max(t.c.thu_tu)).where(t.c.ho_so_id == ho_so.id)).scalar() or 0)
+                       for t in (filed_t, filed_den_t))
+            ordinal = last + 1
+            conn.execute(table.insert().values({"ho_so_id": ho_so.id, column.name: entry.id, "thu_tu": ordinal,
+                                                "them_luc": now()}))
             self._append(conn, ho_so.agency, 0, HO_SO_FILED, who, json.dumps(
-                {"ho_so": ho_so.id, "entry": entry.id, "thu_tu": ordinal}, sort_keys=True))
+                {"ho_so": ho_so.id, "den" if received else "entry": entry.id, "thu_tu": ordinal}, sort_keys=True))
         return ordinal
+
+    def ho_so_received(self, ho_so: HoSo) -> list[tuple[int, Incoming]]:
+        """The received documents of a hồ sơ with their places."""
+        query = (select(filed_den_t.c.thu_tu, incoming_t).join(incoming_t, incoming_t.c.id == filed_den_t.c.den_id)
+                 .where(filed_den_t.c.ho_so_id == ho_so.id).order_by(filed_den_t.c.thu_tu))
+        with self.engine.connect() as conn:
+            return [(row.thu_tu, _incoming(row)) for row in conn.execute(query)]
 
     def ho_so_close(self, ho_so: HoSo, by: str | None = None) -> HoSo:
         who = by or current_user()

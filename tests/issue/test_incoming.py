@@ -146,3 +146,29 @@ def test_incoming_from_the_command_line(workspace: Path) -> None:
     assert "Sở Tài chính" in listed.output and "123/STC-NS" in listed.output
     bad = runner.invoke(main, ["--lang", "vi", "incoming", "receive", str(pdf), "--trich-yeu", "x"])
     assert bad.exit_code == 3 and "--tu" in bad.output
+
+
+def test_received_documents_are_searched_filed_and_handed_over(make_record: object, workspace: Path,
+                                                               register_url: str) -> None:
+    from correspondence.issue import hoso, issue, package
+    from correspondence.issue.search import search
+
+    pdf = _pdf(workspace)
+    row, _files = incoming.receive(workspace, pdf, "Ủy ban nhân dân tỉnh Quảng Ninh", "3018/UBND-XD6", "07/05/2019",
+                                   "Công văn V/v rà soát dịch vụ công", ngay_den=D, register_url=register_url)
+    hits = search(workspace, "nâng cấp mức độ dịch vụ công trực tuyến", register_url=register_url)
+    assert [h.so_ky_hieu for h in hits] == ["Đến 1 (3018/UBND-XD6)"], "the text layer of a received PDF is searched"
+    assert "dịch vụ công trực tuyến" in hits[0].line.lower()
+    hoso.create(workspace, "01.VP", "Hồ sơ dịch vụ công", "10", 2019, register_url=register_url)
+    issue([make_record("a.yaml", trich_yeu="báo cáo kết quả rà soát")], workspace, dt.date(2019, 5, 8),  # type: ignore[operator]
+          register_url, ho_so="01.VP")
+    _ho_so, filed, place = hoso.add(workspace, "01.VP", None, register_url=register_url, den=1)
+    assert (filed.id, place) == (row.id, 2)
+    contents = hoso.show(workspace, "01.VP", register_url=register_url)
+    assert [(d.thu_tu, d.so_ky_hieu, d.tac_gia) for d in contents.documents] == [
+        (1, "01/UBND-XD6", None), (2, "3018/UBND-XD6", "Ủy ban nhân dân tỉnh Quảng Ninh")]
+    out, _count, documents = package.export(workspace, workspace / "goi", "01.VP", register_url=register_url)
+    assert documents == 2 and package.check(out).problems == []
+    data = sorted(p.name for p in out.rglob("*.pdf"))
+    assert len(data) == 2, "the received original travels with the issued one, in date order"
+    assert (sorted(out.rglob("*.pdf"))[0]).read_bytes() == pdf.read_bytes(), "received on 07/05, before the reply"

@@ -213,7 +213,7 @@ def test_an_older_register_upgrades_in_place(workspace: Path, blank_url: str) ->
             "'07/UBND-VP', '2019-03-01', 'Công văn cũ', 'A', 'B', 'VT', 'cong_van', 'imported', '2019-03-01', 'vt')"))
     engine.dispose()
     with Register(blank_url) as register:
-        assert register.schema_version() == migrations.CURRENT == 9
+        assert register.schema_version() == migrations.CURRENT == 10
         (entry,) = register.entries("ubnd-quang-ninh")
         assert (entry.so_ky_hieu, entry.ten_loai_trich_yeu) == ("07/UBND-VP", "Công văn cũ")
         assert entry.don_vi == "VP", "migration 3 filled the drafting unit of the older row"
