@@ -17,7 +17,7 @@ from correspondence.progress import notice
 from correspondence.register import book as book_model
 from correspondence.register import importer
 from correspondence.register.queries import find_entry
-from correspondence.register.store import FAILED, READ, VOIDED, Entry, Register, sqlite_path
+from correspondence.register.store import FAILED, READ, VOIDED, Entry, Incoming, Register, sqlite_path
 from correspondence.render import book as books
 from correspondence.validate import load_agency
 from correspondence.vietnamese import hom_nay, ngay_so
@@ -153,6 +153,15 @@ def verify(workspace: Path, agency: str | None = None, register_url: str | None 
             report.problems += [Problem(f"{name}/{old.year}/{old.series}:{old.number}", "", _(
                 "{old}: replaced by {new}, but not yet voided").format(old=old.so_ky_hieu, new=new.so_ky_hieu), _(
                 "run register verify without --no-repair")) for new, old in register.unfinished_replacements(name)]
+            received = register.incoming(name)
+        report.problems += _incoming_problems(name, received, states)
+        for row in received:
+            for kept in row.files:
+                report.files += 1
+                if archive.check(kept, workspace) is not None:
+                    report.problems.append(Problem(f"{name}/{row.year}/{row.series}:{row.number}", "", _(
+                        "số đến {number}: file missing or changed: {path}").format(number=row.number, path=kept["path"]),
+                        _("restore it from a backup")))
         report.checked += len(entries)
         report.problems += _series_problems(name, entries, states)
         claimed = set()
@@ -184,6 +193,24 @@ def verify(workspace: Path, agency: str | None = None, register_url: str | None 
                 report.problems.append(Problem(relative, "", _("no row of the register claims this file"), _(
                     "it was not issued through the register: move it out of output/")))
     return report
+
+
+def _incoming_problems(name: str, rows: list[Incoming], states: dict[tuple[int, str], object]) -> list[Problem]:
+    """The số đến of each year and sequence: 1, 2, 3 … without a duplicate or a gap, the counter at the last."""
+    problems = []
+    by_series: dict[tuple[int, str], list[int]] = {}
+    for row in rows:
+        by_series.setdefault((row.year, row.series), []).append(row.number)
+    for (year, series), numbers in sorted(by_series.items()):
+        if sorted(numbers) != list(range(1, len(numbers) + 1)):
+            problems.append(Problem(f"{name}/{year}/{series}", "", _(
+                "the số đến are not 1 to {count} without a duplicate or a gap").format(count=len(numbers))))
+        last = getattr(states.get((year, series)), "last_number", None)
+        if last != max(numbers):
+            problems.append(Problem(f"{name}/{year}/{series}", "", _(
+                "the series counter ({counter}) differs from the last number ({last})").format(
+                counter=last if last is not None else "—", last=max(numbers))))
+    return problems
 
 
 Period = tuple[dt.date, dt.date]

@@ -103,11 +103,12 @@ def test_a_row_changed_outside_the_tool_is_found(workspace: Path) -> None:
     assert [p.message for p in problems] == ["số đến 1: dòng sổ bị sửa ngoài công cụ sau sự kiện cuối của nó"]
 
 
-def _clerk(workspace: str, url: str, count: int, barrier: mp.synchronize.Barrier) -> None:
+def _clerk(workspace: str, url: str, count: int, barrier: mp.synchronize.Barrier | None) -> None:
     from correspondence.i18n import set_language
 
     set_language("vi")
-    barrier.wait()
+    if barrier is not None:
+        barrier.wait()
     for n in range(count):
         incoming.receive(Path(workspace), Path(workspace) / "thu.txt", f"Nơi gửi {n}", None, None, "Thư",
                          ngay_den=D, register_url=url)
@@ -118,19 +119,56 @@ def test_four_clerks_receiving_at_once(workspace: Path, register_url: str) -> No
     (workspace / "thu.txt").write_text("thư", "utf-8")
     context = mp.get_context("spawn")
     barrier = context.Barrier(4)
-    clerks = [context.Process(target=_clerk, args=(str(workspace), register_url, 25, barrier)) for _ in range(4)]
+    clerks = [context.Process(target=_clerk, args=(str(workspace), register_url, 100, barrier)) for _ in range(4)]
     for clerk in clerks:
         clerk.start()
     for clerk in clerks:
         clerk.join(300)
         assert clerk.exitcode == 0
     numbers = [r.number for r in incoming.list_all(workspace, 2019, register_url=register_url)]
-    assert sorted(numbers) == list(range(1, 101))
+    assert sorted(numbers) == list(range(1, 401)), "4 clerks × 100 receipts: no duplicate, no gap"
     assert service.verify(workspace, register_url=register_url).problems == []
     register = Register(register_url)
     state = next(s for s in register.series_states() if s.series == "van_ban_den")
     register.close()
-    assert state.last_number == 100
+    assert state.last_number == 400
+
+
+@pytest.mark.slow
+def test_kill_minus_nine_while_receiving_leaves_a_whole_register(workspace: Path, register_url: str) -> None:
+    """Clerks killed with SIGKILL at random moments while they receive: no số đến lost or given twice."""
+    import os
+    import random
+    import signal
+    import time
+
+    (workspace / "thu.txt").write_text("thư", "utf-8")
+    context = mp.get_context("spawn")
+    chance = random.Random(20261130)
+
+    def received() -> int:
+        return len(incoming.list_all(workspace, 2019, register_url=register_url))
+
+    killed = 0
+    for _round in range(3):
+        target = received() + chance.randint(8, 25)
+        clerks = [context.Process(target=_clerk, args=(str(workspace), register_url, 10_000, None)) for _ in range(4)]
+        for clerk in clerks:
+            clerk.start()
+        deadline = time.time() + 120
+        while received() < target and time.time() < deadline:
+            time.sleep(0.05)
+        for clerk in chance.sample(clerks, len(clerks)):
+            time.sleep(chance.random() * 0.2)
+            if clerk.is_alive():
+                os.kill(clerk.pid, signal.SIGKILL)
+                killed += 1
+        for clerk in clerks:
+            clerk.join(timeout=60)
+    assert killed >= 8
+    numbers = [r.number for r in incoming.list_all(workspace, 2019, register_url=register_url)]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 24
+    assert service.verify(workspace, register_url=register_url).problems == []
 
 
 def test_incoming_from_the_command_line(workspace: Path) -> None:
