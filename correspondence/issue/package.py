@@ -4,6 +4,7 @@ A package is a folder (or the same tree in a .zip) named ``goi-…``::
 
     <package>/manifest-sha256.txt            every file below with its SHA-256 ("<hash>  <path>", sorted)
     <package>/manifest-sha256.txt.sha256     the SHA-256 of the manifest itself
+    <package>/<OBJID>/METS.xml, representations/rep1/METS.xml   their files with MIME type, size, SHA-256 (CSIP)
     <package>/<OBJID>/metadata/descriptive/EAD.xml, ho-so.json
     <package>/<OBJID>/representations/rep1/data/<docCode>.pdf                 the PDF/A originals, in date order
     <package>/<OBJID>/representations/rep1/metadata/descriptive/EAD_DOC_<docCode>.xml, .json
@@ -136,7 +137,39 @@ def _files_of(root: Path, agency: str, h: HoSo, organ: tuple[str, str],
     }
     out[f"{base}/metadata/descriptive/EAD.xml"] = _xml("simpledc", values)
     out[f"{base}/metadata/descriptive/ho-so.json"] = _json(values)
+    created = (h.dong_luc or h.mo_luc)
+    representation = f"{base}/representations/rep1/"
+    out[f"{representation}METS.xml"] = _mets(f"{base}-REP1", "Representation", created,
+                                             {p[len(representation):]: d for p, d in out.items()
+                                              if p.startswith(representation)})
+    out[f"{base}/METS.xml"] = _mets(base, "Mixed", created, {p[len(base) + 1:]: d for p, d in out.items()})
     return out
+
+
+METS = "http://www.loc.gov/METS/"
+CSIP = "https://DILCIS.eu/XML/METS/CSIPExtensionMETS"
+XLINK = "http://www.w3.org/1999/xlink"
+MIME = {".pdf": "application/pdf", ".xml": "application/xml", ".json": "application/json"}
+
+
+def _mets(object_id: str, kind: str, created: str, files: dict[str, bytes]) -> bytes:
+    """A METS file (E-ARK CSIP profile, as the TT 05 SIP uses it): the package's files with their MIME type, size and
+    SHA-256 (upper-case hex); dated by the hồ sơ, so the same hồ sơ gives the same bytes."""
+    ET.register_namespace("", METS)
+    ET.register_namespace("csip", CSIP)
+    ET.register_namespace("xlink", XLINK)
+    root = ET.Element(f"{{{METS}}}mets", {"OBJID": object_id, "TYPE": kind, f"{{{CSIP}}}OAISPACKAGETYPE": "SIP",
+                                           "PROFILE": "https://earkcsip.dilcis.eu/profile/E-ARK-CSIP.xml"})
+    ET.SubElement(root, f"{{{METS}}}metsHdr", {"CREATEDATE": created, "RECORDSTATUS": "NEW"})
+    group = ET.SubElement(ET.SubElement(root, f"{{{METS}}}fileSec"), f"{{{METS}}}fileGrp", {"USE": "Package"})
+    for number, (path, data) in enumerate(sorted(files.items()), 1):
+        item = ET.SubElement(group, f"{{{METS}}}file", {
+            "ID": f"file-{number:05d}", "MIMETYPE": MIME.get(Path(path).suffix, "application/octet-stream"),
+            "SIZE": str(len(data)), "CHECKSUM": hashlib.sha256(data).hexdigest().upper(), "CHECKSUMTYPE": "SHA-256"})
+        ET.SubElement(item, f"{{{METS}}}FLocat", {"LOCTYPE": "URL", f"{{{XLINK}}}type": "simple",
+                                                    f"{{{XLINK}}}href": path})
+    ET.indent(root)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
 
 
 def _sealed(files: dict[str, bytes], name: str) -> dict[str, bytes]:

@@ -49,6 +49,15 @@ def test_a_package_holds_the_originals_in_order_and_checks_clean(make_record: Ca
         "simpledc", "Hồ sơ rà soát dịch vụ công", "2", "06")
     twin = json.loads((out / base / "metadata" / "descriptive" / "ho-so.json").read_text("utf-8"))
     assert all(ead.findtext(key) == ("" if value is None else str(value)) for key, value in twin.items())
+    mets = ET.parse(out / base / "METS.xml").getroot()
+    listed = {f.find("{http://www.loc.gov/METS/}FLocat").get("{http://www.w3.org/1999/xlink}href"): f.get("CHECKSUM")
+              for f in mets.iter("{http://www.loc.gov/METS/}file")}
+    import hashlib
+
+    assert mets.get("TYPE") == "Mixed" and len(listed) == len([f for f in files if f.startswith(base)]) - 1
+    assert all(hashlib.sha256((out / base / path).read_bytes()).hexdigest().upper() == digest
+               for path, digest in listed.items()), "the METS fileSec lists every file with its SHA-256"
+    assert (out / base / "representations" / "rep1" / "METS.xml").is_file()
     assert package.check(out).problems == []
     with pytest.raises(UsageError):
         package.export(workspace, workspace / "goi-01-XD", "01.XD")
