@@ -34,18 +34,27 @@ def build(entries: list[Entry], co_quan_chu_quan: tuple[str, ...], co_quan: tupl
     tu_so, den_so = ((ordered[0].so_ky_hieu.split("/")[0], ordered[-1].so_ky_hieu.split("/")[0]) if ordered
                      else ("", ""))
     layout = m.BookLayout()
+    cover = _cover(parent, agency, layout, so, nam, (tu_ngay, den_ngay), (tu_so, den_so), quyen_so, closed)
+    return m.RegisterBook(parent, agency, nam, so, f"{quyen_so:02d}", tuple(rows), tu_ngay, den_ngay, tu_so, den_so,
+                          cover, layout)
+
+
+def _cover(parent: tuple[str, ...], agency: tuple[str, ...], layout: m.BookLayout, so: str, nam: int,
+           days: tuple[str, str], numbers: tuple[str, str], quyen_so: int, closed: str | None = None
+           ) -> tuple[m.CoverLine, ...]:
+    """The cover of a register (PL IV §I.1): the agency, the register's title (a series of the agency's own: its name
+    under it), the year, the first and last days and numbers in italics, the day it was closed, Quyển số at the foot."""
     title = layout.titles.get(so)
     cover = [*(m.CoverLine(line) for line in parent), *(m.CoverLine(line, bold=True) for line in agency),
              m.CoverLine(title or layout.title, bold=True, title=True)]
-    if title is None:  # a series of the agency's own: its name under the title
+    if title is None:
         cover.append(m.CoverLine(f"({so})", bold=True))
-    cover += [m.CoverLine(f"Năm: {nam}", italic=True), m.CoverLine(f"Từ ngày {tu_ngay} đến ngày {den_ngay}", italic=True),
-              m.CoverLine(f"Từ số {tu_so} đến số {den_so}", italic=True)]
+    cover += [m.CoverLine(f"Năm: {nam}", italic=True), m.CoverLine(f"Từ ngày {days[0]} đến ngày {days[1]}", italic=True),
+              m.CoverLine(f"Từ số {numbers[0]} đến số {numbers[1]}", italic=True)]
     if closed:
         cover.append(m.CoverLine(f"Khóa sổ ngày {_date(closed[:10])}", italic=True))
     cover.append(m.CoverLine(f"Quyển số: {quyen_so:02d}", bold=True, foot=True))
-    return m.RegisterBook(parent, agency, nam, so, f"{quyen_so:02d}", tuple(rows), tu_ngay, den_ngay, tu_so, den_so,
-                          tuple(cover), layout)
+    return tuple(cover)
 
 
 INCOMING_LAYOUT = m.BookLayout(
@@ -72,11 +81,6 @@ def build_incoming(rows: list[Incoming], co_quan_chu_quan: tuple[str, ...], co_q
     agency = tuple(line.upper() for line in co_quan)
     tu_ngay, den_ngay = (_date(ordered[0].ngay_den), _date(ordered[-1].ngay_den)) if ordered else ("", "")
     tu_so, den_so = (str(ordered[0].number), str(ordered[-1].number)) if ordered else ("", "")
-    layout = INCOMING_LAYOUT
-    cover = [*(m.CoverLine(line) for line in parent), *(m.CoverLine(line, bold=True) for line in agency),
-             m.CoverLine(layout.titles.get(so, layout.title), bold=True, title=True),
-             m.CoverLine(f"Năm: {nam}", italic=True), m.CoverLine(f"Từ ngày {tu_ngay} đến ngày {den_ngay}", italic=True),
-             m.CoverLine(f"Từ số {tu_so} đến số {den_so}", italic=True),
-             m.CoverLine(f"Quyển số: {quyen_so:02d}", bold=True, foot=True)]
+    cover = _cover(parent, agency, INCOMING_LAYOUT, so, nam, (tu_ngay, den_ngay), (tu_so, den_so), quyen_so)
     return m.RegisterBook(parent, agency, nam, so, f"{quyen_so:02d}", tuple(lines), tu_ngay, den_ngay, tu_so, den_so,
-                          tuple(cover), layout)
+                          cover, INCOMING_LAYOUT)

@@ -776,21 +776,25 @@ class Register:
             conn.execute(text("INSERT INTO tim_kiem_fts (rowid, tu_khoa) VALUES (:id, :words)"),
                          {"id": entry_id, "words": words})
 
+    def _words_match(self, index: str, key: Any, folded: Any, words: list[str], limit: int | None) -> Any:
+        """The condition "the row's words hold every one of ``words``": its FTS5 ``index`` on SQLite (walking the
+        matches newest first and stopping at ``limit`` when given), the GIN index over ``folded`` on PostgreSQL."""
+        if self.sqlite:
+            matched = text(f"SELECT rowid FROM {index} WHERE {index} MATCH :q ORDER BY rowid DESC"
+                           + ("" if limit is None else " LIMIT :n")).bindparams(
+                q=" ".join(f'"{w}"' for w in words), **({} if limit is None else {"n": limit})).columns(
+                rowid=Integer).subquery()
+            return key.in_(select(matched.c.rowid))
+        return func.to_tsvector("simple", folded).op("@@")(func.to_tsquery("simple", " & ".join(words)))
+
     def search(self, agency: str, words: list[str], year: int | None = None, kind: str | None = None,
                ho_so: int | None = None, period: tuple[str, str] | None = None,
                limit: int = 1000) -> list[tuple[Entry, str, str]]:
         """Documents whose text holds every one of ``words`` (folded), the last issued first, at most ``limit``: each
         row, its folded words and its text."""
         filtered = year is not None or kind is not None or ho_so is not None or period is not None
-        if self.sqlite:  # FTS5 walks its matches newest first and stops at ``limit`` when nothing else filters them
-            matched = text("SELECT rowid FROM tim_kiem_fts WHERE tim_kiem_fts MATCH :q ORDER BY rowid DESC"
-                           + ("" if filtered else " LIMIT :n")).bindparams(
-                q=" ".join(f'"{w}"' for w in words), **({} if filtered else {"n": limit})).columns(
-                rowid=Integer).subquery()
-            condition = text_t.c.entry_id.in_(select(matched.c.rowid))
-        else:
-            condition = func.to_tsvector("simple", text_t.c.tu_khoa).op("@@")(
-                func.to_tsquery("simple", " & ".join(words)))
+        condition = self._words_match("tim_kiem_fts", text_t.c.entry_id, text_t.c.tu_khoa, words,
+                                      None if filtered else limit)
         query = (select(entries_t, text_t.c.tu_khoa, text_t.c.toan_van)
                  .join(text_t, text_t.c.entry_id == entries_t.c.id)
                  .where(and_(text_t.c.agency == agency, condition)))
@@ -809,13 +813,9 @@ class Register:
     def search_incoming(self, agency: str, words: list[str], year: int | None = None, ho_so: int | None = None,
                         period: tuple[str, str] | None = None, limit: int = 1000) -> list[tuple[Incoming, str, str]]:
         """Received documents whose text holds every one of ``words``, the last received first."""
-        if self.sqlite:
-            matched = text("SELECT rowid FROM tim_kiem_den_fts WHERE tim_kiem_den_fts MATCH :q").bindparams(
-                q=" ".join(f'"{w}"' for w in words)).columns(rowid=Integer).subquery()
-            condition = text_den_t.c.den_id.in_(select(matched.c.rowid))
-        else:
-            condition = func.to_tsvector("simple", text_den_t.c.tu_khoa).op("@@")(
-                func.to_tsquery("simple", " & ".join(words)))
+        filtered = year is not None or ho_so is not None or period is not None
+        condition = self._words_match("tim_kiem_den_fts", text_den_t.c.den_id, text_den_t.c.tu_khoa, words,
+                                      None if filtered else limit)
         query = (select(incoming_t, text_den_t.c.tu_khoa, text_den_t.c.toan_van)
                  .join(text_den_t, text_den_t.c.den_id == incoming_t.c.id)
                  .where(and_(text_den_t.c.agency == agency, condition)))
