@@ -18,9 +18,10 @@ from typing import Any
 
 from correspondence import archive
 from correspondence import model as m
-from correspondence.errors import Backdated, InvalidRecord, Problem, RegisterConflict
+from correspondence.errors import Backdated, CorrespondenceError, InvalidRecord, Problem, RegisterConflict
 from correspondence.i18n import _
 from correspondence.issue.registry import agency_names, open_register
+from correspondence.progress import notice
 from correspondence.register import book as book_model
 from correspondence.register.store import INCOMING, INCOMING_SECRET, VOIDED, Incoming
 from correspondence.render import book as books
@@ -115,6 +116,11 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
     if problems:
         raise InvalidRecord(_("invalid incoming document: nothing was registered"), problems)
     register, agency = open_register(root, agency, register_url)
+    series = INCOMING_SECRET if mat else INCOMING
+    with register:  # the order of receipt, checked before the file is kept (the transaction checks it again)
+        state = next((st for st in register.series_states(agency) if st.year == day.year and st.series == series), None)
+    if state is not None and state.last_date and day.isoformat() < state.last_date:
+        raise _backdated(day, state.last_date, state.last_number)
     digest = hashlib.sha256(data).hexdigest()
     folder = output_root(root) / agency / "den" / str(day.year)
     kept = folder / f"{digest[:12]}-{SAFE.sub('-', file.name)}"
@@ -127,17 +133,24 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
         try:
             row = register.receive(agency, day, values, secret=mat)
         except Backdated as error:
-            raise RegisterConflict(_("{date} is before the last document received ({last}, số đến {number}): "
-                                     "số đến follow the order of receipt").format(
-                date=ngay_so(day), last=ngay_so(error.last_date), number=error.last_number)) from None
+            raise _backdated(day, error.last_date, error.last_number) from None
     written = [kept]
     if dau and file.suffix.lower() == ".pdf":
         names = agency_names(root, agency, [])
         mark = m.DauDen(" ".join(names[1]).upper(), str(row.number), ngay_so(row.ngay_den), don_vi_nhan or "")
         stamped = kept.with_name(f"{kept.stem}.den-{row.number}.pdf")
-        archive.write_atomic({stamped: stamp_den(data, mark, root)})
-        written.append(stamped)
+        try:
+            archive.write_atomic({stamped: stamp_den(data, mark, root)})
+            written.append(stamped)
+        except CorrespondenceError as error:  # the số đến is taken and the file kept: the copy is a convenience
+            notice(_("số đến {number} registered, but the stamped copy could not be made: {reason}").format(
+                number=row.number, reason=error.message))
     return row, written
+
+
+def _backdated(day: dt.date, last: str, number: int) -> RegisterConflict:
+    return RegisterConflict(_("{date} is before the last document received ({last}, số đến {number}): số đến follow "
+                              "the order of receipt").format(date=ngay_so(day), last=ngay_so(last), number=number))
 
 
 def find(workspace: Path | None, number: int, nam: int | None = None, mat: bool = False, agency: str | None = None,

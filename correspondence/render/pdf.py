@@ -220,8 +220,11 @@ def stamp_den(pdf: bytes, dau: m.DauDen, workspace: Path | None = None) -> bytes
 
     import pikepdf
 
-    source = pikepdf.open(io.BytesIO(pdf))
-    box = source.pages[0].mediabox
+    try:
+        source = pikepdf.open(io.BytesIO(pdf))
+        box = source.pages[0].mediabox
+    except (pikepdf.PdfError, IndexError) as error:
+        raise RenderFailed(_("the PDF could not be read: {what}").format(what=error)) from None
     width, height = (float(box[2]) - float(box[0])) * 25.4 / 72, (float(box[3]) - float(box[1])) * 25.4 / 72
     html = html_environment(tuple(template_dirs(workspace))).get_template("dau_den.html").render(
         dau=dau, page=(round(width, 2), round(height, 2)), face=pdf_face()[0])

@@ -210,3 +210,24 @@ def test_received_documents_are_searched_filed_and_handed_over(make_record: obje
     data = sorted(p.name for p in out.rglob("*.pdf"))
     assert len(data) == 2, "the received original travels with the issued one, in date order"
     assert (sorted(out.rglob("*.pdf"))[0]).read_bytes() == pdf.read_bytes(), "received on 07/05, before the reply"
+
+
+def test_a_refused_receipt_keeps_no_file_and_a_broken_pdf_is_still_registered(workspace: Path) -> None:
+    from correspondence.progress import noticing
+
+    service.init(workspace, "ubnd-quang-ninh")
+    pdf = _pdf(workspace)
+    incoming.receive(workspace, pdf, "Sở A", None, None, "Thư", ngay_den=D)
+    other = workspace / "khac.txt"
+    other.write_text("một văn bản khác", "utf-8")
+    with pytest.raises(RegisterConflict):
+        incoming.receive(workspace, other, "Sở B", None, None, "Muộn", ngay_den=dt.date(2019, 5, 1))
+    kept = sorted(p.name for p in (workspace / "output" / "ubnd-quang-ninh" / "den" / "2019").iterdir())
+    assert len(kept) == 1 and kept[0].endswith("3018-UBND-XD6.pdf"), "the refused file was not kept"
+    broken = workspace / "hong.pdf"
+    broken.write_bytes(b"%PDF-1.7 not really")
+    said: list[str] = []
+    with noticing(said.append):
+        row, files = incoming.receive(workspace, broken, "Sở C", None, None, "Tệp hỏng", ngay_den=D, dau=True)
+    assert row.number == 2 and len(files) == 1 and files[0].read_bytes() == broken.read_bytes()
+    assert said and said[0].startswith("số đến 2 đã vào sổ, nhưng chưa làm được bản có dấu ĐẾN")
