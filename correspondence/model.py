@@ -556,4 +556,6 @@ class DauDen:
     right: float = 12.0  # mm from the page's right edge
     size: float = 10.0  # pt
     weight: float = 1.0  # pt: the box's line
+    padding: tuple[float, float] = (1.0, 2.0)  # mm: above/below, left/right of the lines inside the box
+    line: float = 1.25  # line height, a multiple of the size
     typeface: Typeface = field(default_factory=Typeface)
