@@ -265,16 +265,30 @@ def import_file(workspace: Path, path: Path, agency: str | None = None, series: 
 
 def agency_names(workspace: Path, agency: str, entries: list[Entry]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The parent and agency name lines: from the profile, else from the profile stored with the last entry."""
+    profile = _profile(workspace, agency, entries)
+    if profile is None:
+        return (), (agency,)
+    return tuple(profile.get("ten_co_quan_chu_quan", ())), tuple(profile["ten_co_quan"])
+
+
+def series_title(workspace: Path, agency: str, series: str, entries: list[Entry]) -> str | None:
+    """The cover title the profile gives a series of its own (``so_rieng.<series>.ten_so``), if any."""
+    profile = _profile(workspace, agency, entries) or {}
+    title = (profile.get("so_rieng") or {}).get(series, {}).get("ten_so")
+    return None if title is None else str(title)
+
+
+def _profile(workspace: Path, agency: str, entries: list[Entry]) -> dict[str, Any] | None:
+    """The agency profile as data: the workspace's file, else the one stored with the last entry."""
     path = agency_profile(workspace, agency)
     if path.is_file():
         profile, problems = load_agency(path)
         if profile is None:
             raise InvalidRecord(_("invalid agency profile"), problems)
-        return tuple(profile.ten_co_quan_chu_quan), tuple(profile.ten_co_quan)
-    stored = next((json.loads(e.agency_json)["profile"] for e in reversed(entries) if e.agency_json), None)
-    if stored is None:
-        return (), (agency,)
-    return tuple(stored.get("ten_co_quan_chu_quan", ())), tuple(stored["ten_co_quan"])
+        return profile.model_dump()
+    stored: dict[str, Any] | None = next(
+        (json.loads(e.agency_json)["profile"] for e in reversed(entries) if e.agency_json), None)
+    return stored
 
 
 def export(workspace: Path, year: int, fmt: str, agency: str | None = None, series: str = "chung",
@@ -292,7 +306,8 @@ def export(workspace: Path, year: int, fmt: str, agency: str | None = None, seri
         raise RegisterConflict(_("the register of {agency} has no number in {year} (series {series})").format(
             agency=agency, year=year, series=series))
     names = agency_names(workspace, agency, entries)
-    book = book_model.build(entries, names[0], names[1], year, series, closed=closed)
+    book = book_model.build(entries, names[0], names[1], year, series, closed=closed,
+                            title=series_title(workspace, agency, series, entries))
     data = books.to_pdf(book, template_dirs(workspace)) if fmt == "pdf" else books.WRITERS[fmt](book)
     part = "" if period is None else f"-{period[0].strftime('%Y%m%d')}-{period[1].strftime('%Y%m%d')}"
     target = out or register_book(workspace, agency, year, series, fmt, part)

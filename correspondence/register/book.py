@@ -14,9 +14,9 @@ def _date(iso: str | None) -> str:
 
 
 def build(entries: list[Entry], co_quan_chu_quan: tuple[str, ...], co_quan: tuple[str, ...], nam: int, so: str,
-          quyen_so: int = 1, closed: str | None = None) -> m.RegisterBook:
-    """The cover (agency, year, from/to dates and numbers, quyển số, the day the year was closed) and one row per
-    number, voided and failed included."""
+          quyen_so: int = 1, closed: str | None = None, title: str | None = None) -> m.RegisterBook:
+    """The cover (agency, the series' own title if it has one, year, from/to dates and numbers, quyển số, the day the
+    year was closed) and one row per number, voided and failed included."""
     ordered = sorted(entries, key=lambda e: e.number)
     rows = []
     for entry in ordered:
@@ -33,7 +33,7 @@ def build(entries: list[Entry], co_quan_chu_quan: tuple[str, ...], co_quan: tupl
     tu_ngay, den_ngay = (_date(ordered[0].ngay), _date(ordered[-1].ngay)) if ordered else ("", "")
     tu_so, den_so = ((ordered[0].so_ky_hieu.split("/")[0], ordered[-1].so_ky_hieu.split("/")[0]) if ordered
                      else ("", ""))
-    layout = m.BookLayout()
+    layout = m.BookLayout() if title is None else m.BookLayout(titles={**m.BOOK_TITLES, so: title.upper()})
     cover = _cover(parent, agency, layout, so, nam, (tu_ngay, den_ngay), (tu_so, den_so), quyen_so, closed)
     return m.RegisterBook(parent, agency, nam, so, f"{quyen_so:02d}", tuple(rows), tu_ngay, den_ngay, tu_so, den_so,
                           cover, layout)

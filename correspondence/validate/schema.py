@@ -56,6 +56,9 @@ class SoRieng(_Strict):
     don_vi: list[Abbrev] = Field(default_factory=list, description="Các đơn vị soạn thảo của sổ này (trống: mọi đơn vị)")
     do_mat: bool | None = Field(None, description="true: chỉ văn bản mật; false: chỉ văn bản thường")
     nam_trong_ky_hieu: bool = Field(False, description="Ghi năm trong số, ký hiệu (văn bản QPPL): 09/2019/QĐ-UBND")
+    ten_so: Text | None = Field(None, description=(
+        "Tên sổ in trên bìa sổ đăng ký, ví dụ: Sổ đăng ký quyết định quy phạm pháp luật (trống: SỔ ĐĂNG KÝ VĂN BẢN ĐI "
+        "và tên sổ trong ngoặc)"))
 
 
 class CoQuan(_Strict):

@@ -13,6 +13,7 @@ import pytest
 
 from correspondence.errors import InvalidRecord, RegisterConflict, RenderFailed
 from correspondence.issue import issue
+from correspondence.issue.registry import export as register_export
 from correspondence.register.store import Register
 
 D = dt.date(2019, 5, 7)
@@ -103,7 +104,8 @@ def test_secret_documents_number_apart(make_record: Callable[..., Path], workspa
 
 def test_declared_series_and_year_in_the_symbol(make_record: Callable[..., Path], workspace: Path,
                                                 register_url: str, pdf_of: Any) -> None:
-    _declare(workspace, "so_rieng:\n  kstt:\n    don_vi: [KSTT]\n  qppl:\n    don_vi: [HCC]\n    nam_trong_ky_hieu: true\n")
+    _declare(workspace, "so_rieng:\n  kstt:\n    don_vi: [KSTT]\n  qppl:\n    don_vi: [HCC]\n    nam_trong_ky_hieu: true\n"
+                        "    ten_so: Sổ đăng ký văn bản quy phạm pháp luật\n")
     first = issue([make_record("a.yaml")], workspace, D, register_url)[0].entry
     kstt = issue([make_record("b.yaml", don_vi="KSTT")], workspace, D, register_url)[0].entry
     legal = issue([make_record("c.yaml", don_vi="HCC")], workspace, D, register_url)[0]
@@ -115,6 +117,18 @@ def test_declared_series_and_year_in_the_symbol(make_record: Callable[..., Path]
     with pdfplumber.open(legal.files[1]) as pdf:
         assert "Số: 01/2019/UBND-HCC" in pdf.pages[0].extract_text()
     assert legal.files[1].name == "01-2019-UBND-HCC.pdf"
+    covers = {series: _cover_lines(register_export(workspace, 2019, "pdf", series=series, register_url=register_url))
+              for series in ("qppl", "kstt")}
+    assert "SỔ ĐĂNG KÝ VĂN BẢN QUY PHẠM PHÁP LUẬT" in " ".join(covers["qppl"]), covers["qppl"]
+    assert "(qppl)" not in covers["qppl"]
+    assert covers["kstt"][covers["kstt"].index("SỔ ĐĂNG KÝ VĂN BẢN ĐI") + 1] == "(kstt)", "an unnamed series: its key"
+
+
+def _cover_lines(path: Path) -> list[str]:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return [line.strip() for line in pdf.pages[0].extract_text().splitlines()]
 
 
 def test_postgresql_pads_numbers_as_the_rules_do(make_record: Callable[..., Path], workspace: Path,
