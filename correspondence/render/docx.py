@@ -279,8 +279,8 @@ class _Writer:
         left, right = table.rows[2].cells
         if h.trich_yeu_vv:
             self.run(self.para(left, CENTER, before=sp.vv_before), h.trich_yeu_vv, s.trich_yeu_vv)
-        else:
-            self.para(left, CENTER)
+        elif not h.stamps_left:
+            self.para(left, CENTER)  # a cell holds one paragraph at least; none above a box, as the PDF draws it
         for stamp in h.stamps_left:
             self.stamp(left, stamp, h.left_width, sp.stamp_left_before)
         self.para(right, CENTER)

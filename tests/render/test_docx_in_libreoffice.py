@@ -45,6 +45,16 @@ def test_a_landscape_annex_stays_landscape(tmp_path: Path) -> None:
     assert sizes[-1] and not any(sizes[:-1])
 
 
+def test_the_urgency_box_stands_where_the_pdf_draws_it(tmp_path: Path) -> None:
+    pdf_path, docx_path = api.render(EXAMPLES / "cong-dien.yaml", 12, None, tmp_path, ROOT, ("pdf", "docx"))
+
+    def top(path: Path) -> float:
+        with pdfplumber.open(path) as pdf:
+            return next(w["top"] for w in pdf.pages[0].extract_words() if w["text"] == "HỎA") * 25.4 / 72
+
+    assert abs(top(_as_pdf(docx_path, tmp_path / "lo")) - top(pdf_path)) < 1.0
+
+
 @pytest.mark.slow
 def test_every_example_has_as_many_pages_in_both_files(tmp_path: Path) -> None:
     """The PDF and the DOCX as a word processor sets it break into the same number of pages (the signature block
