@@ -38,6 +38,11 @@ def _parse_date(value: str | None, option: str = "--ngay") -> dt.date | None:
 
 
 def _fail(error: CorrespondenceError, as_json: bool = False) -> None:
+    _say(error, as_json)
+    sys.exit(int(error.status))
+
+
+def _say(error: CorrespondenceError, as_json: bool = False) -> None:
     if as_json:
         click.echo(json.dumps({"error": error.message, "problems": [p.as_dict() for p in error.problems]},
                               ensure_ascii=False, indent=2))
@@ -45,7 +50,6 @@ def _fail(error: CorrespondenceError, as_json: bool = False) -> None:
         click.echo(_("Error: {message}").format(message=error.message), err=True)
         for problem in error.problems:
             click.echo(f"  {problem}", err=True)
-    sys.exit(int(error.status))
 
 
 BAR_AFTER = 2.0  # seconds: work done sooner shows no bar
@@ -457,11 +461,19 @@ def merge(ctx: click.Context, record: Path, data: Path, one_number: bool, trial:
     for item in done:
         if not item.failure:
             click.echo(f"{item.row} → {item.so_ky_hieu} → " + ", ".join(_shown(p) for p in item.files))
+    unprinted = None
     if together:
-        printed = api.merge_print(record, done, ctx.obj["workspace"])
-        if printed is not None:
-            click.echo(_("one file to print: {path}").format(path=_shown(printed)))
+        try:
+            printed = api.merge_print(record, done, ctx.obj["workspace"])
+        except CorrespondenceError as error:  # said, and the rows' own failures are still reported below
+            _say(error)
+            unprinted = error
+        else:
+            if printed is not None:
+                click.echo(_("one file to print: {path}").format(path=_shown(printed)))
     _failures(list(dict.fromkeys((item.so_ky_hieu, item.failure) for item in done if item.failure)))
+    if unprinted is not None:
+        sys.exit(int(unprinted.status))
 
 
 @main.group(help=_("The agency's own templates in the workspace templates/ folder."))

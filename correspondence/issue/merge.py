@@ -17,7 +17,7 @@ from pathlib import Path
 from correspondence import model as m
 from correspondence import numbers
 from correspondence.archive import write_atomic
-from correspondence.errors import InvalidRecord, Problem
+from correspondence.errors import ArchiveFailed, CorrespondenceError, InvalidRecord, Problem
 from correspondence.i18n import _
 from correspondence.issue.documents import document
 from correspondence.issue.transaction import Unit, render_all, run
@@ -160,15 +160,21 @@ def print_file(record: Path | str, done: list[Merged], workspace: Path | str | N
     """One PDF of every document a merge issued, in row order, to print at once (beside the issued files, which stay
     the originals); ``None`` when nothing was issued."""
     issued = [item for item in done if not item.failure]
-    pdfs = [path.read_bytes() for item in issued for path in item.files if path.suffix == ".pdf"]
-    if not pdfs:
+    files = [path for item in issued for path in item.files if path.suffix == ".pdf"]
+    if not files:
         return None
     root = Path(workspace) if workspace is not None else find_root(Path(record))
     first, last = (numbers.parse_so_ky_hieu(item.so_ky_hieu)[0] for item in (issued[0], issued[-1]))
     span = numbers.so_van_ban(first) if first == last else f"{numbers.so_van_ban(first)}-{numbers.so_van_ban(last)}"
     target = root / "output" / f"{Path(record).stem}-in-chung-so-{span}.pdf"
     title = _("Mail merge {record}: numbers {span}").format(record=Path(record).name, span=span)
-    write_atomic({target: combine(pdfs, title)})
+    try:
+        write_atomic({target: combine([path.read_bytes() for path in files], title)})
+    except (OSError, CorrespondenceError) as error:  # the numbers are taken and every file written: only this failed
+        why = error.message if isinstance(error, CorrespondenceError) else (error.strerror or str(error))
+        raise ArchiveFailed(_("every document was issued and written, but the one file to print could not be made"), [
+            Problem(shown(target), "", why, _("print the issued PDFs one by one; nothing needs to be issued again"))],
+        ) from None
     return target
 
 

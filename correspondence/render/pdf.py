@@ -203,12 +203,15 @@ def combine(pdfs: list[bytes], title: str) -> bytes:
     import pikepdf
 
     out = pikepdf.Pdf.new()
-    sources = [pikepdf.Pdf.open(io.BytesIO(data)) for data in pdfs]
-    for source in sources:
-        out.pages.extend(source.pages)
-    out.docinfo["/Title"] = pikepdf.String(title)
-    buffer = io.BytesIO()
-    out.save(buffer, deterministic_id=True, linearize=False)
+    try:
+        sources = [pikepdf.Pdf.open(io.BytesIO(data)) for data in pdfs]
+        for source in sources:
+            out.pages.extend(source.pages)
+        out.docinfo["/Title"] = pikepdf.String(title)
+        buffer = io.BytesIO()
+        out.save(buffer, deterministic_id=True, linearize=False)
+    except pikepdf.PdfError as error:
+        raise RenderFailed(_("the PDFs could not be joined into one: {why}").format(why=error)) from None
     for source in sources:
         source.close()
     return buffer.getvalue()

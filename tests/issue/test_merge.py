@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from correspondence.errors import InvalidRecord
+from correspondence.errors import ExitStatus, InvalidRecord
 from correspondence.issue import registry as service
 from correspondence.issue.merge import merge
 from correspondence.register.store import Register
@@ -161,6 +161,25 @@ def test_a_merge_can_also_write_one_file_to_print(workspace: Path) -> None:
     assert [len(_pdf_pages(path)) for path in issued] == [1, 1, 1], "the originals stay one file each"
 
 
+def test_a_print_file_that_cannot_be_written_leaves_the_issued_documents_said(workspace: Path) -> None:
+    """The numbers are taken and every document written before the one file to print is joined: its failure is said
+    as such (not an internal error), with a non-zero exit, and nothing is taken again."""
+    from click.testing import CliRunner
+
+    from correspondence.cli import main
+
+    _files(workspace, [("Bà A", "bà A", "8 giờ"), ("Ông B", "ông B", "9 giờ")])
+    (workspace / "output" / "moi-in-chung-so-01-02.pdf").mkdir(parents=True)  # in the way of the print file
+    result = CliRunner().invoke(main, ["--lang", "vi", "merge", "moi.yaml", "khach.csv", "--in-chung"])
+    assert result.exit_code == int(ExitStatus.ARCHIVE), result.output
+    assert "01/UBND-XD6" in result.output and "02/UBND-XD6" in result.output
+    assert ("Lỗi: mọi văn bản đã ban hành và ghi tệp, nhưng không tạo được tệp in chung" in result.output), result.output
+    assert "Internal" not in result.output and "nội bộ" not in result.output
+    issued = [workspace / "output" / "ubnd-quang-ninh" / "2026" / f"0{n}-UBND-XD6.pdf" for n in (1, 2)]
+    assert all(path.is_file() for path in issued)
+    assert [e.status for e in service.list_entries(workspace)] == ["issued", "issued"]
+
+
 def test_a_trial_from_the_command_line_prints_the_mapping(workspace: Path) -> None:
     from click.testing import CliRunner
 
@@ -177,3 +196,12 @@ def test_a_trial_from_the_command_line_prints_the_mapping(workspace: Path) -> No
     refused = CliRunner().invoke(main, ["--lang", "vi", "merge", "moi.yaml", "khach.csv", "--thu", "--mot-so"])
     assert refused.exit_code == 2 and "--thu" in refused.output
     assert not (workspace / "registers" / "ubnd-quang-ninh.sqlite").exists()
+
+
+def test_pdfs_that_cannot_be_joined_are_a_render_failure() -> None:
+    from correspondence.errors import RenderFailed
+    from correspondence.render.pdf import combine
+
+    with pytest.raises(RenderFailed) as caught:
+        combine([b"%PDF-1.7 not really"], "x")
+    assert caught.value.message.startswith("không ghép được các tệp PDF thành một: ")
