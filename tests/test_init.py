@@ -67,3 +67,12 @@ def test_wrong_answers_write_nothing(empty: Path) -> None:
     bad_name = runner.invoke(main, ["--lang", "vi", "init", "--ma", "Sở/Tài chính"])
     assert bad_name.exit_code == 3 and "--ma" in bad_name.output
     assert list(empty.iterdir()) == [], "nothing written"
+
+
+def test_a_register_that_cannot_be_created_leaves_nothing_behind(empty: Path) -> None:
+    """The profile is written before the register is created; a PostgreSQL server out of reach takes it back."""
+    result = CliRunner().invoke(main, ["--lang", "vi", "--register", "postgresql://van-thu@127.0.0.1:9/so_noi_vu",
+                                       *SO_NOI_VU])
+    assert result.exit_code != 0 and "Traceback" not in result.output, result.output
+    assert "127.0.0.1" in result.output or "PostgreSQL" in result.output, result.output
+    assert list(empty.iterdir()) == [], "neither the profile nor the folders stay"

@@ -131,7 +131,15 @@ def init(root: Path, answers: Answers, explicit: str | None = None) -> Initialis
         raise InvalidRecord(_("invalid answers: nothing was written"), [Problem(shown(where), "", _(
             "a register is already there"))])
     data = profile_data(answers)
-    for folder in ("registers", "templates", "output"):
-        (root / folder).mkdir(exist_ok=True)
+    made = [root / folder for folder in ("registers", "templates", "output") if not (root / folder).exists()]
+    for folder in made:
+        folder.mkdir()
     archive.write_new(target, profile_text(answers, data).encode("utf-8"))
-    return Initialised(target, registry.init(root, answers.ma, explicit))
+    try:
+        return Initialised(target, registry.init(root, answers.ma, explicit))
+    except BaseException:  # no register (a server out of reach, a refused URL): take back what was written
+        target.unlink(missing_ok=True)
+        for folder in made:
+            if not any(folder.iterdir()):
+                folder.rmdir()
+        raise
