@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import shutil
 import socket
 import tempfile
 import time
@@ -46,6 +47,13 @@ def file_mode() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
+
+
+def folder_mode() -> int:
+    """The mode new folders get under the process umask (0755 under umask 022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o777 & ~mask
 
 
 def _failed(path: Path, error: OSError) -> ArchiveFailed:
@@ -146,6 +154,37 @@ def write_new(path: Path, data: bytes) -> None:
     write_atomic({path: data})
 
 
+def write_folder(folder: Path, files: dict[str, bytes]) -> None:
+    """Write a new folder of files (paths relative to it) all at once: built under a temporary name beside it, then
+    renamed; a failure halfway leaves nothing. Refused when ``folder`` exists."""
+    if folder.exists():
+        raise UsageError(_("{path} already exists: choose another name").format(path=folder))
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=f".{folder.name}.{HOST}-{os.getpid()}.", suffix=".tmp",
+                                         dir=folder.parent))
+    except OSError as error:
+        raise _failed(folder, error) from None
+    mode = file_mode()
+    try:
+        for relative, data in sorted(files.items()):
+            path = building / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "wb") as handle:
+                os.fchmod(handle.fileno(), mode)
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        building.chmod(folder_mode())  # mkdtemp made it private; the package is read like any folder
+        os.rename(building, folder)
+    except OSError as error:
+        shutil.rmtree(building, ignore_errors=True)
+        raise _failed(folder, error) from None
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+
+
 def check(item: FileRecord, root: Path) -> Literal["missing", "changed"] | None:
     """Whether a stored file is still there, byte for byte."""
     path = root / item["path"]
@@ -174,7 +213,7 @@ def owner_alive(host: str, pid: int, age: float) -> bool:
 
 
 def sweep(folder: Path, pattern: str) -> list[Path]:
-    """Remove temporary files whose writer is gone (a crash), never those of a process still at work."""
+    """Remove temporary files (and folders) whose writer is gone (a crash), never those of a process still at work."""
     removed = []
     now = time.time()
     for stale in folder.glob(pattern):
@@ -185,7 +224,10 @@ def sweep(folder: Path, pattern: str) -> list[Path]:
             age = now - stale.stat().st_mtime
             if pid.isdigit() and owner_alive(host, int(pid), age):
                 continue
-            stale.unlink()
+            if stale.is_dir():  # a folder package being built when its writer died
+                shutil.rmtree(stale)
+            else:
+                stale.unlink()
             removed.append(stale)
         except FileNotFoundError:
             pass

@@ -210,7 +210,7 @@ def export(workspace: Path | None, out: Path, ky_hieu: str | None = None, nam: i
         buffer = _zip(sealed)
         archive.write_new(out, buffer)
     else:
-        archive.write_atomic({out.parent / path: data for path, data in sealed.items()})
+        archive.write_folder(out, {path.removeprefix(f"{name}/"): data for path, data in sealed.items()})
     return out, len(chosen), count
 
 

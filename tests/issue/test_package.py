@@ -63,6 +63,31 @@ def test_a_package_holds_the_originals_in_order_and_checks_clean(make_record: Ca
         package.export(workspace, workspace / "goi-01-XD", "01.XD")
 
 
+def test_a_folder_package_that_fails_halfway_leaves_nothing(make_record: Callable[..., Path], workspace: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills up after a few files: the error says so, and neither the package nor a part of it stays."""
+    import errno
+    import os
+
+    _filed(make_record, workspace)
+    written = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        written.append(fd)
+        if len(written) > 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(fd)
+
+    before = sorted(p.name for p in workspace.iterdir())
+    monkeypatch.setattr(os, "fsync", fsync)
+    result = CliRunner().invoke(main, ["--lang", "vi", "ho-so", "export", "01.XD", "-o", "goi-01-XD"])
+    monkeypatch.setattr(os, "fsync", real)
+    assert result.exit_code != 0 and "đĩa đã đầy" in result.output, result.output
+    assert sorted(p.name for p in workspace.iterdir()) == before, "no package, no temporary folder"
+    assert package.export(workspace, workspace / "goi-01-XD", "01.XD")[0].is_dir(), "and the same export then works"
+
+
 def test_one_byte_flipped_a_file_removed_or_added_is_named(make_record: Callable[..., Path], workspace: Path) -> None:
     _filed(make_record, workspace)
     out, _count, _docs = package.export(workspace, workspace / "goi", "01.XD")
