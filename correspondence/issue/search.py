@@ -51,7 +51,8 @@ def _day(item: Entry | Incoming) -> str:
 
 def _best_line(full_text: str, words: list[str]) -> str:
     lines = full_text.splitlines() or [""]
-    scores = [sum(1 for w in set(words) if w in set(words_of(line))) for line in lines]
+    wanted = set(words)
+    scores = [len(wanted.intersection(words_of(line))) for line in lines]
     return lines[max(range(len(lines)), key=lambda i: (scores[i], -i))]
 
 

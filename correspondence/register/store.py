@@ -39,6 +39,7 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    literal_column,
     select,
     text,
     update,
@@ -785,7 +786,8 @@ class Register:
                 q=" ".join(f'"{w}"' for w in words), **({} if limit is None else {"n": limit})).columns(
                 rowid=Integer).subquery()
             return key.in_(select(matched.c.rowid))
-        return func.to_tsvector("simple", folded).op("@@")(func.to_tsquery("simple", " & ".join(words)))
+        stored: Any = literal_column(f"{folded.table.name}.tu_khoa_tsv")  # to_tsvector('simple', tu_khoa), kept (v11)
+        return stored.op("@@")(func.to_tsquery("simple", " & ".join(words)))
 
     def search(self, agency: str, words: list[str], year: int | None = None, kind: str | None = None,
                ho_so: int | None = None, period: tuple[str, str] | None = None,

@@ -198,6 +198,33 @@ def test_a_number_taken_before_a_crash_gets_its_files(make_record: Callable[...,
     assert rebuilt.is_file() and again.entry.number == 3
 
 
+def test_words_indexed_before_version_11_are_still_found(workspace: Path, blank_url: str) -> None:
+    """Version 11 keeps PostgreSQL's search vectors in a stored column: rows indexed before it are found after it."""
+    from sqlalchemy import text
+
+    from correspondence.register.store import normalise_url
+
+    engine = create_engine(normalise_url(blank_url))
+    with engine.begin() as conn:
+        migrations.upgrade(conn, target=10)
+        conn.execute(text(
+            "INSERT INTO entries (agency, year, series, number, so_ky_hieu, ngay, ten_loai_trich_yeu, nguoi_ky, noi_nhan, "
+            "don_vi_nhan_ban_luu, kind, status, issued_at, issued_by) VALUES ('ubnd-quang-ninh', 2019, 'chung', 1, "
+            "'01/UBND-VP', '2019-03-01', 'Công văn cũ', 'A', 'B', 'VT', 'cong_van', 'imported', '2019-03-01', 'vt')"))
+        entry_id = conn.execute(text("SELECT id FROM entries")).scalar_one()
+        conn.execute(text("INSERT INTO tim_kiem_van_ban VALUES (:id, 'ubnd-quang-ninh', 'dich vu cong truc tuyen', "
+                          "'Dịch vụ công trực tuyến')"), {"id": entry_id})
+        if conn.dialect.name == "sqlite":
+            conn.execute(text("INSERT INTO tim_kiem_fts (rowid, tu_khoa) VALUES (:id, 'dich vu cong truc tuyen')"),
+                         {"id": entry_id})
+    engine.dispose()
+    with Register(blank_url) as register:
+        assert register.schema_version() == 11
+        found = register.search("ubnd-quang-ninh", ["dich", "vu", "cong"])
+        assert [entry.so_ky_hieu for entry, _words, _text in found] == ["01/UBND-VP"]
+        assert register.search("ubnd-quang-ninh", ["xyzzy"]) == []
+
+
 def test_an_older_register_upgrades_in_place(workspace: Path, blank_url: str) -> None:
     from sqlalchemy import text
 
@@ -213,7 +240,7 @@ def test_an_older_register_upgrades_in_place(workspace: Path, blank_url: str) ->
             "'07/UBND-VP', '2019-03-01', 'Công văn cũ', 'A', 'B', 'VT', 'cong_van', 'imported', '2019-03-01', 'vt')"))
     engine.dispose()
     with Register(blank_url) as register:
-        assert register.schema_version() == migrations.CURRENT == 10
+        assert register.schema_version() == migrations.CURRENT == 11
         (entry,) = register.entries("ubnd-quang-ninh")
         assert (entry.so_ky_hieu, entry.ten_loai_trich_yeu) == ("07/UBND-VP", "Công văn cũ")
         assert entry.don_vi == "VP", "migration 3 filled the drafting unit of the older row"
