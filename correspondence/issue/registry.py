@@ -265,16 +265,18 @@ def import_file(workspace: Path, path: Path, agency: str | None = None, series: 
 
 def agency_names(workspace: Path, agency: str, entries: list[Entry]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The parent and agency name lines: from the profile, else from the profile stored with the last entry."""
-    profile = _profile(workspace, agency, entries)
+    return _names(_profile(workspace, agency, entries), agency)
+
+
+def _names(profile: dict[str, Any] | None, agency: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if profile is None:
         return (), (agency,)
     return tuple(profile.get("ten_co_quan_chu_quan", ())), tuple(profile["ten_co_quan"])
 
 
-def series_title(workspace: Path, agency: str, series: str, entries: list[Entry]) -> str | None:
+def _series_title(profile: dict[str, Any] | None, series: str) -> str | None:
     """The cover title the profile gives a series of its own (``so_rieng.<series>.ten_so``), if any."""
-    profile = _profile(workspace, agency, entries) or {}
-    title = (profile.get("so_rieng") or {}).get(series, {}).get("ten_so")
+    title = ((profile or {}).get("so_rieng") or {}).get(series, {}).get("ten_so")
     return None if title is None else str(title)
 
 
@@ -305,9 +307,10 @@ def export(workspace: Path, year: int, fmt: str, agency: str | None = None, seri
     if not entries:
         raise RegisterConflict(_("the register of {agency} has no number in {year} (series {series})").format(
             agency=agency, year=year, series=series))
-    names = agency_names(workspace, agency, entries)
+    profile = _profile(workspace, agency, entries)
+    names = _names(profile, agency)
     book = book_model.build(entries, names[0], names[1], year, series, closed=closed,
-                            title=series_title(workspace, agency, series, entries))
+                            title=_series_title(profile, series))
     data = books.to_pdf(book, template_dirs(workspace)) if fmt == "pdf" else books.WRITERS[fmt](book)
     part = "" if period is None else f"-{period[0].strftime('%Y%m%d')}-{period[1].strftime('%Y%m%d')}"
     target = out or register_book(workspace, agency, year, series, fmt, part)
