@@ -13,6 +13,15 @@ def _date(iso: str | None) -> str:
     return f"{day}/{month}/{year}"
 
 
+def _note(status: str, ghi_chu: str | None, failure: str | None = None) -> str:
+    """Column Ghi chú: the row's note, marked when its number was voided or its files could not be made."""
+    if status == VOIDED:
+        return f"ĐÃ HỦY: {ghi_chu or ''}"
+    if status == FAILED:
+        return f"LỖI, CHƯA PHÁT HÀNH: {failure}"
+    return ghi_chu or ""
+
+
 def build(entries: list[Entry], co_quan_chu_quan: tuple[str, ...], co_quan: tuple[str, ...], nam: int, so: str,
           quyen_so: int = 1, closed: str | None = None, title: str | None = None) -> m.RegisterBook:
     """The cover (agency, the series' own title if it has one, year, from/to dates and numbers, quyển số, the day the
@@ -20,11 +29,7 @@ def build(entries: list[Entry], co_quan_chu_quan: tuple[str, ...], co_quan: tupl
     ordered = sorted(entries, key=lambda e: e.number)
     rows = []
     for entry in ordered:
-        note = entry.ghi_chu or ""
-        if entry.status == VOIDED:
-            note = f"ĐÃ HỦY: {note}"
-        elif entry.status == FAILED:
-            note = f"LỖI, CHƯA PHÁT HÀNH: {entry.failure}"
+        note = _note(entry.status, entry.ghi_chu, entry.failure)
         rows.append((entry.so_ky_hieu, _date(entry.ngay), entry.ten_loai_trich_yeu, entry.nguoi_ky, entry.noi_nhan,
                      entry.don_vi_nhan_ban_luu, "" if entry.so_luong_ban is None else str(entry.so_luong_ban),
                      _date(entry.ngay_chuyen), entry.ky_nhan or "", note))
@@ -71,9 +76,7 @@ def build_incoming(rows: list[Incoming], co_quan_chu_quan: tuple[str, ...], co_q
     ordered = sorted(rows, key=lambda r: r.number)
     lines = []
     for item in ordered:
-        note = item.ghi_chu or ""
-        if item.status == VOIDED:
-            note = f"ĐÃ HỦY: {note}"
+        note = _note(item.status, item.ghi_chu)
         lines.append((_date(item.ngay_den), str(item.number), item.tac_gia, item.so_ky_hieu or "",
                       _date(item.ngay_van_ban), item.trich_yeu, item.don_vi_nhan or "", _date(item.ngay_chuyen),
                       item.ky_nhan or "", note))
