@@ -15,6 +15,7 @@ from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, Tex
 
 from correspondence.records.tables import fold
 from correspondence.register.chain import event_hash, row_hash
+from correspondence.register.words import bounded, index_words, register_text
 
 _bookkeeping = MetaData()
 schema_migrations = Table(
@@ -241,6 +242,49 @@ def _v11_stored_search_words(conn: Connection) -> None:
         conn.execute(text(f"ANALYZE {table}"))
 
 
+def _v12_search_rows_without_text_and_numbers(conn: Connection) -> None:
+    """Search finds every row of the register: a row without a document's text (imported from an earlier register,
+    or issued before version 8) is indexed by its subject, signer, recipients and note; every document by its Số, ký
+    hiệu too; the words of each document kept once and bounded (``words.index_words``) so that PostgreSQL takes them."""
+    last = 0
+    while True:  # in batches: a register of years holds far more text than memory should
+        rows = conn.execute(text(
+            "SELECT e.id, e.agency, e.so_ky_hieu, e.ten_loai_trich_yeu, e.nguoi_ky, e.noi_nhan, e.don_vi_nhan_ban_luu, "
+            "e.ghi_chu, t.toan_van FROM entries e LEFT JOIN tim_kiem_van_ban t ON t.entry_id = e.id WHERE e.id > :last "
+            "ORDER BY e.id LIMIT 500"), {"last": last}).fetchall()
+        if not rows:
+            break
+        for row in rows:
+            if row.toan_van is None:
+                kept = register_text(row._asdict())
+                conn.execute(text("INSERT INTO tim_kiem_van_ban (entry_id, agency, tu_khoa, toan_van) "
+                                  "VALUES (:id, :agency, :words, :text)"),
+                             {"id": row.id, "agency": row.agency, "text": kept,
+                              "words": index_words(f"{row.so_ky_hieu}\n{kept}")})
+            else:
+                kept = bounded(row.toan_van)
+                conn.execute(text("UPDATE tim_kiem_van_ban SET tu_khoa = :words, toan_van = :text WHERE entry_id = :id"),
+                             {"id": row.id, "text": kept, "words": index_words(f"{row.so_ky_hieu}\n{kept}")})
+        last = rows[-1].id
+    last = 0
+    while True:
+        rows = conn.execute(text("SELECT den_id, toan_van FROM tim_kiem_den WHERE den_id > :last ORDER BY den_id "
+                                 "LIMIT 500"), {"last": last}).fetchall()
+        if not rows:
+            break
+        for row in rows:
+            kept = bounded(row.toan_van)
+            conn.execute(text("UPDATE tim_kiem_den SET tu_khoa = :words, toan_van = :text WHERE den_id = :id"),
+                         {"id": row.den_id, "text": kept, "words": index_words(kept)})
+        last = rows[-1].den_id
+    if conn.dialect.name == "sqlite":
+        for index in ("tim_kiem_fts", "tim_kiem_den_fts"):
+            conn.execute(text(f"INSERT INTO {index} ({index}) VALUES ('rebuild')"))
+    else:
+        conn.execute(text("ANALYZE tim_kiem_van_ban"))
+        conn.execute(text("ANALYZE tim_kiem_den"))
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "series and entries", _v1_series_and_entries),
     (2, "events and date index", _v2_events),
@@ -253,6 +297,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (9, "the register of incoming documents", _v9_incoming),
     (10, "received documents in hồ sơ and in search", _v10_incoming_filed_and_searched),
     (11, "stored search vectors on PostgreSQL", _v11_stored_search_words),
+    (12, "search: rows without text, numbers, bounded words", _v12_search_rows_without_text_and_numbers),
 )
 CURRENT = MIGRATIONS[-1][0]
 

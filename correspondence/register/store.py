@@ -17,7 +17,6 @@ import getpass
 import hashlib
 import json
 import os
-import re
 import socket
 import sqlite3
 from collections.abc import Iterator
@@ -52,6 +51,7 @@ from correspondence.i18n import _
 from correspondence.records.tables import fold
 from correspondence.register import migrations
 from correspondence.register.chain import event_hash, row_hash
+from correspondence.register.words import bounded, index_words, register_text
 from correspondence.vietnamese import ngay_so
 
 _meta = MetaData()
@@ -485,7 +485,7 @@ class Register:
             values.update(number=number, so_ky_hieu=so_ky_hieu)
             entry_id = conn.execute(_INSERT_ENTRY, values).scalar_one()
             if full_text:
-                self._index(conn, entry_id, agency, full_text)
+                self._index(conn, text_t, entry_id, agency, full_text, so_ky_hieu)
             self._append(conn, agency, entry_id, ISSUED, who, so_ky_hieu, {**values, "id": entry_id}, values["issued_at"])
         return Entry(id=entry_id, **values)
 
@@ -572,6 +572,7 @@ class Register:
                 except IntegrityError:
                     raise RegisterConflict(_("these numbers are already in the register: {numbers}").format(
                         numbers=values["so_ky_hieu"])) from None
+                self._index(conn, text_t, entry_id, agency, register_text(values), values["so_ky_hieu"])
                 self._append(conn, agency, entry_id, IMPORTED, who, values["so_ky_hieu"], self._row(conn, entry_id),
                              values["issued_at"])
                 last_date = max(filter(None, (state.last_date, values["ngay"])))
@@ -711,11 +712,7 @@ class Register:
             new_id = conn.execute(incoming_t.insert().values(row).returning(incoming_t.c.id)).scalar_one()
             stored = conn.execute(select(incoming_t).where(incoming_t.c.id == new_id)).one()
             if full_text:
-                words = " ".join(words_of(full_text))
-                conn.execute(text_den_t.insert().values(den_id=new_id, agency=agency, tu_khoa=words, toan_van=full_text))
-                if self.sqlite:
-                    conn.execute(text("INSERT INTO tim_kiem_den_fts (rowid, tu_khoa) VALUES (:id, :words)"),
-                                 {"id": new_id, "words": words})
+                self._index(conn, text_den_t, new_id, agency, full_text)
             self._append(conn, agency, 0, RECEIVED, who, json.dumps(
                 {"den": new_id, "so": number, "series": series, "hash": incoming_hash(stored)}, sort_keys=True))
         return _incoming(stored)
@@ -770,32 +767,47 @@ class Register:
 
     # ------------------------------------------------------------------ full-text search
 
-    def _index(self, conn: Connection, entry_id: int, agency: str, full_text: str) -> None:
-        words = " ".join(words_of(full_text))
-        conn.execute(text_t.insert().values(entry_id=entry_id, agency=agency, tu_khoa=words, toan_van=full_text))
+    def _index(self, conn: Connection, table: Table, row_id: int, agency: str, full_text: str,
+               metadata: str = "") -> None:
+        """Keep a document's text for search (its first ``TEXT_LIMIT`` characters) and index its words and those of
+        ``metadata`` (its number), bounded so that every engine takes them."""
+        kept = bounded(full_text)
+        words = index_words(f"{metadata}\n{kept}" if metadata else kept)
+        key = "entry_id" if table is text_t else "den_id"
+        conn.execute(table.insert().values({key: row_id, "agency": agency, "tu_khoa": words, "toan_van": kept}))
         if self.sqlite:
-            conn.execute(text("INSERT INTO tim_kiem_fts (rowid, tu_khoa) VALUES (:id, :words)"),
-                         {"id": entry_id, "words": words})
+            index = "tim_kiem_fts" if table is text_t else "tim_kiem_den_fts"
+            conn.execute(text(f"INSERT INTO {index} (rowid, tu_khoa) VALUES (:id, :words)"), {"id": row_id, "words": words})
 
-    def _words_match(self, index: str, key: Any, folded: Any, words: list[str], limit: int | None) -> Any:
-        """The condition "the row's words hold every one of ``words``": its FTS5 ``index`` on SQLite (walking the
-        matches newest first and stopping at ``limit`` when given), the GIN index over ``folded`` on PostgreSQL."""
+    def _words_match(self, index: str, key: Any, words: list[str], prefixes: list[str], before: int | None,
+                     limit: int | None) -> Any:
+        """The condition "the row's folded words hold every one of ``words`` and a word starting with each of
+        ``prefixes``" (rows before ``before`` only, when given): its FTS5 ``index`` on SQLite (walking the matches
+        newest first and stopping at ``limit`` when given), the GIN index on PostgreSQL."""
         if self.sqlite:
-            matched = text(f"SELECT rowid FROM {index} WHERE {index} MATCH :q ORDER BY rowid DESC"
-                           + ("" if limit is None else " LIMIT :n")).bindparams(
-                q=" ".join(f'"{w}"' for w in words), **({} if limit is None else {"n": limit})).columns(
+            query = " ".join([*(f'"{w}"' for w in words), *(f'"{p}"*' for p in prefixes)])
+            params: dict[str, Any] = {"q": query}
+            if before is not None:
+                params["b"] = before
+            if limit is not None:
+                params["n"] = limit
+            matched = text(f"SELECT rowid FROM {index} WHERE {index} MATCH :q"
+                           + ("" if before is None else " AND rowid < :b") + " ORDER BY rowid DESC"
+                           + ("" if limit is None else " LIMIT :n")).bindparams(**params).columns(
                 rowid=Integer).subquery()
             return key.in_(select(matched.c.rowid))
-        stored: Any = literal_column(f"{folded.table.name}.tu_khoa_tsv")  # to_tsvector('simple', tu_khoa), kept (v11)
-        return stored.op("@@")(func.to_tsquery("simple", " & ".join(words)))
+        stored: Any = literal_column(f"{key.table.name}.tu_khoa_tsv")  # to_tsvector('simple', tu_khoa), kept (v11)
+        condition = stored.op("@@")(func.to_tsquery("simple", " & ".join([*words, *(f"{p}:*" for p in prefixes)])))
+        return condition if before is None else and_(condition, key < before)
 
     def search(self, agency: str, words: list[str], year: int | None = None, kind: str | None = None,
-               ho_so: int | None = None, period: tuple[str, str] | None = None,
-               limit: int = 1000) -> list[tuple[Entry, str, str]]:
-        """Documents whose text holds every one of ``words`` (folded), the last issued first, at most ``limit``: each
-        row, its folded words and its text."""
+               ho_so: int | None = None, period: tuple[str, str] | None = None, limit: int = 1000,
+               prefixes: list[str] | None = None, before: int | None = None) -> list[tuple[Entry, str, str]]:
+        """Documents whose indexed words hold every one of ``words`` (folded) and words starting with each of
+        ``prefixes``, the last issued first (those before the row ``before`` when given), at most ``limit``: each row,
+        its folded words and its text."""
         filtered = year is not None or kind is not None or ho_so is not None or period is not None
-        condition = self._words_match("tim_kiem_fts", text_t.c.entry_id, text_t.c.tu_khoa, words,
+        condition = self._words_match("tim_kiem_fts", text_t.c.entry_id, words, prefixes or [], before,
                                       None if filtered else limit)
         query = (select(entries_t, text_t.c.tu_khoa, text_t.c.toan_van)
                  .join(text_t, text_t.c.entry_id == entries_t.c.id)
@@ -813,10 +825,12 @@ class Register:
             return [(_entry(row), row.tu_khoa, row.toan_van) for row in conn.execute(query)]
 
     def search_incoming(self, agency: str, words: list[str], year: int | None = None, ho_so: int | None = None,
-                        period: tuple[str, str] | None = None, limit: int = 1000) -> list[tuple[Incoming, str, str]]:
-        """Received documents whose text holds every one of ``words``, the last received first."""
+                        period: tuple[str, str] | None = None, limit: int = 1000, prefixes: list[str] | None = None,
+                        before: int | None = None) -> list[tuple[Incoming, str, str]]:
+        """Received documents whose indexed words hold every one of ``words`` (and ``prefixes``), the last received
+        first."""
         filtered = year is not None or ho_so is not None or period is not None
-        condition = self._words_match("tim_kiem_den_fts", text_den_t.c.den_id, text_den_t.c.tu_khoa, words,
+        condition = self._words_match("tim_kiem_den_fts", text_den_t.c.den_id, words, prefixes or [], before,
                                       None if filtered else limit)
         query = (select(incoming_t, text_den_t.c.tu_khoa, text_den_t.c.toan_van)
                  .join(text_den_t, text_den_t.c.den_id == incoming_t.c.id)
@@ -959,11 +973,6 @@ class Register:
                     "{number}: the row was added outside the tool").format(number=row.so_ky_hieu),
                     _("restore the register from a backup")))
         return problems
-
-
-def words_of(text_: str) -> list[str]:
-    """The words of a text as search compares them: folded (no diacritics, đ as d, lower case), letters and digits."""
-    return re.findall(r"[a-z0-9]+", fold(text_))
 
 
 def searchable(values: dict[str, Any]) -> str:

@@ -219,7 +219,7 @@ def test_words_indexed_before_version_11_are_still_found(workspace: Path, blank_
                          {"id": entry_id})
     engine.dispose()
     with Register(blank_url) as register:
-        assert register.schema_version() == 11
+        assert register.schema_version() >= 11
         found = register.search("ubnd-quang-ninh", ["dich", "vu", "cong"])
         assert [entry.so_ky_hieu for entry, _words, _text in found] == ["01/UBND-VP"]
         assert register.search("ubnd-quang-ninh", ["xyzzy"]) == []
@@ -240,7 +240,7 @@ def test_an_older_register_upgrades_in_place(workspace: Path, blank_url: str) ->
             "'07/UBND-VP', '2019-03-01', 'Công văn cũ', 'A', 'B', 'VT', 'cong_van', 'imported', '2019-03-01', 'vt')"))
     engine.dispose()
     with Register(blank_url) as register:
-        assert register.schema_version() == migrations.CURRENT == 11
+        assert register.schema_version() == migrations.CURRENT
         (entry,) = register.entries("ubnd-quang-ninh")
         assert (entry.so_ky_hieu, entry.ten_loai_trich_yeu) == ("07/UBND-VP", "Công văn cũ")
         assert entry.don_vi == "VP", "migration 3 filled the drafting unit of the older row"
