@@ -147,6 +147,36 @@ def write_atomic(files: dict[Path, bytes]) -> list[Path]:
     return list(files)
 
 
+def copy_atomic(source: Path, target: Path, digest: str) -> None:
+    """Copy ``source`` to ``target`` a piece at a time (a file of any size, in little memory), through a temporary
+    file and a rename; refused, nothing left, when the bytes copied are not those of SHA-256 ``digest`` (the file
+    changed while it was read)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = _temporary(target)
+    except OSError as error:
+        raise _failed(target, error) from None
+    temporary = Path(tmp)
+    try:
+        copied = hashlib.sha256()
+        with os.fdopen(fd, "wb") as handle, source.open("rb") as reading:
+            os.fchmod(handle.fileno(), file_mode())
+            while block := reading.read(1 << 20):
+                copied.update(block)
+                handle.write(block)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if copied.hexdigest() != digest:
+            raise ArchiveFailed(_("{path} changed while it was being read: try again").format(path=shown(source)))
+        os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise _failed(target, error) from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 def write_new(path: Path, data: bytes) -> None:
     """Write a new file; refuse to replace one that exists."""
     if path.exists():

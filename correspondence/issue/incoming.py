@@ -24,6 +24,7 @@ from correspondence.issue.registry import agency_names, open_register
 from correspondence.progress import notice
 from correspondence.register import book as book_model
 from correspondence.register.store import INCOMING, INCOMING_SECRET, VOIDED, Incoming
+from correspondence.register.words import TEXT_LIMIT
 from correspondence.render import book as books
 from correspondence.render.pdf import stamp_den
 from correspondence.vietnamese import hom_nay, ngay_so
@@ -56,23 +57,39 @@ def _edxml(data: bytes) -> dict[str, str]:
     return out
 
 
-def _text_of(suffix: str, data: bytes) -> list[str]:
-    """The lines of text a received file holds, for search: a PDF's text layer (no OCR), a text file; else none."""
+def _text_of(file: Path) -> list[str]:
+    """The lines of text a received file holds, for search: a PDF's text layer (no OCR), a text file; else none.
+    Only the first ``TEXT_LIMIT`` characters (about 300 pages) are read: the rest of a large file is kept, not
+    searched."""
+    suffix = file.suffix.lower()
+    lines: list[str] = []
     if suffix == ".pdf":
         import pypdfium2
 
         try:
-            document = pypdfium2.PdfDocument(data)
+            document = pypdfium2.PdfDocument(file)
         except pypdfium2.PdfiumError:
             return []
         try:
-            return [" ".join(line.split()) for page in document
-                    for line in page.get_textpage().get_text_range().splitlines() if line.strip()]
+            size = 0
+            for page in document:
+                text = page.get_textpage().get_text_range()
+                lines += [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+                size += len(text)
+                if size > TEXT_LIMIT:
+                    break
         finally:
             document.close()
-    if suffix in (".txt", ".edxml", ".xml"):
-        return [" ".join(line.split()) for line in data.decode("utf-8", "replace").splitlines() if line.strip()]
-    return []
+    elif suffix in (".txt", ".edxml", ".xml"):
+        with file.open(encoding="utf-8", errors="replace") as reading:
+            head = reading.read(TEXT_LIMIT)
+        lines = [" ".join(line.split()) for line in head.splitlines() if line.strip()]
+    return lines
+
+
+def _sha256(file: Path) -> str:
+    with file.open("rb") as reading:
+        return hashlib.file_digest(reading, "sha256").hexdigest()
 
 
 def _date(text: str | None, option: str, problems: list[Problem]) -> str | None:
@@ -96,8 +113,7 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
     if not file.is_file():
         raise InvalidRecord(_("invalid incoming document: nothing was registered"), [Problem(
             shown(file), "FILE", _("file not found"), _("check the path"))])
-    data = file.read_bytes()
-    found = _edxml(data) if file.suffix.lower() == ".edxml" else {}
+    found = _edxml(file.read_bytes()) if file.suffix.lower() == ".edxml" else {}
     problems: list[Problem] = []
     values: dict[str, Any] = {
         "tac_gia": (tu or found.get("tac_gia") or "").strip(),
@@ -121,14 +137,14 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
         state = next((st for st in register.series_states(agency) if st.year == day.year and st.series == series), None)
     if state is not None and state.last_date and day.isoformat() < state.last_date:
         raise _backdated(day, state.last_date, state.last_number)
-    digest = hashlib.sha256(data).hexdigest()
+    digest = _sha256(file)  # read a piece at a time: a received file may be far larger than memory should hold
     folder = output_root(root) / agency / "den" / str(day.year)
     kept = folder / f"{digest[:12]}-{SAFE.sub('-', file.name)}"
     if not kept.exists():
-        archive.write_atomic({kept: data})
+        archive.copy_atomic(file, kept, digest)
     values["files_json"] = json.dumps([{"path": kept.relative_to(root).as_posix(), "sha256": digest}])
     values["toan_van"] = "\n".join(line for line in (values["tac_gia"], values["so_ky_hieu"] or "", values["trich_yeu"],
-                                                     *_text_of(file.suffix.lower(), data)) if line)
+                                                     *_text_of(kept)) if line)
     with register:
         try:
             row = register.receive(agency, day, values, secret=mat)
@@ -140,7 +156,7 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
         mark = m.DauDen(" ".join(names[1]).upper(), str(row.number), ngay_so(row.ngay_den), don_vi_nhan or "")
         stamped = kept.with_name(f"{kept.stem}.den-{row.number}.pdf")
         try:
-            archive.write_atomic({stamped: stamp_den(data, mark, root)})
+            archive.write_atomic({stamped: stamp_den(kept.read_bytes(), mark, root)})
             written.append(stamped)
         except CorrespondenceError as error:  # the số đến is taken and the file kept: the copy is a convenience
             notice(_("số đến {number} registered, but the stamped copy could not be made: {reason}").format(
