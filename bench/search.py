@@ -27,13 +27,15 @@ sys.path.insert(0, str(ROOT))
 WORDS = ("dịch vụ công trực tuyến", "cải cách hành chính", "chuyển đổi số", "xây dựng nông thôn mới", "an toàn giao thông",
          "phòng chống thiên tai", "Đà Nẵng", "Quảng Ninh", "ngân sách nhà nước", "đầu tư công", "giải phóng mặt bằng",
          "bảo hiểm xã hội", "y tế cơ sở", "giáo dục phổ thông", "quy hoạch sử dụng đất", "thủ tục hành chính")
-QUERIES = ("dịch vụ công", "DA NANG", "giải phóng mặt bằng đầu tư", "thiên tai quảng ninh", "xyzzy")
+QUERIES = ("dịch vụ công", "DA NANG", "giải phóng mặt bằng đầu tư", "thiên tai quảng ninh", "xyzzy", '"dịch vụ công"',
+           "chuyển*")
 
 
 def fill(url: str, count: int) -> None:
     from sqlalchemy import text
 
-    from correspondence.register.store import Register, entries_t, text_t, words_of
+    from correspondence.register.store import Register, entries_t, text_t
+    from correspondence.register.words import index_words
 
     register = Register(url, create=True)
     rng = random.Random(7)
@@ -47,7 +49,8 @@ def fill(url: str, count: int) -> None:
                              "ten_loai_trich_yeu": f"Công văn V/v {rng.choice(WORDS)}", "nguoi_ky": "Đặng Huy Hậu",
                              "noi_nhan": "Các sở", "don_vi_nhan_ban_luu": "VT", "kind": "cong_van", "status": "issued",
                              "issued_at": "2025-01-01T00:00:00+00:00", "issued_by": "bench"})
-                texts.append({"entry_id": n, "agency": "bench", "tu_khoa": " ".join(words_of(body)), "toan_van": body})
+                texts.append({"entry_id": n, "agency": "bench", "tu_khoa": index_words(f"{n}/UBND-VP\n{body}"),
+                              "toan_van": body})
             conn.execute(entries_t.insert(), rows)
             conn.execute(text_t.insert(), texts)
             if register.sqlite:

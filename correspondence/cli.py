@@ -758,8 +758,9 @@ def init(ctx: click.Context, ma: str | None, mau: str | None, ten: tuple[str, ..
     click.echo(_("Next: correspondence new cong-van -o cong-van.yaml, fill it in, then correspondence draft cong-van.yaml"))
 
 
-@main.command(help=_("Find issued documents by their words (any case, with or without diacritics): body, subject, "
-                     "signer, recipients, tables."))
+@main.command(help=_("Find issued and received documents by their words: body, subject, signer, recipients, tables, "
+                     "number. \"…\" for a phrase, * for a word's beginning; typed without diacritics they are ignored, "
+                     "typed with them they must match."))
 @_lang_option
 @click.argument("words", nargs=-1, required=True)
 @click.option("--nam", "year", type=click.IntRange(1, 9999), default=None, help=_("Year."))

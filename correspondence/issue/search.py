@@ -92,23 +92,29 @@ def _day(item: Entry | Incoming) -> str:
     return item.ngay_den if isinstance(item, Incoming) else item.ngay
 
 
-def _matches(word: Word, exact: bool) -> Callable[[Any], bool]:
+def _matches(word: Word, exact: bool) -> tuple[Any, Callable[[Any], bool] | None]:
+    """A query word as compared with a text's words: the key it equals, or a test (for a prefix)."""
     if not exact:
-        return (lambda w: w.startswith(word.folded)) if word.prefix else (lambda w: w == word.folded)
+        return word.folded, (lambda w: w.startswith(word.folded)) if word.prefix else None
     shape, tone = word.exact
     if word.prefix:
-        return lambda w: w[0].startswith(shape) and (not tone or w[1] == tone)
-    return lambda w: w == word.exact
+        return word.exact, lambda w: w[0].startswith(shape) and (not tone or w[1] == tone)
+    return word.exact, None
 
 
-def _count(words: list[Any], term: list[Callable[[Any], bool]]) -> int:
+def _count(words: list[Any], term: list[tuple[Any, Callable[[Any], bool] | None]]) -> int:
     """How many times the term (a word, or a phrase) occurs in the words of a line."""
     if len(term) == 1:
-        return sum(1 for w in words if term[0](w))
-    return sum(1 for i in range(len(words) - len(term) + 1) if all(m(words[i + j]) for j, m in enumerate(term)))
+        key, test = term[0]
+        return words.count(key) if test is None else sum(1 for w in words if test(w))
+
+    def at(i: int, j: int) -> bool:
+        key, test = term[j]
+        return words[i + j] == key if test is None else test(words[i + j])
+    return sum(1 for i in range(len(words) - len(term) + 1) if all(at(i, j) for j in range(len(term))))
 
 
-def _check(metadata: str, full_text: str, subject: str, terms: list[list[Callable[[Any], bool]]],
+def _check(metadata: str, full_text: str, subject: str, terms: list[list[tuple[Any, Callable[[Any], bool] | None]]],
            exact: bool) -> tuple[int, str] | None:
     """The score of a document and its best line (the one holding the most of the terms, first of equals; the subject
     when only its number holds them), or None when a term is nowhere."""
@@ -173,11 +179,11 @@ def search(workspace: Path | None, text: str | Sequence[str], nam: int | None = 
     return [Hit(entry, score, line, _state(entry, replacements)) for score, entry, line in scored[:limit]]
 
 
-def _state(entry: Entry | Incoming, replacements: dict[int | None, str]) -> str:
+def _state(entry: Entry | Incoming, replacements: dict[int, str]) -> str:
     """What a clerk must know before using a document found: voided (why, and what replaces it), never issued."""
     if entry.status == VOIDED:
         note = entry.ghi_chu or ""
-        replaced = replacements.get(getattr(entry, "thay_the_boi", None))
+        replaced = replacements.get(entry.thay_the_boi) if isinstance(entry, Entry) and entry.thay_the_boi else None
         if replaced and replaced not in note:
             note = f"{note}; " if note else note
             note += _("replaced by {number}").format(number=replaced)
