@@ -1,0 +1,67 @@
+"""Untrusted inputs kept within bounds: a received PDF that cannot be stamped or was received already, huge fields,
+runaway template loops, package members that escape their package or inflate without end, huge CSV cells. Each is
+refused (or warned about) with a located message, quickly, and nothing is written or consumed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from correspondence.cli import main
+from correspondence.errors import RegisterConflict
+from correspondence.issue import incoming
+from correspondence.issue import registry as service
+
+D = dt.date(2019, 5, 7)
+
+
+def _encrypted_pdf(path: Path) -> Path:
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.save(path, encryption=pikepdf.Encryption(owner="chu", user="mat-khau"))
+    return path
+
+
+# ---------------------------------------------------------------- 1. a received PDF that cannot be stamped
+
+
+def test_an_encrypted_pdf_with_dau_is_received_once_without_the_stamp_and_said_so(workspace: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["--lang", "vi", "register", "init"]).exit_code == 0
+    pdf = _encrypted_pdf(workspace / "co-mat-khau.pdf")
+    args = ["--lang", "vi", "incoming", "receive", str(pdf), "--tu", "Sở A", "--trich-yeu", "Thư", "--ngay-den",
+            "07/05/2019", "--dau"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "Lỗi nội bộ" not in result.output
+    assert "đã nhận: số đến 1" in result.output
+    assert "không làm bản có dấu ĐẾN" in result.output and "mật khẩu" in result.output, result.output
+    kept = sorted(p.name for p in (workspace / "output" / "ubnd-quang-ninh" / "den" / "2019").iterdir())
+    assert len(kept) == 1 and kept[0].endswith("co-mat-khau.pdf"), "the file kept, no stamped copy"
+    again = runner.invoke(main, args)
+    assert again.exit_code == 4 and "số đến 1" in again.output and "--nhan-lai" in again.output, again.output
+    assert [r.number for r in incoming.list_all(workspace, 2019)] == [1], "a retry takes no second số đến"
+
+
+def test_the_same_file_twice_is_refused_naming_the_earlier_number_unless_received_again(workspace: Path) -> None:
+    service.init(workspace, "ubnd-quang-ninh")
+    letter = workspace / "thu.txt"
+    letter.write_text("một lá thư", "utf-8")
+    incoming.receive(workspace, letter, "Sở A", None, None, "Thư", ngay_den=D)
+    copy = workspace / "ban-sao.txt"
+    copy.write_bytes(letter.read_bytes())
+    with pytest.raises(RegisterConflict) as caught:
+        incoming.receive(workspace, copy, "Sở B", None, None, "Thư lần hai", ngay_den=D, mat=True)
+    assert "số đến 1" in caught.value.message and "07/05/2019" in caught.value.message
+    assert incoming.list_all(workspace, 2019, mat=True) == [] and len(incoming.list_all(workspace, 2019)) == 1
+    second, _files = incoming.receive(workspace, copy, "Sở B", None, None, "Thư lần hai", ngay_den=D, nhan_lai=True)
+    assert second.number == 2
+    incoming.void(workspace, 2, "Nhận trùng", 2019)
+    incoming.void(workspace, 1, "Nhận trùng", 2019)
+    third, _files = incoming.receive(workspace, copy, "Sở B", None, None, "Thư", ngay_den=D)
+    assert third.number == 3, "a voided receipt does not count"
