@@ -92,7 +92,7 @@ def _fetcher(allowed: tuple[Path, ...]):  # type: ignore[no-untyped-def]
     return Fetcher(allowed_protocols=("file",))
 
 
-_SLASHED = re.compile(r"\S*/\S*")
+_TOKEN = re.compile(r"\S+")  # each token once (``\S*/\S*`` backtracked over every start: quadratic on a long token)
 _INSIDE = re.compile(r"(?<=[/\-–])(?=\S)")  # a break opportunity inside a token: after a slash or a hyphen
 WORD_JOINER = "\u2060"
 
@@ -107,7 +107,8 @@ def keep_together(text: str) -> Any:
     """
     from markupsafe import Markup, escape
 
-    kept = escape(_SLASHED.sub(lambda match: _INSIDE.sub(WORD_JOINER, match.group()), text))
+    kept = escape(_TOKEN.sub(lambda match: _INSIDE.sub(WORD_JOINER, match.group()) if "/" in match.group()
+                             else match.group(), text))
     return Markup("<br>").join(kept.split("\n"))  # a line break typed in the record (Nơi nhận, trích yếu)
 
 

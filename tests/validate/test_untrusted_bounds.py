@@ -65,3 +65,65 @@ def test_the_same_file_twice_is_refused_naming_the_earlier_number_unless_receive
     incoming.void(workspace, 1, "Nhận trùng", 2019)
     third, _files = incoming.receive(workspace, copy, "Sở B", None, None, "Thư", ngay_den=D)
     assert third.number == 3, "a voided receipt does not count"
+
+
+# ---------------------------------------------------------------- 2. huge fields: linear work, bounded sizes
+
+
+def _finishes_within(seconds: float, code: str) -> None:
+    """Run ``code`` in a fresh interpreter; fail if it has not finished after ``seconds`` (a hang, a quadratic)."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    try:
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=seconds)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"still running after {seconds} s: {code}")
+    assert done.returncode == 0, done.stderr
+
+
+def test_long_tokens_are_handled_in_linear_time() -> None:
+    """Three patterns backtracked over every start position: 200,000 characters took minutes (quadratic)."""
+    _finishes_within(20, "\n".join([
+        "from correspondence.render.pdf import keep_together",
+        "from correspondence.compose.document import _strip_end",
+        "from correspondence.validate import markup",
+        "n = 200_000",
+        "assert '\\u2060' in keep_together('a' * n + ' 343/TTPVHCC-TT')",
+        "assert keep_together('a' * n) == 'a' * n",
+        "assert _strip_end('.' * n + 'x') == '.' * n + 'x' and _strip_end('x' + ' ;' * n) == 'x'",
+        "assert _strip_end('x' + ' ' * n + 'y') == 'x' + ' ' * n + 'y'",
+        "assert markup._NOTE_CALL.search('[^' * n) is None",
+        "assert markup._NOTE_CALL.findall('[^a] [^b]') == ['a', 'b']",
+    ]))
+
+
+def test_a_huge_trich_yeu_is_refused_quickly_with_its_line(make_record: object, workspace: Path) -> None:
+    from correspondence import api
+    from correspondence.errors import InvalidRecord
+
+    record = make_record("dai.yaml", trich_yeu="x" * 100_000)  # type: ignore[operator]
+    with pytest.raises(InvalidRecord) as caught:
+        api.load(record, workspace)
+    (problem,) = [p for p in caught.value.problems if p.field == "trich_yeu"]
+    assert problem.source.startswith("dai.yaml:") and "100000" in problem.message and "2000" in problem.message
+    result = CliRunner().invoke(main, ["--lang", "vi", "check", str(record)])
+    assert result.exit_code == 3 and "trich_yeu" in result.output and "2000" in result.output, result.output
+
+
+def test_a_huge_record_file_is_refused_before_it_is_parsed(workspace: Path) -> None:
+    from correspondence import api
+    from correspondence.errors import InvalidRecord
+
+    record = workspace / "to.yaml"
+    with record.open("w", encoding="utf-8") as out:
+        out.write("loai: cong_van\nnoi_dung: |\n")
+        for _line in range(120_000):
+            out.write("  " + "Nội dung rất dài " * 6 + "\n")
+    with pytest.raises(InvalidRecord) as caught:
+        api.load(record, workspace)
+    (problem,) = caught.value.problems
+    assert problem.source == "to.yaml" and "MB" in problem.message, problem
