@@ -3,8 +3,9 @@ the year in order of receipt (secret documents in their own sequence), the file 
 ``output/<agency>/den/<year>/``, a copy stamped with the ĐẾN mark when asked; list, show, void and the printable book.
 
 The file is kept and its stamped copy made before the number is taken (the file named by its hash, written once), so
-a failure takes no số đến; the same file received twice is refused, naming the earlier số đến. Received ``.edxml`` envelopes (QCVN 102:2016) fill the fields
-they hold (element names read by their local names; UNVERIFIED against the standard's schema)."""
+a failure takes no số đến; the same file received twice is refused, naming the earlier số đến. Received ``.edxml``
+envelopes (QCVN 102:2016) fill the fields they hold (element names read by their local names; UNVERIFIED against the
+standard's schema)."""
 
 from __future__ import annotations
 

@@ -201,7 +201,8 @@ def text_sizes(c: Context) -> list[Problem]:
         elif isinstance(value, list):
             stack += [((*path, index), item) for index, item in enumerate(value)]
         elif isinstance(value, str):
-            limit = {("trich_yeu",): MAX_TRICH_YEU, ("noi_dung",): MAX_NOI_DUNG}.get(path, MAX_TEXT)
+            limit = {"trich_yeu": MAX_TRICH_YEU, "noi_dung": MAX_NOI_DUNG}.get(str(path[0]), MAX_TEXT) if len(
+                path) == 1 else MAX_TEXT
             if len(value) > limit:
                 problems.append(Problem(c.located.where(path), dotted(path), _(
                     "is {length} characters long; at most {limit}").format(length=len(value), limit=limit),

@@ -127,3 +127,39 @@ def test_a_huge_record_file_is_refused_before_it_is_parsed(workspace: Path) -> N
         api.load(record, workspace)
     (problem,) = caught.value.problems
     assert problem.source == "to.yaml" and "MB" in problem.message, problem
+
+
+# ---------------------------------------------------------------- 3. runaway template loops
+
+
+_NESTED = ("Nội dung.\n\n{% for a in range(10**4) %}{% for b in range(10**4) %}Dòng {{ a }} {{ b }} rất dài.\n"
+           "{% endfor %}{% endfor %}\n")
+_SILENT = "Nội dung.\n\n{% for a in range(10**5) %}{% for b in range(10**5) %}{% endfor %}{% endfor %}Hết.\n"
+_GROWING = ("Nội dung.\n\n{% set ns = namespace(x='a') %}{% for a in range(60) %}{% set ns.x = ns.x ~ ns.x %}"
+            "{% endfor %}{{ ns.x|length }}\n")
+
+
+@pytest.mark.parametrize("body", [_NESTED, _SILENT, _GROWING], ids=["nested", "silent", "doubling"])
+def test_a_runaway_body_template_fails_check_with_its_line_and_writes_nothing(make_record: object, workspace: Path,
+                                                                             body: str) -> None:
+    import time
+
+    record = make_record("vong.yaml", noi_dung=body)  # type: ignore[operator]
+    start = time.monotonic()
+    result = CliRunner().invoke(main, ["--lang", "vi", "check", str(record)])
+    assert time.monotonic() - start < 30, "refused well before it eats the machine"
+    assert result.exit_code == 3, result.output
+    assert "vong.yaml:" in result.output and "noi_dung" in result.output and "quá nhiều" in result.output, result.output
+    drafted = CliRunner().invoke(main, ["--lang", "vi", "draft", str(record), "-o", str(workspace / "nhap")])
+    assert drafted.exit_code == 3, drafted.output
+    assert not (workspace / "nhap").exists() or not any((workspace / "nhap").iterdir())
+
+
+def test_a_body_looping_over_its_data_still_renders(make_record: object, workspace: Path) -> None:
+    from correspondence import api
+
+    rows = [{"ten": f"Xã {n}", "so": n} for n in range(2_000)]
+    body = "Danh sách:\n\n{% for r in rows %}{% for k in range(3) %}- {{ r.ten }}: {{ r.so * k }};\n{% endfor %}{% endfor %}"
+    record = make_record("dai.yaml", noi_dung=body, du_lieu={"rows": rows})  # type: ignore[operator]
+    loaded = api.load(record, workspace)
+    assert loaded.body is not None and len(loaded.body.blocks) >= 6_000
