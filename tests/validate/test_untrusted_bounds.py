@@ -163,3 +163,89 @@ def test_a_body_looping_over_its_data_still_renders(make_record: object, workspa
     record = make_record("dai.yaml", noi_dung=body, du_lieu={"rows": rows})  # type: ignore[operator]
     loaded = api.load(record, workspace)
     assert loaded.body is not None and len(loaded.body.blocks) >= 6_000
+
+
+# ---------------------------------------------------------------- 4. packages whose members escape or explode
+
+
+def _sealed_zip(path: Path, members: dict[str, bytes], links: dict[str, str] | None = None,
+                listed: tuple[str, ...] | None = None) -> Path:
+    """A .zip package whose manifest lists ``members`` (and ``listed`` names) with their true SHA-256, sealed."""
+    import hashlib
+    import zipfile
+
+    links = links or {}
+    everything = {**members, **{name: target.encode() for name, target in links.items()}}
+    names = sorted(everything) if listed is None else sorted(listed)
+    manifest = "".join(f"{hashlib.sha256(everything.get(n, b'')).hexdigest()}  {n}\n" for n in names).encode()
+    seal = f"{hashlib.sha256(manifest).hexdigest()}  manifest-sha256.txt\n".encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("goi/manifest-sha256.txt", manifest)
+        package.writestr("goi/manifest-sha256.txt.sha256", seal)
+        for name, data in members.items():
+            package.writestr(name if name.startswith(("/", "..")) or "\\" in name else f"goi/{name}", data)
+        for name, target in links.items():
+            info = zipfile.ZipInfo(f"goi/{name}")
+            info.external_attr = (0o120777 << 16)
+            package.writestr(info, target)
+    return path
+
+
+def test_zip_members_escaping_the_package_or_links_are_refused(workspace: Path) -> None:
+    from correspondence.issue import package
+
+    bad = _sealed_zip(workspace / "goi.zip", {"data/a.pdf": b"%PDF a", "../../thoat.txt": b"ra ngoai",
+                                              "/etc/tuyet-doi.txt": b"tuyet doi", "data\\..\\..\\x.txt": b"gach"},
+                      links={"data/lien-ket.pdf": "/etc/passwd"})
+    problems = package.check(bad).problems
+    by_name = {p.field: p.message for p in problems}
+    assert set(by_name) >= {"../../thoat.txt", "/etc/tuyet-doi.txt", "data\\..\\..\\x.txt", "data/lien-ket.pdf"}, problems
+    assert "ngoài gói" in by_name["../../thoat.txt"] and "ngoài gói" in by_name["/etc/tuyet-doi.txt"]
+    assert "gạch chéo ngược" in by_name["data\\..\\..\\x.txt"] and "liên kết" in by_name["data/lien-ket.pdf"]
+    assert "data/a.pdf" not in by_name, "the good member is intact"
+    result = CliRunner().invoke(main, ["--lang", "vi", "package", "check", str(bad)])
+    assert result.exit_code == 6 and "thoat.txt" in result.output, result.output
+
+
+def test_a_folder_package_with_a_symbolic_link_is_refused(workspace: Path) -> None:
+    import hashlib
+
+    from correspondence.issue import package
+
+    secret = workspace / "bi-mat.txt"
+    secret.write_text("không được đưa vào gói", "utf-8")
+    folder = workspace / "goi"
+    (folder / "data").mkdir(parents=True)
+    (folder / "data" / "a.pdf").write_bytes(b"%PDF a")
+    (folder / "data" / "lien-ket.txt").symlink_to(secret)
+    (folder / "thu-muc").symlink_to(workspace)
+    digest = hashlib.sha256(secret.read_bytes()).hexdigest()
+    manifest = (f"{hashlib.sha256(b'%PDF a').hexdigest()}  data/a.pdf\n{digest}  data/lien-ket.txt\n"
+                f"{digest}  thu-muc/bi-mat.txt\n").encode()
+    (folder / "manifest-sha256.txt").write_bytes(manifest)
+    (folder / "manifest-sha256.txt.sha256").write_text(f"{hashlib.sha256(manifest).hexdigest()}  manifest-sha256.txt\n")
+    problems = package.check(folder).problems
+    by_name = {p.field: p.message for p in problems}
+    assert "liên kết" in by_name["data/lien-ket.txt"] and "liên kết" in by_name["thu-muc"], problems
+    result = CliRunner().invoke(main, ["--lang", "vi", "package", "check", str(folder)])
+    assert result.exit_code == 6, result.output
+
+
+def test_a_zip_bomb_is_named_not_inflated(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import resource
+    import time
+
+    from correspondence.issue import package
+
+    bomb = _sealed_zip(workspace / "bom.zip", {"data/a.pdf": b"%PDF a", "data/bom.bin": bytes(300 * 2**20)})
+    assert bomb.stat().st_size < 2 * 2**20
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.monotonic()
+    problems = package.check(bomb).problems
+    assert time.monotonic() - start < 5
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200 * 1024, "never held in memory (KB)"
+    (problem,) = problems
+    assert problem.field == "data/bom.bin" and "lần" in problem.message, problem
+    monkeypatch.setattr(package, "MAX_MEMBERS", 2)
+    many = package.check(_sealed_zip(workspace / "nhieu.zip", {f"data/{n}.pdf": b"%PDF" for n in range(3)}))
+    assert [p.message for p in many.problems] == ["5 tệp: một gói có tối đa 2 tệp"], many.problems
