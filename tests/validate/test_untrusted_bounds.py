@@ -249,3 +249,34 @@ def test_a_zip_bomb_is_named_not_inflated(workspace: Path, monkeypatch: pytest.M
     monkeypatch.setattr(package, "MAX_MEMBERS", 2)
     many = package.check(_sealed_zip(workspace / "nhieu.zip", {f"data/{n}.pdf": b"%PDF" for n in range(3)}))
     assert [p.message for p in many.problems] == ["5 tệp: một gói có tối đa 2 tệp"], many.problems
+
+
+# ---------------------------------------------------------------- 5. a huge CSV cell
+
+
+@pytest.mark.parametrize("size", [128 * 1024, 300_000])
+def test_a_huge_csv_cell_is_located_by_file_line_and_column(workspace: Path, size: int) -> None:
+    from correspondence.errors import InvalidRecord
+    from correspondence.records import read_cells, read_rows
+
+    table = workspace / "bang.csv"
+    table.write_text(f"Họ và tên,Ghi chú\nBà A,ngắn\nÔng B,{'x' * size}\n", "utf-8")
+    with pytest.raises(InvalidRecord) as caught:
+        read_rows("bang.csv", workspace, lambda j: f"bang.csv:{j + 1}")
+    (problem,) = caught.value.problems
+    assert (problem.source, problem.field) == ("bang.csv:3", "cột 2"), problem
+    assert str(size) in problem.message and "100000" in problem.message
+    with pytest.raises(InvalidRecord):
+        read_cells(table)
+    service.init(workspace, "ubnd-quang-ninh")
+    result = CliRunner().invoke(main, ["--lang", "vi", "register", "import", str(table)])
+    assert result.exit_code == 3 and "bang.csv:3" in result.output and "Lỗi nội bộ" not in result.output, result.output
+
+
+def test_a_cell_just_under_the_bound_is_read(workspace: Path) -> None:
+    from correspondence.records import read_rows
+
+    table = workspace / "bang.csv"
+    table.write_text(f"Họ và tên,Ghi chú\nBà A,{'x' * 99_000}\n", "utf-8")
+    ((where, row),) = read_rows("bang.csv", workspace, lambda j: f"bang.csv:{j + 1}")
+    assert where == "bang.csv:2" and len(row["Ghi chú"]) == 99_000
