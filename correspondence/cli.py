@@ -1026,16 +1026,20 @@ _mat_den = click.option("--mat", "secret", is_flag=True, help=_("A secret docume
 @click.option("--ngay-den", "arrived", default=None, help=_("The day it arrived, dd/mm/yyyy (default: today)."))
 @click.option("--don-vi-nhan", "unit", default=None, help=_("The unit or person it goes to (column 7)."))
 @click.option("--dau", "stamp", is_flag=True, help=_("Also write a copy of the PDF stamped with the ĐẾN mark."))
+@click.option("--nhan-lai", "again", is_flag=True,
+              help=_("Receive a file already received (the same SHA-256) under a new số đến."))
 @_agency
 @click.pass_context
 def incoming_receive(ctx: click.Context, file: Path, sender: str | None, number: str | None, dated: str | None,
                      subject: str | None, secret: bool, urgent: bool, arrived: str | None, unit: str | None, stamp: bool,
-                     agency: str | None) -> None:
+                     again: bool, agency: str | None) -> None:
     from correspondence.api import incoming_receive as run
     from correspondence.vietnamese import ngay_so
 
-    row, files = run(ctx.obj["workspace"], file, sender, number, dated, subject, secret, urgent,
-                     _parse_date(arrived, "--ngay-den"), unit, stamp, agency, ctx.obj["register"])
+    with _notices():
+        row, files = run(ctx.obj["workspace"], file, sender, number, dated, subject, secret, urgent,
+                         _parse_date(arrived, "--ngay-den"), unit, stamp, agency, ctx.obj["register"],
+                         nhan_lai=again)
     click.echo(_("received: số đến {number}{secret} dated {date}").format(
         number=row.number, secret=_(" (secret)") if secret else "", date=ngay_so(row.ngay_den)))
     _files_written(files)

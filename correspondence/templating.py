@@ -10,6 +10,7 @@ from typing import Any
 
 from correspondence import vietnamese as vn
 from correspondence.errors import FilterError, TooLarge
+from correspondence.i18n import _
 from correspondence.numbers import so_van_ban
 
 
@@ -74,25 +75,88 @@ FILTERS = {
 
 
 LIMIT = 100_000  # the longest text or list an expression of a template may build
+STEPS = 1_000_000  # the most turns all the loops of one rendering may take together
+OUTPUT = 2_000_000  # the longest text a body may render to
 FORBIDDEN_TAGS = ("include", "import", "from", "extends")  # a body or a Word template is one file, nothing more
+
+
+def counted(context: Any, iterable: Any) -> Any:
+    """``iterable``, each turn counted against the rendering's budget of loop turns (``{% for %}`` in ``{% for %}``
+    over ``range(10**4)`` would take 10⁸ turns: refused at the millionth)."""
+    for item in iterable:
+        steps = context.__dict__.get("_correspondence_steps", 0) + 1
+        if steps > STEPS:
+            raise TooLarge(_("more than {limit} loop turns").format(limit=vn.so(STEPS)))
+        context.__dict__["_correspondence_steps"] = steps
+        yield item
+
+
+def bounded_text(value: Any) -> Any:
+    """A text joined with ``~`` within :data:`LIMIT`."""
+    if len(value) > LIMIT:
+        raise TooLarge(_("a value too long ({length} characters or items)").format(length=len(value)))
+    return value
+
+
+def _bounded_filter(function: Any) -> Any:
+    """A filter whose numbers (a width, a count) and result stay within :data:`LIMIT` (``'x'|center(10**9)``)."""
+    from functools import wraps
+
+    @wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        for value in (*args[1:], *kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > LIMIT:
+                raise TooLarge(_("a number too large ({value})").format(value=value))
+        result = function(*args, **kwargs)
+        if isinstance(result, (str, list, tuple)) and len(result) > LIMIT:
+            raise TooLarge(_("a value too long ({length} characters or items)").format(length=len(result)))
+        return result
+
+    return run
 
 
 def bounded_sandbox() -> Any:
     """The sandbox every user template runs in: no attribute tricks, no file, no expression building a huge value
-    (``range`` is capped by Jinja's own sandbox, ``*`` and ``**`` here)."""
+    (``range`` is capped by Jinja's own sandbox; ``*``, ``**``, ``+``, ``~`` and the filters here), no loops taking
+    more than :data:`STEPS` turns together."""
+    from jinja2 import nodes
+    from jinja2.compiler import CodeGenerator
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+    class Generator(CodeGenerator):
+        def visit_Concat(self, node: Any, frame: Any) -> None:
+            self.write("environment.bounded_text(")
+            super().visit_Concat(node, frame)
+            self.write(")")
+
     class Bounded(ImmutableSandboxedEnvironment):
-        intercepted_binops = frozenset({"*", "**"})
+        intercepted_binops = frozenset({"*", "**", "+"})
+        code_generator_class = Generator
+        bounded_text = staticmethod(bounded_text)
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.filters = {name: _bounded_filter(function) for name, function in self.filters.items()}
+
+        def _parse(self, source: str, name: str | None, filename: str | None) -> Any:
+            tree = super()._parse(source, name, filename)
+            for loop in tree.find_all(nodes.For):  # every loop counts its turns
+                loop.iter = nodes.Call(nodes.ImportedName("correspondence.templating.counted", lineno=loop.lineno),
+                                       [nodes.ContextReference(lineno=loop.lineno), loop.iter], [], None, None,
+                                       lineno=loop.lineno)
+            return tree
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
-                raise TooLarge(f"power too large ({right})")
+                raise TooLarge(_("a power too large ({value})").format(value=right))
             if operator == "*":
                 for value, times in ((left, right), (right, left)):
                     if isinstance(value, (str, list, tuple)) and isinstance(times, int) and len(value) * times > LIMIT:
-                        raise TooLarge(f"value too long ({len(value) * times})")
-            return super().call_binop(context, operator, left, right)
+                        raise TooLarge(_("a value too long ({length} characters or items)").format(length=len(value) * times))
+            result = super().call_binop(context, operator, left, right)
+            if operator == "+" and isinstance(result, (str, list, tuple)) and len(result) > LIMIT:
+                raise TooLarge(_("a value too long ({length} characters or items)").format(length=len(result)))
+            return result
 
     return Bounded
 

@@ -2,9 +2,10 @@
 the year in order of receipt (secret documents in their own sequence), the file kept with its SHA-256 under
 ``output/<agency>/den/<year>/``, a copy stamped with the ĐẾN mark when asked; list, show, void and the printable book.
 
-The file is kept before the number is taken (named by its hash, written once), so a failure takes no số đến; the
-stamped copy, made after, can always be made again. Received ``.edxml`` envelopes (QCVN 102:2016) fill the fields
-they hold (element names read by their local names; UNVERIFIED against the standard's schema)."""
+The file is kept and its stamped copy made before the number is taken (the file named by its hash, written once), so
+a failure takes no số đến; the same file received twice is refused, naming the earlier số đến. Received ``.edxml``
+envelopes (QCVN 102:2016) fill the fields they hold (element names read by their local names; UNVERIFIED against the
+standard's schema)."""
 
 from __future__ import annotations
 
@@ -107,8 +108,14 @@ def _date(text: str | None, option: str, problems: list[Problem]) -> str | None:
 def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hieu: str | None = None,
             ngay_van_ban: str | None = None, trich_yeu: str | None = None, mat: bool = False, khan: bool = False,
             ngay_den: dt.date | None = None, don_vi_nhan: str | None = None, dau: bool = False,
-            agency: str | None = None, register_url: str | None = None) -> tuple[Incoming, list[Path]]:
-    """Register a received document; its row and the files kept (the file, and its stamped copy)."""
+            agency: str | None = None, register_url: str | None = None,
+            nhan_lai: bool = False) -> tuple[Incoming, list[Path]]:
+    """Register a received document; its row and the files kept (the file, and its stamped copy).
+
+    The same file (by its SHA-256) already received under a số đến not void is refused unless ``nhan_lai``. With
+    ``dau`` the stamped copy is made before the number is taken (with the number the register will most likely
+    give, made again in the rare case another clerk took it meanwhile); a PDF that cannot be stamped (protected by a
+    password, damaged) is received without the copy, and the clerk is told why."""
     root = workspace if workspace is not None else find_root()
     if not file.is_file():
         raise InvalidRecord(_("invalid incoming document: nothing was registered"), [Problem(
@@ -131,15 +138,29 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
         problems.append(Problem("--ngay-den", "ngay_den", _("the date {date} is after today").format(date=ngay_so(day))))
     if problems:
         raise InvalidRecord(_("invalid incoming document: nothing was registered"), problems)
+    digest = _sha256(file)  # read a piece at a time: a received file may be far larger than memory should hold
     register, agency = open_register(root, agency, register_url)
     series = INCOMING_SECRET if mat else INCOMING
     with register:  # the order of receipt, checked before the file is kept (the transaction checks it again)
         state = next((st for st in register.series_states(agency) if st.year == day.year and st.series == series), None)
+        earlier = [] if nhan_lai else register.incoming_with_file(agency, digest)
+    if earlier:
+        first = earlier[0]
+        raise RegisterConflict(_("this file was already received: số đến {number}{secret} dated {date} ({sender}); "
+                                 "nothing was registered (if it really arrived again, add --nhan-lai)").format(
+            number=first.number, secret=_(" (secret)") if first.series == INCOMING_SECRET else "",
+            date=ngay_so(first.ngay_den), sender=first.tac_gia))
     if state is not None and state.last_date and day.isoformat() < state.last_date:
         raise _backdated(day, state.last_date, state.last_number)
-    digest = _sha256(file)  # read a piece at a time: a received file may be far larger than memory should hold
     folder = output_root(root) / agency / "den" / str(day.year)
     kept = folder / f"{digest[:12]}-{SAFE.sub('-', file.name)}"
+    expected = (state.last_number if state is not None else 0) + 1
+    stamp: tuple[int, bytes] | None = None
+    if dau and file.suffix.lower() == ".pdf":
+        try:  # everything that can fail is tried before the số đến is taken
+            stamp = (expected, _stamped(root, agency, file.read_bytes(), expected, day, don_vi_nhan))
+        except CorrespondenceError as error:
+            notice(_("the PDF is received without the stamped ĐẾN copy: {reason}").format(reason=error.message))
     if not kept.exists():
         archive.copy_atomic(file, kept, digest)
     values["files_json"] = json.dumps([{"path": kept.relative_to(root).as_posix(), "sha256": digest}])
@@ -151,17 +172,25 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
         except Backdated as error:
             raise _backdated(day, error.last_date, error.last_number) from None
     written = [kept]
-    if dau and file.suffix.lower() == ".pdf":
-        names = agency_names(root, agency, [])
-        mark = m.DauDen(" ".join(names[1]).upper(), str(row.number), ngay_so(row.ngay_den), don_vi_nhan or "")
+    if stamp is not None:
         stamped = kept.with_name(f"{kept.stem}.den-{row.number}.pdf")
         try:
-            archive.write_atomic({stamped: stamp_den(kept.read_bytes(), mark, root)})
+            data_stamped = stamp[1] if stamp[0] == row.number else _stamped(root, agency, kept.read_bytes(), row.number,
+                                                                           dt.date.fromisoformat(row.ngay_den),
+                                                                           don_vi_nhan)
+            archive.write_atomic({stamped: data_stamped})
             written.append(stamped)
         except CorrespondenceError as error:  # the số đến is taken and the file kept: the copy is a convenience
             notice(_("số đến {number} registered, but the stamped copy could not be made: {reason}").format(
                 number=row.number, reason=error.message))
     return row, written
+
+
+def _stamped(root: Path, agency: str, data: bytes, number: int, day: dt.date, don_vi_nhan: str | None) -> bytes:
+    """The received PDF with the ĐẾN mark of ``number`` on its first page."""
+    names = agency_names(root, agency, [])
+    mark = m.DauDen(" ".join(names[1]).upper(), str(number), ngay_so(day), don_vi_nhan or "")
+    return stamp_den(data, mark, root)
 
 
 def _backdated(day: dt.date, last: str, number: int) -> RegisterConflict:

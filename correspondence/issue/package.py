@@ -226,47 +226,173 @@ def _zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def _read(path: Path) -> dict[str, bytes]:
-    """Every file of a package (a folder or a .zip) by its path inside it, the package's own folder dropped."""
+# What ``package check`` reads of an untrusted package: no member may expand past these, so a zip bomb is named, not
+# inflated; members are hashed as they stream, never held whole.
+MAX_MEMBERS = 100_000
+MAX_MEMBER_BYTES = 4 * 2**30
+MAX_RATIO = 200  # expanded ÷ compressed, for a member over 1 MB (PDFs barely compress, XML some tens of times)
+MAX_MANIFEST_BYTES = 64 * 2**20
+CHUNK = 2**20
+
+
+@dataclass
+class _Contents:
+    """What a package holds: each member's SHA-256 by its path inside it, the manifest and its seal, and the members
+    refused (escaping the package, links, too large)."""
+
+    digests: dict[str, str] = field(default_factory=dict)
+    small: dict[str, bytes] = field(default_factory=dict)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+
+def unsafe_name(name: str) -> str | None:
+    """Why a member's path would land outside the package (or is no plain path), else None."""
+    if "\\" in name:
+        return _("a backslash in its path: unpacked elsewhere it could land outside the package")
+    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        return _("an absolute path: unpacked it would land outside the package")
+    if any(part == ".." for part in name.split("/")):
+        return _("'..' in its path: unpacked it would land outside the package")
+    return None
+
+
+def _digest(stream: object, limit: int) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    while chunk := stream.read(CHUNK):  # type: ignore[attr-defined]
+        size += len(chunk)
+        if size > limit:
+            break
+        digest.update(chunk)
+    return digest.hexdigest(), size
+
+
+def _refusal(info: zipfile.ZipInfo) -> str | None:
+    """Why a zip member is not read: it would land outside the package, it is a link, it would expand past bounds."""
+    why = unsafe_name(info.filename)
+    if why is None and (info.external_attr >> 16) & 0o170000 == 0o120000:
+        why = _("a symbolic link: a package holds only files")
+    if why is None and info.file_size > MAX_MEMBER_BYTES:
+        why = _("expands to {size} MB: more than a package member may").format(size=info.file_size // 10**6)
+    if why is None and info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        why = _("expands {ratio} times: a compression bomb, not read").format(
+            ratio=info.file_size // max(info.compress_size, 1))
+    return why
+
+
+def _read_zip(path: Path) -> _Contents:
+    import zlib
+
+    found = _Contents()
+    try:
+        package = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
+        raise UsageError(_("{path} is not a package (a folder or a .zip)").format(path=path)) from None
+    with package:
+        infos = [info for info in package.infolist() if not info.is_dir()]
+        if len(infos) > MAX_MEMBERS:
+            found.refused.append(("", _("{count} members: a package holds at most {limit}").format(
+                count=len(infos), limit=MAX_MEMBERS)))
+            return found
+        refusals = {info.filename: _refusal(info) for info in infos}
+        names = [name for name, why in refusals.items() if why is None]
+        prefixes = {name.split("/", 1)[0] for name in names}
+        prefix = prefixes.pop() + "/" if len(prefixes) == 1 and all("/" in name for name in names) else ""
+        for info in infos:
+            name = info.filename.removeprefix(prefix)
+            why = refusals[info.filename]
+            if why is not None:
+                found.refused.append((name, why))
+                continue
+            try:
+                with package.open(info) as stream:
+                    if name in (MANIFEST, SEAL):
+                        data = stream.read(MAX_MANIFEST_BYTES + 1)
+                        found.small[name] = data[:MAX_MANIFEST_BYTES]
+                        found.digests[name] = hashlib.sha256(data).hexdigest()
+                    else:
+                        found.digests[name] = _digest(stream, MAX_MEMBER_BYTES)[0]
+            except (zipfile.BadZipFile, NotImplementedError, EOFError, RuntimeError, zlib.error) as error:
+                found.refused.append((name, _("cannot be read: {what}").format(what=error)))
+    return found
+
+
+def _read_folder(path: Path) -> _Contents:
+    import os
+
+    found = _Contents()
+    for folder, dirs, names in os.walk(path, followlinks=False):
+        here = Path(folder)
+        for name in sorted(dirs):
+            if (here / name).is_symlink():
+                found.refused.append(((here / name).relative_to(path).as_posix(),
+                                      _("a symbolic link: a package holds only files")))
+        for name in sorted(names):
+            item = here / name
+            relative = item.relative_to(path).as_posix()
+            if item.is_symlink():
+                found.refused.append((relative, _("a symbolic link: a package holds only files")))
+                continue
+            if not item.is_file():
+                found.refused.append((relative, _("not a plain file")))
+                continue
+            if len(found.digests) >= MAX_MEMBERS:
+                found.refused.append(("", _("more than {limit} files: a package holds at most {limit}").format(
+                    limit=MAX_MEMBERS)))
+                return found
+            with item.open("rb") as stream:
+                if relative in (MANIFEST, SEAL):
+                    data = stream.read(MAX_MANIFEST_BYTES + 1)
+                    found.small[relative] = data[:MAX_MANIFEST_BYTES]
+                    found.digests[relative] = hashlib.sha256(data).hexdigest()
+                else:
+                    found.digests[relative] = _digest(stream, MAX_MEMBER_BYTES)[0]
+    return found
+
+
+def _read(path: Path) -> _Contents:
+    """What a package (a folder or a .zip) holds, by each member's path inside it, the package's own folder dropped."""
     if path.is_file():
-        try:
-            with zipfile.ZipFile(path) as package:
-                members = {info.filename: package.read(info) for info in package.infolist() if not info.is_dir()}
-        except zipfile.BadZipFile:
-            raise UsageError(_("{path} is not a package (a folder or a .zip)").format(path=path)) from None
-        prefixes = {name.split("/", 1)[0] for name in members}
-        if len(prefixes) == 1 and all("/" in name for name in members):
-            prefix = prefixes.pop() + "/"
-            return {name[len(prefix):]: data for name, data in members.items()}
-        return members
+        return _read_zip(path)
     if not path.is_dir():
         raise UsageError(_("{path} is not a package (a folder or a .zip)").format(path=path))
-    return {p.relative_to(path).as_posix(): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+    return _read_folder(path)
 
 
 def check(path: Path) -> Checked:
     """Re-verify a package anywhere, without the register: the manifest's own checksum, then every file it lists
-    (missing or changed) and every file it does not list (extra)."""
-    files = _read(path)
+    (missing or changed) and every file it does not list (extra); a member that would land outside the package, a
+    link, a member expanding past the bounds is named and never read."""
+    contents = _read(path)
     result = Checked()
     where = str(path)
-    if MANIFEST not in files:
+    for name, why in contents.refused:
+        result.problems.append(Problem(where, name, why))
+    if any(not name for name, _why in contents.refused):  # too many members: not read at all
+        return result
+    if MANIFEST not in contents.small:
         result.problems.append(Problem(where, MANIFEST, _("the manifest is missing: this is not a package")))
         return result
-    manifest = files[MANIFEST]
-    sealed = files.get(SEAL, b"").decode("utf-8", "replace").split()
-    if not sealed or sealed[0] != hashlib.sha256(manifest).hexdigest():
+    manifest = contents.small[MANIFEST]
+    sealed = contents.small.get(SEAL, b"").decode("utf-8", "replace").split()
+    if not sealed or sealed[0] != contents.digests[MANIFEST]:
         result.problems.append(Problem(where, SEAL, _("the manifest was changed (its checksum does not match)")))
     listed: dict[str, str] = {}
     for line in manifest.decode("utf-8", "replace").splitlines():
         digest, _sep, name = line.partition("  ")
         listed[name] = digest
+    refused = {name for name, _why in contents.refused}
     for name, digest in listed.items():
         result.files += 1
-        if name not in files:
-            result.problems.append(Problem(where, name, _("missing")))
-        elif hashlib.sha256(files[name]).hexdigest() != digest:
+        unsafe = unsafe_name(name)
+        if unsafe is not None:
+            if name not in refused:
+                result.problems.append(Problem(where, name, unsafe))
+        elif name not in contents.digests:
+            if name not in refused:
+                result.problems.append(Problem(where, name, _("missing")))
+        elif contents.digests[name] != digest:
             result.problems.append(Problem(where, name, _("changed: its SHA-256 differs from the manifest")))
-    for name in sorted(set(files) - set(listed) - {MANIFEST, SEAL}):
+    for name in sorted(set(contents.digests) - set(listed) - {MANIFEST, SEAL}):
         result.problems.append(Problem(where, name, _("extra: not in the manifest")))
+    result.problems.sort(key=lambda p: p.field)
     return result

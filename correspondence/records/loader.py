@@ -46,6 +46,10 @@ class Located:
         return f"{self.source}:{self.line(path, key)}"
 
 
+# The largest YAML/JSON file read (a record with its inline rows, an agency profile, a table description): larger is
+# refused before it is parsed, so a runaway file cannot hold the tool for minutes.
+MAX_FILE_BYTES = 10 * 10**6
+
 # Characters no document may hold (XML 1.0 refuses them; they print nothing or garbage): refused where they are.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
@@ -143,6 +147,11 @@ def load_data(path: Path | str, display: str | None = None) -> tuple[Located | N
     path = Path(path)
     source = display or str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Problem(source, "", _("the file is {size} MB; a record, profile or table file holds at most "
+                                                "{limit} MB").format(size=round(size / 1e6, 1), limit=MAX_FILE_BYTES // 10**6),
+                                  _("split it, or keep large data in a .csv/.xlsx table beside it"))]
         raw = path.read_bytes()
     except FileNotFoundError:
         return None, [Problem(source, "", _("file not found"), _("check the path"))]

@@ -28,6 +28,8 @@ from correspondence.workspace import shown
 Row = tuple[str, dict[str, Any]]  # (where, values)
 DELIMITERS = ",;\t|"
 HEADER_SEARCH = 10  # title rows above the header: the header is among the first lines
+MAX_CELL = 100_000  # the longest cell, in characters (as the longest value of a record)
+MAX_TABLE_BYTES = 50 * 10**6  # the largest .csv or .xlsx read: tens of thousands of rows
 
 
 def _error(problems: list[Problem]) -> InvalidRecord:
@@ -65,7 +67,7 @@ def decode(raw: bytes, name: str) -> str:
     return unicodedata.normalize("NFC", str(best))
 
 
-def _csv_rows(text: str) -> list[list[str]]:
+def _csv_rows(text: str, name: str = "") -> list[list[str]]:
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         return []
@@ -78,7 +80,15 @@ def _csv_rows(text: str) -> list[list[str]]:
         if counts[best] == 0:  # one column: no delimiter at all
             return [[line] for line in lines]
         dialect = type("Dialect", (csv.excel,), {"delimiter": best})
-    return [list(row) for row in csv.reader(io.StringIO("\n".join(lines)), dialect)]
+    reader = csv.reader(io.StringIO("\n".join(lines)), dialect)
+    limit = csv.field_size_limit(MAX_TABLE_BYTES)  # the cells are bounded after, each located (see read_cells)
+    try:
+        return [list(row) for row in reader]
+    except csv.Error as error:
+        raise _error([Problem(f"{name}:{reader.line_num}", "", _("the CSV file cannot be read here: {what}").format(
+            what=error), _("in Excel: Save As, CSV UTF-8"))]) from None
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _xlsx_rows(path: Path, sheet: str | None, name: str) -> list[list[Any]]:
@@ -115,10 +125,24 @@ def _xlsx_rows(path: Path, sheet: str | None, name: str) -> list[list[Any]]:
 def read_cells(path: Path, sheet: str | int | None = None) -> list[tuple[int, list[Any]]]:
     """Every line of a .csv or .xlsx file with its line number (the first visible sheet, or the one named)."""
     name = shown(path)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise _error([Problem(name, "", _("cannot read the file: {error}").format(error=error.strerror))]) from None
+    if size > MAX_TABLE_BYTES:
+        raise _error([Problem(name, "", _("the table is {size} MB; a table holds at most {limit} MB").format(
+            size=round(size / 1e6, 1), limit=MAX_TABLE_BYTES // 10**6), _("split it into several files"))])
     if path.suffix.lower() == ".xlsx":
         table = _xlsx_rows(path, sheet if isinstance(sheet, str) else None, name)
     else:
-        table = _csv_rows(decode(path.read_bytes(), name))
+        table = _csv_rows(decode(path.read_bytes(), name), name)
+    problems = [Problem(f"{name}:{index}", _("column {number}").format(number=column), _(
+                    "is {length} characters long; at most {limit}").format(length=len(value), limit=MAX_CELL),
+                        _("a cell holds a value, not a whole text"))
+                for index, row in enumerate(table, 1) for column, value in enumerate(row, 1)
+                if isinstance(value, str) and len(value) > MAX_CELL]
+    if problems:
+        raise _error(problems)
     return [(index, [nfc(v.strip()) if isinstance(v, str) else v for v in row]) for index, row in enumerate(table, 1)]
 
 

@@ -730,6 +730,13 @@ class Register:
             return [_incoming(r) for r in conn.execute(query.order_by(incoming_t.c.year, incoming_t.c.series,
                                                                       incoming_t.c.number))]
 
+    def incoming_with_file(self, agency: str, sha256: str) -> list[Incoming]:
+        """The rows of an agency, not void, that keep a file of this SHA-256 (the same file received before)."""
+        query = select(incoming_t).where(and_(incoming_t.c.agency == agency, incoming_t.c.status != VOIDED,
+                                              incoming_t.c.files_json.contains(f'"sha256": "{sha256}"')))
+        with self.engine.connect() as conn:
+            return [_incoming(r) for r in conn.execute(query.order_by(incoming_t.c.id))]
+
     def incoming_void(self, item: Incoming, reason: str, by: str | None = None) -> Incoming:
         """Void a số đến: it stays used, the reason goes into Ghi chú."""
         who = by or current_user()

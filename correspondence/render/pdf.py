@@ -92,7 +92,7 @@ def _fetcher(allowed: tuple[Path, ...]):  # type: ignore[no-untyped-def]
     return Fetcher(allowed_protocols=("file",))
 
 
-_SLASHED = re.compile(r"\S*/\S*")
+_TOKEN = re.compile(r"\S+")  # each token once (``\S*/\S*`` backtracked over every start: quadratic on a long token)
 _INSIDE = re.compile(r"(?<=[/\-–])(?=\S)")  # a break opportunity inside a token: after a slash or a hyphen
 WORD_JOINER = "\u2060"
 
@@ -107,7 +107,8 @@ def keep_together(text: str) -> Any:
     """
     from markupsafe import Markup, escape
 
-    kept = escape(_SLASHED.sub(lambda match: _INSIDE.sub(WORD_JOINER, match.group()), text))
+    kept = escape(_TOKEN.sub(lambda match: _INSIDE.sub(WORD_JOINER, match.group()) if "/" in match.group()
+                             else match.group(), text))
     return Markup("<br>").join(kept.split("\n"))  # a line break typed in the record (Nơi nhận, trích yếu)
 
 
@@ -225,14 +226,24 @@ def stamp_den(pdf: bytes, dau: m.DauDen, workspace: Path | None = None) -> bytes
 
     try:
         source = pikepdf.open(io.BytesIO(pdf))
-        box = source.pages[0].mediabox
-    except (pikepdf.PdfError, IndexError) as error:
-        raise RenderFailed(_("the PDF could not be read: {what}").format(what=error)) from None
-    width, height = (float(box[2]) - float(box[0])) * 25.4 / 72, (float(box[3]) - float(box[1])) * 25.4 / 72
+        box = [float(v) for v in source.pages[0].mediabox]
+    except pikepdf.PasswordError:
+        raise RenderFailed(_("the PDF is protected by a password")) from None
+    except (pikepdf.PdfError, IndexError, KeyError, ValueError, TypeError) as error:
+        raise RenderFailed(_("the PDF could not be read: {what}").format(what=_pikepdf_reason(error))) from None
+    width, height = (box[2] - box[0]) * 25.4 / 72, (box[3] - box[1]) * 25.4 / 72
     html = html_environment(tuple(template_dirs(workspace))).get_template("dau_den.html").render(
         dau=dau, page=(round(width, 2), round(height, 2)), face=pdf_face()[0])
     overlay = pikepdf.open(io.BytesIO(write_pdf(html, tuple(template_dirs(workspace)), "dau-den")))
-    source.pages[0].add_overlay(overlay.pages[0], pikepdf.Rectangle(*(float(v) for v in box)))
-    out = io.BytesIO()
-    source.save(out, deterministic_id=True)
+    try:  # a damaged page tree or stream of the received file can still fail here
+        source.pages[0].add_overlay(overlay.pages[0], pikepdf.Rectangle(*box))
+        out = io.BytesIO()
+        source.save(out, deterministic_id=True)
+    except (pikepdf.PdfError, IndexError, KeyError, ValueError, TypeError) as error:
+        raise RenderFailed(_("the PDF could not be read: {what}").format(what=_pikepdf_reason(error))) from None
     return out.getvalue()
+
+
+def _pikepdf_reason(error: Exception) -> str:
+    """What pikepdf says is wrong, without the name of the in-memory stream it read (``stream <_io.BytesIO …>: ``)."""
+    return re.sub(r"^stream <[^>]*>: ", "", str(error))

@@ -9,11 +9,12 @@ from types import TracebackType
 from typing import Any
 
 from correspondence import model as m
-from correspondence.errors import FilterError, InvalidRecord, Problem
+from correspondence.errors import FilterError, InvalidRecord, Problem, TooLarge
 from correspondence.i18n import _
 from correspondence.records.loader import Located, control_problem
-from correspondence.templating import body_environment, forbidden_tags
+from correspondence.templating import OUTPUT, body_environment, forbidden_tags
 from correspondence.validate.markup import parse_body
+from correspondence.vietnamese import so
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def render_body(noi_dung: str, du_lieu: dict[str, Any], located: Located, renumb
                 "'{{% {tag} %}}' is not allowed in a body: it is one text, it reads no other file").format(tag=tag))])
         template = env.from_string(noi_dung)
         given = {key: value for key, value in du_lieu.items() if value is not None}
-        text = template.render(**given, du_lieu=given)
+        text = _bounded_render(template, {**given, "du_lieu": given})
     except (OverflowError, MemoryError, RecursionError) as error:
         line = first_line + _template_line(sys.exc_info()[2]) - 1
         raise InvalidRecord(_("invalid record"), [Problem(f"{located.source}:{line}", "noi_dung", _(
@@ -82,6 +83,17 @@ def render_body(noi_dung: str, du_lieu: dict[str, Any], located: Located, renumb
     if not blocks:
         raise InvalidRecord(_("invalid record"), [Problem(located.where(("noi_dung",)), "noi_dung", _("must not be empty"))])
     return Body(blocks, notes)
+
+
+def _bounded_render(template: Any, values: dict[str, Any]) -> str:
+    """The body's text, piece by piece: refused once it is longer than any document (no 10 GB list built first)."""
+    pieces, size = [], 0
+    for piece in template.generate(**values):
+        size += len(piece)
+        if size > OUTPUT:
+            raise TooLarge(_("a text longer than {limit} characters").format(limit=so(OUTPUT)))
+        pieces.append(piece)
+    return "".join(pieces)
 
 
 def body_names(noi_dung: str) -> set[str]:

@@ -13,7 +13,7 @@ from typing import Any
 from correspondence.errors import Problem
 from correspondence.i18n import _
 from correspondence.kinds import BY_CODE
-from correspondence.records.loader import Located
+from correspondence.records.loader import Located, dotted
 from correspondence.validate.schema import CoQuan
 
 # What each layout must say (PL III): the keys a record of that layout cannot do without.
@@ -183,7 +183,34 @@ def xac_nhan_of_its_kind(c: Context) -> list[Problem]:
                         kind=kind.ten.lower()), _("remove this line"))]
 
 
-RULES: tuple[Rule, ...] = (required_fields, known_unit, known_signer, head_signs_without_kt,
+# The longest text a record may hold, in characters: a trích yếu is a line or two, a body a long quy chế (a few
+# hundred pages), any other value a paragraph. Longer is refused where it is, before anything is composed.
+MAX_TRICH_YEU = 2_000
+MAX_NOI_DUNG = 1_000_000
+MAX_TEXT = 100_000
+
+
+def text_sizes(c: Context) -> list[Problem]:
+    """Every text value within its bound (a 100,000-character trích yếu is a mistake, and costly to lay out)."""
+    problems = []
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), c.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack += [((*path, key), item) for key, item in value.items()]
+        elif isinstance(value, list):
+            stack += [((*path, index), item) for index, item in enumerate(value)]
+        elif isinstance(value, str):
+            limit = {"trich_yeu": MAX_TRICH_YEU, "noi_dung": MAX_NOI_DUNG}.get(str(path[0]), MAX_TEXT) if len(
+                path) == 1 else MAX_TEXT
+            if len(value) > limit:
+                problems.append(Problem(c.located.where(path), dotted(path), _(
+                    "is {length} characters long; at most {limit}").format(length=len(value), limit=limit),
+                    _("shorten it") if path != ("noi_dung",) else _("split the document, or put tables in annexes")))
+    return sorted(problems, key=lambda p: p.source)
+
+
+RULES: tuple[Rule, ...] = (text_sizes, required_fields, known_unit, known_signer, head_signs_without_kt,
                            deputy_signs_collective_with_kt, kt_under_tl, deputy_head_not_tl_or_tuq,
                            deputy_signs_with_authority, collective_issues_nghi_quyet, thay_mat_needs_authority,
                            tm_needs_collective, xac_nhan_of_its_kind)
