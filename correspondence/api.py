@@ -34,8 +34,8 @@ from correspondence.workspace import agencies, agency_profile, find_root, templa
 __all__ = ["Answers", "FORMATS", "Issued", "Loaded", "annex", "check", "compose", "dinh_chinh", "draft", "ho_so_add",
            "ho_so_close", "ho_so_create", "ho_so_destruction_list", "ho_so_due", "ho_so_export", "ho_so_import",
            "ho_so_list", "ho_so_record_destruction", "ho_so_show", "incoming_export", "incoming_list",
-           "incoming_receive", "incoming_show", "incoming_void", "init", "issue", "json_schema", "kind_list", "load",
-           "merge", "merge_preview", "merge_print", "package_check", "previews", "register_close_year",
+           "incoming_receive", "incoming_show", "incoming_void", "init", "init_questions", "issue", "json_schema",
+           "kind_list", "load", "merge", "merge_preview", "merge_print", "package_check", "previews", "register_close_year",
            "register_export", "register_import", "register_init", "register_list", "register_log", "register_show",
            "register_verify", "register_void", "render", "render_document", "sample_profiles", "search", "skeleton",
            "templates_check", "write_new"]
@@ -106,6 +106,11 @@ Answers = setup.Answers
 def init(workspace: Path | None, answers: setup.Answers, register_url: str | None = None) -> setup.Initialised:
     """Set up a workspace for an agency: its profile (from a sample, or the answers alone), folders, register."""
     return setup.init(workspace or Path.cwd(), answers, register_url)
+
+
+def init_questions(answers: setup.Answers) -> list[tuple[str, str]]:
+    """What interactive init still has to ask: (profile field, question) for each answer the profile needs."""
+    return setup.questions(answers)
 
 
 def sample_profiles() -> list[str]:

@@ -723,10 +723,12 @@ def register_verify(ctx: click.Context, agency: str | None, no_repair: bool) -> 
 @click.option("--tap-the", default=None, help=_("The collective after TM. (agencies working collectively only)."))
 @click.option("--don-vi", multiple=True, help=_("A drafting unit as ABBREVIATION=Name, e.g. 'VP=Văn phòng' (repeat)."))
 @click.option("--nguoi-ky", multiple=True, help=_("A signer as Full name=Title, e.g. 'Đặng Huy Hậu=Phó Chủ tịch' (repeat)."))
+@click.option("--ma-dinh-danh", default=None, help=_("The agency's electronic id code (mã định danh), e.g. H49.64 "
+                                                    "(optional; goes into the archival metadata)."))
 @click.pass_context
 def init(ctx: click.Context, ma: str | None, mau: str | None, ten: tuple[str, ...], chu_quan: tuple[str, ...],
          viet_tat: str | None, dia_danh: str | None, thu_truong: str | None, tap_the: str | None,
-         don_vi: tuple[str, ...], nguoi_ky: tuple[str, ...]) -> None:
+         don_vi: tuple[str, ...], nguoi_ky: tuple[str, ...], ma_dinh_danh: str | None) -> None:
     from correspondence import api
 
     ask = sys.stdin.isatty()
@@ -737,20 +739,15 @@ def init(ctx: click.Context, ma: str | None, mau: str | None, ten: tuple[str, ..
         if not ask:
             raise UsageError(_("give the agency's id with --ma (e.g. --ma ubnd-quang-ninh)"))
         ma = click.prompt(_("Agency id (a file name, e.g. ubnd-quang-ninh)"))
-    if ask and not ten:
-        ten = tuple(line.strip() for line in click.prompt(_("Agency name, lines separated by '/' (e.g. Ủy ban nhân "
-                                                             "dân/Tỉnh Quảng Ninh)")).split("/"))
-    if ask and dia_danh is None:
-        dia_danh = click.prompt(_("Place name of the date line (e.g. Quảng Ninh)"))
-    if ask and viet_tat is None and mau is None:
-        viet_tat = click.prompt(_("Abbreviation of the agency (e.g. UBND)"))
-    if ask and thu_truong is None and mau is None:
-        thu_truong = click.prompt(_("Title of the head (e.g. Chủ tịch)"))
-    if ask and not nguoi_ky:
-        nguoi_ky = tuple(click.prompt(_("Signers as Full name=Title, separated by ';' (e.g. Đặng Huy Hậu=Phó Chủ "
-                                        "tịch)")).split(";"))
     answers = api.Answers(ma, mau, list(ten), list(chu_quan), viet_tat, dia_danh, thu_truong, tap_the, list(don_vi),
-                          [item.strip() for item in nguoi_ky if item.strip()])
+                          [item.strip() for item in nguoi_ky if item.strip()], ma_dinh_danh)
+    if ask:  # every answer the profile still needs, then the optional mã định danh
+        for key, question in api.init_questions(answers):
+            answers.answer(key, click.prompt(_(question)))
+        if ma_dinh_danh is None:
+            answers.answer("ma_dinh_danh", click.prompt(_("Electronic id code of the agency (mã định danh, e.g. "
+                                                          "H49.64; leave empty if none)"), default="",
+                                                        show_default=False))
     with _notices():
         done = api.init(ctx.obj["workspace"], answers, ctx.obj["register"])
     click.echo(_("written: {path}").format(path=_shown(done.profile)))

@@ -71,3 +71,109 @@ def test_register_init_with_a_profile_still_works(empty: Path) -> None:
     code, output = _run("register", "list", "--co-quan", "so-khac")
     assert code != 0 and "correspondence init --ma so-khac" in output, output
     assert not (empty / "registers" / "so-khac.sqlite").exists()
+
+
+# 2 ---------------------------------------------------------------- init: control characters, every answer asked
+
+SO_X = ["init", "--ma", "so-x", "--mau", "so", "--chu-quan", "Ủy ban nhân dân tỉnh Y", "--ten", "Sở X",
+        "--viet-tat", "SX", "--dia-danh", "Y", "--don-vi", "VP=Văn phòng Sở", "--nguoi-ky", "Nguyễn Văn An=Giám đốc"]
+
+
+@pytest.mark.parametrize(("option", "value"), [
+    ("--ten", "Sở X\nky_hieu_mat: Y"), ("--ten", "Sở X\u2028ma_dinh_danh: H1"), ("--nguoi-ky", "A B=Giám đốc\nx: y"),
+    ("--dia-danh", "Y\x00"), ("--viet-tat", "SX\r"), ("--chu-quan", "UBND\ttỉnh Y"), ("--don-vi", "VP=Văn\x1bphòng"),
+    ("--thu-truong", "Giám\x85đốc"), ("--ma-dinh-danh", "H49\n.1")])
+def test_init_refuses_control_characters_in_any_answer(empty: Path, option: str, value: str) -> None:
+    args = list(SO_X)
+    if option in args:
+        args[args.index(option) + 1] = value
+    else:
+        args += [option, value]
+    code, output = _run(*args)
+    assert code == 3, output
+    assert f"  {option}: " in output and "ký tự điều khiển" in output, output
+    assert list(empty.iterdir()) == [], "nothing written"
+
+
+def test_init_writes_a_profile_that_reads_back_as_given(empty: Path) -> None:
+    """Quotes, a colon, a hash: the profile holds them as text, and it is read back before success is said."""
+    import yaml
+
+    from correspondence.validate import load_agency
+
+    tricky = ["--ten", "Sở X: \"Y\" # z", "--nguoi-ky", "Nguyễn Văn 'An'=Giám đốc: #1", "--ma-dinh-danh", "H49.10"]
+    code, output = _run(*[a for a in SO_X if a not in ("--ten", "Sở X")], *tricky)
+    assert code == 0, output
+    profile_path = empty / "registers" / "so-x.yaml"
+    data = yaml.safe_load(profile_path.read_text("utf-8"))
+    assert data["ten_co_quan"] == ["Sở X: \"Y\" # z"] and data["ma_dinh_danh"] == "H49.10"
+    assert "ky_hieu_mat" not in data
+    assert data["nguoi_ky"]["nguyen_van_an"] == {"ho_ten": "Nguyễn Văn 'An'", "chuc_vu": "Giám đốc: #1"}
+    profile, problems = load_agency(profile_path)
+    assert profile is not None and problems == []
+
+
+def test_init_takes_back_a_profile_that_does_not_read_back(empty: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the writer produced, a profile that does not validate when read again is not left behind."""
+    from correspondence.issue import setup
+
+    monkeypatch.setattr(setup, "profile_text", lambda answers, data: "ten_co_quan: [\n")
+    code, output = _run(*SO_X)
+    assert code == 3, output
+    assert "registers/so-x.yaml" in output
+    assert list(empty.iterdir()) == [], "the profile and the folders are taken back"
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clerk types the answers on a terminal (the CliRunner's input stands for the keyboard)."""
+    import click.testing
+
+    monkeypatch.setattr(click.testing._NamedTextIOWrapper, "isatty", lambda self: True, raising=False)
+
+
+@pytest.mark.parametrize("sample", ["so", "ubnd-tinh", ""])
+def test_interactive_init_asks_every_answer_it_needs(empty: Path, terminal: None, sample: str) -> None:
+    import yaml
+
+    answers = {  # the words of each question (the more precise first) → the answer typed
+        "Hồ sơ mẫu": sample, "Mã cơ quan": "co-quan-moi", "Tên cơ quan chủ quản": "Ủy ban nhân dân tỉnh Y",
+        "Tên cơ quan": "Sở Mới/Tỉnh Y", "Địa danh": "Y", "Chữ viết tắt": "SM", "Chức danh người đứng đầu": "Giám đốc",
+        "Đơn vị soạn thảo": "VP=Văn phòng", "Những người ký": "Nguyễn Văn An=Giám đốc", "Mã định danh": "H49.10"}
+    runner = CliRunner()
+    # The prompts are answered in the order they come: each answer is picked by the words of its prompt.
+    from correspondence import cli
+
+    asked: list[str] = []
+    original = cli.click.prompt
+
+    def prompt(text: str, *args: object, **kwargs: object) -> object:
+        asked.append(text)
+        key = next(k for k in answers if k in text)
+        return answers[key] if answers[key] or "default" not in kwargs else kwargs["default"]
+
+    cli.click.prompt = prompt  # type: ignore[assignment]
+    try:
+        result = runner.invoke(main, ["--lang", "vi", "init"])
+    finally:
+        cli.click.prompt = original
+    assert result.exit_code == 0, result.output + "\n".join(asked)
+    assert any("Mã định danh" in text for text in asked), asked
+    data = yaml.safe_load((empty / "registers" / "co-quan-moi.yaml").read_text("utf-8"))
+    assert "…" not in yaml.safe_dump(data, allow_unicode=True), data
+    assert data["ma_dinh_danh"] == "H49.10" and data["dia_danh"] == "Y"
+    assert data["nguoi_ky"]["nguyen_van_an"]["ho_ten"] == "Nguyễn Văn An"
+    assert data["viet_tat"] == ("SM" if sample != "ubnd-tinh" else "UBND")
+
+
+def test_interactive_init_with_typed_input(empty: Path, terminal: None) -> None:
+    """The same through the keyboard itself: every answer typed, one a line."""
+    import yaml
+
+    typed = "\n".join(["so", "so-moi", "Sở Mới", "Ủy ban nhân dân tỉnh Y", "SM", "Y",
+                       "Nguyễn Văn An=Giám đốc; Trần Bình=Phó Giám đốc", "H49.10"]) + "\n"
+    code, output = _run("init", input=typed)
+    assert code == 0, output
+    data = yaml.safe_load((empty / "registers" / "so-moi.yaml").read_text("utf-8"))
+    assert data["ten_co_quan_chu_quan"] == ["Ủy ban nhân dân tỉnh Y"] and data["viet_tat"] == "SM"
+    assert data["ma_dinh_danh"] == "H49.10" and len(data["nguoi_ky"]) == 2
