@@ -522,7 +522,10 @@ def _period_of(year: int | None, month: int | None, quarter: int | None, start: 
                end: str | None) -> Any:
     from correspondence.api import period
 
-    return period(year, month, quarter, _parse_date(start, "--tu-ngay"), _parse_date(end, "--den-ngay"))
+    days = period(year, month, quarter, _parse_date(start, "--tu-ngay"), _parse_date(end, "--den-ngay"))
+    if year is None and (month or quarter):
+        click.echo(_("year {year} (no --nam given)").format(year=days[0].year), err=True)
+    return days
 
 
 @register.command("init", help=_("Create the register of an agency (registers/<agency>.sqlite, or --register URL)."))
@@ -655,18 +658,21 @@ def register_import(ctx: click.Context, file: Path, agency: str | None, series: 
 
 @register.command("export", help=_("Write the printable register of a year (PDF, DOCX, XLSX or CSV)."))
 @_lang_option
-@click.option("--nam", "year", type=click.IntRange(1, 9999), required=True, help=_("Year."))
+@click.option("--nam", "year", type=click.IntRange(1, 9999), default=None,
+              help=_("Year (default: the year of --tu-ngay/--den-ngay, else this year)."))
 @click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "xlsx", "csv"]), default="pdf", help=_("Format."))
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_("Output file."))
 @_agency
 @click.option("--so-rieng", "series", default="chung", help=_("Series (default: the shared one)."))
 @_period
 @click.pass_context
-def register_export(ctx: click.Context, year: int, fmt: str, out: Path | None, agency: str | None, series: str,
+def register_export(ctx: click.Context, year: int | None, fmt: str, out: Path | None, agency: str | None, series: str,
                     month: int | None, quarter: int | None, start: str | None, end: str | None) -> None:
-    from correspondence.api import register_export
+    from correspondence.api import book_year, register_export
 
     period = _period_of(year, month, quarter, start, end)
+    if year is None and period is None:
+        click.echo(_("year {year} (no --nam given)").format(year=book_year(None, None)), err=True)
     with _busy(_("exporting the register")):
         written = register_export(ctx.obj["workspace"], year, fmt, agency, series, out, ctx.obj["register"], period)
     _files_written([written])

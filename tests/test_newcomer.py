@@ -177,3 +177,51 @@ def test_interactive_init_with_typed_input(empty: Path, terminal: None) -> None:
     data = yaml.safe_load((empty / "registers" / "so-moi.yaml").read_text("utf-8"))
     assert data["ten_co_quan_chu_quan"] == ["Ủy ban nhân dân tỉnh Y"] and data["viet_tat"] == "SM"
     assert data["ma_dinh_danh"] == "H49.10" and len(data["nguoi_ky"]) == 2
+
+
+# 3 ---------------------------------------------------------------- a period's dates already say the year
+
+
+def _issue(record: Path, day: str | None = None) -> None:
+    code, output = _run("issue", str(record), "-f", "docx", *(["--ngay", day] if day else []))
+    assert code == 0, output
+
+
+def test_register_export_takes_the_year_from_the_dates(make_record, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    _issue(make_record("a.yaml"))  # dated 07/05/2019
+    code, output = _run("register", "export", "--tu-ngay", "01/04/2019", "--den-ngay", "30/06/2019", "--format", "csv")
+    assert code == 0, output
+    book = workspace / "output" / "ubnd-quang-ninh" / "so-dang-ky-van-ban-di-2019-20190401-20190630.csv"
+    assert "01/UBND-XD6" in book.read_text("utf-8-sig")
+    code, output = _run("register", "export", "--tu-ngay", "01/05/2019", "--format", "csv")
+    assert code == 0, output
+    code, output = _run("register", "export", "--quy", "2", "--nam", "2019", "--format", "csv")
+    assert code == 0, output
+    code, output = _run("register", "list", "--tu-ngay", "01/04/2019", "--den-ngay", "30/06/2019")
+    assert code == 0 and "01/UBND-XD6" in output, output
+
+
+def test_register_export_refuses_a_period_across_years_or_against_nam(make_record, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    _issue(make_record("a.yaml"))
+    code, output = _run("register", "export", "--tu-ngay", "01/12/2018", "--den-ngay", "31/05/2019")
+    assert code == 2 and "2018" in output and "2019" in output, output
+    code, output = _run("register", "export", "--nam", "2020", "--tu-ngay", "01/04/2019", "--den-ngay", "30/06/2019")
+    assert code == 2 and "--nam" in output, output
+    assert not list((workspace / "output").rglob("so-dang-ky-*")), "nothing written"
+
+
+def test_a_quarter_or_month_without_nam_is_this_year_and_says_so(make_record, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    from correspondence.vietnamese import hom_nay
+
+    today = hom_nay()
+    _issue(make_record("a.yaml"), today.strftime("%d/%m/%Y"))
+    quarter = (today.month - 1) // 3 + 1
+    code, output = _run("register", "export", "--quy", str(quarter), "--format", "csv")
+    assert code == 0, output
+    assert f"năm {today.year}" in output, output
+    written = list((workspace / "output" / "ubnd-quang-ninh").glob(f"so-dang-ky-van-ban-di-{today.year}-*.csv"))
+    assert len(written) == 1 and "01/UBND-XD6" in written[0].read_text("utf-8-sig")
+    code, output = _run("register", "list", "--thang", str(today.month))
+    assert code == 0 and "01/UBND-XD6" in output and f"năm {today.year}" in output, output
+    code, output = _run("register", "export", "--format", "csv")  # no period, no year: this year's whole book
+    assert code == 0 and f"năm {today.year}" in output, output
