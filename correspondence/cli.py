@@ -599,7 +599,7 @@ def register_list(ctx: click.Context, agency: str | None, year: int | None, kind
 @click.pass_context
 def register_show(ctx: click.Context, number: str, agency: str | None, year: int | None, series: str | None) -> None:
     from correspondence.api import register_show
-    from correspondence.vietnamese import ngay_so
+    from correspondence.vietnamese import gio_viet_nam, ngay_so
 
     entry = register_show(ctx.obj["workspace"], number, agency, year, ctx.obj["register"], series)
     values = entry.as_dict()
@@ -611,6 +611,8 @@ def register_show(ctx: click.Context, number: str, agency: str | None, year: int
             value = ", ".join(f["path"] for f in value) if value else ""
         elif key == "status":
             value = _(STATUS.get(str(value), str(value)))
+        elif key == "issued_at" and value:
+            value = _("{time} (Vietnam time)").format(time=gio_viet_nam(value))
         if value not in (None, ""):
             click.echo(f"{_(label)}: {value}")
 
@@ -685,12 +687,13 @@ def register_export(ctx: click.Context, year: int | None, fmt: str, out: Path | 
 @click.pass_context
 def register_log(ctx: click.Context, agency: str | None, everything: bool) -> None:
     from correspondence.api import register_log as run
+    from correspondence.vietnamese import gio_viet_nam
 
     events = run(ctx.obj["workspace"], agency, ctx.obj["register"], everything)
     if not events:
         click.echo(_("nothing recorded yet"))
     for event in events:
-        click.echo(f"{event.at}  {event.by}  {event.action}  {event.detail or ''}".rstrip())
+        click.echo(f"{gio_viet_nam(event.at)}  {event.by}  {event.action}  {event.detail or ''}".rstrip())
 
 
 @register.command("verify", help=_("Check the register: no duplicate, no unexplained gap, every file present and unchanged."))
@@ -1072,11 +1075,32 @@ def incoming_list(ctx: click.Context, year: int | None, secret: bool, agency: st
 @click.pass_context
 def incoming_show(ctx: click.Context, number: int, year: int | None, secret: bool, agency: str | None) -> None:
     from correspondence.api import incoming_show as run
+    from correspondence.vietnamese import gio_viet_nam, ngay_so
 
     row = run(ctx.obj["workspace"], number, year, secret, agency, ctx.obj["register"])
-    for key, value in row.as_dict().items():
-        if value not in (None, "", []):
-            click.echo(f"{key}: {value}")
+    values = row.as_dict()
+    for key, label in INCOMING_LABELS:
+        value = values.get(key)
+        if key in ("ngay_den", "ngay_van_ban", "ngay_chuyen") and value:
+            value = ngay_so(value)
+        elif key == "files":
+            value = ", ".join(f["path"] for f in value) if value else ""
+        elif key == "status":
+            value = _(STATUS.get(str(value), str(value)))
+        elif key in ("do_mat", "do_khan") and value:
+            value = _("secret") if key == "do_mat" else _("urgent")
+        elif key == "received_at" and value:
+            value = _("{time} (Vietnam time)").format(time=gio_viet_nam(value))
+        if value not in (None, ""):
+            click.echo(f"{_(label)}: {value}")
+
+
+INCOMING_LABELS = (("number", N_("Incoming number")), ("ngay_den", N_("Date received")), ("tac_gia", N_("Author")),
+                   ("so_ky_hieu", N_("Number, symbol")), ("ngay_van_ban", N_("Date of the document")),
+                   ("trich_yeu", N_("Type and subject")), ("don_vi_nhan", N_("Unit or person it goes to")),
+                   ("ngay_chuyen", N_("Date sent")), ("ky_nhan", N_("Received by")), ("ghi_chu", N_("Notes")),
+                   ("do_mat", N_("Secrecy")), ("do_khan", N_("Urgency")), ("status", N_("Status")),
+                   ("files", N_("Files")), ("received_by", N_("Registered by")), ("received_at", N_("Registered at")))
 
 
 @incoming.command("void", help=_("Void a số đến: it stays used, the reason goes into Ghi chú."))

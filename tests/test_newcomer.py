@@ -225,3 +225,47 @@ def test_a_quarter_or_month_without_nam_is_this_year_and_says_so(make_record, wo
     assert code == 0 and "01/UBND-XD6" in output and f"năm {today.year}" in output, output
     code, output = _run("register", "export", "--format", "csv")  # no period, no year: this year's whole book
     assert code == 0 and f"năm {today.year}" in output, output
+
+
+# 4 ---------------------------------------------------------------- what a clerk reads: labels and local time
+
+
+def _local(iso: str) -> str:
+    import datetime as dt
+
+    moment = dt.datetime.fromisoformat(iso).astimezone(dt.timezone(dt.timedelta(hours=7)))
+    return moment.strftime("%d/%m/%Y %H:%M")
+
+
+def test_incoming_show_prints_vietnamese_labels_and_local_time(workspace: Path) -> None:
+    from correspondence import api
+
+    assert _run("register", "init")[0] == 0
+    received = workspace / "den.pdf"
+    received.write_bytes((EXAMPLES / "du-thao.docx").read_bytes())  # any file is kept as received
+    code, output = _run("incoming", "receive", str(received), "--tu", "Sở Tài chính", "--so-ky-hieu", "123/STC-NS",
+                        "--ngay-van-ban", "20/04/2019", "--trich-yeu", "Công văn V/v dự toán", "--ngay-den", "07/05/2019")
+    assert code == 0, output
+    code, output = _run("incoming", "show", "1", "--nam", "2019")
+    assert code == 0, output
+    row = api.incoming_show(workspace, 1, 2019)
+    lines = output.splitlines()
+    assert "Số đến: 1" in lines and "Ngày đến: 07/05/2019" in lines and "Tác giả: Sở Tài chính" in lines, output
+    assert "Ngày văn bản: 20/04/2019" in lines, output
+    assert f"Thời điểm vào sổ: {_local(row.received_at)} (giờ Việt Nam)" in lines, output
+    for internal in ("received_at", "ngay_den", "tac_gia", "status", "agency", "series", "files_json"):
+        assert not any(line.split(": ")[0] == internal for line in lines), (internal, output)
+    assert "+00:00" not in output
+
+
+def test_register_show_prints_the_issue_time_in_local_time(make_record, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    from correspondence import api
+
+    _issue(make_record("a.yaml"))
+    entry = api.register_show(workspace, "01/UBND-XD6")
+    code, output = _run("register", "show", "01/UBND-XD6")
+    assert code == 0, output
+    assert f"Thời điểm cấp số: {_local(entry.issued_at)} (giờ Việt Nam)" in output.splitlines(), output
+    assert "+00:00" not in output and entry.issued_at not in output
+    code, output = _run("register", "log")  # the access log, in the same local time
+    assert code == 0 and output.splitlines()[-1].startswith(_local(entry.issued_at)[:10]), output
