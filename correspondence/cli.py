@@ -16,10 +16,12 @@ from typing import Any, TypeVar
 import click
 
 from correspondence import __version__
+from correspondence.click_messages import localize_types, metavar
 from correspondence.errors import CorrespondenceError, ExitStatus, Problem, UsageError
 from correspondence.i18n import N_, _, set_language, translate_click
 
 translate_click(set_language(None))
+localize_types()
 
 F = TypeVar("F", bound=Callable[..., Any])
 KINDS_NEW = ("cong-van", "ke-hoach")
@@ -121,8 +123,35 @@ def _internal(error: BaseException) -> None:
     sys.exit(int(ExitStatus.INTERNAL))
 
 
-class _Group(click.Group):
+class _Argument(click.Argument):
+    def make_metavar(self, ctx: click.Context) -> str:
+        return metavar(super().make_metavar(ctx))
+
+
+class _Localized:
+    """The usage line in the clerk's language: ``Cách dùng: correspondence register show [TÙY CHỌN] SỐ``."""
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return [metavar(piece) for piece in super().collect_usage_pieces(ctx)]  # type: ignore[misc]
+
+
+class _Command(_Localized, click.Command):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:  # the argument names of usage lines and errors ('Thiếu đối số SỐ')
+            if type(param) is click.Argument:
+                param.__class__ = _Argument
+
+
+class _SubGroup(_Localized, click.Group):
+    command_class = _Command
+
+
+class _Group(_Localized, click.Group):
     """Runs every command inside the one error handler: no traceback ever reaches the clerk."""
+
+    command_class = _Command
+    group_class = _SubGroup
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -141,6 +170,7 @@ class _Group(click.Group):
 def _lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value:
         translate_click(set_language(value))
+        localize_types()
     return value
 
 
@@ -164,7 +194,8 @@ def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     ctx.exit()
 
 
-@click.group(cls=_Group, help=_("Vietnamese official documents (Decree 30/2020) from records: DOCX and PDF."))
+@click.group(cls=_Group, help=_("Vietnamese official documents (Decree 30/2020) from records: DOCX and PDF."),
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, callback=_version, expose_value=False, is_eager=True,
               help=_("Show the version and the PDF font, then exit."))
 @_lang_option

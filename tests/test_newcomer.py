@@ -269,3 +269,40 @@ def test_register_show_prints_the_issue_time_in_local_time(make_record, workspac
     assert "+00:00" not in output and entry.issued_at not in output
     code, output = _run("register", "log")  # the access log, in the same local time
     assert code == 0 and output.splitlines()[-1].startswith(_local(entry.issued_at)[:10]), output
+
+
+# 5 ---------------------------------------------------------------- click's own words, and -h
+
+
+ENGLISH = ("Usage:", "Options:", "[OPTIONS]", "COMMAND [ARGS]", "TEXT", "INTEGER", "RANGE", "Show this message",
+           "Error:", "No such option", "Missing argument", "NUMBER", "SYMBOL", "FILES", "Commands:")
+
+
+@pytest.mark.parametrize("command", [["-h"], ["register", "-h"], ["register", "export", "-h"], ["issue", "-h"],
+                                     ["incoming", "show", "-h"], ["ho-so", "add", "--help"], ["annex", "-h"]])
+def test_help_is_vietnamese_and_takes_h(command: list[str]) -> None:
+    code, output = _run(*command)
+    assert code == 0, output
+    assert output.startswith("Cách dùng: "), output
+    assert "  -h, --help " in output, output
+    english = [word for word in ENGLISH if word in output]
+    assert english == [], (english, output)
+
+
+@pytest.mark.parametrize(("command", "expected"), [
+    (["incoming", "show"], "Thiếu đối số"), (["register", "list", "--bogus"], "Không có tùy chọn '--bogus'"),
+    (["register", "list", "--thang", "x"], "--thang"), (["ho-so", "add"], "Thiếu đối số")])
+def test_usage_errors_are_vietnamese(empty: Path, command: list[str], expected: str) -> None:
+    code, output = _run(*command)
+    assert code == 2 and expected in output, output
+    english = [word for word in ENGLISH if word in output]
+    assert english == [], (english, output)
+
+
+def test_english_stays_available() -> None:
+    result = CliRunner().invoke(main, ["--lang", "en", "register", "export", "-h"])
+    try:
+        assert result.exit_code == 0 and result.output.startswith("Usage: "), result.output
+        assert "[OPTIONS]" in result.output and "INTEGER RANGE" in result.output
+    finally:
+        CliRunner().invoke(main, ["--lang", "vi", "kinds"])
