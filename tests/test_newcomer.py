@@ -306,3 +306,49 @@ def test_english_stays_available() -> None:
         assert "[OPTIONS]" in result.output and "INTEGER RANGE" in result.output
     finally:
         CliRunner().invoke(main, ["--lang", "vi", "kinds"])
+
+
+# 7 ---------------------------------------------------------------- the docs name only commands that exist
+
+
+def _commands() -> dict[str, set[str] | None]:
+    """Every command of the CLI: a group's name → its subcommands; a command's name → None."""
+    import click
+
+    return {name: set(command.commands) if isinstance(command, click.Group) else None
+            for name, command in main.commands.items()}
+
+
+def test_every_command_the_docs_name_exists() -> None:
+    import re
+
+    commands = _commands()
+    groups = {name for name, subs in commands.items() if subs is not None}
+    # `correspondence X …` anywhere; `GROUP SUB` in backquotes (`register verify`); a backquoted lone word that a
+    # sentence offers as a command (`recover`) is caught by the glossary's own check below.
+    invoked = re.compile(r"(?:^|[\s`(|$])correspondence ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?")
+    quoted = re.compile(r"`(" + "|".join(sorted(groups)) + r") ([a-z][a-z-]*)")
+    unknown = []
+    for doc in [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]:
+        for number, line in enumerate(doc.read_text("utf-8").splitlines(), start=1):
+            where = f"{doc.relative_to(ROOT)}:{number}"
+            for match in invoked.finditer(line):
+                name, sub = match.group(1), match.group(2)
+                if name not in commands and name not in ("cli", "reference"):  # python -m correspondence.reference
+                    unknown.append(f"{where}: correspondence {name}")
+                elif name in groups and sub is not None and sub not in commands[name]:  # type: ignore[operator]
+                    unknown.append(f"{where}: correspondence {name} {sub}")
+            for match in quoted.finditer(line):
+                if match.group(2) not in commands[match.group(1)]:  # type: ignore[operator]
+                    unknown.append(f"{where}: {match.group(1)} {match.group(2)}")
+    assert unknown == []
+
+
+def test_the_glossary_names_no_command_that_does_not_exist() -> None:
+    """A backquoted word the glossary gives as what a clerk runs is a command of the CLI (it once named `recover`)."""
+    import re
+
+    commands = _commands()
+    text = (ROOT / "docs" / "glossary.md").read_text("utf-8")
+    named = set(re.findall(r"(?:by|run|runs|with) `([a-z][a-z-]*)`", text))
+    assert {word for word in named if word not in commands} == set()
