@@ -470,7 +470,9 @@ def merge(ctx: click.Context, record: Path, data: Path, one_number: bool, trial:
         click.echo(_("Columns of the table → fields of the record:"))
         unused = _("(not used)")
         for column, name in shown.columns.items():
-            click.echo(f"  {column} → {name or unused}")
+            replaced = shown.fields.get(column)
+            click.echo(f"  {column} → {name or unused}" + ("" if replaced is None else " " + _(
+                "(a field of the record: {what}; not a variable of the body)").format(what=replaced)))
         click.echo(_("Rows → recipients:"))
         for where, recipient in shown.rows:
             click.echo(f"  {where} → {recipient}")

@@ -352,3 +352,20 @@ def test_the_glossary_names_no_command_that_does_not_exist() -> None:
     text = (ROOT / "docs" / "glossary.md").read_text("utf-8")
     named = set(re.findall(r"(?:by|run|runs|with) `([a-z][a-z-]*)`", text))
     assert {word for word in named if word not in commands} == set()
+
+
+# 6 ---------------------------------------------------------------- a column named like a field of the record
+
+
+def test_a_column_titled_like_a_record_field_is_said_in_the_mapping(examples_workspace: Path) -> None:
+    table = examples_workspace / "khach.csv"
+    table.write_text("kinh_gui,ten,Đơn vị\nÔng A,ông A - Giám đốc Sở Nội vụ,XD6\n", "utf-8")
+    code, output = _run("merge", "examples/giay-moi.yaml", "khach.csv", "--thu")
+    assert code == 0, output
+    mapping = [line.strip() for line in output.splitlines() if line.startswith("  Đơn vị → ")]
+    assert mapping and "don_vi" in mapping[0] and "trường của bản ghi" in mapping[0], output
+    assert "đơn vị soạn thảo" in mapping[0], output
+    assert any(line.strip() == "ten → ten" for line in output.splitlines()), output  # a body variable: as before
+    code, output = _run("merge", "examples/giay-moi.yaml", "khach.csv", "-f", "docx")
+    assert code == 0, output
+    assert "cột 'Đơn vị' thay trường don_vi của bản ghi" in output, output
