@@ -556,7 +556,7 @@ def _period_of(year: int | None, month: int | None, quarter: int | None, start: 
     from correspondence.api import period
 
     days = period(year, month, quarter, _parse_date(start, "--tu-ngay"), _parse_date(end, "--den-ngay"))
-    if year is None and (month or quarter):
+    if year is None and (month or quarter) and days is not None:
         click.echo(_("year {year} (no --nam given)").format(year=days[0].year), err=True)
     return days
 

@@ -19,9 +19,9 @@ from correspondence import numbers
 from correspondence.archive import write_atomic
 from correspondence.errors import ArchiveFailed, CorrespondenceError, InvalidRecord, Problem
 from correspondence.i18n import _
-from correspondence.progress import notice
 from correspondence.issue.documents import document
 from correspondence.issue.transaction import Unit, render_all, run
+from correspondence.progress import notice
 from correspondence.records import Row, read_rows
 from correspondence.records.tables import columns_hint, identifier
 from correspondence.render import FORMATS
