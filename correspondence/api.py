@@ -31,11 +31,11 @@ from correspondence.validate.schema import CoQuan, VanBan
 from correspondence.vietnamese import hom_nay, ky_thoi_gian
 from correspondence.workspace import agencies, agency_profile, find_root, template_dirs
 
-__all__ = ["Answers", "FORMATS", "Issued", "Loaded", "annex", "check", "compose", "dinh_chinh", "draft", "ho_so_add",
+__all__ = ["Answers", "FORMATS", "Issued", "Loaded", "annex", "book_year", "check", "compose", "dinh_chinh", "draft", "ho_so_add",
            "ho_so_close", "ho_so_create", "ho_so_destruction_list", "ho_so_due", "ho_so_export", "ho_so_import",
            "ho_so_list", "ho_so_record_destruction", "ho_so_show", "incoming_export", "incoming_list",
-           "incoming_receive", "incoming_show", "incoming_void", "init", "issue", "json_schema", "kind_list", "load",
-           "merge", "merge_preview", "merge_print", "package_check", "previews", "register_close_year",
+           "incoming_receive", "incoming_show", "incoming_void", "init", "init_questions", "issue", "json_schema",
+           "kind_list", "load", "merge", "merge_preview", "merge_print", "package_check", "previews", "register_close_year",
            "register_export", "register_import", "register_init", "register_list", "register_log", "register_show",
            "register_verify", "register_void", "render", "render_document", "sample_profiles", "search", "skeleton",
            "templates_check", "write_new"]
@@ -106,6 +106,11 @@ Answers = setup.Answers
 def init(workspace: Path | None, answers: setup.Answers, register_url: str | None = None) -> setup.Initialised:
     """Set up a workspace for an agency: its profile (from a sample, or the answers alone), folders, register."""
     return setup.init(workspace or Path.cwd(), answers, register_url)
+
+
+def init_questions(answers: setup.Answers) -> list[tuple[str, str]]:
+    """What interactive init still has to ask: (profile field, question) for each answer the profile needs."""
+    return setup.questions(answers)
 
 
 def sample_profiles() -> list[str]:
@@ -181,11 +186,28 @@ def register_import(workspace: Path | None, path: Path, agency: str | None = Non
     return registry.import_file(workspace or find_root(), path, agency, series, register_url, sheet)
 
 
-def register_export(workspace: Path | None, year: int, fmt: str, agency: str | None = None, series: str = "chung",
-                    out: Path | None = None, register_url: str | None = None,
+def register_export(workspace: Path | None, year: int | None, fmt: str, agency: str | None = None,
+                    series: str = "chung", out: Path | None = None, register_url: str | None = None,
                     period: tuple[dt.date, dt.date] | None = None) -> Path:
-    """The printable register of a year, or of a period of it (PDF, DOCX, XLSX or CSV)."""
-    return registry.export(workspace or find_root(), year, fmt, agency, series, out, register_url, period)
+    """The printable register of a year, or of a period of it (PDF, DOCX, XLSX or CSV); the year is the period's
+    (see ``book_year``)."""
+    return registry.export(workspace or find_root(), book_year(year, period), fmt, agency, series, out, register_url,
+                           period)
+
+
+def book_year(year: int | None, period: tuple[dt.date, dt.date] | None) -> int:
+    """The year of a printed register: the one its period's days are in (a book is one year), else ``--nam``, else
+    this year. A period across two years, or outside ``--nam``, is refused."""
+    if period is None:
+        return year or hom_nay().year
+    first, last = period
+    if first.year != last.year:
+        raise UsageError(_("a register is printed one year at a time: {first} and {last} are in different years; "
+                           "export each year").format(first=first.strftime("%d/%m/%Y"), last=last.strftime("%d/%m/%Y")))
+    if year is not None and year != first.year:
+        raise UsageError(_("--nam {year}, but the period is in {other}: leave out --nam, the dates say the year").format(
+            year=year, other=first.year))
+    return first.year
 
 
 def period(year: int | None, month: int | None = None, quarter: int | None = None, start: dt.date | None = None,

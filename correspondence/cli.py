@@ -16,10 +16,12 @@ from typing import Any, TypeVar
 import click
 
 from correspondence import __version__
+from correspondence.click_messages import localize_types, metavar
 from correspondence.errors import CorrespondenceError, ExitStatus, Problem, UsageError
 from correspondence.i18n import N_, _, set_language, translate_click
 
 translate_click(set_language(None))
+localize_types()
 
 F = TypeVar("F", bound=Callable[..., Any])
 KINDS_NEW = ("cong-van", "ke-hoach")
@@ -121,8 +123,35 @@ def _internal(error: BaseException) -> None:
     sys.exit(int(ExitStatus.INTERNAL))
 
 
-class _Group(click.Group):
+class _Argument(click.Argument):
+    def make_metavar(self, ctx: click.Context) -> str:
+        return metavar(super().make_metavar(ctx))
+
+
+class _Localized:
+    """The usage line in the clerk's language: ``Cách dùng: correspondence register show [TÙY CHỌN] SỐ``."""
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return [metavar(piece) for piece in super().collect_usage_pieces(ctx)]  # type: ignore[misc]
+
+
+class _Command(_Localized, click.Command):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:  # the argument names of usage lines and errors ('Thiếu đối số SỐ')
+            if type(param) is click.Argument:
+                param.__class__ = _Argument
+
+
+class _SubGroup(_Localized, click.Group):
+    command_class = _Command
+
+
+class _Group(_Localized, click.Group):
     """Runs every command inside the one error handler: no traceback ever reaches the clerk."""
+
+    command_class = _Command
+    group_class = _SubGroup
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -141,6 +170,7 @@ class _Group(click.Group):
 def _lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value:
         translate_click(set_language(value))
+        localize_types()
     return value
 
 
@@ -164,7 +194,8 @@ def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     ctx.exit()
 
 
-@click.group(cls=_Group, help=_("Vietnamese official documents (Decree 30/2020) from records: DOCX and PDF."))
+@click.group(cls=_Group, help=_("Vietnamese official documents (Decree 30/2020) from records: DOCX and PDF."),
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, callback=_version, expose_value=False, is_eager=True,
               help=_("Show the version and the PDF font, then exit."))
 @_lang_option
@@ -439,7 +470,9 @@ def merge(ctx: click.Context, record: Path, data: Path, one_number: bool, trial:
         click.echo(_("Columns of the table → fields of the record:"))
         unused = _("(not used)")
         for column, name in shown.columns.items():
-            click.echo(f"  {column} → {name or unused}")
+            replaced = shown.fields.get(column)
+            click.echo(f"  {column} → {name or unused}" + ("" if replaced is None else " " + _(
+                "(a field of the record: {what}; not a variable of the body)").format(what=replaced)))
         click.echo(_("Rows → recipients:"))
         for where, recipient in shown.rows:
             click.echo(f"  {where} → {recipient}")
@@ -522,7 +555,10 @@ def _period_of(year: int | None, month: int | None, quarter: int | None, start: 
                end: str | None) -> Any:
     from correspondence.api import period
 
-    return period(year, month, quarter, _parse_date(start, "--tu-ngay"), _parse_date(end, "--den-ngay"))
+    days = period(year, month, quarter, _parse_date(start, "--tu-ngay"), _parse_date(end, "--den-ngay"))
+    if year is None and (month or quarter) and days is not None:
+        click.echo(_("year {year} (no --nam given)").format(year=days[0].year), err=True)
+    return days
 
 
 @register.command("init", help=_("Create the register of an agency (registers/<agency>.sqlite, or --register URL)."))
@@ -596,7 +632,7 @@ def register_list(ctx: click.Context, agency: str | None, year: int | None, kind
 @click.pass_context
 def register_show(ctx: click.Context, number: str, agency: str | None, year: int | None, series: str | None) -> None:
     from correspondence.api import register_show
-    from correspondence.vietnamese import ngay_so
+    from correspondence.vietnamese import gio_viet_nam, ngay_so
 
     entry = register_show(ctx.obj["workspace"], number, agency, year, ctx.obj["register"], series)
     values = entry.as_dict()
@@ -608,6 +644,8 @@ def register_show(ctx: click.Context, number: str, agency: str | None, year: int
             value = ", ".join(f["path"] for f in value) if value else ""
         elif key == "status":
             value = _(STATUS.get(str(value), str(value)))
+        elif key == "issued_at" and value:
+            value = _("{time} (Vietnam time)").format(time=gio_viet_nam(value))
         if value not in (None, ""):
             click.echo(f"{_(label)}: {value}")
 
@@ -655,18 +693,21 @@ def register_import(ctx: click.Context, file: Path, agency: str | None, series: 
 
 @register.command("export", help=_("Write the printable register of a year (PDF, DOCX, XLSX or CSV)."))
 @_lang_option
-@click.option("--nam", "year", type=click.IntRange(1, 9999), required=True, help=_("Year."))
+@click.option("--nam", "year", type=click.IntRange(1, 9999), default=None,
+              help=_("Year (default: the year of --tu-ngay/--den-ngay, else this year)."))
 @click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "xlsx", "csv"]), default="pdf", help=_("Format."))
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_("Output file."))
 @_agency
 @click.option("--so-rieng", "series", default="chung", help=_("Series (default: the shared one)."))
 @_period
 @click.pass_context
-def register_export(ctx: click.Context, year: int, fmt: str, out: Path | None, agency: str | None, series: str,
+def register_export(ctx: click.Context, year: int | None, fmt: str, out: Path | None, agency: str | None, series: str,
                     month: int | None, quarter: int | None, start: str | None, end: str | None) -> None:
-    from correspondence.api import register_export
+    from correspondence.api import book_year, register_export
 
     period = _period_of(year, month, quarter, start, end)
+    if year is None and period is None:
+        click.echo(_("year {year} (no --nam given)").format(year=book_year(None, None)), err=True)
     with _busy(_("exporting the register")):
         written = register_export(ctx.obj["workspace"], year, fmt, agency, series, out, ctx.obj["register"], period)
     _files_written([written])
@@ -679,12 +720,13 @@ def register_export(ctx: click.Context, year: int, fmt: str, out: Path | None, a
 @click.pass_context
 def register_log(ctx: click.Context, agency: str | None, everything: bool) -> None:
     from correspondence.api import register_log as run
+    from correspondence.vietnamese import gio_viet_nam
 
     events = run(ctx.obj["workspace"], agency, ctx.obj["register"], everything)
     if not events:
         click.echo(_("nothing recorded yet"))
     for event in events:
-        click.echo(f"{event.at}  {event.by}  {event.action}  {event.detail or ''}".rstrip())
+        click.echo(f"{gio_viet_nam(event.at)}  {event.by}  {event.action}  {event.detail or ''}".rstrip())
 
 
 @register.command("verify", help=_("Check the register: no duplicate, no unexplained gap, every file present and unchanged."))
@@ -723,10 +765,12 @@ def register_verify(ctx: click.Context, agency: str | None, no_repair: bool) -> 
 @click.option("--tap-the", default=None, help=_("The collective after TM. (agencies working collectively only)."))
 @click.option("--don-vi", multiple=True, help=_("A drafting unit as ABBREVIATION=Name, e.g. 'VP=Văn phòng' (repeat)."))
 @click.option("--nguoi-ky", multiple=True, help=_("A signer as Full name=Title, e.g. 'Đặng Huy Hậu=Phó Chủ tịch' (repeat)."))
+@click.option("--ma-dinh-danh", default=None, help=_("The agency's electronic id code (mã định danh), e.g. H49.64 "
+                                                    "(optional; goes into the archival metadata)."))
 @click.pass_context
 def init(ctx: click.Context, ma: str | None, mau: str | None, ten: tuple[str, ...], chu_quan: tuple[str, ...],
          viet_tat: str | None, dia_danh: str | None, thu_truong: str | None, tap_the: str | None,
-         don_vi: tuple[str, ...], nguoi_ky: tuple[str, ...]) -> None:
+         don_vi: tuple[str, ...], nguoi_ky: tuple[str, ...], ma_dinh_danh: str | None) -> None:
     from correspondence import api
 
     ask = sys.stdin.isatty()
@@ -737,20 +781,15 @@ def init(ctx: click.Context, ma: str | None, mau: str | None, ten: tuple[str, ..
         if not ask:
             raise UsageError(_("give the agency's id with --ma (e.g. --ma ubnd-quang-ninh)"))
         ma = click.prompt(_("Agency id (a file name, e.g. ubnd-quang-ninh)"))
-    if ask and not ten:
-        ten = tuple(line.strip() for line in click.prompt(_("Agency name, lines separated by '/' (e.g. Ủy ban nhân "
-                                                             "dân/Tỉnh Quảng Ninh)")).split("/"))
-    if ask and dia_danh is None:
-        dia_danh = click.prompt(_("Place name of the date line (e.g. Quảng Ninh)"))
-    if ask and viet_tat is None and mau is None:
-        viet_tat = click.prompt(_("Abbreviation of the agency (e.g. UBND)"))
-    if ask and thu_truong is None and mau is None:
-        thu_truong = click.prompt(_("Title of the head (e.g. Chủ tịch)"))
-    if ask and not nguoi_ky:
-        nguoi_ky = tuple(click.prompt(_("Signers as Full name=Title, separated by ';' (e.g. Đặng Huy Hậu=Phó Chủ "
-                                        "tịch)")).split(";"))
     answers = api.Answers(ma, mau, list(ten), list(chu_quan), viet_tat, dia_danh, thu_truong, tap_the, list(don_vi),
-                          [item.strip() for item in nguoi_ky if item.strip()])
+                          [item.strip() for item in nguoi_ky if item.strip()], ma_dinh_danh)
+    if ask:  # every answer the profile still needs, then the optional mã định danh
+        for key, question in api.init_questions(answers):
+            answers.answer(key, click.prompt(_(question)))
+        if ma_dinh_danh is None:
+            answers.answer("ma_dinh_danh", click.prompt(_("Electronic id code of the agency (mã định danh, e.g. "
+                                                          "H49.64; leave empty if none)"), default="",
+                                                        show_default=False))
     with _notices():
         done = api.init(ctx.obj["workspace"], answers, ctx.obj["register"])
     click.echo(_("written: {path}").format(path=_shown(done.profile)))
@@ -1076,11 +1115,32 @@ def incoming_list(ctx: click.Context, year: int | None, secret: bool, agency: st
 @click.pass_context
 def incoming_show(ctx: click.Context, number: int, year: int | None, secret: bool, agency: str | None) -> None:
     from correspondence.api import incoming_show as run
+    from correspondence.vietnamese import gio_viet_nam, ngay_so
 
     row = run(ctx.obj["workspace"], number, year, secret, agency, ctx.obj["register"])
-    for key, value in row.as_dict().items():
-        if value not in (None, "", []):
-            click.echo(f"{key}: {value}")
+    values = row.as_dict()
+    for key, label in INCOMING_LABELS:
+        value = values.get(key)
+        if key in ("ngay_den", "ngay_van_ban", "ngay_chuyen") and value:
+            value = ngay_so(value)
+        elif key == "files":
+            value = ", ".join(f["path"] for f in value) if value else ""
+        elif key == "status":
+            value = _(STATUS.get(str(value), str(value)))
+        elif key in ("do_mat", "do_khan") and value:
+            value = _("secret") if key == "do_mat" else _("urgent")
+        elif key == "received_at" and value:
+            value = _("{time} (Vietnam time)").format(time=gio_viet_nam(value))
+        if value not in (None, ""):
+            click.echo(f"{_(label)}: {value}")
+
+
+INCOMING_LABELS = (("number", N_("Incoming number")), ("ngay_den", N_("Date received")), ("tac_gia", N_("Author")),
+                   ("so_ky_hieu", N_("Number, symbol")), ("ngay_van_ban", N_("Date of the document")),
+                   ("trich_yeu", N_("Type and subject")), ("don_vi_nhan", N_("Unit or person it goes to")),
+                   ("ngay_chuyen", N_("Date sent")), ("ky_nhan", N_("Received by")), ("ghi_chu", N_("Notes")),
+                   ("do_mat", N_("Secrecy")), ("do_khan", N_("Urgency")), ("status", N_("Status")),
+                   ("files", N_("Files")), ("received_by", N_("Registered by")), ("received_at", N_("Registered at")))
 
 
 @incoming.command("void", help=_("Void a số đến: it stays used, the reason goes into Ghi chú."))

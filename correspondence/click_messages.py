@@ -1,13 +1,39 @@
 """Turn click's own messages (usage, help, argument errors) into catalogue entries, so clerks read them in Vietnamese.
 
-Nothing here runs: the calls only mark click's message ids for extraction into ``locales/``.
+``_marked`` never runs: its calls only mark click's message ids for extraction into ``locales/``. The words click
+does not ask gettext for — its type names (TEXT, INTEGER RANGE) and the usage line's metavars ([OPTIONS], NUMBER) —
+are put in the current language by ``localize_types`` and ``metavar``.
 """
 
 from __future__ import annotations
 
+import re
 from gettext import ngettext
 
-from correspondence.i18n import N_
+import click
+
+from correspondence.i18n import N_, _
+
+# Click's parameter types by the name their metavar (TEXT, INTEGER RANGE) and some errors print.
+TYPE_NAMES = ((click.types.StringParamType, N_("text")), (click.types.IntParamType, N_("integer")),
+              (click.types.IntRange, N_("integer range")), (click.types.FloatParamType, N_("float")),
+              (click.types.FloatRange, N_("float range")), (click.types.BoolParamType, N_("boolean")),
+              (click.types.DateTime, N_("datetime")), (click.types.File, N_("filename")))
+# The words of usage lines: click's own and the names of the tool's arguments.
+METAVARS = (N_("OPTIONS"), N_("COMMAND"), N_("ARGS"), N_("FILE"), N_("FILES"), N_("NUMBER"), N_("KIND"), N_("RECORD"),
+            N_("DATA"), N_("TABLE"), N_("SYMBOL"), N_("WORDS"), N_("PATH"), N_("YEAR"))
+_WORD = re.compile(r"[A-Z][A-Z_]*")
+
+
+def localize_types() -> None:
+    """Name click's types in the current language (the metavars of the help's options, some errors)."""
+    for kind, name in TYPE_NAMES:
+        kind.name = _(name)
+
+
+def metavar(text: str) -> str:
+    """A piece of a usage line (``[OPTIONS]``, ``COMMAND [ARGS]...``, ``NUMBER``) in the current language."""
+    return _WORD.sub(lambda match: _(match.group(0)) if match.group(0) in METAVARS else match.group(0), text)
 
 
 def _marked() -> None:  # pragma: no cover - never called

@@ -25,6 +25,16 @@ def nfc(value: Any) -> Any:
 VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")  # Asia/Ho_Chi_Minh: UTC+7 all year, no summer time
 
 
+def gio_viet_nam(moment: str | dt.datetime | None) -> str:
+    """A moment the register keeps (ISO, UTC) as a clerk reads it: ``dd/mm/yyyy hh:mm`` in Vietnam's time."""
+    if not moment:
+        return ""
+    value = dt.datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+
+
 def hom_nay() -> dt.date:
     """Today by the agency's clock (Asia/Ho_Chi_Minh), whatever the machine's time zone."""
     return dt.datetime.now(VIETNAM).date()

@@ -13,7 +13,8 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
-from correspondence.i18n import data_dir
+from correspondence.errors import Problem, RegisterUnavailable
+from correspondence.i18n import _, data_dir
 
 CONFIG = Path("registers") / "config.yaml"
 ENV_URL = "CORRESPONDENCE_REGISTER"
@@ -67,6 +68,23 @@ def agencies(root: Path) -> list[str]:
     folder = root / "registers"
     names = {p.stem for p in folder.glob("*.yaml") if p.stem != "config"} | {p.stem for p in folder.glob("*.sqlite")}
     return sorted(names)
+
+
+def no_office(root: Path, agency: str | None = None) -> RegisterUnavailable:
+    """The error of a folder that is no office of ``agency`` (no profile ``registers/<agency>.yaml``): it points to
+    ``correspondence init``, the command that sets an office up; never to ``register init``, which needs the profile."""
+    folder = str(root.resolve())
+    if agency is None:
+        message = _("{folder} is not an office folder: it has no agency profile registers/<agency>.yaml").format(
+            folder=folder)
+        command = "correspondence init"
+    else:
+        message = _("no agency profile '{agency}' in {folder} (registers/{agency}.yaml)").format(
+            agency=agency, folder=folder)
+        command = f"correspondence init --ma {agency}"
+    return RegisterUnavailable(message, [Problem(shown(root / "registers"), "", _(
+        "run the command in the office's folder (or name it with -C FOLDER); to set up a new office here: "
+        "{command}").format(command=command))])
 
 
 def register_url(root: Path, agency_id: str, explicit: str | None = None) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from correspondence import model as m
@@ -21,6 +21,7 @@ from correspondence.errors import ArchiveFailed, CorrespondenceError, InvalidRec
 from correspondence.i18n import _
 from correspondence.issue.documents import document
 from correspondence.issue.transaction import Unit, render_all, run
+from correspondence.progress import notice
 from correspondence.records import Row, read_rows
 from correspondence.records.tables import columns_hint, identifier
 from correspondence.render import FORMATS
@@ -49,6 +50,7 @@ class Preview:
     columns: dict[str, str | None]
     rows: list[tuple[str, str]]
     path: Path
+    fields: dict[str, str] = field(default_factory=dict)  # column → what the record field it replaces is
 
 
 # Column titles clerks write, by the name records use (compared without diacritics).
@@ -80,6 +82,16 @@ def used_columns(loaded: Loaded, rows: list[Row]) -> dict[str, str | None]:
     return {column: name if name in body or name in SETTABLE else None for column, name in names.items()}
 
 
+def record_fields(loaded: Loaded, rows: list[Row]) -> dict[str, str]:
+    """The columns that replace a field of the record by their title (``Đơn vị`` → ``don_vi``, the drafting unit)
+    rather than fill a variable of its body, each with what that field is: a merge says so, as the clerk may have
+    meant something else (a column titled with the field's own name, ``don_vi``, is meant)."""
+    body = body_names(loaded.record.noi_dung or "")
+    return {column: VanBan.model_fields[name].description or name
+            for column, name in column_names(loaded, _header(rows)).items()
+            if name in SETTABLE and name not in body and column != name}
+
+
 def _map_columns(loaded: Loaded, rows: list[Row], source: str) -> list[Row]:
     """Rows keyed by the names the record uses; a table none of whose columns the record uses, or a blank cell the
     record needs, is refused — the row and column named, the columns found listed."""
@@ -98,6 +110,9 @@ def _map_columns(loaded: Loaded, rows: list[Row], source: str) -> list[Row]:
                 if names[column] in body and names[column] not in defaults and row.get(column) in (None, "")]
     if problems:
         raise InvalidRecord(_("invalid rows: nothing was issued"), problems)
+    for column, what in record_fields(loaded, rows).items():
+        notice(_("column '{column}' replaces the record's field {name} ({what}), not a variable of the body").format(
+            column=column, name=names[column], what=what))
     return [(where, {names[column]: value for column, value in row.items()}) for where, row in rows]
 
 
@@ -153,7 +168,7 @@ def preview(record: Path | str, data: Path | str, workspace: Path | str | None =
     title = _("Preview of the mail merge {record} ({count} rows)").format(record=Path(record).name, count=len(docs))
     write_atomic({target: combine([pdf for files in rendered for pdf in _pdfs(files)], title)})
     recipients = [(where, _recipient(doc, row)) for doc, (where, row) in zip(docs, rows, strict=True)]
-    return Preview(used_columns(loaded, table), recipients, target)
+    return Preview(used_columns(loaded, table), recipients, target, record_fields(loaded, table))
 
 
 def print_file(record: Path | str, done: list[Merged], workspace: Path | str | None = None) -> Path | None:

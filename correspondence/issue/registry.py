@@ -24,8 +24,10 @@ from correspondence.vietnamese import hom_nay, ngay_so
 from correspondence.workspace import (
     agencies,
     agency_profile,
+    explicit_register,
     find_root,
     issued_files,
+    no_office,
     register_book,
     register_url,
     shown,
@@ -37,6 +39,8 @@ def _agency(workspace: Path, agency: str | None) -> str:
     if agency is not None:
         return agency
     found = agencies(workspace)
+    if not found:
+        raise no_office(workspace)
     if len(found) != 1:
         raise CorrespondenceError(_("say which agency with --co-quan (found: {found})").format(
             found=", ".join(found) or "—"))
@@ -46,13 +50,20 @@ def _agency(workspace: Path, agency: str | None) -> str:
 def open_register(workspace: Path, agency: str | None, explicit: str | None = None) -> tuple[Register, str]:
     """The existing register of ``agency`` (the only agency of the workspace when None); never created here."""
     agency = _agency(workspace, agency)
-    return Register(register_url(workspace, agency, explicit)), agency
+    url = register_url(workspace, agency, explicit)
+    path = sqlite_path(url)
+    if (path is not None and not path.exists() and not agency_profile(workspace, agency).is_file()
+            and explicit is None and not explicit_register(workspace)):
+        raise no_office(workspace, agency)
+    return Register(url), agency
 
 
 def init(workspace: Path | None = None, agency: str | None = None, explicit: str | None = None) -> str:
     """Create the register of an agency, explicitly; refused when one is already there. Where it is."""
     root = workspace or find_root()
     agency = _agency(root, agency)
+    if not agency_profile(root, agency).is_file():
+        raise no_office(root, agency)
     url = register_url(root, agency, explicit)
     path = sqlite_path(url)
     if path is not None and path.exists():
@@ -140,6 +151,8 @@ def verify(workspace: Path, agency: str | None = None, register_url: str | None 
     changed, added or removed outside the tool), every file present with its hash, no issued file unclaimed."""
     report = Report()
     names = [agency] if agency else agencies(workspace)
+    if not names:
+        raise no_office(workspace)
     for name in names:
         register, name = open_register(workspace, name, register_url)
         with register:

@@ -51,9 +51,11 @@ from correspondence.render import FORMATS, render_document
 from correspondence.validate import Loaded, load, self_contained
 from correspondence.vietnamese import hom_nay, ngay_so
 from correspondence.workspace import (
+    agency_profile,
     explicit_register,
     find_root,
     issued_files,
+    no_office,
     output_folder,
     output_root,
     register_url,
@@ -148,6 +150,9 @@ def open_register(root: Path, agency: str, explicit: str | None = None, create: 
     path = sqlite_path(url)
     first_use = (create and explicit is None and not explicit_register(root) and path is not None
                  and not path.exists())
+    office = agency_profile(root, agency).is_file() or all((root / d).is_dir() for d in ("registers", "output"))
+    if first_use and not office:  # a register only where an office is: its profile, or its registers/ and output/
+        raise no_office(root, agency)
     if first_use and issued_files(root, agency):
         raise RegisterUnavailable(_("no register at {path}, but output/{agency} holds documents it issued").format(
             path=shown(path), agency=agency), [Problem(shown(path), "", _(  # type: ignore[arg-type]

@@ -176,7 +176,9 @@ def load(path: Path | str, workspace: Path | str | None = None, check_body: bool
         if found is None:
             found_problems.append(Problem(located.where(("co_quan",)), "co_quan",
                                           _("no agency profile '{name}'").format(name=name),
-                                          _("create {path}").format(path=shown(candidates[0]))))
+                                          _("set up the office with 'correspondence init --ma {name}' (it writes "
+                                            "{path}), or run the command in the office's folder").format(
+                                              name=name.strip(), path=shown(candidates[0]))))
         else:
             agency_id = found.stem
             agency, found_problems = load_agency(found)

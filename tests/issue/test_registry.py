@@ -284,6 +284,8 @@ def test_example_layout_profile_beside_the_record(tmp_path: Path, monkeypatch: p
 
     monkeypatch.chdir(tmp_path)
     shutil.copytree(EXAMPLES, tmp_path / "examples")
+    for folder in ("registers", "output"):  # the checkout's own workspace folders (a folder without them gets none)
+        (tmp_path / folder).mkdir()
     done = issue([tmp_path / "examples" / "cong-van-3018.yaml"], tmp_path)
     assert done[0].entry.so_ky_hieu == "01/UBND-XD6" and done[0].entry.ngay == "2019-05-07"
     assert (tmp_path / "registers" / "ubnd-quang-ninh.sqlite").is_file()

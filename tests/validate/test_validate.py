@@ -79,7 +79,8 @@ def test_english_messages(make_record: Callable[..., Path]) -> None:
 def test_missing_agency_profile(make_record: Callable[..., Path]) -> None:
     path = make_record(co_quan="so-noi-vu")
     assert problems_of(path) == [
-        f"{path.name}:2: co_quan: không có hồ sơ cơ quan 'so-noi-vu' (hãy tạo tệp registers/so-noi-vu.yaml)"]
+        f"{path.name}:2: co_quan: không có hồ sơ cơ quan 'so-noi-vu' (hãy lập cơ quan bằng lệnh 'correspondence init "
+        "--ma so-noi-vu' (lệnh này ghi registers/so-noi-vu.yaml), hoặc chạy lệnh trong thư mục của cơ quan)"]
 
 
 def test_problems_in_the_agency_profile_are_located_there(make_record: Callable[..., Path], workspace: Path) -> None:
