@@ -36,7 +36,8 @@ def cli_reference() -> str:
     set_language("vi")
     lines = ["# Tra cứu lệnh — `correspondence`", "",
              "Trang này sinh từ `--help` của từng lệnh (`python -m correspondence.reference`).", ""]
-    ctx = click.Context(cli_main, info_name="correspondence", terminal_width=88, max_content_width=88)
+    ctx = click.Context(cli_main, info_name="correspondence", terminal_width=88, max_content_width=88,
+                        **cli_main.context_settings)  # click caches each help option: keep -h in it
     lines += ["## correspondence", "", "```text", cli_main.get_help(ctx).rstrip(), "```", ""]
     def walk(group: click.Group, parent: click.Context, prefix: str) -> None:
         for name in sorted(group.commands):
