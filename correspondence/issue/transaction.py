@@ -431,7 +431,8 @@ def _allocate(units: list[Unit], registers: dict[str, Register], docs: list[m.Do
             fields |= {"thay_the": unit.replaces.id, "ghi_chu": replaced_note(unit.replaces)}
         try:
             unit.entry = book.allocate(unit.loaded.agency_id, series.name, unit.day, ky_hieu_of(unit.loaded), fields,
-                                       series.nam_trong_ky_hieu)
+                                       series.nam_trong_ky_hieu,
+                                       replaces=None if unit.replaces is None else unit.replaces.id)
         except Backdated as error:  # another clerk issued a later date meanwhile
             raise _backdated(unit.where, unit.day, error.last_date, error.last_number) from None
 

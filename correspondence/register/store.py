@@ -36,6 +36,7 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    or_,
     create_engine,
     event,
     func,
@@ -452,11 +453,13 @@ class Register:
         return bool(free)
 
     def allocate(self, agency: str, series: str, ngay: dt.date, ky_hieu: str, fields: dict[str, Any],
-                 nam_trong_ky_hieu: bool = False, by: str | None = None) -> Entry:
+                 nam_trong_ky_hieu: bool = False, by: str | None = None, replaces: int | None = None) -> Entry:
         """Take the next number of (agency, year of ``ngay``, series) and insert its row, atomically.
 
         The row's Số, ký hiệu is ``numbers.so_ky_hieu`` of that number. Refused: a closed year, a date
-        before the series' last date (``Backdated``), a Số, ký hiệu the agency already used that year.
+        before the series' last date (``Backdated``), a Số, ký hiệu the agency already used that year, and
+        (``replaces``: the entry a correction replaces) a row that is void, unwritten or already being replaced
+        — checked in the transaction that takes the number, under the lock, so two clerks cannot both replace it.
         """
         who = by or current_user()
         values: dict[str, Any] = dict.fromkeys(_ENTRY_COLUMNS)
@@ -467,6 +470,8 @@ class Register:
         values["tim_kiem"] = searchable(values)
         full_text = str(values.pop("toan_van", "") or "")
         with self._writer(), self.engine.begin() as conn:
+            if replaces is not None:  # its row first, then the series (the order void takes them in)
+                self._refuse_unreplaceable(conn, replaces)
             self._refuse_closed(conn, agency, ngay.year)
             state = self._lock_series(conn, agency, ngay.year, series)
             if state.last_date and values["ngay"] < state.last_date:
@@ -501,6 +506,25 @@ class Register:
             state = conn.execute(_SELECT_SERIES, key).first()
         return state
 
+    def _refuse_unreplaceable(self, conn: Connection, entry_id: int) -> Any:
+        """Lock the row a correction replaces; refused when it is void, was never written, or another correction
+        (written, or being written) already replaces it."""
+        old = conn.execute(select(entries_t).where(entries_t.c.id == entry_id).with_for_update()).one()
+        if old.status == VOIDED:
+            raise RegisterConflict(_("{number} is void ({note}): there is nothing to replace").format(
+                number=old.so_ky_hieu, note=old.ghi_chu))
+        if old.status != ISSUED or old.files_json is None:
+            raise RegisterConflict(_("{number} was not issued (its files were never written): void it instead").format(
+                number=old.so_ky_hieu))
+        other = conn.execute(select(entries_t.c.so_ky_hieu).where(and_(
+            entries_t.c.thay_the == entry_id,
+            or_(entries_t.c.status == ISSUED, entries_t.c.files_json.is_not(None))))).first()
+        if old.thay_the_boi is not None or other is not None:
+            new = other.so_ky_hieu if other is not None else self._row(conn, old.thay_the_boi).so_ky_hieu
+            raise RegisterConflict(_("{number} is already replaced by {new}: it cannot be replaced again").format(
+                number=old.so_ky_hieu, new=new))
+        return old
+
     def _refuse_closed(self, conn: Connection, agency: str, year: int) -> None:
         closed = conn.execute(_SELECT_CLOSED, {"k_agency": agency, "k_year": year}).first()
         if closed is not None:
@@ -532,6 +556,20 @@ class Register:
         issue may be dated from the last document still valid."""
         with self._writer(), self.engine.begin() as conn:
             entry = conn.execute(select(entries_t).where(entries_t.c.id == entry_id).with_for_update()).one()
+            if entry.status == VOIDED:
+                raise RegisterConflict(_("{number} is already void: {note}").format(number=entry.so_ky_hieu,
+                                                                                    note=entry.ghi_chu))
+            if replaced_by is None:
+                replacing = conn.execute(select(entries_t.c.so_ky_hieu).where(and_(
+                    entries_t.c.thay_the == entry_id, entries_t.c.status == ISSUED))).first()
+                if replacing is not None:  # its correction voids it, naming itself, once written
+                    raise RegisterConflict(_("{number} is already replaced by {new}: it cannot be replaced again")
+                                           .format(number=entry.so_ky_hieu, new=replacing.so_ky_hieu))
+            else:
+                correction = self._row(conn, replaced_by)
+                if correction.thay_the != entry_id:
+                    raise RegisterConflict(_("{new} does not replace {number}").format(
+                        new=correction.so_ky_hieu, number=entry.so_ky_hieu))
             note = f"{entry.ghi_chu}; {reason}" if entry.ghi_chu else reason
             conn.execute(update(entries_t).where(entries_t.c.id == entry_id)
                          .values(status=VOIDED, ghi_chu=note, lease=None, thay_the_boi=replaced_by))
@@ -953,6 +991,23 @@ class Register:
                 problems.append(Problem(f"{agency}/{row.year}/{row.series}:{row.number}", "", _(
                     "{number}: the row was changed outside the tool since its last event").format(number=row.so_ky_hieu),
                     _("restore the register from a backup")))
+        voids = [item.entry_id for item in events if item.entry_id and item.action == VOIDED]
+        for entry_id in sorted({e for e in voids if voids.count(e) > 1}):
+            row = rows.get(entry_id)
+            problems.append(Problem(f"{where}:{entry_id}", "", _("{number}: voided {count} times").format(
+                number=row.so_ky_hieu if row is not None else numbered.get(entry_id, entry_id),
+                count=voids.count(entry_id)), _("restore the register from a backup")))
+        corrections: dict[int, list[Any]] = {}
+        for row in rows.values():
+            if row.thay_the is not None and (row.status == ISSUED or row.files_json is not None):
+                corrections.setdefault(row.thay_the, []).append(row)
+        for old_id, news in sorted(corrections.items()):
+            old = rows.get(old_id)
+            if len(news) > 1 and old is not None:
+                problems.append(Problem(f"{agency}/{old.year}/{old.series}:{old.number}", "", _(
+                    "{number}: replaced by more than one document: {numbers}").format(
+                    number=old.so_ky_hieu, numbers=", ".join(r.so_ky_hieu for r in sorted(news, key=lambda r: r.id))),
+                    _("void the corrections but one with 'correspondence register void'")))
         for entry_id, row in sorted(rows.items()):
             if entry_id not in last_event:
                 problems.append(Problem(f"{agency}/{row.year}/{row.series}:{row.number}", "", _(
