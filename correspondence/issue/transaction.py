@@ -486,10 +486,13 @@ def complete(register: Register, entry: Entry, root: Path, formats: tuple[str, .
 def recover(register: Register, root: Path, agency: str | None = None) -> list[Entry]:
     """Complete every abandoned pending row — numbered, files not recorded, its process gone — and sweep the
     temporary files crashes left behind. Rows another live process is completing are left alone; a row that
-    cannot be completed is marked failed with its reason (``register verify`` says what to do)."""
+    cannot be completed is marked failed with its reason (``register verify`` says what to do). A row the chain of
+    events does not vouch for (changed outside the tool) is left as it is: ``register verify`` reports it."""
     done = []
     for entry in register.pending(agency):
         if not register.lease_released(entry.lease, entry.issued_at) or not register.issued_here(entry.id):
+            continue
+        if not register.vouched(entry.id):  # changed outside the tool: never rendered nor recorded (verify says so)
             continue
         try:
             complete(register, entry, root, action="repaired")
@@ -502,6 +505,8 @@ def recover(register: Register, root: Path, agency: str | None = None) -> list[E
         notice(_("completed after an interruption: {number}").format(number=entry.so_ky_hieu))
         done.append(entry)
     for new, old in register.unfinished_replacements(agency):
+        if not (register.vouched(new.id) and register.vouched(old.id)):
+            continue
         done.append(link_replacement(register, new, old, root))
         notice(_("completed after an interruption: {old} voided, replaced by {new}").format(
             old=old.so_ky_hieu, new=new.so_ky_hieu))

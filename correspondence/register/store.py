@@ -108,6 +108,7 @@ RECEIVED, INCOMING_VOIDED = "received", "den-voided"
 READ = "read"  # a document or the register read through the tool: the access log
 DESTRUCTION = "ho-so-destruction"  # the council's decision that a hồ sơ may be destroyed, recorded (nothing deleted)
 CLOSED = "close-year"
+_HO_SO_CHAINED = ("nam", "ky_hieu", "tieu_de", "thoi_han", "don_vi", "nguoi_lap")  # what a hồ sơ's creation event holds
 
 _KEY = and_(series_t.c.agency == bindparam("k_agency"), series_t.c.year == bindparam("k_year"),
             series_t.c.series == bindparam("k_series"))
@@ -121,6 +122,9 @@ _LEASE_LOCKS = 727_030  # PostgreSQL advisory-lock namespace of the leases
 FOREIGN_LEASE = 24 * 3600.0  # seconds: a pending row of another machine's process on a shared SQLite file
 _SELECT_CLOSED = select(closed_t.c.at).where(and_(closed_t.c.agency == bindparam("k_agency"),
                                                   closed_t.c.year == bindparam("k_year")))
+_SELECT_CLOSED_EVENTS = select(events_t.c.id, events_t.c.detail, events_t.c.at).where(and_(
+    events_t.c.agency == bindparam("k_agency"), events_t.c.id > bindparam("k_after"), events_t.c.action == CLOSED))
+_SELECT_LAST_EVENT = select(func.max(events_t.c.id)).where(events_t.c.agency == bindparam("k_agency"))
 _SELECT_TAKEN = select(entries_t.c.series).where(and_(entries_t.c.agency == bindparam("k_agency"),
                                                       entries_t.c.year == bindparam("k_year"),
                                                       entries_t.c.so_ky_hieu == bindparam("k_so")))
@@ -323,6 +327,7 @@ class Register:
         self._lock_path: Path | None = None
         self._lock_handle: Any = None
         self._lease_connection: Any = None
+        self._closed_seen: dict[str, tuple[int, dict[int, str]]] = {}  # agency → (last event read, years closed)
         path = sqlite_path(self.url)
         self.created = path if create and path is not None and not path.exists() else None  # made by this opening
         if path is not None:
@@ -420,6 +425,30 @@ class Register:
 
     def _row(self, conn: Connection, entry_id: int) -> Any:
         return conn.execute(select(entries_t).where(entries_t.c.id == entry_id)).one()
+
+    def _vouched(self, conn: Connection, row: Any) -> bool:
+        """Whether the chain vouches for a row as it is: its last event is intact and holds its content hash."""
+        last = conn.execute(select(events_t).where(events_t.c.entry_id == row.id)
+                            .order_by(events_t.c.id.desc()).limit(1)).first()
+        if last is None or not last.row_hash or last.row_hash != row_hash(row):
+            return False
+        return last.hash == event_hash(last.prev_hash or "", last.entry_id, last.agency, last.action, last.at, last.by,
+                                       last.detail, last.row_hash)
+
+    def vouched(self, entry_id: int) -> bool:
+        """Whether the chain of events vouches for the row as it is now (never changed outside the tool)."""
+        with self.engine.connect() as conn:
+            return self._vouched(conn, self._row(conn, entry_id))
+
+    def _refuse_unvouched(self, conn: Connection, entry_id: int) -> Any:
+        """The row, locked; refused when it was changed outside the tool: nothing is ever built or recorded over a row
+        the chain does not vouch for."""
+        row = conn.execute(select(entries_t).where(entries_t.c.id == entry_id).with_for_update()).one()
+        if not self._vouched(conn, row):
+            raise RegisterConflict(_("{number}: the row was changed outside the tool since its last event").format(
+                number=row.so_ky_hieu), [Problem(f"{row.agency}/{row.year}/{row.series}:{row.number}", "",
+                                                 _("restore the register from a backup"))])
+        return row
 
     # ------------------------------------------------------------------ numbering
 
@@ -527,14 +556,29 @@ class Register:
 
     def _refuse_closed(self, conn: Connection, agency: str, year: int) -> None:
         closed = conn.execute(_SELECT_CLOSED, {"k_agency": agency, "k_year": year}).first()
-        if closed is not None:
+        at = closed.at if closed is not None else self._closed_by_events(conn, agency).get(year)
+        if at is not None:
             raise RegisterConflict(_("the year {year} of {agency} is closed (since {at}): no document can be issued "
-                                     "into it").format(year=year, agency=agency, at=ngay_so(closed.at[:10])))
+                                     "into it").format(year=year, agency=agency, at=ngay_so(at[:10])))
+
+    def _closed_by_events(self, conn: Connection, agency: str) -> dict[int, str]:
+        """The years the chain of events says were closed (a lock row deleted outside the tool reopens nothing). The
+        events are read once, then only those added since (a closed year never reopens)."""
+        after, years = self._closed_seen.get(agency, (0, {}))
+        last = conn.execute(_SELECT_LAST_EVENT, {"k_agency": agency}).scalar() or 0
+        if last > after:
+            years = dict(years)
+            for item in conn.execute(_SELECT_CLOSED_EVENTS, {"k_agency": agency, "k_after": after}):
+                if (item.detail or "").isdigit():
+                    years.setdefault(int(item.detail), item.at)
+            self._closed_seen[agency] = (last, years)
+        return years
 
     def complete(self, entry_id: int, files: list[dict[str, str]] | None, action: str = "completed") -> Entry:
         """Record the written files and their SHA-256 for a numbered row; its lease ends (None: the files are
         to be made again, by ``recover``)."""
         with self._writer(), self.engine.begin() as conn:
+            self._refuse_unvouched(conn, entry_id)
             conn.execute(update(entries_t).where(entries_t.c.id == entry_id)
                          .values(files_json=None if files is None else json.dumps(files), lease=None))
             row = self._row(conn, entry_id)
@@ -544,6 +588,7 @@ class Register:
     def fail(self, entry_id: int, reason: str) -> Entry:
         """A numbered row whose files could not be made: it stays numbered, with the reason, until voided."""
         with self._writer(), self.engine.begin() as conn:
+            self._refuse_unvouched(conn, entry_id)
             conn.execute(update(entries_t).where(entries_t.c.id == entry_id)
                          .values(status=FAILED, failure=reason, lease=None))
             row = self._row(conn, entry_id)
@@ -555,7 +600,7 @@ class Register:
         the corrected document that replaces it). Voiding the series' latest number gives its date back: the next
         issue may be dated from the last document still valid."""
         with self._writer(), self.engine.begin() as conn:
-            entry = conn.execute(select(entries_t).where(entries_t.c.id == entry_id).with_for_update()).one()
+            entry = self._refuse_unvouched(conn, entry_id)
             if entry.status == VOIDED:
                 raise RegisterConflict(_("{number} is already void: {note}").format(number=entry.so_ky_hieu,
                                                                                     note=entry.ghi_chu))
@@ -693,9 +738,11 @@ class Register:
             return list(conn.execute(query.order_by(series_t.c.agency, series_t.c.year, series_t.c.series)))
 
     def closed_years(self, agency: str) -> dict[int, str]:
-        """The closed years of an agency and when each was closed."""
+        """The closed years of an agency and when each was closed: its lock rows, and the years its chain of events
+        says were closed (a lock row deleted outside the tool reopens nothing)."""
         with self.engine.connect() as conn:
-            return {r.year: r.at for r in conn.execute(select(closed_t).where(closed_t.c.agency == agency))}
+            years = self._closed_by_events(conn, agency)
+            return years | {r.year: r.at for r in conn.execute(select(closed_t).where(closed_t.c.agency == agency))}
 
     # ------------------------------------------------------------------ the access log
 
@@ -804,6 +851,60 @@ class Register:
         for _row_id in sorted(set(last) - set(rows)):
             problems.append(Problem(f"{agency}/events", "", _("an incoming row was deleted outside the tool"),
                                     _("restore the register from a backup")))
+        return problems
+
+    def _audit_files_and_years(self, conn: Connection, agency: str, events: list[Any]) -> list[Problem]:
+        """Hồ sơ, the documents filed in each (in their order) and the closed years, as the events made them: none
+        changed, added or deleted outside the tool."""
+        files: dict[int, dict[str, Any]] = {}
+        filed: dict[int, set[tuple[str, int, int]]] = {}
+        closed: set[int] = set()
+        for item in events:
+            if item.action == CLOSED and (item.detail or "").isdigit():
+                closed.add(int(item.detail))
+            if item.action not in (HO_SO_CREATED, HO_SO_FILED, HO_SO_CLOSED, DESTRUCTION) or not item.detail:
+                continue
+            detail = json.loads(item.detail)
+            if item.action == HO_SO_CREATED:
+                files[int(detail["id"])] = {name: detail.get(name) for name in _HO_SO_CHAINED} | {"status": OPEN}
+            elif int(detail["ho_so"]) in files and item.action != HO_SO_FILED:
+                files[int(detail["ho_so"])]["status"] = CLOSED_FILE if item.action == HO_SO_CLOSED else DESTROYED_FILE
+            elif item.action == HO_SO_FILED:
+                kind = "den" if "den" in detail else "entry"
+                filed.setdefault(int(detail["ho_so"]), set()).add((kind, int(detail[kind]), int(detail["thu_tu"])))
+        rows = {r.id: r for r in conn.execute(select(ho_so_t).where(ho_so_t.c.agency == agency))}
+        ids = set(rows) | set(files)
+        found: dict[int, set[tuple[str, int, int]]] = {}
+        for table, column, kind in ((filed_t, filed_t.c.entry_id, "entry"), (filed_den_t, filed_den_t.c.den_id, "den")):
+            for r in conn.execute(select(table.c.ho_so_id, column, table.c.thu_tu).where(table.c.ho_so_id.in_(ids))):
+                found.setdefault(r.ho_so_id, set()).add((kind, r[1], r.thu_tu))
+        problems = []
+        hint = _("restore the register from a backup")
+        for file_id in sorted(ids):
+            row, chained = rows.get(file_id), files.get(file_id)
+            seen = chained if row is None else {"ky_hieu": row.ky_hieu, "nam": row.nam}
+            named = {"symbol": (seen or {}).get("ky_hieu"), "year": (seen or {}).get("nam")}
+            where = f"{agency}/ho-so/{named['symbol']}"
+            if chained is None:
+                problems.append(Problem(where, "", _("hồ sơ {symbol} ({year}): the row was added outside the tool")
+                                        .format(**named), hint))
+            elif row is None:
+                problems.append(Problem(where, "", _("hồ sơ {symbol} ({year}) was deleted outside the tool").format(
+                    **named), hint))
+            elif {name: getattr(row, name) for name in (*_HO_SO_CHAINED, "status")} != chained:
+                problems.append(Problem(where, "", _("hồ sơ {symbol} ({year}): the row was changed outside the tool")
+                                        .format(**named), hint))
+            if found.get(file_id, set()) != filed.get(file_id, set()):
+                problems.append(Problem(where, "", _("hồ sơ {symbol} ({year}): its list of documents was changed "
+                                                     "outside the tool").format(**named), hint))
+        locked = {r.year for r in conn.execute(select(closed_t.c.year).where(closed_t.c.agency == agency))}
+        for year in sorted(closed - locked):
+            problems.append(Problem(f"{agency}/{year}", "", _(
+                "the year {year} is closed in the chain of events, but its lock row was deleted outside the tool")
+                .format(year=year), _("the year stays closed; restore the register from a backup")))
+        for year in sorted(locked - closed):
+            problems.append(Problem(f"{agency}/{year}", "", _("the year {year} was marked closed outside the tool")
+                                    .format(year=year), hint))
         return problems
 
     # ------------------------------------------------------------------ full-text search
@@ -962,6 +1063,7 @@ class Register:
             rows = {r.id: r for r in conn.execute(select(entries_t).where(entries_t.c.agency == agency))}
             head = conn.execute(select(chains_t.c.last_hash).where(chains_t.c.agency == agency)).scalar()
             problems += self._audit_incoming(conn, agency, events)
+            problems += self._audit_files_and_years(conn, agency, events)
         where = f"{agency}/events"
         previous = ""
         last_event: dict[int, Any] = {}

@@ -128,3 +128,108 @@ def test_verify_reports_a_row_voided_twice_and_replaced_twice(make_record: Calla
     messages = _messages(workspace, register_url, repair=False)
     assert "01/UBND-XD6: bị hủy 2 lần" in messages
     assert "01/UBND-XD6: được thay thế bởi nhiều văn bản: 02/UBND-XD6, 03/UBND-XD6" in messages
+
+
+# 2 ------------------------------------------------------------------------------------------------ forged rows
+
+
+def _forge(url: str, number: int, subject: str) -> None:
+    """What an attacker with SQL does: a new content for a real number, its files cleared so that repair makes them."""
+    engine = create_engine(normalise_url(url))
+    with engine.begin() as conn:
+        stored = conn.execute(text("SELECT record_json FROM entries WHERE number = :n"), {"n": number}).scalar_one()
+        record = json.loads(stored)
+        record["trich_yeu"] = subject
+        conn.execute(text("UPDATE entries SET record_json = :r, ten_loai_trich_yeu = :s, files_json = NULL "
+                          "WHERE number = :n"), {"r": json.dumps(record, ensure_ascii=False), "s": subject, "n": number})
+    engine.dispose()
+
+
+def test_a_row_forged_in_sql_is_reported_and_never_rendered(make_record: Callable[..., Path], workspace: Path,
+                                                             register_url: str) -> None:
+    issue([make_record("a.yaml"), make_record("b.yaml", trich_yeu="hai")], workspace, D, register_url,
+          formats=("docx",))
+    folder = workspace / "output" / AGENCY / "2019"
+    (folder / "02-UBND-XD6.docx").unlink()
+    _forge(register_url, 2, "V/v cấp đất cho ông X")
+    report = service.verify(workspace, register_url=register_url)
+    assert report.repaired == []
+    assert "02/UBND-XD6: dòng này đã bị sửa ngoài công cụ sau sự kiện cuối" in [p.message for p in report.problems]
+    assert not (folder / "02-UBND-XD6.docx").exists(), "no document is made from a row the chain does not vouch for"
+    issue([make_record("c.yaml", trich_yeu="ba")], workspace, D, register_url, formats=("docx",))
+    assert not (folder / "02-UBND-XD6.docx").exists(), "nor by the next issue's recovery"
+    with Register(register_url) as register:
+        actions = [e.action for e in register.events(AGENCY) if e.entry_id == register.find(AGENCY, "02/UBND-XD6")[0].id]
+    assert actions == ["issued", "completed"], "nothing was recorded over the forged row"
+    assert "02/UBND-XD6: dòng này đã bị sửa ngoài công cụ sau sự kiện cuối" in _messages(workspace, register_url)
+
+
+def test_the_command_line_says_the_forged_row_and_exits_non_zero(make_record: Callable[..., Path], workspace: Path) -> None:
+    from click.testing import CliRunner
+
+    from correspondence.cli import main
+
+    issue([make_record("a.yaml")], workspace, D, formats=("docx",))
+    (workspace / "output" / AGENCY / "2019" / "01-UBND-XD6.docx").unlink()
+    _forge(f"sqlite:///{workspace / 'registers' / 'ubnd-quang-ninh.sqlite'}", 1, "V/v cấp đất cho ông X")
+    result = CliRunner().invoke(main, ["--lang", "vi", "register", "verify"])
+    assert result.exit_code != 0, result.output
+    assert "01/UBND-XD6: dòng này đã bị sửa ngoài công cụ sau sự kiện cuối" in result.output
+    assert "đã hoàn tất sau khi bị ngắt" not in result.output
+    assert not (workspace / "output" / AGENCY / "2019" / "01-UBND-XD6.docx").exists()
+
+
+# 3 ----------------------------------------------------------------------------------- hồ sơ and closed years
+
+
+def _ho_so_with_a_document(make_record: Callable[..., Path], workspace: Path, url: str) -> None:
+    from correspondence.issue import hoso
+
+    hoso.create(workspace, "01.VP", "Hồ sơ hội nghị", "10", 2019, register_url=url)
+    hoso.create(workspace, "02.VP", "Hồ sơ khác", "5", 2019, register_url=url)
+    issue([make_record("a.yaml")], workspace, D, url, formats=("docx",), ho_so="01.VP")
+    issue([make_record("b.yaml", trich_yeu="hai")], workspace, D, url, formats=("docx",))
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ("UPDATE ho_so SET tieu_de = 'Hồ sơ khác hẳn' WHERE ky_hieu = '01.VP'",
+     "hồ sơ 01.VP (2019): dòng này đã bị sửa ngoài công cụ"),
+    ("UPDATE ho_so SET thoi_han = '1' WHERE ky_hieu = '01.VP'", "hồ sơ 01.VP (2019): dòng này đã bị sửa ngoài công cụ"),
+    ("UPDATE ho_so SET status = 'huy' WHERE ky_hieu = '02.VP'", "hồ sơ 02.VP (2019): dòng này đã bị sửa ngoài công cụ"),
+    ("DELETE FROM ho_so WHERE ky_hieu = '02.VP'", "hồ sơ 02.VP (2019) đã bị xóa ngoài công cụ"),
+    ("INSERT INTO ho_so (agency, nam, ky_hieu, tieu_de, thoi_han, status, mo_luc) VALUES "
+     "('ubnd-quang-ninh', 2019, '03.VP', 'Thêm lén', '5', 'mo', '2019-05-07')",
+     "hồ sơ 03.VP (2019): dòng này được thêm ngoài công cụ"),
+    ("DELETE FROM ho_so_van_ban", "hồ sơ 01.VP (2019): danh sách văn bản trong hồ sơ đã bị sửa ngoài công cụ"),
+    ("INSERT INTO ho_so_van_ban (ho_so_id, entry_id, thu_tu, them_luc) SELECT h.id, e.id, 5, '2019-05-07' "
+     "FROM ho_so h, entries e WHERE h.ky_hieu = '02.VP' AND e.number = 2",
+     "hồ sơ 02.VP (2019): danh sách văn bản trong hồ sơ đã bị sửa ngoài công cụ"),
+    ("UPDATE ho_so_van_ban SET thu_tu = 7", "hồ sơ 01.VP (2019): danh sách văn bản trong hồ sơ đã bị sửa ngoài công cụ"),
+    ("INSERT INTO closed_years (agency, year, at, by) VALUES ('ubnd-quang-ninh', 2018, '2019-01-01', 'x')",
+     "năm 2018 được ghi là đã khóa ngoài công cụ"),
+])
+def test_hồ_sơ_their_documents_and_closed_years_edited_in_sql_are_found(
+        make_record: Callable[..., Path], workspace: Path, register_url: str, change: str, message: str) -> None:
+    _ho_so_with_a_document(make_record, workspace, register_url)
+    assert _messages(workspace, register_url) == []
+    _sql(register_url, change)
+    assert message in _messages(workspace, register_url)
+
+
+def test_deleting_the_closed_year_lock_does_not_reopen_the_year(make_record: Callable[..., Path], workspace: Path,
+                                                                register_url: str) -> None:
+    issue([make_record("a.yaml")], workspace, D, register_url, formats=("docx",))
+    service.close_year(workspace, 2019, register_url=register_url)
+    _sql(register_url, "DELETE FROM closed_years")
+    with pytest.raises(RegisterConflict) as refused:
+        issue([make_record("b.yaml", trich_yeu="hai")], workspace, D, register_url, formats=("docx",))
+    assert "năm 2019 đã khóa sổ" in refused.value.message
+    with Register(register_url) as register:
+        assert list(register.closed_years(AGENCY)) == [2019]
+        with pytest.raises(RegisterConflict):
+            register.allocate(AGENCY, "chung", D, "UBND-XD6", {"ten_loai_trich_yeu": "x", "nguoi_ky": "y",
+                                                               "noi_nhan": "z", "don_vi_nhan_ban_luu": "VT",
+                                                               "kind": "cong_van"})
+    assert sorted(_rows(register_url)) == ["01/UBND-XD6"]
+    assert "năm 2019 đã khóa trong chuỗi sự kiện nhưng dòng khóa năm đã bị xóa ngoài công cụ" in \
+        _messages(workspace, register_url)
