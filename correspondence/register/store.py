@@ -52,7 +52,7 @@ from correspondence.errors import Backdated, Problem, RegisterConflict, Register
 from correspondence.i18n import _
 from correspondence.records.tables import fold
 from correspondence.register import migrations
-from correspondence.register.chain import event_hash, row_hash
+from correspondence.register.chain import KEY_ENV, SEAL, agency_key, event_hash, fingerprint, row_hash
 from correspondence.vietnamese import ngay_so
 
 _meta = MetaData()
@@ -122,8 +122,9 @@ _LEASE_LOCKS = 727_030  # PostgreSQL advisory-lock namespace of the leases
 FOREIGN_LEASE = 24 * 3600.0  # seconds: a pending row of another machine's process on a shared SQLite file
 _SELECT_CLOSED = select(closed_t.c.at).where(and_(closed_t.c.agency == bindparam("k_agency"),
                                                   closed_t.c.year == bindparam("k_year")))
-_SELECT_CLOSED_EVENTS = select(events_t.c.id, events_t.c.detail, events_t.c.at).where(and_(
-    events_t.c.agency == bindparam("k_agency"), events_t.c.id > bindparam("k_after"), events_t.c.action == CLOSED))
+_SELECT_FACTS = select(events_t.c.id, events_t.c.action, events_t.c.detail, events_t.c.at).where(and_(
+    events_t.c.agency == bindparam("k_agency"), events_t.c.id > bindparam("k_after"),
+    events_t.c.action.in_((CLOSED, SEAL)))).order_by(events_t.c.id)
 _SELECT_LAST_EVENT = select(func.max(events_t.c.id)).where(events_t.c.agency == bindparam("k_agency"))
 _SELECT_TAKEN = select(entries_t.c.series).where(and_(entries_t.c.agency == bindparam("k_agency"),
                                                       entries_t.c.year == bindparam("k_year"),
@@ -132,6 +133,15 @@ _SELECT_HEAD = select(chains_t.c.last_hash).where(chains_t.c.agency == bindparam
 _UPDATE_HEAD = update(chains_t).where(chains_t.c.agency == bindparam("k_agency")).values(last_hash=bindparam("h"))
 _EVENT_COLUMNS = ("entry_id", "action", "at", "by", "detail", "agency", "prev_hash", "row_hash", "hash")
 _INSERT_EVENT = events_t.insert().values({name: bindparam(name) for name in _EVENT_COLUMNS})
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the chain says of a register as a whole: the years closed (and when), the seal (its event, key print)."""
+
+    closed: dict[int, str]
+    seal: int | None
+    sealed_with: str | None
 
 
 @dataclass(frozen=True)
@@ -327,7 +337,9 @@ class Register:
         self._lock_path: Path | None = None
         self._lock_handle: Any = None
         self._lease_connection: Any = None
-        self._closed_seen: dict[str, tuple[int, dict[int, str]]] = {}  # agency → (last event read, years closed)
+        self._facts: dict[str, tuple[int, _Facts]] = {}  # agency → (last event read, what the events said)
+        self._writing: Any = None  # the transaction that appended events not yet committed
+        self.key = agency_key()
         path = sqlite_path(self.url)
         self.created = path if create and path is not None and not path.exists() else None  # made by this opening
         if path is not None:
@@ -406,7 +418,8 @@ class Register:
 
     def _append(self, conn: Connection, agency: str, entry_id: int | None, action: str, by: str,
                 detail: str | None = None, row: Any = None, at: str | None = None) -> None:
-        """Add an event to the agency's chain: it holds the previous event's hash and the row's content hash."""
+        """Add an event to the agency's chain: it holds the previous event's hash and the row's content hash. With the
+        agency key, a chain not sealed yet is sealed first; the events of a sealed chain are keyed."""
         head = conn.execute(_SELECT_HEAD, {"k_agency": agency}).first()
         if head is None:
             try:
@@ -415,13 +428,20 @@ class Register:
             except IntegrityError:
                 pass
             head = conn.execute(_SELECT_HEAD, {"k_agency": agency}).one()
+        key = self._key_for(self._chain_facts(conn, agency), agency)
+        if key is None and self.key is not None:
+            if action != SEAL:
+                self._append(conn, agency, 0, SEAL, by, fingerprint(self.key))
+                head = conn.execute(_SELECT_HEAD, {"k_agency": agency}).one()
+            key = self.key
         when = at or now()
         hashed = row_hash(row) if row is not None else ""
         prev = head.last_hash or ""
-        digest = event_hash(prev, entry_id, agency, action, when, by, detail, hashed)
+        digest = event_hash(prev, entry_id, agency, action, when, by, detail, hashed, key)
         conn.execute(_INSERT_EVENT, {"entry_id": entry_id, "action": action, "at": when, "by": by, "detail": detail,
                                      "agency": agency, "prev_hash": prev, "row_hash": hashed, "hash": digest})
         conn.execute(_UPDATE_HEAD, {"k_agency": agency, "h": digest})
+        self._writing = conn.get_transaction()
 
     def _row(self, conn: Connection, entry_id: int) -> Any:
         return conn.execute(select(entries_t).where(entries_t.c.id == entry_id)).one()
@@ -432,8 +452,12 @@ class Register:
                             .order_by(events_t.c.id.desc()).limit(1)).first()
         if last is None or not last.row_hash or last.row_hash != row_hash(row):
             return False
+        facts = self._chain_facts(conn, last.agency)
+        keyed = facts.seal is not None and last.id > facts.seal
+        if keyed and (self.key is None or fingerprint(self.key) != facts.sealed_with):
+            return False
         return last.hash == event_hash(last.prev_hash or "", last.entry_id, last.agency, last.action, last.at, last.by,
-                                       last.detail, last.row_hash)
+                                       last.detail, last.row_hash, self.key if keyed else None)
 
     def vouched(self, entry_id: int) -> bool:
         """Whether the chain of events vouches for the row as it is now (never changed outside the tool)."""
@@ -556,23 +580,41 @@ class Register:
 
     def _refuse_closed(self, conn: Connection, agency: str, year: int) -> None:
         closed = conn.execute(_SELECT_CLOSED, {"k_agency": agency, "k_year": year}).first()
-        at = closed.at if closed is not None else self._closed_by_events(conn, agency).get(year)
+        at = closed.at if closed is not None else self._chain_facts(conn, agency).closed.get(year)
         if at is not None:
             raise RegisterConflict(_("the year {year} of {agency} is closed (since {at}): no document can be issued "
                                      "into it").format(year=year, agency=agency, at=ngay_so(at[:10])))
 
-    def _closed_by_events(self, conn: Connection, agency: str) -> dict[int, str]:
-        """The years the chain of events says were closed (a lock row deleted outside the tool reopens nothing). The
-        events are read once, then only those added since (a closed year never reopens)."""
-        after, years = self._closed_seen.get(agency, (0, {}))
+    def _chain_facts(self, conn: Connection, agency: str) -> _Facts:
+        """What the chain of events says of an agency's register as a whole: the years closed (a lock row deleted
+        outside the tool reopens nothing) and the seal. The events are read once, then only those added since (a
+        closed year never reopens, a seal stays); what this transaction appended is not remembered until committed."""
+        after, facts = self._facts.get(agency, (0, _Facts({}, None, None)))
         last = conn.execute(_SELECT_LAST_EVENT, {"k_agency": agency}).scalar() or 0
         if last > after:
-            years = dict(years)
-            for item in conn.execute(_SELECT_CLOSED_EVENTS, {"k_agency": agency, "k_after": after}):
-                if (item.detail or "").isdigit():
-                    years.setdefault(int(item.detail), item.at)
-            self._closed_seen[agency] = (last, years)
-        return years
+            facts = _Facts(dict(facts.closed), facts.seal, facts.sealed_with)
+            for item in conn.execute(_SELECT_FACTS, {"k_agency": agency, "k_after": after}):
+                if item.action == CLOSED and (item.detail or "").isdigit():
+                    facts.closed.setdefault(int(item.detail), item.at)
+                elif item.action == SEAL and facts.seal is None:
+                    facts = _Facts(facts.closed, item.id, item.detail)
+            if self._writing is None or self._writing is not conn.get_transaction():
+                self._facts[agency] = (last, facts)
+        return facts
+
+    def _key_for(self, facts: _Facts, agency: str) -> bytes | None:
+        """The key new events of a sealed chain are hashed with; refused without it, or with another key."""
+        if facts.seal is None:
+            return None
+        if self.key is None:
+            raise RegisterConflict(_("the register of {agency} is sealed with the agency key: nothing can be written "
+                                     "without it").format(agency=agency), [Problem(KEY_ENV, "", _(
+                                         "set {variable} to the agency key file").format(variable=KEY_ENV))])
+        if fingerprint(self.key) != facts.sealed_with:
+            raise RegisterConflict(_("the register of {agency} is sealed with another key than {variable} names")
+                                   .format(agency=agency, variable=KEY_ENV), [Problem(KEY_ENV, "", _(
+                                       "set {variable} to the agency key file").format(variable=KEY_ENV))])
+        return self.key
 
     def complete(self, entry_id: int, files: list[dict[str, str]] | None, action: str = "completed") -> Entry:
         """Record the written files and their SHA-256 for a numbered row; its lease ends (None: the files are
@@ -741,7 +783,7 @@ class Register:
         """The closed years of an agency and when each was closed: its lock rows, and the years its chain of events
         says were closed (a lock row deleted outside the tool reopens nothing)."""
         with self.engine.connect() as conn:
-            years = self._closed_by_events(conn, agency)
+            years = self._chain_facts(conn, agency).closed
             return years | {r.year: r.at for r in conn.execute(select(closed_t).where(closed_t.c.agency == agency))}
 
     # ------------------------------------------------------------------ the access log
@@ -1068,10 +1110,23 @@ class Register:
         previous = ""
         last_event: dict[int, Any] = {}
         numbered: dict[int, str] = {}
+        keyed = unreadable = False
         for item in events:
+            if item.action == SEAL and not keyed:
+                keyed = True
+                if self.key is None:
+                    unreadable = True
+                    problems.append(Problem(f"{where}:{item.id}", "", _(
+                        "the chain of events is sealed with the agency key: checking it needs that key"), _(
+                        "set {variable} to the agency key file").format(variable=KEY_ENV)))
+                elif fingerprint(self.key) != item.detail:
+                    unreadable = True
+                    problems.append(Problem(f"{where}:{item.id}", "", _(
+                        "the chain of events is sealed with another key"), _(
+                        "set {variable} to the agency key file").format(variable=KEY_ENV)))
             expected = event_hash(item.prev_hash or "", item.entry_id, item.agency, item.action, item.at, item.by,
-                                  item.detail, item.row_hash or "")
-            if item.prev_hash != previous or item.hash != expected:
+                                  item.detail, item.row_hash or "", self.key if keyed and not unreadable else None)
+            if item.prev_hash != previous or (item.hash != expected and not unreadable):
                 problems.append(Problem(f"{where}:{item.id}", "", _(
                     "the chain of events is broken at event {id}: an event was changed, inserted or removed "
                     "outside the tool").format(id=item.id), _("restore the register from a backup")))
@@ -1080,6 +1135,10 @@ class Register:
                 last_event[item.entry_id] = item
                 if item.action in (ISSUED, IMPORTED):
                     numbered[item.entry_id] = item.detail or str(item.entry_id)
+        if events and self.key is not None and not keyed:
+            problems.append(Problem(where, "", _("the chain of events is not sealed with the agency key yet"), _(
+                "the next change of the register seals it; if it was sealed before, the chain was rewritten outside "
+                "the tool: restore the register from a backup")))
         if events and head != previous:
             problems.append(Problem(where, "", _("the last events of the chain were removed outside the tool"),
                                     _("restore the register from a backup")))

@@ -233,3 +233,107 @@ def test_deleting_the_closed_year_lock_does_not_reopen_the_year(make_record: Cal
     assert sorted(_rows(register_url)) == ["01/UBND-XD6"]
     assert "năm 2019 đã khóa trong chuỗi sự kiện nhưng dòng khóa năm đã bị xóa ngoài công cụ" in \
         _messages(workspace, register_url)
+
+
+# 4 ---------------------------------------------------------------------------------------------- the agency key
+
+
+def _recompute_chain(url: str) -> None:
+    """What someone with SQL but without the key does after editing a row: every hash made again, as the tool makes
+    them without a key, so that an unkeyed chain is whole again."""
+    from correspondence.register.chain import event_hash, row_hash
+
+    engine = create_engine(normalise_url(url))
+    with engine.begin() as conn:
+        rows = {r.id: r for r in conn.execute(text("SELECT * FROM entries"))}
+        events = list(conn.execute(text("SELECT * FROM events ORDER BY id")))
+        last = {e.entry_id: e.id for e in events if e.entry_id}
+        previous = ""
+        for item in events:
+            hashed = item.row_hash or ""
+            if item.entry_id and last[item.entry_id] == item.id:
+                hashed = row_hash(rows[item.entry_id])
+            digest = event_hash(previous, item.entry_id, item.agency, item.action, item.at, item.by, item.detail, hashed)
+            conn.execute(text("UPDATE events SET prev_hash = :p, row_hash = :r, hash = :h WHERE id = :id"),
+                         {"p": previous, "r": hashed, "h": digest, "id": item.id})
+            previous = digest
+        conn.execute(text("UPDATE chains SET last_hash = :h"), {"h": previous})
+    engine.dispose()
+
+
+@pytest.fixture
+def key_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The agency key, kept outside the register (and outside the workspace)."""
+    folder = tmp_path.parent / f"{tmp_path.name}-khoa"
+    folder.mkdir()
+    path = folder / "khoa-so.txt"
+    path.write_text("a3f0c9e1d2b4a6f8091725364758697a8b9cadbecfd0e1f2\n", "utf-8")
+    monkeypatch.setenv("CORRESPONDENCE_KHOA_SO", str(path))
+    return path
+
+
+def test_without_a_key_a_recomputed_chain_passes_as_before(make_record: Callable[..., Path], workspace: Path,
+                                                           register_url: str) -> None:
+    """The limit the key removes: without one, whoever edits the SQL and recomputes every hash is not seen."""
+    _issue_two(make_record, workspace, register_url)
+    _sql(register_url, "UPDATE entries SET nguoi_ky = 'Người khác' WHERE number = 2")
+    _recompute_chain(register_url)
+    assert _messages(workspace, register_url) == []
+
+
+def _issue_two(make_record: Callable[..., Path], workspace: Path, url: str) -> None:
+    issue([make_record("a.yaml")], workspace, D, url, formats=("docx",))
+    issue([make_record("b.yaml", trich_yeu="hai")], workspace, D, url, formats=("docx",))
+
+
+def test_with_the_key_a_recomputed_chain_is_found(make_record: Callable[..., Path], workspace: Path, register_url: str,
+                                                  key_file: Path) -> None:
+    _issue_two(make_record, workspace, register_url)
+    assert _messages(workspace, register_url) == []
+    with Register(register_url) as register:
+        actions = [e.action for e in register.events(AGENCY)]
+    assert actions[0] == "seal", "the chain is sealed with the key at its first event"
+    _sql(register_url, "UPDATE entries SET nguoi_ky = 'Người khác' WHERE number = 2")
+    _recompute_chain(register_url)
+    messages = _messages(workspace, register_url)
+    assert any(m.startswith("chuỗi sự kiện bị đứt ở sự kiện") for m in messages), messages
+
+
+def test_an_older_chain_is_sealed_from_the_key_on_and_still_verifies(
+        make_record: Callable[..., Path], workspace: Path, register_url: str, monkeypatch: pytest.MonkeyPatch,
+        key_file: Path) -> None:
+    monkeypatch.delenv("CORRESPONDENCE_KHOA_SO")
+    _issue_two(make_record, workspace, register_url)  # events hashed without a key
+    monkeypatch.setenv("CORRESPONDENCE_KHOA_SO", str(key_file))
+    assert _messages(workspace, register_url) == ["chuỗi sự kiện chưa được niêm bằng khóa của cơ quan"]
+    issue([make_record("c.yaml", trich_yeu="ba")], workspace, D, register_url, formats=("docx",))
+    with Register(register_url) as register:
+        actions = [e.action for e in register.events(AGENCY)]
+    assert actions[-3:] == ["seal", "issued", "completed"], "keyed from the seal on, the older events as they were"
+    assert _messages(workspace, register_url) == []
+    # the sealed part cannot be recomputed without the key
+    _sql(register_url, "UPDATE entries SET nguoi_ky = 'Người khác' WHERE number = 3")
+    _recompute_chain(register_url)
+    assert any(m.startswith("chuỗi sự kiện bị đứt ở sự kiện") for m in _messages(workspace, register_url))
+
+
+def test_a_sealed_register_needs_its_key(make_record: Callable[..., Path], workspace: Path, register_url: str,
+                                         monkeypatch: pytest.MonkeyPatch, key_file: Path) -> None:
+    _issue_two(make_record, workspace, register_url)
+    monkeypatch.delenv("CORRESPONDENCE_KHOA_SO")
+    assert _messages(workspace, register_url) == [
+        "chuỗi sự kiện được niêm bằng khóa của cơ quan: cần khóa đó để kiểm tra"]
+    with pytest.raises(RegisterConflict) as refused:
+        issue([make_record("c.yaml", trich_yeu="ba")], workspace, D, register_url, formats=("docx",))
+    assert "CORRESPONDENCE_KHOA_SO" in str(refused.value.problems)
+    other = key_file.with_name("khoa-khac.txt")
+    other.write_text("0" * 48, "utf-8")
+    monkeypatch.setenv("CORRESPONDENCE_KHOA_SO", str(other))
+    assert "chuỗi sự kiện được niêm bằng một khóa khác" in _messages(workspace, register_url)
+    with pytest.raises(RegisterConflict):
+        issue([make_record("c.yaml", trich_yeu="ba")], workspace, D, register_url, formats=("docx",))
+    assert sorted(_rows(register_url)) == ["01/UBND-XD6", "02/UBND-XD6"]
+    monkeypatch.setenv("CORRESPONDENCE_KHOA_SO", str(key_file.with_name("khong-co.txt")))
+    with pytest.raises(Exception) as missing:
+        service.verify(workspace, register_url=register_url)
+    assert "khong-co.txt" in str(missing.value)
