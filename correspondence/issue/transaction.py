@@ -41,6 +41,7 @@ from correspondence.errors import (
     RegisterConflict,
     RegisterUnavailable,
     UsageError,
+    WriteFailed,
 )
 from correspondence.i18n import _, set_language
 from correspondence.issue.documents import copies_of, document, document_of, ky_hieu_of, series_of
@@ -447,6 +448,13 @@ def _publish(book: Register, unit: Unit, root: Path, formats: tuple[str, ...]) -
             archive.discard(unit.staged)
             unit.staged = [item for job in _jobs(unit, entry.number, root, formats) for item in stage_job(job)]
         files = archive.publish(unit.staged, root)
+    except WriteFailed as error:  # a full disk: the number stays taken, pending, for recover to complete
+        archive.discard(unit.staged)
+        try:
+            pending = book.release(entry.id)
+        except Exception:
+            pending = entry
+        return Issued(pending, [], error.message)
     except CorrespondenceError as error:
         archive.discard(unit.staged)
         failed = book.fail(entry.id, error.message)
@@ -496,6 +504,8 @@ def recover(register: Register, root: Path, agency: str | None = None) -> list[E
             continue
         try:
             complete(register, entry, root, action="repaired")
+        except WriteFailed:  # a full disk still: left pending for the next attempt (verify says so)
+            continue
         except CorrespondenceError as error:
             register.fail(entry.id, error.message)
             continue

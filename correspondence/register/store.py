@@ -36,11 +36,11 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
-    or_,
     create_engine,
     event,
     func,
     literal_column,
+    or_,
     select,
     text,
     update,
@@ -456,8 +456,9 @@ class Register:
         keyed = facts.seal is not None and last.id > facts.seal
         if keyed and (self.key is None or fingerprint(self.key) != facts.sealed_with):
             return False
-        return last.hash == event_hash(last.prev_hash or "", last.entry_id, last.agency, last.action, last.at, last.by,
-                                       last.detail, last.row_hash, self.key if keyed else None)
+        expected = event_hash(last.prev_hash or "", last.entry_id, last.agency, last.action, last.at, last.by,
+                              last.detail, last.row_hash, self.key if keyed else None)
+        return bool(last.hash == expected)
 
     def vouched(self, entry_id: int) -> bool:
         """Whether the chain of events vouches for the row as it is now (never changed outside the tool)."""
@@ -626,6 +627,13 @@ class Register:
             row = self._row(conn, entry_id)
             self._append(conn, row.agency, entry_id, action, current_user(), None, row)
         return _entry(row)
+
+    def release(self, entry_id: int) -> Entry:
+        """A numbered row whose files could not be written for now (a full disk): it stays pending, its lease ended, so
+        that ``recover`` (the next issue, ``register verify``) completes it once the cause is fixed."""
+        with self._writer(), self.engine.begin() as conn:
+            conn.execute(update(entries_t).where(entries_t.c.id == entry_id).values(lease=None))
+            return _entry(self._row(conn, entry_id))
 
     def fail(self, entry_id: int, reason: str) -> Entry:
         """A numbered row whose files could not be made: it stays numbered, with the reason, until voided."""

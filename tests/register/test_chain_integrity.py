@@ -337,3 +337,41 @@ def test_a_sealed_register_needs_its_key(make_record: Callable[..., Path], works
     with pytest.raises(Exception) as missing:
         service.verify(workspace, register_url=register_url)
     assert "khong-co.txt" in str(missing.value)
+
+
+# 5 ------------------------------------------------------------------------------------- a full disk after the number
+
+
+def test_a_disk_full_after_the_number_says_it_was_taken_and_how_to_complete_it(
+        make_record: Callable[..., Path], workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Staged files are synced before the number; giving them their names can still fail (a full disk takes the
+    directory entry): the clerk is told the number was taken and that register verify completes it."""
+    import errno
+
+    from click.testing import CliRunner
+
+    from correspondence import archive
+    from correspondence.cli import main
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    make_record()
+    with monkeypatch.context() as disk:
+        disk.setattr(archive.os, "link", full)
+        disk.setattr(archive.os, "replace", full)
+        result = CliRunner().invoke(main, ["--lang", "vi", "issue", "cv.yaml", "--ngay", "2019-05-07", "--format", "docx"])
+    assert result.exit_code == 6, result.output
+    assert "Không có gì được ban hành" not in result.output and "Lỗi nội bộ" not in result.output
+    assert "01/UBND-XD6" in result.output and "đĩa đã đầy" in result.output
+    assert "đã lấy số nhưng chưa ghi được tệp" in result.output
+    assert "correspondence register verify" in result.output
+    folder = workspace / "output" / AGENCY / "2019"
+    assert [p.name for p in folder.iterdir()] == [], "no file, no temporary file"
+    url = f"sqlite:///{workspace / 'registers' / 'ubnd-quang-ninh.sqlite'}"
+    (entry,) = _rows(url).values()
+    assert entry.pending and entry.lease is None  # type: ignore[attr-defined]
+    verified = CliRunner().invoke(main, ["--lang", "vi", "register", "verify"])
+    assert verified.exit_code == 0, verified.output
+    assert "đã hoàn tất sau khi bị ngắt: 01/UBND-XD6" in verified.output
+    assert (folder / "01-UBND-XD6.docx").is_file()
