@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from correspondence.errors import ArchiveFailed, UsageError
+from correspondence.errors import ArchiveFailed, UsageError, WriteFailed
 from correspondence.i18n import _
 from correspondence.workspace import shown
 
@@ -56,14 +56,14 @@ def folder_mode() -> int:
     return 0o777 & ~mask
 
 
-def _failed(path: Path, error: OSError) -> ArchiveFailed:
+def _failed(path: Path, error: OSError) -> WriteFailed:
     if error.errno == errno.ENOSPC:
         why = _("the disk is full")
     elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         why = _("no permission to write there")
     else:
         why = error.strerror or str(error)
-    return ArchiveFailed(_("cannot write {path}: {why}").format(path=shown(path), why=why))
+    return WriteFailed(_("cannot write {path}: {why}").format(path=shown(path), why=why))
 
 
 def _temporary(target: Path) -> tuple[int, str]:
@@ -114,14 +114,23 @@ def publish(staged: list[Staged], root: Path) -> list[FileRecord]:
         discard(staged)
         raise ArchiveFailed(_("{path} already holds another issued document: it is never overwritten").format(
             path=shown(conflicts[0].target)))
+    named: list[Path] = []
     for item in staged:
         try:
-            os.link(item.temporary, item.target)
-        except FileExistsError:
-            pass  # the same bytes, published by an earlier attempt
-        except OSError:
-            if not item.target.exists():  # a file system without hard links
-                os.replace(item.temporary, item.target)
+            try:
+                os.link(item.temporary, item.target)
+                named.append(item.target)
+            except FileExistsError:
+                pass  # the same bytes, published by an earlier attempt
+            except OSError:
+                if not item.target.exists():  # a file system without hard links
+                    os.replace(item.temporary, item.target)
+                    named.append(item.target)
+        except OSError as error:  # a full disk: none of this call's names is left, nor a staged file
+            for path in named:
+                path.unlink(missing_ok=True)
+            discard(staged)
+            raise _failed(item.target, error) from None
         try:
             item.temporary.unlink()
         except FileNotFoundError:

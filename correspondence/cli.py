@@ -257,14 +257,18 @@ def _again_if_confirmed(attempt: Callable[[bool], Any], lai: bool) -> Any:
         return attempt(True)
 
 
-def _failures(failed: list[tuple[str, str | None]]) -> None:
-    """Numbers taken whose files could not be made: said, and a non-zero exit."""
+def _failures(failed: list[tuple[str, str | None, bool]]) -> None:
+    """Numbers taken whose files could not be made (or not written for now: pending): said, and a non-zero exit."""
     if failed:
         from correspondence.errors import ArchiveFailed
 
         raise ArchiveFailed(_("{count} number(s) taken but their files could not be made").format(count=len(failed)), [
+            Problem(number, "", _("number taken but its files are not written yet: {reason}").format(reason=reason),
+                    _("free the space (or fix the folder), then run 'correspondence register verify': it writes them"))
+            if pending else
             Problem(number, "", reason or "", _("void it with 'correspondence register void {number} --ly-do …' and "
-                                                "issue again").format(number=number)) for number, reason in failed])
+                                                "issue again").format(number=number))
+            for number, reason, pending in failed])
 
 
 _lai = click.option("--lai", is_flag=True,
@@ -414,7 +418,7 @@ def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, ho_so: 
     issued = [path for item in done for path in item.files]
     if issued:  # output/<agency>/<year>/<file>: the pictures go to output/xem, out of the archive
         _look(issued, xem, mo, issued[0].parents[2] / "xem")
-    _failures([(item.entry.so_ky_hieu, item.failure) for item in done if item.failure])
+    _failures([(item.entry.so_ky_hieu, item.failure, item.entry.pending) for item in done if item.failure])
 
 
 @main.command(help=_("Produce the annex of a document already in the register, e.g. 4498/KH-UBND TABLE.xlsx --spec SPEC.yaml."))
@@ -504,7 +508,7 @@ def merge(ctx: click.Context, record: Path, data: Path, one_number: bool, trial:
         else:
             if printed is not None:
                 click.echo(_("one file to print: {path}").format(path=_shown(printed)))
-    _failures(list(dict.fromkeys((item.so_ky_hieu, item.failure) for item in done if item.failure)))
+    _failures(list(dict.fromkeys((item.so_ky_hieu, item.failure, item.pending) for item in done if item.failure)))
     if unprinted is not None:
         sys.exit(int(unprinted.status))
 

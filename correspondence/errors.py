@@ -100,6 +100,10 @@ class ArchiveFailed(CorrespondenceError):
     status = ExitStatus.ARCHIVE
 
 
+class WriteFailed(ArchiveFailed):
+    """A file could not be written (a full disk, no permission): once that is fixed, writing it again can work."""
+
+
 class AlreadyIssued(RegisterConflict):
     """The same record content was already issued this year; carries the earlier number."""
 

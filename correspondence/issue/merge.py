@@ -40,6 +40,7 @@ class Merged:
     so_ky_hieu: str
     files: list[Path]
     failure: str | None = None
+    pending: bool = False  # numbered, its files not written for now (a full disk): register verify completes it
 
 
 @dataclass(frozen=True)
@@ -206,8 +207,8 @@ def merge(record: Path | str, data: Path | str, workspace: Path | str | None = N
         (issued,) = run([unit], root, ngay, register, formats, lai, count, progress)
         per_copy = len(issued.files) // len(items) if issued.files else 0
         return [Merged(where, issued.entry.so_ky_hieu, issued.files[index * per_copy:(index + 1) * per_copy],
-                       issued.failure) for index, (where, _row) in enumerate(rows)]
+                       issued.failure, issued.entry.pending) for index, (where, _row) in enumerate(rows)]
     units = [Unit(item, where) for item, (where, _row) in zip(items, rows, strict=True)]
     done = run(units, root, ngay, register, formats, lai, count, progress)
-    return [Merged(unit.where, issued.entry.so_ky_hieu, issued.files, issued.failure)
+    return [Merged(unit.where, issued.entry.so_ky_hieu, issued.files, issued.failure, issued.entry.pending)
             for unit, issued in zip(units, done, strict=True)]

@@ -163,6 +163,7 @@ def verify(workspace: Path, agency: str | None = None, register_url: str | None 
             report.problems += register.audit(name)
             report.closed += [f"{name} {year}" for year in sorted(register.closed_years(name))]
             live = {e.id for e in entries if e.pending and not register.lease_released(e.lease, e.issued_at)}
+            forged = {e.id for e in entries if e.pending and e.id not in live and not register.vouched(e.id)}
             report.problems += [Problem(f"{name}/{old.year}/{old.series}:{old.number}", "", _(
                 "{old}: replaced by {new}, but not yet voided").format(old=old.so_ky_hieu, new=new.so_ky_hieu), _(
                 "run register verify without --no-repair")) for new, old in register.unfinished_replacements(name)]
@@ -188,7 +189,7 @@ def verify(workspace: Path, agency: str | None = None, register_url: str | None 
                     number=entry.so_ky_hieu)))
             elif entry.pending and entry.id in live:
                 report.in_progress.append(entry.so_ky_hieu)
-            elif entry.pending:
+            elif entry.pending and entry.id not in forged:  # a forged row: the chain's audit reports it
                 report.problems.append(Problem(source, "", _("{number}: files not written yet").format(
                     number=entry.so_ky_hieu), _("run register verify without --no-repair")))
             for item in entry.files:

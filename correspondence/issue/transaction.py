@@ -41,6 +41,7 @@ from correspondence.errors import (
     RegisterConflict,
     RegisterUnavailable,
     UsageError,
+    WriteFailed,
 )
 from correspondence.i18n import _, set_language
 from correspondence.issue.documents import copies_of, document, document_of, ky_hieu_of, series_of
@@ -436,7 +437,8 @@ def _allocate(units: list[Unit], registers: dict[str, Register], docs: list[m.Do
             fields |= {"thay_the": unit.replaces.id, "ghi_chu": replaced_note(unit.replaces)}
         try:
             unit.entry = book.allocate(unit.loaded.agency_id, series.name, unit.day, ky_hieu_of(unit.loaded), fields,
-                                       series.nam_trong_ky_hieu)
+                                       series.nam_trong_ky_hieu,
+                                       replaces=None if unit.replaces is None else unit.replaces.id)
         except Backdated as error:  # another clerk issued a later date meanwhile
             raise _backdated(unit.where, unit.day, error.last_date, error.last_number) from None
 
@@ -451,6 +453,13 @@ def _publish(book: Register, unit: Unit, root: Path, formats: tuple[str, ...]) -
             archive.discard(unit.staged)
             unit.staged = [item for job in _jobs(unit, entry.number, root, formats) for item in stage_job(job)]
         files = archive.publish(unit.staged, root)
+    except WriteFailed as error:  # a full disk: the number stays taken, pending, for recover to complete
+        archive.discard(unit.staged)
+        try:
+            pending = book.release(entry.id)
+        except Exception:
+            pending = entry
+        return Issued(pending, [], error.message)
     except CorrespondenceError as error:
         archive.discard(unit.staged)
         failed = book.fail(entry.id, error.message)
@@ -490,13 +499,18 @@ def complete(register: Register, entry: Entry, root: Path, formats: tuple[str, .
 def recover(register: Register, root: Path, agency: str | None = None) -> list[Entry]:
     """Complete every abandoned pending row — numbered, files not recorded, its process gone — and sweep the
     temporary files crashes left behind. Rows another live process is completing are left alone; a row that
-    cannot be completed is marked failed with its reason (``register verify`` says what to do)."""
+    cannot be completed is marked failed with its reason (``register verify`` says what to do). A row the chain of
+    events does not vouch for (changed outside the tool) is left as it is: ``register verify`` reports it."""
     done = []
     for entry in register.pending(agency):
         if not register.lease_released(entry.lease, entry.issued_at) or not register.issued_here(entry.id):
             continue
+        if not register.vouched(entry.id):  # changed outside the tool: never rendered nor recorded (verify says so)
+            continue
         try:
             complete(register, entry, root, action="repaired")
+        except WriteFailed:  # a full disk still: left pending for the next attempt (verify says so)
+            continue
         except CorrespondenceError as error:
             register.fail(entry.id, error.message)
             continue
@@ -506,6 +520,8 @@ def recover(register: Register, root: Path, agency: str | None = None) -> list[E
         notice(_("completed after an interruption: {number}").format(number=entry.so_ky_hieu))
         done.append(entry)
     for new, old in register.unfinished_replacements(agency):
+        if not (register.vouched(new.id) and register.vouched(old.id)):
+            continue
         done.append(link_replacement(register, new, old, root))
         notice(_("completed after an interruption: {old} voided, replaced by {new}").format(
             old=old.so_ky_hieu, new=new.so_ky_hieu))

@@ -39,6 +39,7 @@ from sqlalchemy import (
     event,
     func,
     literal_column,
+    or_,
     select,
     text,
     update,
@@ -50,7 +51,7 @@ from correspondence.errors import Backdated, Problem, RegisterConflict, Register
 from correspondence.i18n import _
 from correspondence.records.tables import fold
 from correspondence.register import migrations
-from correspondence.register.chain import event_hash, row_hash
+from correspondence.register.chain import KEY_ENV, SEAL, agency_key, event_hash, fingerprint, row_hash
 from correspondence.register.words import bounded, index_words, register_text
 from correspondence.vietnamese import ngay_so
 
@@ -107,6 +108,7 @@ RECEIVED, INCOMING_VOIDED = "received", "den-voided"
 READ = "read"  # a document or the register read through the tool: the access log
 DESTRUCTION = "ho-so-destruction"  # the council's decision that a hồ sơ may be destroyed, recorded (nothing deleted)
 CLOSED = "close-year"
+_HO_SO_CHAINED = ("nam", "ky_hieu", "tieu_de", "thoi_han", "don_vi", "nguoi_lap")  # what a hồ sơ's creation event holds
 
 _KEY = and_(series_t.c.agency == bindparam("k_agency"), series_t.c.year == bindparam("k_year"),
             series_t.c.series == bindparam("k_series"))
@@ -120,6 +122,10 @@ _LEASE_LOCKS = 727_030  # PostgreSQL advisory-lock namespace of the leases
 FOREIGN_LEASE = 24 * 3600.0  # seconds: a pending row of another machine's process on a shared SQLite file
 _SELECT_CLOSED = select(closed_t.c.at).where(and_(closed_t.c.agency == bindparam("k_agency"),
                                                   closed_t.c.year == bindparam("k_year")))
+_SELECT_FACTS = select(events_t.c.id, events_t.c.action, events_t.c.detail, events_t.c.at).where(and_(
+    events_t.c.agency == bindparam("k_agency"), events_t.c.id > bindparam("k_after"),
+    events_t.c.action.in_((CLOSED, SEAL)))).order_by(events_t.c.id)
+_SELECT_LAST_EVENT = select(func.max(events_t.c.id)).where(events_t.c.agency == bindparam("k_agency"))
 _SELECT_TAKEN = select(entries_t.c.series).where(and_(entries_t.c.agency == bindparam("k_agency"),
                                                       entries_t.c.year == bindparam("k_year"),
                                                       entries_t.c.so_ky_hieu == bindparam("k_so")))
@@ -127,6 +133,15 @@ _SELECT_HEAD = select(chains_t.c.last_hash).where(chains_t.c.agency == bindparam
 _UPDATE_HEAD = update(chains_t).where(chains_t.c.agency == bindparam("k_agency")).values(last_hash=bindparam("h"))
 _EVENT_COLUMNS = ("entry_id", "action", "at", "by", "detail", "agency", "prev_hash", "row_hash", "hash")
 _INSERT_EVENT = events_t.insert().values({name: bindparam(name) for name in _EVENT_COLUMNS})
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the chain says of a register as a whole: the years closed (and when), the seal (its event, key print)."""
+
+    closed: dict[int, str]
+    seal: int | None
+    sealed_with: str | None
 
 
 @dataclass(frozen=True)
@@ -322,6 +337,9 @@ class Register:
         self._lock_path: Path | None = None
         self._lock_handle: Any = None
         self._lease_connection: Any = None
+        self._facts: dict[str, tuple[int, _Facts]] = {}  # agency → (last event read, what the events said)
+        self._writing: Any = None  # the transaction that appended events not yet committed
+        self.key = agency_key()
         path = sqlite_path(self.url)
         self.created = path if create and path is not None and not path.exists() else None  # made by this opening
         if path is not None:
@@ -400,7 +418,8 @@ class Register:
 
     def _append(self, conn: Connection, agency: str, entry_id: int | None, action: str, by: str,
                 detail: str | None = None, row: Any = None, at: str | None = None) -> None:
-        """Add an event to the agency's chain: it holds the previous event's hash and the row's content hash."""
+        """Add an event to the agency's chain: it holds the previous event's hash and the row's content hash. With the
+        agency key, a chain not sealed yet is sealed first; the events of a sealed chain are keyed."""
         head = conn.execute(_SELECT_HEAD, {"k_agency": agency}).first()
         if head is None:
             try:
@@ -409,16 +428,52 @@ class Register:
             except IntegrityError:
                 pass
             head = conn.execute(_SELECT_HEAD, {"k_agency": agency}).one()
+        key = self._key_for(self._chain_facts(conn, agency), agency)
+        if key is None and self.key is not None:
+            if action != SEAL:
+                self._append(conn, agency, 0, SEAL, by, fingerprint(self.key))
+                head = conn.execute(_SELECT_HEAD, {"k_agency": agency}).one()
+            key = self.key
         when = at or now()
         hashed = row_hash(row) if row is not None else ""
         prev = head.last_hash or ""
-        digest = event_hash(prev, entry_id, agency, action, when, by, detail, hashed)
+        digest = event_hash(prev, entry_id, agency, action, when, by, detail, hashed, key)
         conn.execute(_INSERT_EVENT, {"entry_id": entry_id, "action": action, "at": when, "by": by, "detail": detail,
                                      "agency": agency, "prev_hash": prev, "row_hash": hashed, "hash": digest})
         conn.execute(_UPDATE_HEAD, {"k_agency": agency, "h": digest})
+        self._writing = conn.get_transaction()
 
     def _row(self, conn: Connection, entry_id: int) -> Any:
         return conn.execute(select(entries_t).where(entries_t.c.id == entry_id)).one()
+
+    def _vouched(self, conn: Connection, row: Any) -> bool:
+        """Whether the chain vouches for a row as it is: its last event is intact and holds its content hash."""
+        last = conn.execute(select(events_t).where(events_t.c.entry_id == row.id)
+                            .order_by(events_t.c.id.desc()).limit(1)).first()
+        if last is None or not last.row_hash or last.row_hash != row_hash(row):
+            return False
+        facts = self._chain_facts(conn, last.agency)
+        keyed = facts.seal is not None and last.id > facts.seal
+        if keyed and (self.key is None or fingerprint(self.key) != facts.sealed_with):
+            return False
+        expected = event_hash(last.prev_hash or "", last.entry_id, last.agency, last.action, last.at, last.by,
+                              last.detail, last.row_hash, self.key if keyed else None)
+        return bool(last.hash == expected)
+
+    def vouched(self, entry_id: int) -> bool:
+        """Whether the chain of events vouches for the row as it is now (never changed outside the tool)."""
+        with self.engine.connect() as conn:
+            return self._vouched(conn, self._row(conn, entry_id))
+
+    def _refuse_unvouched(self, conn: Connection, entry_id: int) -> Any:
+        """The row, locked; refused when it was changed outside the tool: nothing is ever built or recorded over a row
+        the chain does not vouch for."""
+        row = conn.execute(select(entries_t).where(entries_t.c.id == entry_id).with_for_update()).one()
+        if not self._vouched(conn, row):
+            raise RegisterConflict(_("{number}: the row was changed outside the tool since its last event").format(
+                number=row.so_ky_hieu), [Problem(f"{row.agency}/{row.year}/{row.series}:{row.number}", "",
+                                                 _("restore the register from a backup"))])
+        return row
 
     # ------------------------------------------------------------------ numbering
 
@@ -452,11 +507,13 @@ class Register:
         return bool(free)
 
     def allocate(self, agency: str, series: str, ngay: dt.date, ky_hieu: str, fields: dict[str, Any],
-                 nam_trong_ky_hieu: bool = False, by: str | None = None) -> Entry:
+                 nam_trong_ky_hieu: bool = False, by: str | None = None, replaces: int | None = None) -> Entry:
         """Take the next number of (agency, year of ``ngay``, series) and insert its row, atomically.
 
         The row's Số, ký hiệu is ``numbers.so_ky_hieu`` of that number. Refused: a closed year, a date
-        before the series' last date (``Backdated``), a Số, ký hiệu the agency already used that year.
+        before the series' last date (``Backdated``), a Số, ký hiệu the agency already used that year, and
+        (``replaces``: the entry a correction replaces) a row that is void, unwritten or already being replaced
+        — checked in the transaction that takes the number, under the lock, so two clerks cannot both replace it.
         """
         who = by or current_user()
         values: dict[str, Any] = dict.fromkeys(_ENTRY_COLUMNS)
@@ -467,6 +524,8 @@ class Register:
         values["tim_kiem"] = searchable(values)
         full_text = str(values.pop("toan_van", "") or "")
         with self._writer(), self.engine.begin() as conn:
+            if replaces is not None:  # its row first, then the series (the order void takes them in)
+                self._refuse_unreplaceable(conn, replaces)
             self._refuse_closed(conn, agency, ngay.year)
             state = self._lock_series(conn, agency, ngay.year, series)
             if state.last_date and values["ngay"] < state.last_date:
@@ -501,25 +560,85 @@ class Register:
             state = conn.execute(_SELECT_SERIES, key).first()
         return state
 
+    def _refuse_unreplaceable(self, conn: Connection, entry_id: int) -> Any:
+        """Lock the row a correction replaces; refused when it is void, was never written, or another correction
+        (written, or being written) already replaces it."""
+        old = conn.execute(select(entries_t).where(entries_t.c.id == entry_id).with_for_update()).one()
+        if old.status == VOIDED:
+            raise RegisterConflict(_("{number} is void ({note}): there is nothing to replace").format(
+                number=old.so_ky_hieu, note=old.ghi_chu))
+        if old.status != ISSUED or old.files_json is None:
+            raise RegisterConflict(_("{number} was not issued (its files were never written): void it instead").format(
+                number=old.so_ky_hieu))
+        other = conn.execute(select(entries_t.c.so_ky_hieu).where(and_(
+            entries_t.c.thay_the == entry_id,
+            or_(entries_t.c.status == ISSUED, entries_t.c.files_json.is_not(None))))).first()
+        if old.thay_the_boi is not None or other is not None:
+            new = other.so_ky_hieu if other is not None else self._row(conn, old.thay_the_boi).so_ky_hieu
+            raise RegisterConflict(_("{number} is already replaced by {new}: it cannot be replaced again").format(
+                number=old.so_ky_hieu, new=new))
+        return old
+
     def _refuse_closed(self, conn: Connection, agency: str, year: int) -> None:
         closed = conn.execute(_SELECT_CLOSED, {"k_agency": agency, "k_year": year}).first()
-        if closed is not None:
+        at = closed.at if closed is not None else self._chain_facts(conn, agency).closed.get(year)
+        if at is not None:
             raise RegisterConflict(_("the year {year} of {agency} is closed (since {at}): no document can be issued "
-                                     "into it").format(year=year, agency=agency, at=ngay_so(closed.at[:10])))
+                                     "into it").format(year=year, agency=agency, at=ngay_so(at[:10])))
+
+    def _chain_facts(self, conn: Connection, agency: str) -> _Facts:
+        """What the chain of events says of an agency's register as a whole: the years closed (a lock row deleted
+        outside the tool reopens nothing) and the seal. The events are read once, then only those added since (a
+        closed year never reopens, a seal stays); what this transaction appended is not remembered until committed."""
+        after, facts = self._facts.get(agency, (0, _Facts({}, None, None)))
+        last = conn.execute(_SELECT_LAST_EVENT, {"k_agency": agency}).scalar() or 0
+        if last > after:
+            facts = _Facts(dict(facts.closed), facts.seal, facts.sealed_with)
+            for item in conn.execute(_SELECT_FACTS, {"k_agency": agency, "k_after": after}):
+                if item.action == CLOSED and (item.detail or "").isdigit():
+                    facts.closed.setdefault(int(item.detail), item.at)
+                elif item.action == SEAL and facts.seal is None:
+                    facts = _Facts(facts.closed, item.id, item.detail)
+            if self._writing is None or self._writing is not conn.get_transaction():
+                self._facts[agency] = (last, facts)
+        return facts
+
+    def _key_for(self, facts: _Facts, agency: str) -> bytes | None:
+        """The key new events of a sealed chain are hashed with; refused without it, or with another key."""
+        if facts.seal is None:
+            return None
+        if self.key is None:
+            raise RegisterConflict(_("the register of {agency} is sealed with the agency key: nothing can be written "
+                                     "without it").format(agency=agency), [Problem(KEY_ENV, "", _(
+                                         "set {variable} to the agency key file").format(variable=KEY_ENV))])
+        if fingerprint(self.key) != facts.sealed_with:
+            raise RegisterConflict(_("the register of {agency} is sealed with another key than {variable} names")
+                                   .format(agency=agency, variable=KEY_ENV), [Problem(KEY_ENV, "", _(
+                                       "set {variable} to the agency key file").format(variable=KEY_ENV))])
+        return self.key
 
     def complete(self, entry_id: int, files: list[dict[str, str]] | None, action: str = "completed") -> Entry:
         """Record the written files and their SHA-256 for a numbered row; its lease ends (None: the files are
         to be made again, by ``recover``)."""
         with self._writer(), self.engine.begin() as conn:
+            self._refuse_unvouched(conn, entry_id)
             conn.execute(update(entries_t).where(entries_t.c.id == entry_id)
                          .values(files_json=None if files is None else json.dumps(files), lease=None))
             row = self._row(conn, entry_id)
             self._append(conn, row.agency, entry_id, action, current_user(), None, row)
         return _entry(row)
 
+    def release(self, entry_id: int) -> Entry:
+        """A numbered row whose files could not be written for now (a full disk): it stays pending, its lease ended, so
+        that ``recover`` (the next issue, ``register verify``) completes it once the cause is fixed."""
+        with self._writer(), self.engine.begin() as conn:
+            conn.execute(update(entries_t).where(entries_t.c.id == entry_id).values(lease=None))
+            return _entry(self._row(conn, entry_id))
+
     def fail(self, entry_id: int, reason: str) -> Entry:
         """A numbered row whose files could not be made: it stays numbered, with the reason, until voided."""
         with self._writer(), self.engine.begin() as conn:
+            self._refuse_unvouched(conn, entry_id)
             conn.execute(update(entries_t).where(entries_t.c.id == entry_id)
                          .values(status=FAILED, failure=reason, lease=None))
             row = self._row(conn, entry_id)
@@ -531,7 +650,21 @@ class Register:
         the corrected document that replaces it). Voiding the series' latest number gives its date back: the next
         issue may be dated from the last document still valid."""
         with self._writer(), self.engine.begin() as conn:
-            entry = conn.execute(select(entries_t).where(entries_t.c.id == entry_id).with_for_update()).one()
+            entry = self._refuse_unvouched(conn, entry_id)
+            if entry.status == VOIDED:
+                raise RegisterConflict(_("{number} is already void: {note}").format(number=entry.so_ky_hieu,
+                                                                                    note=entry.ghi_chu))
+            if replaced_by is None:
+                replacing = conn.execute(select(entries_t.c.so_ky_hieu).where(and_(
+                    entries_t.c.thay_the == entry_id, entries_t.c.status == ISSUED))).first()
+                if replacing is not None:  # its correction voids it, naming itself, once written
+                    raise RegisterConflict(_("{number} is already replaced by {new}: it cannot be replaced again")
+                                           .format(number=entry.so_ky_hieu, new=replacing.so_ky_hieu))
+            else:
+                correction = self._row(conn, replaced_by)
+                if correction.thay_the != entry_id:
+                    raise RegisterConflict(_("{new} does not replace {number}").format(
+                        new=correction.so_ky_hieu, number=entry.so_ky_hieu))
             note = f"{entry.ghi_chu}; {reason}" if entry.ghi_chu else reason
             conn.execute(update(entries_t).where(entries_t.c.id == entry_id)
                          .values(status=VOIDED, ghi_chu=note, lease=None, thay_the_boi=replaced_by))
@@ -656,9 +789,11 @@ class Register:
             return list(conn.execute(query.order_by(series_t.c.agency, series_t.c.year, series_t.c.series)))
 
     def closed_years(self, agency: str) -> dict[int, str]:
-        """The closed years of an agency and when each was closed."""
+        """The closed years of an agency and when each was closed: its lock rows, and the years its chain of events
+        says were closed (a lock row deleted outside the tool reopens nothing)."""
         with self.engine.connect() as conn:
-            return {r.year: r.at for r in conn.execute(select(closed_t).where(closed_t.c.agency == agency))}
+            years = self._chain_facts(conn, agency).closed
+            return years | {r.year: r.at for r in conn.execute(select(closed_t).where(closed_t.c.agency == agency))}
 
     # ------------------------------------------------------------------ the access log
 
@@ -770,6 +905,60 @@ class Register:
         for _row_id in sorted(set(last) - set(rows)):
             problems.append(Problem(f"{agency}/events", "", _("an incoming row was deleted outside the tool"),
                                     _("restore the register from a backup")))
+        return problems
+
+    def _audit_files_and_years(self, conn: Connection, agency: str, events: list[Any]) -> list[Problem]:
+        """Hồ sơ, the documents filed in each (in their order) and the closed years, as the events made them: none
+        changed, added or deleted outside the tool."""
+        files: dict[int, dict[str, Any]] = {}
+        filed: dict[int, set[tuple[str, int, int]]] = {}
+        closed: set[int] = set()
+        for item in events:
+            if item.action == CLOSED and (item.detail or "").isdigit():
+                closed.add(int(item.detail))
+            if item.action not in (HO_SO_CREATED, HO_SO_FILED, HO_SO_CLOSED, DESTRUCTION) or not item.detail:
+                continue
+            detail = json.loads(item.detail)
+            if item.action == HO_SO_CREATED:
+                files[int(detail["id"])] = {name: detail.get(name) for name in _HO_SO_CHAINED} | {"status": OPEN}
+            elif int(detail["ho_so"]) in files and item.action != HO_SO_FILED:
+                files[int(detail["ho_so"])]["status"] = CLOSED_FILE if item.action == HO_SO_CLOSED else DESTROYED_FILE
+            elif item.action == HO_SO_FILED:
+                kind = "den" if "den" in detail else "entry"
+                filed.setdefault(int(detail["ho_so"]), set()).add((kind, int(detail[kind]), int(detail["thu_tu"])))
+        rows = {r.id: r for r in conn.execute(select(ho_so_t).where(ho_so_t.c.agency == agency))}
+        ids = set(rows) | set(files)
+        found: dict[int, set[tuple[str, int, int]]] = {}
+        for table, column, kind in ((filed_t, filed_t.c.entry_id, "entry"), (filed_den_t, filed_den_t.c.den_id, "den")):
+            for r in conn.execute(select(table.c.ho_so_id, column, table.c.thu_tu).where(table.c.ho_so_id.in_(ids))):
+                found.setdefault(r.ho_so_id, set()).add((kind, r[1], r.thu_tu))
+        problems = []
+        hint = _("restore the register from a backup")
+        for file_id in sorted(ids):
+            row, chained = rows.get(file_id), files.get(file_id)
+            seen = chained if row is None else {"ky_hieu": row.ky_hieu, "nam": row.nam}
+            named = {"symbol": (seen or {}).get("ky_hieu"), "year": (seen or {}).get("nam")}
+            where = f"{agency}/ho-so/{named['symbol']}"
+            if chained is None:
+                problems.append(Problem(where, "", _("hồ sơ {symbol} ({year}): the row was added outside the tool")
+                                        .format(**named), hint))
+            elif row is None:
+                problems.append(Problem(where, "", _("hồ sơ {symbol} ({year}) was deleted outside the tool").format(
+                    **named), hint))
+            elif {name: getattr(row, name) for name in (*_HO_SO_CHAINED, "status")} != chained:
+                problems.append(Problem(where, "", _("hồ sơ {symbol} ({year}): the row was changed outside the tool")
+                                        .format(**named), hint))
+            if found.get(file_id, set()) != filed.get(file_id, set()):
+                problems.append(Problem(where, "", _("hồ sơ {symbol} ({year}): its list of documents was changed "
+                                                     "outside the tool").format(**named), hint))
+        locked = {r.year for r in conn.execute(select(closed_t.c.year).where(closed_t.c.agency == agency))}
+        for year in sorted(closed - locked):
+            problems.append(Problem(f"{agency}/{year}", "", _(
+                "the year {year} is closed in the chain of events, but its lock row was deleted outside the tool")
+                .format(year=year), _("the year stays closed; restore the register from a backup")))
+        for year in sorted(locked - closed):
+            problems.append(Problem(f"{agency}/{year}", "", _("the year {year} was marked closed outside the tool")
+                                    .format(year=year), hint))
         return problems
 
     # ------------------------------------------------------------------ full-text search
@@ -945,14 +1134,28 @@ class Register:
             rows = {r.id: r for r in conn.execute(select(entries_t).where(entries_t.c.agency == agency))}
             head = conn.execute(select(chains_t.c.last_hash).where(chains_t.c.agency == agency)).scalar()
             problems += self._audit_incoming(conn, agency, events)
+            problems += self._audit_files_and_years(conn, agency, events)
         where = f"{agency}/events"
         previous = ""
         last_event: dict[int, Any] = {}
         numbered: dict[int, str] = {}
+        keyed = unreadable = False
         for item in events:
+            if item.action == SEAL and not keyed:
+                keyed = True
+                if self.key is None:
+                    unreadable = True
+                    problems.append(Problem(f"{where}:{item.id}", "", _(
+                        "the chain of events is sealed with the agency key: checking it needs that key"), _(
+                        "set {variable} to the agency key file").format(variable=KEY_ENV)))
+                elif fingerprint(self.key) != item.detail:
+                    unreadable = True
+                    problems.append(Problem(f"{where}:{item.id}", "", _(
+                        "the chain of events is sealed with another key"), _(
+                        "set {variable} to the agency key file").format(variable=KEY_ENV)))
             expected = event_hash(item.prev_hash or "", item.entry_id, item.agency, item.action, item.at, item.by,
-                                  item.detail, item.row_hash or "")
-            if item.prev_hash != previous or item.hash != expected:
+                                  item.detail, item.row_hash or "", self.key if keyed and not unreadable else None)
+            if item.prev_hash != previous or (item.hash != expected and not unreadable):
                 problems.append(Problem(f"{where}:{item.id}", "", _(
                     "the chain of events is broken at event {id}: an event was changed, inserted or removed "
                     "outside the tool").format(id=item.id), _("restore the register from a backup")))
@@ -961,6 +1164,10 @@ class Register:
                 last_event[item.entry_id] = item
                 if item.action in (ISSUED, IMPORTED):
                     numbered[item.entry_id] = item.detail or str(item.entry_id)
+        if events and self.key is not None and not keyed:
+            problems.append(Problem(where, "", _("the chain of events is not sealed with the agency key yet"), _(
+                "the next change of the register seals it; if it was sealed before, the chain was rewritten outside "
+                "the tool: restore the register from a backup")))
         if events and head != previous:
             problems.append(Problem(where, "", _("the last events of the chain were removed outside the tool"),
                                     _("restore the register from a backup")))
@@ -974,6 +1181,23 @@ class Register:
                 problems.append(Problem(f"{agency}/{row.year}/{row.series}:{row.number}", "", _(
                     "{number}: the row was changed outside the tool since its last event").format(number=row.so_ky_hieu),
                     _("restore the register from a backup")))
+        voids = [item.entry_id for item in events if item.entry_id and item.action == VOIDED]
+        for entry_id in sorted({e for e in voids if voids.count(e) > 1}):
+            row = rows.get(entry_id)
+            problems.append(Problem(f"{where}:{entry_id}", "", _("{number}: voided {count} times").format(
+                number=row.so_ky_hieu if row is not None else numbered.get(entry_id, entry_id),
+                count=voids.count(entry_id)), _("restore the register from a backup")))
+        corrections: dict[int, list[Any]] = {}
+        for row in rows.values():
+            if row.thay_the is not None and (row.status == ISSUED or row.files_json is not None):
+                corrections.setdefault(row.thay_the, []).append(row)
+        for old_id, news in sorted(corrections.items()):
+            old = rows.get(old_id)
+            if len(news) > 1 and old is not None:
+                problems.append(Problem(f"{agency}/{old.year}/{old.series}:{old.number}", "", _(
+                    "{number}: replaced by more than one document: {numbers}").format(
+                    number=old.so_ky_hieu, numbers=", ".join(r.so_ky_hieu for r in sorted(news, key=lambda r: r.id))),
+                    _("void the corrections but one with 'correspondence register void'")))
         for entry_id, row in sorted(rows.items()):
             if entry_id not in last_event:
                 problems.append(Problem(f"{agency}/{row.year}/{row.series}:{row.number}", "", _(
