@@ -278,7 +278,7 @@ def draft(ctx: click.Context, file: Path, out: Path | None, formats: tuple[str, 
     from correspondence import api
 
     _can_look(formats, xem, mo)
-    with _busy(_("rendering …")):
+    with _busy(_("rendering …")), _notices():
         written = api.draft(file, out, ctx.obj["workspace"], formats or api.FORMATS)
     _files_written(written)
     _look(written, xem, mo)

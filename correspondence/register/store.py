@@ -107,6 +107,7 @@ RECEIVED, INCOMING_VOIDED = "received", "den-voided"
 READ = "read"  # a document or the register read through the tool: the access log
 DESTRUCTION = "ho-so-destruction"  # the council's decision that a hồ sơ may be destroyed, recorded (nothing deleted)
 CLOSED = "close-year"
+NOTED = "noted"  # a note added to a row's Ghi chú (the đính chính công văn that corrects it)
 
 _KEY = and_(series_t.c.agency == bindparam("k_agency"), series_t.c.year == bindparam("k_year"),
             series_t.c.series == bindparam("k_series"))
@@ -544,6 +545,16 @@ class Register:
                              .values(last_date=valid))
             row = self._row(conn, entry_id)
             self._append(conn, row.agency, entry_id, VOIDED, by or current_user(), reason, row)
+        return _entry(row)
+
+    def annotate(self, entry_id: int, note: str, by: str | None = None) -> Entry:
+        """Add ``note`` to a row's Ghi chú (``Đính chính bằng 13/UBND-XD6``), as an event of the chain."""
+        with self._writer(), self.engine.begin() as conn:
+            entry = conn.execute(select(entries_t).where(entries_t.c.id == entry_id).with_for_update()).one()
+            ghi_chu = f"{entry.ghi_chu}; {note}" if entry.ghi_chu else note
+            conn.execute(update(entries_t).where(entries_t.c.id == entry_id).values(ghi_chu=ghi_chu))
+            row = self._row(conn, entry_id)
+            self._append(conn, row.agency, entry_id, NOTED, by or current_user(), note, row)
         return _entry(row)
 
     def close_year(self, agency: str, year: int, by: str | None = None) -> None:

@@ -6,14 +6,15 @@ the schema's); ``RULES`` lists them in the order their problems are reported.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from correspondence.errors import Problem
 from correspondence.i18n import _
 from correspondence.kinds import BY_CODE
-from correspondence.records.loader import Located
+from correspondence.records.loader import Located, dotted
 from correspondence.validate.schema import CoQuan
 
 # What each layout must say (PL III): the keys a record of that layout cannot do without.
@@ -216,3 +217,36 @@ def check(located: Located, agency: CoQuan | None, reported: frozenset[str] = fr
     data = located.data if isinstance(located.data, dict) else {}
     context = Context(data, located, agency, reported)
     return [problem for rule in RULES for problem in rule(context)]
+
+
+# A place left to fill in: the ellipsis character standing alone ("Tại … đã ghi “…”", "trich_yeu: rà soát …"), as the
+# skeletons of 'new' and 'dinh-chinh' write it. An ellipsis closing a word ("các Sở, ngành…") is text, and so are
+# three full stops ("...").
+PLACEHOLDER = re.compile(r"(?<![\w.])…")
+
+
+def _strings(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+
+
+def placeholders(located: Located, warning: bool = False) -> list[Problem]:
+    """Every place of the record still holding a placeholder '…', at its own line (a line of a block text): refused
+    by check and issue, a ``warning`` for a draft."""
+    data = located.data if isinstance(located.data, dict) else {}
+    problems = []
+    for path, text in _strings(data, ()):
+        first = located.line(path)  # a block text ("|") starts there: each line holding a place is told
+        lines = sorted({first + text.count("\n", 0, found.start()) for found in PLACEHOLDER.finditer(text)})
+        for line in lines:
+            message = (_("warning: still holds a place to fill in, marked '…': the document cannot be issued so")
+                       if warning else _("still holds a place to fill in, marked '…'"))
+            problems.append(Problem(f"{located.source}:{line}", dotted(path), message,
+                                    _("write the text in its place (an ellipsis in the text is written '...')")))
+    return problems

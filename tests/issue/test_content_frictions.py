@@ -1,0 +1,120 @@
+"""Frictions a clerk meets in the content the tool writes or reads: the đính chính skeleton, annex tables, packages,
+spreadsheet cells, blank cells of a merge table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from correspondence import api
+from correspondence.cli import main
+from correspondence.errors import InvalidRecord
+from correspondence.issue import issue
+from correspondence.issue import registry as service
+
+D = dt.date(2019, 5, 7)
+E = dt.date(2019, 5, 9)
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["--lang", "vi", *args])
+    return result.exit_code, result.output
+
+
+# ---------------------------------------------------------------------------- 1. the đính chính công văn
+
+
+def _dinh_chinh(make_record: Callable[..., Path], workspace: Path, **changes: object) -> Path:
+    issue([make_record("a.yaml", **changes)], workspace, D)
+    code, output = _cli("dinh-chinh", "01/UBND-XD6")
+    assert code == 0, output
+    return workspace / "dinh-chinh-01-UBND-XD6.yaml"
+
+
+def test_an_unfilled_dinh_chinh_is_refused_by_check_and_issue_and_located(make_record: Callable[..., Path],
+                                                                         workspace: Path) -> None:
+    written = _dinh_chinh(make_record, workspace)
+    lines = written.read_text("utf-8").splitlines()
+    placeholder_line = next(i for i, line in enumerate(lines, 1) if line.strip().startswith("Tại …"))
+    problems = api.check([written], workspace)
+    where = f"{written.name}:{placeholder_line}"
+    assert [(p.source, p.field) for p in problems] == [(where, "noi_dung")]
+    assert "…" in problems[0].message
+    code, output = _cli("check", written.name)
+    assert code == 3 and f"{where}: noi_dung:" in output
+    code, output = _cli("issue", written.name, "--ngay", "09/05/2019", "-f", "pdf")
+    assert code == 3 and f"{where}: noi_dung:" in output
+    assert [e.so_ky_hieu for e in service.list_entries(workspace)] == ["01/UBND-XD6"], "no number taken"
+    code, output = _cli("draft", written.name, "-f", "pdf")
+    assert code == 0, output
+    assert f"{where}: noi_dung:" in output, "a draft is made, with a warning that says where"
+
+
+def test_a_placeholder_in_a_short_field_is_located_and_an_ellipsis_in_a_word_is_not(
+        make_record: Callable[..., Path], workspace: Path) -> None:
+    record = make_record("b.yaml", trich_yeu="rà soát …", noi_dung="Các Sở, ngành… thực hiện; xem thêm...")
+    problems = api.check([record], workspace)
+    line = next(i for i, text in enumerate(record.read_text("utf-8").splitlines(), 1) if text.startswith("trich_yeu"))
+    assert [(p.source, p.field) for p in problems] == [(f"b.yaml:{line}", "trich_yeu")]
+    fine = make_record("c.yaml", noi_dung="Các Sở, ngành… thực hiện; xem thêm...")
+    assert api.check([fine], workspace) == []
+
+
+def test_dinh_chinh_addresses_the_recipients_without_their_purpose_and_lists_them_once(
+        make_record: Callable[..., Path], workspace: Path) -> None:
+    written = _dinh_chinh(make_record, workspace, kinh_gui="-")
+    record = yaml.safe_load(written.read_text("utf-8"))
+    assert record["kinh_gui"] == ["CT, các PCT UBND tỉnh", "V0-3, KSTT1-4, TH4", "Cổng TTĐT tỉnh"]
+    assert record["noi_nhan"] == ["Như trên"], "Như trên already names each addressee"
+
+
+def test_dinh_chinh_keeps_the_other_recipients_when_the_original_had_a_kinh_gui(
+        make_record: Callable[..., Path], workspace: Path) -> None:
+    written = _dinh_chinh(make_record, workspace)
+    record = yaml.safe_load(written.read_text("utf-8"))
+    assert record["kinh_gui"] == ["Các Sở, Ban, ngành trong tỉnh", "UBND các huyện, thị xã, thành phố"]
+    assert record["noi_nhan"] == ["Như trên", "CT, các PCT UBND tỉnh (b/c)", "V0-3, KSTT1-4, TH4", "Cổng TTĐT tỉnh"]
+    assert record["dinh_chinh"] == "01/UBND-XD6"
+
+
+def test_issuing_a_dinh_chinh_notes_it_on_the_original_row(make_record: Callable[..., Path], workspace: Path,
+                                                          register_url: str) -> None:
+    issue([make_record("a.yaml")], workspace, D, register_url)
+    path = workspace / "dc.yaml"
+    api.dinh_chinh(workspace, "01/UBND-XD6", path, register_url=register_url)
+    text = path.read_text("utf-8").replace("Tại … (trang …, dòng …) đã ghi: “…”; nay sửa lại là: “…”.",
+                                           "Tại trang 1, dòng 5 đã ghi: “30/5/2019”; nay sửa lại là: “31/5/2019”.")
+    path.write_text(text, "utf-8")
+    (fixed,) = issue([path], workspace, E, register_url)
+    assert fixed.entry.so_ky_hieu == "02/UBND-XD6" and fixed.failure is None
+    original = service.show(workspace, "01/UBND-XD6", register_url=register_url)
+    assert original.status == "issued" and original.ghi_chu == "Đính chính bằng 02/UBND-XD6"
+    assert fixed.entry.ghi_chu == "Đính chính văn bản số 01/UBND-XD6 ngày 07/05/2019"
+    report = service.verify(workspace, register_url=register_url)
+    assert report.problems == [] and report.checked == 2
+    exported = service.export(workspace, 2019, "csv", register_url=register_url)
+    assert "Đính chính bằng 02/UBND-XD6" in exported.read_text("utf-8-sig")
+
+
+def test_a_dinh_chinh_of_a_number_not_issued_takes_no_number(make_record: Callable[..., Path],
+                                                             workspace: Path) -> None:
+    issue([make_record("a.yaml")], workspace, D)
+    record = make_record("dc.yaml", trich_yeu="đính chính", dinh_chinh="07/UBND-XD6")
+    line = next(i for i, text in enumerate(record.read_text("utf-8").splitlines(), 1) if text.startswith("dinh_chinh"))
+    with pytest.raises(InvalidRecord) as caught:
+        issue([record], workspace, E)
+    assert [str(p) for p in caught.value.problems] == [
+        f"dc.yaml:{line}: dinh_chinh: 07/UBND-XD6 không có trong sổ của ubnd-quang-ninh"]
+    assert [e.number for e in service.list_entries(workspace)] == [1]
+    service.void(workspace, "01/UBND-XD6", "Sai")
+    record = make_record("dc.yaml", trich_yeu="đính chính", dinh_chinh="01/UBND-XD6")
+    with pytest.raises(InvalidRecord) as caught:
+        issue([record], workspace, E)
+    assert [p.field for p in caught.value.problems] == ["dinh_chinh"]
+    assert "01/UBND-XD6" in caught.value.problems[0].message and "Sai" in caught.value.problems[0].message
+    assert [e.number for e in service.list_entries(workspace)] == [1]
