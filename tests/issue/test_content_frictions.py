@@ -118,3 +118,65 @@ def test_a_dinh_chinh_of_a_number_not_issued_takes_no_number(make_record: Callab
     assert [p.field for p in caught.value.problems] == ["dinh_chinh"]
     assert "01/UBND-XD6" in caught.value.problems[0].message and "Sai" in caught.value.problems[0].message
     assert [e.number for e in service.list_entries(workspace)] == [1]
+
+
+# ---------------------------------------------------------------------------- 4. spreadsheet cells from user text
+
+FORMULAS = ('=HYPERLINK("http://x.example","bấm")', "+1+2", "-3+4", "@SUM(A1)")
+
+
+def _xlsx_cells(path: Path) -> list[tuple[object, str]]:
+    """Every non-empty cell of every sheet: (value, data type), and no formula in the file's XML."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(path) as archive:
+        xml = "".join(archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".xml"))
+    assert "<f>" not in xml and "<f " not in xml, "no cell is written as a formula"
+    book = load_workbook(path)
+    return [(cell.value, cell.data_type) for sheet in book for row in sheet.iter_rows() for cell in row
+            if cell.value is not None]
+
+
+def test_the_destruction_list_writes_a_formula_like_title_as_text(workspace: Path) -> None:
+    import csv
+    import io
+
+    from correspondence.issue import hoso
+
+    service.init(workspace, "ubnd-quang-ninh")
+    for index, title in enumerate(FORMULAS, 1):
+        hoso.create(workspace, f"0{index}.VP", title, "2", 2019)
+        hoso.close(workspace, f"0{index}.VP")
+    later = dt.date(dt.date.today().year + 3, 1, 2)
+    path, count = hoso.destruction_list(workspace, workspace / "huy.xlsx", later)
+    cells = _xlsx_cells(path)
+    assert count == 4 and [(v, t) for v, t in cells if v in FORMULAS] == [(title, "s") for title in FORMULAS]
+    path, _count = hoso.destruction_list(workspace, workspace / "huy.csv", later)
+    rows = list(csv.reader(io.StringIO(path.read_text("utf-8-sig"))))
+    assert [row[2] for row in rows[1:]] == ["'" + title for title in FORMULAS]
+    code, output = _cli("ho-so", "due", "--xuat", "huy-2.xlsx")
+    assert code == 0, output
+
+
+def test_register_and_incoming_exports_write_formula_like_text_as_text(make_record: Callable[..., Path],
+                                                                       workspace: Path) -> None:
+    issue([make_record("a.yaml", kinh_gui=list(FORMULAS), noi_nhan=["Như trên"])], workspace, D)
+    path = service.export(workspace, 2019, "xlsx")
+    text_cells = [v for v, t in _xlsx_cells(path) if isinstance(v, str) and t == "s"]
+    assert any(v.startswith('=HYPERLINK("http://x.example"') for v in text_cells)
+    from correspondence.issue import incoming
+
+    scan = workspace / "den.pdf"
+    scan.write_bytes((workspace / "output" / "ubnd-quang-ninh" / "2019" / "01-UBND-XD6.pdf").read_bytes())
+    incoming.receive(workspace, scan, "=cmd|' /C calc'!A0", "+12/UBND", "06/05/2019", "@trích yếu",
+                     ngay_den=dt.date(2019, 5, 8))
+    for fmt in ("xlsx", "csv"):
+        path = incoming.export(workspace, 2019, fmt)
+        if fmt == "xlsx":
+            values = [v for v, t in _xlsx_cells(path) if t == "s"]
+            assert "=cmd|' /C calc'!A0" in values and "@trích yếu" in values
+        else:
+            text = path.read_text("utf-8-sig")
+            assert "'=cmd|' /C calc'!A0" in text and "'@trích yếu" in text and "'+12/UBND" in text
