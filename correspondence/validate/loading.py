@@ -119,6 +119,9 @@ def load_spec(spec: Bang | str, base: Path, where: str) -> Bang:
     located, problems = load_data(path, shown(path))
     if located is None or problems:
         raise InvalidRecord(_("invalid annex table"), problems or [Problem(where, "bang", _("file not found"))])
+    cut = rules.cut_titles(located)
+    if cut:
+        raise InvalidRecord(_("invalid annex table"), cut)
     table, problems = validate(located, Bang)
     if table is None:
         raise InvalidRecord(_("invalid annex table"), problems)
@@ -182,6 +185,7 @@ def load(path: Path | str, workspace: Path | str | None = None, check_body: bool
         else:
             agency_id = found.stem
             agency, found_problems = load_agency(found)
+    problems += rules.cut_annex_titles(located)
     if unfilled == "refuse":
         problems += rules.placeholders(located)
     loaded = _finish(path, located, root, agency, agency_id, problems + found_problems, check_body, advise=True)

@@ -180,3 +180,115 @@ def test_register_and_incoming_exports_write_formula_like_text_as_text(make_reco
         else:
             text = path.read_text("utf-8-sig")
             assert "'=cmd|' /C calc'!A0" in text and "'@trích yếu" in text and "'+12/UBND" in text
+
+
+# ---------------------------------------------------------------------------- 5. blank cells of a merge table
+
+MERGE_WITH_DEFAULTS = """loai: cong_van
+co_quan: ubnd-quang-ninh
+don_vi: XD6
+trich_yeu: mời dự hội nghị
+kinh_gui: Sở Nội vụ
+du_lieu:
+  chuc_vu: Giám đốc
+noi_dung: |
+  Ủy ban nhân dân tỉnh trân trọng kính mời {{ chuc_vu }} {{ ten }} tới dự hội nghị.
+ky: {tham_quyen: KT, nguoi_ky: dang_huy_hau}
+noi_nhan: [Như trên]
+ngay: 2026-11-20
+"""
+
+
+def _merge_files(workspace: Path, table: str) -> tuple[Path, Path]:
+    (workspace / "moi.yaml").write_text(MERGE_WITH_DEFAULTS, "utf-8")
+    (workspace / "khach.csv").write_text(table, "utf-8")
+    return Path("moi.yaml"), Path("khach.csv")  # as a clerk types them, in the workspace
+
+
+def test_a_blank_cell_never_takes_the_records_value_silently(workspace: Path) -> None:
+    from correspondence.issue.merge import merge, preview
+
+    record, table = _merge_files(workspace, "Kính gửi,ten,Chức vụ\n"
+                                            "Sở Tài chính,Ông A,Giám đốc\n"
+                                            ",Bà B,Phó Giám đốc\n"
+                                            "Sở Y tế,Ông C,\n")
+    with pytest.raises(InvalidRecord) as caught:
+        preview(record, table, workspace)
+    assert [(p.source, p.field) for p in caught.value.problems] == [("khach.csv:3", "Kính gửi"),
+                                                                    ("khach.csv:4", "Chức vụ")]
+    first, second = caught.value.problems
+    assert "Sở Nội vụ" in first.message and "Giám đốc" in second.message, "the value that would have been taken"
+    assert "Kính gửi, ten, Chức vụ" in (first.hint or "")
+    with pytest.raises(InvalidRecord):
+        merge(record, table, workspace)
+    assert not (workspace / "registers" / "ubnd-quang-ninh.sqlite").exists(), "nothing issued, no register made"
+    assert not (workspace / "output").exists()
+
+
+def test_a_blank_cell_of_an_optional_field_the_record_does_not_set_means_none(workspace: Path) -> None:
+    from correspondence.issue.merge import preview
+
+    record, table = _merge_files(workspace, "ten,Chức vụ,do_khan\nÔng A,Giám đốc,khan\nBà B,Phó Giám đốc,\n")
+    shown = preview(record, table, workspace)
+    assert [where for where, _who in shown.rows] == ["khach.csv:2", "khach.csv:3"]
+
+
+# ---------------------------------------------------------------------------- 2. annex tables read like merge tables
+
+SPEC = """tieu_de: Danh mục đơn vị
+cot:
+  - {ten: STT, kieu: stt, khoa: stt, rong: 15}
+  - {ten: Tên đơn vị, khoa: ten, rong: 100}
+  - {ten: Số hồ sơ, khoa: so_ho_so, kieu: so, rong: 30}
+  - {ten: Ghi chú, rong: 60}
+nhom_theo: muc_do
+nhom:
+  "3": MỨC ĐỘ 3
+  "4": MỨC ĐỘ 4
+"""
+
+
+def _annex_files(make_record: Callable[..., Path], workspace: Path, table: str, spec: str = SPEC) -> tuple[Path, Path]:
+    issue([make_record("a.yaml")], workspace, D)
+    (workspace / "bang.yaml").write_text(spec, "utf-8")
+    (workspace / "bang.csv").write_text(table, "utf-8")
+    return Path("bang.csv"), Path("bang.yaml")
+
+
+def test_an_annex_table_with_a_title_row_and_vietnamese_column_titles(make_record: Callable[..., Path],
+                                                                     workspace: Path) -> None:
+    import docx
+
+    table, spec = _annex_files(make_record, workspace, "DANH SÁCH ĐƠN VỊ,,,\n"
+                                                       "Mức độ,TÊN ĐƠN VỊ,Số hồ sơ,Ghi chú\n"
+                                                       "3,Sở Tư pháp,1.250,đúng hạn\n"
+                                                       "4,Sở Nội vụ,7,\n")
+    written = api.annex(workspace, "01/UBND-XD6", table, spec, formats=("docx",))
+    cells = [cell.text for t in docx.Document(str(written[0])).tables for row in t.rows for cell in row.cells]
+    assert {"Sở Tư pháp", "1.250", "đúng hạn", "Sở Nội vụ", "MỨC ĐỘ 4"} <= set(cells)
+
+
+def test_an_annex_table_missing_a_column_names_the_missing_and_the_unknown(make_record: Callable[..., Path],
+                                                                          workspace: Path) -> None:
+    table, spec = _annex_files(make_record, workspace, "Mức độ,Tên cơ quan,Số hồ sơ\n3,Sở Tư pháp,1\n")
+    with pytest.raises(InvalidRecord) as caught:
+        api.annex(workspace, "01/UBND-XD6", table, spec)
+    (problem,) = caught.value.problems
+    assert (problem.source, problem.field) == ("bang.csv:1", "ten")
+    assert "Tên đơn vị" in problem.message
+    assert "Mức độ, Tên cơ quan, Số hồ sơ" in (problem.hint or "") and "Tên cơ quan" in (problem.hint or "").split(
+        ";")[-1], problem.hint
+    assert not (workspace / "output" / "ubnd-quang-ninh" / "2019" / "01-UBND-XD6-phu-luc.pdf").exists()
+
+
+@pytest.mark.parametrize("column", ["{ten: Tên đơn vị, cơ quan, khoa: ten}", "{ten: Tên đơn vị, can, khoa: ten}"])
+def test_a_comma_in_a_flow_style_title_is_a_located_error(make_record: Callable[..., Path], workspace: Path,
+                                                          column: str) -> None:
+    spec_text = f"cot:\n  - {{ten: STT, kieu: stt}}\n  - {column}\n"
+    table, spec = _annex_files(make_record, workspace, "ten\nSở Tư pháp\n", spec_text)
+    with pytest.raises(InvalidRecord) as caught:
+        api.annex(workspace, "01/UBND-XD6", table, spec)
+    (problem,) = caught.value.problems
+    cut = column.split(", ")[1]
+    assert (problem.source, problem.field) == ("bang.yaml:3", "cot[2].ten")
+    assert f'ten: "Tên đơn vị, {cut}"' in (problem.hint or ""), problem
