@@ -292,3 +292,59 @@ def test_a_comma_in_a_flow_style_title_is_a_located_error(make_record: Callable[
     cut = column.split(", ")[1]
     assert (problem.source, problem.field) == ("bang.yaml:3", "cot[2].ten")
     assert f'ten: "Tên đơn vị, {cut}"' in (problem.hint or ""), problem
+
+
+# ---------------------------------------------------------------------------- 3. hand-over packages
+
+
+def _package_metadata(out: Path) -> tuple[list[dict[str, object]], dict[str, object]]:
+    import json
+
+    files = sorted(p for p in out.rglob("*.json"))
+    docs = [json.loads(p.read_text("utf-8")) for p in files if p.name.startswith("EAD_DOC_")]
+    (ho_so,) = [json.loads(p.read_text("utf-8")) for p in files if p.name == "ho-so.json"]
+    return docs, ho_so
+
+
+def test_a_package_names_each_document_by_its_kind(make_record: Callable[..., Path], workspace: Path) -> None:
+    from correspondence.issue import hoso, incoming, package
+
+    service.init(workspace, "ubnd-quang-ninh")
+    hoso.create(workspace, "01.XD", "Hồ sơ rà soát", "10", 2019)
+    issue([make_record("a.yaml", trich_yeu="công bố danh mục")], workspace, D, ho_so="01.XD")
+    issue([make_record("q.yaml", loai="quyet_dinh", trich_yeu="Về việc công bố danh mục", kinh_gui=None)],
+          workspace, D, ho_so="01.XD")
+    scan = workspace / "den.pdf"
+    scan.write_bytes((workspace / "output" / "ubnd-quang-ninh" / "2019" / "01-UBND-XD6.pdf").read_bytes())
+    incoming.receive(workspace, scan, "Sở Tư pháp", "15/QĐ-STP", "06/05/2019", "Giấy mời dự họp",
+                     ngay_den=dt.date(2019, 5, 8))
+    incoming.receive(workspace, scan, "Sở Nội vụ", "20/SNV-VP", "06/05/2019", "V/v góp ý",
+                     ngay_den=dt.date(2019, 5, 8))
+    hoso.add(workspace, "01.XD", None, den=1)
+    hoso.add(workspace, "01.XD", None, den=2)
+    hoso.close(workspace, "01.XD")
+    out, _count, _documents = package.export(workspace, workspace / "goi", "01.XD")
+    docs, _ho_so = _package_metadata(out)
+    assert sorted(str(d["typeName"]) for d in docs) == ["Công văn", "Công văn", "Quyết định", "Quyết định"]
+
+
+def test_a_package_without_the_agencys_code_and_of_an_open_ho_so_says_so(make_record: Callable[..., Path],
+                                                                         workspace: Path) -> None:
+    service.init(workspace, "ubnd-quang-ninh")
+    code, output = _cli("ho-so", "create", "01.XD", "--tieu-de", "Hồ sơ rà soát", "--thoi-han", "10", "--nam", "2019")
+    assert code == 0, output
+    issue([make_record("a.yaml")], workspace, D, ho_so="01.XD")
+    code, output = _cli("ho-so", "export", "01.XD", "-o", "goi")
+    assert code == 0, output
+    assert "hồ sơ 01.XD (2019) chưa đóng" in output, output
+    assert "ma_dinh_danh" in output and "CHUA-CO-MA" in output, output
+    docs, ho_so = _package_metadata(workspace / "goi")
+    assert str(ho_so["fileCode"]) == "CHUA-CO-MA.2019.01.XD" and str(docs[0]["docCode"]).startswith("CHUA-CO-MA.")
+    assert ho_so["status"] == "mở"
+    profile = workspace / "registers" / "ubnd-quang-ninh.yaml"
+    profile.write_text(profile.read_text("utf-8") + "ma_dinh_danh: H49.64\n", "utf-8")
+    assert _cli("ho-so", "close", "01.XD", "--nam", "2019")[0] == 0
+    code, output = _cli("ho-so", "export", "01.XD", "-o", "goi-2")
+    assert code == 0 and "chưa đóng" not in output and "CHUA-CO-MA" not in output, output
+    _docs, ho_so = _package_metadata(workspace / "goi-2")
+    assert ho_so["fileCode"] == "H49.64.2019.01.XD", "the profile as it is now gives the code"
