@@ -22,6 +22,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from correspondence import archive
 from correspondence.errors import Problem, RegisterConflict, UsageError
@@ -244,7 +245,7 @@ def export(workspace: Path | None, out: Path, ky_hieu: str | None = None, nam: i
     return out, len(chosen), count
 
 
-def _profile(root: Path, agency: str, stored: dict[str, object]) -> dict[str, object]:
+def _profile(root: Path, agency: str, stored: dict[str, Any]) -> dict[str, Any]:
     """The agency profile as it is now in the workspace (a mã định danh added since issue counts), else the one
     stored with the documents."""
     path = agency_profile(root, agency)
