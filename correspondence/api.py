@@ -66,7 +66,8 @@ def check(paths: list[Path | str], workspace: Path | str | None = None) -> list[
 
 def _produce(path: Path | str, so: int | None, ngay: dt.date | None, out_dir: Path | str | None,
              workspace: Path | str | None, formats: tuple[str, ...]) -> list[Path]:
-    loaded = load(path, workspace if workspace is not None else find_root(Path(path)))
+    loaded = load(path, workspace if workspace is not None else find_root(Path(path)),
+                  unfilled="warn" if so is None else "refuse")
     rendered = render_document(compose(loaded, so, ngay), formats, loaded.workspace)
     folder = Path(out_dir) if out_dir is not None else loaded.workspace / "output"
     return archive.write_atomic({folder / name: data for name, data in rendered.items()})
@@ -74,7 +75,7 @@ def _produce(path: Path | str, so: int | None, ngay: dt.date | None, out_dir: Pa
 
 def draft(path: Path | str, out_dir: Path | str | None = None, workspace: Path | str | None = None,
           formats: tuple[str, ...] = FORMATS) -> list[Path]:
-    """DOCX and PDF marked DỰ THẢO, with a blank number and date."""
+    """DOCX and PDF marked DỰ THẢO, with a blank number and date; a place still marked '…' is a warning (a notice)."""
     return _produce(path, None, None, out_dir, workspace, formats)
 
 

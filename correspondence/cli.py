@@ -313,7 +313,7 @@ def draft(ctx: click.Context, file: Path, out: Path | None, formats: tuple[str, 
     from correspondence import api
 
     _can_look(formats, xem, mo)
-    with _busy(_("rendering …")):
+    with _busy(_("rendering …")), _notices():
         written = api.draft(file, out, ctx.obj["workspace"], formats or api.FORMATS)
     _files_written(written)
     _look(written, xem, mo)
@@ -1019,7 +1019,7 @@ def ho_so_record_destruction(ctx: click.Context, symbol: str, decision: str, nam
 def ho_so_export(ctx: click.Context, symbol: str | None, nam: int | None, out: Path, agency: str | None) -> None:
     from correspondence.api import ho_so_export as run
 
-    with _busy(_("writing the package")):
+    with _busy(_("writing the package")), _notices():
         path, files, documents = run(ctx.obj["workspace"], out, symbol, nam, agency, ctx.obj["register"])
     click.echo(_("package written: {path} ({files} hồ sơ, {documents} document(s))").format(
         path=_shown(path), files=files, documents=documents))

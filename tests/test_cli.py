@@ -151,7 +151,12 @@ def test_main_module_runs(workspace: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_new_plan_skeleton_is_a_valid_record(cli: Callable[..., object], workspace: Path) -> None:
+def test_new_plan_skeleton_is_a_valid_record_but_its_places_to_fill_in(cli: Callable[..., object],
+                                                                       workspace: Path) -> None:
     assert cli("new", "ke-hoach", "-o", "kh.yaml").exit_code == 0
     result = cli("check", "kh.yaml")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output
+    problems = [line.strip() for line in result.output.splitlines()[1:]]
+    assert problems and all(": vẫn còn chỗ để điền, đánh dấu '…'" in line for line in problems), result.output
+    assert [line.split(": ")[1] for line in problems] == ["trich_yeu"] + ["noi_dung"] * 5
+    assert cli("draft", "kh.yaml", "-f", "pdf").exit_code == 0, "a draft is made, with warnings"

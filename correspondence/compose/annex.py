@@ -18,6 +18,7 @@ from correspondence.errors import InvalidRecord, Problem
 from correspondence.i18n import _
 from correspondence.metrics import text_width
 from correspondence.records import Row
+from correspondence.records.tables import columns_hint, identifier
 from correspondence.validate import Annex
 from correspondence.validate.schema import Bang
 
@@ -60,40 +61,77 @@ def _date(value: Any) -> str:
     return f"{value.day:02d}/{value.month:02d}/{value.year}"
 
 
+def _column_key(column: Any) -> str:
+    """The name a column's cells are read under: its ``khoa``, else its title as a name (``Ghi chú`` → ghi_chu)."""
+    return str(column.khoa or identifier(column.ten))
+
+
+def match_columns(spec: Bang, rows: list[Row]) -> tuple[list[Row], list[Problem]]:
+    """Rows keyed by the spec's names, as a merge matches its columns: a column of the data is the spec's column whose
+    ``khoa`` or title it names, compared folded (``TÊN ĐƠN VỊ``, ``Tên đơn vị``, ``ten_don_vi``); a column the spec
+    needs (its ``khoa``, not an STT; the ``nhom_theo``) and the data lacks is a problem naming the columns found and
+    those the spec does not use."""
+    header = list(dict.fromkeys(title for _w, row in rows for title in row))
+    names: dict[str, str] = {}  # folded title or key → the spec's name
+    for column in spec.cot:
+        for alias in (column.khoa or "", column.ten):
+            if alias:
+                names.setdefault(identifier(alias), _column_key(column))
+    if spec.nhom_theo:
+        names.setdefault(identifier(spec.nhom_theo), spec.nhom_theo)
+    for name in spec.sap_xep:
+        names.setdefault(identifier(name), name)
+    mapping: dict[str, str] = {}
+    for title in header:  # a title written as the name itself first, then its folded form
+        target = title if title in names.values() else names.get(identifier(title))
+        if target is not None and target not in mapping.values():
+            mapping[title] = target
+    needed = {column.khoa: column.ten for column in spec.cot if column.khoa and column.kieu != "stt"}
+    if spec.nhom_theo:
+        needed.setdefault(spec.nhom_theo, spec.nhom_theo)
+    missing = [key for key in needed if key not in mapping.values()]
+    problems: list[Problem] = []
+    if missing:
+        first = rows[0][0].rpartition(":")
+        where = f"{first[0]}:{max(int(first[2]) - 1, 1)}" if first[2].isdigit() else rows[0][0]  # the header line
+        unknown = [title for title in header if title and title not in mapping]
+        hint = columns_hint(header) + ("; " + _("not in the spec: {columns}").format(columns=", ".join(unknown))
+                                       if unknown else "")
+        problems = [Problem(where, key, _("no column '{title}' ({key}) in the data").format(title=needed[key], key=key),
+                            hint) for key in missing]
+    return [(where, {mapping.get(title, title): value for title, value in row.items()}) for where, row in rows], problems
+
+
 def build_table(spec: Bang, rows: list[Row]) -> tuple[m.Table, bool]:
     """The table model and whether it needs a landscape page."""
     if not rows:
         raise _error([Problem("", "", _("the file has no rows"))])
-    problems: list[Problem] = []
-    keys = {c.khoa for c in spec.cot if c.khoa} | ({spec.nhom_theo} if spec.nhom_theo else set())
-    present = set().union(*(r.keys() for _w, r in rows))
-    for key in sorted(keys - present):
-        problems.append(Problem(rows[0][0].rsplit(":", 1)[0], key, _("column '{key}' is missing from the data").format(
-            key=key), _("add it to the header row")))
+    rows, problems = match_columns(spec, rows)
     if problems:
         raise _error(problems)
     groups: dict[str, list[tuple[str, dict[str, Any]]]] = {key: [] for key in spec.nhom}
     for where, values in rows:
         cells: dict[str, str] = {}
         for column in spec.cot:
-            if not column.khoa:
+            if not column.khoa and column.kieu == "stt":
                 continue
-            raw = values.get(column.khoa)
+            key = _column_key(column)
+            raw = values.get(key)
             empty = raw is None or (isinstance(raw, str) and not raw.strip())
             try:
                 if empty:
-                    cells[column.khoa] = ""
+                    cells[key] = ""
                 elif column.kieu == "so":
-                    cells[column.khoa] = _format_number(_number(raw))
+                    cells[key] = _format_number(_number(raw))
                 elif column.kieu == "dau_x":
-                    cells[column.khoa] = "X" if str(raw).strip().lower() in _TRUE else ""
+                    cells[key] = "X" if str(raw).strip().lower() in _TRUE else ""
                 elif column.kieu == "ngay":
-                    cells[column.khoa] = _date(raw)
+                    cells[key] = _date(raw)
                 else:
-                    cells[column.khoa] = vn.nfc(str(raw).strip())
+                    cells[key] = vn.nfc(str(raw).strip())
             except (InvalidOperation, ValueError, TypeError):
                 kind = _("a number") if column.kieu == "so" else _("a date such as 30/10/2019")
-                problems.append(Problem(where, column.khoa, _("must be {kind}, got '{value}'").format(kind=kind, value=raw)))
+                problems.append(Problem(where, key, _("must be {kind}, got '{value}'").format(kind=kind, value=raw)))
         if spec.nhom_theo:
             group = str(values.get(spec.nhom_theo, "") or "").strip()
             if group not in groups:
@@ -145,7 +183,8 @@ def _assemble(spec: Bang, groups: dict[str, list[tuple[str, dict[str, Any]]]]) -
         for _where, values in ordered:
             given = any(c.kieu == "stt" and c.khoa and values.get(c.khoa) for c in columns)
             number += 0 if given else 1  # a row may print its own STT ("…", "1a"); the count goes on without it
-            cells = tuple(m.Cell((values.get(c.khoa or "") or str(number)) if c.kieu == "stt" else values.get(c.khoa or "", ""),
+            cells = tuple(m.Cell((values.get(c.khoa or "") or str(number)) if c.kieu == "stt"
+                                 else values.get(_column_key(c), ""),
                                  align=a)  # type: ignore[arg-type]
                           for c, a in zip(columns, aligns, strict=True))
             body.append(m.TableRow(cells))

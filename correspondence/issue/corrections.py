@@ -4,6 +4,7 @@ corrects an error of layout or procedure in a document it issued, pre-filled fro
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +29,37 @@ def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _text)
 
 
-def _recipients(record: dict[str, Any]) -> list[Any]:
-    """Whom the corrected document went to: its Kính gửi, else its Nơi nhận (without "Như trên")."""
+# Why a recipient of the Nơi nhận was sent the document — "(b/c)", "(để báo cáo)", "(để biết)", "(t/h)" …: said in
+# the Nơi nhận, never in a Kính gửi.
+_PURPOSE = re.compile(r"\s*\((?:để\s+)?(?:b/c|báo\s+cáo|biết|b/h|đ/b|t/h|thực\s+hiện|p/h|phối\s+hợp|chỉ\s+đạo|c/đ)\)"
+                      r"\s*[;.,]?\s*$", re.IGNORECASE)
+
+
+def _addressee(item: Any) -> Any:
+    """A recipient of the Nơi nhận as a Kính gửi names it: without its purpose and its closing ';'."""
+    if not isinstance(item, str):
+        return item
+    return _PURPOSE.sub("", item).strip().rstrip(";.,").strip()
+
+
+def _kinh_gui(record: dict[str, Any]) -> list[Any] | None:
+    """The corrected document's own Kính gửi, or None when it had none ("-")."""
     kinh_gui = record.get("kinh_gui")
     if isinstance(kinh_gui, str) and kinh_gui.strip() not in ("", "-"):
         return [kinh_gui]
     if isinstance(kinh_gui, list) and kinh_gui:
         return list(kinh_gui)
-    return [item for item in record.get("noi_nhan", []) if item != NHU_TREN] or ["…"]
+    return None
+
+
+def _recipients(record: dict[str, Any]) -> list[Any]:
+    """Whom the corrected document went to: its Kính gửi, else its Nơi nhận (without "Như trên" and the purpose)."""
+    return _kinh_gui(record) or [_addressee(item) for item in record.get("noi_nhan", [])
+                                 if not _is_nhu_tren(item)] or ["…"]
+
+
+def _is_nhu_tren(item: Any) -> bool:
+    return isinstance(item, str) and item.strip().rstrip(";.,").strip().casefold() == NHU_TREN.casefold()
 
 
 # Administrative units written with a small letter inside a sentence ("Ủy ban nhân dân tỉnh Quảng Ninh").
@@ -58,12 +82,16 @@ def dinh_chinh(entry: Entry) -> str:
     named = f"{name} số {entry.so_ky_hieu} ngày {ngay_so(entry.ngay)}"
     subject = str(record.get("trich_yeu") or "").strip()
     about = (f" về việc {subject}" if entry.kind == "cong_van" else f" {subject}") if subject else ""
-    noi_nhan = [NHU_TREN, *(item for item in record.get("noi_nhan", []) if item != NHU_TREN)]
+    # "Như trên" names every addressee; the other recipients of the original are listed after it only when the
+    # addressees are the original's own Kính gửi (else they are the addressees already).
+    others = [item for item in record.get("noi_nhan", []) if not _is_nhu_tren(item)] if _kinh_gui(record) else []
+    noi_nhan = [NHU_TREN, *others]
     data: dict[str, Any] = {
         "loai": "cong_van",
         "co_quan": record.get("co_quan"),
         "don_vi": record.get("don_vi"),
         "trich_yeu": f"đính chính {named}",
+        "dinh_chinh": entry.so_ky_hieu,
         "kinh_gui": _recipients(record),
         "noi_dung": (
             f"Ngày {ngay_so(entry.ngay)}, {issuer} ban hành {name} số {entry.so_ky_hieu}{about}.\n\n"
@@ -76,6 +104,7 @@ def dinh_chinh(entry: Entry) -> str:
     if record.get("luu"):
         data["luu"] = record["luu"]
     head = (f"# Đính chính {named} (Điều 18 khoản 3 Nghị định 30/2020/NĐ-CP).\n"
+            "# Khi ban hành, dòng sổ của văn bản được đính chính ghi 'Đính chính bằng …' (trường dinh_chinh).\n"
             "# Điền các chỗ có dấu …, xem lại bằng 'correspondence draft TỆP', rồi ban hành: 'correspondence issue TỆP'.\n")
     body: str = yaml.dump({k: v for k, v in data.items() if v is not None}, Dumper=_Dumper, allow_unicode=True,
                      sort_keys=False, width=1000, default_flow_style=False)

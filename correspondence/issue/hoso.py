@@ -27,6 +27,7 @@ from correspondence.register.store import (
     Incoming,
     Register,
 )
+from correspondence.spreadsheet import append_text, csv_bytes
 from correspondence.vietnamese import hom_nay
 from correspondence.workspace import find_root, shown
 
@@ -283,7 +284,6 @@ def destruction_list(workspace: Path | None, out: Path, today: dt.date | None = 
                      register_url: str | None = None) -> tuple[Path, int]:
     """Write the danh mục tài liệu hết giá trị for the council (XLSX or CSV): every closed hồ sơ whose retention
     ended. Nothing is deleted; the decision is recorded afterwards with ``record_destruction``."""
-    import csv
     import io
 
     found = due(workspace, today, agency, register_url)
@@ -300,19 +300,15 @@ def destruction_list(workspace: Path | None, out: Path, today: dt.date | None = 
         book = Workbook()
         sheet = book.active
         sheet.title = "Danh mục hết giá trị"
-        sheet.append(["DANH MỤC TÀI LIỆU HẾT GIÁ TRỊ"])
-        sheet.append(list(DESTRUCTION_COLUMNS))
+        append_text(sheet, ["DANH MỤC TÀI LIỆU HẾT GIÁ TRỊ"])
+        append_text(sheet, DESTRUCTION_COLUMNS)
         for row in rows:
-            sheet.append([str(cell) for cell in row])
+            append_text(sheet, [str(cell) for cell in row])
         buffer = io.BytesIO()
         book.save(buffer)
         data = buffer.getvalue()
     else:
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\r\n")
-        writer.writerow(DESTRUCTION_COLUMNS)
-        writer.writerows(rows)
-        data = text.getvalue().encode("utf-8-sig")
+        data = csv_bytes([DESTRUCTION_COLUMNS, *rows])
     archive.write_new(out, data)
     return out, len(rows)
 

@@ -104,17 +104,33 @@ def _map_columns(loaded: Loaded, rows: list[Row], source: str) -> list[Row]:
         raise InvalidRecord(_("invalid rows: nothing was issued"), [Problem(source, "", _(
             "the record uses none of the columns of this table (it uses: {names})").format(
             names=", ".join(sorted(body)) or "—"), columns_hint(header))])
-    defaults = set(loaded.record.du_lieu)
-    problems = [Problem(where, column, _("empty, but the record uses '{name}'").format(name=names[column]),
-                        columns_hint(header))
-                for where, row in rows for column in header
-                if names[column] in body and names[column] not in defaults and row.get(column) in (None, "")]
+    problems = [problem for where, row in rows for column in header if row.get(column) in (None, "")
+                for problem in _blank(loaded, where, column, names[column], body, header)]
     if problems:
         raise InvalidRecord(_("invalid rows: nothing was issued"), problems)
     for column, what in record_fields(loaded, rows).items():
         notice(_("column '{column}' replaces the record's field {name} ({what}), not a variable of the body").format(
             column=column, name=names[column], what=what))
     return [(where, {names[column]: value for column, value in row.items()}) for where, row in rows]
+
+
+def _blank(loaded: Loaded, where: str, column: str, name: str, body: set[str], header: list[str]) -> list[Problem]:
+    """A blank cell of a column the merge uses is refused: the record's own value for it (a ``du_lieu`` default, a
+    field the record sets) is never taken silently for one row, and a name the body prints must have a value. A blank
+    cell of a field the record leaves unset (or sets to "-") means none (a row without ``do_khan``)."""
+    data = loaded.located.data if isinstance(loaded.located.data, dict) else {}
+    own = loaded.record.du_lieu.get(name) if name in loaded.record.du_lieu else (
+        data.get(name) if name in SETTABLE else None)
+    if own not in (None, "", "-", []):  # "-": the record's own word for none (kinh_gui: "-"), as a blank cell says
+        shown_value = str(own) if not isinstance(own, list) else "; ".join(str(item) for item in own)
+        shown_value = shown_value if len(shown_value) <= 60 else shown_value[:59] + "…"
+        return [Problem(where, column, _("empty: the record's own value for '{name}' ({value}) is not taken for a "
+                                         "blank cell").format(name=name, value=shown_value),
+                        _("write the value for this row, or remove the column so that every row takes the record's "
+                          "value; {columns}").format(columns=columns_hint(header)))]
+    if name in body:
+        return [Problem(where, column, _("empty, but the record uses '{name}'").format(name=name), columns_hint(header))]
+    return []
 
 
 def _records(loaded: Loaded, rows: list[Row]) -> list[Loaded]:

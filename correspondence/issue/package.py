@@ -22,19 +22,27 @@ import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from correspondence import archive
 from correspondence.errors import Problem, RegisterConflict, UsageError
 from correspondence.i18n import _
 from correspondence.issue import hoso
 from correspondence.issue.registry import open_register
-from correspondence.register.store import VOIDED, Entry, HoSo, Incoming
+from correspondence.kinds import BY_CODE
+from correspondence.progress import notice
+from correspondence.register.store import OPEN, VOIDED, Entry, HoSo, Incoming
+from correspondence.validate import load_agency
 from correspondence.vietnamese import ngay_so
-from correspondence.workspace import find_root
+from correspondence.workspace import agency_profile, find_root
 
 MANIFEST = "manifest-sha256.txt"
 SEAL = MANIFEST + ".sha256"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # every member of a .zip package: the same bytes for the same content
+# The agency's identifier in fileCode and docCode when its profile gives no mã định danh: plainly not a code (it
+# cannot match one), so that an archive refuses the package rather than file it under a made-up agency.
+NO_CODE = "CHUA-CO-MA"
+_BY_ABBREVIATION = {kind.viet_tat: kind.ten for kind in BY_CODE.values() if kind.viet_tat}
 
 
 @dataclass
@@ -65,12 +73,20 @@ def _json(values: dict[str, object]) -> bytes:
     return json.dumps(values, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8") + b"\n"
 
 
+def _kind_of_notation(notation: str) -> str | None:
+    """The kind a received document's ký hiệu names (ND 30 PL I §II.3): ``QĐ-STP`` a Quyết định; a công văn's
+    ký hiệu starts with its agency (``SNV-VP``); no ký hiệu, no kind told."""
+    if not notation:
+        return None
+    return _BY_ABBREVIATION.get(notation.split("-", 1)[0].strip(), "Công văn")
+
+
 def _received(code: str, ordinal: int, item: Incoming, h: HoSo, pages: int) -> dict[str, object]:
     """A received document's metadata (EAD_doc): its sender is its author."""
     number, _sep, notation = (item.so_ky_hieu or "").partition("/")
     return {
         "docId": f"{code}.{ordinal:07d}", "docCode": f"{code}.{ordinal:07d}",
-        "maintenance": hoso.RETENTION_CODES.get(h.thoi_han, "07"), "typeName": item.trich_yeu.split(" ")[0],
+        "maintenance": hoso.RETENTION_CODES.get(h.thoi_han, "07"), "typeName": _kind_of_notation(notation),
         "codeNumber": number or None, "codeNotation": notation or None,
         "issuedDate": ngay_so(item.ngay_van_ban or item.ngay_den), "organName": item.tac_gia, "subject": item.trich_yeu,
         "language": "01", "numberOfPage": pages, "inforSign": None, "keyword": None,
@@ -86,13 +102,19 @@ def _document(code: str, ordinal: int, entry: Entry, h: HoSo, organ_name: str, p
     number, _sep, notation = entry.so_ky_hieu.partition("/")
     return {
         "docId": f"{code}.{ordinal:07d}", "docCode": f"{code}.{ordinal:07d}",
-        "maintenance": hoso.RETENTION_CODES.get(h.thoi_han, "07"), "typeName": entry.ten_loai_trich_yeu.split(" ")[0],
+        "maintenance": hoso.RETENTION_CODES.get(h.thoi_han, "07"), "typeName": _kind_name(entry),
         "codeNumber": number, "codeNotation": notation, "issuedDate": ngay_so(entry.ngay), "organName": organ_name,
         "subject": fields.get("trich_yeu") or entry.ten_loai_trich_yeu, "language": "01", "numberOfPage": pages,
         "inforSign": None, "keyword": None, "mode": "03" if fields.get("do_mat") else "01", "confidenceLevel": "01",
         "autograph": entry.nguoi_ky, "format": "01", "process": 0, "riskRecovery": 0, "riskRecoveryStatus": None,
         "description": entry.ghi_chu,
     }
+
+
+def _kind_name(entry: Entry) -> str:
+    """The name of an issued document's kind (Công văn, Quyết định, Bản sao y …), never a word of its trích yếu."""
+    kind = BY_CODE.get(entry.kind)
+    return kind.ten if kind is not None else entry.ten_loai_trich_yeu.split(" V/v ")[0]
 
 
 def _day(item: Entry | Incoming) -> str:
@@ -193,10 +215,19 @@ def export(workspace: Path | None, out: Path, ky_hieu: str | None = None, nam: i
         chosen = [hoso.one(register, agency, ky_hieu, nam)] if ky_hieu is not None else register.ho_so_list(agency, nam)
         if not chosen:
             raise RegisterConflict(_("no hồ sơ in {year}").format(year=nam))
-        profile = json.loads(next((e.agency_json for h in chosen for _n, e in register.ho_so_documents(h)
-                                   if e.agency_json), "{}") or "{}").get("profile", {})
-        organ = profile.get("ma_dinh_danh") or agency
+        profile = _profile(root, agency, json.loads(next((e.agency_json for h in chosen for _n, e in
+                                                          register.ho_so_documents(h) if e.agency_json), "{}") or "{}"))
+        organ = profile.get("ma_dinh_danh") or NO_CODE
         organ_name = " ".join(profile.get("ten_co_quan", [])) or agency
+        if organ == NO_CODE:
+            notice(_("warning: the agency profile has no ma_dinh_danh (the agency's electronic identifier): the "
+                     "package names the agency {placeholder}, which an archive refuses; add ma_dinh_danh to "
+                     "registers/{agency}.yaml and export again").format(placeholder=NO_CODE, agency=agency))
+        for h in chosen:
+            if h.status == OPEN:
+                notice(_("warning: the hồ sơ {symbol} ({year}) is still open: this package is not final; close it "
+                         "with 'correspondence ho-so close {symbol}' before handing it over").format(
+                    symbol=h.ky_hieu, year=h.nam))
         files: dict[str, bytes] = {}
         count = 0
         register.record_access(agency, f"ho-so export {', '.join(h.ky_hieu for h in chosen)} → {out.name}")
@@ -212,6 +243,18 @@ def export(workspace: Path | None, out: Path, ky_hieu: str | None = None, nam: i
     else:
         archive.write_folder(out, {path.removeprefix(f"{name}/"): data for path, data in sealed.items()})
     return out, len(chosen), count
+
+
+def _profile(root: Path, agency: str, stored: dict[str, Any]) -> dict[str, Any]:
+    """The agency profile as it is now in the workspace (a mã định danh added since issue counts), else the one
+    stored with the documents."""
+    path = agency_profile(root, agency)
+    if path.is_file():
+        profile, _problems = load_agency(path)
+        if profile is not None:
+            return profile.model_dump()
+    found = stored.get("profile", {})
+    return found if isinstance(found, dict) else {}
 
 
 def _zip(files: dict[str, bytes]) -> bytes:

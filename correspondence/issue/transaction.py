@@ -91,6 +91,7 @@ class Unit:
     entry: Entry | None = None
     replace: str | None = None  # the Số, ký hiệu of the document this corrected one replaces
     replaces: Entry | None = None
+    corrects: Entry | None = None  # the row a đính chính công văn corrects (its record's ``dinh_chinh``)
     file_in: str | None = None  # the hồ sơ (its number and symbol) the document is filed in once issued
     ho_so: HoSo | None = None
 
@@ -344,6 +345,8 @@ def _check(units: list[Unit], registers: dict[str, Register], lai: bool) -> None
         book, agency = registers[unit.url], unit.loaded.agency_id
         if unit.replace is not None:
             unit.replaces = _replaceable(book, agency, unit.replace)
+        if unit.loaded.record.dinh_chinh is not None:
+            unit.corrects = _correctable(book, unit)
         if unit.file_in is not None:
             unit.ho_so = _open_file(book, agency, unit.file_in, unit.day.year)
         years = closed.setdefault((unit.url, agency), book.closed_years(agency))
@@ -386,6 +389,28 @@ def _replaceable(book: Register, agency: str, so_ky_hieu: str) -> Entry:
         raise RegisterConflict(_("{number} was not issued (its files were never written): void it instead").format(
             number=old.so_ky_hieu))
     return old
+
+
+def _correctable(book: Register, unit: Unit) -> Entry:
+    """The row a đính chính công văn corrects: issued and written, not void; of the latest year up to the đính
+    chính's own when the number is in several years."""
+    number = unit.loaded.record.dinh_chinh or ""
+    where = unit.loaded.located.where(("dinh_chinh",))
+    found = [e for e in book.find(unit.loaded.agency_id, number) if e.year <= unit.day.year]
+    if not found:
+        raise InvalidRecord(_("invalid record"), [Problem(where, "dinh_chinh", _(
+            "{number} is not in the register of {agency}").format(number=number, agency=unit.loaded.agency_id))])
+    old = found[0]
+    if old.status != ISSUED or old.pending:
+        raise InvalidRecord(_("invalid record"), [Problem(where, "dinh_chinh", _(
+            "{number} is not an issued document ({note}): there is nothing to correct").format(
+            number=old.so_ky_hieu, note=old.ghi_chu or old.failure or old.status))])
+    return old
+
+
+def corrected_note(old: Entry) -> str:
+    """Ghi chú of a đính chính công văn: the document it corrects."""
+    return f"Đính chính văn bản số {old.so_ky_hieu} ngày {ngay_so(old.ngay)}"
 
 
 def _open_file(book: Register, agency: str, ky_hieu: str, year: int) -> HoSo:
@@ -435,6 +460,8 @@ def _allocate(units: list[Unit], registers: dict[str, Register], docs: list[m.Do
         fields = fields_of(unit.loaded, first, unit.stored, unit.so_luong_ban) | {"toan_van": full_text(first)}
         if unit.replaces is not None:
             fields |= {"thay_the": unit.replaces.id, "ghi_chu": replaced_note(unit.replaces)}
+        elif unit.corrects is not None:
+            fields |= {"ghi_chu": corrected_note(unit.corrects)}
         try:
             unit.entry = book.allocate(unit.loaded.agency_id, series.name, unit.day, ky_hieu_of(unit.loaded), fields,
                                        series.nam_trong_ky_hieu,
@@ -467,6 +494,8 @@ def _publish(book: Register, unit: Unit, root: Path, formats: tuple[str, ...]) -
     completed = book.complete(entry.id, files)
     if unit.replaces is not None:
         link_replacement(book, completed, unit.replaces, root)
+    if unit.corrects is not None:
+        book.annotate(unit.corrects.id, f"Đính chính bằng {completed.so_ky_hieu}")
     if unit.ho_so is not None:
         try:
             book.ho_so_add(unit.ho_so, completed)

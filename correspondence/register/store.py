@@ -109,6 +109,7 @@ READ = "read"  # a document or the register read through the tool: the access lo
 DESTRUCTION = "ho-so-destruction"  # the council's decision that a hồ sơ may be destroyed, recorded (nothing deleted)
 CLOSED = "close-year"
 _HO_SO_CHAINED = ("nam", "ky_hieu", "tieu_de", "thoi_han", "don_vi", "nguoi_lap")  # what a hồ sơ's creation event holds
+NOTED = "noted"  # a note added to a row's Ghi chú (the đính chính công văn that corrects it)
 
 _KEY = and_(series_t.c.agency == bindparam("k_agency"), series_t.c.year == bindparam("k_year"),
             series_t.c.series == bindparam("k_series"))
@@ -677,6 +678,16 @@ class Register:
                              .values(last_date=valid))
             row = self._row(conn, entry_id)
             self._append(conn, row.agency, entry_id, VOIDED, by or current_user(), reason, row)
+        return _entry(row)
+
+    def annotate(self, entry_id: int, note: str, by: str | None = None) -> Entry:
+        """Add ``note`` to a row's Ghi chú (``Đính chính bằng 13/UBND-XD6``), as an event of the chain."""
+        with self._writer(), self.engine.begin() as conn:
+            entry = conn.execute(select(entries_t).where(entries_t.c.id == entry_id).with_for_update()).one()
+            ghi_chu = f"{entry.ghi_chu}; {note}" if entry.ghi_chu else note
+            conn.execute(update(entries_t).where(entries_t.c.id == entry_id).values(ghi_chu=ghi_chu))
+            row = self._row(conn, entry_id)
+            self._append(conn, row.agency, entry_id, NOTED, by or current_user(), note, row)
         return _entry(row)
 
     def close_year(self, agency: str, year: int, by: str | None = None) -> None:

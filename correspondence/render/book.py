@@ -6,7 +6,6 @@ every page; every size and width comes from the book's layout.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from pathlib import Path
@@ -15,23 +14,14 @@ from typing import Any
 from correspondence import model as m
 from correspondence.render.docx import AFTER_TBLBORDERS, AFTER_TBLCELLMAR, AFTER_TBLW, new_word, save_word
 from correspondence.render.pdf import keep_together, pdf_face, write_pdf
+from correspondence.spreadsheet import csv_bytes, text_cell
 from correspondence.templating import html_environment
 
 _MM_PER_EXCEL_WIDTH = 2.2  # an Excel column width unit (one character) is about 2.2 mm
 
 
-def neutral(value: str) -> str:
-    """A cell value a spreadsheet never runs: one that begins like a formula (= + - @, tab, return) gets a leading
-    apostrophe (the OWASP rule against CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def to_csv(book: m.RegisterBook) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(book.layout.columns)
-    writer.writerows([neutral(value) for value in row] for row in book.rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes([book.layout.columns, *book.rows])
 
 
 def to_xlsx(book: m.RegisterBook) -> bytes:
@@ -43,7 +33,7 @@ def to_xlsx(book: m.RegisterBook) -> bytes:
     cover = workbook.active
     cover.title = "Bìa"
     for index, line in enumerate(book.cover, start=1):
-        cell = cover.cell(row=index, column=1, value=line.text)
+        cell = text_cell(cover, index, 1, line.text)
         cell.font = Font(name=font, size=layout.title_size if line.title else layout.cover_size, bold=line.bold,
                          italic=line.italic)
     sheet = workbook.create_sheet("Sổ đăng ký")
@@ -51,15 +41,14 @@ def to_xlsx(book: m.RegisterBook) -> bytes:
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     for column, (title, width) in enumerate(zip(layout.columns, layout.widths, strict=True), start=1):
         for row, text in ((1, title), (2, f"({column})")):
-            cell = sheet.cell(row=row, column=column, value=text)
+            cell = text_cell(sheet, row, column, text)
             cell.font = Font(name=font, size=layout.table_size, bold=True)
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             cell.border = box
         sheet.column_dimensions[cell.column_letter].width = width / _MM_PER_EXCEL_WIDTH
     for row_index, values in enumerate(book.rows, start=3):
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row_index, column=column, value=value)
-            cell.data_type = "s"  # text, never a formula, whatever it begins with
+            cell = text_cell(sheet, row_index, column, value)  # text, never a formula, whatever it begins with
             cell.font = Font(name=font, size=layout.table_size)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             cell.border = box

@@ -119,6 +119,9 @@ def load_spec(spec: Bang | str, base: Path, where: str) -> Bang:
     located, problems = load_data(path, shown(path))
     if located is None or problems:
         raise InvalidRecord(_("invalid annex table"), problems or [Problem(where, "bang", _("file not found"))])
+    cut = rules.cut_titles(located)
+    if cut:
+        raise InvalidRecord(_("invalid annex table"), cut)
     table, problems = validate(located, Bang)
     if table is None:
         raise InvalidRecord(_("invalid annex table"), problems)
@@ -147,10 +150,12 @@ def _finish(path: Path, located: Located, root: Path, agency: CoQuan | None, age
     return Loaded(path, record, agency, located, root, agency_id, body, annexes)
 
 
-def load(path: Path | str, workspace: Path | str | None = None, check_body: bool = True) -> Loaded:
+def load(path: Path | str, workspace: Path | str | None = None, check_body: bool = True,
+         unfilled: str = "refuse") -> Loaded:
     """Load and validate one record and its agency profile; raise ``InvalidRecord`` with every problem.
 
-    ``check_body=False`` leaves the body for later (a mail merge fills it from each row).
+    ``check_body=False`` leaves the body for later (a mail merge fills it from each row). A place still marked '…'
+    is a problem (``unfilled="refuse"``: check, issue), or a warning told to the clerk (``"warn"``: a draft).
     """
     path = Path(path)
     root = Path(workspace) if workspace is not None else Path.cwd()
@@ -182,7 +187,14 @@ def load(path: Path | str, workspace: Path | str | None = None, check_body: bool
         else:
             agency_id = found.stem
             agency, found_problems = load_agency(found)
-    return _finish(path, located, root, agency, agency_id, problems + found_problems, check_body, advise=True)
+    problems += rules.cut_annex_titles(located)
+    if unfilled == "refuse":
+        problems += rules.placeholders(located)
+    loaded = _finish(path, located, root, agency, agency_id, problems + found_problems, check_body, advise=True)
+    if unfilled == "warn":
+        for warning in rules.placeholders(located, warning=True):
+            notice(str(warning))
+    return loaded
 
 
 def _body_from_word(located: Located, path: Path) -> list[Problem]:

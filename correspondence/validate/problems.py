@@ -73,7 +73,7 @@ def _message(error: dict[str, Any], model: type[BaseModel], path: tuple[str | in
         if name == "co_quan":
             return _("must be the name of an agency profile in registers/ (letters, digits, '-', '_'), got '{value}'"
                      ).format(value=shown), _("not a path: the profile is registers/<name>.yaml")
-        if name in ("kem_theo", "ban_goc"):
+        if name in ("kem_theo", "ban_goc", "dinh_chinh"):
             return _("expected a number and symbol such as 3018/UBND-XD6, got '{value}'").format(value=shown), None
         return _("must be an abbreviation without spaces or accents (A–Z, Đ, digits, '.', '&'), got '{value}'").format(
             value=shown), None

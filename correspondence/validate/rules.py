@@ -6,7 +6,8 @@ the schema's); ``RULES`` lists them in the order their problems are reported.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -210,11 +211,6 @@ def text_sizes(c: Context) -> list[Problem]:
     return sorted(problems, key=lambda p: p.source)
 
 
-RULES: tuple[Rule, ...] = (text_sizes, required_fields, known_unit, known_signer, head_signs_without_kt,
-                           deputy_signs_collective_with_kt, kt_under_tl, deputy_head_not_tl_or_tuq,
-                           deputy_signs_with_authority, collective_issues_nghi_quyet, thay_mat_needs_authority,
-                           tm_needs_collective, xac_nhan_of_its_kind)
-
 
 def trich_yeu_in_capitals(c: Context) -> list[Problem]:
     """A trích yếu is written in normal case (PL I §II.5.b); one typed in capitals is printed as typed, with advice."""
@@ -243,3 +239,76 @@ def check(located: Located, agency: CoQuan | None, reported: frozenset[str] = fr
     data = located.data if isinstance(located.data, dict) else {}
     context = Context(data, located, agency, reported)
     return [problem for rule in RULES for problem in rule(context)]
+
+
+# A place left to fill in: the ellipsis character standing alone ("Tại … đã ghi “…”", "trich_yeu: rà soát …"), as the
+# skeletons of 'new' and 'dinh-chinh' write it. An ellipsis closing a word ("các Sở, ngành…") is text, and so are
+# three full stops ("...").
+PLACEHOLDER = re.compile(r"(?<![\w.])…")
+
+
+def _strings(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+
+
+def placeholders(located: Located, warning: bool = False) -> list[Problem]:
+    """Every place of the record still holding a placeholder '…', at its own line (a line of a block text): refused
+    by check and issue, a ``warning`` for a draft."""
+    data = located.data if isinstance(located.data, dict) else {}
+    problems = []
+    for path, text in _strings(data, ()):
+        first = located.line(path)  # a block text ("|") starts there: each line holding a place is told
+        lines = sorted({first + text.count("\n", 0, found.start()) for found in PLACEHOLDER.finditer(text)})
+        for line in lines:
+            message = (_("warning: still holds a place to fill in, marked '…': the document cannot be issued so")
+                       if warning else _("still holds a place to fill in, marked '…'"))
+            problems.append(Problem(f"{located.source}:{line}", dotted(path), message,
+                                    _("write the text in its place (an ellipsis in the text is written '...')")))
+    return problems
+
+
+def cut_titles(located: Located, where: tuple[str | int, ...] = ()) -> list[Problem]:
+    """A column title with a comma, written in ``{ }`` without quotes, is cut there: YAML reads what follows the comma
+    as another key without a value (``{ten: Tên đơn vị, cơ quan, khoa: ten}``). Said at the title, with the quotes
+    that keep it whole — never a title silently shortened, nor a puzzling 'unknown key'."""
+    spec: Any = located.data
+    for part in where:
+        spec = spec.get(part) if isinstance(spec, dict) else spec[part] if isinstance(spec, list) and isinstance(
+            part, int) and part < len(spec) else None
+    columns = spec.get("cot") if isinstance(spec, dict) else None
+    problems = []
+    for index, column in enumerate(columns if isinstance(columns, list) else []):
+        if not isinstance(column, dict) or not isinstance(column.get("ten"), str):
+            continue
+        cut = [str(key) for key, value in column.items() if value is None and key != "ten"]
+        if cut:
+            whole = ", ".join([column["ten"], *cut])
+            path = (*where, "cot", index, "ten")
+            problems.append(Problem(located.where(path), dotted(path), _(
+                "the title is cut at a comma: inside '{{ }}' a comma ends the title, and '{rest}' is read as a key "
+                "without a value").format(rest=", ".join(cut)),
+                _("put the title in quotes: ten: \"{title}\"").format(title=whole)))
+    return problems
+
+
+def cut_annex_titles(located: Located) -> list[Problem]:
+    """Titles cut at a comma in the table specs a clerk wrote inside a record (``phu_luc: - bang: {cot: …}``); not
+    for a stored record, whose specs hold every key, unset ones as null."""
+    data = located.data if isinstance(located.data, dict) else {}
+    annexes = data.get("phu_luc")
+    return [problem for index, item in enumerate(annexes if isinstance(annexes, list) else [])
+            if isinstance(item, dict) and isinstance(item.get("bang"), dict)
+            for problem in cut_titles(located, ("phu_luc", index, "bang"))]
+
+
+RULES: tuple[Rule, ...] = (text_sizes, required_fields, known_unit, known_signer, head_signs_without_kt,
+                           deputy_signs_collective_with_kt, kt_under_tl, deputy_head_not_tl_or_tuq,
+                           deputy_signs_with_authority, collective_issues_nghi_quyet, thay_mat_needs_authority,
+                           tm_needs_collective, xac_nhan_of_its_kind)

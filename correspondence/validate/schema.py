@@ -232,6 +232,9 @@ class VanBan(_Strict):
         "nghiêng, danh sách đánh số, gạch đầu dòng, chú thích; thay cho noi_dung"))
     ban_goc: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d+(/\d{4})?/[^/\s]+$")] | None = Field(
         None, description="Bản sao (sao_y, sao_luc, trich_sao): số, ký hiệu của văn bản được sao trong sổ, ví dụ 3018/UBND-XD6")
+    dinh_chinh: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d+(/\d{4})?/[^/\s]+$")] | None = Field(
+        None, description=("Công văn đính chính: số, ký hiệu của văn bản được đính chính trong sổ, ví dụ 12/UBND-XD6; "
+                           "khi ban hành, dòng sổ của văn bản đó ghi 'Đính chính bằng …'"))
     du_lieu: dict[str, Any] = Field(default_factory=dict, description="Dữ liệu dùng trong nội dung")
     ky: ChuKy | None = Field(None, description="Chữ ký (không có ở văn bản ban hành kèm quyết định)")
     noi_nhan: list[Text | NoiNhanMuc] = Field(default_factory=list, description="Nơi nhận (trừ dòng Lưu)")

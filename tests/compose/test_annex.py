@@ -125,7 +125,8 @@ def _problems(path: Path) -> list[str]:
 def test_bad_table_input_is_located(make_record: Callable[..., Path], workspace: Path) -> None:
     (workspace / "thieu-cot.csv").write_text("cap,don_vi,m3,m4,han,ghi_chu\ntinh,A,,,2019-11-30,\n", "utf-8")
     assert _problems(_record(make_record, rows="thieu-cot.csv")) == [
-        "thieu-cot.csv: so_ho_so: thiếu cột 'so_ho_so' trong dữ liệu (thêm cột này vào dòng tiêu đề)"]
+        "thieu-cot.csv:1: so_ho_so: dữ liệu không có cột 'Số hồ sơ' (so_ho_so) "
+        "(các cột có trong tệp: cap, don_vi, m3, m4, han, ghi_chu)"]
     (workspace / "sai.csv").write_text("cap,don_vi,m3,m4,so_ho_so,han,ghi_chu\n"
                                        "tinh,A,,,mười,2019-11-30,\nxa,B,,,1,2019-11-30,\ntinh,C,,,2,31/02/2019,\n", "utf-8")
     assert _problems(_record(make_record, rows="sai.csv")) == [

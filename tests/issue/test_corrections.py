@@ -129,6 +129,10 @@ def test_dinh_chinh_drafts_the_correcting_cong_van_from_the_register(make_record
     assert record["noi_dung"].startswith(
         f"Ngày 07/05/2019, Ủy ban nhân dân tỉnh Quảng Ninh ban hành Công văn số 01/UBND-XD6 về việc "
         f"{original['trich_yeu']}.\n")
+    assert [p.field for p in api.check([written], workspace)] == ["noi_dung"], "the places to fill in are refused"
+    written.write_text(written.read_text("utf-8").replace(
+        "Tại … (trang …, dòng …) đã ghi: “…”", "Tại trang 1, dòng 5 đã ghi: “30/5/2019”").replace(
+        "nay sửa lại là: “…”", "nay sửa lại là: “31/5/2019”"), "utf-8")
     assert api.check([written], workspace) == []
     (fixed,) = issue([written], workspace, E)
     import pypdf

@@ -19,7 +19,11 @@ from correspondence.issue import hoso, issue, package
 from correspondence.issue import registry as service
 
 
-def _filed(make_record: Callable[..., Path], workspace: Path) -> None:
+def _filed(make_record: Callable[..., Path], workspace: Path, code: str | None = "H49.64") -> None:
+    """A closed hồ sơ of two documents, the agency's profile giving its mã định danh (``code``)."""
+    if code is not None:
+        profile = workspace / "registers" / "ubnd-quang-ninh.yaml"
+        profile.write_text(profile.read_text("utf-8") + f"ma_dinh_danh: {code}\n", "utf-8")
     service.init(workspace, "ubnd-quang-ninh")
     hoso.create(workspace, "01.XD", "Hồ sơ rà soát dịch vụ công", "10", 2019)
     issue([make_record("b.yaml", trich_yeu="V/v thứ hai")], workspace, dt.date(2019, 5, 9), ho_so="01.XD")
@@ -37,7 +41,7 @@ def test_a_package_holds_the_originals_in_order_and_checks_clean(make_record: Ca
     base = next(f for f in files if f.startswith("uuid-")).split("/")[0]
     assert files[:2] == ["manifest-sha256.txt", "manifest-sha256.txt.sha256"]
     pdfs = [f for f in files if f.endswith(".pdf")]
-    assert pdfs == [f"{base}/representations/rep1/data/ubnd-quang-ninh.2019.01.XD.000000{n}.pdf" for n in (1, 2)]
+    assert pdfs == [f"{base}/representations/rep1/data/H49.64.2019.01.XD.000000{n}.pdf" for n in (1, 2)]
     assert len(pdfs) == 2 and pdfs == sorted(pdfs)
     metadata = [json.loads((out / f).read_text("utf-8")) for f in files if "EAD_DOC_" in f and f.endswith(".json")]
     assert [(m["codeNumber"], m["codeNotation"], m["issuedDate"]) for m in metadata] == [
