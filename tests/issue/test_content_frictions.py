@@ -319,7 +319,7 @@ def test_a_package_names_each_document_by_its_kind(make_record: Callable[..., Pa
     incoming.receive(workspace, scan, "Sở Tư pháp", "15/QĐ-STP", "06/05/2019", "Giấy mời dự họp",
                      ngay_den=dt.date(2019, 5, 8))
     incoming.receive(workspace, scan, "Sở Nội vụ", "20/SNV-VP", "06/05/2019", "V/v góp ý",
-                     ngay_den=dt.date(2019, 5, 8))
+                     ngay_den=dt.date(2019, 5, 8), nhan_lai=True)  # the same scan stands for a second letter
     hoso.add(workspace, "01.XD", None, den=1)
     hoso.add(workspace, "01.XD", None, den=2)
     hoso.close(workspace, "01.XD")
