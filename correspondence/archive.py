@@ -2,8 +2,9 @@
 
 Issuing stages every file (a temporary file beside its target, written and synced) before a number
 is taken, and publishes them after: a full disk fails before any number is used, and a published
-file is never replaced by different bytes. Files honour the umask, so a second clerk of a shared
-workspace can read them. Nothing here knows about records or registers.
+file is never replaced by different bytes. Files and folders honour the umask, so a second clerk of a shared
+workspace can read them, but are never given to other users (``workspace.file_mode``). Nothing here knows about
+records or registers.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Literal
 
 from correspondence.errors import ArchiveFailed, UsageError
 from correspondence.i18n import _
-from correspondence.workspace import shown
+from correspondence.workspace import file_mode, folder_mode, make_folders, shown
 
 FileRecord = dict[str, str]  # {"path": relative to the workspace, "sha256": hex digest}
 HOST = socket.gethostname().replace(".", "_") or "host"
@@ -40,20 +41,6 @@ class Staged:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def file_mode() -> int:
-    """The mode new files get under the process umask (0644 under umask 022)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def folder_mode() -> int:
-    """The mode new folders get under the process umask (0755 under umask 022)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o777 & ~mask
 
 
 def _failed(path: Path, error: OSError) -> ArchiveFailed:
@@ -78,7 +65,7 @@ def stage(files: dict[Path, bytes]) -> list[Staged]:
     try:
         for target, data in files.items():
             try:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                make_folders(target.parent)
                 fd, tmp = _temporary(target)
             except OSError as error:
                 raise _failed(target, error) from None
@@ -160,7 +147,7 @@ def write_folder(folder: Path, files: dict[str, bytes]) -> None:
     if folder.exists():
         raise UsageError(_("{path} already exists: choose another name").format(path=folder))
     try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(folder.parent)
         building = Path(tempfile.mkdtemp(prefix=f".{folder.name}.{HOST}-{os.getpid()}.", suffix=".tmp",
                                          dir=folder.parent))
     except OSError as error:
@@ -169,7 +156,7 @@ def write_folder(folder: Path, files: dict[str, bytes]) -> None:
     try:
         for relative, data in sorted(files.items()):
             path = building / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_folders(path.parent)
             with open(path, "wb") as handle:
                 os.fchmod(handle.fileno(), mode)
                 handle.write(data)

@@ -27,6 +27,43 @@ def shown(path: Path | str) -> str:
         return str(path)
 
 
+OTHERS = 0o007  # the permission bits of other users: never given to a file or folder the tool writes
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """The mode of a new file the tool writes (register, issued files, exports): what the umask allows, never to
+    other users — 0640 under umask 022, 0660 under umask 002 (a shared office folder)."""
+    return 0o666 & ~_umask() & ~OTHERS
+
+
+def folder_mode() -> int:
+    """The mode of a new folder the tool makes: 0750 under umask 022, 0770 under umask 002."""
+    return 0o777 & ~_umask() & ~OTHERS
+
+
+def make_folders(folder: Path) -> None:
+    """Make ``folder`` and its missing parents with ``folder_mode`` (a setgid parent passes on its group)."""
+    missing = []
+    here = folder
+    while not here.is_dir():
+        missing.append(here)
+        if here.parent == here:
+            break
+        here = here.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=folder_mode())
+        except FileExistsError:
+            if not path.is_dir():
+                raise
+
+
 def find_root(start: Path | None = None) -> Path:
     """The workspace holding ``start`` (a folder or a file): the nearest folder, from ``start`` upward, with both
     ``registers/`` and ``output/`` — as git finds its repository; the current folder when there is none."""

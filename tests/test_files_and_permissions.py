@@ -1,0 +1,189 @@
+"""Files and permissions: a register shared by the clerks of one group, files never readable by other users, issued
+originals never replaced by an -o, the internal-error log, odd names and a closed standard output."""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE_RECORD, EXAMPLES, ROOT
+
+GROUP = "cvtest-vanthu"
+CLERKS = ("cvtest-clerk1", "cvtest-clerk2")
+OUTSIDER = "cvtest-outsider"
+AGENCY = "ubnd-quang-ninh"
+
+
+@dataclass
+class Shared:
+    """A workspace in a shared office folder: group-owned, setgid, group-writable."""
+
+    root: Path
+    group: str
+
+    def run(self, user: str, *args: str, umask: int = 0o002, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        """The CLI run as another OS user. It keeps CAP_DAC_READ_SEARCH only so that it can read the interpreter
+        (which may live in root's private home): writing is still checked against the user's own permissions."""
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), "HOME": str(self.root),
+               "CORRESPONDENCE_FONTS": "bundled", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
+        command = ["setpriv", f"--reuid={user}", f"--regid={pwd.getpwnam(user).pw_gid}", "--init-groups",
+                   "--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search", "--",
+                   sys.executable, "-m", "correspondence", "--lang", "vi", *args]
+        return subprocess.run(command, cwd=self.root, env=env, capture_output=True, text=True, timeout=300,
+                              preexec_fn=lambda: os.umask(umask), input=stdin, check=False)
+
+    def listing(self) -> dict[str, tuple[str, str, str]]:
+        """Every file and folder: (mode, owner, group)."""
+        return {str(p.relative_to(self.root)): (stat.filemode(p.lstat().st_mode), pwd.getpwuid(p.lstat().st_uid).pw_name,
+                                                grp.getgrgid(p.lstat().st_gid).gr_name) for p in sorted(self.root.rglob("*"))}
+
+
+def _run(*command: str) -> None:
+    subprocess.run(command, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def accounts() -> Iterator[None]:
+    """Real OS accounts: two clerks in the office group, one user outside it."""
+    if os.geteuid() != 0:
+        pytest.skip("creating OS users needs root")
+    if not shutil.which("useradd") or not shutil.which("setpriv"):
+        pytest.skip("useradd and setpriv are needed to run the tool as other users")
+    made_group = False
+    made: list[str] = []
+    try:
+        try:
+            grp.getgrnam(GROUP)
+        except KeyError:
+            _run("groupadd", GROUP)
+            made_group = True
+        for user in (*CLERKS, OUTSIDER):
+            try:
+                pwd.getpwnam(user)
+            except KeyError:
+                _run("useradd", "--no-create-home", "--user-group", user)
+                made.append(user)
+        for user in CLERKS:
+            _run("usermod", "-a", "-G", GROUP, user)
+        yield
+    finally:
+        for user in made:
+            subprocess.run(["userdel", user], capture_output=True, check=False)
+        if made_group:
+            subprocess.run(["groupdel", GROUP], capture_output=True, check=False)
+
+
+@pytest.fixture
+def shared(accounts: None) -> Iterator[Shared]:
+    base = Path(tempfile.mkdtemp(prefix="cvtest-"))
+    base.chmod(0o755)
+    root = base / "van-thu"
+    root.mkdir()
+    shutil.copytree(EXAMPLES / "registers", root / "registers")
+    (root / "output").mkdir()
+    shutil.copy(EXAMPLE_RECORD, root / "cv.yaml")
+    gid = grp.getgrnam(GROUP).gr_gid
+    for path in [root, *root.rglob("*")]:
+        os.chown(path, -1, gid)
+        path.chmod(0o2770 if path.is_dir() else 0o660)
+    try:
+        yield Shared(root, GROUP)
+    finally:
+        shutil.rmtree(base)
+
+
+def _ok(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Lỗi nội bộ" not in result.stderr
+    return result.stdout
+
+
+# ---------------------------------------------------------------------------------------------- a shared register
+
+
+def test_two_clerks_of_a_shared_folder_both_issue_list_and_verify(shared: Shared) -> None:
+    one, two = CLERKS
+    _ok(shared.run(one, "register", "init", "--co-quan", AGENCY))
+    _ok(shared.run(one, "issue", "cv.yaml"))
+    _ok(shared.run(two, "issue", "cv.yaml", "--lai"))
+    _ok(shared.run(one, "issue", "cv.yaml", "--lai"))
+    listed = _ok(shared.run(one, "register", "list", "--co-quan", AGENCY))
+    assert all(f"{n:02d}/UBND-XD6" in listed for n in (1, 2, 3)), listed
+    _ok(shared.run(two, "register", "list", "--co-quan", AGENCY))
+    _ok(shared.run(one, "register", "verify", "--co-quan", AGENCY))
+    _ok(shared.run(two, "register", "verify", "--co-quan", AGENCY))
+    files = shared.listing()
+    register = files[f"registers/{AGENCY}.sqlite"]
+    assert register[0] == "-rw-rw----" and register[2] == GROUP, files
+    issued = {name: what for name, what in files.items() if name.startswith(f"output/{AGENCY}/")}
+    assert issued and all(what[2] == GROUP for what in issued.values()), issued
+    assert all(what[0] in ("-rw-rw----", "drwxrws---") for what in issued.values()), issued
+    assert {what[1] for name, what in issued.items() if name.endswith(".pdf")} == {one, two}
+
+
+def test_a_clerk_who_cannot_write_the_register_is_told_which_file_and_leaves_nothing(shared: Shared) -> None:
+    one, two = CLERKS
+    _ok(shared.run(one, "register", "init", "--co-quan", AGENCY, umask=0o022))  # a clerk with the usual umask
+    _ok(shared.run(one, "issue", "cv.yaml", umask=0o022))
+    before = shared.listing()
+    assert before[f"registers/{AGENCY}.sqlite"][0] == "-rw-r-----"
+    for args in (("issue", "cv.yaml", "--lai"), ("register", "list", "--co-quan", AGENCY),
+                 ("register", "verify", "--co-quan", AGENCY)):
+        result = shared.run(two, *args)
+        assert result.returncode == 4, result.stderr
+        assert "Lỗi nội bộ" not in result.stderr
+        assert f"registers/{AGENCY}.sqlite" in result.stderr
+        assert f"nhóm {GROUP}" in result.stderr and "chmod g+rw" in result.stderr, result.stderr
+        assert shared.listing() == before
+    result = shared.run(OUTSIDER, "register", "list", "--co-quan", AGENCY)
+    assert result.returncode == 4 and "Lỗi nội bộ" not in result.stderr
+    assert f"không thuộc nhóm {GROUP}" in result.stderr, result.stderr
+    assert shared.listing() == before
+    _ok(shared.run(one, "register", "list", "--co-quan", AGENCY))  # the owner still works
+
+
+def test_a_clerk_who_cannot_write_the_registers_folder_is_told_so(shared: Shared) -> None:
+    one, two = CLERKS
+    _ok(shared.run(one, "register", "init", "--co-quan", AGENCY))
+    (shared.root / "registers").chmod(0o2750)
+    before = shared.listing()
+    result = shared.run(two, "register", "list", "--co-quan", AGENCY)
+    assert result.returncode == 4 and "Lỗi nội bộ" not in result.stderr
+    assert "registers" in result.stderr and "thư mục" in result.stderr, result.stderr
+    assert shared.listing() == before
+
+
+# ---------------------------------------------------------------------------------------------- never world-readable
+
+
+def test_register_and_issued_files_are_not_readable_by_other_users(examples_workspace: Path) -> None:
+    from correspondence import api
+
+    old = os.umask(0o022)
+    try:
+        shutil.copy(EXAMPLE_RECORD, examples_workspace / "cv.yaml")
+        (examples_workspace / "registers" / f"{AGENCY}.sqlite").unlink()
+        api.register_init(examples_workspace, AGENCY)
+        done = api.issue([examples_workspace / "cv.yaml"], examples_workspace)
+        secret = examples_workspace / "mat.yaml"
+        secret.write_text(EXAMPLE_RECORD.read_text("utf-8") + "do_mat: mat\n", "utf-8")
+        done += api.issue([secret], examples_workspace)
+    finally:
+        os.umask(old)
+    register = examples_workspace / "registers" / f"{AGENCY}.sqlite"
+    assert stat.filemode(register.stat().st_mode) == "-rw-r-----"
+    written = [path for item in done for path in item.files]
+    assert len(written) == 4
+    assert {stat.filemode(path.stat().st_mode) for path in written} == {"-rw-r-----"}
+    assert stat.filemode(written[0].parent.stat().st_mode) == "drwxr-x---"
