@@ -23,7 +23,7 @@ from typing import Literal
 
 from correspondence.errors import ArchiveFailed, UsageError
 from correspondence.i18n import _
-from correspondence.workspace import file_mode, folder_mode, make_folders, shown
+from correspondence.workspace import archived, file_mode, folder_mode, make_folders, shown
 
 FileRecord = dict[str, str]  # {"path": relative to the workspace, "sha256": hex digest}
 HOST = socket.gethostname().replace(".", "_") or "host"
@@ -121,9 +121,27 @@ def store(rendered: dict[str, bytes], folder: Path, root: Path) -> list[FileReco
     return publish(stage({folder / name: data for name, data in rendered.items()}), root)
 
 
-def write_atomic(files: dict[Path, bytes]) -> list[Path]:
+def refuse_archived(path: Path | str | None, root: Path | str | None = None) -> None:
+    """Refuse, before any work, a place a command was asked to write (its ``-o``) that is an issued original, a
+    folder of the archive or the register: those are written by issuing only, never replaced."""
+    if path is None:
+        return
+    what = archived(Path(path), Path(root) if root is not None else None)
+    if what == "archive":
+        raise UsageError(_("{path} is in the archive of issued originals (output/<agency>/<year>/): an output option "
+                           "never writes there; choose another place").format(path=shown(path)))
+    if what == "register":
+        raise UsageError(_("{path} is a file of the register: an output option never writes there; choose another "
+                           "place").format(path=shown(path)))
+
+
+def write_atomic(files: dict[Path, bytes], into_archive: bool = False) -> list[Path]:
     """Write every file through a temporary file and a rename, replacing what was there (drafts, exports, notes);
-    nothing is left half-written."""
+    nothing is left half-written. Only ``into_archive`` (a note beside a voided original, a received file) may
+    write into the archive of issued originals."""
+    if not into_archive:
+        for path in files:
+            refuse_archived(path)
     staged = stage(files)
     try:
         for item in staged:
@@ -136,6 +154,7 @@ def write_atomic(files: dict[Path, bytes]) -> list[Path]:
 
 def write_new(path: Path, data: bytes) -> None:
     """Write a new file; refuse to replace one that exists."""
+    refuse_archived(path)
     if path.exists():
         raise UsageError(_("{path} already exists: choose another name").format(path=path))
     write_atomic({path: data})
@@ -144,6 +163,7 @@ def write_new(path: Path, data: bytes) -> None:
 def write_folder(folder: Path, files: dict[str, bytes]) -> None:
     """Write a new folder of files (paths relative to it) all at once: built under a temporary name beside it, then
     renamed; a failure halfway leaves nothing. Refused when ``folder`` exists."""
+    refuse_archived(folder)
     if folder.exists():
         raise UsageError(_("{path} already exists: choose another name").format(path=folder))
     try:

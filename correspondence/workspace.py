@@ -8,6 +8,7 @@ own templates, overriding the built-in ones file by file) and ``output/`` (issue
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from functools import lru_cache
@@ -80,6 +81,29 @@ def issued_files(root: Path, agency: str) -> list[Path]:
     """Files issued by ``agency`` in the workspace (``output/<agency>/<year>/``): the trace of a register."""
     folder = root / "output" / agency
     return sorted(p for p in folder.glob("*/*") if p.is_file() and not p.name.startswith(".")) if folder.is_dir() else []
+
+
+_YEAR = re.compile(r"[0-9]{4}")
+_REGISTER_FILE = re.compile(r".*\.sqlite(-wal|-shm|-journal|\.lock)?")
+
+
+def archived(path: Path, root: Path | None = None) -> str | None:
+    """What writing ``path`` would touch that is never written but by issuing: ``"archive"`` for the archive of
+    issued originals (``output/<agency>/<year>/`` and ``output/<agency>/den/``, the folders and everything under
+    them), ``"register"`` for an SQLite register in ``registers/``; None for any other place. Symbolic links are
+    followed; the workspaces are ``root`` and the one holding ``path``."""
+    target = Path(os.path.realpath(path))
+    for base in {find_root(target), *([root] if root is not None else [])}:
+        base = Path(os.path.realpath(base))
+        if target.parent == base / "registers" and _REGISTER_FILE.fullmatch(target.name):
+            return "register"
+        try:
+            parts = target.relative_to(base / "output").parts
+        except ValueError:
+            continue
+        if len(parts) >= 2 and (parts[1] == "den" or _YEAR.fullmatch(parts[1])):
+            return "archive"
+    return None
 
 
 def explicit_register(root: Path) -> bool:

@@ -187,3 +187,69 @@ def test_register_and_issued_files_are_not_readable_by_other_users(examples_work
     assert len(written) == 4
     assert {stat.filemode(path.stat().st_mode) for path in written} == {"-rw-r-----"}
     assert stat.filemode(written[0].parent.stat().st_mode) == "drwxr-x---"
+
+
+# ---------------------------------------------------------------------------------------------- issued originals
+
+
+@pytest.fixture
+def issued(examples_workspace: Path) -> dict[Path, bytes]:
+    """The examples workspace with a công văn and a giấy mời issued: every file of output/, byte for byte."""
+    from correspondence import api
+
+    api.issue([examples_workspace / "examples" / "cong-van-3018.yaml"], examples_workspace)
+    return _snapshot(examples_workspace)
+
+
+def _snapshot(root: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in sorted((root / "output").rglob("*")) + sorted((root / "registers").glob("*"))
+            if p.is_file() and not p.name.endswith((".lock", "-wal", "-shm"))}
+
+
+def _cli(*args: str) -> object:
+    from click.testing import CliRunner
+
+    from correspondence.cli import main
+
+    return CliRunner().invoke(main, ["--lang", "vi", *args], catch_exceptions=False)
+
+
+@pytest.mark.parametrize("args", [
+    ("render", "examples/cong-van-3018.yaml", "--so", "1", "--ngay", "07/05/2019", "-o", f"output/{AGENCY}/2019"),
+    ("draft", "examples/cong-van-3018.yaml", "-o", f"output/{AGENCY}/2019"),
+    ("draft", "examples/cong-van-3018.yaml", "-o", f"output/{AGENCY}/2019/moi"),
+    ("register", "export", "--nam", "2019", "--co-quan", AGENCY, "-o", f"output/{AGENCY}/2019/01-UBND-XD6.pdf"),
+    ("register", "export", "--nam", "2019", "--co-quan", AGENCY, "-o", f"output/{AGENCY}/2019/so-moi.pdf"),
+    ("register", "export", "--nam", "2019", "--co-quan", AGENCY, "--format", "csv", "-o", f"registers/{AGENCY}.sqlite"),
+    ("incoming", "export", "--nam", "2019", "--co-quan", AGENCY, "-o", f"output/{AGENCY}/2019/01-UBND-XD6.docx"),
+    ("merge", "examples/giay-moi.yaml", "examples/khach-moi.csv", "--thu", "-o", f"output/{AGENCY}/2019/01-UBND-XD6.pdf"),
+    ("dinh-chinh", "01/UBND-XD6", "--co-quan", AGENCY, "-o", f"output/{AGENCY}/2019/dinh-chinh.yaml"),
+    ("new", "cong-van", "-o", f"output/{AGENCY}/2019/moi.yaml"),
+    ("ho-so", "export", "--nam", "2019", "--co-quan", AGENCY, "-o", f"output/{AGENCY}/2019/goi"),
+])
+def test_no_output_option_writes_into_the_archive(issued: dict[Path, bytes], examples_workspace: Path,
+                                                  args: tuple[str, ...]) -> None:
+    events_before = _events(examples_workspace)
+    result = _cli(*args)
+    assert result.exit_code == 2, result.output
+    assert "Lỗi nội bộ" not in result.stderr
+    assert "tùy chọn -o không bao giờ ghi vào đó" in result.stderr, result.stderr
+    assert args[-1] in result.stderr
+    assert _snapshot(examples_workspace) == issued
+    assert _events(examples_workspace) == events_before  # refused before anything was read or recorded
+
+
+def test_an_output_folder_outside_the_archive_is_still_fine(issued: dict[Path, bytes], examples_workspace: Path) -> None:
+    result = _cli("render", "examples/cong-van-3018.yaml", "--so", "1", "--ngay", "07/05/2019", "-o", "ban-in")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (examples_workspace / "ban-in").iterdir()) == ["01-UBND-XD6.docx", "01-UBND-XD6.pdf"]
+    for _again in range(2):  # the printable book is made again
+        assert _cli("register", "export", "--nam", "2019", "--co-quan", AGENCY).exit_code == 0
+    assert _snapshot(examples_workspace).items() >= {k: v for k, v in issued.items() if "2019" in k.parts}.items()
+
+
+def _events(root: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(root / "registers" / f"{AGENCY}.sqlite") as conn:
+        return int(conn.execute("SELECT count(*) FROM events").fetchone()[0])

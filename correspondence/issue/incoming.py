@@ -125,7 +125,7 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
     folder = output_root(root) / agency / "den" / str(day.year)
     kept = folder / f"{digest[:12]}-{SAFE.sub('-', file.name)}"
     if not kept.exists():
-        archive.write_atomic({kept: data})
+        archive.write_atomic({kept: data}, into_archive=True)
     values["files_json"] = json.dumps([{"path": kept.relative_to(root).as_posix(), "sha256": digest}])
     values["toan_van"] = "\n".join(line for line in (values["tac_gia"], values["so_ky_hieu"] or "", values["trich_yeu"],
                                                      *_text_of(file.suffix.lower(), data)) if line)
@@ -140,7 +140,7 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
         mark = m.DauDen(" ".join(names[1]).upper(), str(row.number), ngay_so(row.ngay_den), don_vi_nhan or "")
         stamped = kept.with_name(f"{kept.stem}.den-{row.number}.pdf")
         try:
-            archive.write_atomic({stamped: stamp_den(data, mark, root)})
+            archive.write_atomic({stamped: stamp_den(data, mark, root)}, into_archive=True)
             written.append(stamped)
         except CorrespondenceError as error:  # the số đến is taken and the file kept: the copy is a convenience
             notice(_("số đến {number} registered, but the stamped copy could not be made: {reason}").format(
@@ -189,6 +189,7 @@ def export(workspace: Path | None, nam: int, fmt: str = "pdf", mat: bool = False
            agency: str | None = None, register_url: str | None = None) -> Path:
     """The printable sổ đăng ký văn bản đến of a year (PDF, DOCX, XLSX or CSV): its cover and the ten columns."""
     root = workspace if workspace is not None else find_root()
+    archive.refuse_archived(out, root)
     series = INCOMING_SECRET if mat else INCOMING
     register, agency = open_register(root, agency, register_url)
     with register:
