@@ -110,10 +110,10 @@ def _internal(error: BaseException) -> None:
     import time
     import traceback
 
-    log = Path(tempfile.gettempdir()) / f"correspondence-loi-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
-    try:
-        log.write_text("".join(traceback.format_exception(error)), "utf-8")
-        where = str(log)
+    try:  # a new file of a name no one can guess, readable by this user only: a planted link is never followed
+        fd, where = tempfile.mkstemp(prefix=f"correspondence-loi-{time.strftime('%Y%m%d-%H%M%S')}-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as log:
+            log.write("".join(traceback.format_exception(error)))
     except OSError:
         where = "—"
     click.echo(_("Internal error: {what}. Nothing was issued by the failed step; the details are in {log}").format(

@@ -253,3 +253,34 @@ def _events(root: Path) -> int:
 
     with sqlite3.connect(root / "registers" / f"{AGENCY}.sqlite") as conn:
         return int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
+
+
+# ---------------------------------------------------------------------------------------------- the internal-error log
+
+
+def test_the_internal_error_log_never_follows_a_planted_link(workspace: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           tmp_path_factory: pytest.TempPathFactory) -> None:
+    import time
+
+    from correspondence import api
+
+    temp = tmp_path_factory.mktemp("temp")
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    victim = tmp_path_factory.mktemp("victim") / "victim.txt"
+    victim.write_text("keep me\n")
+    start = time.time()
+    for second in range(-1, 6):  # the names the log used to take: its second and process id
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(start + second))
+        (temp / f"correspondence-loi-{stamp}-{os.getpid()}.log").symlink_to(victim)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("an unexpected failure")
+
+    monkeypatch.setattr(api, "draft", broken)
+    result = _cli("draft", "cv.yaml")
+    assert result.exit_code == 70
+    assert victim.read_text() == "keep me\n"
+    logs = [p for p in temp.iterdir() if not p.is_symlink()]
+    assert len(logs) == 1 and str(logs[0]) in result.stderr
+    assert stat.filemode(logs[0].lstat().st_mode) == "-rw-------"
+    assert "RuntimeError: an unexpected failure" in logs[0].read_text("utf-8")
