@@ -46,6 +46,8 @@ def sha256(data: bytes) -> str:
 def _failed(path: Path, error: OSError) -> ArchiveFailed:
     if error.errno == errno.ENOSPC:
         why = _("the disk is full")
+    elif error.errno == errno.ENAMETOOLONG:
+        why = _("the file name is too long (at most 255 bytes)")
     elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         why = _("no permission to write there")
     else:
@@ -55,11 +57,13 @@ def _failed(path: Path, error: OSError) -> ArchiveFailed:
 
 def _temporary(target: Path) -> tuple[int, str]:
     """A new temporary file beside ``target``, named after its owner (host and process) for ``sweep``."""
-    return tempfile.mkstemp(prefix=f".{target.name}.{HOST}-{os.getpid()}.", suffix=".tmp", dir=target.parent)
+    return tempfile.mkstemp(prefix=f".{target.name[:40]}.{HOST}-{os.getpid()}.", suffix=".tmp", dir=target.parent)
 
 
 def stage(files: dict[Path, bytes]) -> list[Staged]:
     """Write each file under a temporary name beside its target, synced; on any failure remove them all."""
+    for target in files:
+        _fits(target)
     staged: list[Staged] = []
     mode = file_mode()
     try:
@@ -121,11 +125,25 @@ def store(rendered: dict[str, bytes], folder: Path, root: Path) -> list[FileReco
     return publish(stage({folder / name: data for name, data in rendered.items()}), root)
 
 
+NAME_MAX = 255  # bytes in one name of a path, on every usual file system
+
+
+def _fits(path: Path | str) -> None:
+    """Refuse a path with a name longer than a file system takes, naming it, before anything is written."""
+    if any(len(os.fsencode(part)) > NAME_MAX for part in Path(path).parts):
+        raise ArchiveFailed(_("cannot write {path}: {why}").format(
+            path=shown(path), why=_("the file name is too long (at most 255 bytes)")))
+
+
 def refuse_archived(path: Path | str | None, root: Path | str | None = None) -> None:
-    """Refuse, before any work, a place a command was asked to write (its ``-o``) that is an issued original, a
-    folder of the archive or the register: those are written by issuing only, never replaced."""
+    """Refuse, before any work, a place a command was asked to write (its ``-o``) that is the standard output
+    (``-``, not supported), too long a name, an issued original, a folder of the archive or the register: those are
+    written by issuing only, never replaced."""
     if path is None:
         return
+    if str(path) == "-":
+        raise UsageError(_("-o -: the tool does not write to the standard output; give a file or folder name"))
+    _fits(path)
     what = archived(Path(path), Path(root) if root is not None else None)
     if what == "archive":
         raise UsageError(_("{path} is in the archive of issued originals (output/<agency>/<year>/): an output option "
@@ -168,7 +186,7 @@ def write_folder(folder: Path, files: dict[str, bytes]) -> None:
         raise UsageError(_("{path} already exists: choose another name").format(path=folder))
     try:
         make_folders(folder.parent)
-        building = Path(tempfile.mkdtemp(prefix=f".{folder.name}.{HOST}-{os.getpid()}.", suffix=".tmp",
+        building = Path(tempfile.mkdtemp(prefix=f".{folder.name[:40]}.{HOST}-{os.getpid()}.", suffix=".tmp",
                                          dir=folder.parent))
     except OSError as error:
         raise _failed(folder, error) from None

@@ -284,3 +284,75 @@ def test_the_internal_error_log_never_follows_a_planted_link(workspace: Path, mo
     assert len(logs) == 1 and str(logs[0]) in result.stderr
     assert stat.filemode(logs[0].lstat().st_mode) == "-rw-------"
     assert "RuntimeError: an unexpected failure" in logs[0].read_text("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------- odd outputs and names
+
+
+def _closed_pipe_run(args: list[str], cwd: Path, temp: Path) -> subprocess.CompletedProcess[bytes]:
+    """The CLI with its standard output a pipe whose reader is gone (``… | head`` after head has quit)."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(ROOT), "CORRESPONDENCE_FONTS": "bundled"}
+        return subprocess.run([sys.executable, "-m", "correspondence", "--lang", "vi", *args], cwd=cwd, env=env,
+                              stdout=write, stderr=subprocess.PIPE, timeout=300, check=False)
+    finally:
+        os.close(write)
+
+
+def test_a_closed_standard_output_ends_quietly(examples_workspace: Path,
+                                               tmp_path_factory: pytest.TempPathFactory) -> None:
+    temp = tmp_path_factory.mktemp("temp")
+    result = _closed_pipe_run(["kinds"], examples_workspace, temp)
+    assert result.returncode == 141 and result.stderr == b""
+    result = _closed_pipe_run(["issue", "examples/cong-van-3018.yaml"], examples_workspace, temp)
+    assert result.returncode == 141 and result.stderr == b"", result.stderr.decode()
+    assert list(temp.iterdir()) == []  # no internal-error log
+    assert sorted(p.name for p in (examples_workspace / "output" / AGENCY / "2019").iterdir()) == [
+        "01-UBND-XD6.docx", "01-UBND-XD6.pdf"]  # the document was issued; only its report was not read
+
+
+@pytest.mark.parametrize("args", [
+    ("draft", "examples/cong-van-3018.yaml", "-o", "-"),
+    ("register", "export", "--nam", "2019", "--co-quan", AGENCY, "--format", "csv", "-o", "-"),
+    ("new", "cong-van", "-o", "-"),
+])
+def test_output_to_a_dash_is_refused(issued: dict[Path, bytes], examples_workspace: Path, args: tuple[str, ...]) -> None:
+    result = _cli(*args)
+    assert result.exit_code == 2, result.output
+    assert "-o -" in result.stderr and "Lỗi nội bộ" not in result.stderr, result.stderr
+    assert not (examples_workspace / "-").exists()
+    assert _snapshot(examples_workspace) == issued
+
+
+def test_too_long_names_are_said_and_nothing_is_written(issued: dict[Path, bytes], examples_workspace: Path) -> None:
+    long = "a" * 249
+    shutil.copy(examples_workspace / "examples" / "cong-van-3018.yaml", examples_workspace / f"{long}.yaml")
+    events = _events(examples_workspace)
+    for args in (("check", f"{long}aaaaaaaa.yaml"), ("issue", f"{long}aaaaaaaa.yaml"),
+                 ("draft", f"{long}.yaml"),  # du-thao-<name>.docx is longer than a name can be
+                 ("render", "examples/cong-van-3018.yaml", "--so", "1", "-o", "b" * 256),
+                 ("register", "export", "--nam", "2019", "--co-quan", AGENCY, "-o", f"{long}aaaaaaaa.pdf")):
+        result = _cli(*args)
+        assert result.exit_code != 0 and "Lỗi nội bộ" not in result.stderr, (args, result.stderr)
+        assert "tên tệp quá dài" in result.stderr and "aaaaaaaaaa" in result.stderr or "bbbbbbbbbb" in result.stderr, \
+            (args, result.stderr)
+        assert _snapshot(examples_workspace) == issued
+        assert _events(examples_workspace) == events
+        assert sorted(p.name for p in examples_workspace.iterdir() if "aaa" in p.name or "bbb" in p.name) == [
+            f"{long}.yaml"]
+    written = _cli("register", "export", "--nam", "2019", "--co-quan", AGENCY, "-o", f"{long}.pdf")
+    assert written.exit_code == 0, written.output  # a name that fits is written, however long
+    assert (examples_workspace / f"{long}.pdf").is_file()
+
+
+def test_control_characters_in_names_are_shown_escaped(workspace: Path) -> None:
+    name = "cv\x1b[31mĐỎ\x07.yaml"
+    (workspace / name).write_text("loai: cong_van\nso: [\n", "utf-8")
+    result = _cli("check", name)
+    assert result.exit_code == 3
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "cv\\x1b[31mĐỎ\\x07.yaml" in result.stderr, result.stderr
+    missing = _cli("draft", "khong-co\x1b]0;title\x07.yaml")
+    assert missing.exit_code != 0 and "\x1b" not in missing.stderr and "\\x1b]0;title" in missing.stderr, missing.stderr
