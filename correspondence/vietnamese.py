@@ -25,6 +25,12 @@ def nfc(value: Any) -> Any:
 VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")  # Asia/Ho_Chi_Minh: UTC+7 all year, no summer time
 
 
+def khong_dau(text: str) -> str:
+    """Vietnamese written without diacritics, case kept: ``Quảng Ninh`` → ``Quang Ninh``, ``Đắk`` → ``Dak``."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
 def hom_nay() -> dt.date:
     """Today by the agency's clock (Asia/Ho_Chi_Minh), whatever the machine's time zone."""
     return dt.datetime.now(VIETNAM).date()

@@ -356,3 +356,20 @@ def test_control_characters_in_names_are_shown_escaped(workspace: Path) -> None:
     assert "cv\\x1b[31mĐỎ\\x07.yaml" in result.stderr, result.stderr
     missing = _cli("draft", "khong-co\x1b]0;title\x07.yaml")
     assert missing.exit_code != 0 and "\x1b" not in missing.stderr and "\\x1b]0;title" in missing.stderr, missing.stderr
+
+
+# ---------------------------------------------------------------------------------------------- received file names
+
+
+def test_a_received_file_keeps_its_name_folded_to_ascii(examples_workspace: Path) -> None:
+    import datetime as dt
+
+    from correspondence.issue import incoming
+
+    received = examples_workspace / "Công văn tỉnh Quảng Ninh – đợt 1 (Đắk Lắk).txt"
+    received.write_text("Công văn số 12/UBND-VX\n", "utf-8")
+    row, files = incoming.receive(examples_workspace, received, "UBND tỉnh Quảng Ninh", "12/UBND-VX", "02/05/2019",
+                                  "Công văn tỉnh", ngay_den=dt.date(2019, 5, 7), agency=AGENCY)
+    assert files[0].name.split("-", 1)[1] == "Cong-van-tinh-Quang-Ninh-dot-1-Dak-Lak.txt"
+    assert files[0].parent == examples_workspace / "output" / AGENCY / "den" / "2019"
+    assert row.files[0]["path"].endswith("Cong-van-tinh-Quang-Ninh-dot-1-Dak-Lak.txt")

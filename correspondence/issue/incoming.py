@@ -26,10 +26,19 @@ from correspondence.register import book as book_model
 from correspondence.register.store import INCOMING, INCOMING_SECRET, VOIDED, Incoming
 from correspondence.render import book as books
 from correspondence.render.pdf import stamp_den
-from correspondence.vietnamese import hom_nay, ngay_so
+from correspondence.vietnamese import hom_nay, khong_dau, ngay_so
 from correspondence.workspace import find_root, output_root, shown, template_dirs
 
 SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def kept_name(name: str) -> str:
+    """A received file's name as kept: Vietnamese folded to ASCII (``tỉnh Quảng Ninh`` → ``tinh-Quang-Ninh``), every
+    other run of characters a file name should not hold a dash, short enough for any file system."""
+    path = Path(khong_dau(name))
+    stem = SAFE.sub("-", path.stem).strip("-")[:120] or "tep"
+    suffix = SAFE.sub("-", path.suffix)[:20] if path.suffix else ""
+    return stem + suffix
 
 
 def _edxml(data: bytes) -> dict[str, str]:
@@ -123,7 +132,7 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
         raise _backdated(day, state.last_date, state.last_number)
     digest = hashlib.sha256(data).hexdigest()
     folder = output_root(root) / agency / "den" / str(day.year)
-    kept = folder / f"{digest[:12]}-{SAFE.sub('-', file.name)}"
+    kept = folder / f"{digest[:12]}-{kept_name(file.name)}"
     if not kept.exists():
         archive.write_atomic({kept: data}, into_archive=True)
     values["files_json"] = json.dumps([{"path": kept.relative_to(root).as_posix(), "sha256": digest}])
