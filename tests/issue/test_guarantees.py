@@ -332,7 +332,8 @@ def test_8_a_row_another_live_clerk_is_writing_is_left_alone(make_record: Callab
 # 9 ------------------------------------------------------------------------------------------------------------
 
 
-def test_9_issued_files_honour_the_umask_and_are_never_given_to_other_users(make_record: Callable[..., Path], workspace: Path, register_url: str) -> None:
+def test_9_issued_files_honour_the_umask_and_are_never_given_to_other_users(make_record: Callable[..., Path],
+                                                                            workspace: Path, register_url: str) -> None:
     old = os.umask(0o022)
     try:
         done = issue([make_record()], workspace, D, register_url)
