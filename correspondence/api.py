@@ -66,6 +66,7 @@ def check(paths: list[Path | str], workspace: Path | str | None = None) -> list[
 
 def _produce(path: Path | str, so: int | None, ngay: dt.date | None, out_dir: Path | str | None,
              workspace: Path | str | None, formats: tuple[str, ...]) -> list[Path]:
+    archive.refuse_archived(out_dir, workspace)
     loaded = load(path, workspace if workspace is not None else find_root(Path(path)),
                   unfilled="warn" if so is None else "refuse")
     rendered = render_document(compose(loaded, so, ngay), formats, loaded.workspace)
@@ -146,6 +147,7 @@ def register_show(workspace: Path | None, so_ky_hieu: str, agency: str | None = 
 def dinh_chinh(workspace: Path | None, so_ky_hieu: str, output: Path | None = None, agency: str | None = None,
                year: int | None = None, register_url: str | None = None, series: str | None = None) -> Path:
     """Write the record of the đính chính công văn of a document in the register (never over a file); where."""
+    archive.refuse_archived(output, workspace)
     entry = registry.show(workspace or find_root(), so_ky_hieu, agency, year, register_url, series)
     if entry.status != "issued" or not entry.record_json:
         raise UsageError(_("{number} is not a document issued by the tool: there is nothing to correct from").format(
@@ -317,6 +319,7 @@ def previews(pdfs: list[Path], folder: Path | None = None, pages: int = preview.
 
 def write_new(path: Path, text: str) -> None:
     """Write a new file; refuse to replace one that exists."""
+    archive.refuse_archived(path)
     archive.write_new(path, text.encode("utf-8"))
 
 

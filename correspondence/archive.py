@@ -2,8 +2,9 @@
 
 Issuing stages every file (a temporary file beside its target, written and synced) before a number
 is taken, and publishes them after: a full disk fails before any number is used, and a published
-file is never replaced by different bytes. Files honour the umask, so a second clerk of a shared
-workspace can read them. Nothing here knows about records or registers.
+file is never replaced by different bytes. Files and folders honour the umask, so a second clerk of a shared
+workspace can read them, but are never given to other users (``workspace.file_mode``). Nothing here knows about
+records or registers.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Literal
 
 from correspondence.errors import ArchiveFailed, UsageError, WriteFailed
 from correspondence.i18n import _
-from correspondence.workspace import shown
+from correspondence.workspace import archived, file_mode, folder_mode, make_folders, shown
 
 FileRecord = dict[str, str]  # {"path": relative to the workspace, "sha256": hex digest}
 HOST = socket.gethostname().replace(".", "_") or "host"
@@ -42,23 +43,11 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def file_mode() -> int:
-    """The mode new files get under the process umask (0644 under umask 022)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def folder_mode() -> int:
-    """The mode new folders get under the process umask (0755 under umask 022)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o777 & ~mask
-
-
 def _failed(path: Path, error: OSError) -> WriteFailed:
     if error.errno == errno.ENOSPC:
         why = _("the disk is full")
+    elif error.errno == errno.ENAMETOOLONG:
+        why = _("the file name is too long (at most 255 bytes)")
     elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         why = _("no permission to write there")
     else:
@@ -68,17 +57,19 @@ def _failed(path: Path, error: OSError) -> WriteFailed:
 
 def _temporary(target: Path) -> tuple[int, str]:
     """A new temporary file beside ``target``, named after its owner (host and process) for ``sweep``."""
-    return tempfile.mkstemp(prefix=f".{target.name}.{HOST}-{os.getpid()}.", suffix=".tmp", dir=target.parent)
+    return tempfile.mkstemp(prefix=f".{target.name[:40]}.{HOST}-{os.getpid()}.", suffix=".tmp", dir=target.parent)
 
 
 def stage(files: dict[Path, bytes]) -> list[Staged]:
     """Write each file under a temporary name beside its target, synced; on any failure remove them all."""
+    for target in files:
+        _fits(target)
     staged: list[Staged] = []
     mode = file_mode()
     try:
         for target, data in files.items():
             try:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                make_folders(target.parent)
                 fd, tmp = _temporary(target)
             except OSError as error:
                 raise _failed(target, error) from None
@@ -143,9 +134,41 @@ def store(rendered: dict[str, bytes], folder: Path, root: Path) -> list[FileReco
     return publish(stage({folder / name: data for name, data in rendered.items()}), root)
 
 
-def write_atomic(files: dict[Path, bytes]) -> list[Path]:
+NAME_MAX = 255  # bytes in one name of a path, on every usual file system
+
+
+def _fits(path: Path | str) -> None:
+    """Refuse a path with a name longer than a file system takes, naming it, before anything is written."""
+    if any(len(os.fsencode(part)) > NAME_MAX for part in Path(path).parts):
+        raise ArchiveFailed(_("cannot write {path}: {why}").format(
+            path=shown(path), why=_("the file name is too long (at most 255 bytes)")))
+
+
+def refuse_archived(path: Path | str | None, root: Path | str | None = None) -> None:
+    """Refuse, before any work, a place a command was asked to write (its ``-o``) that is the standard output
+    (``-``, not supported), too long a name, an issued original, a folder of the archive or the register: those are
+    written by issuing only, never replaced."""
+    if path is None:
+        return
+    if str(path) == "-":
+        raise UsageError(_("-o -: the tool does not write to the standard output; give a file or folder name"))
+    _fits(path)
+    what = archived(Path(path), Path(root) if root is not None else None)
+    if what == "archive":
+        raise UsageError(_("{path} is in the archive of issued originals (output/<agency>/<year>/): an output option "
+                           "never writes there; choose another place").format(path=shown(path)))
+    if what == "register":
+        raise UsageError(_("{path} is a file of the register: an output option never writes there; choose another "
+                           "place").format(path=shown(path)))
+
+
+def write_atomic(files: dict[Path, bytes], into_archive: bool = False) -> list[Path]:
     """Write every file through a temporary file and a rename, replacing what was there (drafts, exports, notes);
-    nothing is left half-written."""
+    nothing is left half-written. Only ``into_archive`` (a note beside a voided original, a received file) may
+    write into the archive of issued originals."""
+    if not into_archive:
+        for path in files:
+            refuse_archived(path)
     staged = stage(files)
     try:
         for item in staged:
@@ -160,8 +183,9 @@ def copy_atomic(source: Path, target: Path, digest: str) -> None:
     """Copy ``source`` to ``target`` a piece at a time (a file of any size, in little memory), through a temporary
     file and a rename; refused, nothing left, when the bytes copied are not those of SHA-256 ``digest`` (the file
     changed while it was read)."""
+    _fits(target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(target.parent)
         fd, tmp = _temporary(target)
     except OSError as error:
         raise _failed(target, error) from None
@@ -188,6 +212,7 @@ def copy_atomic(source: Path, target: Path, digest: str) -> None:
 
 def write_new(path: Path, data: bytes) -> None:
     """Write a new file; refuse to replace one that exists."""
+    refuse_archived(path)
     if path.exists():
         raise UsageError(_("{path} already exists: choose another name").format(path=path))
     write_atomic({path: data})
@@ -196,11 +221,12 @@ def write_new(path: Path, data: bytes) -> None:
 def write_folder(folder: Path, files: dict[str, bytes]) -> None:
     """Write a new folder of files (paths relative to it) all at once: built under a temporary name beside it, then
     renamed; a failure halfway leaves nothing. Refused when ``folder`` exists."""
+    refuse_archived(folder)
     if folder.exists():
         raise UsageError(_("{path} already exists: choose another name").format(path=folder))
     try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(prefix=f".{folder.name}.{HOST}-{os.getpid()}.", suffix=".tmp",
+        make_folders(folder.parent)
+        building = Path(tempfile.mkdtemp(prefix=f".{folder.name[:40]}.{HOST}-{os.getpid()}.", suffix=".tmp",
                                          dir=folder.parent))
     except OSError as error:
         raise _failed(folder, error) from None
@@ -208,7 +234,7 @@ def write_folder(folder: Path, files: dict[str, bytes]) -> None:
     try:
         for relative, data in sorted(files.items()):
             path = building / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_folders(path.parent)
             with open(path, "wb") as handle:
                 os.fchmod(handle.fileno(), mode)
                 handle.write(data)

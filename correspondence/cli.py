@@ -6,6 +6,8 @@ Nothing heavy is imported here: ``correspondence --help`` must stay fast.
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import io
 import json
 import os
 import sys
@@ -44,14 +46,24 @@ def _fail(error: CorrespondenceError, as_json: bool = False) -> None:
     sys.exit(int(error.status))
 
 
+def _printable(text: object) -> str:
+    """Text as the terminal may show it: control characters (a name holding ``ESC[31m``, a bell) and bidi overrides
+    written as ``\\x1b``, ``\\u202e``, never acted on; line breaks and tabs kept."""
+    return "".join(c if c in "\n\t" or not (ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or c in _BIDI)
+                   else (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}") for c in str(text))
+
+
+_BIDI = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _say(error: CorrespondenceError, as_json: bool = False) -> None:
     if as_json:
         click.echo(json.dumps({"error": error.message, "problems": [p.as_dict() for p in error.problems]},
                               ensure_ascii=False, indent=2))
     else:
-        click.echo(_("Error: {message}").format(message=error.message), err=True)
+        click.echo(_printable(_("Error: {message}").format(message=error.message)), err=True)
         for problem in error.problems:
-            click.echo(f"  {problem}", err=True)
+            click.echo(_printable(f"  {problem}"), err=True)
 
 
 BAR_AFTER = 2.0  # seconds: work done sooner shows no bar
@@ -96,9 +108,9 @@ def _busy(message: str) -> Any:
 def _shown(path: Path) -> str:
     """A path as the clerk typed it: relative to the current folder when it is inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return _printable(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
-        return str(path)
+        return _printable(path)
 
 
 def _files_written(paths: list[Path]) -> None:
@@ -112,10 +124,10 @@ def _internal(error: BaseException) -> None:
     import time
     import traceback
 
-    log = Path(tempfile.gettempdir()) / f"correspondence-loi-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
-    try:
-        log.write_text("".join(traceback.format_exception(error)), "utf-8")
-        where = str(log)
+    try:  # a new file of a name no one can guess, readable by this user only: a planted link is never followed
+        fd, where = tempfile.mkstemp(prefix=f"correspondence-loi-{time.strftime('%Y%m%d-%H%M%S')}-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as log:
+            log.write("".join(traceback.format_exception(error)))
     except OSError:
         where = "—"
     click.echo(_("Internal error: {what}. Nothing was issued by the failed step; the details are in {log}").format(
@@ -163,6 +175,17 @@ class _Group(_Localized, click.Group):
         except KeyboardInterrupt:
             click.echo(_("Stopped."), err=True)
             sys.exit(130)
+        except BrokenPipeError:  # the reader of the output is gone (``… | head``): end quietly, as other tools do
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError, io.UnsupportedOperation):
+                pass
+            sys.exit(128 + 13)  # killed by SIGPIPE, as the shell reports it
+        except OSError as error:
+            if error.errno != errno.ENAMETOOLONG:
+                _internal(error)
+            _fail(UsageError(_("the file name is too long (at most 255 bytes): {path}").format(
+                path=error.filename or "—")), as_json=bool(ctx.meta.get("json")))
         except Exception as error:  # the one place an unexpected failure is reported
             _internal(error)
 

@@ -35,6 +35,12 @@ def gio_viet_nam(moment: str | dt.datetime | None) -> str:
     return value.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
 
 
+def khong_dau(text: str) -> str:
+    """Vietnamese written without diacritics, case kept: ``Quảng Ninh`` → ``Quang Ninh``, ``Đắk`` → ``Dak``."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
 def hom_nay() -> dt.date:
     """Today by the agency's clock (Asia/Ho_Chi_Minh), whatever the machine's time zone."""
     return dt.datetime.now(VIETNAM).date()

@@ -8,6 +8,7 @@ own templates, overriding the built-in ones file by file) and ``output/`` (issue
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from functools import lru_cache
@@ -28,6 +29,43 @@ def shown(path: Path | str) -> str:
         return str(path)
 
 
+OTHERS = 0o007  # the permission bits of other users: never given to a file or folder the tool writes
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """The mode of a new file the tool writes (register, issued files, exports): what the umask allows, never to
+    other users — 0640 under umask 022, 0660 under umask 002 (a shared office folder)."""
+    return 0o666 & ~_umask() & ~OTHERS
+
+
+def folder_mode() -> int:
+    """The mode of a new folder the tool makes: 0750 under umask 022, 0770 under umask 002."""
+    return 0o777 & ~_umask() & ~OTHERS
+
+
+def make_folders(folder: Path) -> None:
+    """Make ``folder`` and its missing parents with ``folder_mode`` (a setgid parent passes on its group)."""
+    missing = []
+    here = folder
+    while not here.is_dir():
+        missing.append(here)
+        if here.parent == here:
+            break
+        here = here.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=folder_mode())
+        except FileExistsError:
+            if not path.is_dir():
+                raise
+
+
 def find_root(start: Path | None = None) -> Path:
     """The workspace holding ``start`` (a folder or a file): the nearest folder, from ``start`` upward, with both
     ``registers/`` and ``output/`` — as git finds its repository; the current folder when there is none."""
@@ -44,6 +82,29 @@ def issued_files(root: Path, agency: str) -> list[Path]:
     """Files issued by ``agency`` in the workspace (``output/<agency>/<year>/``): the trace of a register."""
     folder = root / "output" / agency
     return sorted(p for p in folder.glob("*/*") if p.is_file() and not p.name.startswith(".")) if folder.is_dir() else []
+
+
+_YEAR = re.compile(r"[0-9]{4}")
+_REGISTER_FILE = re.compile(r".*\.sqlite(-wal|-shm|-journal|\.lock)?")
+
+
+def archived(path: Path, root: Path | None = None) -> str | None:
+    """What writing ``path`` would touch that is never written but by issuing: ``"archive"`` for the archive of
+    issued originals (``output/<agency>/<year>/`` and ``output/<agency>/den/``, the folders and everything under
+    them), ``"register"`` for an SQLite register in ``registers/``; None for any other place. Symbolic links are
+    followed; the workspaces are ``root`` and the one holding ``path``."""
+    target = Path(os.path.realpath(path))
+    for base in {find_root(target), *([root] if root is not None else [])}:
+        base = Path(os.path.realpath(base))
+        if target.parent == base / "registers" and _REGISTER_FILE.fullmatch(target.name):
+            return "register"
+        try:
+            parts = target.relative_to(base / "output").parts
+        except ValueError:
+            continue
+        if len(parts) >= 2 and (parts[1] == "den" or _YEAR.fullmatch(parts[1])):
+            return "archive"
+    return None
 
 
 def explicit_register(root: Path) -> bool:

@@ -286,6 +286,7 @@ def destruction_list(workspace: Path | None, out: Path, today: dt.date | None = 
     ended. Nothing is deleted; the decision is recorded afterwards with ``record_destruction``."""
     import io
 
+    archive.refuse_archived(out, workspace)
     found = due(workspace, today, agency, register_url)
     rows = []
     for index, (h, last) in enumerate(found, 1):

@@ -28,10 +28,19 @@ from correspondence.register.store import INCOMING, INCOMING_SECRET, VOIDED, Inc
 from correspondence.register.words import TEXT_LIMIT
 from correspondence.render import book as books
 from correspondence.render.pdf import stamp_den
-from correspondence.vietnamese import hom_nay, ngay_so
+from correspondence.vietnamese import hom_nay, khong_dau, ngay_so
 from correspondence.workspace import find_root, output_root, shown, template_dirs
 
 SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def kept_name(name: str) -> str:
+    """A received file's name as kept: Vietnamese folded to ASCII (``tỉnh Quảng Ninh`` → ``tinh-Quang-Ninh``), every
+    other run of characters a file name should not hold a dash, short enough for any file system."""
+    path = Path(khong_dau(name))
+    stem = SAFE.sub("-", path.stem).strip("-")[:120] or "tep"
+    suffix = SAFE.sub("-", path.suffix)[:20] if path.suffix else ""
+    return stem + suffix
 
 
 def _edxml(data: bytes) -> dict[str, str]:
@@ -153,7 +162,7 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
     if state is not None and state.last_date and day.isoformat() < state.last_date:
         raise _backdated(day, state.last_date, state.last_number)
     folder = output_root(root) / agency / "den" / str(day.year)
-    kept = folder / f"{digest[:12]}-{SAFE.sub('-', file.name)}"
+    kept = folder / f"{digest[:12]}-{kept_name(file.name)}"
     expected = (state.last_number if state is not None else 0) + 1
     stamp: tuple[int, bytes] | None = None
     if dau and file.suffix.lower() == ".pdf":
@@ -178,7 +187,7 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
             data_stamped = stamp[1] if stamp[0] == row.number else _stamped(root, agency, kept.read_bytes(), row.number,
                                                                            dt.date.fromisoformat(row.ngay_den),
                                                                            don_vi_nhan)
-            archive.write_atomic({stamped: data_stamped})
+            archive.write_atomic({stamped: data_stamped}, into_archive=True)
             written.append(stamped)
         except CorrespondenceError as error:  # the số đến is taken and the file kept: the copy is a convenience
             notice(_("số đến {number} registered, but the stamped copy could not be made: {reason}").format(
@@ -234,6 +243,7 @@ def export(workspace: Path | None, nam: int, fmt: str = "pdf", mat: bool = False
            agency: str | None = None, register_url: str | None = None) -> Path:
     """The printable sổ đăng ký văn bản đến of a year (PDF, DOCX, XLSX or CSV): its cover and the ten columns."""
     root = workspace if workspace is not None else find_root()
+    archive.refuse_archived(out, root)
     series = INCOMING_SECRET if mat else INCOMING
     register, agency = open_register(root, agency, register_url)
     with register:

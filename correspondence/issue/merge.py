@@ -16,6 +16,7 @@ from pathlib import Path
 
 from correspondence import model as m
 from correspondence import numbers
+from correspondence.archive import refuse_archived as write_refused
 from correspondence.archive import write_atomic
 from correspondence.errors import ArchiveFailed, CorrespondenceError, InvalidRecord, Problem
 from correspondence.i18n import _
@@ -178,6 +179,7 @@ def preview(record: Path | str, data: Path | str, workspace: Path | str | None =
             sheet: str | None = None) -> Preview:
     """Check, compose and render every row as a draft (DỰ THẢO, no number) into ONE PDF; the register is not
     opened, nothing is taken."""
+    write_refused(out, workspace)
     root, loaded, table, rows, items = _prepared(record, data, workspace, sheet)
     docs = [document(item, None, None) for item in items]
     rendered = render_all(docs, ("pdf",), root, workers or os.cpu_count() or 1, progress)

@@ -208,6 +208,7 @@ def export(workspace: Path | None, out: Path, ky_hieu: str | None = None, nam: i
     root = workspace if workspace is not None else find_root()
     if ky_hieu is None and nam is None:
         raise UsageError(_("say which hồ sơ, or --nam for every hồ sơ of a year"))
+    archive.refuse_archived(out, root)
     if out.exists():
         raise UsageError(_("{path} already exists: choose another name").format(path=out))
     register, agency = open_register(root, agency, register_url)

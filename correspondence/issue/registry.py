@@ -310,6 +310,7 @@ def _profile(workspace: Path, agency: str, entries: list[Entry]) -> dict[str, An
 def export(workspace: Path, year: int, fmt: str, agency: str | None = None, series: str = "chung",
            out: Path | None = None, register_url: str | None = None, period: Period | None = None) -> Path:
     """Write the printable register of ``year`` (one series), or of a period of it, as PDF, DOCX, XLSX or CSV."""
+    archive.refuse_archived(out, workspace)
     register, agency = open_register(workspace, agency, register_url)
     with register:
         entries = within(register.entries(agency, year=year, series=series), period)

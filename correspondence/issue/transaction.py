@@ -439,7 +439,7 @@ def void_notes(voided: Entry, reason: str, root: Path, state: str = "ĐÃ HỦY,
         path = root / item["path"]
         notes[path.with_name(path.stem + ".DA-HUY.txt")] = (
             f"Số {voided.so_ky_hieu} ngày {ngay_so(voided.ngay)}: {state}.\nLý do: {reason}\n").encode()
-    archive.write_atomic(notes)
+    archive.write_atomic(notes, into_archive=True)
 
 
 def link_replacement(book: Register, new: Entry, old: Entry, root: Path) -> Entry:

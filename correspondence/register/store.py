@@ -14,11 +14,14 @@ import contextlib
 import datetime as dt
 import fcntl
 import getpass
+import grp
 import hashlib
 import json
 import os
+import pwd
 import socket
 import sqlite3
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -54,6 +57,7 @@ from correspondence.register import migrations
 from correspondence.register.chain import KEY_ENV, SEAL, agency_key, event_hash, fingerprint, row_hash
 from correspondence.register.words import bounded, index_words, register_text
 from correspondence.vietnamese import ngay_so
+from correspondence.workspace import file_mode, make_folders, shown
 
 _meta = MetaData()
 series_t = Table("series", _meta,
@@ -342,7 +346,7 @@ class Register:
         self._writing: Any = None  # the transaction that appended events not yet committed
         self.key = agency_key()
         path = sqlite_path(self.url)
-        self.created = path if create and path is not None and not path.exists() else None  # made by this opening
+        self.created: Path | None = None  # the SQLite file made by this opening
         if path is not None:
             if not create and not path.is_file():
                 raise RegisterUnavailable(_("no register at {path}").format(path=path),
@@ -350,8 +354,9 @@ class Register:
             if path.is_file() and path.stat().st_size == 0:
                 raise RegisterUnavailable(_("{path} is empty: it is not a register").format(path=path),
                                           [Problem(str(path), "", _("restore it from a backup"))])
+            _refuse_unwritable(path)
             if create:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                self._create_file(path)
             self._lock_path = path.with_name(path.name + ".lock")
             self.engine: Engine = create_engine(self.url, connect_args={"timeout": 30})
             event.listen(self.engine, "connect", _sqlite_connect)
@@ -376,12 +381,41 @@ class Register:
                                                   "create it with 'correspondence register init'"))])
                 migrations.upgrade(conn)
         except (OperationalError, DatabaseError, sqlite3.DatabaseError) as error:
-            self.engine.dispose()
+            self._undo()
             raise RegisterUnavailable(_("cannot open the register {url}: {error}").format(
                 url=self.describe(), error=getattr(error, "orig", error))) from None
-        except RegisterUnavailable:
-            self.engine.dispose()
+        except BaseException:
+            self._undo()
             raise
+
+    def _create_file(self, path: Path) -> None:
+        """A new SQLite file with the mode of the tool's files (SQLite itself would make it 0644 whatever the umask,
+        and gives its -wal and -shm files the mode of the database): the clerks of a shared folder's group can
+        write it, other users cannot read it."""
+        try:
+            make_folders(path.parent)
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        except FileExistsError:
+            return
+        except OSError as error:
+            raise RegisterUnavailable(_("cannot create the register {path}: {error}").format(
+                path=shown(path), error=error.strerror or error)) from None
+        try:
+            os.fchmod(fd, file_mode())
+        finally:
+            os.close(fd)
+        self.created = path
+
+    def _undo(self) -> None:
+        """After a failed opening: let go of the database; a file this opening created is taken back."""
+        self.engine.dispose()
+        if self._lock_handle is not None:
+            self._lock_handle.close()
+            self._lock_handle = None
+        if self.created is not None:
+            for suffix in ("", "-wal", "-shm", ".lock"):
+                with contextlib.suppress(OSError):
+                    self.created.with_name(self.created.name + suffix).unlink()
 
     def describe(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
@@ -408,7 +442,9 @@ class Register:
             yield
             return
         if self._lock_handle is None:
-            self._lock_handle = open(self._lock_path, "a+b")
+            fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC,
+                         file_mode())
+            self._lock_handle = os.fdopen(fd, "a+b")
         fcntl.flock(self._lock_handle, fcntl.LOCK_EX)
         try:
             yield
@@ -1224,6 +1260,54 @@ def searchable(values: dict[str, Any]) -> str:
 
 def _series_key(agency: str, year: int, series: str) -> Any:
     return and_(series_t.c.agency == agency, series_t.c.year == year, series_t.c.series == series)
+
+
+def _who(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def _group(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def _refuse_unwritable(path: Path) -> None:
+    """Before SQLite or the lock touches anything: the clerk must be able to write the register, its -wal, -shm and
+    lock files, and its folder (where SQLite makes -wal and -shm). Reading writes too (the access log). Refused
+    with the file, what is missing and how to give it — nothing is left behind."""
+    folder = path.parent if path.parent.exists() else None
+    companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", ".lock")]
+    for item in [folder, path, *companions]:
+        if item is None or not item.exists() or os.access(item, os.R_OK | os.W_OK | (os.X_OK if item.is_dir() else 0)):
+            continue
+        info = item.stat()
+        user, owner, group = _who(os.geteuid()), _who(info.st_uid), _group(info.st_gid)
+        if info.st_uid == os.geteuid():
+            missing = _("its owner ({owner}) has no write permission").format(owner=owner)
+            hint = _("run: chmod u+rw {path}").format(path=shown(item))
+        elif info.st_gid in (os.getegid(), *os.getgroups()):
+            missing = _("the group {group} has no write permission (owner {owner}, {mode})").format(
+                group=group, owner=owner, mode=stat.filemode(info.st_mode))
+            hint = _("its owner {owner} can give it: chmod g+rw {path}").format(owner=owner, path=shown(item))
+        else:
+            missing = _("{user} is not in the group {group} that shares it (owner {owner}, {mode})").format(
+                user=user, group=group, owner=owner, mode=stat.filemode(info.st_mode))
+            hint = _("ask the administrator to add {user} to the group {group}").format(user=user, group=group)
+        if item.is_dir():
+            message = _("{user} cannot use the register {path}: no permission to write in its folder {folder} (the "
+                        "register writes its -wal, -shm and .lock files there)").format(
+                user=user, path=shown(path), folder=shown(item))
+            hint = hint.replace("g+rw", "g+rwx").replace("u+rw", "u+rwx")
+        else:
+            message = _("{user} cannot use the register {path}: no permission to write {file} (every command, even "
+                        "one that only reads, writes to the register)").format(
+                user=user, path=shown(path), file=shown(item))
+        raise RegisterUnavailable(message, [Problem(shown(item), "", missing, hint)])
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

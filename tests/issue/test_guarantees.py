@@ -332,13 +332,14 @@ def test_8_a_row_another_live_clerk_is_writing_is_left_alone(make_record: Callab
 # 9 ------------------------------------------------------------------------------------------------------------
 
 
-def test_9_issued_files_honour_the_umask(make_record: Callable[..., Path], workspace: Path, register_url: str) -> None:
+def test_9_issued_files_honour_the_umask_and_are_never_given_to_other_users(make_record: Callable[..., Path],
+                                                                            workspace: Path, register_url: str) -> None:
     old = os.umask(0o022)
     try:
         done = issue([make_record()], workspace, D, register_url)
     finally:
         os.umask(old)
-    assert {oct(f.stat().st_mode & 0o777) for f in done[0].files} == {"0o644"}
+    assert {oct(f.stat().st_mode & 0o777) for f in done[0].files} == {"0o640"}
 
 
 # 10 -----------------------------------------------------------------------------------------------------------
