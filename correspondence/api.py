@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from correspondence import archive, kinds
+from correspondence import kinds, storage
 from correspondence import model as m
 from correspondence.errors import InvalidRecord, Problem, UsageError
 from correspondence.i18n import _
@@ -66,12 +66,12 @@ def check(paths: list[Path | str], workspace: Path | str | None = None) -> list[
 
 def _produce(path: Path | str, so: int | None, ngay: dt.date | None, out_dir: Path | str | None,
              workspace: Path | str | None, formats: tuple[str, ...]) -> list[Path]:
-    archive.refuse_archived(out_dir, workspace)
+    storage.refuse_archived(out_dir, workspace)
     loaded = load(path, workspace if workspace is not None else find_root(Path(path)),
                   unfilled="warn" if so is None else "refuse")
     rendered = render_document(compose(loaded, so, ngay), formats, loaded.workspace)
     folder = Path(out_dir) if out_dir is not None else loaded.workspace / "output"
-    return archive.write_atomic({folder / name: data for name, data in rendered.items()})
+    return storage.write_atomic({folder / name: data for name, data in rendered.items()})
 
 
 def draft(path: Path | str, out_dir: Path | str | None = None, workspace: Path | str | None = None,
@@ -147,13 +147,13 @@ def register_show(workspace: Path | None, so_ky_hieu: str, agency: str | None = 
 def dinh_chinh(workspace: Path | None, so_ky_hieu: str, output: Path | None = None, agency: str | None = None,
                year: int | None = None, register_url: str | None = None, series: str | None = None) -> Path:
     """Write the record of the đính chính công văn of a document in the register (never over a file); where."""
-    archive.refuse_archived(output, workspace)
+    storage.refuse_archived(output, workspace)
     entry = registry.show(workspace or find_root(), so_ky_hieu, agency, year, register_url, series)
     if entry.status != "issued" or not entry.record_json:
         raise UsageError(_("{number} is not a document issued by the tool: there is nothing to correct from").format(
             number=entry.so_ky_hieu))
     target = output if output is not None else corrections.file_name(entry)
-    archive.write_new(target, corrections.dinh_chinh(entry).encode("utf-8"))
+    storage.write_new(target, corrections.dinh_chinh(entry).encode("utf-8"))
     return target
 
 
@@ -314,12 +314,12 @@ def previews(pdfs: list[Path], folder: Path | None = None, pages: int = preview.
             files[(folder or pdf.parent) / f"{pdf.stem}.trang-{number}.png"] = png
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
-    return archive.write_atomic(files)
+    return storage.write_atomic(files)
 
 
 def write_new(path: Path, text: str) -> None:
     """Write a new file; refuse to replace one that exists."""
-    archive.refuse_archived(path)
-    archive.write_new(path, text.encode("utf-8"))
+    storage.refuse_archived(path)
+    storage.write_new(path, text.encode("utf-8"))
 
 

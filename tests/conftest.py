@@ -162,7 +162,7 @@ ngay: 2019-05-07
 def crash_after_numbering(run: Callable[[], Any], lease: str | None = None) -> None:
     """Run an issue that dies between its number and its files, as a clerk's process killed there would, leaving a
     pending row leased to ``lease`` (by default a process that is gone)."""
-    from correspondence import archive
+    from correspondence import storage as archive
     from correspondence.register import store
 
     def crash(*_args: object, **_kwargs: object) -> None:

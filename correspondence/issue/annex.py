@@ -6,8 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from correspondence import archive
 from correspondence import model as m
+from correspondence import storage
 from correspondence.compose import annex_model, build_table, kem_theo_line, standalone
 from correspondence.compose.document import issuer_name
 from correspondence.errors import RegisterConflict
@@ -57,7 +57,7 @@ def annex(workspace: Path, so_ky_hieu: str, table: Path, spec_path: Path, title:
                               author=agency_name, created=dt.datetime.fromisoformat(entry.ngay),
                               identifier=f"{entry.so_ky_hieu} {entry.ngay} phu-luc")
         rendered = render_document(standalone(model, metadata), formats, workspace)
-        written = archive.store(rendered, output_folder(workspace, entry.agency, entry.year), workspace)
+        written = storage.store(rendered, output_folder(workspace, entry.agency, entry.year), workspace)
         files = {f["path"]: f for f in entry.files}
         files.update({f["path"]: f for f in written})
         register.complete(entry.id, list(files.values()), action="annex")

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from correspondence import archive
+from correspondence import storage
 from correspondence.errors import InvalidRecord, Problem, RegisterConflict, UsageError
 from correspondence.i18n import _
 from correspondence.issue.registry import open_register
@@ -286,7 +286,7 @@ def destruction_list(workspace: Path | None, out: Path, today: dt.date | None = 
     ended. Nothing is deleted; the decision is recorded afterwards with ``record_destruction``."""
     import io
 
-    archive.refuse_archived(out, workspace)
+    storage.refuse_archived(out, workspace)
     found = due(workspace, today, agency, register_url)
     rows = []
     for index, (h, last) in enumerate(found, 1):
@@ -310,7 +310,7 @@ def destruction_list(workspace: Path | None, out: Path, today: dt.date | None = 
         data = buffer.getvalue()
     else:
         data = csv_bytes([DESTRUCTION_COLUMNS, *rows])
-    archive.write_new(out, data)
+    storage.write_new(out, data)
     return out, len(rows)
 
 

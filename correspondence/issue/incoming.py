@@ -17,8 +17,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from correspondence import archive
 from correspondence import model as m
+from correspondence import storage
 from correspondence.errors import Backdated, CorrespondenceError, InvalidRecord, Problem, RegisterConflict
 from correspondence.i18n import _
 from correspondence.issue.registry import agency_names, open_register
@@ -171,7 +171,7 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
         except CorrespondenceError as error:
             notice(_("the PDF is received without the stamped ĐẾN copy: {reason}").format(reason=error.message))
     if not kept.exists():
-        archive.copy_atomic(file, kept, digest)
+        storage.copy_atomic(file, kept, digest)
     values["files_json"] = json.dumps([{"path": kept.relative_to(root).as_posix(), "sha256": digest}])
     values["toan_van"] = "\n".join(line for line in (values["tac_gia"], values["so_ky_hieu"] or "", values["trich_yeu"],
                                                      *_text_of(kept)) if line)
@@ -187,7 +187,7 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
             data_stamped = stamp[1] if stamp[0] == row.number else _stamped(root, agency, kept.read_bytes(), row.number,
                                                                            dt.date.fromisoformat(row.ngay_den),
                                                                            don_vi_nhan)
-            archive.write_atomic({stamped: data_stamped}, into_archive=True)
+            storage.write_atomic({stamped: data_stamped}, into_archive=True)
             written.append(stamped)
         except CorrespondenceError as error:  # the số đến is taken and the file kept: the copy is a convenience
             notice(_("số đến {number} registered, but the stamped copy could not be made: {reason}").format(
@@ -243,7 +243,7 @@ def export(workspace: Path | None, nam: int, fmt: str = "pdf", mat: bool = False
            agency: str | None = None, register_url: str | None = None) -> Path:
     """The printable sổ đăng ký văn bản đến of a year (PDF, DOCX, XLSX or CSV): its cover and the ten columns."""
     root = workspace if workspace is not None else find_root()
-    archive.refuse_archived(out, root)
+    storage.refuse_archived(out, root)
     series = INCOMING_SECRET if mat else INCOMING
     register, agency = open_register(root, agency, register_url)
     with register:
@@ -256,5 +256,5 @@ def export(workspace: Path | None, nam: int, fmt: str = "pdf", mat: bool = False
     book = book_model.build_incoming(rows, names[0], names[1], nam, series)
     data = books.to_pdf(book, template_dirs(root)) if fmt == "pdf" else books.WRITERS[fmt](book)
     target = out or output_root(root) / agency / f"so-dang-ky-van-ban-den{'-mat' if mat else ''}-{nam}.{fmt}"
-    archive.write_atomic({target: data})
+    storage.write_atomic({target: data})
     return target

@@ -16,8 +16,6 @@ from pathlib import Path
 
 from correspondence import model as m
 from correspondence import numbers
-from correspondence.archive import refuse_archived as write_refused
-from correspondence.archive import write_atomic
 from correspondence.errors import ArchiveFailed, CorrespondenceError, InvalidRecord, Problem
 from correspondence.i18n import _
 from correspondence.issue.documents import document
@@ -27,6 +25,8 @@ from correspondence.records import Row, read_rows
 from correspondence.records.tables import columns_hint, identifier
 from correspondence.render import FORMATS
 from correspondence.render.pdf import combine
+from correspondence.storage import refuse_archived as write_refused
+from correspondence.storage import write_atomic
 from correspondence.validate import COPIES, Loaded, load, load_row, self_contained
 from correspondence.validate.body import body_names
 from correspondence.validate.schema import VanBan

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from correspondence import archive
+from correspondence import storage
 from correspondence.errors import Problem, RegisterConflict, UsageError
 from correspondence.i18n import _
 from correspondence.issue import hoso
@@ -208,7 +208,7 @@ def export(workspace: Path | None, out: Path, ky_hieu: str | None = None, nam: i
     root = workspace if workspace is not None else find_root()
     if ky_hieu is None and nam is None:
         raise UsageError(_("say which hồ sơ, or --nam for every hồ sơ of a year"))
-    archive.refuse_archived(out, root)
+    storage.refuse_archived(out, root)
     if out.exists():
         raise UsageError(_("{path} already exists: choose another name").format(path=out))
     register, agency = open_register(root, agency, register_url)
@@ -240,9 +240,9 @@ def export(workspace: Path | None, out: Path, ky_hieu: str | None = None, nam: i
     sealed = _sealed(files, name)
     if out.suffix == ".zip":
         buffer = _zip(sealed)
-        archive.write_new(out, buffer)
+        storage.write_new(out, buffer)
     else:
-        archive.write_folder(out, {path.removeprefix(f"{name}/"): data for path, data in sealed.items()})
+        storage.write_folder(out, {path.removeprefix(f"{name}/"): data for path, data in sealed.items()})
     return out, len(chosen), count
 
 

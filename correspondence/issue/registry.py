@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from correspondence import archive
+from correspondence import storage
 from correspondence.errors import CorrespondenceError, InvalidRecord, Problem, RegisterConflict
 from correspondence.i18n import _
 from correspondence.issue.transaction import FIRST_YEAR, recover, void_notes
@@ -172,7 +172,7 @@ def verify(workspace: Path, agency: str | None = None, register_url: str | None 
         for row in received:
             for kept in row.files:
                 report.files += 1
-                if archive.check(kept, workspace) is not None:
+                if storage.check(kept, workspace) is not None:
                     report.problems.append(Problem(f"{name}/{row.year}/{row.series}:{row.number}", "", _(
                         "số đến {number}: file missing or changed: {path}").format(number=row.number, path=kept["path"]),
                         _("restore it from a backup")))
@@ -194,7 +194,7 @@ def verify(workspace: Path, agency: str | None = None, register_url: str | None 
                     number=entry.so_ky_hieu), _("run register verify without --no-repair")))
             for item in entry.files:
                 report.files += 1
-                found = archive.check(item, workspace)
+                found = storage.check(item, workspace)
                 if found == "missing":
                     report.problems.append(Problem(source, "", _("{number}: file missing: {path}").format(
                         number=entry.so_ky_hieu, path=item["path"])))
@@ -310,7 +310,7 @@ def _profile(workspace: Path, agency: str, entries: list[Entry]) -> dict[str, An
 def export(workspace: Path, year: int, fmt: str, agency: str | None = None, series: str = "chung",
            out: Path | None = None, register_url: str | None = None, period: Period | None = None) -> Path:
     """Write the printable register of ``year`` (one series), or of a period of it, as PDF, DOCX, XLSX or CSV."""
-    archive.refuse_archived(out, workspace)
+    storage.refuse_archived(out, workspace)
     register, agency = open_register(workspace, agency, register_url)
     with register:
         entries = within(register.entries(agency, year=year, series=series), period)
@@ -329,5 +329,5 @@ def export(workspace: Path, year: int, fmt: str, agency: str | None = None, seri
     data = books.to_pdf(book, template_dirs(workspace)) if fmt == "pdf" else books.WRITERS[fmt](book)
     part = "" if period is None else f"-{period[0].strftime('%Y%m%d')}-{period[1].strftime('%Y%m%d')}"
     target = out or register_book(workspace, agency, year, series, fmt, part)
-    archive.write_atomic({target: data})
+    storage.write_atomic({target: data})
     return target

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from correspondence import archive
+from correspondence import storage
 from correspondence.errors import InvalidRecord, Problem
 from correspondence.i18n import N_, _
 from correspondence.issue import registry
@@ -197,7 +197,7 @@ def init(root: Path, answers: Answers, explicit: str | None = None) -> Initialis
     made = [root / folder for folder in ("registers", "templates", "output") if not (root / folder).exists()]
     for folder in made:
         folder.mkdir()
-    archive.write_new(target, profile_text(answers, data).encode("utf-8"))
+    storage.write_new(target, profile_text(answers, data).encode("utf-8"))
     try:
         _read_back(target, data)
         return Initialised(target, registry.init(root, answers.ma, explicit))

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from correspondence import archive
 from correspondence import model as m
+from correspondence import storage
 from correspondence.compose.archival import full_text
 from correspondence.errors import (
     AlreadyIssued,
@@ -87,7 +87,7 @@ class Unit:
     day: dt.date = dt.date.min
     url: str = ""
     expected: int = 0
-    staged: list[archive.Staged] = field(default_factory=list)
+    staged: list[storage.Staged] = field(default_factory=list)
     entry: Entry | None = None
     replace: str | None = None  # the Số, ký hiệu of the document this corrected one replaces
     replaces: Entry | None = None
@@ -184,11 +184,11 @@ def _registers() -> Iterator[dict[str, Register]]:
 # ---------------------------------------------------------------------------- rendering and staging
 
 
-def stage_job(job: tuple[m.Document, tuple[str, ...], str, str]) -> list[archive.Staged]:
+def stage_job(job: tuple[m.Document, tuple[str, ...], str, str]) -> list[storage.Staged]:
     """Render one document and stage its files, in any process: everything needed travels in ``job``."""
     doc, formats, root, folder = job
     rendered = render_document(doc, formats, Path(root))
-    return archive.stage({Path(folder) / name: data for name, data in rendered.items()})
+    return storage.stage({Path(folder) / name: data for name, data in rendered.items()})
 
 
 def _warm() -> None:
@@ -197,9 +197,9 @@ def _warm() -> None:
 
 
 def _stage_all(jobs: list[tuple[m.Document, tuple[str, ...], str, str]], workers: int | None,
-               progress: Callable[[int, int], None] | None) -> list[list[archive.Staged]]:
+               progress: Callable[[int, int], None] | None) -> list[list[storage.Staged]]:
     """Render and stage every job (on every core for many); on the first failure nothing staged is kept."""
-    results: list[list[archive.Staged]] = []
+    results: list[list[storage.Staged]] = []
     try:
         count = workers or 1
         if count > 1 and len(jobs) > 1:
@@ -215,7 +215,7 @@ def _stage_all(jobs: list[tuple[m.Document, tuple[str, ...], str, str]], workers
                         future.cancel()
                     for future in futures:
                         if not future.cancelled() and future.done() and future.exception() is None:
-                            archive.discard(future.result())
+                            storage.discard(future.result())
                     raise
         else:
             for done, job in enumerate(jobs, 1):
@@ -224,7 +224,7 @@ def _stage_all(jobs: list[tuple[m.Document, tuple[str, ...], str, str]], workers
                     progress(done, len(jobs))
     except BaseException:
         for staged in results:
-            archive.discard(staged)
+            storage.discard(staged)
         raise
     return results
 
@@ -331,7 +331,7 @@ def run(units: list[Unit], root: Path, ngay: dt.date | None, register: str | Non
         except BaseException:
             for unit in units:
                 if unit.entry is None:
-                    archive.discard(unit.staged)
+                    storage.discard(unit.staged)
             raise
         return [_publish(registers[unit.url], unit, root, formats) for unit in units]
 
@@ -439,7 +439,7 @@ def void_notes(voided: Entry, reason: str, root: Path, state: str = "ĐÃ HỦY,
         path = root / item["path"]
         notes[path.with_name(path.stem + ".DA-HUY.txt")] = (
             f"Số {voided.so_ky_hieu} ngày {ngay_so(voided.ngay)}: {state}.\nLý do: {reason}\n").encode()
-    archive.write_atomic(notes, into_archive=True)
+    storage.write_atomic(notes, into_archive=True)
 
 
 def link_replacement(book: Register, new: Entry, old: Entry, root: Path) -> Entry:
@@ -477,18 +477,18 @@ def _publish(book: Register, unit: Unit, root: Path, formats: tuple[str, ...]) -
     assert entry is not None
     try:
         if entry.number != unit.expected:  # another clerk took the expected number meanwhile
-            archive.discard(unit.staged)
+            storage.discard(unit.staged)
             unit.staged = [item for job in _jobs(unit, entry.number, root, formats) for item in stage_job(job)]
-        files = archive.publish(unit.staged, root)
+        files = storage.publish(unit.staged, root)
     except WriteFailed as error:  # a full disk: the number stays taken, pending, for recover to complete
-        archive.discard(unit.staged)
+        storage.discard(unit.staged)
         try:
             pending = book.release(entry.id)
         except Exception:
             pending = entry
         return Issued(pending, [], error.message)
     except CorrespondenceError as error:
-        archive.discard(unit.staged)
+        storage.discard(unit.staged)
         failed = book.fail(entry.id, error.message)
         return Issued(failed, [], error.message)
     completed = book.complete(entry.id, files)
@@ -520,7 +520,7 @@ def complete(register: Register, entry: Entry, root: Path, formats: tuple[str, .
     files = []
     folder = output_folder(root, entry.agency, entry.year)
     for copy in copies_of(entry):
-        files += archive.store(render_job((entry, copy, str(root), formats)), folder, root)
+        files += storage.store(render_job((entry, copy, str(root), formats)), folder, root)
     register.complete(entry.id, files, action)
     return [root / f["path"] for f in files]
 
@@ -554,5 +554,5 @@ def recover(register: Register, root: Path, agency: str | None = None) -> list[E
         done.append(link_replacement(register, new, old, root))
         notice(_("completed after an interruption: {old} voided, replaced by {new}").format(
             old=old.so_ky_hieu, new=new.so_ky_hieu))
-    archive.sweep(output_root(root), f"{agency or '*'}/*/.*.tmp")
+    storage.sweep(output_root(root), f"{agency or '*'}/*/.*.tmp")
     return done

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from correspondence import archive
+from correspondence import storage as archive
 from correspondence.errors import (
     AlreadyIssued,
     ArchiveFailed,

@@ -350,7 +350,7 @@ def test_a_disk_full_after_the_number_says_it_was_taken_and_how_to_complete_it(
 
     from click.testing import CliRunner
 
-    from correspondence import archive
+    from correspondence import storage as archive
     from correspondence.cli import main
 
     def full(*_args: object, **_kwargs: object) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from correspondence import archive
+from correspondence import storage as archive
 from correspondence.errors import ArchiveFailed
 
 
