@@ -22,7 +22,7 @@ from bench.merge import RECORD  # noqa: E402
 
 
 def trial_merge(folder: Path, rows: int, jobs: int | None) -> None:
-    from correspondence.issue.merge import preview
+    from correspondence.outgoing.merge import preview
 
     (folder / "moi.yaml").write_text(RECORD, "utf-8")
     lines = ["kinh_gui,ten,chuc_vu,gio"] + [f"Ông Nguyễn Văn {i},ông Nguyễn Văn {i},Giám đốc Sở {i},{8 + i % 3} giờ"
@@ -38,7 +38,7 @@ def trial_merge(folder: Path, rows: int, jobs: int | None) -> None:
 
 
 def quarter_export(folder: Path, per_quarter: int) -> None:
-    from correspondence.issue import registry
+    from correspondence.outgoing import registry
     from correspondence.register.store import Register
 
     registry.init(folder, "ubnd-quang-ninh")

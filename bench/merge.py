@@ -58,7 +58,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=None)
     args = parser.parse_args()
-    from correspondence.issue.merge import merge
+    from correspondence.outgoing.merge import merge
 
     folder = Path(tempfile.mkdtemp())
     (folder / "registers").mkdir()

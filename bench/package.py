@@ -25,8 +25,8 @@ def main() -> None:
 
     os.environ.setdefault("CORRESPONDENCE_FONTS", "bundled")
     from correspondence import api
-    from correspondence.issue import package
-    from correspondence.issue import registry as service
+    from correspondence.archive import package
+    from correspondence.outgoing import registry as service
     from correspondence.register.store import Register
 
     folder = Path(tempfile.mkdtemp())

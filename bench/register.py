@@ -72,7 +72,7 @@ def report(name: str, rate: float, waits: list[float], total: int) -> None:
 def issue_time(repeat: int) -> float:
     import shutil
 
-    from correspondence.issue import issue
+    from correspondence.outgoing import issue
 
     folder = Path(tempfile.mkdtemp())
     (folder / "registers").mkdir()

@@ -2,7 +2,7 @@
 --postgresql URL, filled with the largest size only).
 
 The documents are written straight into a fresh register (rows, words and index as ``issue`` writes them); each
-query is timed end to end through ``correspondence.issue.search.search`` (median of 5). PostgreSQL is timed twice:
+query is timed end to end through ``correspondence.search.search`` (median of 5). PostgreSQL is timed twice:
 right after the bulk load, before the server has statistics of the new rows (its planner then walks every match:
 about 0.5 s here), and once they are taken (``ANALYZE``, which autovacuum runs by itself within a minute or so of a
 load this size): the figure a clerk meets.
@@ -63,7 +63,7 @@ def main() -> None:
     parser.add_argument("--documents", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--postgresql", default=None, help="an empty PostgreSQL database to fill")
     args = parser.parse_args()
-    from correspondence.issue.search import search
+    from correspondence.search import search
 
     runs = [(f"SQLite, {size} documents", None, size) for size in args.documents]
     if args.postgresql:

@@ -13,15 +13,17 @@ import re
 from pathlib import Path
 from typing import Any
 
-from correspondence import kinds, storage
+from correspondence import incoming, kinds, storage
 from correspondence import model as m
+from correspondence import search as searching
+from correspondence.archive import hoso, package
 from correspondence.errors import InvalidRecord, Problem, UsageError
 from correspondence.i18n import _
-from correspondence.issue import Issued, corrections, hoso, incoming, package, registry, setup, transaction
-from correspondence.issue import annex as annexes
-from correspondence.issue import merge as merging
-from correspondence.issue import search as searching
-from correspondence.issue.documents import document
+from correspondence.office import setup
+from correspondence.outgoing import Issued, corrections, registry, transaction
+from correspondence.outgoing import annex as annexes
+from correspondence.outgoing import merge as merging
+from correspondence.outgoing.documents import document
 from correspondence.records.word import body_from_docx
 from correspondence.register.store import Entry
 from correspondence.render import FORMATS, preview, render_document, word_template
@@ -37,8 +39,8 @@ __all__ = ["Answers", "FORMATS", "Issued", "Loaded", "annex", "book_year", "chec
            "incoming_receive", "incoming_show", "incoming_void", "init", "init_questions", "issue", "json_schema",
            "kind_list", "load", "merge", "merge_preview", "merge_print", "package_check", "previews", "register_close_year",
            "register_export", "register_import", "register_init", "register_list", "register_log", "register_show",
-           "register_verify", "register_void", "render", "render_document", "sample_profiles", "search", "skeleton",
-           "templates_check", "write_new"]
+           "register_verify", "register_void", "render", "render_document", "retention_text", "sample_profiles", "search",
+           "skeleton", "templates_check", "write_new"]
 
 
 def pdf_font() -> tuple[str, Path]:
@@ -170,6 +172,7 @@ register_log = registry.log
 ho_so_export = package.export
 package_check = package.check
 search = searching.search
+retention_text = hoso.retention_text
 incoming_receive = incoming.receive
 incoming_list = incoming.list_all
 incoming_show = incoming.find

@@ -970,7 +970,7 @@ def ho_so_show(ctx: click.Context, symbol: str, nam: int | None, agency: str | N
     from rich.table import Table
 
     from correspondence.api import ho_so_show as run
-    from correspondence.issue.hoso import retention_text
+    from correspondence.api import retention_text
     from correspondence.vietnamese import ngay_so
 
     contents = run(ctx.obj["workspace"], symbol, nam, agency, ctx.obj["register"])
@@ -1004,7 +1004,7 @@ def ho_so_show(ctx: click.Context, symbol: str, nam: int | None, agency: str | N
 @click.pass_context
 def ho_so_list(ctx: click.Context, nam: int | None, agency: str | None) -> None:
     from correspondence.api import ho_so_list as run
-    from correspondence.issue.hoso import retention_text
+    from correspondence.api import retention_text
 
     found = run(ctx.obj["workspace"], nam, agency, ctx.obj["register"])
     if not found:

@@ -364,7 +364,7 @@ def test_control_characters_in_names_are_shown_escaped(workspace: Path) -> None:
 def test_a_received_file_keeps_its_name_folded_to_ascii(examples_workspace: Path) -> None:
     import datetime as dt
 
-    from correspondence.issue import incoming
+    from correspondence import incoming
 
     received = examples_workspace / "Công văn tỉnh Quảng Ninh – đợt 1 (Đắk Lắk).txt"
     received.write_text("Công văn số 12/UBND-VX\n", "utf-8")

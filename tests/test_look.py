@@ -36,7 +36,7 @@ def test_draft_with_pictures_and_opened(make_record: object, workspace: Path, mo
 
 
 def test_issue_puts_pictures_out_of_the_archive(make_record: object, workspace: Path) -> None:
-    from correspondence.issue import registry as service
+    from correspondence.outgoing import registry as service
 
     make_record("cv.yaml")  # type: ignore[operator]
     result = CliRunner().invoke(main, ["--lang", "vi", "issue", "cv.yaml", "--xem"])

@@ -115,7 +115,7 @@ def test_init_writes_a_profile_that_reads_back_as_given(empty: Path) -> None:
 
 def test_init_takes_back_a_profile_that_does_not_read_back(empty: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever the writer produced, a profile that does not validate when read again is not left behind."""
-    from correspondence.issue import setup
+    from correspondence.office import setup
 
     monkeypatch.setattr(setup, "profile_text", lambda answers, data: "ten_co_quan: [\n")
     code, output = _run(*SO_X)

@@ -225,8 +225,8 @@ def test_annex_command(make_record: Callable[..., Path], workspace: Path, regist
 
 def test_issued_plan_rerenders_from_the_register_alone(make_record: Callable[..., Path], workspace: Path,
                                                        register_url: str) -> None:
-    from correspondence.issue import issue
-    from correspondence.issue import registry as service
+    from correspondence.outgoing import issue
+    from correspondence.outgoing import registry as service
 
     (workspace / "rows.csv").write_text("cap,don_vi,m3,m4,so_ho_so,han,ghi_chu\ntinh,Sở A,x,,10,2019-11-30,\n", "utf-8")
     done = issue([_record(make_record, rows="rows.csv")], workspace, dt.date(2019, 5, 7), register_url)

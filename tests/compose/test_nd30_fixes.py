@@ -338,7 +338,7 @@ def test_an_extract_keeps_the_numbers_of_its_original(make_record: Callable[...,
     """A trích sao reproduces the extracted text exactly: "2." stays "2." (it was printed "1.")."""
     import pdfplumber
 
-    from correspondence.issue import issue
+    from correspondence.outgoing import issue
 
     issue([make_record("goc.yaml")], workspace)
     extract = "2. Sở Thông tin và Truyền thông hướng dẫn, kiểm tra.\n\nb) Thẩm định danh mục.\n\n3. Trung tâm cập nhật."
@@ -354,7 +354,7 @@ def test_a_sao_luc_is_made_from_a_sao_y_and_keeps_its_block(make_record: Callabl
     import pdfplumber
 
     from correspondence.errors import InvalidRecord
-    from correspondence.issue import issue
+    from correspondence.outgoing import issue
     from correspondence.register.store import Register
     from correspondence.workspace import register_url
 
@@ -385,7 +385,7 @@ def test_the_copy_block_follows_the_document_on_its_sheet(make_record: Callable[
     import docx
     import pdfplumber
 
-    from correspondence.issue import issue
+    from correspondence.outgoing import issue
 
     issue([make_record("goc.yaml")], workspace)
     done = issue([make_record("sy.yaml", **COPY, loai="sao_y", ban_goc="01/UBND-XD6", ngay="2019-06-01")],
@@ -518,7 +518,7 @@ def test_the_register_book_columns_and_covers_as_pl_iv_prints_them(make_record: 
     import pdfplumber
 
     from correspondence import api
-    from correspondence.issue import issue
+    from correspondence.outgoing import issue
 
     issue([make_record("goc.yaml")], workspace)
     issue([make_record("ggt.yaml", loai="giay_gioi_thieu", trich_yeu=None, kinh_gui=None, ngay="2019-05-08",

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import create_engine, text, update
 
 from correspondence.errors import RegisterConflict
-from correspondence.issue import issue
-from correspondence.issue import registry as service
+from correspondence.outgoing import issue
+from correspondence.outgoing import registry as service
 from correspondence.register.store import Register, entries_t, normalise_url
 
 D = dt.date(2019, 5, 7)
@@ -183,7 +183,7 @@ def test_the_command_line_says_the_forged_row_and_exits_non_zero(make_record: Ca
 
 
 def _ho_so_with_a_document(make_record: Callable[..., Path], workspace: Path, url: str) -> None:
-    from correspondence.issue import hoso
+    from correspondence.archive import hoso
 
     hoso.create(workspace, "01.VP", "Hồ sơ hội nghị", "10", 2019, register_url=url)
     hoso.create(workspace, "02.VP", "Hồ sơ khác", "5", 2019, register_url=url)

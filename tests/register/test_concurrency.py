@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from correspondence.issue import registry as service
+from correspondence.outgoing import registry as service
 from correspondence.register.store import Register
 from tests.conftest import EXAMPLES
 
@@ -24,7 +24,7 @@ D = dt.date(2019, 5, 7)
 
 def _clerk(workspace: str, url: str, count: int, barrier: mp.synchronize.Barrier | None) -> None:
     from correspondence.i18n import set_language
-    from correspondence.issue import issue
+    from correspondence.outgoing import issue
 
     set_language("vi")
     record = Path(workspace) / "cv.yaml"

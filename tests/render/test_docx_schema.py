@@ -18,8 +18,7 @@ from typing import Any
 import pytest
 from openxml_audit import FileFormat, OpenXmlValidator
 
-from correspondence import api
-from correspondence.issue import incoming
+from correspondence import api, incoming
 from correspondence.render.docx import render_docx
 from tests.conftest import EXAMPLES, ROOT
 from tests.digest import NEEDS_REGISTER

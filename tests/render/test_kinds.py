@@ -124,7 +124,7 @@ def test_document_issued_with_a_quyet_dinh(tmp_path: Path, monkeypatch: pytest.M
     import shutil
 
     from correspondence.errors import InvalidRecord, RegisterConflict
-    from correspondence.issue import issue
+    from correspondence.outgoing import issue
 
     monkeypatch.chdir(tmp_path)
     shutil.copytree(EXAMPLES, tmp_path / "examples")
@@ -153,7 +153,7 @@ def test_document_issued_with_a_quyet_dinh(tmp_path: Path, monkeypatch: pytest.M
 
 @pytest.mark.parametrize("kind", ["sao_y", "trich_sao"])
 def test_copies(kind: str, make_record: Any, workspace: Path) -> None:
-    from correspondence.issue import issue
+    from correspondence.outgoing import issue
 
     original = issue([make_record("goc.yaml")], workspace)[0].entry
     assert original.so_ky_hieu == "01/UBND-XD6"

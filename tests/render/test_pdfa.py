@@ -97,8 +97,8 @@ def test_every_example_is_an_archival_original(record: Path, tmp_path: Path, mon
 
 
 def test_an_issued_original_carries_the_record_the_register_keeps(make_record: Any, workspace: Path) -> None:
-    from correspondence.issue import issue
-    from correspondence.issue import registry as service
+    from correspondence.outgoing import issue
+    from correspondence.outgoing import registry as service
 
     (done,) = issue([make_record("cv.yaml")], workspace, formats=("pdf",))
     pdf = done.files[0]

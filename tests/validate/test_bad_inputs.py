@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from correspondence import api
 from correspondence.cli import main
 from correspondence.errors import InvalidRecord, RegisterUnavailable, RenderFailed
-from correspondence.issue import issue
-from correspondence.issue import registry as service
-from correspondence.issue.merge import merge
+from correspondence.outgoing import issue
+from correspondence.outgoing import registry as service
+from correspondence.outgoing.merge import merge
 from correspondence.register.store import Register
 from tests.conftest import MERGE_RECORD
 
@@ -326,7 +326,7 @@ def test_register_show_prints_the_register_s_own_words(make_record: Callable[...
 
 def test_an_unexpected_failure_is_an_internal_error_with_a_log(make_record: Callable[..., Path], workspace: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from correspondence.issue import transaction
+    from correspondence.outgoing import transaction
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise ZeroDivisionError("a bug")

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from correspondence import incoming
 from correspondence.cli import main
 from correspondence.errors import RegisterConflict
-from correspondence.issue import incoming
-from correspondence.issue import registry as service
+from correspondence.outgoing import registry as service
 
 D = dt.date(2019, 5, 7)
 
@@ -192,7 +192,7 @@ def _sealed_zip(path: Path, members: dict[str, bytes], links: dict[str, str] | N
 
 
 def test_zip_members_escaping_the_package_or_links_are_refused(workspace: Path) -> None:
-    from correspondence.issue import package
+    from correspondence.archive import package
 
     bad = _sealed_zip(workspace / "goi.zip", {"data/a.pdf": b"%PDF a", "../../thoat.txt": b"ra ngoai",
                                               "/etc/tuyet-doi.txt": b"tuyet doi", "data\\..\\..\\x.txt": b"gach"},
@@ -210,7 +210,7 @@ def test_zip_members_escaping_the_package_or_links_are_refused(workspace: Path) 
 def test_a_folder_package_with_a_symbolic_link_is_refused(workspace: Path) -> None:
     import hashlib
 
-    from correspondence.issue import package
+    from correspondence.archive import package
 
     secret = workspace / "bi-mat.txt"
     secret.write_text("không được đưa vào gói", "utf-8")
@@ -235,7 +235,7 @@ def test_a_zip_bomb_is_named_not_inflated(workspace: Path, monkeypatch: pytest.M
     import resource
     import time
 
-    from correspondence.issue import package
+    from correspondence.archive import package
 
     bomb = _sealed_zip(workspace / "bom.zip", {"data/a.pdf": b"%PDF a", "data/bom.bin": bytes(300 * 2**20)})
     assert bomb.stat().st_size < 2 * 2**20

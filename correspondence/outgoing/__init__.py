@@ -1,0 +1,12 @@
+"""Turn records into issued documents and keep the sổ đăng ký văn bản đi: the one place that checks, numbers, renders,
+writes, completes and recovers.
+
+``documents`` composes with the register's help (the quyết định a document is issued with, the original of a copy);
+``transaction`` issues; ``merge`` issues a table of rows; ``annex`` adds the annex of an issued document;
+``corrections`` writes the đính chính of one; ``registry`` answers the register commands (list, show, void, import,
+export, close a year, verify, the access log).
+"""
+
+from correspondence.outgoing.transaction import Issued, complete, issue, recover
+
+__all__ = ["Issued", "complete", "issue", "recover"]

@@ -1,0 +1,232 @@
+"""Turn one record and a table of rows (CSV, XLSX, YAML) into many issued documents: a mail merge.
+
+Each row is a record of its own — its unit, secrecy and kind give its series and its Số, ký hiệu —
+and goes through the same issuing transaction as any record: every row is checked, composed and
+rendered (on every core) before any number is taken; a bad row issues nothing and is named. With
+``one_number``, the whole batch takes one number and each row is a personalised copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from correspondence import model as m
+from correspondence import numbers
+from correspondence.errors import ArchiveFailed, CorrespondenceError, InvalidRecord, Problem
+from correspondence.i18n import _
+from correspondence.outgoing.documents import document
+from correspondence.outgoing.transaction import Unit, render_all, run
+from correspondence.progress import notice
+from correspondence.records import Row, read_rows
+from correspondence.records.tables import columns_hint, identifier
+from correspondence.render import FORMATS
+from correspondence.render.pdf import combine
+from correspondence.storage import refuse_archived as write_refused
+from correspondence.storage import write_atomic
+from correspondence.validate import COPIES, Loaded, load, load_row, self_contained
+from correspondence.validate.body import body_names
+from correspondence.validate.schema import VanBan
+from correspondence.workspace import find_root, shown
+
+
+@dataclass(frozen=True)
+class Merged:
+    """One row of the merge: where it came from, its number and its files."""
+
+    row: str
+    so_ky_hieu: str
+    files: list[Path]
+    failure: str | None = None
+    pending: bool = False  # numbered, its files not written for now (a full disk): register verify completes it
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A merge tried without taking a number: which field each column fills (``None``: unused), each row's
+    recipient, and the one PDF holding every row's draft."""
+
+    columns: dict[str, str | None]
+    rows: list[tuple[str, str]]
+    path: Path
+    fields: dict[str, str] = field(default_factory=dict)  # column → what the record field it replaces is
+
+
+# Column titles clerks write, by the name records use (compared without diacritics).
+ALIASES = {"ho_va_ten": "ten", "ho_ten": "ten", "ten_khach": "ten", "khach_moi": "ten", "nguoi_nhan": "kinh_gui",
+           "noi_gui": "kinh_gui", "kinh_gui_toi": "kinh_gui"}
+SETTABLE = tuple(name for name in VanBan.model_fields if name not in ("du_lieu", "phu_luc", "loai", "co_quan"))
+
+
+def column_names(loaded: Loaded, header: list[str]) -> dict[str, str]:
+    """Which name of the record each column fills: its own name, its title without diacritics (``Chức vụ`` →
+    ``chuc_vu``), or a title clerks use for it (``Họ và tên`` → ``ten``); columns the record does not use keep
+    their title."""
+    used = body_names(loaded.record.noi_dung or "") | set(loaded.record.du_lieu) | set(SETTABLE)
+    out = {}
+    for column in header:
+        name = identifier(column)
+        out[column] = next((c for c in (column, name, ALIASES.get(name, "")) if c in used), column)
+    return out
+
+
+def _header(rows: list[Row]) -> list[str]:
+    return list(dict.fromkeys(column for _w, row in rows for column in row))
+
+
+def used_columns(loaded: Loaded, rows: list[Row]) -> dict[str, str | None]:
+    """Each column of the table and the field of the record it fills (``None``: the record does not use it)."""
+    names = column_names(loaded, _header(rows))
+    body = body_names(loaded.record.noi_dung or "")
+    return {column: name if name in body or name in SETTABLE else None for column, name in names.items()}
+
+
+def record_fields(loaded: Loaded, rows: list[Row]) -> dict[str, str]:
+    """The columns that replace a field of the record by their title (``Đơn vị`` → ``don_vi``, the drafting unit)
+    rather than fill a variable of its body, each with what that field is: a merge says so, as the clerk may have
+    meant something else (a column titled with the field's own name, ``don_vi``, is meant)."""
+    body = body_names(loaded.record.noi_dung or "")
+    return {column: VanBan.model_fields[name].description or name
+            for column, name in column_names(loaded, _header(rows)).items()
+            if name in SETTABLE and name not in body and column != name}
+
+
+def _map_columns(loaded: Loaded, rows: list[Row], source: str) -> list[Row]:
+    """Rows keyed by the names the record uses; a table none of whose columns the record uses, or a blank cell the
+    record needs, is refused — the row and column named, the columns found listed."""
+    header = _header(rows)
+    names = column_names(loaded, header)
+    body = body_names(loaded.record.noi_dung or "")
+    useful = [c for c, name in used_columns(loaded, rows).items() if name is not None]
+    if not useful:
+        raise InvalidRecord(_("invalid rows: nothing was issued"), [Problem(source, "", _(
+            "the record uses none of the columns of this table (it uses: {names})").format(
+            names=", ".join(sorted(body)) or "—"), columns_hint(header))])
+    problems = [problem for where, row in rows for column in header if row.get(column) in (None, "")
+                for problem in _blank(loaded, where, column, names[column], body, header)]
+    if problems:
+        raise InvalidRecord(_("invalid rows: nothing was issued"), problems)
+    for column, what in record_fields(loaded, rows).items():
+        notice(_("column '{column}' replaces the record's field {name} ({what}), not a variable of the body").format(
+            column=column, name=names[column], what=what))
+    return [(where, {names[column]: value for column, value in row.items()}) for where, row in rows]
+
+
+def _blank(loaded: Loaded, where: str, column: str, name: str, body: set[str], header: list[str]) -> list[Problem]:
+    """A blank cell of a column the merge uses is refused: the record's own value for it (a ``du_lieu`` default, a
+    field the record sets) is never taken silently for one row, and a name the body prints must have a value. A blank
+    cell of a field the record leaves unset (or sets to "-") means none (a row without ``do_khan``)."""
+    data = loaded.located.data if isinstance(loaded.located.data, dict) else {}
+    own = loaded.record.du_lieu.get(name) if name in loaded.record.du_lieu else (
+        data.get(name) if name in SETTABLE else None)
+    if own not in (None, "", "-", []):  # "-": the record's own word for none (kinh_gui: "-"), as a blank cell says
+        shown_value = str(own) if not isinstance(own, list) else "; ".join(str(item) for item in own)
+        shown_value = shown_value if len(shown_value) <= 60 else shown_value[:59] + "…"
+        return [Problem(where, column, _("empty: the record's own value for '{name}' ({value}) is not taken for a "
+                                         "blank cell").format(name=name, value=shown_value),
+                        _("write the value for this row, or remove the column so that every row takes the record's "
+                          "value; {columns}").format(columns=columns_hint(header)))]
+    if name in body:
+        return [Problem(where, column, _("empty, but the record uses '{name}'").format(name=name), columns_hint(header))]
+    return []
+
+
+def _records(loaded: Loaded, rows: list[Row]) -> list[Loaded]:
+    """A loaded record per row, every problem of every row at once, located at its row."""
+    out: list[Loaded] = []
+    problems: list[Problem] = []
+    for where, row in rows:
+        try:
+            item = load_row(loaded, where, row)
+            document(item, 1, None)
+        except InvalidRecord as error:
+            problems += error.problems
+            continue
+        out.append(item)
+    if problems:
+        raise InvalidRecord(_("invalid rows: nothing was issued"), problems)
+    return out
+
+
+def _prepared(record: Path | str, data: Path | str, workspace: Path | str | None,
+              sheet: str | None) -> tuple[Path, Loaded, list[Row], list[Row], list[Loaded]]:
+    """The workspace, the record, the table as read, its rows keyed by the record's names, a record per row."""
+    root = Path(workspace) if workspace is not None else find_root(Path(record))
+    loaded = load(record, root, check_body=False)
+    table = read_rows(str(data), Path.cwd(), lambda j: f"{data}:{j + 1}", sheet)
+    if not table:
+        raise InvalidRecord(_("invalid rows: nothing was issued"), [Problem(str(data), "", _("the file has no rows"))])
+    rows = _map_columns(loaded, table, shown(Path(data)))
+    return root, loaded, table, rows, _records(loaded, rows)
+
+
+def _recipient(doc: m.Document, row: dict[str, object]) -> str:
+    """Who a row's document goes to: its Kính gửi, else the name the row gives."""
+    if doc.kinh_gui is not None and doc.kinh_gui.recipients:
+        return "; ".join(doc.kinh_gui.recipients)
+    return str(row.get("ten") or "—")
+
+
+def _pdfs(rendered: dict[str, bytes]) -> list[bytes]:
+    return [data for name, data in rendered.items() if name.endswith(".pdf")]
+
+
+def preview(record: Path | str, data: Path | str, workspace: Path | str | None = None, out: Path | str | None = None,
+            workers: int | None = None, progress: Callable[[int, int], None] | None = None,
+            sheet: str | None = None) -> Preview:
+    """Check, compose and render every row as a draft (DỰ THẢO, no number) into ONE PDF; the register is not
+    opened, nothing is taken."""
+    write_refused(out, workspace)
+    root, loaded, table, rows, items = _prepared(record, data, workspace, sheet)
+    docs = [document(item, None, None) for item in items]
+    rendered = render_all(docs, ("pdf",), root, workers or os.cpu_count() or 1, progress)
+    target = Path(out) if out is not None else root / "output" / f"{Path(record).stem}-xem-truoc.pdf"
+    title = _("Preview of the mail merge {record} ({count} rows)").format(record=Path(record).name, count=len(docs))
+    write_atomic({target: combine([pdf for files in rendered for pdf in _pdfs(files)], title)})
+    recipients = [(where, _recipient(doc, row)) for doc, (where, row) in zip(docs, rows, strict=True)]
+    return Preview(used_columns(loaded, table), recipients, target, record_fields(loaded, table))
+
+
+def print_file(record: Path | str, done: list[Merged], workspace: Path | str | None = None) -> Path | None:
+    """One PDF of every document a merge issued, in row order, to print at once (beside the issued files, which stay
+    the originals); ``None`` when nothing was issued."""
+    issued = [item for item in done if not item.failure]
+    files = [path for item in issued for path in item.files if path.suffix == ".pdf"]
+    if not files:
+        return None
+    root = Path(workspace) if workspace is not None else find_root(Path(record))
+    first, last = (numbers.parse_so_ky_hieu(item.so_ky_hieu)[0] for item in (issued[0], issued[-1]))
+    span = numbers.so_van_ban(first) if first == last else f"{numbers.so_van_ban(first)}-{numbers.so_van_ban(last)}"
+    target = root / "output" / f"{Path(record).stem}-in-chung-so-{span}.pdf"
+    title = _("Mail merge {record}: numbers {span}").format(record=Path(record).name, span=span)
+    try:
+        write_atomic({target: combine([path.read_bytes() for path in files], title)})
+    except (OSError, CorrespondenceError) as error:  # the numbers are taken and every file written: only this failed
+        why = error.message if isinstance(error, CorrespondenceError) else (error.strerror or str(error))
+        raise ArchiveFailed(_("every document was issued and written, but the one file to print could not be made"), [
+            Problem(shown(target), "", why, _("print the issued PDFs one by one; nothing needs to be issued again"))],
+        ) from None
+    return target
+
+
+def merge(record: Path | str, data: Path | str, workspace: Path | str | None = None, ngay: dt.date | None = None,
+          register: str | None = None, formats: tuple[str, ...] = FORMATS, one_number: bool = False,
+          workers: int | None = None, progress: Callable[[int, int], None] | None = None,
+          lai: bool = False, sheet: str | None = None) -> list[Merged]:
+    """Issue one document per row (or one numbered document with a copy per row); number → files for every row."""
+    root, loaded, _table, rows, items = _prepared(record, data, workspace, sheet)
+    count = workers or os.cpu_count() or 1
+    if one_number:
+        stored = self_contained(loaded) | {COPIES: [dict(row) for _w, row in rows]}
+        unit = Unit(loaded, str(data), copies=items, stored=stored, so_luong_ban=len(rows))
+        (issued,) = run([unit], root, ngay, register, formats, lai, count, progress)
+        per_copy = len(issued.files) // len(items) if issued.files else 0
+        return [Merged(where, issued.entry.so_ky_hieu, issued.files[index * per_copy:(index + 1) * per_copy],
+                       issued.failure, issued.entry.pending) for index, (where, _row) in enumerate(rows)]
+    units = [Unit(item, where) for item, (where, _row) in zip(items, rows, strict=True)]
+    done = run(units, root, ngay, register, formats, lai, count, progress)
+    return [Merged(unit.where, issued.entry.so_ky_hieu, issued.files, issued.failure, issued.entry.pending)
+            for unit, issued in zip(units, done, strict=True)]

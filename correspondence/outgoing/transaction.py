@@ -1,0 +1,558 @@
+"""Turn valid records into issued documents: numbers from the register, files on disk, rows completed.
+
+The order makes every failure harmless:
+
+1. every check — the record, its date, a closed year, the same content issued before, the order of
+   dates in the series — is made before anything is written;
+2. every document of the batch is composed and rendered with the number the register is expected to
+   give (the final width, the final text) and its files are staged beside their targets, so that a
+   template error or a full disk takes no number;
+3. the numbers of the batch are taken in one short transaction, each row leased to this process;
+4. the staged files are published (write-once) and the rows completed with their SHA-256.
+
+When another clerk took a number meanwhile, the documents concerned are rendered again with the
+numbers taken; a failure there (which no check could foresee) marks the row failed with its reason,
+and the others go on. A crash leaves *pending* rows whose lease is released: ``recover`` completes
+them from the record stored with them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from correspondence import model as m
+from correspondence import storage
+from correspondence.compose.archival import full_text
+from correspondence.errors import (
+    AlreadyIssued,
+    Backdated,
+    CorrespondenceError,
+    InvalidRecord,
+    Problem,
+    RegisterConflict,
+    RegisterUnavailable,
+    UsageError,
+    WriteFailed,
+)
+from correspondence.i18n import _, set_language
+from correspondence.outgoing.documents import copies_of, document, document_of, ky_hieu_of, series_of
+from correspondence.progress import notice
+from correspondence.register.queries import find_entry
+from correspondence.register.store import ISSUED, OPEN, VOIDED, Entry, HoSo, Register, sqlite_path
+from correspondence.render import FORMATS, render_document
+from correspondence.validate import Loaded, load, self_contained
+from correspondence.vietnamese import hom_nay, ngay_so
+from correspondence.workspace import (
+    agency_profile,
+    explicit_register,
+    find_root,
+    issued_files,
+    no_office,
+    output_folder,
+    output_root,
+    register_url,
+    shown,
+)
+
+FIRST_YEAR = 2000  # a year before this is a typing error
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A document issued: its register row and the files written (none when it failed after numbering)."""
+
+    entry: Entry
+    files: list[Path]
+    failure: str | None = None
+
+
+@dataclass
+class Unit:
+    """What takes one number: a record, or a mail merge's personalised copies under one number."""
+
+    loaded: Loaded
+    where: str
+    copies: list[Loaded] = field(default_factory=list)
+    stored: dict[str, Any] | None = None  # the record as stored, when not the loaded one (copies)
+    so_luong_ban: int | None = None
+    day: dt.date = dt.date.min
+    url: str = ""
+    expected: int = 0
+    staged: list[storage.Staged] = field(default_factory=list)
+    entry: Entry | None = None
+    replace: str | None = None  # the Số, ký hiệu of the document this corrected one replaces
+    replaces: Entry | None = None
+    corrects: Entry | None = None  # the row a đính chính công văn corrects (its record's ``dinh_chinh``)
+    file_in: str | None = None  # the hồ sơ (its number and symbol) the document is filed in once issued
+    ho_so: HoSo | None = None
+
+    @property
+    def documents(self) -> list[Loaded]:
+        return self.copies or [self.loaded]
+
+
+def fields_of(loaded: Loaded, doc: m.Document, stored: dict[str, Any] | None = None,
+              so_luong_ban: int | None = None) -> dict[str, Any]:
+    """The register row's columns and what the tool keeps with it, from the record and the composed document."""
+    assert doc.registration is not None
+    r = doc.registration
+    return {
+        "ten_loai_trich_yeu": r.ten_loai_trich_yeu, "nguoi_ky": r.nguoi_ky, "noi_nhan": r.noi_nhan,
+        "don_vi_nhan_ban_luu": r.don_vi_nhan_ban_luu, "kind": doc.kind,
+        "so_luong_ban": so_luong_ban if so_luong_ban is not None else r.so_luong_ban,
+        "don_vi": loaded.don_vi,
+        "record_json": record_json(loaded, stored),
+        "agency_json": json.dumps({"id": loaded.agency_id, "profile": loaded.agency.model_dump(mode="json")},
+                                  ensure_ascii=False, sort_keys=True),
+    }
+
+
+def record_json(loaded: Loaded, stored: dict[str, Any] | None = None) -> str:
+    """The record as the register keeps it (with its annex tables): its hash tells the same content issued twice."""
+    return json.dumps(stored if stored is not None else self_contained(loaded), ensure_ascii=False, sort_keys=True,
+                      default=str)
+
+
+def _backdated(where: str, day: dt.date, last_date: str, last_number: int) -> RegisterConflict:
+    return RegisterConflict(_("{file}: the date {date} is before the last document of the series "
+                              "({last}, number {number}): numbers follow the order of issue").format(
+        file=where, date=ngay_so(day), last=ngay_so(last_date), number=last_number))
+
+
+def check_date(day: dt.date, where: str, field_name: str = "ngay") -> list[Problem]:
+    """A document is issued today or before (by the agency's clock), in a plausible year."""
+    today = hom_nay()
+    if day.year < FIRST_YEAR or day.year > today.year + 1:
+        return [Problem(where, field_name, _("the year {year} cannot be right").format(year=day.year),
+                        _("check the date"))]
+    if day > today:
+        return [Problem(where, field_name, _("the date {date} is after today ({today}): no document is issued into "
+                                             "the future").format(date=ngay_so(day), today=ngay_so(today)),
+                        _("check the date"))]
+    return []
+
+
+# ---------------------------------------------------------------------------- opening the register
+
+
+def open_register(root: Path, agency: str, explicit: str | None = None, create: bool = False) -> Register:
+    """The register of ``agency``. ``create`` (an issue): a register is created on first use only when nothing
+    shows that one existed — its place was not given, no file is there, the agency has issued no file in this
+    workspace; the clerk is told where it was created."""
+    url = register_url(root, agency, explicit)
+    path = sqlite_path(url)
+    first_use = (create and explicit is None and not explicit_register(root) and path is not None
+                 and not path.exists())
+    office = agency_profile(root, agency).is_file() or all((root / d).is_dir() for d in ("registers", "output"))
+    if first_use and not office:  # a register only where an office is: its profile, or its registers/ and output/
+        raise no_office(root, agency)
+    if first_use and issued_files(root, agency):
+        raise RegisterUnavailable(_("no register at {path}, but output/{agency} holds documents it issued").format(
+            path=shown(path), agency=agency), [Problem(shown(path), "", _(  # type: ignore[arg-type]
+                "restore the register from a backup, or run 'correspondence register init' if it is truly lost"))])
+    return Register(url, create=first_use)
+
+
+@contextmanager
+def _registers() -> Iterator[dict[str, Register]]:
+    """The registers a batch uses. One this batch created on first use is kept only if it numbered something:
+    a batch that fails before any number leaves nothing behind; one that numbers says where the register is."""
+    opened: dict[str, Register] = {}
+    try:
+        yield opened
+    finally:
+        for register in opened.values():
+            made = register.created is not None and bool(register.series_states())
+            register.close()
+            if register.created is not None and not made:
+                for leftover in (register.created, *(register.created.with_name(register.created.name + end)
+                                                     for end in ("-wal", "-shm", ".lock"))):
+                    leftover.unlink(missing_ok=True)
+            elif made:
+                notice(_("created a new register: {path}").format(path=shown(register.created)))  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------- rendering and staging
+
+
+def stage_job(job: tuple[m.Document, tuple[str, ...], str, str]) -> list[storage.Staged]:
+    """Render one document and stage its files, in any process: everything needed travels in ``job``."""
+    doc, formats, root, folder = job
+    rendered = render_document(doc, formats, Path(root))
+    return storage.stage({Path(folder) / name: data for name, data in rendered.items()})
+
+
+def _warm() -> None:
+    """Worker start-up: messages in the clerk's language."""
+    set_language(None)
+
+
+def _stage_all(jobs: list[tuple[m.Document, tuple[str, ...], str, str]], workers: int | None,
+               progress: Callable[[int, int], None] | None) -> list[list[storage.Staged]]:
+    """Render and stage every job (on every core for many); on the first failure nothing staged is kept."""
+    results: list[list[storage.Staged]] = []
+    try:
+        count = workers or 1
+        if count > 1 and len(jobs) > 1:
+            with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), initializer=_warm) as pool:
+                futures = [pool.submit(stage_job, job) for job in jobs]
+                try:
+                    for done, future in enumerate(futures, 1):
+                        results.append(future.result())
+                        if progress is not None:
+                            progress(done, len(jobs))
+                except BaseException:
+                    for future in futures:
+                        future.cancel()
+                    for future in futures:
+                        if not future.cancelled() and future.done() and future.exception() is None:
+                            storage.discard(future.result())
+                    raise
+        else:
+            for done, job in enumerate(jobs, 1):
+                results.append(stage_job(job))
+                if progress is not None:
+                    progress(done, len(jobs))
+    except BaseException:
+        for staged in results:
+            storage.discard(staged)
+        raise
+    return results
+
+
+def render_all(docs: list[m.Document], formats: tuple[str, ...], root: Path, workers: int | None = None,
+               progress: Callable[[int, int], None] | None = None) -> list[dict[str, bytes]]:
+    """Every document's files by name, in order (on every core for many): nothing is written."""
+    jobs = [(doc, formats, root) for doc in docs]
+    out: list[dict[str, bytes]] = []
+    count = workers or 1
+    if count > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), initializer=_warm) as pool:
+            for done, files in enumerate(pool.map(_render_one, jobs), 1):
+                out.append(files)
+                if progress is not None:
+                    progress(done, len(jobs))
+        return out
+    for done, job in enumerate(jobs, 1):
+        out.append(_render_one(job))
+        if progress is not None:
+            progress(done, len(jobs))
+    return out
+
+
+def _render_one(job: tuple[m.Document, tuple[str, ...], Path]) -> dict[str, bytes]:
+    doc, formats, root = job
+    return render_document(doc, formats, root)
+
+
+def _jobs(unit: Unit, number: int, root: Path, formats: tuple[str, ...]) -> list[tuple[m.Document, tuple[str, ...], str, str]]:
+    series = series_of(unit.loaded)
+    folder = str(output_folder(root, unit.loaded.agency_id, unit.day.year))
+    docs = [document(item, number, unit.day, series.nam_trong_ky_hieu, index if unit.copies else None)
+            for index, item in enumerate(unit.documents)]
+    return [(doc, formats, str(root), folder) for doc in docs]
+
+
+# ---------------------------------------------------------------------------- issuing
+
+
+def issue(paths: list[Path | str], workspace: Path | str | None = None, ngay: dt.date | None = None,
+          register: str | None = None, formats: tuple[str, ...] = FORMATS,
+          progress: Callable[[Path], None] | None = None, lai: bool = False,
+          thay_the: str | None = None, ho_so: str | None = None) -> list[Issued]:
+    """Check, compose and render, number, write and record each file; all checked and rendered before any number.
+
+    ``lai``: issue again a record whose very content was already issued this year. ``thay_the``: the Số, ký hiệu
+    (``12/UBND-XD6``) of an issued document this one corrects: once the new one is written, the old is voided
+    ("Thay thế bằng …") and both rows name each other. ``ho_so``: the open hồ sơ (``01.VP``) each document is filed
+    in once issued (checked before any number is taken).
+    """
+    if thay_the is not None and len(paths) != 1:
+        raise UsageError(_("--thay-the replaces one document: give one record"))
+    root = Path(workspace) if workspace is not None else find_root(Path(paths[0]) if paths else None)
+    loaded: list[Loaded] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            loaded.append(load(path, root))
+        except InvalidRecord as error:
+            problems += error.problems
+    if problems:
+        raise InvalidRecord(_("invalid record"), problems)
+    results = run([Unit(item, shown(item.path), replace=thay_the, file_in=ho_so) for item in loaded], root, ngay,
+                  register, formats, lai)
+    if progress is not None:
+        for item in loaded:
+            progress(item.path)
+    return results
+
+
+def run(units: list[Unit], root: Path, ngay: dt.date | None, register: str | None, formats: tuple[str, ...],
+        lai: bool = False, workers: int | None = None,
+        progress: Callable[[int, int], None] | None = None) -> list[Issued]:
+    """The issuing transaction of a batch: check, render and stage, number, publish, complete."""
+    problems: list[Problem] = []
+    for unit in units:
+        record = unit.loaded.record
+        if record.kem_theo is not None:
+            raise RegisterConflict(_("{file}: issued with the quyết định {number}, it takes no number of its own: "
+                                     "render it with 'correspondence render'").format(
+                file=unit.where, number=record.kem_theo))
+        unit.day = ngay or record.ngay or hom_nay()
+        where = unit.loaded.located.where(("ngay",)) if ngay is None and record.ngay else unit.where
+        problems += check_date(unit.day, where, "ngay" if ngay is None else "--ngay")
+    if problems:
+        raise InvalidRecord(_("invalid record"), problems)
+    with _registers() as registers:
+        for unit in units:
+            unit.url = register_url(root, unit.loaded.agency_id, register)
+            if unit.url not in registers:
+                registers[unit.url] = open_register(root, unit.loaded.agency_id, register, create=True)
+                recover(registers[unit.url], root, unit.loaded.agency_id)
+        _check(units, registers, lai)
+        jobs = [_jobs(unit, unit.expected, root, formats) for unit in units]
+        flat = [job for unit_jobs in jobs for job in unit_jobs]
+        staged = _stage_all(flat, workers, progress)
+        position = 0
+        for unit, unit_jobs in zip(units, jobs, strict=True):
+            unit.staged = [item for one in staged[position:position + len(unit_jobs)] for item in one]
+            position += len(unit_jobs)
+        try:
+            _allocate(units, registers, [job[0] for job in flat])
+        except BaseException:
+            for unit in units:
+                if unit.entry is None:
+                    storage.discard(unit.staged)
+            raise
+        return [_publish(registers[unit.url], unit, root, formats) for unit in units]
+
+
+def _check(units: list[Unit], registers: dict[str, Register], lai: bool) -> None:
+    """Before anything is written: no closed year, no content issued twice (unless ``lai``), no date before its
+    series (or an earlier file of the batch); each unit learns the number it expects."""
+    latest: dict[tuple[str, str, int, str], tuple[str, int]] = {}
+    closed: dict[tuple[str, str], dict[int, str]] = {}
+    for unit in units:
+        book, agency = registers[unit.url], unit.loaded.agency_id
+        if unit.replace is not None:
+            unit.replaces = _replaceable(book, agency, unit.replace)
+        if unit.loaded.record.dinh_chinh is not None:
+            unit.corrects = _correctable(book, unit)
+        if unit.file_in is not None:
+            unit.ho_so = _open_file(book, agency, unit.file_in, unit.day.year)
+        years = closed.setdefault((unit.url, agency), book.closed_years(agency))
+        if unit.day.year in years:
+            raise RegisterConflict(_("{file}: the year {year} is closed (since {at}): no document can be issued "
+                                     "into it").format(file=unit.where, year=unit.day.year, at=ngay_so(years[unit.day.year][:10])))
+        series = series_of(unit.loaded).name
+        key = (unit.url, agency, unit.day.year, series)
+        if key not in latest:
+            state = next((s for s in book.series_states(agency) if s.year == unit.day.year and s.series == series), None)
+            latest[key] = (state.last_date or "", state.last_number) if state else ("", 0)
+        last_date, last_number = latest[key]
+        if last_date and unit.day.isoformat() < last_date:
+            raise _backdated(unit.where, unit.day, last_date, last_number)
+        unit.expected = last_number + 1
+        latest[key] = (unit.day.isoformat(), unit.expected)
+    seen: dict[tuple[str, str, int, str], str] = {}
+    for unit in units if not lai else ():
+        content = hashlib.sha256(record_json(unit.loaded, unit.stored).encode("utf-8")).hexdigest()
+        earlier = [e for e in registers[unit.url].issued_content(unit.loaded.agency_id, unit.day.year, content)
+                   if unit.replaces is None or e.id != unit.replaces.id]
+        if earlier:
+            numbers = ", ".join(e.so_ky_hieu for e in earlier)
+            raise AlreadyIssued(_("{file}: this record was already issued in {year} as {numbers}").format(
+                file=unit.where, year=unit.day.year, numbers=numbers), numbers)
+        key = (unit.url, unit.loaded.agency_id, unit.day.year, content)
+        if key in seen:
+            raise AlreadyIssued(_("{file}: the same record as {other} in this batch").format(
+                file=unit.where, other=seen[key]), seen[key])
+        seen[key] = unit.where
+
+
+def _replaceable(book: Register, agency: str, so_ky_hieu: str) -> Entry:
+    """The row a correction replaces: issued, written, not void, not replaced already."""
+    old = find_entry(book, agency, so_ky_hieu)
+    if old.status == VOIDED:
+        raise RegisterConflict(_("{number} is void ({note}): there is nothing to replace").format(
+            number=old.so_ky_hieu, note=old.ghi_chu))
+    if old.status != ISSUED or old.pending:
+        raise RegisterConflict(_("{number} was not issued (its files were never written): void it instead").format(
+            number=old.so_ky_hieu))
+    return old
+
+
+def _correctable(book: Register, unit: Unit) -> Entry:
+    """The row a đính chính công văn corrects: issued and written, not void; of the latest year up to the đính
+    chính's own when the number is in several years."""
+    number = unit.loaded.record.dinh_chinh or ""
+    where = unit.loaded.located.where(("dinh_chinh",))
+    found = [e for e in book.find(unit.loaded.agency_id, number) if e.year <= unit.day.year]
+    if not found:
+        raise InvalidRecord(_("invalid record"), [Problem(where, "dinh_chinh", _(
+            "{number} is not in the register of {agency}").format(number=number, agency=unit.loaded.agency_id))])
+    old = found[0]
+    if old.status != ISSUED or old.pending:
+        raise InvalidRecord(_("invalid record"), [Problem(where, "dinh_chinh", _(
+            "{number} is not an issued document ({note}): there is nothing to correct").format(
+            number=old.so_ky_hieu, note=old.ghi_chu or old.failure or old.status))])
+    return old
+
+
+def corrected_note(old: Entry) -> str:
+    """Ghi chú of a đính chính công văn: the document it corrects."""
+    return f"Đính chính văn bản số {old.so_ky_hieu} ngày {ngay_so(old.ngay)}"
+
+
+def _open_file(book: Register, agency: str, ky_hieu: str, year: int) -> HoSo:
+    """The open hồ sơ a document is to be filed in (of the document's year when several years have the symbol)."""
+    found = book.ho_so(agency, ky_hieu)
+    if len(found) > 1:
+        found = [h for h in found if h.nam == year]
+    if not found:
+        raise RegisterConflict(_("no hồ sơ {symbol} in the register of {agency}").format(symbol=ky_hieu, agency=agency),
+                               [Problem(ky_hieu, "--ho-so", _("open it with 'correspondence ho-so create {symbol} "
+                                                              "--tieu-de …'").format(symbol=ky_hieu))])
+    if found[0].status != OPEN:
+        raise RegisterConflict(_("the hồ sơ {symbol} is closed: it takes no more documents").format(symbol=ky_hieu))
+    return found[0]
+
+
+def replaced_note(old: Entry) -> str:
+    """Ghi chú of a correction: the document it replaces."""
+    return f"Thay thế văn bản số {old.so_ky_hieu} ngày {ngay_so(old.ngay)}"
+
+
+def void_notes(voided: Entry, reason: str, root: Path, state: str = "ĐÃ HỦY, không phát hành") -> None:
+    """A note beside each file of a voided number, saying what became of it and why."""
+    notes = {}
+    for item in voided.files:
+        path = root / item["path"]
+        notes[path.with_name(path.stem + ".DA-HUY.txt")] = (
+            f"Số {voided.so_ky_hieu} ngày {ngay_so(voided.ngay)}: {state}.\nLý do: {reason}\n").encode()
+    storage.write_atomic(notes, into_archive=True)
+
+
+def link_replacement(book: Register, new: Entry, old: Entry, root: Path) -> Entry:
+    """Void the replaced row, naming its replacement, and link it back."""
+    reason = f"Thay thế bằng {new.so_ky_hieu}"
+    voided = book.void(old.id, reason, replaced_by=new.id)
+    void_notes(voided, reason, root, f"ĐÃ ĐƯỢC THAY THẾ bằng văn bản số {new.so_ky_hieu}")
+    return voided
+
+
+def _allocate(units: list[Unit], registers: dict[str, Register], docs: list[m.Document]) -> None:
+    """Take every unit's number, in order."""
+    position = 0
+    for unit in units:
+        book, series = registers[unit.url], series_of(unit.loaded)
+        first = docs[position]
+        position += len(unit.documents)
+        fields = fields_of(unit.loaded, first, unit.stored, unit.so_luong_ban) | {"toan_van": full_text(first)}
+        if unit.replaces is not None:
+            fields |= {"thay_the": unit.replaces.id, "ghi_chu": replaced_note(unit.replaces)}
+        elif unit.corrects is not None:
+            fields |= {"ghi_chu": corrected_note(unit.corrects)}
+        try:
+            unit.entry = book.allocate(unit.loaded.agency_id, series.name, unit.day, ky_hieu_of(unit.loaded), fields,
+                                       series.nam_trong_ky_hieu,
+                                       replaces=None if unit.replaces is None else unit.replaces.id)
+        except Backdated as error:  # another clerk issued a later date meanwhile
+            raise _backdated(unit.where, unit.day, error.last_date, error.last_number) from None
+
+
+def _publish(book: Register, unit: Unit, root: Path, formats: tuple[str, ...]) -> Issued:
+    """Publish what was staged (or render again with the number taken) and complete the row; a failure now marks
+    the row failed with its reason."""
+    entry = unit.entry
+    assert entry is not None
+    try:
+        if entry.number != unit.expected:  # another clerk took the expected number meanwhile
+            storage.discard(unit.staged)
+            unit.staged = [item for job in _jobs(unit, entry.number, root, formats) for item in stage_job(job)]
+        files = storage.publish(unit.staged, root)
+    except WriteFailed as error:  # a full disk: the number stays taken, pending, for recover to complete
+        storage.discard(unit.staged)
+        try:
+            pending = book.release(entry.id)
+        except Exception:
+            pending = entry
+        return Issued(pending, [], error.message)
+    except CorrespondenceError as error:
+        storage.discard(unit.staged)
+        failed = book.fail(entry.id, error.message)
+        return Issued(failed, [], error.message)
+    completed = book.complete(entry.id, files)
+    if unit.replaces is not None:
+        link_replacement(book, completed, unit.replaces, root)
+    if unit.corrects is not None:
+        book.annotate(unit.corrects.id, f"Đính chính bằng {completed.so_ky_hieu}")
+    if unit.ho_so is not None:
+        try:
+            book.ho_so_add(unit.ho_so, completed)
+        except RegisterConflict as error:  # closed meanwhile by another clerk: issued, not filed; said
+            notice(_("{number} was issued but not filed: {reason}").format(number=completed.so_ky_hieu,
+                                                                           reason=error.message))
+    return Issued(completed, [root / f["path"] for f in files])
+
+
+# ---------------------------------------------------------------------------- completing and recovering
+
+
+def render_job(job: tuple[Entry, int | None, str, tuple[str, ...]]) -> dict[str, bytes]:
+    """Render one document of a row from what the register stored: everything needed travels in ``job``."""
+    entry, copy, root, formats = job
+    return render_document(document_of(entry, Path(root), copy), formats, Path(root))
+
+
+def complete(register: Register, entry: Entry, root: Path, formats: tuple[str, ...] = FORMATS,
+             action: str = "completed") -> list[Path]:
+    """Render a numbered row's files from its stored record, publish them, record their hashes."""
+    files = []
+    folder = output_folder(root, entry.agency, entry.year)
+    for copy in copies_of(entry):
+        files += storage.store(render_job((entry, copy, str(root), formats)), folder, root)
+    register.complete(entry.id, files, action)
+    return [root / f["path"] for f in files]
+
+
+def recover(register: Register, root: Path, agency: str | None = None) -> list[Entry]:
+    """Complete every abandoned pending row — numbered, files not recorded, its process gone — and sweep the
+    temporary files crashes left behind. Rows another live process is completing are left alone; a row that
+    cannot be completed is marked failed with its reason (``register verify`` says what to do). A row the chain of
+    events does not vouch for (changed outside the tool) is left as it is: ``register verify`` reports it."""
+    done = []
+    for entry in register.pending(agency):
+        if not register.lease_released(entry.lease, entry.issued_at) or not register.issued_here(entry.id):
+            continue
+        if not register.vouched(entry.id):  # changed outside the tool: never rendered nor recorded (verify says so)
+            continue
+        try:
+            complete(register, entry, root, action="repaired")
+        except WriteFailed:  # a full disk still: left pending for the next attempt (verify says so)
+            continue
+        except CorrespondenceError as error:
+            register.fail(entry.id, error.message)
+            continue
+        except (ValueError, TypeError, OSError) as error:
+            register.fail(entry.id, str(error))
+            continue
+        notice(_("completed after an interruption: {number}").format(number=entry.so_ky_hieu))
+        done.append(entry)
+    for new, old in register.unfinished_replacements(agency):
+        if not (register.vouched(new.id) and register.vouched(old.id)):
+            continue
+        done.append(link_replacement(register, new, old, root))
+        notice(_("completed after an interruption: {old} voided, replaced by {new}").format(
+            old=old.so_ky_hieu, new=new.so_ky_hieu))
+    storage.sweep(output_root(root), f"{agency or '*'}/*/.*.tmp")
+    return done

@@ -1,0 +1,207 @@
+"""Mail merge: one document per row (numbers in row order), or one number with a copy per row; a bad row issues nothing."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from correspondence.errors import ExitStatus, InvalidRecord
+from correspondence.outgoing import registry as service
+from correspondence.outgoing.merge import merge
+from correspondence.register.store import Register
+
+RECORD = """loai: cong_van
+co_quan: ubnd-quang-ninh
+don_vi: XD6
+trich_yeu: mời dự hội nghị
+kinh_gui: "-"
+noi_dung: |
+  Ủy ban nhân dân tỉnh trân trọng kính mời {{ ten }} tới dự hội nghị lúc {{ gio }}.
+ky: {tham_quyen: KT, nguoi_ky: dang_huy_hau}
+noi_nhan: [Như trên]
+ngay: 2026-11-20
+"""
+
+
+def _files(workspace: Path, rows: list[tuple[str, str, str]]) -> tuple[Path, Path]:
+    (workspace / "moi.yaml").write_text(RECORD, "utf-8")
+    lines = ["kinh_gui,ten,gio"] + [",".join(r) for r in rows]
+    (workspace / "khach.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    return workspace / "moi.yaml", workspace / "khach.csv"
+
+
+def _document_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as package:
+        return package.read("word/document.xml").decode("utf-8")
+
+
+@pytest.mark.slow
+def test_a_thousand_rows_issue_a_thousand_numbers_in_order(workspace: Path) -> None:
+    rows = [(f"Ông Nguyễn Văn {i}", f"ông Nguyễn Văn {i}", f"{8 + i % 3} giờ") for i in range(1000)]
+    record, data = _files(workspace, rows)
+    done = merge(record, data, workspace, formats=("docx",), workers=2)
+    assert [d.so_ky_hieu for d in done] == [f"{n:02d}/UBND-XD6" for n in range(1, 1001)]
+    assert [d.row for d in done] == [f"khach.csv:{n}" for n in range(2, 1002)]
+    for (recipient, name, hour), item in zip(rows, done, strict=True):
+        xml = _document_xml(item.files[0])
+        assert f"Kính gửi: {recipient}<" in xml and f"kính mời {name} tới dự hội nghị lúc {hour}" in xml
+    report = service.verify(workspace)
+    assert report.problems == [] and report.checked == 1000
+
+
+def test_merge_on_both_engines_and_a_bad_row(workspace: Path, register_url: str) -> None:
+    record, data = _files(workspace, [("Bà A", "bà A", "8 giờ"), ("Ông B", "ông B", "9 giờ")])
+    done = merge(record, data, workspace, register=register_url, formats=("docx", "pdf"))
+    assert [d.so_ky_hieu for d in done] == ["01/UBND-XD6", "02/UBND-XD6"]
+    assert "Kính gửi: Ông B<" in _document_xml(done[1].files[0])
+    lines = data.read_text("utf-8") + ",bà C,10 giờ\n"
+    data.write_text(lines, "utf-8")
+    (workspace / "moi.yaml").write_text(RECORD.replace("lúc {{ gio }}", "lúc {{ gio | so }}"), "utf-8")
+    with pytest.raises(InvalidRecord) as caught:
+        merge(record, data, workspace, register=register_url)
+    messages = [str(p) for p in caught.value.problems]
+    assert messages[0] == "khach.csv:2: noi_dung: bộ lọc 'so' cần một số, nhận được '8 giờ'"
+    assert len(messages) == 3
+    with Register(register_url) as register:
+        assert len(register.entries("ubnd-quang-ninh")) == 2, "nothing of the bad batch was issued"
+
+
+def test_one_number_with_a_personalised_copy_per_row(workspace: Path, register_url: str) -> None:
+    record, data = _files(workspace, [("Bà A", "bà A", "8 giờ"), ("Ông B", "ông B", "9 giờ")])
+    done = merge(record, data, workspace, register=register_url, one_number=True, formats=("docx",))
+    assert [d.so_ky_hieu for d in done] == ["01/UBND-XD6", "01/UBND-XD6"]
+    assert [f.name for d in done for f in d.files] == ["01-UBND-XD6-ban-001.docx", "01-UBND-XD6-ban-002.docx"]
+    assert "Kính gửi: Bà A<" in _document_xml(done[0].files[0]) and "Kính gửi: Ông B<" in _document_xml(done[1].files[0])
+    with Register(register_url) as register:
+        (entry,) = register.entries("ubnd-quang-ninh")
+    assert entry.so_luong_ban == 2 and len(entry.files) == 2
+    done[1].files[0].unlink()
+    with Register(register_url) as register:
+        register.complete(entry.id, None)  # type: ignore[arg-type]
+    report = service.verify(workspace, register_url=register_url)
+    assert report.repaired == ["01/UBND-XD6"] and report.problems == []
+    assert "Kính gửi: Ông B<" in _document_xml(done[1].files[0]), "copies re-render from the register alone"
+
+
+def test_merge_from_the_command_line(workspace: Path) -> None:
+    from click.testing import CliRunner
+
+    from correspondence.cli import main
+
+    _files(workspace, [("Bà A", "bà A", "8 giờ")])
+    result = CliRunner().invoke(main, ["--lang", "vi", "merge", "moi.yaml", "khach.csv", "-f", "pdf"])
+    assert result.exit_code == 0, result.output
+    assert result.output == ("đã tạo sổ đăng ký mới: registers/ubnd-quang-ninh.sqlite\n"
+                             "khach.csv:2 → 01/UBND-XD6 → output/ubnd-quang-ninh/2026/01-UBND-XD6.pdf\n")
+
+
+def _pdf_pages(path: Path) -> list[str]:
+    import pypdf
+
+    return [page.extract_text() for page in pypdf.PdfReader(path).pages]
+
+
+def test_a_trial_merge_previews_every_row_in_one_pdf_and_takes_nothing(workspace: Path) -> None:
+    from correspondence.outgoing.merge import preview
+
+    record, data = _files(workspace, [("Bà A", "bà A", "8 giờ"), ("Ông B", "ông B", "9 giờ")])
+    data.write_text("kinh_gui,ten,gio,ghi_chu\nBà A,bà A,8 giờ,x\nÔng B,ông B,9 giờ,y\n", "utf-8")
+    shown = preview(record, data, workspace, workers=1)
+    assert shown.path == workspace / "output" / "moi-xem-truoc.pdf"
+    assert shown.columns == {"kinh_gui": "kinh_gui", "ten": "ten", "gio": "gio", "ghi_chu": None}
+    assert shown.rows == [("khach.csv:2", "Bà A"), ("khach.csv:3", "Ông B")]
+    pages = _pdf_pages(shown.path)
+    assert len(pages) == 2
+    assert all(page.startswith("DỰ THẢO") and "Số:" in page for page in pages)
+    assert "Kính gửi: Bà A" in pages[0] and "kính mời bà A tới dự hội nghị lúc 8 giờ" in pages[0]
+    assert "Kính gửi: Ông B" in pages[1]
+    assert not (workspace / "registers" / "ubnd-quang-ninh.sqlite").exists(), "a trial never creates the register"
+    assert sorted(p.name for p in (workspace / "output").iterdir()) == ["moi-xem-truoc.pdf"]
+    again = workspace / "again.pdf"
+    preview(record, data, workspace, out=again, workers=2)
+    assert again.read_bytes() == shown.path.read_bytes(), "the same rows give the same bytes"
+
+
+def test_a_trial_merge_with_a_bad_row_writes_nothing(workspace: Path) -> None:
+    from correspondence.outgoing.merge import preview
+
+    record, data = _files(workspace, [("Bà A", "bà A", "8 giờ"), ("Ông B", "", "9 giờ")])
+    with pytest.raises(InvalidRecord) as caught:
+        preview(record, data, workspace, workers=1)
+    assert [(p.source, p.field) for p in caught.value.problems] == [("khach.csv:3", "ten")]
+    assert not (workspace / "output").exists() or not any((workspace / "output").iterdir())
+
+
+def test_a_trial_leaves_an_existing_register_untouched(workspace: Path, register_url: str) -> None:
+    from correspondence.outgoing.merge import preview
+
+    record, data = _files(workspace, [("Bà A", "bà A", "8 giờ")])
+    merge(record, data, workspace, register=register_url, formats=("pdf",))
+    before = [(e.so_ky_hieu, e.status) for e in service.list_entries(workspace, None, register_url)]
+    preview(record, data, workspace, workers=1)
+    assert [(e.so_ky_hieu, e.status) for e in service.list_entries(workspace, None, register_url)] == before
+
+
+def test_a_merge_can_also_write_one_file_to_print(workspace: Path) -> None:
+    from click.testing import CliRunner
+
+    from correspondence.cli import main
+
+    _files(workspace, [("Bà A", "bà A", "8 giờ"), ("Ông B", "ông B", "9 giờ"), ("Bà C", "bà C", "10 giờ")])
+    result = CliRunner().invoke(main, ["--lang", "vi", "merge", "moi.yaml", "khach.csv", "--in-chung"])
+    assert result.exit_code == 0, result.output
+    printed = workspace / "output" / "moi-in-chung-so-01-03.pdf"
+    assert result.output.endswith("một tệp để in: output/moi-in-chung-so-01-03.pdf\n")
+    pages = _pdf_pages(printed)
+    assert len(pages) == 3 and "Số: 01/UBND-XD6" in pages[0] and "Số: 03/UBND-XD6" in pages[2]
+    assert "Kính gửi: Bà C" in pages[2] and not any("DỰ THẢO" in page for page in pages)
+    issued = [workspace / "output" / "ubnd-quang-ninh" / "2026" / f"0{n}-UBND-XD6.pdf" for n in (1, 2, 3)]
+    assert [len(_pdf_pages(path)) for path in issued] == [1, 1, 1], "the originals stay one file each"
+
+
+def test_a_print_file_that_cannot_be_written_leaves_the_issued_documents_said(workspace: Path) -> None:
+    """The numbers are taken and every document written before the one file to print is joined: its failure is said
+    as such (not an internal error), with a non-zero exit, and nothing is taken again."""
+    from click.testing import CliRunner
+
+    from correspondence.cli import main
+
+    _files(workspace, [("Bà A", "bà A", "8 giờ"), ("Ông B", "ông B", "9 giờ")])
+    (workspace / "output" / "moi-in-chung-so-01-02.pdf").mkdir(parents=True)  # in the way of the print file
+    result = CliRunner().invoke(main, ["--lang", "vi", "merge", "moi.yaml", "khach.csv", "--in-chung"])
+    assert result.exit_code == int(ExitStatus.ARCHIVE), result.output
+    assert "01/UBND-XD6" in result.output and "02/UBND-XD6" in result.output
+    assert ("Lỗi: mọi văn bản đã ban hành và ghi tệp, nhưng không tạo được tệp in chung" in result.output), result.output
+    assert "Internal" not in result.output and "nội bộ" not in result.output
+    issued = [workspace / "output" / "ubnd-quang-ninh" / "2026" / f"0{n}-UBND-XD6.pdf" for n in (1, 2)]
+    assert all(path.is_file() for path in issued)
+    assert [e.status for e in service.list_entries(workspace)] == ["issued", "issued"]
+
+
+def test_a_trial_from_the_command_line_prints_the_mapping(workspace: Path) -> None:
+    from click.testing import CliRunner
+
+    from correspondence.cli import main
+
+    _files(workspace, [("Bà A", "bà A", "8 giờ")])
+    result = CliRunner().invoke(main, ["--lang", "vi", "merge", "moi.yaml", "khach.csv", "--thu"])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "Cột của bảng → trường của bản ghi:\n  kinh_gui → kinh_gui\n  ten → ten\n  gio → gio\n"
+        "Dòng → người nhận:\n  khach.csv:2 → Bà A\n"
+        "đã ghi bản xem trước của 1 văn bản: output/moi-xem-truoc.pdf\n"
+        "Chưa lấy số nào. Để ban hành: correspondence merge moi.yaml khach.csv\n")
+    refused = CliRunner().invoke(main, ["--lang", "vi", "merge", "moi.yaml", "khach.csv", "--thu", "--mot-so"])
+    assert refused.exit_code == 2 and "--thu" in refused.output
+    assert not (workspace / "registers" / "ubnd-quang-ninh.sqlite").exists()
+
+
+def test_pdfs_that_cannot_be_joined_are_a_render_failure() -> None:
+    from correspondence.errors import RenderFailed
+    from correspondence.render.pdf import combine
+
+    with pytest.raises(RenderFailed) as caught:
+        combine([b"%PDF-1.7 not really"], "x")
+    assert caught.value.message.startswith("không ghép được các tệp PDF thành một: ")
