@@ -142,7 +142,7 @@ def test_interactive_init_asks_every_answer_it_needs(empty: Path, terminal: None
         "Đơn vị soạn thảo": "VP=Văn phòng", "Những người ký": "Nguyễn Văn An=Giám đốc", "Mã định danh": "H49.10"}
     runner = CliRunner()
     # The prompts are answered in the order they come: each answer is picked by the words of its prompt.
-    from correspondence import cli
+    from correspondence.cli import office as cli
 
     asked: list[str] = []
     original = cli.click.prompt

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from correspondence import cli
+from correspondence.cli import printing as cli
 
 
 class _Terminal(io.StringIO):
@@ -20,7 +20,7 @@ def test_a_long_task_shows_a_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) 
     screen = _Terminal()
     monkeypatch.setattr(sys, "stderr", screen)
     monkeypatch.setattr(cli, "BAR_AFTER", 0.05)
-    with cli._busy("đang xuất sổ") as update:
+    with cli.busy("đang xuất sổ") as update:
         update(3, 10)
         time.sleep(0.4)
     shown = screen.getvalue()
@@ -30,13 +30,13 @@ def test_a_long_task_shows_a_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) 
 def test_a_short_task_or_no_terminal_shows_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     screen = _Terminal()
     monkeypatch.setattr(sys, "stderr", screen)
-    with cli._busy("nhanh") as update:
+    with cli.busy("nhanh") as update:
         update(1, 1)
     assert "nhanh" not in screen.getvalue()
     plain = io.StringIO()
     monkeypatch.setattr(sys, "stderr", plain)
     monkeypatch.setattr(cli, "BAR_AFTER", 0.0)
-    with cli._busy("không phải terminal") as update:
+    with cli.busy("không phải terminal") as update:
         update(1, 2)
         time.sleep(0.2)
     assert plain.getvalue() == ""

@@ -1,0 +1,154 @@
+"""Turn the ``incoming`` commands (the sổ đăng ký văn bản đến: receive, list, show, void, export) into calls of
+``correspondence.api`` and print what they return.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from correspondence.cli.options import (
+    agency_option,
+    lang_option,
+    parse_date,
+)
+from correspondence.cli.printing import busy, files_written, notices
+from correspondence.cli.register import STATUS
+from correspondence.cli.root import main
+from correspondence.i18n import N_, _
+
+
+@main.group(help=_("The register of incoming documents (sổ đăng ký văn bản đến)."))
+@lang_option
+def incoming() -> None:
+    pass
+
+
+_mat_den = click.option("--mat", "secret", is_flag=True, help=_("A secret document: its own sequence of số đến."))
+
+
+@incoming.command("receive", help=_("Register a received document: the next số đến, the file kept with its SHA-256."))
+@lang_option
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--tu", "sender", default=None, help=_("Who sent it, e.g. \"Sở Tài chính\"."))
+@click.option("--so-ky-hieu", "number", default=None, help=_("Its number and symbol, e.g. 123/STC-NS."))
+@click.option("--ngay-van-ban", "dated", default=None, help=_("Its date, dd/mm/yyyy."))
+@click.option("--trich-yeu", "subject", default=None, help=_("Its type and subject."))
+@_mat_den
+@click.option("--khan", "urgent", is_flag=True, help=_("An urgent document."))
+@click.option("--ngay-den", "arrived", default=None, help=_("The day it arrived, dd/mm/yyyy (default: today)."))
+@click.option("--don-vi-nhan", "unit", default=None, help=_("The unit or person it goes to (column 7)."))
+@click.option("--dau", "stamp", is_flag=True, help=_("Also write a copy of the PDF stamped with the ĐẾN mark."))
+@click.option("--nhan-lai", "again", is_flag=True,
+              help=_("Receive a file already received (the same SHA-256) under a new số đến."))
+@agency_option
+@click.pass_context
+def incoming_receive(ctx: click.Context, file: Path, sender: str | None, number: str | None, dated: str | None,
+                     subject: str | None, secret: bool, urgent: bool, arrived: str | None, unit: str | None, stamp: bool,
+                     again: bool, agency: str | None) -> None:
+    from correspondence.api import incoming_receive as run
+    from correspondence.vietnamese import ngay_so
+
+    with notices():
+        row, files = run(ctx.obj["workspace"], file, sender, number, dated, subject, secret, urgent,
+                         parse_date(arrived, "--ngay-den"), unit, stamp, agency, ctx.obj["register"],
+                         nhan_lai=again)
+    click.echo(_("received: số đến {number}{secret} dated {date}").format(
+        number=row.number, secret=_(" (secret)") if secret else "", date=ngay_so(row.ngay_den)))
+    files_written(files)
+
+
+@incoming.command("list", help=_("List the incoming register of a year."))
+@lang_option
+@click.option("--nam", "year", type=click.IntRange(1, 9999), default=None, help=_("Year."))
+@_mat_den
+@agency_option
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
+@click.pass_context
+def incoming_list(ctx: click.Context, year: int | None, secret: bool, agency: str | None, as_json: bool) -> None:
+    from correspondence.api import incoming_list as run
+    from correspondence.vietnamese import ngay_so
+
+    rows = run(ctx.obj["workspace"], year, secret, agency, ctx.obj["register"])
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo(_("no document received yet"))
+    for r in rows:
+        void = _("VOID: ") if r.status == "voided" else ""
+        click.echo(f"{r.number:>5}  {ngay_so(r.ngay_den)}  {r.tac_gia}  {r.so_ky_hieu or ''}  {void}{r.trich_yeu}")
+
+
+@incoming.command("show", help=_("Show one số đến of the incoming register."))
+@lang_option
+@click.argument("number", type=click.IntRange(min=1))
+@click.option("--nam", "year", type=click.IntRange(1, 9999), default=None, help=_("Year."))
+@_mat_den
+@agency_option
+@click.pass_context
+def incoming_show(ctx: click.Context, number: int, year: int | None, secret: bool, agency: str | None) -> None:
+    from correspondence.api import incoming_show as run
+    from correspondence.vietnamese import gio_viet_nam, ngay_so
+
+    row = run(ctx.obj["workspace"], number, year, secret, agency, ctx.obj["register"])
+    values = row.as_dict()
+    for key, label in INCOMING_LABELS:
+        value = values.get(key)
+        if key in ("ngay_den", "ngay_van_ban", "ngay_chuyen") and value:
+            value = ngay_so(value)
+        elif key == "files":
+            value = ", ".join(f["path"] for f in value) if value else ""
+        elif key == "status":
+            value = _(STATUS.get(str(value), str(value)))
+        elif key in ("do_mat", "do_khan") and value:
+            value = _("secret") if key == "do_mat" else _("urgent")
+        elif key == "received_at" and value:
+            value = _("{time} (Vietnam time)").format(time=gio_viet_nam(value))
+        if value not in (None, ""):
+            click.echo(f"{_(label)}: {value}")
+
+
+INCOMING_LABELS = (("number", N_("Incoming number")), ("ngay_den", N_("Date received")), ("tac_gia", N_("Author")),
+                   ("so_ky_hieu", N_("Number, symbol")), ("ngay_van_ban", N_("Date of the document")),
+                   ("trich_yeu", N_("Type and subject")), ("don_vi_nhan", N_("Unit or person it goes to")),
+                   ("ngay_chuyen", N_("Date sent")), ("ky_nhan", N_("Received by")), ("ghi_chu", N_("Notes")),
+                   ("do_mat", N_("Secrecy")), ("do_khan", N_("Urgency")), ("status", N_("Status")),
+                   ("files", N_("Files")), ("received_by", N_("Registered by")), ("received_at", N_("Registered at")))
+
+
+@incoming.command("void", help=_("Void a số đến: it stays used, the reason goes into Ghi chú."))
+@lang_option
+@click.argument("number", type=click.IntRange(min=1))
+@click.option("--reason", "--ly-do", "reason", required=True, help=_("Why the number is voided."))
+@click.option("--nam", "year", type=click.IntRange(1, 9999), default=None, help=_("Year."))
+@_mat_den
+@agency_option
+@click.pass_context
+def incoming_void(ctx: click.Context, number: int, reason: str, year: int | None, secret: bool,
+                  agency: str | None) -> None:
+    from correspondence.api import incoming_void as run
+
+    row = run(ctx.obj["workspace"], number, reason, year, secret, agency, ctx.obj["register"])
+    click.echo(_("số đến {number} voided: {note}").format(number=row.number, note=row.ghi_chu))
+
+
+@incoming.command("export", help=_("Print the incoming register of a year (PL IV: cover and ten columns)."))
+@lang_option
+@click.option("--nam", "year", type=click.IntRange(1, 9999), default=None, help=_("Year (default: this year)."))
+@click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "xlsx", "csv"]), default="pdf", help=_("Format."))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=_("The file to write."))
+@_mat_den
+@agency_option
+@click.pass_context
+def incoming_export(ctx: click.Context, year: int | None, fmt: str, out: Path | None, secret: bool,
+                    agency: str | None) -> None:
+    from correspondence.api import incoming_export as run
+    from correspondence.vietnamese import hom_nay
+
+    with busy(_("exporting the register")):
+        written = run(ctx.obj["workspace"], year or hom_nay().year, fmt, secret, out, agency, ctx.obj["register"])
+    files_written([written])

@@ -1,0 +1,62 @@
+"""Turn ``correspondence init`` (the options, or the clerk's answers on a terminal) into a set-up office through
+``correspondence.api``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from correspondence.cli.options import (
+    lang_option,
+)
+from correspondence.cli.printing import notices, shown
+from correspondence.cli.root import main
+from correspondence.errors import UsageError
+from correspondence.i18n import _
+
+
+@main.command(help=_("Set up this folder for an agency: its profile registers/<id>.yaml (from a sample or your "
+                     "answers), templates/, output/ and its register. Asks for what the options do not say."))
+@lang_option
+@click.option("--ma", default=None, help=_("The agency's id, a file name: e.g. ubnd-quang-ninh."))
+@click.option("--mau", default=None, help=_("Start from a sample profile: ubnd-tinh, so, ubnd-xa."))
+@click.option("--ten", multiple=True, help=_("A line of the agency's name as the header prints it (repeat for each line)."))
+@click.option("--chu-quan", multiple=True, help=_("A line of the governing body's name (repeat; none for a UBND tỉnh)."))
+@click.option("--viet-tat", default=None, help=_("The agency's abbreviation in symbols, e.g. UBND, SNV."))
+@click.option("--dia-danh", default=None, help=_("The place name of the date line, e.g. Quảng Ninh."))
+@click.option("--thu-truong", default=None, help=_("The head's title after KT., TL., e.g. Chủ tịch, Giám đốc."))
+@click.option("--tap-the", default=None, help=_("The collective after TM. (agencies working collectively only)."))
+@click.option("--don-vi", multiple=True, help=_("A drafting unit as ABBREVIATION=Name, e.g. 'VP=Văn phòng' (repeat)."))
+@click.option("--nguoi-ky", multiple=True, help=_("A signer as Full name=Title, e.g. 'Đặng Huy Hậu=Phó Chủ tịch' (repeat)."))
+@click.option("--ma-dinh-danh", default=None, help=_("The agency's electronic id code (mã định danh), e.g. H49.64 "
+                                                    "(optional; goes into the archival metadata)."))
+@click.pass_context
+def init(ctx: click.Context, ma: str | None, mau: str | None, ten: tuple[str, ...], chu_quan: tuple[str, ...],
+         viet_tat: str | None, dia_danh: str | None, thu_truong: str | None, tap_the: str | None,
+         don_vi: tuple[str, ...], nguoi_ky: tuple[str, ...], ma_dinh_danh: str | None) -> None:
+    from correspondence import api
+
+    ask = sys.stdin.isatty()
+    if ask and ma is None:
+        mau = mau or click.prompt(_("Sample profile ({names}, or leave empty)").format(
+            names=", ".join(api.sample_profiles())), default="", show_default=False) or None
+    if ma is None:
+        if not ask:
+            raise UsageError(_("give the agency's id with --ma (e.g. --ma ubnd-quang-ninh)"))
+        ma = click.prompt(_("Agency id (a file name, e.g. ubnd-quang-ninh)"))
+    answers = api.Answers(ma, mau, list(ten), list(chu_quan), viet_tat, dia_danh, thu_truong, tap_the, list(don_vi),
+                          [item.strip() for item in nguoi_ky if item.strip()], ma_dinh_danh)
+    if ask:  # every answer the profile still needs, then the optional mã định danh
+        for key, question in api.init_questions(answers):
+            answers.answer(key, click.prompt(_(question)))
+        if ma_dinh_danh is None:
+            answers.answer("ma_dinh_danh", click.prompt(_("Electronic id code of the agency (mã định danh, e.g. "
+                                                          "H49.64; leave empty if none)"), default="",
+                                                        show_default=False))
+    with notices():
+        done = api.init(ctx.obj["workspace"], answers, ctx.obj["register"])
+    click.echo(_("written: {path}").format(path=shown(done.profile)))
+    click.echo(_("register created: {where}").format(where=done.register))
+    click.echo(_("Next: correspondence new cong-van -o cong-van.yaml, fill it in, then correspondence draft cong-van.yaml"))
