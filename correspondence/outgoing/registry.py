@@ -1,5 +1,8 @@
-"""Turn register commands (list, show, void, import, export, verify) into queries, checks and files over the
-workspace's registers."""
+"""Turn the register commands (init, close a year, list, show, void, import, export, the access log, verify) into
+queries, checks and files over the workspace's registers.
+
+``verify`` checks the whole register - the số đến sequences and kept files of the incoming book too, read from the
+register, not through ``incoming`` - and completes documents left pending by a crash."""
 
 from __future__ import annotations
 
