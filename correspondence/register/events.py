@@ -1,0 +1,246 @@
+"""Turn every change of the register into an event of its agency's chain, and the chain back into what it vouches
+for: the seal with the agency key, the years it says were closed, whether a row is as its last event left it, and
+the audit that finds any row or event changed, added or removed outside the tool.
+
+Each event holds the previous event's hash and the SHA-256 of the row it changed (``chain.py``); with the agency key
+the chain is sealed and its later events are keyed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from correspondence.errors import Problem, RegisterConflict
+from correspondence.i18n import _
+from correspondence.register.chain import KEY_ENV, SEAL, agency_key, event_hash, fingerprint, row_hash
+from correspondence.register.connection import Database, current_user, now
+from correspondence.register.tables import (
+    CLOSED,
+    IMPORTED,
+    ISSUED,
+    READ,
+    VOIDED,
+    chains_t,
+    entries_t,
+    events_t,
+)
+
+_SELECT_FACTS = select(events_t.c.id, events_t.c.action, events_t.c.detail, events_t.c.at).where(and_(
+    events_t.c.agency == bindparam("k_agency"), events_t.c.id > bindparam("k_after"),
+    events_t.c.action.in_((CLOSED, SEAL)))).order_by(events_t.c.id)
+_SELECT_LAST_EVENT = select(func.max(events_t.c.id)).where(events_t.c.agency == bindparam("k_agency"))
+_SELECT_HEAD = select(chains_t.c.last_hash).where(chains_t.c.agency == bindparam("k_agency")).with_for_update()
+_UPDATE_HEAD = update(chains_t).where(chains_t.c.agency == bindparam("k_agency")).values(last_hash=bindparam("h"))
+_EVENT_COLUMNS = ("entry_id", "action", "at", "by", "detail", "agency", "prev_hash", "row_hash", "hash")
+_INSERT_EVENT = events_t.insert().values({name: bindparam(name) for name in _EVENT_COLUMNS})
+
+
+@dataclass(frozen=True)
+class ChainFacts:
+    """What the chain says of a register as a whole: the years closed (and when), the seal (its event, key print)."""
+
+    closed: dict[int, str]
+    seal: int | None
+    sealed_with: str | None
+
+
+class EventChain(Database):
+    """The chain of events of each agency in the register: appending to it, reading it, checking it."""
+
+    def __init__(self, url: str, create: bool = False) -> None:
+        self._facts: dict[str, tuple[int, ChainFacts]] = {}  # agency → (last event read, what the events said)
+        self._writing: Any = None  # the transaction that appended events not yet committed
+        self.key = agency_key()
+        super().__init__(url, create)
+
+    def _append(self, conn: Connection, agency: str, entry_id: int | None, action: str, by: str,
+                detail: str | None = None, row: Any = None, at: str | None = None) -> None:
+        """Add an event to the agency's chain: it holds the previous event's hash and the row's content hash. With the
+        agency key, a chain not sealed yet is sealed first; the events of a sealed chain are keyed."""
+        head = conn.execute(_SELECT_HEAD, {"k_agency": agency}).first()
+        if head is None:
+            try:
+                with conn.begin_nested():
+                    conn.execute(chains_t.insert().values(agency=agency, last_hash=""))
+            except IntegrityError:
+                pass
+            head = conn.execute(_SELECT_HEAD, {"k_agency": agency}).one()
+        key = self._key_for(self._chain_facts(conn, agency), agency)
+        if key is None and self.key is not None:
+            if action != SEAL:
+                self._append(conn, agency, 0, SEAL, by, fingerprint(self.key))
+                head = conn.execute(_SELECT_HEAD, {"k_agency": agency}).one()
+            key = self.key
+        when = at or now()
+        hashed = row_hash(row) if row is not None else ""
+        prev = head.last_hash or ""
+        digest = event_hash(prev, entry_id, agency, action, when, by, detail, hashed, key)
+        conn.execute(_INSERT_EVENT, {"entry_id": entry_id, "action": action, "at": when, "by": by, "detail": detail,
+                                     "agency": agency, "prev_hash": prev, "row_hash": hashed, "hash": digest})
+        conn.execute(_UPDATE_HEAD, {"k_agency": agency, "h": digest})
+        self._writing = conn.get_transaction()
+
+    def _row(self, conn: Connection, entry_id: int) -> Any:
+        return conn.execute(select(entries_t).where(entries_t.c.id == entry_id)).one()
+
+    def _vouched(self, conn: Connection, row: Any) -> bool:
+        """Whether the chain vouches for a row as it is: its last event is intact and holds its content hash."""
+        last = conn.execute(select(events_t).where(events_t.c.entry_id == row.id)
+                            .order_by(events_t.c.id.desc()).limit(1)).first()
+        if last is None or not last.row_hash or last.row_hash != row_hash(row):
+            return False
+        facts = self._chain_facts(conn, last.agency)
+        keyed = facts.seal is not None and last.id > facts.seal
+        if keyed and (self.key is None or fingerprint(self.key) != facts.sealed_with):
+            return False
+        expected = event_hash(last.prev_hash or "", last.entry_id, last.agency, last.action, last.at, last.by,
+                              last.detail, last.row_hash, self.key if keyed else None)
+        return bool(last.hash == expected)
+
+    def vouched(self, entry_id: int) -> bool:
+        """Whether the chain of events vouches for the row as it is now (never changed outside the tool)."""
+        with self.engine.connect() as conn:
+            return self._vouched(conn, self._row(conn, entry_id))
+
+    def _refuse_unvouched(self, conn: Connection, entry_id: int) -> Any:
+        """The row, locked; refused when it was changed outside the tool: nothing is ever built or recorded over a row
+        the chain does not vouch for."""
+        row = conn.execute(select(entries_t).where(entries_t.c.id == entry_id).with_for_update()).one()
+        if not self._vouched(conn, row):
+            raise RegisterConflict(_("{number}: the row was changed outside the tool since its last event").format(
+                number=row.so_ky_hieu), [Problem(f"{row.agency}/{row.year}/{row.series}:{row.number}", "",
+                                                 _("restore the register from a backup"))])
+        return row
+
+    def _chain_facts(self, conn: Connection, agency: str) -> ChainFacts:
+        """What the chain of events says of an agency's register as a whole: the years closed (a lock row deleted
+        outside the tool reopens nothing) and the seal. The events are read once, then only those added since (a
+        closed year never reopens, a seal stays); what this transaction appended is not remembered until committed."""
+        after, facts = self._facts.get(agency, (0, ChainFacts({}, None, None)))
+        last = conn.execute(_SELECT_LAST_EVENT, {"k_agency": agency}).scalar() or 0
+        if last > after:
+            facts = ChainFacts(dict(facts.closed), facts.seal, facts.sealed_with)
+            for item in conn.execute(_SELECT_FACTS, {"k_agency": agency, "k_after": after}):
+                if item.action == CLOSED and (item.detail or "").isdigit():
+                    facts.closed.setdefault(int(item.detail), item.at)
+                elif item.action == SEAL and facts.seal is None:
+                    facts = ChainFacts(facts.closed, item.id, item.detail)
+            if self._writing is None or self._writing is not conn.get_transaction():
+                self._facts[agency] = (last, facts)
+        return facts
+
+    def _key_for(self, facts: ChainFacts, agency: str) -> bytes | None:
+        """The key new events of a sealed chain are hashed with; refused without it, or with another key."""
+        if facts.seal is None:
+            return None
+        if self.key is None:
+            raise RegisterConflict(_("the register of {agency} is sealed with the agency key: nothing can be written "
+                                     "without it").format(agency=agency), [Problem(KEY_ENV, "", _(
+                                         "set {variable} to the agency key file").format(variable=KEY_ENV))])
+        if fingerprint(self.key) != facts.sealed_with:
+            raise RegisterConflict(_("the register of {agency} is sealed with another key than {variable} names")
+                                   .format(agency=agency, variable=KEY_ENV), [Problem(KEY_ENV, "", _(
+                                       "set {variable} to the agency key file").format(variable=KEY_ENV))])
+        return self.key
+
+    # ------------------------------------------------------------------ the access log
+
+    def record_access(self, agency: str, what: str, by: str | None = None) -> None:
+        """Record that ``what`` was read through the tool (an event of the chain, so it cannot be erased unseen)."""
+        with self._writer(), self.engine.begin() as conn:
+            self._append(conn, agency, 0, READ, by or current_user(), what)
+
+    def events(self, agency: str, actions: tuple[str, ...] | None = None) -> list[Any]:
+        """The events of an agency's chain, oldest first (only ``actions`` when given)."""
+        query = select(events_t).where(events_t.c.agency == agency)
+        if actions is not None:
+            query = query.where(events_t.c.action.in_(actions))
+        with self.engine.connect() as conn:
+            return list(conn.execute(query.order_by(events_t.c.id)))
+
+    # ------------------------------------------------------------------ the audit
+
+    def _chain_read(self, conn: Connection, agency: str) -> tuple[list[Any], dict[int, Any], str | None]:
+        """What the audit of the chain reads: the agency's events (oldest first), its outgoing rows, the chain's head."""
+        events = list(conn.execute(select(events_t).where(events_t.c.agency == agency).order_by(events_t.c.id)))
+        rows = {r.id: r for r in conn.execute(select(entries_t).where(entries_t.c.agency == agency))}
+        head = conn.execute(select(chains_t.c.last_hash).where(chains_t.c.agency == agency)).scalar()
+        return events, rows, head
+
+    def _audit_chain(self, agency: str, events: list[Any], rows: dict[int, Any], head: str | None) -> list[Problem]:
+        """Every sign of a change made outside the tool to the chain or to the outgoing rows: an event altered, added
+        or removed, a row changed, added or deleted since its last event, a row voided or replaced twice."""
+        problems: list[Problem] = []
+        where = f"{agency}/events"
+        previous = ""
+        last_event: dict[int, Any] = {}
+        numbered: dict[int, str] = {}
+        keyed = unreadable = False
+        for item in events:
+            if item.action == SEAL and not keyed:
+                keyed = True
+                if self.key is None:
+                    unreadable = True
+                    problems.append(Problem(f"{where}:{item.id}", "", _(
+                        "the chain of events is sealed with the agency key: checking it needs that key"), _(
+                        "set {variable} to the agency key file").format(variable=KEY_ENV)))
+                elif fingerprint(self.key) != item.detail:
+                    unreadable = True
+                    problems.append(Problem(f"{where}:{item.id}", "", _(
+                        "the chain of events is sealed with another key"), _(
+                        "set {variable} to the agency key file").format(variable=KEY_ENV)))
+            expected = event_hash(item.prev_hash or "", item.entry_id, item.agency, item.action, item.at, item.by,
+                                  item.detail, item.row_hash or "", self.key if keyed and not unreadable else None)
+            if item.prev_hash != previous or (item.hash != expected and not unreadable):
+                problems.append(Problem(f"{where}:{item.id}", "", _(
+                    "the chain of events is broken at event {id}: an event was changed, inserted or removed "
+                    "outside the tool").format(id=item.id), _("restore the register from a backup")))
+            previous = item.hash or ""
+            if item.entry_id:
+                last_event[item.entry_id] = item
+                if item.action in (ISSUED, IMPORTED):
+                    numbered[item.entry_id] = item.detail or str(item.entry_id)
+        if events and self.key is not None and not keyed:
+            problems.append(Problem(where, "", _("the chain of events is not sealed with the agency key yet"), _(
+                "the next change of the register seals it; if it was sealed before, the chain was rewritten outside "
+                "the tool: restore the register from a backup")))
+        if events and head != previous:
+            problems.append(Problem(where, "", _("the last events of the chain were removed outside the tool"),
+                                    _("restore the register from a backup")))
+        for entry_id, item in sorted(last_event.items()):
+            row = rows.get(entry_id)
+            if row is None:
+                problems.append(Problem(f"{where}:{item.id}", "", _("the row of {number} was deleted outside the tool")
+                                        .format(number=numbered.get(entry_id, entry_id)),
+                                        _("restore the register from a backup")))
+            elif item.row_hash and row_hash(row) != item.row_hash:
+                problems.append(Problem(f"{agency}/{row.year}/{row.series}:{row.number}", "", _(
+                    "{number}: the row was changed outside the tool since its last event").format(number=row.so_ky_hieu),
+                    _("restore the register from a backup")))
+        voids = [item.entry_id for item in events if item.entry_id and item.action == VOIDED]
+        for entry_id in sorted({e for e in voids if voids.count(e) > 1}):
+            row = rows.get(entry_id)
+            problems.append(Problem(f"{where}:{entry_id}", "", _("{number}: voided {count} times").format(
+                number=row.so_ky_hieu if row is not None else numbered.get(entry_id, entry_id),
+                count=voids.count(entry_id)), _("restore the register from a backup")))
+        corrections: dict[int, list[Any]] = {}
+        for row in rows.values():
+            if row.thay_the is not None and (row.status == ISSUED or row.files_json is not None):
+                corrections.setdefault(row.thay_the, []).append(row)
+        for old_id, news in sorted(corrections.items()):
+            old = rows.get(old_id)
+            if len(news) > 1 and old is not None:
+                problems.append(Problem(f"{agency}/{old.year}/{old.series}:{old.number}", "", _(
+                    "{number}: replaced by more than one document: {numbers}").format(
+                    number=old.so_ky_hieu, numbers=", ".join(r.so_ky_hieu for r in sorted(news, key=lambda r: r.id))),
+                    _("void the corrections but one with 'correspondence register void'")))
+        for entry_id, row in sorted(rows.items()):
+            if entry_id not in last_event:
+                problems.append(Problem(f"{agency}/{row.year}/{row.series}:{row.number}", "", _(
+                    "{number}: the row was added outside the tool").format(number=row.so_ky_hieu),
+                    _("restore the register from a backup")))
+        return problems
