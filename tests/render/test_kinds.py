@@ -128,6 +128,8 @@ def test_document_issued_with_a_quyet_dinh(tmp_path: Path, monkeypatch: pytest.M
 
     monkeypatch.chdir(tmp_path)
     shutil.copytree(EXAMPLES, tmp_path / "examples")
+    (tmp_path / "registers").mkdir()  # a workspace: the register may be made here on the first issue
+    (tmp_path / "output").mkdir()
     record = tmp_path / "examples" / "quy-che-kem-quyet-dinh.yaml"
     draft = api.compose(api.load(record, tmp_path), None, None)
     assert draft.tieu_de.kem_theo == "(Kèm theo Quyết định số …/… ngày … tháng … năm … của Chủ tịch Ủy ban nhân dân " \
