@@ -204,6 +204,11 @@ _fmt = click.option("-f", "--format", "formats", type=click.Choice(["docx", "pdf
                     help=_("Only this format (repeat for several; default: DOCX and PDF)."))
 
 
+_engine = click.option("--pdf-engine", "pdf_engine", type=click.Choice(["weasyprint", "typst"]), default=None,
+                       help=_("PDF engine: weasyprint (default) or typst (default: $CORRESPONDENCE_PDF_ENGINE, else "
+                              "'pdf_engine' in registers/config.yaml)."))
+
+
 def _notices() -> Any:
     """Print what the library tells the clerk on the way (a register created, a row completed after a crash)."""
     from correspondence.progress import noticing
@@ -271,15 +276,17 @@ def _look(paths: list[Path], xem: bool, mo: bool, folder: Path | None = None) ->
 @click.argument("file", type=click.Path(path_type=Path))
 @_out
 @_fmt
+@_engine
 @_xem
 @_mo
 @click.pass_context
-def draft(ctx: click.Context, file: Path, out: Path | None, formats: tuple[str, ...], xem: bool, mo: bool) -> None:
+def draft(ctx: click.Context, file: Path, out: Path | None, formats: tuple[str, ...], pdf_engine: str | None, xem: bool,
+          mo: bool) -> None:
     from correspondence import api
 
     _can_look(formats, xem, mo)
     with _busy(_("rendering …")):
-        written = api.draft(file, out, ctx.obj["workspace"], formats or api.FORMATS)
+        written = api.draft(file, out, ctx.obj["workspace"], formats or api.FORMATS, pdf_engine)
     _files_written(written)
     _look(written, xem, mo)
 
@@ -291,16 +298,18 @@ def draft(ctx: click.Context, file: Path, out: Path | None, formats: tuple[str, 
 @click.option("--ngay", default=None, help=_("Issue date dd/mm/yyyy (default: 'ngay' in the record, else today)."))
 @_out
 @_fmt
+@_engine
 @_xem
 @_mo
 @click.pass_context
 def render(ctx: click.Context, file: Path, so: int, ngay: str | None, out: Path | None,
-           formats: tuple[str, ...], xem: bool, mo: bool) -> None:
+           formats: tuple[str, ...], pdf_engine: str | None, xem: bool, mo: bool) -> None:
     from correspondence import api
 
     _can_look(formats, xem, mo)
     with _busy(_("rendering …")):
-        written = api.render(file, so, _parse_date(ngay), out, ctx.obj["workspace"], formats or api.FORMATS)
+        written = api.render(file, so, _parse_date(ngay), out, ctx.obj["workspace"], formats or api.FORMATS,
+                             pdf_engine)
     _files_written(written)
     _look(written, xem, mo)
 
@@ -352,19 +361,21 @@ def kinds() -> None:
               help=_("Issue a corrected document replacing this one (e.g. 12/UBND-XD6): the old number is voided "
                      "'Thay thế bằng …' and both rows name each other."))
 @_fmt
+@_engine
 @_lai
 @_xem
 @_mo
 @click.pass_context
 def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, ho_so: str | None, thay_the: str | None,
-          formats: tuple[str, ...], lai: bool, xem: bool, mo: bool) -> None:
+          formats: tuple[str, ...], pdf_engine: str | None, lai: bool, xem: bool, mo: bool) -> None:
     from correspondence.api import issue as run
+    from correspondence.api import using_pdf_engine
 
     _can_look(formats, xem, mo)
     day = _parse_date(ngay)
 
     def attempt(again: bool) -> Any:
-        with _busy(_("issuing")), _notices():
+        with _busy(_("issuing")), _notices(), using_pdf_engine(pdf_engine):
             return run(list(files), ctx.obj["workspace"], day, ctx.obj["register"], formats or ("docx", "pdf"),
                        lai=again, thay_the=thay_the, ho_so=ho_so)
 
