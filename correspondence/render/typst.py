@@ -3,7 +3,8 @@ handed over as JSON data, never as Typst source.
 
 A peer of ``render/pdf.py`` (WeasyPrint) and ``render/docx.py``: it reads only the model. Every number of the layout
 comes from the model's fields; the template holds none. The text of a record reaches Typst as JSON strings, shown as
-text, so nothing a clerk types (``#``, ``[``, ``$``, ``\\`` …) can ever be read as Typst code.
+text, so nothing a clerk types (``#``, ``[``, ``$``, ``\\`` …) can ever be read as Typst code. A number such as
+``343/TTPVHCC-TT&GQTT`` is kept on one line by the template (a token holding a slash is one box).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import atexit
 import dataclasses
 import datetime as dt
 import json
-import re
 import shutil
 import tempfile
 from functools import lru_cache
@@ -28,17 +28,6 @@ from correspondence.workspace import template_dirs
 
 TEMPLATE = "van_ban.typ"
 PAGES = "\u2063PageAmount\u2063"  # stands for the page count in the metadata file until the layout knows it
-_SLASHED = re.compile(r"\S*/\S*")
-_INSIDE = re.compile(r"(?<=[/\-–])(?=\S)")  # a break opportunity inside a token: after a slash or a hyphen
-WORD_JOINER = "\u2060"
-# Fields whose text a line may not break inside at a slash or a hyphen (numbers such as 343/TTPVHCC-TT&GQTT), as
-# the WeasyPrint templates keep them.
-_KEPT = {"text", "trich_yeu_vv", "trich_yeu", "kem_theo"}
-
-
-def keep_together(text: str) -> str:
-    """``text`` with a word joiner closing each break opportunity inside a token holding a slash."""
-    return _SLASHED.sub(lambda match: _INSIDE.sub(WORD_JOINER, match.group()), text)
 
 
 def _plain(value: Any, key: str = "") -> Any:
@@ -51,11 +40,7 @@ def _plain(value: Any, key: str = "") -> Any:
             out[item.name] = _plain(getattr(value, item.name), item.name)
         return out
     if isinstance(value, tuple | list):
-        if key == "can_cu":
-            return [keep_together(line) for line in value]
         return [_plain(item, key) for item in value]
-    if isinstance(value, str):
-        return keep_together(value) if key in _KEPT else value
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return value
