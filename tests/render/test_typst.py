@@ -133,14 +133,21 @@ def test_an_archival_original_carrying_the_record_and_its_metadata(both: dict[st
         assert str(pdf.docinfo["/Title"]) == api.compose(loaded, 3018, None).metadata.title
 
 
-def test_the_annex_tables_travel_as_csv_and_print_with_their_header_on_each_page(tmp_path: Path) -> None:
+def test_the_annex_prints_landscape_numbered_apart_its_table_travelling_as_csv(tmp_path: Path) -> None:
     path = _engine_pdf("typst", tmp_path, EXAMPLES / "ke-hoach-4498.yaml")
     assert structural_problems(path) == []
     tables = [name for name in attached(path) if name.endswith(".csv")]
     assert tables
-    with pdfplumber.open(path) as pdf:
-        text = "\n".join(page.extract_text() for page in pdf.pages)
-        assert "KẾ HOẠCH" in text and "Phụ lục" in text
+    numbers = {}
+    for engine, pdf_path in (("typst", path), ("weasyprint", _engine_pdf("weasyprint", tmp_path,
+                                                                          EXAMPLES / "ke-hoach-4498.yaml"))):
+        with pdfplumber.open(pdf_path) as pdf:
+            text = "\n".join(page.extract_text() for page in pdf.pages)
+            assert "KẾ HOẠCH" in text and "Phụ lục" in text and "DANH MỤC DỊCH VỤ CÔNG TRỰC TUYẾN MỨC ĐỘ 3" in text
+            numbers[engine] = [[w["text"] for w in page.extract_words() if w["top"] < 20 * MM] for page in pdf.pages]
+            sizes = [(round(float(page.width)), round(float(page.height))) for page in pdf.pages]
+        assert sizes[-1][0] > sizes[-1][1], "the wide annex on a landscape page"
+    assert numbers["typst"] == numbers["weasyprint"] == [[], ["2"], ["3"], ["4"], []], "the annex numbered apart"
 
 
 TRICKY = r"# [ ] $ \ * _ < @ #set page(width: 1cm) #panic(\"x\") $x^2$ <label> @ref `code` // /* */"
