@@ -1,5 +1,5 @@
-"""The face a PDF embeds, whichever engine lays it out: Times New Roman where this machine has it, else the shipped
-Liberation Serif (metric-compatible with it)."""
+"""Turn this machine's fonts into the face a PDF embeds, whichever engine lays it out: Times New Roman where the
+machine has it, else the shipped Liberation Serif (metric-compatible with it)."""
 
 from __future__ import annotations
 
