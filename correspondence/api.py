@@ -26,21 +26,22 @@ from correspondence.outgoing import merge as merging
 from correspondence.outgoing.documents import document
 from correspondence.records.word import body_from_docx
 from correspondence.register.store import Entry
-from correspondence.render import FORMATS, preview, render_document, word_template
-from correspondence.render.pdf import pdf_face
+from correspondence.render import FORMATS, PDF_ENGINES, preview, render_document, using_pdf_engine, word_template
+from correspondence.render.fonts import pdf_face
 from correspondence.validate import Loaded, load, load_agency
 from correspondence.validate.schema import CoQuan, VanBan
 from correspondence.vietnamese import hom_nay, ky_thoi_gian
 from correspondence.workspace import agencies, agency_profile, find_root, template_dirs
 
-__all__ = ["Answers", "FORMATS", "Issued", "Loaded", "annex", "book_year", "check", "compose", "dinh_chinh", "draft", "ho_so_add",
+__all__ = ["Answers", "FORMATS", "PDF_ENGINES", "Issued", "Loaded", "annex", "book_year", "check", "compose", "dinh_chinh",
+           "draft", "ho_so_add",
            "ho_so_close", "ho_so_create", "ho_so_destruction_list", "ho_so_due", "ho_so_export", "ho_so_import",
            "ho_so_list", "ho_so_record_destruction", "ho_so_show", "incoming_export", "incoming_list",
            "incoming_receive", "incoming_show", "incoming_void", "init", "init_questions", "issue", "json_schema",
            "kind_list", "load", "merge", "merge_preview", "merge_print", "package_check", "previews", "register_close_year",
            "register_export", "register_import", "register_init", "register_list", "register_log", "register_show",
            "register_verify", "register_void", "render", "render_document", "retention_text", "sample_profiles", "search",
-           "skeleton", "templates_check", "write_new"]
+           "skeleton", "templates_check", "using_pdf_engine", "write_new"]
 
 
 def pdf_font() -> tuple[str, Path]:
@@ -67,27 +68,30 @@ def check(paths: list[Path | str], workspace: Path | str | None = None) -> list[
 
 
 def _produce(path: Path | str, so: int | None, ngay: dt.date | None, out_dir: Path | str | None,
-             workspace: Path | str | None, formats: tuple[str, ...]) -> list[Path]:
+             workspace: Path | str | None, formats: tuple[str, ...], engine: str | None = None) -> list[Path]:
     storage.refuse_archived(out_dir, workspace)
     loaded = load(path, workspace if workspace is not None else find_root(Path(path)),
                   unfilled="warn" if so is None else "refuse")
-    rendered = render_document(compose(loaded, so, ngay), formats, loaded.workspace)
+    with using_pdf_engine(engine):
+        rendered = render_document(compose(loaded, so, ngay), formats, loaded.workspace)
     folder = Path(out_dir) if out_dir is not None else loaded.workspace / "output"
     return storage.write_atomic({folder / name: data for name, data in rendered.items()})
 
 
 def draft(path: Path | str, out_dir: Path | str | None = None, workspace: Path | str | None = None,
-          formats: tuple[str, ...] = FORMATS) -> list[Path]:
-    """DOCX and PDF marked DỰ THẢO, with a blank number and date; a place still marked '…' is a warning (a notice)."""
-    return _produce(path, None, None, out_dir, workspace, formats)
+          formats: tuple[str, ...] = FORMATS, pdf_engine: str | None = None) -> list[Path]:
+    """DOCX and PDF marked DỰ THẢO, with a blank number and date (the PDF laid out by ``pdf_engine``, None: as the
+    workspace says); a place still marked '…' is a warning (a notice)."""
+    return _produce(path, None, None, out_dir, workspace, formats, pdf_engine)
 
 
 def render(path: Path | str, so: int, ngay: dt.date | None = None, out_dir: Path | str | None = None,
-           workspace: Path | str | None = None, formats: tuple[str, ...] = FORMATS) -> list[Path]:
+           workspace: Path | str | None = None, formats: tuple[str, ...] = FORMATS,
+           pdf_engine: str | None = None) -> list[Path]:
     """A final document with an explicit number and date (re-creating one already issued)."""
     if so < 1:
         raise UsageError(_("the document number must be 1 or more"))
-    return _produce(path, so, ngay, out_dir, workspace, formats)
+    return _produce(path, so, ngay, out_dir, workspace, formats, pdf_engine)
 
 
 issue = transaction.issue

@@ -48,7 +48,7 @@ from correspondence.outgoing.documents import copies_of, document, document_of, 
 from correspondence.progress import notice
 from correspondence.register.queries import find_entry
 from correspondence.register.store import ISSUED, OPEN, VOIDED, Entry, HoSo, Register, sqlite_path
-from correspondence.render import FORMATS, render_document
+from correspondence.render import FORMATS, pdf_engine, render_document
 from correspondence.validate import Loaded, load, self_contained
 from correspondence.vietnamese import hom_nay, ngay_so
 from correspondence.workspace import (
@@ -279,6 +279,8 @@ def issue(paths: list[Path | str], workspace: Path | str | None = None, ngay: dt
     if thay_the is not None and len(paths) != 1:
         raise UsageError(_("--thay-the replaces one document: give one record"))
     root = Path(workspace) if workspace is not None else find_root(Path(paths[0]) if paths else None)
+    if "pdf" in formats:
+        pdf_engine(root)  # an unknown engine is refused before anything is done
     loaded: list[Loaded] = []
     problems: list[Problem] = []
     for path in paths:

@@ -1,21 +1,58 @@
-"""Turn the document model (or the register book) into file bytes: ``docx`` and ``pdf`` are peers, never importing
-each other; ``word_template`` lays out a DOCX through an agency's own Word template; ``book`` prints the register."""
+"""Turn the document model (or the register book) into file bytes: ``docx``, ``pdf`` (WeasyPrint) and ``typst`` are
+peers, never importing each other; ``word_template`` lays out a DOCX through an agency's own Word template; ``book``
+prints the register. The PDF engine is WeasyPrint unless ``--pdf-engine``, the environment or the workspace's
+``registers/config.yaml`` names Typst."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from correspondence import model as m
-from correspondence.errors import CorrespondenceError, RenderFailed
+from correspondence.errors import CorrespondenceError, RenderFailed, UsageError
 from correspondence.i18n import _
 from correspondence.progress import report
 from correspondence.render import word_template
 from correspondence.render.docx import render_docx
 from correspondence.render.pdf import render_pdf
+from correspondence.render.typst import render_typst
+from correspondence.workspace import ENV_PDF_ENGINE, configured_pdf_engine
 from correspondence.workspace import word_template as agency_word_template
 
 FORMATS = ("docx", "pdf")
+PDF_ENGINES = ("weasyprint", "typst")
+DEFAULT_PDF_ENGINE = "weasyprint"  # the approved output (tests/golden) is WeasyPrint's
+
+
+@contextmanager
+def using_pdf_engine(name: str | None) -> Iterator[None]:
+    """Within the block, PDFs are laid out by ``name`` (None: as the workspace says). The choice is kept in the
+    environment, so the worker processes that render a large batch make the same one."""
+    if name is None:
+        yield
+        return
+    before = os.environ.get(ENV_PDF_ENGINE)
+    os.environ[ENV_PDF_ENGINE] = name
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[ENV_PDF_ENGINE]
+        else:
+            os.environ[ENV_PDF_ENGINE] = before
+
+
+def pdf_engine(workspace: Path | None = None) -> str:
+    """The engine that lays out PDFs: the one asked for (``--pdf-engine``, held in $CORRESPONDENCE_PDF_ENGINE), else
+    ``pdf_engine:`` in registers/config.yaml, else WeasyPrint. An unknown name is refused (before any number is
+    taken: callers ask this first)."""
+    name = configured_pdf_engine(workspace) or DEFAULT_PDF_ENGINE
+    if name not in PDF_ENGINES:
+        raise UsageError(_("unknown PDF engine '{name}': use one of {choices}").format(
+            name=name, choices=", ".join(PDF_ENGINES)))
+    return name
 
 
 def render_document(document: m.Document, formats: tuple[str, ...] = FORMATS,
@@ -25,6 +62,7 @@ def render_document(document: m.Document, formats: tuple[str, ...] = FORMATS,
     A workspace ``templates/<kind>.docx`` (an agency's Word template) lays out the DOCX instead of the built-in one.
     """
     template = agency_word_template(workspace, document.kind)
+    engine = pdf_engine(workspace) if "pdf" in formats else DEFAULT_PDF_ENGINE
 
     def docx(index: int | None) -> bytes:
         if template is not None and index is None:
@@ -32,6 +70,8 @@ def render_document(document: m.Document, formats: tuple[str, ...] = FORMATS,
         return render_docx(document, index)
 
     def pdf(index: int | None) -> bytes:
+        if engine == "typst":
+            return render_typst(document, workspace, index)
         return render_pdf(document, workspace, index)
 
     renderers: dict[str, Callable[[int | None], bytes]] = {}

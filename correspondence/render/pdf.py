@@ -16,21 +16,13 @@ from correspondence import model as m
 from correspondence.errors import RenderFailed
 from correspondence.i18n import _
 from correspondence.metrics import BUNDLED, FACES, FONT_DIR
+from correspondence.render.fonts import pdf_face as pdf_face
 from correspondence.templating import html_environment
-from correspondence.workspace import template_dirs, times_new_roman
+from correspondence.workspace import template_dirs
 
 FONT_EPOCH = "315532800"  # 1980-01-01, as the DOCX zip entries
 _STYLE = {(False, False): ("normal", "normal"), (True, False): ("bold", "normal"),
           (False, True): ("normal", "italic"), (True, True): ("bold", "italic")}
-
-
-def pdf_face() -> tuple[str, dict[tuple[bool, bool], Path]]:
-    """The face PDFs embed and its four files: Times New Roman, which ND 30 names, when this machine has it (every
-    office Windows machine does), else the shipped Liberation Serif, metric-compatible with it."""
-    found = times_new_roman()
-    if found is not None:
-        return "Times New Roman", found
-    return BUNDLED, {key: FONT_DIR / face for key, face in FACES.items()}
 
 
 def _font_faces(faces: dict[str, dict[tuple[bool, bool], Path]]) -> str:

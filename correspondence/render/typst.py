@@ -1,0 +1,180 @@
+"""Turn the document model into PDF bytes with Typst: one template (``templates/van_ban.typ``) lays out the model,
+handed over as JSON data, never as Typst source.
+
+A peer of ``render/pdf.py`` (WeasyPrint) and ``render/docx.py``: it reads only the model. Every number of the layout
+comes from the model's fields; the template holds none. The text of a record reaches Typst as JSON strings, shown as
+text, so nothing a clerk types (``#``, ``[``, ``$``, ``\\`` …) can ever be read as Typst code. A number such as
+``343/TTPVHCC-TT&GQTT`` is kept on one line by the template (a token holding a slash is one box).
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import datetime as dt
+import json
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from correspondence import model as m
+from correspondence.errors import RenderFailed
+from correspondence.i18n import _
+from correspondence.metrics import FACES, FONT_DIR
+from correspondence.render.fonts import pdf_face
+from correspondence.workspace import template_dirs
+
+TEMPLATE = "van_ban.typ"
+PAGES = "\u2063PageAmount\u2063"  # stands for the page count in the metadata file until the layout knows it
+
+
+def _plain(value: Any, key: str = "") -> Any:
+    """The model as JSON data: each dataclass a mapping tagged with its class name."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out: dict[str, Any] = {"type": type(value).__name__}
+        for item in dataclasses.fields(value):
+            if item.name in ("du_lieu", "archival", "registration"):
+                continue
+            out[item.name] = _plain(getattr(value, item.name), item.name)
+        return out
+    if isinstance(value, tuple | list):
+        return [_plain(item, key) for item in value]
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+@lru_cache(maxsize=4)
+def _metrics(regular: Path) -> tuple[str, float, float]:
+    """The family name Typst knows the face by, its ascender and descender (in em), as both engines read them."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(regular, lazy=True)
+    names = font["name"]
+    family = str(names.getDebugName(16) or names.getDebugName(1))
+    units = font["head"].unitsPerEm
+    hhea = font["hhea"]
+    ascender, descender = hhea.ascent / units, -hhea.descent / units
+    font.close()
+    return family, ascender, descender
+
+
+def data(document: m.Document, only_annex: int | None = None) -> dict[str, Any]:
+    """What the template lays out: the model, what it derives (text width, line box of a boxed mark, the gaps
+    under text), the face and its metrics, and the archival files."""
+    _name, files = pdf_face()
+    family, ascender, descender = _metrics(files[(False, False)])
+    sp = document.spacing
+    archival = document.archival if only_annex is None else m.Archival()
+    attachments = [{"name": a.name, "text": _text(a), "relationship": a.relationship.lower(), "mime": a.mime,
+                    "description": a.description} for a in archival.attachments]
+    if archival.attachments or archival.fields:
+        fields = json.dumps({**archival.fields, "PageAmount": PAGES}, ensure_ascii=False, sort_keys=True, indent=1)
+        attachments.append({"name": archival.fields_name, "text": fields, "relationship": "data",
+                            "mime": "application/json",
+                            "description": "Siêu dữ liệu văn bản (Nghị định 30/2020/NĐ-CP, Phụ lục VI)"})
+    return {
+        "doc": _plain(document),
+        "only_annex": only_annex,
+        "landscape": _plain(m.LANDSCAPE),
+        "derived": {"text_width": document.page.text_width, "stamp_line": sp.stamp_line,
+                    "rule_under": sp.under_text(sp.rule_before), "title_rule_under": sp.under_text(sp.title_rule_before),
+                    "annex_rule_under": sp.under_text(sp.annex_rule_before)},
+        "font": {"family": family, "ascender": ascender, "descender": descender},
+        "attachments": attachments,
+    }
+
+
+def _text(attachment: m.Attachment) -> str:
+    try:
+        return attachment.data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RenderFailed(_("the PDF could not be laid out: {what}").format(
+            what=f"{attachment.name}: not UTF-8")) from None
+
+
+_FOLDERS: list[Path] = []
+
+
+def _drop_font_folders() -> None:
+    for folder in _FOLDERS:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+atexit.register(_drop_font_folders)
+
+
+@lru_cache(maxsize=4)
+def _compiler(template: Path, faces: tuple[Path, ...]) -> Any:
+    """A Typst compiler for ``template`` that knows only the four files of the face (and the shipped one): no font of
+    the machine, nor Typst's own, fills in. Made once per template and face (loading fonts is the slow part)."""
+    import typst
+
+    folder = Path(tempfile.mkdtemp(prefix="correspondence-fonts-"))
+    _FOLDERS.append(folder)
+    for index, path in enumerate((*faces, *(FONT_DIR / face for face in FACES.values()))):
+        target = folder / f"{index}-{path.name}"
+        try:
+            target.symlink_to(path.resolve())
+        except OSError:  # pragma: no cover - a system without symbolic links
+            shutil.copyfile(path, target)
+    fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(folder)])
+    return typst.Compiler(root=str(template.parent), font_paths=fonts, ignore_system_fonts=True)
+
+
+def render_typst(document: m.Document, workspace: Path | None = None, only_annex: int | None = None) -> bytes:
+    """PDF bytes of ``document`` (or of one annex printed apart): a PDF/A-3b carrying the archival files, dated the
+    document's date, the same bytes every time."""
+    import typst
+
+    template = next((d / TEMPLATE for d in template_dirs(workspace) if (d / TEMPLATE).is_file()), None)
+    if template is None:
+        raise RenderFailed(_("template error: {what}").format(what=TEMPLATE))
+    _name, files = pdf_face()
+    compiler = _compiler(template, tuple(files[key] for key in sorted(files)))
+    inputs = {"data": json.dumps(data(document, only_annex), ensure_ascii=False)}
+    created = document.metadata.created
+    try:
+        pdf, warnings = compiler.compile_with_warnings(
+            input=str(template), format="pdf", sys_inputs=inputs, pdf_standards=["a-3b"], timestamp=created)
+    except typst.TypstError as error:
+        raise RenderFailed(_("the PDF could not be laid out: {what}").format(what=error.message)) from None
+    problems = [w.message for w in warnings if "font" in w.message]
+    if problems:
+        raise RenderFailed(_("the PDF could not be laid out: {what}").format(what="; ".join(problems)))
+    assert isinstance(pdf, bytes)
+    return _completed(pdf, created)
+
+
+def _completed(pdf: bytes, created: dt.datetime) -> bytes:
+    """``pdf`` with the page count written into the metadata file it carries (only the layout knows it) and each
+    associated file dated ``created`` (PDF/A-3 asks for a modification date): the same bytes every time."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as opened:
+        specs = list(opened.Root.get("/AF", []))
+        if not specs:
+            return pdf
+        pages = str(len(opened.pages)).encode()
+        placeholder = json.dumps(PAGES, ensure_ascii=False).encode()
+        when = pikepdf.String("D:" + created.astimezone(dt.UTC).strftime("%Y%m%d%H%M%S") + "Z")
+        for spec in specs:
+            stream = spec.EF.F
+            content = stream.read_bytes()
+            if placeholder in content:
+                content = content.replace(placeholder, pages)
+                stream.write(content)
+            params = stream.get("/Params", pikepdf.Dictionary())
+            params.ModDate = when
+            params.CreationDate = when
+            params.Size = len(content)
+            if "/CheckSum" in params:
+                del params["/CheckSum"]
+            stream.Params = params
+        out = io.BytesIO()
+        opened.save(out, deterministic_id=True, linearize=False)
+    return out.getvalue()

@@ -1,0 +1,216 @@
+"""The Typst PDF engine: the same layout as the WeasyPrint PDF from the same model, the same bytes every time, the
+face embedded, a PDF/A-3b carrying the archival files, a record's text never read as Typst code, and the choice of
+engine (--pdf-engine, the environment, registers/config.yaml; WeasyPrint by default)."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pikepdf
+import pytest
+from click.testing import CliRunner
+
+from correspondence import api
+from correspondence.compose.archival import canonical
+from correspondence.render.pdf import render_pdf
+from correspondence.render.typst import render_typst
+from correspondence.validate import self_contained
+from tests.conftest import EXAMPLE_RECORD, EXAMPLES, ROOT
+from tests.render.test_pdfa import attached, structural_problems
+
+MM = 72 / 25.4
+
+
+def _engine_pdf(engine: str, tmp_path: Path, record: Path = EXAMPLE_RECORD) -> Path:
+    (path,) = api.render(record, 3018, None, tmp_path / engine, ROOT, ("pdf",), pdf_engine=engine)
+    return path
+
+
+def _first(words: list[dict[str, Any]], text: str) -> dict[str, Any]:
+    return next(w for w in words if w["text"] == text)
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The công văn laid out by each engine."""
+    folder = tmp_path_factory.mktemp("engines")
+    return {engine: _engine_pdf(engine, folder) for engine in ("weasyprint", "typst")}
+
+
+def test_the_cong_van_reads_as_the_weasyprint_pdf(both: dict[str, Path]) -> None:
+    """The same words in the same order, on the same pages."""
+    texts = {}
+    for engine, path in both.items():
+        with pdfplumber.open(path) as pdf:
+            texts[engine] = [page.extract_text().split() for page in pdf.pages]
+    assert texts["typst"] == texts["weasyprint"]
+    first = " ".join(texts["typst"][0])
+    for part in ("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                 "Số: 3018/UBND-XD6", "Quảng Ninh, ngày 07 tháng 5 năm 2019", "V/v rà soát", "Kính gửi:"):
+        assert part in first
+    last = " ".join(texts["typst"][-1])
+    assert last.index("Nơi nhận:") < last.index("TM. ỦY BAN NHÂN DÂN") < last.index("Đặng Huy Hậu")
+
+
+def test_the_cong_van_stands_where_the_weasyprint_pdf_puts_it(both: dict[str, Path]) -> None:
+    """The header blocks, their rules, the body's first lines, the page number and the signature within a
+    millimetre of the WeasyPrint layout."""
+    found: dict[str, Any] = {}
+    for engine, path in both.items():
+        with pdfplumber.open(path) as pdf:
+            first, last = pdf.pages[0], pdf.pages[-1]
+            found[engine] = (first.extract_words(), last.extract_words(),
+                             sorted((r["x0"], r["top"], r["x1"]) for r in first.rects if r["height"] < 1.5))
+    (w_first, w_last, w_rules), (t_first, t_last, t_rules) = found["weasyprint"], found["typst"]
+    for text in ("ỦY", "TỈNH", "CỘNG", "Độc", "Số:", "Quảng", "V/v", "Kính", "Xét", "1."):
+        a, b = _first(w_first, text), _first(t_first, text)
+        assert abs(a["top"] - b["top"]) < MM and abs(a["x0"] - b["x0"]) < MM, text
+    for text in ("2", "Nơi", "TM.", "PHÓ", "Đặng"):
+        a, b = _first(w_last, text), _first(t_last, text)
+        assert abs(a["top"] - b["top"]) < MM and abs(a["x0"] - b["x0"]) < MM, text
+    assert len(t_rules) == len(w_rules) == 2, "a rule under the agency and one under the Tiêu ngữ"
+    for a, b in zip(w_rules, t_rules, strict=True):
+        assert all(abs(x - y) < MM for x, y in zip(a, b, strict=True))
+
+
+def test_page_numbers_from_page_two_centred_at_the_top(both: dict[str, Path]) -> None:
+    with pdfplumber.open(both["typst"]) as pdf:
+        assert len(pdf.pages) == 2
+        top = [w for w in pdf.pages[0].extract_words() if w["top"] < 20 * MM]
+        assert top == [], "no number on page 1"
+        number = _first(pdf.pages[1].extract_words(), "2")
+        assert number["top"] < 20 * MM
+        centre = (30 + (210 - 15)) / 2 * MM  # the text area's middle (margins 30 and 15 mm)
+        assert abs((number["x0"] + number["x1"]) / 2 - centre) < MM
+
+
+def test_the_body_is_justified_with_its_first_line_indented(both: dict[str, Path]) -> None:
+    with pdfplumber.open(both["typst"]) as pdf:
+        lines = pdf.pages[0].extract_text_lines()
+    start = next(i for i, line in enumerate(lines) if line["text"].startswith("Xét đề nghị"))
+    left, right = lines[start + 1]["x0"], lines[start + 1]["x1"]
+    assert abs(left - 30 * MM) < 1 and abs(right - (210 - 15) * MM) < 1, "justified to both margins"
+    assert abs(lines[start]["x0"] - left - 10 * MM) < 1, "the first line indented 10 mm"
+
+
+def test_the_same_record_gives_the_same_bytes(build: Callable[..., Any], make_record: Callable[..., Path],
+                                              workspace: Path) -> None:
+    document = build(make_record())
+    first = render_typst(document, workspace)
+    assert render_typst(build(make_record()), workspace) == first
+    with pikepdf.open(io.BytesIO(first)) as pdf:
+        assert str(pdf.docinfo["/CreationDate"]).startswith("D:20190506170000")  # 07/05/2019, the agency's midnight
+
+
+def test_the_face_is_embedded_and_nothing_else(both: dict[str, Path]) -> None:
+    with pikepdf.open(both["typst"]) as pdf:
+        names = set()
+        for page in pdf.pages:
+            for font in page.Resources.Font.values():
+                descriptor = font.DescendantFonts[0].FontDescriptor
+                assert "/FontFile2" in descriptor or "/FontFile3" in descriptor
+                assert "/ToUnicode" in font
+                names.add(str(font.BaseFont).split("+", 1)[1])
+    assert "LiberationSerif" in names and names <= {"LiberationSerif", "LiberationSerif-Bold",
+                                                    "LiberationSerif-Italic", "LiberationSerif-BoldItalic"}
+
+
+def test_an_archival_original_carrying_the_record_and_its_metadata(both: dict[str, Path]) -> None:
+    path = both["typst"]
+    assert structural_problems(path) == []
+    files = attached(path)
+    loaded = api.load(EXAMPLE_RECORD, ROOT)
+    assert files["ban-ghi.json"] == ("/Source", canonical(self_contained(loaded)))
+    relationship, raw = files["sieu-du-lieu.json"]
+    fields = json.loads(raw)
+    assert relationship == "/Data" and fields["PageAmount"] == 2 and fields["CodeNumber"] == "3018"
+    with pikepdf.open(path) as pdf:
+        assert str(pdf.docinfo["/Title"]) == api.compose(loaded, 3018, None).metadata.title
+
+
+def test_the_annex_prints_landscape_numbered_apart_its_table_travelling_as_csv(tmp_path: Path) -> None:
+    path = _engine_pdf("typst", tmp_path, EXAMPLES / "ke-hoach-4498.yaml")
+    assert structural_problems(path) == []
+    tables = [name for name in attached(path) if name.endswith(".csv")]
+    assert tables
+    numbers = {}
+    for engine, pdf_path in (("typst", path), ("weasyprint", _engine_pdf("weasyprint", tmp_path,
+                                                                          EXAMPLES / "ke-hoach-4498.yaml"))):
+        with pdfplumber.open(pdf_path) as pdf:
+            text = "\n".join(page.extract_text() for page in pdf.pages)
+            assert "KẾ HOẠCH" in text and "Phụ lục" in text and "DANH MỤC DỊCH VỤ CÔNG TRỰC TUYẾN MỨC ĐỘ 3" in text
+            numbers[engine] = [[w["text"] for w in page.extract_words() if w["top"] < 20 * MM] for page in pdf.pages]
+            sizes = [(round(float(page.width)), round(float(page.height))) for page in pdf.pages]
+        assert sizes[-1][0] > sizes[-1][1], "the wide annex on a landscape page"
+    assert numbers["typst"] == numbers["weasyprint"] == [[], ["2"], ["3"], ["4"], []], "the annex numbered apart"
+
+
+TRICKY = r"# [ ] $ \ * _ < @ #set page(width: 1cm) #panic(\"x\") $x^2$ <label> @ref `code` // /* */"
+
+
+def test_a_record_s_text_is_never_read_as_typst(build: Callable[..., Any], make_record: Callable[..., Path],
+                                                workspace: Path) -> None:
+    """Every sign Typst reads as markup or code prints as typed, in the trích yếu and in the body: the same text as
+    the WeasyPrint PDF shows."""
+    body = TRICKY.replace("*", "")  # a lone * is the record's own emphasis mark, refused unclosed
+    document = build(make_record(trich_yeu=f"thử {TRICKY}", noi_dung=f"Nội dung {body}.\n\nĐoạn **đậm** và *nghiêng*."))
+    texts = []
+    for render in (render_typst, render_pdf):
+        with pdfplumber.open(io.BytesIO(render(document, workspace))) as pdf:
+            texts.append(" ".join(" ".join(page.extract_text().split()) for page in pdf.pages))
+            width = float(pdf.pages[0].width)
+        assert abs(width - 210 * MM) < 1, "no page setting of the record took effect"
+    text, weasyprint = texts
+    assert text == weasyprint
+    assert f"V/v thử {' '.join(TRICKY.split())}" in text
+    for part in ("Nội dung # [ ] $", "#set page(width: 1cm) #panic(", "$x^2$ <label> @ref `code` //",
+                 "Đoạn đậm và nghiêng."):
+        assert part in text
+
+
+def test_the_engine_is_chosen_on_the_command_line_and_in_the_workspace(make_record: Callable[..., Path],
+                                                                       workspace: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from correspondence.cli import main
+
+    record = make_record()
+
+    def creator(folder: str, *options: str) -> str:
+        result = CliRunner().invoke(main, ["draft", str(record), "-f", "pdf", "-o", folder, *options])
+        assert result.exit_code == 0, result.output
+        (pdf,) = (workspace / folder).glob("*.pdf")
+        with pikepdf.open(pdf) as opened:
+            return str(opened.docinfo.get("/Creator", "")) + str(opened.docinfo.get("/Producer", ""))
+
+    assert "WeasyPrint" in creator("mac-dinh")
+    assert "Typst" in creator("typst", "--pdf-engine", "typst")
+    (workspace / "registers" / "config.yaml").write_text("pdf_engine: typst\n", "utf-8")
+    assert "Typst" in creator("cau-hinh")
+    assert "WeasyPrint" in creator("chon", "--pdf-engine", "weasyprint")
+
+
+def test_an_unknown_engine_is_refused_before_a_number_is_taken(make_record: Callable[..., Path], workspace: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from correspondence.cli import main
+
+    api.register_init(workspace, "ubnd-quang-ninh")
+    monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", "latex")
+    result = CliRunner().invoke(main, ["issue", str(make_record())])
+    assert result.exit_code != 0
+    assert "không có công cụ dàn trang PDF 'latex'" in result.output
+    assert list(workspace.glob("**/*.pdf")) == []
+    assert api.register_list(workspace) == []
+
+
+def test_the_weasyprint_pdf_is_untouched_by_the_choice(build: Callable[..., Any], make_record: Callable[..., Path],
+                                                       workspace: Path) -> None:
+    """The default engine's bytes do not depend on the Typst one being installed or used before."""
+    document = build(make_record())
+    before = render_pdf(document, workspace)
+    render_typst(document, workspace)
+    assert render_pdf(document, workspace) == before
