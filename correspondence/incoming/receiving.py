@@ -187,9 +187,10 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
                                                                            don_vi_nhan)
             storage.write_atomic({stamped: data_stamped}, into_archive=True)
             written.append(stamped)
-        except CorrespondenceError as error:  # the số đến is taken and the file kept: the copy is a convenience
+        except Exception as error:  # the số đến is taken and the file kept: the copy is a convenience, never a failure
+            reason = error.message if isinstance(error, CorrespondenceError) else f"{type(error).__name__}: {error}"
             notice(_("số đến {number} registered, but the stamped copy could not be made: {reason}").format(
-                number=row.number, reason=error.message))
+                number=row.number, reason=reason))
     return row, written
 
 

@@ -415,6 +415,18 @@ def corrected_note(old: Entry) -> str:
     return f"Đính chính văn bản số {old.so_ky_hieu} ngày {ngay_so(old.ngay)}"
 
 
+def correcting_note(new: Entry) -> str:
+    """Ghi chú added to the corrected document: the đính chính công văn that corrects it."""
+    return f"Đính chính bằng {new.so_ky_hieu}"
+
+
+def _corrected_row(register: Register, entry: Entry) -> Entry | None:
+    """The row a stored đính chính công văn corrects (its record's ``dinh_chinh``), as ``_correctable`` chose it."""
+    number = json.loads(entry.record_json or "{}").get("dinh_chinh")
+    found = [e for e in register.find(entry.agency, number) if e.year <= entry.year] if number else []
+    return found[0] if found else None
+
+
 def _open_file(book: Register, agency: str, ky_hieu: str, year: int) -> HoSo:
     """The open hồ sơ a document is to be filed in (of the document's year when several years have the symbol)."""
     found = book.ho_so(agency, ky_hieu)
@@ -493,11 +505,18 @@ def _publish(book: Register, unit: Unit, root: Path, formats: tuple[str, ...]) -
         storage.discard(unit.staged)
         failed = book.fail(entry.id, error.message)
         return Issued(failed, [], error.message)
-    completed = book.complete(entry.id, files)
+    except Exception as error:  # unexpected, after the number is taken: never said as "nothing was issued"
+        storage.discard(unit.staged)
+        try:
+            pending = book.release(entry.id)
+        except Exception:
+            pending = entry
+        return Issued(pending, [], _("an unexpected failure ({what}: {detail})").format(
+            what=type(error).__name__, detail=str(error)[:200]))
+    completed = book.complete(entry.id, files, note=None if unit.corrects is None else (
+        unit.corrects.id, correcting_note(entry)))
     if unit.replaces is not None:
         link_replacement(book, completed, unit.replaces, root)
-    if unit.corrects is not None:
-        book.annotate(unit.corrects.id, f"Đính chính bằng {completed.so_ky_hieu}")
     if unit.ho_so is not None:
         try:
             book.ho_so_add(unit.ho_so, completed)
@@ -523,7 +542,8 @@ def complete(register: Register, entry: Entry, root: Path, formats: tuple[str, .
     folder = output_folder(root, entry.agency, entry.year)
     for copy in copies_of(entry):
         files += storage.store(render_job((entry, copy, str(root), formats)), folder, root)
-    register.complete(entry.id, files, action)
+    corrected = _corrected_row(register, entry)  # a đính chính completed after a crash still notes its original
+    register.complete(entry.id, files, action, None if corrected is None else (corrected.id, correcting_note(entry)))
     return [root / f["path"] for f in files]
 
 
@@ -545,8 +565,8 @@ def recover(register: Register, root: Path, agency: str | None = None) -> list[E
         except CorrespondenceError as error:
             register.fail(entry.id, error.message)
             continue
-        except (ValueError, TypeError, OSError) as error:
-            register.fail(entry.id, str(error))
+        except Exception as error:  # whatever else stops it: the row is failed with its reason, never left half-done
+            register.fail(entry.id, f"{type(error).__name__}: {error}"[:300])
             continue
         notice(_("completed after an interruption: {number}").format(number=entry.so_ky_hieu))
         done.append(entry)

@@ -109,15 +109,19 @@ class OutgoingBook(Series, Leases, SearchIndex):
                 number=old.so_ky_hieu, new=new))
         return old
 
-    def complete(self, entry_id: int, files: list[dict[str, str]] | None, action: str = "completed") -> Entry:
+    def complete(self, entry_id: int, files: list[dict[str, str]] | None, action: str = "completed",
+                 note: tuple[int, str] | None = None) -> Entry:
         """Record the written files and their SHA-256 for a numbered row; its lease ends (None: the files are
-        to be made again, by ``recover``)."""
+        to be made again, by ``recover``). ``note`` (a row, a text: the document a đính chính corrects and
+        ``Đính chính bằng …``) is added to that row's Ghi chú in the same transaction, unless it holds it already."""
         with self._writer(), self.engine.begin() as conn:
             self._refuse_unvouched(conn, entry_id)
             conn.execute(update(entries_t).where(entries_t.c.id == entry_id)
                          .values(files_json=None if files is None else json.dumps(files), lease=None))
             row = self._row(conn, entry_id)
             self._append(conn, row.agency, entry_id, action, current_user(), None, row)
+            if note is not None:
+                self._note(conn, *note, current_user())
         return entry_of(row)
 
     def release(self, entry_id: int) -> Entry:
@@ -174,12 +178,19 @@ class OutgoingBook(Series, Leases, SearchIndex):
     def annotate(self, entry_id: int, note: str, by: str | None = None) -> Entry:
         """Add ``note`` to a row's Ghi chú (``Đính chính bằng 13/UBND-XD6``), as an event of the chain."""
         with self._writer(), self.engine.begin() as conn:
-            entry = conn.execute(select(entries_t).where(entries_t.c.id == entry_id).with_for_update()).one()
-            ghi_chu = f"{entry.ghi_chu}; {note}" if entry.ghi_chu else note
-            conn.execute(update(entries_t).where(entries_t.c.id == entry_id).values(ghi_chu=ghi_chu))
-            row = self._row(conn, entry_id)
-            self._append(conn, row.agency, entry_id, NOTED, by or current_user(), note, row)
-        return entry_of(row)
+            return entry_of(self._note(conn, entry_id, note, by or current_user()))
+
+    def _note(self, conn: Connection, entry_id: int, note: str, by: str) -> Any:
+        """The row with ``note`` added to its Ghi chú (once: a note it holds already is not repeated; a row the chain
+        does not vouch for is left as it is, never re-hashed by a new event: ``register verify`` reports it)."""
+        entry = conn.execute(select(entries_t).where(entries_t.c.id == entry_id).with_for_update()).one()
+        if note in (entry.ghi_chu or "").split("; ") or not self._vouched(conn, entry):
+            return entry
+        ghi_chu = f"{entry.ghi_chu}; {note}" if entry.ghi_chu else note
+        conn.execute(update(entries_t).where(entries_t.c.id == entry_id).values(ghi_chu=ghi_chu))
+        row = self._row(conn, entry_id)
+        self._append(conn, row.agency, entry_id, NOTED, by, note, row)
+        return row
 
     def import_entries(self, agency: str, rows: list[dict[str, Any]], by: str | None = None) -> int:
         """Bring in entries of an existing register (all or nothing); the series continue after them."""
