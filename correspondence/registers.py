@@ -64,7 +64,8 @@ def init(workspace: Path | None = None, agency: str | None = None, explicit: str
         raise RegisterConflict(_("a register is already there: {path}").format(path=shown(path)))
     for folder in ("registers", "output"):
         (root / folder).mkdir(exist_ok=True)
-    Register(url, create=True).close()
+    with Register(url, create=True) as created:
+        created.seal(agency)  # with the agency key set, the chain is keyed from its first event
     if issued_files(root, agency):
         notice(_("output/{agency} already holds issued documents: the new register starts at 01").format(agency=agency))
     return shown(path) if path is not None else url.split("@")[-1]

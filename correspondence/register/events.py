@@ -149,6 +149,17 @@ class EventChain(Database):
 
     # ------------------------------------------------------------------ the access log
 
+    def seal(self, agency: str, by: str | None = None) -> bool:
+        """Seal the agency's chain with the agency key now (``register init`` with a key: sealed from its first
+        event, no unsealed window); whether a seal was added (none without a key, or when sealed already)."""
+        if self.key is None:
+            return False
+        with self._writer(), self.engine.begin() as conn:
+            if self._chain_facts(conn, agency).seal is not None:
+                return False
+            self._append(conn, agency, 0, SEAL, by or current_user(), fingerprint(self.key))
+        return True
+
     def record_access(self, agency: str, what: str, by: str | None = None) -> None:
         """Record that ``what`` was read through the tool (an event of the chain, so it cannot be erased unseen)."""
         with self._writer(), self.engine.begin() as conn:

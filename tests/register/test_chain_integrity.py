@@ -299,6 +299,15 @@ def test_with_the_key_a_recomputed_chain_is_found(make_record: Callable[..., Pat
     assert any(m.startswith("chuỗi sự kiện bị đứt ở sự kiện") for m in messages), messages
 
 
+def test_register_init_with_the_key_seals_the_new_chain_at_once(workspace: Path, key_file: Path) -> None:
+    """No unsealed window: a register made with the key set is sealed before its first document."""
+    service.init(workspace)
+    url = f"sqlite:///{workspace / 'registers' / 'ubnd-quang-ninh.sqlite'}"
+    with Register(url) as register:
+        assert [e.action for e in register.events(AGENCY)] == ["seal"]
+    assert _messages(workspace, url, repair=False) == []
+
+
 def test_an_older_chain_is_sealed_from_the_key_on_and_still_verifies(
         make_record: Callable[..., Path], workspace: Path, register_url: str, monkeypatch: pytest.MonkeyPatch,
         key_file: Path) -> None:
