@@ -3,6 +3,7 @@ originals never replaced by an -o, the internal-error log, odd names and a close
 
 from __future__ import annotations
 
+import datetime as dt
 import grp
 import os
 import pwd
@@ -362,7 +363,6 @@ def test_control_characters_in_names_are_shown_escaped(workspace: Path) -> None:
 
 
 def test_a_received_file_keeps_its_name_folded_to_ascii(examples_workspace: Path) -> None:
-    import datetime as dt
 
     from correspondence import incoming
 
@@ -373,3 +373,34 @@ def test_a_received_file_keeps_its_name_folded_to_ascii(examples_workspace: Path
     assert files[0].name.split("-", 1)[1] == "Cong-van-tinh-Quang-Ninh-dot-1-Dak-Lak.txt"
     assert files[0].parent == examples_workspace / "output" / AGENCY / "den" / "2019"
     assert row.files[0]["path"].endswith("Cong-van-tinh-Quang-Ninh-dot-1-Dak-Lak.txt")
+
+
+def test_received_text_with_terminal_escapes_is_printed_escaped_in_every_listing(workspace: Path) -> None:
+    """Not only errors and paths: what a received document's sender or subject holds is printed escaped by the
+    listings too (incoming list and show, search, the JSON of search)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from correspondence.cli import main
+
+    scan = workspace / "den.txt"
+    scan.write_text("công văn đến", "utf-8")
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(main, ["--lang", "vi", *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run("register", "init")
+    run("incoming", "receive", str(scan), "--tu", "Sở \x1b[31mX", "--trich-yeu", "rà soát \x1b[2J đỏ\u202e ngược",
+        "--ngay-den", "01/05/2019")
+    for args in (["incoming", "list", "--nam", "2019"], ["incoming", "show", "1", "--nam", "2019"],
+                 ["search", "rà soát"]):
+        output = run(*args)
+        assert "\x1b" not in output and "\u202e" not in output, (args, output)
+        assert "\\x1b[2J" in output and "\\u202e" in output, (args, output)
+    raw = run("search", "rà soát", "--json")
+    assert "\x1b" not in raw and "\u202e" not in raw, raw
+    found = json.loads(raw)  # still JSON: the escapes are JSON escapes, the text as it came
+    assert found[0]["ten_loai_trich_yeu"].endswith("rà soát \x1b[2J đỏ\u202e ngược")

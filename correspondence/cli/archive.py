@@ -14,7 +14,7 @@ from correspondence.cli.options import (
     lang_option,
     sheet_option,
 )
-from correspondence.cli.printing import busy, notices, shown
+from correspondence.cli.printing import busy, echo, notices, shown
 from correspondence.cli.root import main
 from correspondence.i18n import _
 
@@ -45,7 +45,7 @@ def ho_so_create(ctx: click.Context, symbol: str, title: str, retention: str, na
     from correspondence.api import ho_so_create as create
 
     made = create(ctx.obj["workspace"], symbol, title, retention, nam, unit, keeper, agency, ctx.obj["register"])
-    click.echo(_("hồ sơ opened: {symbol} ({year}) {title}").format(symbol=made.ky_hieu, year=made.nam, title=made.tieu_de))
+    echo(_("hồ sơ opened: {symbol} ({year}) {title}").format(symbol=made.ky_hieu, year=made.nam, title=made.tieu_de))
 
 
 @ho_so.command("import", help=_("Open every hồ sơ of the year's danh mục hồ sơ (XLSX or CSV); all or nothing."))
@@ -59,7 +59,7 @@ def ho_so_import(ctx: click.Context, file: Path, nam: int | None, sheet: str | N
     from correspondence.api import ho_so_import as run
 
     made = run(ctx.obj["workspace"], file, nam, agency, ctx.obj["register"], sheet)
-    click.echo(_("{count} hồ sơ opened from {file}").format(count=len(made), file=shown(file)))
+    echo(_("{count} hồ sơ opened from {file}").format(count=len(made), file=shown(file)))
 
 
 @ho_so.command("add", help=_("File an issued document (e.g. 01.VP 12/UBND-XD6) or a received one (01.VP --den 5) in an "
@@ -79,7 +79,7 @@ def ho_so_add(ctx: click.Context, symbol: str, number: str | None, den: int | No
     ho_so_row, entry, place = run(ctx.obj["workspace"], symbol, number, nam, agency, ctx.obj["register"], None, den,
                                   secret)
     named = number if den is None else _("số đến {number}").format(number=den)
-    click.echo(_("{number} filed in {symbol} as document {place}").format(number=named, symbol=ho_so_row.ky_hieu,
+    echo(_("{number} filed in {symbol} as document {place}").format(number=named, symbol=ho_so_row.ky_hieu,
                                                                           place=place))
 
 
@@ -93,7 +93,7 @@ def ho_so_close(ctx: click.Context, symbol: str, nam: int | None, agency: str | 
     from correspondence.api import ho_so_close as run
 
     closed = run(ctx.obj["workspace"], symbol, nam, agency, ctx.obj["register"])
-    click.echo(_("hồ sơ closed: {symbol} ({year})").format(symbol=closed.ky_hieu, year=closed.nam))
+    echo(_("hồ sơ closed: {symbol} ({year})").format(symbol=closed.ky_hieu, year=closed.nam))
 
 
 @ho_so.command("show", help=_("Print the mục lục văn bản of a hồ sơ (the documents in it, in order)."))
@@ -114,14 +114,14 @@ def ho_so_show(ctx: click.Context, symbol: str, nam: int | None, agency: str | N
     contents = run(ctx.obj["workspace"], symbol, nam, agency, ctx.obj["register"])
     h = contents.ho_so
     if as_json:
-        click.echo(json.dumps({"ho_so": h.as_dict(), "trang": contents.trang, "van_ban": [
+        echo(json.dumps({"ho_so": h.as_dict(), "trang": contents.trang, "van_ban": [
             {"thu_tu": d.thu_tu, "so_ky_hieu": d.so_ky_hieu, "ngay": d.ngay, "trang": d.trang,
              "ten_loai_trich_yeu": d.ten_loai_trich_yeu, "tac_gia": d.tac_gia} for d in contents.documents]},
             ensure_ascii=False, indent=2))
         return
-    click.echo(_("MỤC LỤC VĂN BẢN — hồ sơ {symbol}, năm {year}: {title}").format(
+    echo(_("MỤC LỤC VĂN BẢN — hồ sơ {symbol}, năm {year}: {title}").format(
         symbol=h.ky_hieu, year=h.nam, title=h.tieu_de))
-    click.echo(_("Retention: {retention}; {state}").format(
+    echo(_("Retention: {retention}; {state}").format(
         retention=retention_text(h.thoi_han), state=_("closed") if h.status == "dong" else _("open")))
     table = Table(_("No."), _("Number, symbol"), _("Date"), _("Type and subject"), _("Author"), _("Pages"), _("Notes"))
     for line in contents.documents:
@@ -132,7 +132,7 @@ def ho_so_show(ctx: click.Context, symbol: str, nam: int | None, agency: str | N
     import shutil
 
     Console(width=max(100, shutil.get_terminal_size().columns)).print(table)
-    click.echo(_("{count} document(s), {pages} page(s)").format(count=len(contents.documents), pages=contents.trang))
+    echo(_("{count} document(s), {pages} page(s)").format(count=len(contents.documents), pages=contents.trang))
 
 
 @ho_so.command("list", help=_("List the hồ sơ of the register (of a year)."))
@@ -146,10 +146,10 @@ def ho_so_list(ctx: click.Context, nam: int | None, agency: str | None) -> None:
 
     found = run(ctx.obj["workspace"], nam, agency, ctx.obj["register"])
     if not found:
-        click.echo(_("no hồ sơ yet: open one with 'correspondence ho-so create' or 'ho-so import'"))
+        echo(_("no hồ sơ yet: open one with 'correspondence ho-so create' or 'ho-so import'"))
     for h in found:
         state = _("closed") if h.status == "dong" else _("open")
-        click.echo(f"{h.nam}  {h.ky_hieu:<12} {h.tieu_de} — {retention_text(h.thoi_han)}, {state}")
+        echo(f"{h.nam}  {h.ky_hieu:<12} {h.tieu_de} — {retention_text(h.thoi_han)}, {state}")
 
 
 @ho_so.command("record-destruction", help=_("Record the decision that a closed hồ sơ whose retention ended may be "
@@ -164,7 +164,7 @@ def ho_so_record_destruction(ctx: click.Context, symbol: str, decision: str, nam
     from correspondence.api import ho_so_record_destruction as run
 
     row = run(ctx.obj["workspace"], symbol, decision, nam, agency, ctx.obj["register"])
-    click.echo(_("recorded: the hồ sơ {symbol} ({year}) may be destroyed under {decision}; its files are kept until "
+    echo(_("recorded: the hồ sơ {symbol} ({year}) may be destroyed under {decision}; its files are kept until "
                  "then").format(symbol=row.ky_hieu, year=row.nam, decision=decision))
 
 
@@ -182,9 +182,9 @@ def ho_so_export(ctx: click.Context, symbol: str | None, nam: int | None, out: P
 
     with busy(_("writing the package")), notices():
         path, files, documents = run(ctx.obj["workspace"], out, symbol, nam, agency, ctx.obj["register"])
-    click.echo(_("package written: {path} ({files} hồ sơ, {documents} document(s))").format(
+    echo(_("package written: {path} ({files} hồ sơ, {documents} document(s))").format(
         path=shown(path), files=files, documents=documents))
-    click.echo(_("check it anywhere with: correspondence package check {path}").format(path=shown(path)))
+    echo(_("check it anywhere with: correspondence package check {path}").format(path=shown(path)))
 
 
 @ho_so.command("due", help=_("List the closed hồ sơ whose retention has ended (nothing is deleted)."))
@@ -200,12 +200,12 @@ def ho_so_due(ctx: click.Context, agency: str | None, out: Path | None) -> None:
     found = run(ctx.obj["workspace"], None, agency, ctx.obj["register"])
     if out is not None and found:
         path, count = ho_so_destruction_list(ctx.obj["workspace"], out, None, agency, ctx.obj["register"])
-        click.echo(_("danh mục tài liệu hết giá trị written: {path} ({count} hồ sơ)").format(path=shown(path),
+        echo(_("danh mục tài liệu hết giá trị written: {path} ({count} hồ sơ)").format(path=shown(path),
                                                                                              count=count))
     if not found:
-        click.echo(_("no hồ sơ has reached the end of its retention"))
+        echo(_("no hồ sơ has reached the end of its retention"))
     for h, last in found:
-        click.echo(_("{symbol} ({year}) {title}: retention ended in {last}").format(
+        echo(_("{symbol} ({year}) {title}: retention ended in {last}").format(
             symbol=h.ky_hieu, year=h.nam, title=h.tieu_de, last=last))
 
 
@@ -227,4 +227,4 @@ def package_check(path: Path) -> None:
     if checked.problems:
         raise RegisterMismatch(_("the package has {count} problem(s)").format(count=len(checked.problems)),
                                checked.problems)
-    click.echo(_("Package intact: {files} files, each with its SHA-256.").format(files=checked.files))
+    echo(_("Package intact: {files} files, each with its SHA-256.").format(files=checked.files))

@@ -26,7 +26,7 @@ from correspondence.cli.options import (
     xem_option,
     year_option,
 )
-from correspondence.cli.printing import busy, files_written, notices, say, shown
+from correspondence.cli.printing import busy, echo, files_written, notices, say, shown
 from correspondence.cli.root import main
 from correspondence.errors import CorrespondenceError, Problem, UsageError
 from correspondence.i18n import _
@@ -48,9 +48,9 @@ def check(ctx: click.Context, files: tuple[Path, ...], as_json: bool) -> None:
     if problems:
         raise InvalidRecord(_("{count} problem(s) found").format(count=len(problems)), problems)
     if as_json:
-        click.echo(json.dumps({"error": None, "problems": []}))
+        echo(json.dumps({"error": None, "problems": []}))
     else:
-        click.echo(_("{count} file(s) checked, no problem found.").format(count=len(files)))
+        echo(_("{count} file(s) checked, no problem found.").format(count=len(files)))
 
 
 def _again_if_confirmed(attempt: Callable[[bool], Any], lai: bool) -> Any:
@@ -62,7 +62,7 @@ def _again_if_confirmed(attempt: Callable[[bool], Any], lai: bool) -> Any:
     except AlreadyIssued as error:
         if not sys.stdin.isatty():
             raise AlreadyIssued(error.message + " — " + _("add --lai to issue it again"), error.earlier) from None
-        click.echo(error.message, err=True)
+        echo(error.message, err=True)
         if not click.confirm(_("Issue it again with a new number?"), default=False, err=True):
             raise AlreadyIssued(_("nothing was issued"), error.earlier) from None
         return attempt(True)
@@ -95,7 +95,7 @@ def _look(paths: list[Path], xem: bool, mo: bool, folder: Path | None = None) ->
         from correspondence.api import previews
 
         for picture in previews(pdfs, folder):
-            click.echo(_("picture: {path}").format(path=shown(picture)))
+            echo(_("picture: {path}").format(path=shown(picture)))
     if mo and pdfs:
         click.launch(str(pdfs[0]))
 
@@ -149,7 +149,7 @@ def render(ctx: click.Context, file: Path, so: int, ngay: str | None, out: Path 
 def schema(profile: bool) -> None:
     from correspondence.api import json_schema
 
-    click.echo(json.dumps(json_schema(profile), ensure_ascii=False, indent=2))
+    echo(json.dumps(json_schema(profile), ensure_ascii=False, indent=2))
 
 
 @main.command(help=_("Write a commented skeleton record to fill in."))
@@ -165,10 +165,10 @@ def new(ctx: click.Context, kind: str, output: Path | None, word: Path | None) -
 
     text = skeleton(kind, ctx.obj["workspace"], word, output)
     if output is None:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
     else:
         write_new(output, text)
-        click.echo(_("written: {path}").format(path=shown(output)))
+        echo(_("written: {path}").format(path=shown(output)))
 
 
 @main.command(help=_("List the kinds of administrative document of Decree 30/2020 and their abbreviations."))
@@ -177,7 +177,7 @@ def kinds() -> None:
     from correspondence.api import kind_list
 
     for code, abbreviation, name in kind_list():
-        click.echo(f"{code:<16} {abbreviation or '—':<5} {name}")
+        echo(f"{code:<16} {abbreviation or '—':<5} {name}")
 
 
 @main.command(help=_("Issue documents: take the next number from the register, write DOCX and PDF, record them."))
@@ -214,11 +214,11 @@ def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, ho_so: 
     for item in done:
         if item.failure:
             continue
-        click.echo(_("issued {number} dated {date}").format(number=item.entry.so_ky_hieu, date=ngay_so(item.entry.ngay)))
+        echo(_("issued {number} dated {date}").format(number=item.entry.so_ky_hieu, date=ngay_so(item.entry.ngay)))
         if thay_the:
-            click.echo(_("{old} is void: replaced by {new}").format(old=thay_the, new=item.entry.so_ky_hieu))
+            echo(_("{old} is void: replaced by {new}").format(old=thay_the, new=item.entry.so_ky_hieu))
         if ho_so:
-            click.echo(_("filed in the hồ sơ {symbol}").format(symbol=ho_so))
+            echo(_("filed in the hồ sơ {symbol}").format(symbol=ho_so))
         files_written(item.files)
     issued = [path for item in done for path in item.files]
     if issued:  # output/<agency>/<year>/<file>: the pictures go to output/xem, out of the archive
@@ -276,18 +276,18 @@ def merge(ctx: click.Context, record: Path, data: Path, one_number: bool, trial:
             raise UsageError(_("--thu only previews: it takes no --in-chung, --mot-so, --ngay, --format or --lai"))
         with busy(_("rendering the preview")) as update:
             previewed = api.merge_preview(record, data, ctx.obj["workspace"], out, jobs, update, sheet)
-        click.echo(_("Columns of the table → fields of the record:"))
+        echo(_("Columns of the table → fields of the record:"))
         unused = _("(not used)")
         for column, name in previewed.columns.items():
             replaced = previewed.fields.get(column)
-            click.echo(f"  {column} → {name or unused}" + ("" if replaced is None else " " + _(
+            echo(f"  {column} → {name or unused}" + ("" if replaced is None else " " + _(
                 "(a field of the record: {what}; not a variable of the body)").format(what=replaced)))
-        click.echo(_("Rows → recipients:"))
+        echo(_("Rows → recipients:"))
         for where, recipient in previewed.rows:
-            click.echo(f"  {where} → {recipient}")
-        click.echo(_("preview of {count} document(s) written: {path}").format(count=len(previewed.rows),
+            echo(f"  {where} → {recipient}")
+        echo(_("preview of {count} document(s) written: {path}").format(count=len(previewed.rows),
                                                                           path=shown(previewed.path)))
-        click.echo(_("No number was taken. To issue: correspondence merge {record} {data}").format(
+        echo(_("No number was taken. To issue: correspondence merge {record} {data}").format(
             record=record, data=data))
         return
     day = parse_date(ngay)
@@ -302,7 +302,7 @@ def merge(ctx: click.Context, record: Path, data: Path, one_number: bool, trial:
     done = _again_if_confirmed(attempt, lai)
     for item in done:
         if not item.failure:
-            click.echo(f"{item.row} → {item.so_ky_hieu} → " + ", ".join(shown(p) for p in item.files))
+            echo(f"{item.row} → {item.so_ky_hieu} → " + ", ".join(shown(p) for p in item.files))
     unprinted = None
     if together:
         try:
@@ -312,7 +312,7 @@ def merge(ctx: click.Context, record: Path, data: Path, one_number: bool, trial:
             unprinted = error
         else:
             if printed is not None:
-                click.echo(_("one file to print: {path}").format(path=shown(printed)))
+                echo(_("one file to print: {path}").format(path=shown(printed)))
     _failures(list(dict.fromkeys((item.so_ky_hieu, item.failure, item.pending) for item in done if item.failure)))
     if unprinted is not None:
         sys.exit(int(unprinted.status))
@@ -334,7 +334,7 @@ def templates_check(ctx: click.Context) -> None:
     problems, count = templates_check(ctx.obj["workspace"])
     if problems:
         raise InvalidRecord(_("{count} problem(s) found").format(count=len(problems)), problems)
-    click.echo(_("{count} Word template(s) checked, no problem found.").format(count=count))
+    echo(_("{count} Word template(s) checked, no problem found.").format(count=count))
 
 
 @main.command("dinh-chinh", help=_("Write the record of the đính chính công văn (Decree 30, Art. 18.3) that corrects a "
@@ -352,6 +352,6 @@ def dinh_chinh(ctx: click.Context, number: str, output: Path | None, agency: str
     from correspondence.api import dinh_chinh as write
 
     path = write(ctx.obj["workspace"], number, output, agency, year, ctx.obj["register"], series)
-    click.echo(_("written: {path}").format(path=shown(path)))
-    click.echo(_("Fill in the places marked …, check it with: correspondence draft {path}; then issue it: "
+    echo(_("written: {path}").format(path=shown(path)))
+    echo(_("Fill in the places marked …, check it with: correspondence draft {path}; then issue it: "
                  "correspondence issue {path}").format(path=shown(path)))

@@ -14,7 +14,7 @@ from correspondence.cli.options import (
     lang_option,
     parse_date,
 )
-from correspondence.cli.printing import busy, files_written, notices
+from correspondence.cli.printing import busy, echo, files_written, notices
 from correspondence.cli.register import STATUS
 from correspondence.cli.root import main
 from correspondence.i18n import N_, _
@@ -55,7 +55,7 @@ def incoming_receive(ctx: click.Context, file: Path, sender: str | None, number:
         row, files = run(ctx.obj["workspace"], file, sender, number, dated, subject, secret, urgent,
                          parse_date(arrived, "--ngay-den"), unit, stamp, agency, ctx.obj["register"],
                          nhan_lai=again)
-    click.echo(_("received: số đến {number}{secret} dated {date}").format(
+    echo(_("received: số đến {number}{secret} dated {date}").format(
         number=row.number, secret=_(" (secret)") if secret else "", date=ngay_so(row.ngay_den)))
     files_written(files)
 
@@ -73,13 +73,13 @@ def incoming_list(ctx: click.Context, year: int | None, secret: bool, agency: st
 
     rows = run(ctx.obj["workspace"], year, secret, agency, ctx.obj["register"])
     if as_json:
-        click.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+        echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
         return
     if not rows:
-        click.echo(_("no document received yet"))
+        echo(_("no document received yet"))
     for r in rows:
         void = _("VOID: ") if r.status == "voided" else ""
-        click.echo(f"{r.number:>5}  {ngay_so(r.ngay_den)}  {r.tac_gia}  {r.so_ky_hieu or ''}  {void}{r.trich_yeu}")
+        echo(f"{r.number:>5}  {ngay_so(r.ngay_den)}  {r.tac_gia}  {r.so_ky_hieu or ''}  {void}{r.trich_yeu}")
 
 
 @incoming.command("show", help=_("Show one số đến of the incoming register."))
@@ -108,7 +108,7 @@ def incoming_show(ctx: click.Context, number: int, year: int | None, secret: boo
         elif key == "received_at" and value:
             value = _("{time} (Vietnam time)").format(time=gio_viet_nam(value))
         if value not in (None, ""):
-            click.echo(f"{_(label)}: {value}")
+            echo(f"{_(label)}: {value}")
 
 
 INCOMING_LABELS = (("number", N_("Incoming number")), ("ngay_den", N_("Date received")), ("tac_gia", N_("Author")),
@@ -132,7 +132,7 @@ def incoming_void(ctx: click.Context, number: int, reason: str, year: int | None
     from correspondence.api import incoming_void as run
 
     row = run(ctx.obj["workspace"], number, reason, year, secret, agency, ctx.obj["register"])
-    click.echo(_("số đến {number} voided: {note}").format(number=row.number, note=row.ghi_chu))
+    echo(_("số đến {number} voided: {note}").format(number=row.number, note=row.ghi_chu))
 
 
 @incoming.command("export", help=_("Print the incoming register of a year (PL IV: cover and ten columns)."))

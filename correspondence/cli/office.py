@@ -11,7 +11,7 @@ import click
 from correspondence.cli.options import (
     lang_option,
 )
-from correspondence.cli.printing import notices, shown
+from correspondence.cli.printing import echo, notices, shown
 from correspondence.cli.root import main
 from correspondence.errors import UsageError
 from correspondence.i18n import _
@@ -57,6 +57,6 @@ def init(ctx: click.Context, ma: str | None, mau: str | None, ten: tuple[str, ..
                                                         show_default=False))
     with notices():
         done = api.init(ctx.obj["workspace"], answers, ctx.obj["register"])
-    click.echo(_("written: {path}").format(path=shown(done.profile)))
-    click.echo(_("register created: {where}").format(where=done.register))
-    click.echo(_("Next: correspondence new cong-van -o cong-van.yaml, fill it in, then correspondence draft cong-van.yaml"))
+    echo(_("written: {path}").format(path=shown(done.profile)))
+    echo(_("register created: {where}").format(where=done.register))
+    echo(_("Next: correspondence new cong-van -o cong-van.yaml, fill it in, then correspondence draft cong-van.yaml"))

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from correspondence.cli.printing import echo
 from correspondence.click_messages import localize_types
 from correspondence.errors import UsageError
 from correspondence.i18n import _, set_language, translate_click
@@ -77,5 +78,5 @@ def period_of(year: int | None, month: int | None, quarter: int | None, start: s
 
     days = period(year, month, quarter, parse_date(start, "--tu-ngay"), parse_date(end, "--den-ngay"))
     if year is None and (month or quarter) and days is not None:
-        click.echo(_("year {year} (no --nam given)").format(year=days[0].year), err=True)
+        echo(_("year {year} (no --nam given)").format(year=days[0].year), err=True)
     return days

@@ -17,9 +17,16 @@ from correspondence.i18n import _
 
 def printable(text: object) -> str:
     """Text as the terminal may show it: control characters (a name holding ``ESC[31m``, a bell) and bidi overrides
-    written as ``\\x1b``, ``\\u202e``, never acted on; line breaks and tabs kept."""
+    written as ``\\x1b``, ``\\u202e``, never acted on; line breaks and tabs kept. Past the C0 controls (which JSON
+    escapes itself) the escape is ``\\uXXXX``, so JSON text stays valid JSON."""
     return "".join(c if c in "\n\t" or not (ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or c in _BIDI)
-                   else (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}") for c in str(text))
+                   else (f"\\x{ord(c):02x}" if ord(c) < 0x20 else f"\\u{ord(c):04x}") for c in str(text))
+
+
+def echo(message: object = "", **options: Any) -> None:
+    """``click.echo`` of text a record, a file name or a received document may have put there: never acted on by the
+    terminal (``printable``)."""
+    click.echo(printable(message) if isinstance(message, str) else message, **options)
 
 
 _BIDI = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

@@ -18,7 +18,7 @@ from correspondence.cli.options import (
     sheet_option,
     year_option,
 )
-from correspondence.cli.printing import busy, files_written, notices
+from correspondence.cli.printing import busy, echo, files_written, notices
 from correspondence.cli.root import main
 from correspondence.i18n import N_, _
 
@@ -38,7 +38,7 @@ def register_init(ctx: click.Context, agency: str | None) -> None:
 
     with notices():
         where = register_init(ctx.obj["workspace"], agency, ctx.obj["register"])
-    click.echo(_("register created: {where}").format(where=where))
+    echo(_("register created: {where}").format(where=where))
 
 
 @register.command("close-year", help=_("Close a year: no document can be issued into it any more (after 31 December)."))
@@ -50,7 +50,7 @@ def register_close_year(ctx: click.Context, year: int, agency: str | None) -> No
     from correspondence.api import register_close_year
 
     register_close_year(ctx.obj["workspace"], year, agency, ctx.obj["register"])
-    click.echo(_("the year {year} is closed").format(year=year))
+    echo(_("the year {year} is closed").format(year=year))
 
 
 @register.command("list", help=_("List the register as a table (filters: year, kind, unit, text in the subject)."))
@@ -71,7 +71,7 @@ def register_list(ctx: click.Context, agency: str | None, year: int | None, kind
     period = period_of(year, month, quarter, start, end)
     entries = register_list(ctx.obj["workspace"], agency, ctx.obj["register"], year, kind, unit, text, period)
     if as_json:
-        click.echo(json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2))
+        echo(json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2))
         return
     from rich.console import Console
     from rich.table import Table
@@ -79,7 +79,7 @@ def register_list(ctx: click.Context, agency: str | None, year: int | None, kind
     from correspondence.vietnamese import ngay_so
 
     if not entries:
-        click.echo(_("no document in the register for this selection") if period is None else
+        echo(_("no document in the register for this selection") if period is None else
                    _("no document from {first} to {last}").format(first=ngay_so(period[0]), last=ngay_so(period[1])))
         return
     table = Table(_("Number, symbol"), _("Date"), _("Type and subject"), _("Signer"), _("Notes"))
@@ -115,7 +115,7 @@ def register_show(ctx: click.Context, number: str, agency: str | None, year: int
         elif key == "issued_at" and value:
             value = _("{time} (Vietnam time)").format(time=gio_viet_nam(value))
         if value not in (None, ""):
-            click.echo(f"{_(label)}: {value}")
+            echo(f"{_(label)}: {value}")
 
 
 SHOW_LABELS = (("so_ky_hieu", N_("Number, symbol")), ("ngay", N_("Date")), ("ten_loai_trich_yeu", N_("Type and subject")),
@@ -144,7 +144,7 @@ def register_void(ctx: click.Context, number: str, reason: str, agency: str | No
     from correspondence.api import register_void
 
     entry = register_void(ctx.obj["workspace"], number, reason, agency, year, ctx.obj["register"], series)
-    click.echo(_("{number} is void: {reason}").format(number=entry.so_ky_hieu, reason=reason))
+    echo(_("{number} is void: {reason}").format(number=entry.so_ky_hieu, reason=reason))
 
 
 @register.command("import", help=_("Bring in this year's entries from an existing register (.xlsx or .csv)."))
@@ -158,7 +158,7 @@ def register_import(ctx: click.Context, file: Path, agency: str | None, series: 
     from correspondence.api import register_import
 
     count = register_import(ctx.obj["workspace"], file, agency, series, ctx.obj["register"], sheet)
-    click.echo(_("{count} entries imported.").format(count=count))
+    echo(_("{count} entries imported.").format(count=count))
 
 
 @register.command("export", help=_("Write the printable register of a year (PDF, DOCX, XLSX or CSV)."))
@@ -177,7 +177,7 @@ def register_export(ctx: click.Context, year: int | None, fmt: str, out: Path | 
 
     period = period_of(year, month, quarter, start, end)
     if year is None and period is None:
-        click.echo(_("year {year} (no --nam given)").format(year=book_year(None, None)), err=True)
+        echo(_("year {year} (no --nam given)").format(year=book_year(None, None)), err=True)
     with busy(_("exporting the register")):
         written = register_export(ctx.obj["workspace"], year, fmt, agency, series, out, ctx.obj["register"], period)
     files_written([written])
@@ -194,9 +194,9 @@ def register_log(ctx: click.Context, agency: str | None, everything: bool) -> No
 
     events = run(ctx.obj["workspace"], agency, ctx.obj["register"], everything)
     if not events:
-        click.echo(_("nothing recorded yet"))
+        echo(_("nothing recorded yet"))
     for event in events:
-        click.echo(f"{gio_viet_nam(event.at)}  {event.by}  {event.action}  {event.detail or ''}".rstrip())
+        echo(f"{gio_viet_nam(event.at)}  {event.by}  {event.action}  {event.detail or ''}".rstrip())
 
 
 @register.command("verify", help=_("Check the register: no duplicate, no unexplained gap, every file present and unchanged."))
@@ -210,13 +210,13 @@ def register_verify(ctx: click.Context, agency: str | None, no_repair: bool) -> 
 
     report = register_verify(ctx.obj["workspace"], agency, ctx.obj["register"], repair=not no_repair)
     for number in report.repaired:
-        click.echo(_("completed after an interruption: {number}").format(number=number))
+        echo(_("completed after an interruption: {number}").format(number=number))
     for number in report.in_progress:
-        click.echo(_("being issued right now by another clerk: {number}").format(number=number))
+        echo(_("being issued right now by another clerk: {number}").format(number=number))
     for closed in report.closed:
-        click.echo(_("closed year: {year}").format(year=closed))
+        echo(_("closed year: {year}").format(year=closed))
     if report.problems:
         raise RegisterMismatch(_("the register has {count} problem(s)").format(count=len(report.problems)),
                                report.problems)
-    click.echo(_("Register consistent: {entries} numbers, {files} files checked.").format(
+    echo(_("Register consistent: {entries} numbers, {files} files checked.").format(
         entries=report.checked, files=report.files))

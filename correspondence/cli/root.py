@@ -15,7 +15,7 @@ import click
 
 from correspondence import __version__
 from correspondence.cli.options import lang_option
-from correspondence.cli.printing import say
+from correspondence.cli.printing import echo, say
 from correspondence.click_messages import metavar
 from correspondence.errors import CorrespondenceError, ExitStatus, UsageError
 from correspondence.i18n import _
@@ -38,7 +38,7 @@ def _internal(error: BaseException) -> None:
             log.write("".join(traceback.format_exception(error)))
     except OSError:
         where = "—"
-    click.echo(_("Internal error: {what}. Nothing was issued by the failed step; the details are in {log}").format(
+    echo(_("Internal error: {what}. Nothing was issued by the failed step; the details are in {log}").format(
         what=type(error).__name__, log=where), err=True)
     sys.exit(int(ExitStatus.INTERNAL))
 
@@ -81,7 +81,7 @@ class _Group(_Localized, click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo(_("Stopped."), err=True)
+            echo(_("Stopped."), err=True)
             sys.exit(130)
         except BrokenPipeError:  # the reader of the output is gone (``… | head``): end quietly, as other tools do
             try:
@@ -105,11 +105,11 @@ def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     from correspondence import api
 
     name, path = api.pdf_font()
-    click.echo(f"correspondence {__version__}")
+    echo(f"correspondence {__version__}")
     if name == "Times New Roman":
-        click.echo(_("PDF font: Times New Roman ({path})").format(path=path))
+        echo(_("PDF font: Times New Roman ({path})").format(path=path))
     else:
-        click.echo(_("PDF font: {name}, shipped with the tool and metric-compatible with Times New Roman (this machine "
+        echo(_("PDF font: {name}, shipped with the tool and metric-compatible with Times New Roman (this machine "
                      "has no Times New Roman)").format(name=name))
     ctx.exit()
 

@@ -12,6 +12,7 @@ from correspondence.cli.options import (
     lang_option,
     parse_date,
 )
+from correspondence.cli.printing import echo
 from correspondence.cli.root import main
 from correspondence.i18n import _
 
@@ -40,14 +41,14 @@ def search(ctx: click.Context, words: tuple[str, ...], year: int | None, kind: s
         if start or end else None
     hits = run(ctx.obj["workspace"], words, year, kind, ho_so, period, agency, ctx.obj["register"], limit)
     if as_json:
-        click.echo(json.dumps([{"so_ky_hieu": h.so_ky_hieu, "ngay": h.ngay, "diem": h.score, "ten_loai_trich_yeu": h.ten,
+        echo(json.dumps([{"so_ky_hieu": h.so_ky_hieu, "ngay": h.ngay, "diem": h.score, "ten_loai_trich_yeu": h.ten,
                                 "dong": h.line, "trang_thai": h.trang_thai} for h in hits],
                               ensure_ascii=False, indent=2))
         return
     if not hits:
-        click.echo(_("no document holds these words"))
+        echo(_("no document holds these words"))
     for hit in hits:
-        click.echo(f"{hit.so_ky_hieu}  {ngay_so(hit.ngay)}  {hit.ten}")
+        echo(f"{hit.so_ky_hieu}  {ngay_so(hit.ngay)}  {hit.ten}")
         if hit.trang_thai:
-            click.echo(f"    [{hit.trang_thai}]")
-        click.echo(f"    … {hit.line}")
+            echo(f"    [{hit.trang_thai}]")
+        echo(f"    … {hit.line}")
