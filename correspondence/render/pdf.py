@@ -62,7 +62,7 @@ def load_weasyprint() -> None:
     lookup = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None
     try:
-        with contextlib.redirect_stdout(None):  # type: ignore[type-var]
+        with contextlib.redirect_stdout(None):
             import weasyprint  # noqa: F401
     except OSError:
         for name in [name for name in sys.modules if name == "weasyprint" or name.startswith("weasyprint.")]:
