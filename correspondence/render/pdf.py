@@ -55,7 +55,7 @@ def load_weasyprint() -> None:
     answering "not found" at once. Only if a library is then missing is it imported again the ordinary way (which
     also prints WeasyPrint's own advice)."""
     if "weasyprint" in sys.modules or os.name != "posix" or sys.platform == "darwin":
-        import weasyprint  # noqa: F401
+        import weasyprint
         return
     import ctypes.util
 
@@ -63,13 +63,13 @@ def load_weasyprint() -> None:
     ctypes.util.find_library = lambda name: None
     try:
         with contextlib.redirect_stdout(None):
-            import weasyprint  # noqa: F401
+            import weasyprint
     except OSError:
         for name in [name for name in sys.modules if name == "weasyprint" or name.startswith("weasyprint.")]:
             del sys.modules[name]
     finally:
         ctypes.util.find_library = lookup
-    import weasyprint  # noqa: F401, F811
+    import weasyprint  # noqa: F401
 
 
 def _styles(dirs: tuple[Path, ...]) -> tuple[Any, Any, tuple[Path, ...]]:
