@@ -143,6 +143,42 @@ def test_help_imports_nothing_heavy() -> None:
     assert result.stdout.strip() == "[]"
 
 
+# What a run of the CLI imported: the modules of $WATCH it left in sys.modules.
+_IMPORTED = ("import os, runpy, sys\n"
+             "sys.argv = ['correspondence', *sys.argv[1:]]\n"
+             "try:\n"
+             "    runpy.run_module('correspondence', run_name='__main__')\n"
+             "except SystemExit:\n"
+             "    pass\n"
+             "names = os.environ['WATCH'].split(',')\n"
+             "print('IMPORTED', [n for n in names if n in sys.modules or any(m.startswith(n + '.') for m in sys.modules)])\n")
+_RENDERERS = "weasyprint,typst,pikepdf,docx,fontTools,pypdfium2,PIL,correspondence.render"
+_BOOKS = "sqlalchemy,psycopg,openpyxl,rich,correspondence.register,correspondence.incoming,correspondence.search"
+
+
+def _imported(*args: str, watch: str) -> list[str]:
+    result = subprocess.run([sys.executable, "-c", _IMPORTED, "--lang", "vi", *args], capture_output=True, text=True,
+                            cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "", "WATCH": watch})
+    line = next(line for line in result.stdout.splitlines() if line.startswith("IMPORTED"))
+    return json.loads(line.removeprefix("IMPORTED ").replace("'", '"'))
+
+
+def test_argument_errors_import_nothing_heavy() -> None:
+    """A mistyped command is answered by click alone: no renderer, no validation, no register."""
+    watch = f"{_RENDERERS},{_BOOKS},pydantic,yaml,jinja2,babel,correspondence.api,correspondence.validate"
+    assert _imported("draft", "--pdf-engine", "typst", watch=watch) == []  # the file is missing
+    assert _imported("issue", "--khong-co", watch=watch) == []
+    assert _imported("khong-co-lenh", watch=watch) == []
+
+
+def test_check_imports_no_renderer() -> None:
+    """``check`` validates and composes, nothing more: it loads no PDF or DOCX engine and no other book. (The
+    composer still reads the register's tables module, hence SQLAlchemy: not watched here.)"""
+    watch = ("weasyprint,typst,pikepdf,docx,pypdfium2,PIL,correspondence.render,psycopg,openpyxl,rich,"
+             "correspondence.incoming,correspondence.search,correspondence.archive,correspondence.api.commands")
+    assert _imported("check", str(ROOT / "examples" / "cong-van-3018.yaml"), watch=watch) == []
+
+
 def test_main_module_runs(workspace: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "correspondence", "--lang", "vi", "check", "khong-co.yaml"],
                             capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": ""})
@@ -160,3 +196,28 @@ def test_new_plan_skeleton_is_a_valid_record_but_its_places_to_fill_in(cli: Call
     assert problems and all(": vẫn còn chỗ để điền, đánh dấu '…'" in line for line in problems), result.output
     assert [line.split(": ")[1] for line in problems] == ["trich_yeu"] + ["noi_dung"] * 5
     assert cli("draft", "kh.yaml", "-f", "pdf").exit_code == 0, "a draft is made, with warnings"
+
+
+# Runs the CLI with an audit hook that notes every process it starts, and prints them last.
+_SPAWNS = ("import atexit, runpy, sys\n"
+           "started = []\n"
+           "def hook(event, args):\n"
+           "    if event in ('subprocess.Popen', 'os.posix_spawn', 'os.exec', 'os.system', 'os.fork'):\n"
+           "        started.append(repr(args[:2]))\n"
+           "sys.addaudithook(hook)\n"
+           "atexit.register(lambda: print('STARTED', len(started), started))\n"
+           "sys.argv = ['correspondence', *sys.argv[1:]]\n"
+           "runpy.run_module('correspondence', run_name='__main__')\n")
+
+
+@pytest.mark.parametrize("engine", ["typst", "weasyprint"])
+def test_a_draft_starts_no_process(engine: str, tmp_path: Path) -> None:
+    """Making a PDF starts no compiler, linker or ldconfig (a library lookup) and, with the fonts declared, no process
+    at all: start-up is imports, and imports run nothing."""
+    result = subprocess.run(
+        [sys.executable, "-c", _SPAWNS, "--lang", "vi", "draft", str(ROOT / "examples" / "cong-van-3018.yaml"),
+         "-f", "pdf", "-o", str(tmp_path), "--pdf-engine", engine], capture_output=True, text=True, cwd=tmp_path,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "CORRESPONDENCE_FONTS": "bundled"})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "du-thao-cong-van-3018.pdf").read_bytes().startswith(b"%PDF-")
+    assert result.stdout.splitlines()[-1] == "STARTED 0 []"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import datetime as dt
 import hashlib
 import logging
 import os
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,34 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@lru_cache(maxsize=1)
+def load_weasyprint() -> None:
+    """Import WeasyPrint (once) without starting a compiler.
+
+    WeasyPrint opens each C library it needs (GObject, Pango, HarfBuzz, fontconfig …) by trying several names in turn;
+    cffi hands every name the dynamic loader refuses to ``ctypes.util.find_library``, which on Linux runs ``ldconfig``,
+    then ``gcc`` and ``ld``: some sixty processes and most of a cold render's time. Each library's list holds its
+    soname (``libpango-1.0.so.0`` …), which the loader finds by itself, so the import is first tried with that lookup
+    answering "not found" at once. Only if a library is then missing is it imported again the ordinary way (which
+    also prints WeasyPrint's own advice)."""
+    if "weasyprint" in sys.modules or os.name != "posix" or sys.platform == "darwin":
+        import weasyprint
+        return
+    import ctypes.util
+
+    lookup = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        with contextlib.redirect_stdout(None):
+            import weasyprint
+    except OSError:
+        for name in [name for name in sys.modules if name == "weasyprint" or name.startswith("weasyprint.")]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = lookup
+    import weasyprint  # noqa: F401
+
+
 def _styles(dirs: tuple[Path, ...]) -> tuple[Any, Any, tuple[Path, ...]]:
     """The font configuration and parsed stylesheet, made once per template folder set and face."""
     name, files = pdf_face()
@@ -51,6 +81,7 @@ def _styles(dirs: tuple[Path, ...]) -> tuple[Any, Any, tuple[Path, ...]]:
 @lru_cache(maxsize=8)
 def _styles_for(dirs: tuple[Path, ...], name: str,
                 files: tuple[tuple[tuple[bool, bool], Path], ...]) -> tuple[Any, Any, tuple[Path, ...]]:
+    load_weasyprint()
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
@@ -71,6 +102,7 @@ def _fetcher(allowed: tuple[Path, ...]):  # type: ignore[no-untyped-def]
     """Serve only files from the font and template folders: no network, no other file."""
     from urllib.parse import unquote, urlparse
 
+    load_weasyprint()
     from weasyprint.urls import URLFetcher
 
     class Fetcher(URLFetcher):  # type: ignore[misc]
@@ -133,6 +165,7 @@ def write_pdf(html: str, dirs: tuple[Path, ...], identifier: str, archival: m.Ar
     """Lay ``html`` out as PDF with the fonts and stylesheet of ``dirs``: only the font and template folders are
     fetched from, and any WeasyPrint error fails the render instead of being logged. With ``archival``: a PDF/A of
     its variant carrying its files as associated files, dated ``created`` (the same bytes every time)."""
+    load_weasyprint()
     from weasyprint import HTML
 
     fonts, sheet, allowed = _styles(dirs)
@@ -164,6 +197,7 @@ def _attachments(archival: m.Archival, pages: int, created: dt.datetime | None) 
     import io
     import json
 
+    load_weasyprint()
     from weasyprint import Attachment
 
     fields = {**archival.fields, "PageAmount": pages}

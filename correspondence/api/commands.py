@@ -14,16 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from correspondence import incoming, kinds, storage
-from correspondence import model as m
 from correspondence import search as searching
+from correspondence.api.checking import check, compose
 from correspondence.archive import hoso, package
-from correspondence.errors import InvalidRecord, Problem, UsageError
+from correspondence.errors import Problem, UsageError
 from correspondence.i18n import _
 from correspondence.office import setup
 from correspondence.outgoing import Issued, corrections, registry, transaction
 from correspondence.outgoing import annex as annexes
 from correspondence.outgoing import merge as merging
-from correspondence.outgoing.documents import document
 from correspondence.records.word import body_from_docx
 from correspondence.register.store import Entry
 from correspondence.render import FORMATS, PDF_ENGINES, preview, render_document, using_pdf_engine, word_template
@@ -49,22 +48,6 @@ def pdf_font() -> tuple[str, Path]:
     the shipped Liberation Serif."""
     name, files = pdf_face()
     return name, files[(False, False)]
-
-
-def compose(loaded: Loaded, so: int | None, ngay: dt.date | None, nam_trong_ky_hieu: bool = False) -> m.Document:
-    """The document model of a loaded record: final with a number, a draft without one."""
-    return document(loaded, so, ngay, nam_trong_ky_hieu)
-
-
-def check(paths: list[Path | str], workspace: Path | str | None = None) -> list[Problem]:
-    """Every problem in every file (record, agency profile, body); writes nothing."""
-    problems: list[Problem] = []
-    for path in paths:
-        try:
-            compose(load(path, workspace if workspace is not None else find_root(Path(path))), None, None)
-        except InvalidRecord as error:
-            problems += error.problems
-    return problems
 
 
 def _produce(path: Path | str, so: int | None, ngay: dt.date | None, out_dir: Path | str | None,

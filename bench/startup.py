@@ -1,0 +1,196 @@
+"""Print what starting the tool and making one PDF cost, each beside an anchor measured in the same run.
+
+Run from the repository root: ``python bench/startup.py [--repeat N]``. Every figure is a median over N runs; the
+commands of a table take turns, so a busy machine slows anchor and tool alike and the ratios hold better than the
+times. A cold run is a new process: its CPU time (user + system, of it and its children, from ``getrusage``) is shown
+beside its wall time, and the ratios are of CPU time.
+
+- ``python -c pass`` against ``correspondence --help``, an argument error and ``check`` of the công văn;
+- a cold bare Typst compile of an equivalent letter (``bench/cong-van.typ``, the shipped face) against a cold
+  ``correspondence draft`` of ``examples/cong-van-3018.yaml`` (PDF only) with each PDF engine;
+- warm, in one process: one PDF of the công văn with each engine against the bare Typst compile and a naive
+  WeasyPrint (an HTML string of the same text handed to ``weasyprint.HTML(...).write_pdf()``).
+
+The last column of the cold table counts the child processes each command starts (an audit hook sees them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+EXAMPLE = ROOT / "examples" / "cong-van-3018.yaml"
+LETTER = ROOT / "bench" / "cong-van.typ"
+FONTS = ROOT / "correspondence" / "fonts"
+BARE_TYPST = (f"import typst; typst.compile({str(LETTER)!r}, format='pdf', font_paths=[{str(FONTS)!r}], "
+              "ignore_system_fonts=True)")
+# Runs a command's module with an audit hook that counts the processes it starts, and prints the count last.
+COUNTING = ("import atexit, runpy, sys\n"
+            "started = []\n"
+            "sys.addaudithook(lambda event, args: started.append(event) if event in "
+            "('subprocess.Popen', 'os.posix_spawn', 'os.exec', 'os.fork', 'os.system') else None)\n"
+            "atexit.register(lambda: sys.__stderr__.write(f'\\nCHILDREN {len(started)}\\n'))\n"
+            "sys.argv = sys.argv[1:]\n"
+            "if sys.argv[0] == '-c':\n"
+            "    sys.argv = sys.argv[1:]; exec(sys.argv[0])\n"
+            "else:\n"
+            "    runpy.run_module(sys.argv[0], run_name='__main__', alter_sys=True)\n")
+
+
+def cold(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of one run of ``command`` in a new process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, env=env, cwd=cwd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
+def children(command: list[str], env: dict[str, str], cwd: Path) -> int:
+    """How many processes ``command`` (a Python command) starts."""
+    if command[1] == "-m":
+        args = [command[0], "-c", COUNTING, *command[2:]]
+    else:
+        args = [command[0], "-c", COUNTING, "-c", *command[2:]]
+    result = subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True, check=False)
+    found = re.findall(r"CHILDREN (\d+)", result.stderr)
+    return int(found[-1]) if found else -1
+
+
+def cold_table(title: str, commands: dict[str, list[str]], anchor: str, repeat: int, env: dict[str, str],
+               cwd: Path) -> None:
+    for command in commands.values():  # once first: byte-compiled files, the disk cache, the compiled catalogue
+        subprocess.run(command, env=env, cwd=cwd, check=False, capture_output=True)
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, command in commands.items():
+            runs[name].append(cold(command, env, cwd))
+    walls = {name: statistics.median(r[0] for r in found) for name, found in runs.items()}
+    cpus = {name: statistics.median(r[1] for r in found) for name, found in runs.items()}
+    width = max(len(name) for name in commands)
+    print(f"\n{title} (cold, new process each run)")
+    print(f"{'':<{width}}  {'wall':>9}  {'CPU':>9}  {'× anchor (CPU)':>14}  {'children':>8}")
+    for name, command in commands.items():
+        ratio = "anchor" if name == anchor else f"{cpus[name] / cpus[anchor]:.1f}×"
+        print(f"{name:<{width}}  {walls[name] * 1000:7.0f} ms  {cpus[name] * 1000:7.0f} ms  {ratio:>14}  "
+              f"{children(command, env, cwd):>8}")
+
+
+def median_time(action: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median wall and CPU (this process) seconds of ``action``, after one run to warm it."""
+    action()
+    walls, cpus = [], []
+    for _ in range(repeat):
+        start, cpu = time.perf_counter(), time.process_time()
+        action()
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def letter_html() -> str:
+    """The công văn's text as a plain HTML page in the shipped face: the markup a naive WeasyPrint user writes."""
+    import yaml
+
+    record = yaml.safe_load(EXAMPLE.read_text("utf-8"))
+    body = re.sub(r"\{\{[^}]*\}\}", "30/5/2019", record["noi_dung"])
+    paragraphs = "".join(
+        "<p>" + re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", html.escape(text.strip())) + "</p>"
+        for text in body.split("\n\n") if text.strip())
+    faces = "".join(
+        f'@font-face {{ font-family: "Liberation Serif"; src: url("{(FONTS / f"LiberationSerif-{style}.ttf").as_uri()}");'
+        f" font-weight: {weight}; font-style: {slant}; }}"
+        for style, weight, slant in (("Regular", "normal", "normal"), ("Bold", "bold", "normal"),
+                                     ("Italic", "normal", "italic"), ("BoldItalic", "bold", "italic")))
+    return (f"<!doctype html><html lang=vi><head><meta charset=utf-8><style>{faces}"
+            "@page { size: A4; margin: 20mm 15mm 20mm 30mm } body { font: 14pt 'Liberation Serif' }"
+            "p { text-align: justify; text-indent: 12.7mm; margin: 6pt 0 } table { width: 100% }"
+            "</style></head><body><table><tr><td style='text-align:center'>ỦY BAN NHÂN DÂN<br><b>TỈNH QUẢNG NINH</b>"
+            "<br>Số: 3018/UBND-XD6</td><td style='text-align:center'><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM<br>"
+            "Độc lập - Tự do - Hạnh phúc</b><br><i>Quảng Ninh, ngày 07 tháng 5 năm 2019</i></td></tr></table>"
+            f"<p style='text-align:center'>Kính gửi: Các Sở, Ban, ngành trong tỉnh</p>{paragraphs}"
+            "<p style='text-align:right'><b>KT. CHỦ TỊCH<br>PHÓ CHỦ TỊCH</b><br><br><br><b>Đặng Huy Hậu</b></p>"
+            "</body></html>")
+
+
+def warm_table(repeat: int) -> None:
+    import typst
+
+    from correspondence import api
+
+    def tool(engine: str) -> Callable[[], object]:
+        def make() -> object:
+            with api.using_pdf_engine(engine):
+                loaded = api.load(EXAMPLE, ROOT)
+                return api.render_document(api.compose(loaded, None, None), ("pdf",), loaded.workspace)
+        return make
+
+    compiler = typst.Compiler(root=str(LETTER.parent), font_paths=[str(FONTS)], ignore_system_fonts=True)
+    markup = letter_html()
+
+    def naive_weasyprint() -> object:
+        import weasyprint
+
+        return weasyprint.HTML(string=markup, base_url=str(ROOT)).write_pdf()
+
+    rows = {
+        "bare Typst (bench/cong-van.typ)": lambda: compiler.compile(input=str(LETTER), format="pdf"),
+        "correspondence, typst engine": tool("typst"),
+        "naive WeasyPrint (HTML string)": naive_weasyprint,
+        "correspondence, weasyprint engine": tool("weasyprint"),
+    }
+    times = {name: median_time(action, repeat) for name, action in rows.items()}
+    width = max(len(name) for name in rows)
+    print("\none PDF of the công văn (warm, in one process)")
+    print(f"{'':<{width}}  {'wall':>9}  {'CPU':>9}  {'× anchor (CPU)':>14}")
+    anchors = {"correspondence, typst engine": "bare Typst (bench/cong-van.typ)",
+               "correspondence, weasyprint engine": "naive WeasyPrint (HTML string)"}
+    for name, (wall, cpu) in times.items():
+        ratio = f"{cpu / times[anchors[name]][1]:.1f}×" if name in anchors else "anchor"
+        print(f"{name:<{width}}  {wall * 1000:7.1f} ms  {cpu * 1000:7.1f} ms  {ratio:>14}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=11)
+    args = parser.parse_args()
+    python = sys.executable
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("CORRESPONDENCE_PDF_ENGINE", None)
+    print(f"median of {args.repeat} runs; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch)
+        tool = [python, "-m", "correspondence"]
+        cold_table("start-up", {
+            "python -c pass": [python, "-c", "pass"],
+            "correspondence --help": [*tool, "--help"],
+            "correspondence draft (no file: usage error)": [*tool, "draft", "--pdf-engine", "typst"],
+            "correspondence check (the công văn)": [*tool, "check", str(EXAMPLE)],
+        }, "python -c pass", args.repeat, env, out)
+        cold_table("one PDF of the công văn", {
+            "bare Typst compile": [python, "-c", BARE_TYPST],
+            "correspondence draft --pdf-engine typst": [*tool, "draft", str(EXAMPLE), "-f", "pdf", "-o", scratch,
+                                                        "--pdf-engine", "typst"],
+            "correspondence draft --pdf-engine weasyprint": [*tool, "draft", str(EXAMPLE), "-f", "pdf", "-o", scratch,
+                                                             "--pdf-engine", "weasyprint"],
+        }, "bare Typst compile", args.repeat, env, out)
+    warm_table(args.repeat)
+
+
+if __name__ == "__main__":
+    main()
