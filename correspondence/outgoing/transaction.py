@@ -185,7 +185,8 @@ def _registers() -> Iterator[dict[str, Register]]:
 
 
 def stage_job(job: tuple[m.Document, tuple[str, ...], str, str]) -> list[storage.Staged]:
-    """Render one document and stage its files, in any process: everything needed travels in ``job``."""
+    """Render one document and stage its files, in any process: everything needed travels in ``job``; what comes
+    back is where each file was written, its SHA-256 and size — never its bytes."""
     doc, formats, root, folder = job
     rendered = render_document(doc, formats, Path(root))
     return storage.stage({Path(folder) / name: data for name, data in rendered.items()})
@@ -198,25 +199,30 @@ def _warm() -> None:
 
 def _stage_all(jobs: list[tuple[m.Document, tuple[str, ...], str, str]], workers: int | None,
                progress: Callable[[int, int], None] | None) -> list[list[storage.Staged]]:
-    """Render and stage every job (on every core for many); on the first failure nothing staged is kept."""
+    """Render and stage every job (on every core for many): each worker writes the files it renders beside their
+    targets itself and hands back their places and hashes, so the bytes of a batch are never held together. On the
+    first failure nothing staged is kept — neither what was staged before it nor what workers finish after it."""
     results: list[list[storage.Staged]] = []
+    count = workers or 1
     try:
-        count = workers or 1
         if count > 1 and len(jobs) > 1:
-            with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), initializer=_warm) as pool:
-                futures = [pool.submit(stage_job, job) for job in jobs]
-                try:
-                    for done, future in enumerate(futures, 1):
-                        results.append(future.result())
-                        if progress is not None:
-                            progress(done, len(jobs))
-                except BaseException:
-                    for future in futures:
-                        future.cancel()
-                    for future in futures:
-                        if not future.cancelled() and future.done() and future.exception() is None:
-                            storage.discard(future.result())
-                    raise
+            pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
+            futures = []
+            try:
+                for job in jobs:
+                    futures.append(pool.submit(stage_job, job))
+                for done, future in enumerate(futures, 1):
+                    results.append(future.result())
+                    if progress is not None:
+                        progress(done, len(jobs))
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)  # the jobs under way finish: their files are removed
+                for future in futures[len(results):]:
+                    if not future.cancelled() and future.exception() is None:
+                        storage.discard(future.result())
+                raise
+            finally:
+                pool.shutdown(wait=True)
         else:
             for done, job in enumerate(jobs, 1):
                 results.append(stage_job(job))
@@ -229,29 +235,11 @@ def _stage_all(jobs: list[tuple[m.Document, tuple[str, ...], str, str]], workers
     return results
 
 
-def render_all(docs: list[m.Document], formats: tuple[str, ...], root: Path, workers: int | None = None,
-               progress: Callable[[int, int], None] | None = None) -> list[dict[str, bytes]]:
-    """Every document's files by name, in order (on every core for many): nothing is written."""
-    jobs = [(doc, formats, root) for doc in docs]
-    out: list[dict[str, bytes]] = []
-    count = workers or 1
-    if count > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), initializer=_warm) as pool:
-            for done, files in enumerate(pool.map(_render_one, jobs), 1):
-                out.append(files)
-                if progress is not None:
-                    progress(done, len(jobs))
-        return out
-    for done, job in enumerate(jobs, 1):
-        out.append(_render_one(job))
-        if progress is not None:
-            progress(done, len(jobs))
-    return out
-
-
-def _render_one(job: tuple[m.Document, tuple[str, ...], Path]) -> dict[str, bytes]:
-    doc, formats, root = job
-    return render_document(doc, formats, root)
+def render_to(docs: list[m.Document], formats: tuple[str, ...], root: Path, folder: Path, workers: int | None = None,
+              progress: Callable[[int, int], None] | None = None) -> list[list[storage.Staged]]:
+    """Every document's files written in ``folder`` (a scratch folder: they are never published), in order, on every
+    core for many; their places and hashes only come back. On a failure nothing is left."""
+    return _stage_all([(doc, formats, str(root), str(folder)) for doc in docs], workers, progress)
 
 
 def _jobs(unit: Unit, number: int, root: Path, formats: tuple[str, ...]) -> list[tuple[m.Document, tuple[str, ...], str, str]]:
