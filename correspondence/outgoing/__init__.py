@@ -2,11 +2,26 @@
 writes, completes and recovers.
 
 ``documents`` composes with the register's help (the quyết định a document is issued with, the original of a copy);
-``transaction`` issues; ``merge`` issues a table of rows; ``annex`` adds the annex of an issued document;
-``corrections`` writes the đính chính of one; ``registry`` answers the register commands (list, show, void, import,
-export, close a year, verify, the access log).
+``transaction`` issues (``staging`` renders and stages in the worker processes); ``merge`` issues a table of rows;
+``annex`` adds the annex of an issued document; ``corrections`` writes the đính chính of one; ``registry`` answers
+the register commands (list, show, void, import, export, close a year, verify, the access log).
 """
 
-from correspondence.outgoing.transaction import Issued, complete, issue, recover
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from correspondence.outgoing.transaction import Issued, complete, issue, recover
 
 __all__ = ["Issued", "complete", "issue", "recover"]
+
+
+def __getattr__(name: str) -> Any:
+    """The issuing transaction's names, imported when first asked for: a rendering worker imports
+    ``outgoing.staging`` alone (see there)."""
+    if name in __all__:
+        from correspondence.outgoing import transaction
+
+        return getattr(transaction, name)
+    raise AttributeError(name)

@@ -21,7 +21,8 @@ from correspondence import numbers
 from correspondence.errors import ArchiveFailed, CorrespondenceError, InvalidRecord, Problem, WriteFailed
 from correspondence.i18n import _
 from correspondence.outgoing.documents import document
-from correspondence.outgoing.transaction import Unit, render_to, run
+from correspondence.outgoing.staging import render_to
+from correspondence.outgoing.transaction import Unit, run
 from correspondence.progress import notice
 from correspondence.records import Row, read_rows
 from correspondence.records.tables import columns_hint, identifier

@@ -21,9 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import multiprocessing
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,8 +41,9 @@ from correspondence.errors import (
     UsageError,
     WriteFailed,
 )
-from correspondence.i18n import _, set_language
+from correspondence.i18n import _
 from correspondence.outgoing.documents import copies_of, document, document_of, ky_hieu_of, series_of
+from correspondence.outgoing.staging import stage_all, stage_job
 from correspondence.progress import notice
 from correspondence.register.queries import find_entry
 from correspondence.register.store import ISSUED, OPEN, VOIDED, Entry, HoSo, Register, sqlite_path
@@ -184,64 +183,6 @@ def _registers() -> Iterator[dict[str, Register]]:
 # ---------------------------------------------------------------------------- rendering and staging
 
 
-def stage_job(job: tuple[m.Document, tuple[str, ...], str, str]) -> list[storage.Staged]:
-    """Render one document and stage its files, in any process: everything needed travels in ``job``; what comes
-    back is where each file was written, its SHA-256 and size — never its bytes."""
-    doc, formats, root, folder = job
-    rendered = render_document(doc, formats, Path(root))
-    return storage.stage({Path(folder) / name: data for name, data in rendered.items()})
-
-
-def _warm() -> None:
-    """Worker start-up: messages in the clerk's language."""
-    set_language(None)
-
-
-def _stage_all(jobs: list[tuple[m.Document, tuple[str, ...], str, str]], workers: int | None,
-               progress: Callable[[int, int], None] | None) -> list[list[storage.Staged]]:
-    """Render and stage every job (on every core for many): each worker writes the files it renders beside their
-    targets itself and hands back their places and hashes, so the bytes of a batch are never held together. On the
-    first failure nothing staged is kept — neither what was staged before it nor what workers finish after it."""
-    results: list[list[storage.Staged]] = []
-    count = workers or 1
-    try:
-        if count > 1 and len(jobs) > 1:
-            pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
-            futures = []
-            try:
-                for job in jobs:
-                    futures.append(pool.submit(stage_job, job))
-                for done, future in enumerate(futures, 1):
-                    results.append(future.result())
-                    if progress is not None:
-                        progress(done, len(jobs))
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)  # the jobs under way finish: their files are removed
-                for future in futures[len(results):]:
-                    if not future.cancelled() and future.exception() is None:
-                        storage.discard(future.result())
-                raise
-            finally:
-                pool.shutdown(wait=True)
-        else:
-            for done, job in enumerate(jobs, 1):
-                results.append(stage_job(job))
-                if progress is not None:
-                    progress(done, len(jobs))
-    except BaseException:
-        for staged in results:
-            storage.discard(staged)
-        raise
-    return results
-
-
-def render_to(docs: list[m.Document], formats: tuple[str, ...], root: Path, folder: Path, workers: int | None = None,
-              progress: Callable[[int, int], None] | None = None) -> list[list[storage.Staged]]:
-    """Every document's files written in ``folder`` (a scratch folder: they are never published), in order, on every
-    core for many; their places and hashes only come back. On a failure nothing is left."""
-    return _stage_all([(doc, formats, str(root), str(folder)) for doc in docs], workers, progress)
-
-
 def _jobs(unit: Unit, number: int, root: Path, formats: tuple[str, ...]) -> list[tuple[m.Document, tuple[str, ...], str, str]]:
     series = series_of(unit.loaded)
     folder = str(output_folder(root, unit.loaded.agency_id, unit.day.year))
@@ -311,7 +252,7 @@ def run(units: list[Unit], root: Path, ngay: dt.date | None, register: str | Non
         _check(units, registers, lai)
         jobs = [_jobs(unit, unit.expected, root, formats) for unit in units]
         flat = [job for unit_jobs in jobs for job in unit_jobs]
-        staged = _stage_all(flat, workers, progress)
+        staged = stage_all(flat, workers, progress)
         position = 0
         for unit, unit_jobs in zip(units, jobs, strict=True):
             unit.staged = [item for one in staged[position:position + len(unit_jobs)] for item in one]

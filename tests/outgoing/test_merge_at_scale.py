@@ -13,7 +13,7 @@ import pytest
 from correspondence import storage
 from correspondence.errors import CorrespondenceError
 from correspondence.i18n import _
-from correspondence.outgoing import transaction
+from correspondence.outgoing import staging, transaction
 from correspondence.outgoing.merge import merge, preview
 from correspondence.register.store import Register
 from correspondence.render import render_document
@@ -52,13 +52,13 @@ def _breaking_template(workspace: Path) -> None:
 
 def test_workers_hand_back_where_each_file_is_its_hash_and_size_never_its_bytes(workspace: Path) -> None:
     record, data = _files(workspace, 3)
-    from correspondence.outgoing.merge import _prepared
     from correspondence.outgoing.documents import document
+    from correspondence.outgoing.merge import _prepared
 
     root, _loaded, _table, _rows, items = _prepared(record, data, workspace, None)
     folder = workspace / "scratch"
     folder.mkdir()
-    done = transaction.render_to([document(item, None, None) for item in items], ("docx", "pdf"), root, folder, 2)
+    done = staging.render_to([document(item, None, None) for item in items], ("docx", "pdf"), root, folder, 2)
     assert [[item.target.name for item in files] for files in done] == [["du-thao-moi.docx", "du-thao-moi.pdf"]] * 3
     for files in done:
         for item in files:
@@ -114,3 +114,27 @@ def test_a_preview_is_the_bytes_of_the_pages_joined_in_memory(workspace: Path, m
     title = _("Preview of the mail merge {record} ({count} rows)").format(record="moi.yaml", count=4)
     assert shown.path.read_bytes() == combine(pdfs, title)
     assert [p.name for p in shown.path.parent.iterdir()] == [shown.path.name]  # no scratch file left
+
+
+def test_an_annex_too_large_for_weasyprint_is_refused_before_anything_is_written(
+        workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from correspondence.outgoing import annex as annexes
+
+    monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", "weasyprint")
+    record, data = _files(workspace, 1)
+    (issued,) = merge(record, data, workspace, formats=("docx",), workers=1)
+    (workspace / "bang.yaml").write_text("cot:\n- {ten: STT, kieu: stt, rong: 10}\n- {ten: Tên, khoa: ten, rong: 60}\n",
+                                         "utf-8")
+    (workspace / "bang.csv").write_text("ten\n" + "".join(f"Thủ tục {i}\n" for i in range(6)), "utf-8")
+    monkeypatch.setattr(annexes, "WEASYPRINT_ROWS", 5)
+    before = sorted(p.name for p in issued.files[0].parent.iterdir())
+    with pytest.raises(CorrespondenceError) as raised:
+        annexes.annex(workspace, issued.so_ky_hieu, workspace / "bang.csv", workspace / "bang.yaml")
+    (problem,) = raised.value.problems
+    assert str(problem) == ("bang.csv: 6 dòng: bộ dàn trang PDF WeasyPrint chỉ dàn được phụ lục tối đa 5 dòng "
+                            "(dàn trang bằng Typst: ghi 'pdf_engine: typst' vào registers/config.yaml (hoặc đặt "
+                            "CORRESPONDENCE_PDF_ENGINE=typst), hoặc tách bảng)")
+    assert sorted(p.name for p in issued.files[0].parent.iterdir()) == before
+    monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", "typst")  # Typst takes it
+    written = annexes.annex(workspace, issued.so_ky_hieu, workspace / "bang.csv", workspace / "bang.yaml")
+    assert [p.name for p in written] == ["01-UBND-XD6-phu-luc.docx", "01-UBND-XD6-phu-luc.pdf"]
