@@ -7,21 +7,6 @@ writes, completes and recovers.
 the register commands (list, show, void, import, export, close a year, verify, the access log).
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from correspondence.outgoing.transaction import Issued, complete, issue, recover
+from correspondence.outgoing.transaction import Issued, complete, issue, recover
 
 __all__ = ["Issued", "complete", "issue", "recover"]
-
-
-def __getattr__(name: str) -> Any:
-    """The issuing transaction's names, imported when first asked for: a rendering worker imports
-    ``outgoing.staging`` alone (see there)."""
-    if name in __all__:
-        from correspondence.outgoing import transaction
-
-        return getattr(transaction, name)
-    raise AttributeError(name)

@@ -1,7 +1,6 @@
-"""Render documents and stage their files, on every core for many: the part of issuing that runs in the worker
-processes. A worker imports only this module, the renderers and storage (not the register, nor validation), so that
-it starts quickly; it writes each file it renders itself and hands back where, its SHA-256 and size — never the
-bytes — so that a batch of any size is never held in one process's memory.
+"""Turn documents into staged files, on every core for many: the part of issuing that runs in the worker processes.
+A worker writes each file it renders itself and hands back where, its SHA-256 and size — never the bytes — so that a
+batch of any size is never held in one process's memory.
 """
 
 from __future__ import annotations
