@@ -1,19 +1,32 @@
-"""Print DOCX and PDF render times of an annex of 100, 1,000 and 5,000 rows, so the growth shows.
+"""Print an annex's cost beside its anchor, measured in the same run on the same machine: a bare Typst table of the
+same rows (bench/typst/table.typ, the same fonts and page, PDF/A-3b) and the annex of a document in the register
+(``correspondence annex``: the table read from CSV, checked, built, laid out as PDF/A by the Typst engine, published,
+recorded), each in a process of its own: ms per row (wall and CPU) and peak RSS, with the ratios to the anchor; then
+the DOCX alone.
 
-``python bench/annex.py [--rows 100 1000 5000]``: the time per row should stay flat (linear growth).
+``python bench/annex.py [--rows 1000 5000 50000] [--quick]``
+
+Targets: a 5,000-row annex ≤ 2× the bare table's time and ≤ 1.2× its memory.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
+import json
+import os
+import resource
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+TABLE = Path(__file__).resolve().parent / "typst" / "table.typ"
 
 SPEC = {
     "cot": [{"ten": "STT", "kieu": "stt", "rong": 12},
@@ -25,42 +38,117 @@ SPEC = {
     "nhom_theo": "muc",
     "nhom": {"3": "DỊCH VỤ CÔNG TRỰC TUYẾN MỨC ĐỘ 3", "4": "DỊCH VỤ CÔNG TRỰC TUYẾN MỨC ĐỘ 4"},
 }
+RECORD = """loai: cong_van
+co_quan: ubnd-quang-ninh
+don_vi: XD6
+trich_yeu: danh mục thủ tục hành chính cung cấp dịch vụ công trực tuyến
+kinh_gui: [Các sở, ban, ngành tỉnh]
+noi_dung: |
+  Ủy ban nhân dân tỉnh gửi kèm theo danh mục thủ tục hành chính cung cấp dịch vụ công trực tuyến.
+ky: {tham_quyen: KT, nguoi_ky: dang_huy_hau}
+noi_nhan: [Như trên]
+ngay: 2026-11-20
+"""
+
+def _rows(count: int) -> list[dict[str, Any]]:
+    return [{"muc": "3" if i % 3 else "4", "ten": f"Thủ tục hành chính số {i} về cấp phép xây dựng", "m3": "x",
+             "m4": "" if i % 2 else "x", "so": i * 7, "ghi_chu": "Đã kết nối" if i % 5 else ""} for i in range(count)]
 
 
-def document(rows: int):  # type: ignore[no-untyped-def]
-    from correspondence.compose import annex_model, build_table, kem_theo_line, standalone
-    from correspondence.model import Metadata
-    from correspondence.validate.schema import Bang
+def _bare(rows: int) -> None:
+    import typst
 
-    data = [(f"row {i}", {"muc": "3" if i % 3 else "4", "ten": f"Thủ tục hành chính số {i} về cấp phép xây dựng",
-                          "m3": "x", "m4": "" if i % 2 else "x", "so": i * 7, "ghi_chu": "Đã kết nối" if i % 5 else ""})
-            for i in range(rows)]
-    table, wide = build_table(Bang.model_validate(SPEC), data)
-    kem_theo = kem_theo_line("Kế hoạch", "4498/KH-UBND", dt.date(2019, 10, 30), "Ủy ban nhân dân tỉnh")
-    annex = annex_model("Phụ lục", "Danh mục thủ tục hành chính", kem_theo, table, wide, True, "bench-phu-luc", None)
-    return standalone(annex, Metadata("Phụ lục", "bench", "bench", dt.datetime(2019, 10, 30), "bench"))
+    data = [[str(i + 1), r["ten"], "X", "X" if r["m4"] else "", f"{r['so']:,}".replace(",", "."), r["ghi_chu"]]
+            for i, r in enumerate(_rows(rows))]
+    fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False,
+                        font_paths=[str(ROOT / "correspondence" / "fonts")])
+    pdf = typst.compile(str(TABLE), font_paths=fonts, ignore_system_fonts=True, pdf_standards=["a-3b"],
+                        sys_inputs={"rows": json.dumps(data, ensure_ascii=False)})
+    assert len(pdf) > rows * 100
+
+
+def _workspace(rows: int) -> Path:
+    """A workspace with a công văn issued in the register and the annex's table (CSV) and spec beside it."""
+    import yaml
+
+    from correspondence import api
+
+    folder = Path(tempfile.mkdtemp())
+    (folder / "registers").mkdir()
+    shutil.copy(ROOT / "examples" / "registers" / "ubnd-quang-ninh.yaml", folder / "registers")
+    (folder / "cong-van.yaml").write_text(RECORD, "utf-8")
+    (folder / "bang.yaml").write_text(yaml.safe_dump(SPEC, allow_unicode=True), "utf-8")
+    lines = ["muc,ten,m3,m4,so,ghi_chu"] + [",".join(str(v) for v in r.values()) for r in _rows(rows)]
+    (folder / "bang.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    api.issue([folder / "cong-van.yaml"], folder, formats=("docx",))
+    return folder
+
+
+def _annex(folder: Path, formats: tuple[str, ...]) -> None:
+    from correspondence import api
+
+    written = api.annex(folder, "01/UBND-XD6", folder / "bang.csv", folder / "bang.yaml", formats=formats)
+    assert [p.suffix for p in written] == [f".{f}" for f in formats]
+
+
+def one(kind: str, rows: int) -> dict[str, float]:
+    """Run one measurement in this process (a fresh one): wall, CPU, peak RSS."""
+    folder = _workspace(rows) if kind != "bare" else None
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    began = time.perf_counter()
+    if kind == "bare":
+        _bare(rows)
+    else:
+        assert folder is not None
+        os.chdir(folder)
+        _annex(folder, ("pdf",) if kind == "pdf" else ("docx",))
+    wall = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return {"wall": wall, "cpu": cpu, "rss": after.ru_maxrss / 1024}
+
+
+def _spawn(kind: str, rows: int) -> dict[str, float] | None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CORRESPONDENCE_PDF_ENGINE": "typst"}
+    done = subprocess.run([sys.executable, __file__, "--one", kind, str(rows)], capture_output=True, text=True,
+                          env=env, check=False)
+    if done.returncode != 0:
+        print(f"{kind} {rows}: failed\n{done.stderr[-2000:]}")
+        return None
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--rows", type=int, nargs="+", default=[1000, 5000, 50000])
+    parser.add_argument("--quick", action="store_true", help="200, 1,000 and 5,000 rows")
+    parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    from correspondence.render.docx import render_docx
-    from correspondence.render.pdf import render_pdf
-
-    render_pdf(document(10), None, 0)  # warm: imports, fonts, parsed CSS
-    print(f"{'rows':>6} {'DOCX':>9} {'per row':>9} {'PDF':>9} {'per row':>9} {'pages':>6}")
-    for rows in args.rows:
-        doc = document(rows)
-        began = time.perf_counter()
-        render_docx(doc, 0)
-        docx_time = time.perf_counter() - began
-        began = time.perf_counter()
-        pdf = render_pdf(doc, None, 0)
-        pdf_time = time.perf_counter() - began
-        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-        print(f"{rows:>6} {docx_time:>8.2f}s {docx_time / rows * 1000:>7.2f}ms {pdf_time:>8.2f}s "
-              f"{pdf_time / rows * 1000:>7.2f}ms {pages:>6}")
+    if args.one:
+        print(json.dumps(one(args.one[0], int(args.one[1]))))
+        return
+    sizes = [200, 1000, 5000] if args.quick else args.rows
+    print(f"{dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; "
+          "each figure from a process of its own")
+    print(f"{'rows':>6} {'':26} {'ms/row':>7} {'CPU ms/row':>10} {'peak RSS':>9} {'time ×':>7} {'CPU ×':>6} "
+          f"{'RSS ×':>6}")
+    for rows in sizes:
+        anchor = _spawn("bare", rows)
+        for kind, name in (("bare", "bare Typst table (anchor)"), ("pdf", "annex, PDF/A (Typst)"),
+                           ("docx", "annex, DOCX")):
+            f = anchor if kind == "bare" else _spawn(kind, rows)
+            if f is None:
+                continue
+            ratios = ""
+            if anchor is not None and kind == "pdf":
+                ratios = (f"{f['wall'] / anchor['wall']:6.2f}× {f['cpu'] / anchor['cpu']:5.2f}× "
+                          f"{f['rss'] / anchor['rss']:5.2f}×")
+            print(f"{rows:>6} {name:26} {f['wall'] / rows * 1000:7.2f} {f['cpu'] / rows * 1000:10.2f} "
+                  f"{f['rss']:6.0f}MiB {ratios}", flush=True)
+    print("targets at 5,000 rows: annex PDF ≤ 2× the anchor's time, ≤ 1.2× its memory")
 
 
 if __name__ == "__main__":

@@ -1,22 +1,32 @@
-"""Print mail-merge throughput for 1,000 rows (documents per second, DOCX + PDF, every core) and the
-memory of each rendering worker over the batch (it should stay flat).
+"""Print mail-merge throughput beside its anchor, measured in the same run on the same machine: a pool of bare Typst
+processes compiling an equivalent letter (bench/typst/letter.typ, the same fonts, PDF/A-3b) in documents per second,
+then ``merge --thu`` (every row a draft, joined into one preview PDF) and a real ``merge`` (DOCX + PDF/A, numbered in
+the register, published, hashed) on the same rows and as many processes, with the ratios to the anchor; wall and CPU
+time (this process and its workers) and the peak memory of the parent and of each worker.
 
-``python bench/merge.py [--rows 1000] [--jobs N]``
+``python bench/merge.py [--rows 200] [--jobs 2] [--quick] [--pdf-engine typst]``
+
+Targets: ``merge --thu`` ≥ 0.7× and ``merge`` ≥ 0.4× the anchor's documents per second.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
+import resource
 import shutil
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+LETTER = Path(__file__).resolve().parent / "typst" / "letter.typ"
 
 RECORD = """loai: cong_van
 co_quan: ubnd-quang-ninh
@@ -35,69 +45,129 @@ noi_nhan: [Như trên]
 """
 
 
-def _children_rss(parent: int) -> dict[int, int]:
-    out = {}
+def _row(i: int) -> dict[str, str]:
+    return {"kinh_gui": f"Ông Nguyễn Văn {i}", "ten": f"ông Nguyễn Văn {i}", "chuc_vu": f"Giám đốc Sở {i}",
+            "gio": f"{8 + i % 3} giờ"}
+
+
+_COMPILER: Any = None
+
+
+def _bare_letter(i: int) -> int:
+    """One letter compiled by bare Typst (in a pool worker): the compiler made once per process, as ours is."""
+    global _COMPILER
+    import typst
+
+    if _COMPILER is None:
+        fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False,
+                            font_paths=[str(ROOT / "correspondence" / "fonts")])
+        _COMPILER = typst.Compiler(root=str(LETTER.parent), font_paths=fonts, ignore_system_fonts=True)
+    pdf = _COMPILER.compile(input=str(LETTER), format="pdf", sys_inputs={"so": str(i + 1), **_row(i)},
+                            pdf_standards=["a-3b"])
+    return len(pdf)
+
+
+def _bare_pool(rows: int, jobs: int) -> None:
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        sizes = pool.map(_bare_letter, range(rows), chunksize=1)
+        pool.close()
+        pool.join()
+    assert all(size > 10_000 for size in sizes)
+
+
+def _rss(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as handle:
+        return next(int(line.split()[1]) for line in handle if line.startswith("VmRSS:"))
+
+
+def _children(parent: int) -> list[int]:
+    out = []
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
-            if ppid != parent:
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    if int(handle.read().rsplit(")", 1)[1].split()[1]) == parent:
+                        out.append(int(entry))
+            except (OSError, ValueError, IndexError):
                 continue
-            with open(f"/proc/{entry}/status") as handle:
-                rss = next(int(line.split()[1]) for line in handle if line.startswith("VmRSS:"))
-            out[int(entry)] = rss
-        except (OSError, StopIteration, ValueError, IndexError):
-            continue
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=1000)
-    parser.add_argument("--jobs", type=int, default=None)
-    args = parser.parse_args()
-    from correspondence.outgoing.merge import merge
-
-    folder = Path(tempfile.mkdtemp())
-    (folder / "registers").mkdir()
-    shutil.copy(ROOT / "examples" / "registers" / "ubnd-quang-ninh.yaml", folder / "registers")
-    (folder / "moi.yaml").write_text(RECORD, "utf-8")
-    lines = ["kinh_gui,ten,chuc_vu,gio"] + [f"Ông Nguyễn Văn {i},ông Nguyễn Văn {i},Giám đốc Sở {i},{8 + i % 3} giờ"
-                                           for i in range(args.rows)]
-    (folder / "khach.csv").write_text("\n".join(lines) + "\n", "utf-8")
-    samples: list[tuple[float, dict[int, int]]] = []
+def measure(action: Callable[[], None]) -> dict[str, float]:
+    """Wall time, CPU time of this process and of the workers it waited for, peak RSS of this process and of the
+    largest worker (sampled every 0.2 s) while ``action`` runs."""
+    peaks = {"parent": 0, "worker": 0}
     stop = threading.Event()
 
     def watch() -> None:
         while not stop.is_set():
-            samples.append((time.perf_counter(), _children_rss(os.getpid())))
-            time.sleep(0.25)
+            try:
+                peaks["parent"] = max(peaks["parent"], _rss(os.getpid()))
+                for child in _children(os.getpid()):
+                    peaks["worker"] = max(peaks["worker"], _rss(child))
+            except (OSError, StopIteration):
+                pass
+            time.sleep(0.2)
 
     watcher = threading.Thread(target=watch, daemon=True)
-    os.chdir(folder)
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     watcher.start()
-    done = merge(folder / "moi.yaml", "khach.csv", folder, workers=args.jobs)
-    elapsed = time.perf_counter() - began
+    action()
+    wall = time.perf_counter() - began
     stop.set()
     watcher.join()
-    assert [d.so_ky_hieu for d in done] == [f"{n:02d}/UBND-XD6" for n in range(1, args.rows + 1)]
-    jobs = args.jobs or os.cpu_count()
-    print(f"{args.rows} rows, {jobs} rendering processes, DOCX + PDF: {elapsed:.1f} s, "
-          f"{args.rows / elapsed:.1f} documents per second (target ≥ 10)")
-    peaks: dict[int, list[tuple[float, int]]] = {}
-    for moment, rss in samples:
-        for pid, kib in rss.items():
-            peaks.setdefault(pid, []).append((moment - began, kib))
-    busy = {pid: series for pid, series in peaks.items() if len(series) > 8 and max(k for _t, k in series) > 100_000}
-    for pid, series in sorted(busy.items()):
-        quarter = series[len(series) // 4][1] / 1024
-        last = series[-1][1] / 1024
-        peak = max(k for _t, k in series) / 1024
-        print(f"worker {pid}: RSS at 25% {quarter:6.1f} MiB, at the end {last:6.1f} MiB, peak {peak:6.1f} MiB")
-    shutil.rmtree(folder, ignore_errors=True)
+    own2, children2 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = sum(getattr(after, f) - getattr(before, f) for before, after in ((own, own2), (children, children2))
+              for f in ("ru_utime", "ru_stime"))
+    return {"wall": wall, "cpu": cpu, "parent": peaks["parent"] / 1024, "worker": peaks["worker"] / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=200)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--quick", action="store_true", help="60 rows: a look in well under a minute")
+    parser.add_argument("--pdf-engine", default="typst", choices=["typst", "weasyprint"])
+    args = parser.parse_args()
+    rows = 60 if args.quick else args.rows
+    os.environ["CORRESPONDENCE_PDF_ENGINE"] = args.pdf_engine
+    from correspondence.outgoing.merge import merge, preview
+
+    folder = Path(tempfile.mkdtemp())
+    try:
+        (folder / "registers").mkdir()
+        shutil.copy(ROOT / "examples" / "registers" / "ubnd-quang-ninh.yaml", folder / "registers")
+        (folder / "moi.yaml").write_text(RECORD, "utf-8")
+        lines = ["kinh_gui,ten,chuc_vu,gio"] + [",".join(_row(i).values()) for i in range(rows)]
+        (folder / "khach.csv").write_text("\n".join(lines) + "\n", "utf-8")
+        os.chdir(folder)
+        done: list[Any] = []
+        figures = {
+            f"bare Typst, Pool({args.jobs}) (anchor)": measure(lambda: _bare_pool(rows, args.jobs)),
+            "merge --thu (one preview PDF)": measure(lambda: preview(folder / "moi.yaml", "khach.csv", folder,
+                                                                     workers=args.jobs)),
+            "merge (DOCX + PDF/A + register)": measure(lambda: done.extend(merge(folder / "moi.yaml", "khach.csv",
+                                                                                  folder, workers=args.jobs))),
+        }
+        assert [d.so_ky_hieu for d in done] == [f"{n:02d}/UBND-XD6" for n in range(1, rows + 1)]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    anchor = rows / next(iter(figures.values()))["wall"]
+    anchor_cpu = next(iter(figures.values()))["cpu"]
+    targets = {"merge --thu (one preview PDF)": 0.7, "merge (DOCX + PDF/A + register)": 0.4}
+    print(f"{rows} rows, {args.jobs} processes, PDF engine {args.pdf_engine}, {os.cpu_count()} cores, "
+          f"load {os.getloadavg()[0]:.1f}")
+    print("ratio: documents/s over the anchor's (wall); by CPU: the anchor's CPU time over this one's (a busy machine "
+          "slows the wall clock, not the CPU time)")
+    print(f"{'':34} {'docs/s':>7} {'ratio':>6} {'by CPU':>6} {'target':>7} {'wall':>7} {'CPU':>7} {'CPU/doc':>8} "
+          f"{'parent':>8} {'worker':>8}")
+    for name, f in figures.items():
+        speed = rows / f["wall"]
+        target = f"≥ {targets[name]}" if name in targets else ""
+        print(f"{name:34} {speed:7.1f} {speed / anchor:6.2f} {anchor_cpu / f['cpu']:6.2f} {target:>7} "
+              f"{f['wall']:6.1f}s {f['cpu']:6.1f}s "
+              f"{f['cpu'] / rows * 1000:6.0f}ms {f['parent']:6.0f}MiB {f['worker']:6.0f}MiB")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import shutil
 import socket
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -37,6 +37,7 @@ class Staged:
     temporary: Path
     target: Path
     sha256: str
+    size: int = 0  # bytes
 
 
 def sha256(data: bytes) -> str:
@@ -73,7 +74,7 @@ def stage(files: dict[Path, bytes]) -> list[Staged]:
                 fd, tmp = _temporary(target)
             except OSError as error:
                 raise _failed(target, error) from None
-            staged.append(Staged(Path(tmp), target, sha256(data)))
+            staged.append(Staged(Path(tmp), target, sha256(data), len(data)))
             try:
                 with os.fdopen(fd, "wb") as handle:
                     os.fchmod(handle.fileno(), mode)
@@ -177,6 +178,33 @@ def write_atomic(files: dict[Path, bytes], into_archive: bool = False) -> list[P
         discard(staged)
         raise _failed(staged[0].target, error) from None
     return list(files)
+
+
+def write_streamed(target: Path, fill: Callable[[Path], None]) -> Path:
+    """Write ``target`` (a draft, a file to print: never an issued original) through a temporary file beside it that
+    ``fill`` writes — a file too large to hold in memory is written a piece at a time — then a rename; nothing is
+    left half-written."""
+    refuse_archived(target)
+    try:
+        make_folders(target.parent)
+        fd, tmp = _temporary(target)
+        os.close(fd)
+    except OSError as error:
+        raise _failed(target, error) from None
+    temporary = Path(tmp)
+    try:
+        fill(temporary)
+        os.chmod(temporary, file_mode())
+        with temporary.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise _failed(target, error) from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target
 
 
 def copy_atomic(source: Path, target: Path, digest: str) -> None:

@@ -2,9 +2,9 @@
 writes, completes and recovers.
 
 ``documents`` composes with the register's help (the quyết định a document is issued with, the original of a copy);
-``transaction`` issues; ``merge`` issues a table of rows; ``annex`` adds the annex of an issued document;
-``corrections`` writes the đính chính of one; ``registry`` answers the register commands (list, show, void, import,
-export, close a year, verify, the access log).
+``transaction`` issues (``staging`` renders and stages in the worker processes); ``merge`` issues a table of rows;
+``annex`` adds the annex of an issued document; ``corrections`` writes the đính chính of one; ``registry`` answers
+the register commands (list, show, void, import, export, close a year, verify, the access log).
 
 ``issue`` and its kin are loaded from ``transaction`` when first asked for: composing a document (``check``) goes
 through ``documents`` and must not load the renderers that issuing needs.

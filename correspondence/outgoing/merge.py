@@ -10,27 +10,30 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from correspondence import model as m
 from correspondence import numbers
-from correspondence.errors import ArchiveFailed, CorrespondenceError, InvalidRecord, Problem
+from correspondence.errors import ArchiveFailed, CorrespondenceError, InvalidRecord, Problem, WriteFailed
 from correspondence.i18n import _
 from correspondence.outgoing.documents import document
-from correspondence.outgoing.transaction import Unit, render_all, run
+from correspondence.outgoing.staging import render_to
+from correspondence.outgoing.transaction import Unit, run
 from correspondence.progress import notice
 from correspondence.records import Row, read_rows
 from correspondence.records.tables import columns_hint, identifier
 from correspondence.render import FORMATS
-from correspondence.render.pdf import combine
+from correspondence.render.pdf import combine_files
 from correspondence.storage import refuse_archived as write_refused
-from correspondence.storage import write_atomic
+from correspondence.storage import write_streamed
 from correspondence.validate import COPIES, Loaded, load, load_row, self_contained
 from correspondence.validate.body import body_names
 from correspondence.validate.schema import VanBan
-from correspondence.workspace import find_root, shown
+from correspondence.workspace import find_root, make_folders, shown
 
 
 @dataclass(frozen=True)
@@ -170,10 +173,6 @@ def _recipient(doc: m.Document, row: dict[str, object]) -> str:
     return str(row.get("ten") or "—")
 
 
-def _pdfs(rendered: dict[str, bytes]) -> list[bytes]:
-    return [data for name, data in rendered.items() if name.endswith(".pdf")]
-
-
 def preview(record: Path | str, data: Path | str, workspace: Path | str | None = None, out: Path | str | None = None,
             workers: int | None = None, progress: Callable[[int, int], None] | None = None,
             sheet: str | None = None) -> Preview:
@@ -182,10 +181,19 @@ def preview(record: Path | str, data: Path | str, workspace: Path | str | None =
     write_refused(out, workspace)
     root, loaded, table, rows, items = _prepared(record, data, workspace, sheet)
     docs = [document(item, None, None) for item in items]
-    rendered = render_all(docs, ("pdf",), root, workers or os.cpu_count() or 1, progress)
     target = Path(out) if out is not None else root / "output" / f"{Path(record).stem}-xem-truoc.pdf"
     title = _("Preview of the mail merge {record} ({count} rows)").format(record=Path(record).name, count=len(docs))
-    write_atomic({target: combine([pdf for files in rendered for pdf in _pdfs(files)], title)})
+    try:
+        make_folders(target.parent)
+        scratch = Path(tempfile.mkdtemp(prefix=".xem-truoc-", dir=target.parent))
+    except OSError as error:
+        raise WriteFailed(_("cannot write {path}: {why}").format(path=shown(target), why=error.strerror)) from None
+    try:  # each row's PDF written by its worker, the pages joined into the preview as they are read
+        rendered = render_to(docs, ("pdf",), root, scratch, workers or os.cpu_count() or 1, progress)
+        pdfs = [item.temporary for files in rendered for item in files if item.target.suffix == ".pdf"]
+        write_streamed(target, lambda path: combine_files(pdfs, title, path))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     recipients = [(where, _recipient(doc, row)) for doc, (where, row) in zip(docs, rows, strict=True)]
     return Preview(used_columns(loaded, table), recipients, target, record_fields(loaded, table))
 
@@ -203,7 +211,7 @@ def print_file(record: Path | str, done: list[Merged], workspace: Path | str | N
     target = root / "output" / f"{Path(record).stem}-in-chung-so-{span}.pdf"
     title = _("Mail merge {record}: numbers {span}").format(record=Path(record).name, span=span)
     try:
-        write_atomic({target: combine([path.read_bytes() for path in files], title)})
+        write_streamed(target, lambda path: combine_files(files, title, path))
     except (OSError, CorrespondenceError) as error:  # the numbers are taken and every file written: only this failed
         why = error.message if isinstance(error, CorrespondenceError) else (error.strerror or str(error))
         raise ArchiveFailed(_("every document was issued and written, but the one file to print could not be made"), [

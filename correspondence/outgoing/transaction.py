@@ -21,9 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import multiprocessing
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,8 +41,9 @@ from correspondence.errors import (
     UsageError,
     WriteFailed,
 )
-from correspondence.i18n import _, set_language
+from correspondence.i18n import _
 from correspondence.outgoing.documents import copies_of, document, document_of, ky_hieu_of, series_of
+from correspondence.outgoing.staging import stage_all, stage_job
 from correspondence.progress import notice
 from correspondence.register.queries import find_entry
 from correspondence.register.store import ISSUED, OPEN, VOIDED, Entry, HoSo, Register, sqlite_path
@@ -184,76 +183,6 @@ def _registers() -> Iterator[dict[str, Register]]:
 # ---------------------------------------------------------------------------- rendering and staging
 
 
-def stage_job(job: tuple[m.Document, tuple[str, ...], str, str]) -> list[storage.Staged]:
-    """Render one document and stage its files, in any process: everything needed travels in ``job``."""
-    doc, formats, root, folder = job
-    rendered = render_document(doc, formats, Path(root))
-    return storage.stage({Path(folder) / name: data for name, data in rendered.items()})
-
-
-def _warm() -> None:
-    """Worker start-up: messages in the clerk's language."""
-    set_language(None)
-
-
-def _stage_all(jobs: list[tuple[m.Document, tuple[str, ...], str, str]], workers: int | None,
-               progress: Callable[[int, int], None] | None) -> list[list[storage.Staged]]:
-    """Render and stage every job (on every core for many); on the first failure nothing staged is kept."""
-    results: list[list[storage.Staged]] = []
-    try:
-        count = workers or 1
-        if count > 1 and len(jobs) > 1:
-            with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), initializer=_warm) as pool:
-                futures = [pool.submit(stage_job, job) for job in jobs]
-                try:
-                    for done, future in enumerate(futures, 1):
-                        results.append(future.result())
-                        if progress is not None:
-                            progress(done, len(jobs))
-                except BaseException:
-                    for future in futures:
-                        future.cancel()
-                    for future in futures:
-                        if not future.cancelled() and future.done() and future.exception() is None:
-                            storage.discard(future.result())
-                    raise
-        else:
-            for done, job in enumerate(jobs, 1):
-                results.append(stage_job(job))
-                if progress is not None:
-                    progress(done, len(jobs))
-    except BaseException:
-        for staged in results:
-            storage.discard(staged)
-        raise
-    return results
-
-
-def render_all(docs: list[m.Document], formats: tuple[str, ...], root: Path, workers: int | None = None,
-               progress: Callable[[int, int], None] | None = None) -> list[dict[str, bytes]]:
-    """Every document's files by name, in order (on every core for many): nothing is written."""
-    jobs = [(doc, formats, root) for doc in docs]
-    out: list[dict[str, bytes]] = []
-    count = workers or 1
-    if count > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), initializer=_warm) as pool:
-            for done, files in enumerate(pool.map(_render_one, jobs), 1):
-                out.append(files)
-                if progress is not None:
-                    progress(done, len(jobs))
-        return out
-    for done, job in enumerate(jobs, 1):
-        out.append(_render_one(job))
-        if progress is not None:
-            progress(done, len(jobs))
-    return out
-
-
-def _render_one(job: tuple[m.Document, tuple[str, ...], Path]) -> dict[str, bytes]:
-    doc, formats, root = job
-    return render_document(doc, formats, root)
-
-
 def _jobs(unit: Unit, number: int, root: Path, formats: tuple[str, ...]) -> list[tuple[m.Document, tuple[str, ...], str, str]]:
     series = series_of(unit.loaded)
     folder = str(output_folder(root, unit.loaded.agency_id, unit.day.year))
@@ -323,7 +252,7 @@ def run(units: list[Unit], root: Path, ngay: dt.date | None, register: str | Non
         _check(units, registers, lai)
         jobs = [_jobs(unit, unit.expected, root, formats) for unit in units]
         flat = [job for unit_jobs in jobs for job in unit_jobs]
-        staged = _stage_all(flat, workers, progress)
+        staged = stage_all(flat, workers, progress)
         position = 0
         for unit, unit_jobs in zip(units, jobs, strict=True):
             unit.staged = [item for one in staged[position:position + len(unit_jobs)] for item in one]

@@ -227,21 +227,34 @@ def combine(pdfs: list[bytes], title: str) -> bytes:
     the same bytes."""
     import io
 
+    out = io.BytesIO()
+    _join([io.BytesIO(data) for data in pdfs], title, out)
+    return out.getvalue()
+
+
+def combine_files(paths: list[Path], title: str, out: Path) -> None:
+    """``combine`` of PDF files into the file ``out``, in little memory: each page is copied as it is read and the
+    contents of its streams only when ``out`` is written (the same bytes as ``combine`` of the files' bytes)."""
+    _join(paths, title, out)
+
+
+def _join(sources: list[Any], title: str, target: Any) -> None:
     import pikepdf
 
     out = pikepdf.Pdf.new()
+    opened: list[pikepdf.Pdf] = []
     try:
-        sources = [pikepdf.Pdf.open(io.BytesIO(data)) for data in pdfs]
         for source in sources:
-            out.pages.extend(source.pages)
+            opened.append(pikepdf.Pdf.open(source))
+            out.pages.extend(opened[-1].pages)
         out.docinfo["/Title"] = pikepdf.String(title)
-        buffer = io.BytesIO()
-        out.save(buffer, deterministic_id=True, linearize=False)
+        out.save(target, deterministic_id=True, linearize=False)
     except pikepdf.PdfError as error:
         raise RenderFailed(_("the PDFs could not be joined into one: {why}").format(why=error)) from None
-    for source in sources:
-        source.close()
-    return buffer.getvalue()
+    finally:
+        for pdf in opened:
+            pdf.close()
+        out.close()
 
 
 def stamp_den(pdf: bytes, dau: m.DauDen, workspace: Path | None = None) -> bytes:

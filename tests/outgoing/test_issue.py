@@ -156,10 +156,10 @@ def test_a_back_dated_file_in_a_batch_stops_the_whole_batch(make_record: Callabl
 def test_each_document_is_composed_and_rendered_once(make_record: Callable[..., Path], workspace: Path,
                                                       register_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The bytes written are the bytes rendered before the number was taken (nobody else took it meanwhile)."""
-    from correspondence.outgoing import documents, transaction
+    from correspondence.outgoing import documents, staging
 
     counts = {"compose": 0, "render": 0}
-    compose, render = documents.compose, transaction.render_document
+    compose, render = documents.compose, staging.render_document
 
     def counting_compose(*args: Any, **kwargs: Any) -> Any:
         counts["compose"] += 1
@@ -170,7 +170,7 @@ def test_each_document_is_composed_and_rendered_once(make_record: Callable[..., 
         return render(*args, **kwargs)
 
     monkeypatch.setattr(documents, "compose", counting_compose)
-    monkeypatch.setattr(transaction, "render_document", counting_render)
+    monkeypatch.setattr(staging, "render_document", counting_render)
     done = issue([make_record("a.yaml"), make_record("b.yaml")], workspace, D, register_url, lai=True)
     assert [d.entry.so_ky_hieu for d in done] == ["01/UBND-XD6", "02/UBND-XD6"]
     assert counts == {"compose": 2, "render": 2}

@@ -1,0 +1,74 @@
+"""Turn documents into staged files, on every core for many: the part of issuing that runs in the worker processes.
+A worker writes each file it renders itself and hands back where, its SHA-256 and size — never the bytes — so that a
+batch of any size is never held in one process's memory.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from correspondence import model as m
+from correspondence import storage
+from correspondence.i18n import set_language
+from correspondence.render import render_document
+
+
+def stage_job(job: tuple[m.Document, tuple[str, ...], str, str]) -> list[storage.Staged]:
+    """Render one document and stage its files, in any process: everything needed travels in ``job``; what comes
+    back is where each file was written, its SHA-256 and size — never its bytes."""
+    doc, formats, root, folder = job
+    rendered = render_document(doc, formats, Path(root))
+    return storage.stage({Path(folder) / name: data for name, data in rendered.items()})
+
+
+def _warm() -> None:
+    """Worker start-up: messages in the clerk's language."""
+    set_language(None)
+
+
+def stage_all(jobs: list[tuple[m.Document, tuple[str, ...], str, str]], workers: int | None,
+               progress: Callable[[int, int], None] | None) -> list[list[storage.Staged]]:
+    """Render and stage every job (on every core for many): each worker writes the files it renders beside their
+    targets itself and hands back their places and hashes, so the bytes of a batch are never held together. On the
+    first failure nothing staged is kept — neither what was staged before it nor what workers finish after it."""
+    results: list[list[storage.Staged]] = []
+    count = workers or 1
+    try:
+        if count > 1 and len(jobs) > 1:
+            pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
+            futures = []
+            try:
+                for job in jobs:
+                    futures.append(pool.submit(stage_job, job))
+                for done, future in enumerate(futures, 1):
+                    results.append(future.result())
+                    if progress is not None:
+                        progress(done, len(jobs))
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)  # the jobs under way finish: their files are removed
+                for future in futures[len(results):]:
+                    if not future.cancelled() and future.exception() is None:
+                        storage.discard(future.result())
+                raise
+            finally:
+                pool.shutdown(wait=True)
+        else:
+            for done, job in enumerate(jobs, 1):
+                results.append(stage_job(job))
+                if progress is not None:
+                    progress(done, len(jobs))
+    except BaseException:
+        for staged in results:
+            storage.discard(staged)
+        raise
+    return results
+
+
+def render_to(docs: list[m.Document], formats: tuple[str, ...], root: Path, folder: Path, workers: int | None = None,
+              progress: Callable[[int, int], None] | None = None) -> list[list[storage.Staged]]:
+    """Every document's files written in ``folder`` (a scratch folder: they are never published), in order, on every
+    core for many; their places and hashes only come back. On a failure nothing is left."""
+    return stage_all([(doc, formats, str(root), str(folder)) for doc in docs], workers, progress)

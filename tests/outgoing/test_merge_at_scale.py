@@ -1,0 +1,140 @@
+"""A merge at scale: workers write the files they render themselves and hand back places and hashes only; a failure
+in one worker leaves nothing published, nothing staged and no number taken; the files are the bytes a document
+rendered on its own gives, and the preview the bytes the pages joined in memory gave."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from correspondence import storage
+from correspondence.errors import CorrespondenceError
+from correspondence.i18n import _
+from correspondence.outgoing import staging, transaction
+from correspondence.outgoing.merge import merge, preview
+from correspondence.register.store import Register
+from correspondence.render import render_document
+from correspondence.render.pdf import combine
+from correspondence.workspace import output_root
+
+RECORD = """loai: cong_van
+co_quan: ubnd-quang-ninh
+don_vi: XD6
+trich_yeu: mời dự hội nghị
+kinh_gui: "-"
+noi_dung: |
+  Ủy ban nhân dân tỉnh trân trọng kính mời {{ ten }} tới dự hội nghị lúc {{ gio }}.
+ky: {tham_quyen: KT, nguoi_ky: dang_huy_hau}
+noi_nhan: [Như trên]
+ngay: 2026-11-20
+"""
+TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "van_ban.typ"
+
+
+def _files(workspace: Path, count: int, bad: int | None = None) -> tuple[Path, Path]:
+    (workspace / "moi.yaml").write_text(RECORD, "utf-8")
+    lines = ["kinh_gui,ten,gio"] + [f"Ông {i},{'HỎNG' if i == bad else 'ông'} {i},{8 + i % 3} giờ" for i in range(count)]
+    (workspace / "khach.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    return workspace / "moi.yaml", workspace / "khach.csv"
+
+
+def _breaking_template(workspace: Path) -> None:
+    """The workspace's own Typst template: the shipped one, failing for a row that names HỎNG (as a template error
+    no check before the render can foresee)."""
+    (workspace / "templates").mkdir(exist_ok=True)
+    text = TEMPLATE.read_text("utf-8")
+    (workspace / "templates" / "van_ban.typ").write_text(
+        text + '\n#if sys.inputs.data.contains("HỎNG") { panic("hỏng") }\n', "utf-8")
+
+
+def test_workers_hand_back_where_each_file_is_its_hash_and_size_never_its_bytes(workspace: Path) -> None:
+    record, data = _files(workspace, 3)
+    from correspondence.outgoing.documents import document
+    from correspondence.outgoing.merge import _prepared
+
+    root, _loaded, _table, _rows, items = _prepared(record, data, workspace, None)
+    folder = workspace / "scratch"
+    folder.mkdir()
+    done = staging.render_to([document(item, None, None) for item in items], ("docx", "pdf"), root, folder, 2)
+    assert [[item.target.name for item in files] for files in done] == [["du-thao-moi.docx", "du-thao-moi.pdf"]] * 3
+    for files in done:
+        for item in files:
+            assert not any(isinstance(getattr(item, f.name), bytes) for f in dataclasses.fields(item))
+            written = item.temporary.read_bytes()
+            assert item.temporary.parent == folder and not item.target.exists()
+            assert (hashlib.sha256(written).hexdigest(), len(written)) == (item.sha256, item.size)
+    storage.discard(item for files in done for item in files)
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_row_failing_in_a_worker_publishes_nothing_stages_nothing_and_takes_no_number(
+        workspace: Path, monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", "typst")
+    _breaking_template(workspace)
+    record, data = _files(workspace, 8, bad=3)
+    with pytest.raises(CorrespondenceError) as raised:
+        merge(record, data, workspace, workers=workers)
+    assert "hỏng" in raised.value.message
+    left = [p for p in output_root(workspace).rglob("*") if p.is_file()] if output_root(workspace).exists() else []
+    assert left == []  # no issued file, and no staged file of a row a worker finished after the failure
+    register = workspace / "registers" / "ubnd-quang-ninh.sqlite"
+    if register.exists():
+        with Register(f"sqlite:///{register}") as book:
+            assert book.entries("ubnd-quang-ninh") == []
+    (workspace / "templates" / "van_ban.typ").unlink()  # repaired: the same rows take the first numbers
+    done = merge(record, data, workspace, workers=workers)
+    assert [d.so_ky_hieu for d in done][:2] == ["01/UBND-XD6", "02/UBND-XD6"]
+
+
+def test_a_merge_writes_the_bytes_each_document_rendered_on_its_own_gives(
+        workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", "typst")
+    record, data = _files(workspace, 4)
+    done = merge(record, data, workspace, workers=2)
+    with Register(f"sqlite:///{workspace / 'registers' / 'ubnd-quang-ninh.sqlite'}") as book:
+        entries = {e.so_ky_hieu: e for e in book.entries("ubnd-quang-ninh")}
+    for item in done:
+        alone = transaction.render_job((entries[item.so_ky_hieu], None, str(workspace), ("docx", "pdf")))
+        assert {path.name: path.read_bytes() for path in item.files} == alone
+
+
+def test_a_preview_is_the_bytes_of_the_pages_joined_in_memory(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", "typst")
+    record, data = _files(workspace, 4)
+    shown = preview(record, data, workspace, workers=2)
+    from correspondence.outgoing.documents import document
+    from correspondence.outgoing.merge import _prepared
+
+    root, _loaded, _table, _rows, items = _prepared(record, data, workspace, None)
+    pdfs = [render_document(document(item, None, None), ("pdf",), root)["du-thao-moi.pdf"] for item in items]
+    title = _("Preview of the mail merge {record} ({count} rows)").format(record="moi.yaml", count=4)
+    assert shown.path.read_bytes() == combine(pdfs, title)
+    assert [p.name for p in shown.path.parent.iterdir()] == [shown.path.name]  # no scratch file left
+
+
+def test_an_annex_too_large_for_weasyprint_is_refused_before_anything_is_written(
+        workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from correspondence.outgoing import annex as annexes
+
+    monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", "weasyprint")
+    record, data = _files(workspace, 1)
+    (issued,) = merge(record, data, workspace, formats=("docx",), workers=1)
+    (workspace / "bang.yaml").write_text("cot:\n- {ten: STT, kieu: stt, rong: 10}\n- {ten: Tên, khoa: ten, rong: 60}\n",
+                                         "utf-8")
+    (workspace / "bang.csv").write_text("ten\n" + "".join(f"Thủ tục {i}\n" for i in range(6)), "utf-8")
+    monkeypatch.setattr(annexes, "WEASYPRINT_ROWS", 5)
+    before = sorted(p.name for p in issued.files[0].parent.iterdir())
+    with pytest.raises(CorrespondenceError) as raised:
+        annexes.annex(workspace, issued.so_ky_hieu, workspace / "bang.csv", workspace / "bang.yaml")
+    (problem,) = raised.value.problems
+    assert str(problem) == ("bang.csv: 6 dòng: bộ dàn trang PDF WeasyPrint chỉ dàn được phụ lục tối đa 5 dòng "
+                            "(dàn trang bằng Typst: ghi 'pdf_engine: typst' vào registers/config.yaml (hoặc đặt "
+                            "CORRESPONDENCE_PDF_ENGINE=typst), hoặc tách bảng)")
+    assert sorted(p.name for p in issued.files[0].parent.iterdir()) == before
+    monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", "typst")  # Typst takes it
+    written = annexes.annex(workspace, issued.so_ky_hieu, workspace / "bang.csv", workspace / "bang.yaml")
+    assert [p.name for p in written] == ["01-UBND-XD6-phu-luc.docx", "01-UBND-XD6-phu-luc.pdf"]
