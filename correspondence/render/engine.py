@@ -13,7 +13,7 @@ from correspondence.i18n import _
 from correspondence.workspace import ENV_PDF_ENGINE, configured_pdf_engine
 
 PDF_ENGINES = ("weasyprint", "typst")
-DEFAULT_PDF_ENGINE = "weasyprint"  # the approved output (tests/golden) is WeasyPrint's
+DEFAULT_PDF_ENGINE = "typst"  # the same bytes whatever else is installed; WeasyPrint on request
 
 
 @contextmanager
@@ -36,7 +36,7 @@ def using_pdf_engine(name: str | None) -> Iterator[None]:
 
 def pdf_engine(workspace: Path | None = None) -> str:
     """The engine that lays out PDFs: the one asked for (``--pdf-engine``, held in $CORRESPONDENCE_PDF_ENGINE), else
-    ``pdf_engine:`` in registers/config.yaml, else WeasyPrint. An unknown name is refused (before any number is
+    ``pdf_engine:`` in registers/config.yaml, else Typst. An unknown name is refused (before any number is
     taken: callers ask this first)."""
     name = configured_pdf_engine(workspace) or DEFAULT_PDF_ENGINE
     if name not in PDF_ENGINES:

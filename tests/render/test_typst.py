@@ -1,6 +1,6 @@
 """The Typst PDF engine: the same layout as the WeasyPrint PDF from the same model, the same bytes every time, the
 face embedded, a PDF/A-3b carrying the archival files, a record's text never read as Typst code, and the choice of
-engine (--pdf-engine, the environment, registers/config.yaml; WeasyPrint by default)."""
+engine (--pdf-engine, the environment, registers/config.yaml; Typst by default)."""
 
 from __future__ import annotations
 
@@ -187,11 +187,12 @@ def test_the_engine_is_chosen_on_the_command_line_and_in_the_workspace(make_reco
         with pikepdf.open(pdf) as opened:
             return str(opened.docinfo.get("/Creator", "")) + str(opened.docinfo.get("/Producer", ""))
 
-    assert "WeasyPrint" in creator("mac-dinh")
+    assert "Typst" in creator("mac-dinh")
     assert "Typst" in creator("typst", "--pdf-engine", "typst")
-    (workspace / "registers" / "config.yaml").write_text("pdf_engine: typst\n", "utf-8")
-    assert "Typst" in creator("cau-hinh")
-    assert "WeasyPrint" in creator("chon", "--pdf-engine", "weasyprint")
+    assert "WeasyPrint" in creator("weasyprint", "--pdf-engine", "weasyprint")
+    (workspace / "registers" / "config.yaml").write_text("pdf_engine: weasyprint\n", "utf-8")
+    assert "WeasyPrint" in creator("cau-hinh")
+    assert "Typst" in creator("chon", "--pdf-engine", "typst")
 
 
 def test_an_unknown_engine_is_refused_before_a_number_is_taken(make_record: Callable[..., Path], workspace: Path,
