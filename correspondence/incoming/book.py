@@ -63,7 +63,7 @@ def export(workspace: Path | None, nam: int, fmt: str = "pdf", mat: bool = False
             agency=agency, year=nam))
     names = agency_names(root, agency, [])
     book = book_model.build_incoming(rows, names[0], names[1], nam, series)
-    data = books.to_pdf(book, template_dirs(root)) if fmt == "pdf" else books.WRITERS[fmt](book)
+    data = books.to_pdf(book, template_dirs(root), root) if fmt == "pdf" else books.WRITERS[fmt](book)
     target = out or output_root(root) / agency / f"so-dang-ky-van-ban-den{'-mat' if mat else ''}-{nam}.{fmt}"
     storage.write_atomic({target: data})
     return target

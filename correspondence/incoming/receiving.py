@@ -25,7 +25,7 @@ from correspondence.progress import notice
 from correspondence.register.store import INCOMING, INCOMING_SECRET, Incoming
 from correspondence.register.words import TEXT_LIMIT
 from correspondence.registers import agency_names, open_register
-from correspondence.render.pdf import stamp_den
+from correspondence.render.mark import stamp_den
 from correspondence.vietnamese import hom_nay, khong_dau, ngay_so
 from correspondence.workspace import find_root, output_root, shown
 

@@ -264,7 +264,7 @@ def export(workspace: Path, year: int, fmt: str, agency: str | None = None, seri
     names = names_of(profile, agency)
     book = book_model.build(entries, names[0], names[1], year, series, closed=closed,
                             title=_series_title(profile, series))
-    data = books.to_pdf(book, template_dirs(workspace)) if fmt == "pdf" else books.WRITERS[fmt](book)
+    data = books.to_pdf(book, template_dirs(workspace), workspace) if fmt == "pdf" else books.WRITERS[fmt](book)
     part = "" if period is None else f"-{period[0].strftime('%Y%m%d')}-{period[1].strftime('%Y%m%d')}"
     target = out or register_book(workspace, agency, year, series, fmt, part)
     storage.write_atomic({target: data})

@@ -1,58 +1,27 @@
 """Turn the document model (or the register book) into file bytes: ``docx``, ``pdf`` (WeasyPrint) and ``typst`` are
 peers, never importing each other; ``word_template`` lays out a DOCX through an agency's own Word template; ``book``
-prints the register. The PDF engine is WeasyPrint unless ``--pdf-engine``, the environment or the workspace's
-``registers/config.yaml`` names Typst."""
+prints the register and ``mark`` draws the ĐẾN mark, each with the PDF engine ``engine`` names (``--pdf-engine``,
+the environment or the workspace's ``registers/config.yaml``, else the default)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from correspondence import model as m
-from correspondence.errors import CorrespondenceError, RenderFailed, UsageError
+from correspondence.errors import CorrespondenceError, RenderFailed
 from correspondence.i18n import _
 from correspondence.progress import report
 from correspondence.render import word_template
 from correspondence.render.docx import render_docx
+from correspondence.render.engine import DEFAULT_PDF_ENGINE, PDF_ENGINES, pdf_engine, using_pdf_engine
 from correspondence.render.pdf import render_pdf
 from correspondence.render.typst import render_typst
-from correspondence.workspace import ENV_PDF_ENGINE, configured_pdf_engine
 from correspondence.workspace import word_template as agency_word_template
 
+__all__ = ["DEFAULT_PDF_ENGINE", "FORMATS", "PDF_ENGINES", "pdf_engine", "render_document", "using_pdf_engine"]
+
 FORMATS = ("docx", "pdf")
-PDF_ENGINES = ("weasyprint", "typst")
-DEFAULT_PDF_ENGINE = "weasyprint"  # the approved output (tests/golden) is WeasyPrint's
-
-
-@contextmanager
-def using_pdf_engine(name: str | None) -> Iterator[None]:
-    """Within the block, PDFs are laid out by ``name`` (None: as the workspace says). The choice is kept in the
-    environment, so the worker processes that render a large batch make the same one."""
-    if name is None:
-        yield
-        return
-    before = os.environ.get(ENV_PDF_ENGINE)
-    os.environ[ENV_PDF_ENGINE] = name
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ[ENV_PDF_ENGINE]
-        else:
-            os.environ[ENV_PDF_ENGINE] = before
-
-
-def pdf_engine(workspace: Path | None = None) -> str:
-    """The engine that lays out PDFs: the one asked for (``--pdf-engine``, held in $CORRESPONDENCE_PDF_ENGINE), else
-    ``pdf_engine:`` in registers/config.yaml, else WeasyPrint. An unknown name is refused (before any number is
-    taken: callers ask this first)."""
-    name = configured_pdf_engine(workspace) or DEFAULT_PDF_ENGINE
-    if name not in PDF_ENGINES:
-        raise UsageError(_("unknown PDF engine '{name}': use one of {choices}").format(
-            name=name, choices=", ".join(PDF_ENGINES)))
-    return name
 
 
 def render_document(document: m.Document, formats: tuple[str, ...] = FORMATS,

@@ -13,7 +13,9 @@ from typing import Any
 
 from correspondence import model as m
 from correspondence.render.docx import AFTER_TBLBORDERS, AFTER_TBLCELLMAR, AFTER_TBLW, new_word, save_word
+from correspondence.render.engine import pdf_engine
 from correspondence.render.pdf import keep_together, pdf_face, write_pdf
+from correspondence.render.typst import render_book
 from correspondence.spreadsheet import csv_bytes, text_cell
 from correspondence.templating import html_environment
 
@@ -67,7 +69,10 @@ def to_xlsx(book: m.RegisterBook) -> bytes:
     return buffer.getvalue()
 
 
-def to_pdf(book: m.RegisterBook, template_dirs: list[Path]) -> bytes:
+def to_pdf(book: m.RegisterBook, template_dirs: list[Path], workspace: Path | None = None) -> bytes:
+    """The printable book, laid out by the PDF engine of ``workspace`` (the same pages with either engine)."""
+    if pdf_engine(workspace) == "typst":
+        return render_book(book, template_dirs)
     env = html_environment(tuple(template_dirs))
     env.filters.setdefault("keep_together", keep_together)  # a Số, ký hiệu never breaks at its hyphen
     html = env.get_template("so_dang_ky.html").render(book=book, layout=book.layout, face=pdf_face()[0])

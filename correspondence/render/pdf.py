@@ -257,32 +257,8 @@ def _join(sources: list[Any], title: str, target: Any) -> None:
         out.close()
 
 
-def stamp_den(pdf: bytes, dau: m.DauDen, workspace: Path | None = None) -> bytes:
-    """``pdf`` with the ĐẾN mark drawn over the top right of its first page (the page's own content untouched)."""
-    import io
-
-    import pikepdf
-
-    try:
-        source = pikepdf.open(io.BytesIO(pdf))
-        box = [float(v) for v in source.pages[0].mediabox]
-    except pikepdf.PasswordError:
-        raise RenderFailed(_("the PDF is protected by a password")) from None
-    except (pikepdf.PdfError, IndexError, KeyError, ValueError, TypeError) as error:
-        raise RenderFailed(_("the PDF could not be read: {what}").format(what=_pikepdf_reason(error))) from None
-    width, height = (box[2] - box[0]) * 25.4 / 72, (box[3] - box[1]) * 25.4 / 72
+def den_overlay(dau: m.DauDen, page: tuple[float, float], workspace: Path | None = None) -> bytes:
+    """One transparent page ``page`` (mm) carrying only the ĐẾN mark (``dau_den.html``), to lay over page 1."""
     html = html_environment(tuple(template_dirs(workspace))).get_template("dau_den.html").render(
-        dau=dau, page=(round(width, 2), round(height, 2)), face=pdf_face()[0])
-    overlay = pikepdf.open(io.BytesIO(write_pdf(html, tuple(template_dirs(workspace)), "dau-den")))
-    try:  # a damaged page tree or stream of the received file can still fail here
-        source.pages[0].add_overlay(overlay.pages[0], pikepdf.Rectangle(*box))
-        out = io.BytesIO()
-        source.save(out, deterministic_id=True)
-    except (pikepdf.PdfError, IndexError, KeyError, ValueError, TypeError) as error:
-        raise RenderFailed(_("the PDF could not be read: {what}").format(what=_pikepdf_reason(error))) from None
-    return out.getvalue()
-
-
-def _pikepdf_reason(error: Exception) -> str:
-    """What pikepdf says is wrong, without the name of the in-memory stream it read (``stream <_io.BytesIO …>: ``)."""
-    return re.sub(r"^stream <[^>]*>: ", "", str(error))
+        dau=dau, page=page, face=pdf_face()[0])
+    return write_pdf(html, tuple(template_dirs(workspace)), "dau-den")

@@ -27,6 +27,8 @@ from correspondence.render.fonts import pdf_face
 from correspondence.workspace import template_dirs
 
 TEMPLATE = "van_ban.typ"
+BOOK_TEMPLATE = "so_dang_ky.typ"
+DEN_TEMPLATE = "dau_den.typ"
 PAGES = "\u2063PageAmount\u2063"  # stands for the page count in the metadata file until the layout knows it
 
 
@@ -64,8 +66,6 @@ def _metrics(regular: Path) -> tuple[str, float, float]:
 def data(document: m.Document, only_annex: int | None = None) -> dict[str, Any]:
     """What the template lays out: the model, what it derives (text width, line box of a boxed mark, the gaps
     under text), the face and its metrics, and the archival files."""
-    _name, files = pdf_face()
-    family, ascender, descender = _metrics(files[(False, False)])
     sp = document.spacing
     archival = document.archival if only_annex is None else m.Archival()
     attachments = [{"name": a.name, "text": _text(a), "relationship": a.relationship.lower(), "mime": a.mime,
@@ -82,7 +82,7 @@ def data(document: m.Document, only_annex: int | None = None) -> dict[str, Any]:
         "derived": {"text_width": document.page.text_width, "stamp_line": sp.stamp_line,
                     "rule_under": sp.under_text(sp.rule_before), "title_rule_under": sp.under_text(sp.title_rule_before),
                     "annex_rule_under": sp.under_text(sp.annex_rule_before)},
-        "font": {"family": family, "ascender": ascender, "descender": descender},
+        "font": _face(),
         "attachments": attachments,
     }
 
@@ -124,28 +124,55 @@ def _compiler(template: Path, faces: tuple[Path, ...]) -> Any:
     return typst.Compiler(root=str(template.parent), font_paths=fonts, ignore_system_fonts=True)
 
 
-def render_typst(document: m.Document, workspace: Path | None = None, only_annex: int | None = None) -> bytes:
-    """PDF bytes of ``document`` (or of one annex printed apart): a PDF/A-3b carrying the archival files, dated the
-    document's date, the same bytes every time."""
+def _compile(name: str, data: dict[str, Any], workspace: Path | None | list[Path], timestamp: dt.datetime | None,
+             standards: list[str] | None = None) -> bytes:
+    """``name`` (a template of the template folders) laid out with ``data``: the face of this machine (or the shipped
+    one), dated ``timestamp``, no warning about a missing glyph or font let through."""
     import typst
 
-    template = next((d / TEMPLATE for d in template_dirs(workspace) if (d / TEMPLATE).is_file()), None)
+    dirs = workspace if isinstance(workspace, list) else template_dirs(workspace)
+    template = next((d / name for d in dirs if (d / name).is_file()), None)
     if template is None:
-        raise RenderFailed(_("template error: {what}").format(what=TEMPLATE))
+        raise RenderFailed(_("template error: {what}").format(what=name))
     _name, files = pdf_face()
     compiler = _compiler(template, tuple(files[key] for key in sorted(files)))
-    inputs = {"data": json.dumps(data(document, only_annex), ensure_ascii=False)}
-    created = document.metadata.created
+    inputs = {"data": json.dumps(data, ensure_ascii=False)}
     try:
         pdf, warnings = compiler.compile_with_warnings(
-            input=str(template), format="pdf", sys_inputs=inputs, pdf_standards=["a-3b"], timestamp=created)
+            input=str(template), format="pdf", sys_inputs=inputs, pdf_standards=standards or [], timestamp=timestamp)
     except typst.TypstError as error:
         raise RenderFailed(_("the PDF could not be laid out: {what}").format(what=error.message)) from None
     problems = [w.message for w in warnings if "font" in w.message]
     if problems:
         raise RenderFailed(_("the PDF could not be laid out: {what}").format(what="; ".join(problems)))
     assert isinstance(pdf, bytes)
+    return pdf
+
+
+def _face() -> dict[str, Any]:
+    _name, files = pdf_face()
+    family, ascender, descender = _metrics(files[(False, False)])
+    return {"family": family, "ascender": ascender, "descender": descender}
+
+
+def render_typst(document: m.Document, workspace: Path | None = None, only_annex: int | None = None) -> bytes:
+    """PDF bytes of ``document`` (or of one annex printed apart): a PDF/A-3b carrying the archival files, dated the
+    document's date, the same bytes every time."""
+    created = document.metadata.created
+    pdf = _compile(TEMPLATE, data(document, only_annex), workspace, created, ["a-3b"])
     return _completed(pdf, created)
+
+
+def render_book(book: m.RegisterBook, dirs: list[Path]) -> bytes:
+    """The printable register (``so_dang_ky.typ``): the framed portrait cover, then the table on landscape pages,
+    dated the first day of its year as the DOCX and XLSX are."""
+    return _compile(BOOK_TEMPLATE, {"book": _plain(book), "font": _face()}, dirs, dt.datetime(book.nam, 1, 1,
+                                                                                             tzinfo=dt.UTC))
+
+
+def den_overlay(dau: m.DauDen, page: tuple[float, float], workspace: Path | None = None) -> bytes:
+    """One transparent page ``page`` (mm) carrying only the ĐẾN mark (``dau_den.typ``), to lay over page 1."""
+    return _compile(DEN_TEMPLATE, {"dau": _plain(dau), "page": list(page), "font": _face()}, workspace, None)
 
 
 def _completed(pdf: bytes, created: dt.datetime) -> bytes:

@@ -111,7 +111,7 @@ def test_pdf_positions_follow_nd30(rendered: dict[str, bytes]) -> None:
         assert label["x1"] < authority["x0"]
         assert abs(label["top"] - authority["top"]) < 4
         assert name["top"] > authority["top"] + 60, "room for the signature and seal"
-        assert round(label["size"]) == 12 and "Bold-Italic" in label["fontname"]
+        assert round(label["size"]) == 12 and "BoldItalic" in label["fontname"].replace("-", "")  # either engine
         item = _find(words2, "Như")
         assert round(item["size"]) == 11
         # Body: 14 pt, justified (lines of one paragraph end at the right margin).
@@ -139,7 +139,7 @@ def test_pdf_embeds_the_bundled_font(rendered: dict[str, bytes]) -> None:
             descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
             assert "/FontFile2" in descriptor
             fonts.add(str(descriptor["/FontName"]))
-    assert fonts and all("Liberation-Serif" in f for f in fonts), fonts
+    assert fonts and all("LiberationSerif" in f.replace("-", "") for f in fonts), fonts
     assert reader.metadata.title.startswith("Công văn số 3018/UBND-XD6")
 
 

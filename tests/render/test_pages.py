@@ -1,4 +1,5 @@
-"""The look of every example, page by page, against the approved images in tests/golden/pages/.
+"""The look of every example, page by page, against the approved images of each PDF engine: tests/golden/pages-typst/
+(Typst) and tests/golden/pages/ (WeasyPrint). Both engines are shipped, so both are compared.
 
 A page whose blocks moved (a line, a rule, a box, the signature) fails; the tolerance only absorbs antialiasing. On
 failure the image of the differences is written beside the baseline (``*.diff.png``, ignored by git); if the change
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pages import PAGES, examples, page_images
+from tests.pages import ENGINE_PAGES, examples, page_images
 
 DIFFERENT = 64  # grey levels: what antialiasing never reaches
 TOLERANCE = 0.0005  # of a page's pixels: a moved word or rule is more
@@ -27,12 +28,13 @@ def moved(baseline: object, actual: object) -> float:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("engine", list(ENGINE_PAGES))
 @pytest.mark.parametrize("record", examples(), ids=lambda path: path.stem)
-def test_every_page_looks_as_approved(record: Path, tmp_path: Path) -> None:
+def test_every_page_looks_as_approved(record: Path, engine: str, tmp_path: Path) -> None:
     from PIL import Image, ImageChops
 
-    images = page_images(record, tmp_path)
-    baselines = sorted(PAGES.glob(f"{record.stem}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    images = page_images(record, tmp_path, engine=engine)
+    baselines = sorted(ENGINE_PAGES[engine].glob(f"{record.stem}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
     assert len(images) == len(baselines), f"{record.stem}: {len(images)} pages, approved {len(baselines)}"
     for number, (image, path) in enumerate(zip(images, baselines, strict=True), start=1):
         baseline = Image.open(path).convert("L")

@@ -1,6 +1,6 @@
 """The Typst PDF engine: the same layout as the WeasyPrint PDF from the same model, the same bytes every time, the
 face embedded, a PDF/A-3b carrying the archival files, a record's text never read as Typst code, and the choice of
-engine (--pdf-engine, the environment, registers/config.yaml; WeasyPrint by default)."""
+engine (--pdf-engine, the environment, registers/config.yaml; Typst by default)."""
 
 from __future__ import annotations
 
@@ -187,11 +187,12 @@ def test_the_engine_is_chosen_on_the_command_line_and_in_the_workspace(make_reco
         with pikepdf.open(pdf) as opened:
             return str(opened.docinfo.get("/Creator", "")) + str(opened.docinfo.get("/Producer", ""))
 
-    assert "WeasyPrint" in creator("mac-dinh")
+    assert "Typst" in creator("mac-dinh")
     assert "Typst" in creator("typst", "--pdf-engine", "typst")
-    (workspace / "registers" / "config.yaml").write_text("pdf_engine: typst\n", "utf-8")
-    assert "Typst" in creator("cau-hinh")
-    assert "WeasyPrint" in creator("chon", "--pdf-engine", "weasyprint")
+    assert "WeasyPrint" in creator("weasyprint", "--pdf-engine", "weasyprint")
+    (workspace / "registers" / "config.yaml").write_text("pdf_engine: weasyprint\n", "utf-8")
+    assert "WeasyPrint" in creator("cau-hinh")
+    assert "Typst" in creator("chon", "--pdf-engine", "typst")
 
 
 def test_an_unknown_engine_is_refused_before_a_number_is_taken(make_record: Callable[..., Path], workspace: Path,
@@ -214,3 +215,83 @@ def test_the_weasyprint_pdf_is_untouched_by_the_choice(build: Callable[..., Any]
     before = render_pdf(document, workspace)
     render_typst(document, workspace)
     assert render_pdf(document, workspace) == before
+
+
+ENGINES = ("weasyprint", "typst")
+
+
+def _layout(path: Path | bytes, page: int) -> tuple[list[tuple[str, int, int]], list[tuple[int, ...]], tuple[int, int]]:
+    """The words of a page with where they stand (to a point), its rules and boxes (to a point), its size."""
+    with pdfplumber.open(io.BytesIO(path) if isinstance(path, bytes) else path) as pdf:
+        p = pdf.pages[page]
+        words = [(w["text"], round(w["x0"]), round(w["top"])) for w in p.extract_words()]
+        edges = sorted({tuple(round(v) for v in (e["x0"], e["top"], e["x1"], e["bottom"])) for e in p.edges})
+        return words, edges, (round(float(p.width)), round(float(p.height)))
+
+
+def _close(a: list[tuple[Any, ...]], b: list[tuple[Any, ...]], slack: int = 1) -> bool:
+    return len(a) == len(b) and all(x[0] == y[0] if isinstance(x[0], str) else True for x, y in zip(a, b, strict=True)) \
+        and all(abs(u - v) <= slack for x, y in zip(a, b, strict=True) for u, v in zip(x, y, strict=True)
+                if not isinstance(u, str))
+
+
+def test_the_register_book_is_drawn_by_both_engines_alike(make_record: Callable[..., Path], workspace: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The framed cover and the landscape table (its header rows, a number kept on one line, a long token wrapped
+    inside its column), word for word and rule for rule within a point, from the same book."""
+    from correspondence.outgoing import issue
+    from correspondence.outgoing import registry as service
+
+    api.register_init(workspace, "ubnd-quang-ninh")
+    issue([make_record("a.yaml"), make_record("b.yaml", noi_nhan=["Như trên", "Sở " + "X" * 60, "Lưu: VT"])],
+          workspace, lai=True)
+    pages = {}
+    for engine in ENGINES:
+        monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", engine)
+        path = service.export(workspace, 2019, "pdf")
+        pages[engine] = [_layout(path, 0), _layout(path, 1)]
+        with pdfplumber.open(path) as pdf:
+            assert len(pdf.pages) == 2
+            table = pdf.pages[1].extract_table()
+        assert [row[0] for row in table[2:]] == ["01/UBND-XD6", "02/UBND-XD6"], engine
+        with pdfplumber.open(path) as pdf:
+            right = max(w["x1"] for w in pdf.pages[1].extract_words())
+        assert right < (297 - 15) * MM, f"{engine}: the long token wraps inside its column"
+    for (w_words, w_edges, w_size), (t_words, t_edges, t_size) in zip(pages["weasyprint"], pages["typst"], strict=True):
+        assert w_size == t_size
+        assert _close(w_words, t_words, slack=2), [(a, b) for a, b in zip(w_words, t_words, strict=False) if a != b]
+        # the frame's outer edge (WeasyPrint fills a ring, Typst strokes it), the table's rules, within a point
+        outer = [(min(e[0] for e in edges), min(e[1] for e in edges), max(e[2] for e in edges),
+                  max(e[3] for e in edges)) for edges in (w_edges, t_edges)]
+        assert all(abs(a - b) <= 1 for a, b in zip(*outer, strict=True)), outer
+        for axis in (1, 0):  # the heights of the horizontal rules, the places of the vertical ones
+            w_at = {e[axis] for e in w_edges if e[axis] == e[axis + 2]}
+            t_at = {e[axis] for e in t_edges if e[axis] == e[axis + 2]}
+            assert all(min(abs(a - b) for b in t_at) <= 1 for a in w_at), (w_at, t_at)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_den_mark_stands_where_the_model_puts_it(engine: str, workspace: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The box inside its edges at ``top``/``right`` of the page, its lines inside it; moved with the model."""
+    from correspondence import model as m
+    from correspondence.render.mark import stamp_den
+
+    monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", engine)
+    received = _engine_pdf(engine, workspace).read_bytes()
+    for top, right in ((8.0, 12.0), (30.0, 40.0)):
+        dau = m.DauDen(co_quan="UBND TỈNH QUẢNG NINH", so="12", ngay="07/05/2019", chuyen="Phòng Tổng hợp",
+                       ho_so="01/HS", top=top, right=right)
+        with pdfplumber.open(io.BytesIO(stamp_den(received, dau, workspace))) as pdf:
+            page = pdf.pages[0]
+            box = next(r for r in page.rects if abs(r["width"] - 50 * MM) < 2 and abs(r["height"] - 35 * MM) < 2)
+            words = page.extract_words(extra_attrs=["size"])
+        outer = (210 - right - 50) * MM, top * MM, (210 - right) * MM, (top + 35) * MM
+        inner = (box["x0"], box["top"], box["x1"], box["bottom"])
+        assert all(abs(a - b) <= 0.5 + 0.01 for a, b in zip(outer, inner, strict=True)), (outer, inner)
+        mark = [w for w in words if outer[0] < w["x0"] < outer[2] and outer[1] < w["top"] < outer[3]
+                and round(w["size"]) == dau.size]
+        text = " ".join(w["text"] for w in mark)
+        assert "ĐẾN Số: 12 Ngày: 07/05/2019 Chuyển: Phòng Tổng hợp Số và ký hiệu HS: 01/HS" in text
+        assert min(w["x0"] for w in mark if w["text"] == "Số:") == pytest.approx(outer[0] + 1 + 2 * MM, abs=0.5)
+        assert "ỦY" in [w["text"] for w in words], "the page under the mark is kept"
