@@ -52,6 +52,22 @@ def test_workspace_template_overrides_the_built_in(make_record: Callable[..., Pa
         assert pdf.pages[0].extract_text().startswith("MẪU RIÊNG CỦA CƠ QUAN")
 
 
+def test_asking_for_typst_where_html_templates_are_kept_says_they_are_not_used(
+        make_record: Callable[..., Path], workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pdfplumber
+
+    from correspondence.progress import noticing
+
+    (workspace / "templates").mkdir()
+    (workspace / "templates" / "cong_van.html").write_text("<p>MẪU RIÊNG CỦA CƠ QUAN</p>", "utf-8")
+    said: list[str] = []
+    with noticing(said.append):
+        paths = api.render(make_record(), 7, None, None, workspace, ("pdf",), "typst")
+    assert said == ["Typst không dùng mẫu WeasyPrint templates/cong_van.html (--pdf-engine weasyprint thì dùng)"]
+    with pdfplumber.open(paths[0]) as pdf:
+        assert "MẪU RIÊNG" not in pdf.pages[0].extract_text()
+
+
 def test_a_failing_template_writes_nothing(make_record: Callable[..., Path], workspace: Path) -> None:
     (workspace / "templates").mkdir()
     (workspace / "templates" / "cong_van.html").write_text("<p>{{ doc.khong_co_truong }}</p>", "utf-8")

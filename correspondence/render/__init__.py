@@ -11,10 +11,10 @@ from pathlib import Path
 from correspondence import model as m
 from correspondence.errors import CorrespondenceError, RenderFailed
 from correspondence.i18n import _
-from correspondence.progress import report
+from correspondence.progress import notice, report
 from correspondence.render import word_template
 from correspondence.render.docx import render_docx
-from correspondence.render.engine import DEFAULT_PDF_ENGINE, PDF_ENGINES, pdf_engine, using_pdf_engine
+from correspondence.render.engine import DEFAULT_PDF_ENGINE, PDF_ENGINES, html_templates, pdf_engine, using_pdf_engine
 from correspondence.render.pdf import render_pdf
 from correspondence.render.typst import render_typst
 from correspondence.workspace import word_template as agency_word_template
@@ -32,6 +32,10 @@ def render_document(document: m.Document, formats: tuple[str, ...] = FORMATS,
     """
     template = agency_word_template(workspace, document.kind)
     engine = pdf_engine(workspace) if "pdf" in formats else DEFAULT_PDF_ENGINE
+    unused = html_templates(workspace) if engine == "typst" else []
+    if unused:  # asked for Typst in a workspace that keeps WeasyPrint templates: said, never silently dropped
+        notice(_("the Typst engine does not use the WeasyPrint templates {names} (--pdf-engine weasyprint uses them)")
+               .format(names=", ".join(f"templates/{path.name}" for path in unused)))
 
     def docx(index: int | None) -> bytes:
         if template is not None and index is None:

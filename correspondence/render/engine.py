@@ -34,11 +34,21 @@ def using_pdf_engine(name: str | None) -> Iterator[None]:
             os.environ[ENV_PDF_ENGINE] = before
 
 
+def html_templates(workspace: Path | None) -> list[Path]:
+    """The agency's own WeasyPrint templates in the workspace (``templates/*.html``, ``document.css``)."""
+    folder = workspace / "templates" if workspace is not None else None
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted([*folder.glob("*.html"), *folder.glob("*.css")])
+
+
 def pdf_engine(workspace: Path | None = None) -> str:
     """The engine that lays out PDFs: the one asked for (``--pdf-engine``, held in $CORRESPONDENCE_PDF_ENGINE), else
-    ``pdf_engine:`` in registers/config.yaml, else Typst. An unknown name is refused (before any number is
-    taken: callers ask this first)."""
-    name = configured_pdf_engine(workspace) or DEFAULT_PDF_ENGINE
+    ``pdf_engine:`` in registers/config.yaml, else Typst — unless the agency keeps its own HTML/CSS templates in
+    ``templates/``: those are WeasyPrint's, so an office that made them keeps its layout without asking. An unknown
+    name is refused (before any number is taken: callers ask this first)."""
+    asked = configured_pdf_engine(workspace)
+    name = asked or ("weasyprint" if html_templates(workspace) else DEFAULT_PDF_ENGINE)
     if name not in PDF_ENGINES:
         raise UsageError(_("unknown PDF engine '{name}': use one of {choices}").format(
             name=name, choices=", ".join(PDF_ENGINES)))
