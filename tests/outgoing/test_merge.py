@@ -38,17 +38,19 @@ def _document_xml(path: Path) -> str:
 
 
 @pytest.mark.slow
-def test_a_thousand_rows_issue_a_thousand_numbers_in_order(workspace: Path) -> None:
-    rows = [(f"Ông Nguyễn Văn {i}", f"ông Nguyễn Văn {i}", f"{8 + i % 3} giờ") for i in range(1000)]
+def test_hundreds_of_rows_issue_as_many_numbers_in_order(workspace: Path) -> None:
+    """Rendered by two processes, whose documents come back in any order, the rows still take 01…250 in row order,
+    each with its own words (past 99: three-digit numbers). bench/merge.py measures a merge of thousands."""
+    rows = [(f"Ông Nguyễn Văn {i}", f"ông Nguyễn Văn {i}", f"{8 + i % 3} giờ") for i in range(250)]
     record, data = _files(workspace, rows)
     done = merge(record, data, workspace, formats=("docx",), workers=2)
-    assert [d.so_ky_hieu for d in done] == [f"{n:02d}/UBND-XD6" for n in range(1, 1001)]
-    assert [d.row for d in done] == [f"khach.csv:{n}" for n in range(2, 1002)]
+    assert [d.so_ky_hieu for d in done] == [f"{n:02d}/UBND-XD6" for n in range(1, 251)]
+    assert [d.row for d in done] == [f"khach.csv:{n}" for n in range(2, 252)]
     for (recipient, name, hour), item in zip(rows, done, strict=True):
         xml = _document_xml(item.files[0])
         assert f"Kính gửi: {recipient}<" in xml and f"kính mời {name} tới dự hội nghị lúc {hour}" in xml
     report = service.verify(workspace)
-    assert report.problems == [] and report.checked == 1000
+    assert report.problems == [] and report.checked == 250
 
 
 def test_merge_on_both_engines_and_a_bad_row(workspace: Path, register_url: str) -> None:
