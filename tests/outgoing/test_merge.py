@@ -55,7 +55,7 @@ def test_hundreds_of_rows_issue_as_many_numbers_in_order(workspace: Path) -> Non
 
 def test_merge_on_both_engines_and_a_bad_row(workspace: Path, register_url: str) -> None:
     record, data = _files(workspace, [("Bà A", "bà A", "8 giờ"), ("Ông B", "ông B", "9 giờ")])
-    done = merge(record, data, workspace, register=register_url, formats=("docx", "pdf"))
+    done = merge(record, data, workspace, register=register_url, formats=("docx", "pdf"), workers=1)
     assert [d.so_ky_hieu for d in done] == ["01/UBND-XD6", "02/UBND-XD6"]
     assert "Kính gửi: Ông B<" in _document_xml(done[1].files[0])
     lines = data.read_text("utf-8") + ",bà C,10 giờ\n"
@@ -72,7 +72,7 @@ def test_merge_on_both_engines_and_a_bad_row(workspace: Path, register_url: str)
 
 def test_one_number_with_a_personalised_copy_per_row(workspace: Path, register_url: str) -> None:
     record, data = _files(workspace, [("Bà A", "bà A", "8 giờ"), ("Ông B", "ông B", "9 giờ")])
-    done = merge(record, data, workspace, register=register_url, one_number=True, formats=("docx",))
+    done = merge(record, data, workspace, register=register_url, one_number=True, formats=("docx",), workers=1)
     assert [d.so_ky_hieu for d in done] == ["01/UBND-XD6", "01/UBND-XD6"]
     assert [f.name for d in done for f in d.files] == ["01-UBND-XD6-ban-001.docx", "01-UBND-XD6-ban-002.docx"]
     assert "Kính gửi: Bà A<" in _document_xml(done[0].files[0]) and "Kính gửi: Ông B<" in _document_xml(done[1].files[0])
