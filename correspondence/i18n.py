@@ -46,9 +46,12 @@ def _load(language: str) -> _gettext.NullTranslations:
     if po.is_file() and (not mo.is_file() or mo.stat().st_mtime < po.stat().st_mtime):
         # A source checkout: compile the catalogue with Babel and keep the result beside it.
         data = _compile(po, language)
-        try:
-            mo.write_bytes(data)
+        fresh = mo.with_name(f".{mo.name}.{os.getpid()}.tmp")
+        try:  # written aside, then renamed: another process starting now reads the old file or the new, never half
+            fresh.write_bytes(data)
+            os.replace(fresh, mo)
         except OSError:
+            fresh.unlink(missing_ok=True)
             return _gettext.GNUTranslations(io.BytesIO(data))
     if mo.is_file():
         with mo.open("rb") as handle:

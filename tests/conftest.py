@@ -179,3 +179,26 @@ def crash_after_numbering(run: Callable[[], Any], lease: str | None = None) -> N
             run()
     finally:
         store.LEASE, archive.publish = saved
+
+
+# ---------------------------------------------------------------------------------------------- parallel runs
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """A run of the whole suite or of folders goes on every core (pytest-xdist, ``-n auto``), each worker taking whole
+    files (``--dist loadfile``: a file's module fixtures and its ordered steps, as the docs examples', stay together).
+    A run of one file or of test ids stays in this process: it starts sooner, and ``--pdb``, ``-s`` work there. An
+    explicit ``-n`` (``-n0``: no workers) or ``--dist`` wins; without pytest-xdist everything runs here."""
+    if not config.pluginmanager.hasplugin("xdist") or hasattr(config, "workerinput"):
+        return  # no pytest-xdist, or a worker of it
+    if config.getoption("numprocesses") is not None:
+        return
+    if config.getoption("usepdb") or config.getoption("capture") == "no" or config.getoption("collectonly"):
+        return
+    named = [arg for arg in config.args if not Path(arg.split("::")[0]).is_dir()]
+    if "::" in "".join(config.args) or (named and len(named) == len(config.args) == 1):
+        return
+    config.option.numprocesses = "auto"
+    if config.getoption("dist") == "no":
+        config.option.dist = "loadfile"

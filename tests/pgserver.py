@@ -30,13 +30,21 @@ def _bindir() -> Path | None:
 
 
 def ensure_installed() -> Path:
-    """The folder of initdb/pg_ctl, installing Debian's PostgreSQL when it is missing and we may."""
+    """The folder of initdb/pg_ctl, installing Debian's PostgreSQL when it is missing and we may (one process at a
+    time: the test workers each start a server, and apt-get refuses a second install while one runs)."""
     bindir = _bindir()
     if bindir is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=False, env=env, capture_output=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, env=env, capture_output=True)
-        bindir = _bindir()
+        import fcntl
+
+        with open(Path(tempfile.gettempdir()) / "correspondence-pg-install.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            bindir = _bindir()  # installed by another worker while this one waited
+            if bindir is None:
+                env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+                subprocess.run(["apt-get", "update", "-qq"], check=False, env=env, capture_output=True)
+                subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, env=env,
+                               capture_output=True)
+                bindir = _bindir()
     if bindir is None:
         raise RuntimeError("PostgreSQL is not installed (initdb not found) and cannot be installed here")
     return bindir

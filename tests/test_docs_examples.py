@@ -25,7 +25,10 @@ Convention (what a doc writer needs to know):
     A block holding only comments (a line to paste) is only parsed.
 - ```sh blocks: each command ``correspondence …`` (also ``$ correspondence``, ``.venv/bin/correspondence``,
   ``python -m correspondence``; ``\\`` continuations joined, ``#`` comments dropped, ``a && b`` split, ``> FILE``
-  redirected, globs expanded) runs with the venv's console script in the doc's workspace and must exit 0.
+  redirected, globs expanded) runs in the doc's workspace and must exit 0. It runs in this process (click's test
+  runner against ``correspondence.cli.main``, in the workspace folder, with the environment a clerk's shell gives and
+  the language chosen afresh, as a new process would): a new process per command proves nothing more and costs a
+  second each; ``DOCS_TEST_SUBPROCESS=1`` runs them with the venv's console script instead.
   Any other command (``pip install``, ``python3 -m venv``, ``pybabel``, ``pytest``, ``git``, ``cd``, ``export`` …)
   is not run. A command that shows an error ends with a comment ``# mã thoát N`` / ``# exit status N`` and must
   exit N.
@@ -38,6 +41,7 @@ Convention (what a doc writer needs to know):
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import glob
 import os
@@ -46,6 +50,8 @@ import shlex
 import shutil
 import subprocess
 import sys
+import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -171,6 +177,56 @@ def cli_env() -> dict[str, str]:
     return env
 
 
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@contextlib.contextmanager
+def clerk_process(root: Path) -> Iterator[None]:
+    """What a new process of the tool would start with, for the time of one command run in this one: the workspace
+    as the current folder, the clerk's environment (``cli_env``), the language and click's own messages chosen from
+    it as ``correspondence.cli`` does on import, and click's type names in that language. All put back after."""
+    from correspondence import i18n
+    from correspondence.click_messages import localize_types
+
+    saved_env, saved_cwd, saved_language = dict(os.environ), os.getcwd(), i18n.current_language()
+    try:
+        os.environ.clear()
+        os.environ.update(cli_env())
+        os.chdir(root)
+        i18n.translate_click(i18n.set_language(None))
+        localize_types()
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        i18n.translate_click(i18n.set_language(saved_language))
+        localize_types()
+        os.environ.clear()
+        os.environ.update(saved_env)  # also undoes the $LANGUAGE translate_click sets
+
+
+def run_cli(args: list[str], root: Path) -> Ran:
+    """Run ``correspondence ARGS`` in the workspace ``root``: its exit status and what it printed."""
+    if os.environ.get("DOCS_TEST_SUBPROCESS"):
+        done = subprocess.run([*cli_command(), *args], cwd=root, env=cli_env(), capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL, timeout=300)
+        return Ran(done.returncode, done.stdout, done.stderr)
+    from click.testing import CliRunner
+
+    from correspondence.cli import main
+
+    with clerk_process(root):
+        result = CliRunner().invoke(main, args, prog_name="correspondence")
+    escaped = result.exception if not isinstance(result.exception, (SystemExit, type(None))) else None
+    if escaped is not None:  # the tool's own handler lets nothing through: show what did
+        trace = "".join(traceback.format_exception(escaped))
+        return Ran(result.exit_code, result.stdout, f"{result.stderr}{trace}")
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
 class DocFailure(AssertionError):
     pass
 
@@ -230,8 +286,7 @@ def run_shell(block: Block, state: DocState) -> list[str]:
             for arg in args:
                 matches = sorted(glob.glob(arg, root_dir=state.root)) if any(c in arg for c in "*?[") else []
                 expanded += matches or [arg]
-            result = subprocess.run([*cli_command(), *expanded], cwd=state.root, env=cli_env(), capture_output=True,
-                                    text=True, stdin=subprocess.DEVNULL, timeout=300)
+            result = run_cli(expanded, state.root)
             if out_file is not None:
                 (state.root / out_file).write_text(result.stdout, "utf-8")
             want = int(expected.group(1)) if expected else 0

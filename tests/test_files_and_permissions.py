@@ -193,12 +193,30 @@ def test_register_and_issued_files_are_not_readable_by_other_users(examples_work
 # ---------------------------------------------------------------------------------------------- issued originals
 
 
-@pytest.fixture
-def issued(examples_workspace: Path) -> dict[Path, bytes]:
-    """The examples workspace with a công văn and a giấy mời issued: every file of output/, byte for byte."""
+@pytest.fixture(scope="module")
+def issued_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An examples workspace (as the ``examples_workspace`` fixture makes it) with the công văn issued, made once for
+    the module: each test works on a copy of its register and output/ (``issued``)."""
     from correspondence import api
+    from correspondence.i18n import set_language
 
-    api.issue([examples_workspace / "examples" / "cong-van-3018.yaml"], examples_workspace)
+    set_language("vi")
+    root = tmp_path_factory.mktemp("issued")
+    shutil.copytree(EXAMPLES, root / "examples")
+    shutil.copytree(EXAMPLES / "registers", root / "registers")
+    (root / "output").mkdir()
+    api.register_init(root, AGENCY)
+    api.issue([root / "examples" / "cong-van-3018.yaml"], root)
+    return root
+
+
+@pytest.fixture
+def issued(issued_once: Path, examples_workspace: Path) -> dict[Path, bytes]:
+    """The examples workspace with the công văn issued (a copy of ``issued_once``): every file of output/ and
+    registers/, byte for byte."""
+    for folder in ("registers", "output"):
+        shutil.rmtree(examples_workspace / folder)
+        shutil.copytree(issued_once / folder, examples_workspace / folder)
     return _snapshot(examples_workspace)
 
 

@@ -38,22 +38,24 @@ def _document_xml(path: Path) -> str:
 
 
 @pytest.mark.slow
-def test_a_thousand_rows_issue_a_thousand_numbers_in_order(workspace: Path) -> None:
-    rows = [(f"Ông Nguyễn Văn {i}", f"ông Nguyễn Văn {i}", f"{8 + i % 3} giờ") for i in range(1000)]
+def test_hundreds_of_rows_issue_as_many_numbers_in_order(workspace: Path) -> None:
+    """Rendered by two processes, whose documents come back in any order, the rows still take 01…250 in row order,
+    each with its own words (past 99: three-digit numbers). bench/merge.py measures a merge of thousands."""
+    rows = [(f"Ông Nguyễn Văn {i}", f"ông Nguyễn Văn {i}", f"{8 + i % 3} giờ") for i in range(250)]
     record, data = _files(workspace, rows)
     done = merge(record, data, workspace, formats=("docx",), workers=2)
-    assert [d.so_ky_hieu for d in done] == [f"{n:02d}/UBND-XD6" for n in range(1, 1001)]
-    assert [d.row for d in done] == [f"khach.csv:{n}" for n in range(2, 1002)]
+    assert [d.so_ky_hieu for d in done] == [f"{n:02d}/UBND-XD6" for n in range(1, 251)]
+    assert [d.row for d in done] == [f"khach.csv:{n}" for n in range(2, 252)]
     for (recipient, name, hour), item in zip(rows, done, strict=True):
         xml = _document_xml(item.files[0])
         assert f"Kính gửi: {recipient}<" in xml and f"kính mời {name} tới dự hội nghị lúc {hour}" in xml
     report = service.verify(workspace)
-    assert report.problems == [] and report.checked == 1000
+    assert report.problems == [] and report.checked == 250
 
 
 def test_merge_on_both_engines_and_a_bad_row(workspace: Path, register_url: str) -> None:
     record, data = _files(workspace, [("Bà A", "bà A", "8 giờ"), ("Ông B", "ông B", "9 giờ")])
-    done = merge(record, data, workspace, register=register_url, formats=("docx", "pdf"))
+    done = merge(record, data, workspace, register=register_url, formats=("docx", "pdf"), workers=1)
     assert [d.so_ky_hieu for d in done] == ["01/UBND-XD6", "02/UBND-XD6"]
     assert "Kính gửi: Ông B<" in _document_xml(done[1].files[0])
     lines = data.read_text("utf-8") + ",bà C,10 giờ\n"
@@ -70,7 +72,7 @@ def test_merge_on_both_engines_and_a_bad_row(workspace: Path, register_url: str)
 
 def test_one_number_with_a_personalised_copy_per_row(workspace: Path, register_url: str) -> None:
     record, data = _files(workspace, [("Bà A", "bà A", "8 giờ"), ("Ông B", "ông B", "9 giờ")])
-    done = merge(record, data, workspace, register=register_url, one_number=True, formats=("docx",))
+    done = merge(record, data, workspace, register=register_url, one_number=True, formats=("docx",), workers=1)
     assert [d.so_ky_hieu for d in done] == ["01/UBND-XD6", "01/UBND-XD6"]
     assert [f.name for d in done for f in d.files] == ["01-UBND-XD6-ban-001.docx", "01-UBND-XD6-ban-002.docx"]
     assert "Kính gửi: Bà A<" in _document_xml(done[0].files[0]) and "Kính gửi: Ông B<" in _document_xml(done[1].files[0])
