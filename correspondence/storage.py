@@ -180,11 +180,14 @@ def write_atomic(files: dict[Path, bytes], into_archive: bool = False) -> list[P
     return list(files)
 
 
-def write_streamed(target: Path, fill: Callable[[Path], None]) -> Path:
+def write_streamed(target: Path, fill: Callable[[Path], None], into_archive: bool = False) -> Path:
     """Write ``target`` (a draft, a file to print: never an issued original) through a temporary file beside it that
     ``fill`` writes — a file too large to hold in memory is written a piece at a time — then a rename; nothing is
-    left half-written."""
-    refuse_archived(target)
+    left half-written. Only ``into_archive`` (a received file kept) may write into the archive."""
+    if into_archive:
+        _fits(target)
+    else:
+        refuse_archived(target)
     try:
         make_folders(target.parent)
         fd, tmp = _temporary(target)
@@ -211,31 +214,17 @@ def copy_atomic(source: Path, target: Path, digest: str) -> None:
     """Copy ``source`` to ``target`` a piece at a time (a file of any size, in little memory), through a temporary
     file and a rename; refused, nothing left, when the bytes copied are not those of SHA-256 ``digest`` (the file
     changed while it was read)."""
-    _fits(target)
-    try:
-        make_folders(target.parent)
-        fd, tmp = _temporary(target)
-    except OSError as error:
-        raise _failed(target, error) from None
-    temporary = Path(tmp)
-    try:
+
+    def fill(temporary: Path) -> None:
         copied = hashlib.sha256()
-        with os.fdopen(fd, "wb") as handle, source.open("rb") as reading:
-            os.fchmod(handle.fileno(), file_mode())
+        with temporary.open("wb") as handle, source.open("rb") as reading:
             while block := reading.read(1 << 20):
                 copied.update(block)
                 handle.write(block)
-            handle.flush()
-            os.fsync(handle.fileno())
         if copied.hexdigest() != digest:
             raise ArchiveFailed(_("{path} changed while it was being read: try again").format(path=shown(source)))
-        os.replace(temporary, target)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise _failed(target, error) from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+
+    write_streamed(target, fill, into_archive=True)
 
 
 def write_new(path: Path, data: bytes) -> None:
