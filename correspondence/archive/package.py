@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from correspondence import storage
 from correspondence.archive import hoso
@@ -288,6 +289,15 @@ class _Contents:
     small: dict[str, bytes] = field(default_factory=dict)
     refused: list[tuple[str, str]] = field(default_factory=list)
 
+    def take(self, name: str, stream: IO[bytes]) -> None:
+        """Read one member streaming: the manifest and its seal kept (bounded), any other member only hashed."""
+        if name in (MANIFEST, SEAL):
+            data = stream.read(MAX_MANIFEST_BYTES + 1)
+            self.small[name] = data[:MAX_MANIFEST_BYTES]
+            self.digests[name] = hashlib.sha256(data).hexdigest()
+        else:
+            self.digests[name] = _digest(stream, MAX_MEMBER_BYTES)[0]
+
 
 def unsafe_name(name: str) -> str | None:
     """Why a member's path would land outside the package (or is no plain path), else None."""
@@ -349,20 +359,13 @@ def _read_zip(path: Path) -> _Contents:
                 continue
             try:
                 with package.open(info) as stream:
-                    if name in (MANIFEST, SEAL):
-                        data = stream.read(MAX_MANIFEST_BYTES + 1)
-                        found.small[name] = data[:MAX_MANIFEST_BYTES]
-                        found.digests[name] = hashlib.sha256(data).hexdigest()
-                    else:
-                        found.digests[name] = _digest(stream, MAX_MEMBER_BYTES)[0]
+                    found.take(name, stream)
             except (zipfile.BadZipFile, NotImplementedError, EOFError, RuntimeError, zlib.error) as error:
                 found.refused.append((name, _("cannot be read: {what}").format(what=error)))
     return found
 
 
 def _read_folder(path: Path) -> _Contents:
-    import os
-
     found = _Contents()
     for folder, dirs, names in os.walk(path, followlinks=False):
         here = Path(folder)
@@ -384,12 +387,7 @@ def _read_folder(path: Path) -> _Contents:
                     limit=MAX_MEMBERS)))
                 return found
             with item.open("rb") as stream:
-                if relative in (MANIFEST, SEAL):
-                    data = stream.read(MAX_MANIFEST_BYTES + 1)
-                    found.small[relative] = data[:MAX_MANIFEST_BYTES]
-                    found.digests[relative] = hashlib.sha256(data).hexdigest()
-                else:
-                    found.digests[relative] = _digest(stream, MAX_MEMBER_BYTES)[0]
+                found.take(relative, stream)
     return found
 
 
