@@ -235,13 +235,12 @@ def test_exports_never_carry_live_formulas(make_record: Callable[..., Path], wor
 # search -----------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("query", ["Đà Nẵng", "ĐÀ NẴNG", "da nang", "Da Nang", unicodedata.normalize("NFD", "Đà Nẵng")])
-def test_search_ignores_case_and_diacritics(make_record: Callable[..., Path], workspace: Path, register_url: str,
-                                            query: str) -> None:
+def test_search_ignores_case_and_diacritics(make_record: Callable[..., Path], workspace: Path, register_url: str) -> None:
     issue([make_record(trich_yeu="hội nghị tại Đà Nẵng"), make_record("b.yaml", trich_yeu="hội nghị tại Huế")],
           workspace, D, register_url)
-    found = service.list_entries(workspace, register_url=register_url, text=query)
-    assert [e.so_ky_hieu for e in found] == ["01/UBND-XD6"]
+    for query in ["Đà Nẵng", "ĐÀ NẴNG", "da nang", "Da Nang", unicodedata.normalize("NFD", "Đà Nẵng")]:
+        found = service.list_entries(workspace, register_url=register_url, text=query)
+        assert [e.so_ky_hieu for e in found] == ["01/UBND-XD6"], ascii(query)
 
 
 # registers and options ----------------------------------------------------------------------------------------------
