@@ -28,8 +28,8 @@ from correspondence.records import Row, read_rows
 from correspondence.records.tables import columns_hint, identifier
 from correspondence.render import FORMATS
 from correspondence.render.pdf import combine_files
+from correspondence.storage import HOST, sweep, write_streamed
 from correspondence.storage import refuse_archived as write_refused
-from correspondence.storage import write_streamed
 from correspondence.validate import COPIES, Loaded, load, load_row, self_contained
 from correspondence.validate.body import body_names
 from correspondence.validate.schema import VanBan
@@ -185,7 +185,8 @@ def preview(record: Path | str, data: Path | str, workspace: Path | str | None =
     title = _("Preview of the mail merge {record} ({count} rows)").format(record=Path(record).name, count=len(docs))
     try:
         make_folders(target.parent)
-        scratch = Path(tempfile.mkdtemp(prefix=".xem-truoc-", dir=target.parent))
+        sweep(target.parent, ".xem-truoc.*.tmp")  # what a preview killed halfway left: its writer is gone
+        scratch = Path(tempfile.mkdtemp(prefix=f".xem-truoc.{HOST}-{os.getpid()}.", suffix=".tmp", dir=target.parent))
     except OSError as error:
         raise WriteFailed(_("cannot write {path}: {why}").format(path=shown(target), why=error.strerror)) from None
     try:  # each row's PDF written by its worker, the pages joined into the preview as they are read

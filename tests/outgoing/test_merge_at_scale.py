@@ -116,6 +116,24 @@ def test_a_preview_is_the_bytes_of_the_pages_joined_in_memory(workspace: Path, m
     assert [p.name for p in shown.path.parent.iterdir()] == [shown.path.name]  # no scratch file left
 
 
+def test_a_preview_killed_halfway_leaves_nothing_the_next_one_does_not_sweep(workspace: Path) -> None:
+    """The scratch folder of a preview whose process is gone (killed mid-way) is removed by the next preview; one
+    whose process is alive is left to it."""
+    import os
+
+    record, data = _files(workspace, 2)
+    folder = workspace / "output"
+    folder.mkdir(exist_ok=True)
+    dead = folder / f".xem-truoc.{storage.HOST}-999999999.abc123.tmp"
+    alive = folder / f".xem-truoc.{storage.HOST}-{os.getpid()}.def456.tmp"
+    for scratch in (dead, alive):
+        scratch.mkdir()
+        (scratch / "dong-1.pdf").write_bytes(b"%PDF-")
+    shown = preview(record, data, workspace, workers=1)
+    assert not dead.exists() and alive.is_dir()
+    assert sorted(p.name for p in folder.iterdir()) == sorted([alive.name, shown.path.name])
+
+
 def test_an_annex_too_large_for_weasyprint_is_refused_before_anything_is_written(
         workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from correspondence.outgoing import annex as annexes
