@@ -19,18 +19,8 @@ from correspondence.register.store import Register
 from correspondence.render import render_document
 from correspondence.render.pdf import combine
 from correspondence.workspace import output_root
+from tests.outgoing.test_merge import RECORD  # the invitation whose body uses two columns, ten and gio
 
-RECORD = """loai: cong_van
-co_quan: ubnd-quang-ninh
-don_vi: XD6
-trich_yeu: mời dự hội nghị
-kinh_gui: "-"
-noi_dung: |
-  Ủy ban nhân dân tỉnh trân trọng kính mời {{ ten }} tới dự hội nghị lúc {{ gio }}.
-ky: {tham_quyen: KT, nguoi_ky: dang_huy_hau}
-noi_nhan: [Như trên]
-ngay: 2026-11-20
-"""
 TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "van_ban.typ"
 
 
