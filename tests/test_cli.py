@@ -172,11 +172,23 @@ def test_argument_errors_import_nothing_heavy() -> None:
 
 
 def test_check_imports_no_renderer() -> None:
-    """``check`` validates and composes, nothing more: it loads no PDF or DOCX engine and no other book. (The
-    composer still reads the register's tables module, hence SQLAlchemy: not watched here.)"""
+    """``check`` validates and composes, nothing more: it loads no PDF or DOCX engine, no other book and no database
+    library (the register is opened only for a copy or a document issued with a quyết định)."""
     watch = ("weasyprint,typst,pikepdf,docx,pypdfium2,PIL,correspondence.render,psycopg,openpyxl,rich,"
              "correspondence.incoming,correspondence.search,correspondence.archive,correspondence.api.commands")
     assert _imported("check", str(ROOT / "examples" / "cong-van-3018.yaml"), watch=watch) == []
+    assert _imported("check", str(ROOT / "examples" / "cong-van-3018.yaml"), watch="sqlalchemy") == []
+
+
+def test_a_pdf_draft_loads_only_its_own_engine(tmp_path: Path) -> None:
+    """A draft needs no register: a PDF by Typst loads neither the database library, nor the other engines, nor the
+    DOCX writer, nor a PDF rewriter (Typst writes the whole PDF/A itself)."""
+    watch = ("weasyprint,pikepdf,docx,pypdfium2,PIL,sqlalchemy,psycopg,openpyxl,rich,correspondence.register.store,"
+             "correspondence.incoming,correspondence.search,correspondence.archive,correspondence.api.commands,typst")
+    found = _imported("draft", str(ROOT / "examples" / "cong-van-3018.yaml"), "-f", "pdf", "--pdf-engine", "typst",
+                      "-o", str(tmp_path), watch=watch)
+    assert found == ["typst"]
+    assert (tmp_path / "du-thao-cong-van-3018.pdf").is_file()
 
 
 def test_main_module_runs(workspace: Path) -> None:

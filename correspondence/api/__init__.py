@@ -4,8 +4,9 @@ The library's front door: the CLI calls these and prints what they return; nothi
 bottom as load → validate → compose → (number) → render → write.
 
 A name is loaded from its module when first asked for (``api.check``, ``from correspondence.api import issue``):
-``checking`` holds what only validates and composes, ``commands`` all the rest. So ``correspondence check`` loads no
-renderer and no book, and importing this package loads nothing.
+``checking`` holds what only validates and composes, ``drafting`` what makes files without the register (``draft``,
+``render``, ``previews``), ``commands`` all the rest. So ``correspondence check`` loads no renderer and no book, a
+draft loads no register, and importing this package loads nothing.
 """
 
 from __future__ import annotations
@@ -16,16 +17,19 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from correspondence.api.checking import *  # noqa: F403
     from correspondence.api.commands import *  # noqa: F403
-    from correspondence.api.commands import pdf_font as pdf_font
     from correspondence.api.commands import period as period
+    from correspondence.api.drafting import *  # noqa: F403
+    from correspondence.api.drafting import pdf_font as pdf_font
 
-CHECKING = frozenset({"check", "compose"})
+MODULES = {"check": "checking", "compose": "checking",
+           **dict.fromkeys(("FORMATS", "PDF_ENGINES", "Loaded", "draft", "load", "pdf_font", "previews", "render",
+                            "render_document", "using_pdf_engine"), "drafting")}
 
 
 def __getattr__(name: str) -> Any:
     if name.startswith("__"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module = import_module("correspondence.api.checking" if name in CHECKING else "correspondence.api.commands")
+    module = import_module(f"correspondence.api.{MODULES.get(name, 'commands')}")
     try:
         return getattr(module, name)
     except AttributeError:

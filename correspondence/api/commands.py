@@ -16,6 +16,7 @@ from typing import Any
 from correspondence import incoming, kinds, storage
 from correspondence import search as searching
 from correspondence.api.checking import check, compose
+from correspondence.api.drafting import FORMATS, PDF_ENGINES, Loaded, draft, load, previews, render
 from correspondence.archive import hoso, package
 from correspondence.errors import Problem, UsageError
 from correspondence.i18n import _
@@ -25,9 +26,8 @@ from correspondence.outgoing import annex as annexes
 from correspondence.outgoing import merge as merging
 from correspondence.records.word import body_from_docx
 from correspondence.register.store import Entry
-from correspondence.render import FORMATS, PDF_ENGINES, preview, render_document, using_pdf_engine, word_template
-from correspondence.render.fonts import pdf_face
-from correspondence.validate import Loaded, load, load_agency
+from correspondence.render import render_document, using_pdf_engine, word_template
+from correspondence.validate import load_agency
 from correspondence.validate.schema import CoQuan, VanBan
 from correspondence.vietnamese import hom_nay, ky_thoi_gian
 from correspondence.workspace import agencies, agency_profile, find_root, template_dirs
@@ -41,40 +41,6 @@ __all__ = ["Answers", "FORMATS", "PDF_ENGINES", "Issued", "Loaded", "annex", "bo
            "register_export", "register_import", "register_init", "register_list", "register_log", "register_show",
            "register_verify", "register_void", "render", "render_document", "retention_text", "sample_profiles", "search",
            "skeleton", "templates_check", "using_pdf_engine", "write_new"]
-
-
-def pdf_font() -> tuple[str, Path]:
-    """The face this machine's PDFs embed and the file of its regular style: Times New Roman where installed, else
-    the shipped Liberation Serif."""
-    name, files = pdf_face()
-    return name, files[(False, False)]
-
-
-def _produce(path: Path | str, so: int | None, ngay: dt.date | None, out_dir: Path | str | None,
-             workspace: Path | str | None, formats: tuple[str, ...], engine: str | None = None) -> list[Path]:
-    storage.refuse_archived(out_dir, workspace)
-    loaded = load(path, workspace if workspace is not None else find_root(Path(path)),
-                  unfilled="warn" if so is None else "refuse")
-    with using_pdf_engine(engine):
-        rendered = render_document(compose(loaded, so, ngay), formats, loaded.workspace)
-    folder = Path(out_dir) if out_dir is not None else loaded.workspace / "output"
-    return storage.write_atomic({folder / name: data for name, data in rendered.items()})
-
-
-def draft(path: Path | str, out_dir: Path | str | None = None, workspace: Path | str | None = None,
-          formats: tuple[str, ...] = FORMATS, pdf_engine: str | None = None) -> list[Path]:
-    """DOCX and PDF marked DỰ THẢO, with a blank number and date (the PDF laid out by ``pdf_engine``, None: as the
-    workspace says); a place still marked '…' is a warning (a notice)."""
-    return _produce(path, None, None, out_dir, workspace, formats, pdf_engine)
-
-
-def render(path: Path | str, so: int, ngay: dt.date | None = None, out_dir: Path | str | None = None,
-           workspace: Path | str | None = None, formats: tuple[str, ...] = FORMATS,
-           pdf_engine: str | None = None) -> list[Path]:
-    """A final document with an explicit number and date (re-creating one already issued)."""
-    if so < 1:
-        raise UsageError(_("the document number must be 1 or more"))
-    return _produce(path, so, ngay, out_dir, workspace, formats, pdf_engine)
 
 
 issue = transaction.issue
@@ -293,18 +259,6 @@ def _for_agency(text: str, root: Path) -> str:
 
 
 SKELETON_AGENCY = "ubnd-quang-ninh"  # the agency the skeletons name
-
-
-def previews(pdfs: list[Path], folder: Path | None = None, pages: int = preview.PAGES) -> list[Path]:
-    """PNG pictures of the first pages of each PDF (``<stem>.trang-1.png`` …), beside it or in ``folder``; written
-    again each time (they are views, not documents)."""
-    files: dict[Path, bytes] = {}
-    for pdf in pdfs:
-        for number, png in enumerate(preview.pages_png(pdf.read_bytes(), pages), 1):
-            files[(folder or pdf.parent) / f"{pdf.stem}.trang-{number}.png"] = png
-    if folder is not None:
-        folder.mkdir(parents=True, exist_ok=True)
-    return storage.write_atomic(files)
 
 
 def write_new(path: Path, text: str) -> None:

@@ -6,16 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from correspondence import model as m
+from correspondence import register as register_store
 from correspondence.compose import Issue, compose, compose_copy
 from correspondence.compose.archival import archival
 from correspondence.errors import InvalidRecord, Problem, RegisterUnavailable, RenderFailed
 from correspondence.i18n import _
 from correspondence.register.numbering import Series, select_series
-from correspondence.register.store import Entry, Register
 from correspondence.validate import COPIES, Loaded, load_stored
 from correspondence.workspace import register_url
+
+if TYPE_CHECKING:
+    from correspondence.register.store import Entry
 
 
 def series_of(loaded: Loaded) -> Series:
@@ -70,7 +74,7 @@ def _parent(loaded: Loaded, final: bool, register: str | None) -> tuple[str, dt.
 def _find(loaded: Loaded, so_ky_hieu: str, register: str | None) -> list[Entry]:
     """The rows of ``so_ky_hieu`` in the agency's register (none when there is no register yet)."""
     try:
-        book = Register(register_url(loaded.workspace, loaded.agency_id, register))
+        book = register_store.Register(register_url(loaded.workspace, loaded.agency_id, register))
     except RegisterUnavailable:
         return []
     with book:

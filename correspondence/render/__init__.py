@@ -6,22 +6,35 @@ the environment or the workspace's ``registers/config.yaml``, else the default).
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 from pathlib import Path
 
 from correspondence import model as m
 from correspondence.errors import CorrespondenceError, RenderFailed
 from correspondence.i18n import _
 from correspondence.progress import notice, report
-from correspondence.render import word_template
-from correspondence.render.docx import render_docx
 from correspondence.render.engine import DEFAULT_PDF_ENGINE, PDF_ENGINES, html_templates, pdf_engine, using_pdf_engine
-from correspondence.render.pdf import render_pdf
-from correspondence.render.typst import render_typst
 from correspondence.workspace import word_template as agency_word_template
 
 __all__ = ["DEFAULT_PDF_ENGINE", "FORMATS", "PDF_ENGINES", "pdf_engine", "render_document", "using_pdf_engine"]
 
 FORMATS = ("docx", "pdf")
+
+# Each renderer is loaded the first time a document asks for it: a PDF made by Typst loads neither python-docx nor
+# WeasyPrint, and ``check`` loads no renderer at all.
+RENDERERS = {
+    "docx": ("correspondence.render.docx", "render_docx"),
+    "word_template": ("correspondence.render.word_template", "render"),
+    "typst": ("correspondence.render.typst", "render_typst"),
+    "weasyprint": ("correspondence.render.pdf", "render_pdf"),
+}
+
+
+def renderer(name: str) -> Callable[..., bytes]:
+    """The function that renders with ``name`` (a key of ``RENDERERS``), its module loaded on first use."""
+    module, function = RENDERERS[name]
+    found: Callable[..., bytes] = getattr(import_module(module), function)
+    return found
 
 
 def render_document(document: m.Document, formats: tuple[str, ...] = FORMATS,
@@ -39,13 +52,11 @@ def render_document(document: m.Document, formats: tuple[str, ...] = FORMATS,
 
     def docx(index: int | None) -> bytes:
         if template is not None and index is None:
-            return word_template.render(document, template)
-        return render_docx(document, index)
+            return renderer("word_template")(document, template)
+        return renderer("docx")(document, index)
 
     def pdf(index: int | None) -> bytes:
-        if engine == "typst":
-            return render_typst(document, workspace, index)
-        return render_pdf(document, workspace, index)
+        return renderer(engine)(document, workspace, index)
 
     renderers: dict[str, Callable[[int | None], bytes]] = {}
     for fmt in formats:

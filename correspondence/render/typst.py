@@ -29,7 +29,7 @@ from correspondence.workspace import template_dirs
 TEMPLATE = "van_ban.typ"
 BOOK_TEMPLATE = "so_dang_ky.typ"
 DEN_TEMPLATE = "dau_den.typ"
-PAGES = "\u2063PageAmount\u2063"  # stands for the page count in the metadata file until the layout knows it
+PAGES = "\u2063PageAmount\u2063"  # stands for the page count in the metadata file: the template writes it in
 
 
 def _plain(value: Any, key: str = "") -> Any:
@@ -49,18 +49,17 @@ def _plain(value: Any, key: str = "") -> Any:
 
 
 @lru_cache(maxsize=4)
-def _metrics(regular: Path) -> tuple[str, float, float]:
-    """The family name Typst knows the face by, its ascender and descender (in em), as both engines read them."""
+def _metrics(regular: Path) -> tuple[float, float]:
+    """The face's ascender and descender (in em), as both engines read them. (Its family name is the one the face is
+    chosen by: reading the font's name table would cost a cold draft more than the layout does.)"""
     from fontTools.ttLib import TTFont
 
     font = TTFont(regular, lazy=True)
-    names = font["name"]
-    family = str(names.getDebugName(16) or names.getDebugName(1))
     units = font["head"].unitsPerEm
     hhea = font["hhea"]
     ascender, descender = hhea.ascent / units, -hhea.descent / units
     font.close()
-    return family, ascender, descender
+    return ascender, descender
 
 
 def data(document: m.Document, only_annex: int | None = None) -> dict[str, Any]:
@@ -84,6 +83,7 @@ def data(document: m.Document, only_annex: int | None = None) -> dict[str, Any]:
                     "annex_rule_under": sp.under_text(sp.annex_rule_before)},
         "font": _face(),
         "attachments": attachments,
+        "page_amount": json.dumps(PAGES, ensure_ascii=False),
     }
 
 
@@ -150,17 +150,15 @@ def _compile(name: str, data: dict[str, Any], workspace: Path | None | list[Path
 
 
 def _face() -> dict[str, Any]:
-    _name, files = pdf_face()
-    family, ascender, descender = _metrics(files[(False, False)])
+    family, files = pdf_face()
+    ascender, descender = _metrics(files[(False, False)])
     return {"family": family, "ascender": ascender, "descender": descender}
 
 
 def render_typst(document: m.Document, workspace: Path | None = None, only_annex: int | None = None) -> bytes:
     """PDF bytes of ``document`` (or of one annex printed apart): a PDF/A-3b carrying the archival files, dated the
     document's date, the same bytes every time."""
-    created = document.metadata.created
-    pdf = _compile(TEMPLATE, data(document, only_annex), workspace, created, ["a-3b"])
-    return _completed(pdf, created)
+    return _compile(TEMPLATE, data(document, only_annex), workspace, document.metadata.created, ["a-3b"])
 
 
 def render_book(book: m.RegisterBook, dirs: list[Path]) -> bytes:
@@ -173,35 +171,3 @@ def render_book(book: m.RegisterBook, dirs: list[Path]) -> bytes:
 def den_overlay(dau: m.DauDen, page: tuple[float, float], workspace: Path | None = None) -> bytes:
     """One transparent page ``page`` (mm) carrying only the ĐẾN mark (``dau_den.typ``), to lay over page 1."""
     return _compile(DEN_TEMPLATE, {"dau": _plain(dau), "page": list(page), "font": _face()}, workspace, None)
-
-
-def _completed(pdf: bytes, created: dt.datetime) -> bytes:
-    """``pdf`` with the page count written into the metadata file it carries (only the layout knows it) and each
-    associated file dated ``created`` (PDF/A-3 asks for a modification date): the same bytes every time."""
-    import io
-
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(pdf)) as opened:
-        specs = list(opened.Root.get("/AF", []))
-        if not specs:
-            return pdf
-        pages = str(len(opened.pages)).encode()
-        placeholder = json.dumps(PAGES, ensure_ascii=False).encode()
-        when = pikepdf.String("D:" + created.astimezone(dt.UTC).strftime("%Y%m%d%H%M%S") + "Z")
-        for spec in specs:
-            stream = spec.EF.F
-            content = stream.read_bytes()
-            if placeholder in content:
-                content = content.replace(placeholder, pages)
-                stream.write(content)
-            params = stream.get("/Params", pikepdf.Dictionary())
-            params.ModDate = when
-            params.CreationDate = when
-            params.Size = len(content)
-            if "/CheckSum" in params:
-                del params["/CheckSum"]
-            stream.Params = params
-        out = io.BytesIO()
-        opened.save(out, deterministic_id=True, linearize=False)
-    return out.getvalue()
