@@ -1,10 +1,16 @@
-"""Turn the CLI and the record schemas into the reference pages docs/cli.md and docs/records.md.
+"""Turn the CLI and the record schemas into the reference pages docs/cli.md and docs/records.md, and into the help
+pages the command answers ``--help`` with (correspondence/cli/help.json, see ``correspondence.launcher``).
 
 Refresh them with ``python -m correspondence.reference``; a test fails when they are stale.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,7 +19,9 @@ import click
 from pydantic import BaseModel
 
 from correspondence.cli import main as cli_main
-from correspondence.i18n import set_language
+from correspondence.i18n import LANGUAGES, set_language
+from correspondence.launcher import PAGES as HELP_PAGES
+from correspondence.launcher import PROGRAM, WIDTH
 from correspondence.validate.schema import (
     Bang,
     ChuKy,
@@ -83,7 +91,44 @@ def records_reference() -> str:
 PAGES = {"cli.md": cli_reference, "records.md": records_reference}
 
 
+def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    paths = [prefix]
+    for name in sorted(group.commands):
+        command = group.commands[name]
+        paths += _command_paths(command, (*prefix, name)) if isinstance(command, click.Group) else [(*prefix, name)]
+    return paths
+
+
+def _help_pages_here() -> dict[str, str]:
+    """What ``--help`` prints for every command, in this process's language, at $COLUMNS (80): click itself answers,
+    as in a terminal."""
+    pages = {}
+    for path in _command_paths(cli_main):
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            status = cli_main.main([*path, "--help"], prog_name=PROGRAM, standalone_mode=False)
+        assert status == 0, out.getvalue()
+        pages[" ".join(path)] = out.getvalue()
+    return pages
+
+
+def help_pages() -> str:
+    """The help pages of every command in every language (each language in a process of its own: the messages are
+    translated as the commands are defined)."""
+    pages = {}
+    for language in LANGUAGES:
+        env = {**os.environ, "CORRESPONDENCE_LANG": language, "COLUMNS": str(WIDTH)}
+        found = subprocess.run([sys.executable, "-m", "correspondence.reference", "--help-pages"], env=env,
+                               capture_output=True, text=True, check=True, encoding="utf-8").stdout
+        pages[language] = json.loads(found)
+    return json.dumps(pages, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--help-pages"]:
+        sys.stdout.write(json.dumps(_help_pages_here(), ensure_ascii=False))
+        return
+    HELP_PAGES.write_text(help_pages(), "utf-8")
+    sys.stdout.write(f"{HELP_PAGES}\n")
     DOCS.mkdir(exist_ok=True)
     for name, make in PAGES.items():
         (DOCS / name).write_text(make(), "utf-8")

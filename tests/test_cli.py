@@ -233,3 +233,39 @@ def test_a_draft_starts_no_process(engine: str, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "du-thao-cong-van-3018.pdf").read_bytes().startswith(b"%PDF-")
     assert result.stdout.splitlines()[-1] == "STARTED 0 []"
+
+
+_LAUNCH = ("import atexit, sys; atexit.register(lambda: print('CLICK', 'click' in sys.modules)); "
+           "sys.argv[0] = 'correspondence'; from correspondence.launcher import main; main()")
+_CLICK = "import sys; sys.argv[0] = 'correspondence'; from correspondence.cli import main; main()"
+
+
+def _run(code: str, *args: str, columns: int = 80, lang: str = "vi") -> str:
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT,
+                            env={"PYTHONPATH": str(ROOT), "PATH": "", "COLUMNS": str(columns),
+                                 "CORRESPONDENCE_LANG": lang})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize(("args", "lang"), [(("--help",), "vi"), (("draft", "-h"), "vi"),
+                                            (("register", "list", "--help"), "en"), (("incoming", "--help"), "vi")])
+def test_help_is_answered_without_loading_click_with_the_text_click_prints(args: tuple[str, ...], lang: str) -> None:
+    """``correspondence … --help`` comes from the written help pages, word for word what click prints."""
+    launched = _run(_LAUNCH, *args, lang=lang)
+    assert launched.endswith("CLICK False\n")
+    assert launched.removesuffix("CLICK False\n") == _run(_CLICK, *args, lang=lang)
+
+
+def test_help_in_a_narrow_terminal_or_with_other_arguments_is_clicks() -> None:
+    narrow = _run(_LAUNCH, "draft", "--help", columns=60)
+    assert narrow.endswith("CLICK True\n")
+    assert narrow.removesuffix("CLICK True\n") == _run(_CLICK, "draft", "--help", columns=60)
+    assert max(len(line) for line in narrow.splitlines()) <= 60
+    assert _run(_LAUNCH, "draft", "--help", "--xem").endswith("CLICK True\n")  # not a written page: click answers
+
+
+def test_help_with_lang_english_is_wholly_english() -> None:
+    page = _run(_LAUNCH, "--lang", "en", "draft", "--help")
+    assert page.startswith("Usage: correspondence draft [OPTIONS] FILE\n\n  Render a draft: marked DỰ THẢO")
+    assert page.endswith("CLICK False\n")

@@ -44,11 +44,12 @@ def test_placeholders_survive_translation() -> None:
 
 
 def test_reference_docs_are_current() -> None:
-    from correspondence.reference import PAGES
+    from correspondence.reference import HELP_PAGES, PAGES, help_pages
 
     for name, make in PAGES.items():
         assert (ROOT / "docs" / name).read_text("utf-8") == make(), \
             f"docs/{name} is stale: run python -m correspondence.reference"
+    assert HELP_PAGES.read_text("utf-8") == help_pages(), "the help pages are stale: run python -m correspondence.reference"
 
 
 def test_layers_hold() -> None:

@@ -360,8 +360,9 @@ def test_every_docx_part_is_well_formed_xml(tmp_path: Path) -> None:
 def test_render_failures_of_a_library_are_messages(monkeypatch: pytest.MonkeyPatch, build: Callable[..., Any],
                                                    make_record: Callable[..., Path]) -> None:
     from correspondence import render
+    from correspondence.render import docx
 
-    monkeypatch.setattr(render, "render_docx", lambda *_a: (_ for _ in ()).throw(ValueError("bad")))
+    monkeypatch.setattr(docx, "render_docx", lambda *_a: (_ for _ in ()).throw(ValueError("bad")))
     with pytest.raises(RenderFailed) as failed:
         render.render_document(build(make_record()), ("docx",))
     assert failed.value.message == "không tạo được 3018-UBND-XD6.docx: bad"
