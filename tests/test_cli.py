@@ -32,6 +32,19 @@ def test_check_ok(cli: Callable[..., object], make_record: Callable[..., Path]) 
     assert result.output == "Đã kiểm tra 1 tệp, không có lỗi.\n"
 
 
+def test_check_tells_the_advice_a_valid_record_gets(cli: Callable[..., object],
+                                                    make_record: Callable[..., Path]) -> None:
+    """A trích yếu in capitals is printed as typed with a warning: ``check`` says it too, not only draft and issue."""
+    path = make_record(trich_yeu="THỰC HIỆN CUNG CẤP DỊCH VỤ CÔNG TRỰC TUYẾN")
+    result = cli("check", str(path))
+    assert result.exit_code == 0
+    assert result.stdout == "Đã kiểm tra 1 tệp, không có lỗi.\n"
+    assert result.stderr == (f"{path.name}:4: trich_yeu: cảnh báo: trích yếu viết hoa toàn bộ; Nghị định 30/2020/NĐ-CP "
+                             "viết chữ thường (Phụ lục I, mục II.5.b) (chỉ viết hoa chữ cái đầu và tên riêng)\n")
+    data = json.loads(cli("check", "--json", str(path)).stdout)
+    assert data["problems"] == [] and [w["field"] for w in data["warnings"]] == ["trich_yeu"]
+
+
 def test_check_reports_and_exits_3(cli: Callable[..., object], make_record: Callable[..., Path]) -> None:
     path = make_record(ngay="2019-02-31")
     result = cli("check", str(path))

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from correspondence.api.drafting import *  # noqa: F403
     from correspondence.api.drafting import pdf_font as pdf_font
 
-MODULES = {"check": "checking", "compose": "checking",
+MODULES = {"check": "checking", "check_with_advice": "checking", "compose": "checking",
            **dict.fromkeys(("FORMATS", "PDF_ENGINES", "Loaded", "draft", "load", "pdf_font", "previews", "render",
                             "render_document", "using_pdf_engine"), "drafting")}
 

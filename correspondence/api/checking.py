@@ -15,7 +15,7 @@ from correspondence.outgoing.documents import document
 from correspondence.validate import Loaded, load
 from correspondence.workspace import find_root
 
-__all__ = ["check", "compose"]
+__all__ = ["check", "check_with_advice", "compose"]
 
 
 def compose(loaded: Loaded, so: int | None, ngay: dt.date | None, nam_trong_ky_hieu: bool = False) -> m.Document:
@@ -25,10 +25,20 @@ def compose(loaded: Loaded, so: int | None, ngay: dt.date | None, nam_trong_ky_h
 
 def check(paths: list[Path | str], workspace: Path | str | None = None) -> list[Problem]:
     """Every problem in every file (record, agency profile, body); writes nothing."""
+    return check_with_advice(paths, workspace)[0]
+
+
+def check_with_advice(paths: list[Path | str],
+                      workspace: Path | str | None = None) -> tuple[list[Problem], list[Problem]]:
+    """Every problem in every file, and the advice the valid ones get (printed as written, but worth a look: a
+    trích yếu in capitals); writes nothing."""
     problems: list[Problem] = []
+    advice: list[Problem] = []
     for path in paths:
         try:
-            compose(load(path, workspace if workspace is not None else find_root(Path(path))), None, None)
+            loaded = load(path, workspace if workspace is not None else find_root(Path(path)))
+            compose(loaded, None, None)
+            advice += loaded.advice
         except InvalidRecord as error:
             problems += error.problems
-    return problems
+    return problems, advice

@@ -44,12 +44,15 @@ def check(ctx: click.Context, files: tuple[Path, ...], as_json: bool) -> None:
     from correspondence.errors import InvalidRecord
 
     ctx.meta["json"] = as_json
-    problems = api.check(list(files), ctx.obj["workspace"])
+    problems, advice = api.check_with_advice(list(files), ctx.obj["workspace"])
     if problems:
         raise InvalidRecord(_("{count} problem(s) found").format(count=len(problems)), problems)
     if as_json:
-        echo(json.dumps({"error": None, "problems": []}))
+        echo(json.dumps({"error": None, "problems": [], "warnings": [p.as_dict() for p in advice]},
+                        ensure_ascii=False))
     else:
+        for problem in advice:
+            echo(str(problem), err=True)
         echo(_("{count} file(s) checked, no problem found.").format(count=len(files)))
 
 

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from correspondence import registers, storage
-from correspondence.errors import Problem, RegisterConflict
+from correspondence.errors import Problem, RegisterConflict, UsageError
 from correspondence.i18n import _
 from correspondence.outgoing.transaction import FIRST_YEAR, recover, void_notes
 from correspondence.register import book as book_model
 from correspondence.register import importer
+from correspondence.register.numbering import BAN_SAO, CHUNG, MAT
 from correspondence.register.queries import find_entry
-from correspondence.register.store import FAILED, READ, VOIDED, Entry, Incoming
+from correspondence.register.store import FAILED, READ, VOIDED, Entry, Incoming, Register
 from correspondence.registers import names_of, open_register, profile_data
 from correspondence.render import book as books
 from correspondence.vietnamese import hom_nay, ngay_so
@@ -225,11 +226,24 @@ def show(workspace: Path, so_ky_hieu: str, agency: str | None = None, year: int 
         return entry
 
 
+def _refuse_unknown_series(workspace: Path, register: Register, agency: str, series: str) -> None:
+    """A series the agency has: the shared one, the secret one, the copies', one its profile declares or one its
+    register already holds; a mistyped ``--so-rieng`` is said as such, with the series there are."""
+    profile = profile_data(workspace, agency, [])
+    known = [CHUNG, MAT, BAN_SAO, *((profile or {}).get("so_rieng") or {})]
+    known += sorted({row.series for row in register.series_states(agency)} - set(known))
+    if series not in known:
+        raise UsageError(_("{agency} has no series '{series}': the series are {names} (--so-rieng chooses one)")
+                         .format(agency=agency, series=series, names=", ".join(known)))
+
+
 def import_file(workspace: Path, path: Path, agency: str | None = None, series: str = "chung",
                 register_url: str | None = None, sheet: str | None = None) -> int:
     """Bring in a year of an existing register; the next number continues from it. All or nothing."""
-    rows = importer.read(path, series, shown(path), sheet)
     register, agency = open_register(workspace, agency, register_url)
+    with register:
+        _refuse_unknown_series(workspace, register, agency, series)
+    rows = importer.read(path, series, shown(path), sheet)
     with register:
         existing = {(e.year, e.series, e.number): e for e in register.entries(agency)}
         clashes = [r for r in rows if (r["year"], series, r["number"]) in existing]
@@ -251,6 +265,7 @@ def export(workspace: Path, year: int, fmt: str, agency: str | None = None, seri
     storage.refuse_archived(out, workspace)
     register, agency = open_register(workspace, agency, register_url)
     with register:
+        _refuse_unknown_series(workspace, register, agency, series)
         entries = within(register.entries(agency, year=year, series=series), period)
         closed = register.closed_years(agency).get(year)
         register.record_access(agency, f"register export {year} {series} {fmt}")

@@ -51,6 +51,7 @@ class Loaded:
     agency_id: str
     body: Body | None = None
     annexes: tuple[Annex, ...] = ()
+    advice: tuple[Problem, ...] = ()  # what the clerk is told about the valid record (told once, as a notice)
 
     @property
     def don_vi(self) -> str:
@@ -144,10 +145,10 @@ def _finish(path: Path, located: Located, root: Path, agency: CoQuan | None, age
         problems += found
     if problems or record is None or agency is None:
         raise InvalidRecord(_("invalid record"), sorted(problems, key=_by_line))
-    if advise:  # once, for the record the clerk gave (not for each merged row or stored re-render)
-        for advice in rules.advise(located, agency):
-            notice(str(advice))
-    return Loaded(path, record, agency, located, root, agency_id, body, annexes)
+    advice = tuple(rules.advise(located, agency)) if advise else ()
+    for problem in advice:  # once, for the record the clerk gave (not for each merged row or stored re-render)
+        notice(str(problem))
+    return Loaded(path, record, agency, located, root, agency_id, body, annexes, advice)
 
 
 def load(path: Path | str, workspace: Path | str | None = None, check_body: bool = True,

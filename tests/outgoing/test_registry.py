@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
-from correspondence.errors import InvalidRecord, RegisterConflict
+from correspondence.errors import InvalidRecord, RegisterConflict, UsageError
 from correspondence.model import BookLayout
 from correspondence.outgoing import issue
 from correspondence.outgoing import registry as service
@@ -383,3 +383,19 @@ def test_the_register_by_month_quarter_or_span_of_days(make_record: Callable[...
     assert result.exit_code != 0 and "chỉ chọn một khoảng thời gian: --thang, --quy" in result.output
     result = runner.invoke(main, [*common, "register", "list", "--tu-ngay", "31/02/2019"])
     assert result.exit_code != 0 and "--tu-ngay: cần ngày dạng dd/mm/yyyy, nhận được '31/02/2019'" in result.output
+
+
+def test_an_unknown_series_is_named_as_unknown_with_the_series_there_are(make_record: Callable[..., Path],
+                                                                          workspace: Path, register_url: str) -> None:
+    """A mistyped --so-rieng is not 'no number yet': the clerk is told the series does not exist, and which do."""
+    issue([make_record("a.yaml")], workspace, D, register_url, lai=True)
+    with pytest.raises(UsageError) as caught:
+        service.export(workspace, 2019, "pdf", series="mât", register_url=register_url)
+    assert caught.value.message == ("ubnd-quang-ninh không có sổ 'mât': các sổ là chung, mat, ban_sao "
+                                    "(--so-rieng chọn một trong số đó)")
+    assert not list((workspace / "output").rglob("so-dang-ky-*"))
+    with pytest.raises(UsageError):
+        service.import_file(workspace, workspace / "khong-can.csv", series="mât", register_url=register_url)
+    with pytest.raises(RegisterConflict) as empty:  # a series that exists but has no number that year
+        service.export(workspace, 2019, "pdf", series="mat", register_url=register_url)
+    assert empty.value.message == "sổ của ubnd-quang-ninh chưa có số nào trong năm 2019 (sổ mat)"
