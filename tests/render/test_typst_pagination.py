@@ -99,6 +99,42 @@ def test_the_signature_block_takes_only_the_last_lines_of_a_long_paragraph(engin
     assert moved >= 2, "some lengths put the signature block on the next page"
 
 
+def _rule_and_note(engine: str, document: m.Document, workspace: Path) -> tuple[float, float]:
+    """The foot of the footnote separator and the top of the first footnote line on page 1."""
+    with pdfplumber.open(io.BytesIO(_pdf(engine, document, workspace))) as pdf:
+        page = pdf.pages[0]
+        width = document.spacing.footnote_rule * MM
+        # a stroked line (its ink half its weight under it), a filled bar, or a border drawn as the ring of two
+        # rectangles down the footnote area (the inner one's top is the border's foot)
+        feet = [r["bottom"] + (r.get("linewidth") or 0) / 2 if r["bottom"] - r["top"] < 2 else r["top"]
+                for r in [*page.lines, *page.rects] if abs((r["x1"] - r["x0"]) - width) < 1]
+        assert feet, "a separator as long as the model's footnote_rule"
+        rule = max(feet)
+        notes = [ln for ln in page.extract_text_lines() if ln["top"] > rule]
+        assert notes and "Ban hành ngày" in notes[0]["text"]
+        return rule, notes[0]["top"]
+
+
+def test_the_footnotes_stand_as_far_under_their_rule_on_both_engines(build: Callable[..., Any],
+                                                                     make_record: Callable[..., Path],
+                                                                     workspace: Path) -> None:
+    """The clear gap between the separator and the first footnote line (its raised number included) is the same on
+    both engines, at least the model's ``footnote_rule_after``, and grows with it (Typst's used to be 3–4 pt less)."""
+    body = "Theo Quyết định số 09/2019/QĐ-UBND[^1], thực hiện **ngay**.\n\n[^1]: Ban hành ngày 13/02/2019."
+    document = build(make_record(noi_dung=body))
+    wider = dataclasses.replace(document, spacing=dataclasses.replace(
+        document.spacing, footnote_rule_after=document.spacing.footnote_rule_after + 6))
+    gaps: dict[str, list[float]] = {}
+    for engine in ENGINES:
+        gaps[engine] = []
+        for doc in (document, wider):
+            rule, top = _rule_and_note(engine, doc, workspace)
+            gaps[engine].append(top - rule)
+            assert top - rule >= doc.spacing.footnote_rule_after, (engine, top - rule)
+        assert gaps[engine][1] - gaps[engine][0] == pytest.approx(6, abs=0.1), engine
+    assert gaps["typst"][0] == pytest.approx(gaps["weasyprint"][0], abs=0.5), gaps
+
+
 def test_typst_refuses_more_lines_than_it_can_keep(build: Callable[..., Any], make_record: Callable[..., Path],
                                                   workspace: Path) -> None:
     """Typst keeps two lines together, never more: a layout asking for three is refused in words, never drawn with
