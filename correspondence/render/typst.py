@@ -74,13 +74,19 @@ def data(document: m.Document, only_annex: int | None = None) -> dict[str, Any]:
         attachments.append({"name": archival.fields_name, "text": fields, "relationship": "data",
                             "mime": "application/json",
                             "description": "Siêu dữ liệu văn bản (Nghị định 30/2020/NĐ-CP, Phụ lục VI)"})
+    lines = document.pagination.lines
+    if lines > 2:  # Typst's widow and orphan control keeps two lines together, never more: said, not ignored
+        raise RenderFailed(_("the Typst engine keeps at most 2 lines of a paragraph together at a page break, the "
+                             "layout asks for {lines}: use --pdf-engine weasyprint").format(lines=lines))
     return {
         "doc": _plain(document),
         "only_annex": only_annex,
         "landscape": _plain(m.LANDSCAPE),
         "derived": {"text_width": document.page.text_width, "stamp_line": sp.stamp_line,
                     "rule_under": sp.under_text(sp.rule_before), "title_rule_under": sp.under_text(sp.title_rule_before),
-                    "annex_rule_under": sp.under_text(sp.annex_rule_before)},
+                    "annex_rule_under": sp.under_text(sp.annex_rule_before),
+                    # Typst's widow and orphan control (a cost): on where a paragraph keeps 2 lines at a break
+                    "keep_lines": 1 if lines == 2 else 0},
         "font": _face(),
         "attachments": attachments,
         "page_amount": json.dumps(PAGES, ensure_ascii=False),
