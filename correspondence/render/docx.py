@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from functools import lru_cache
 from typing import Any
 
@@ -11,11 +12,13 @@ from docx import Document as new_document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.parts.styles import StylesPart
 from docx.shared import Mm, Pt, RGBColor
 
 from correspondence import model as m
@@ -89,13 +92,59 @@ def new_word() -> Any:
     return new_document(io.BytesIO(_template_bytes()))
 
 
+class _SharedStyles(StylesPart):
+    """The styles part of every document of one face: its element parsed once per process and only read (the writer
+    never changes a style), its bytes serialised once."""
+
+    def __init__(self, partname: Any, content_type: str, element: Any, package: Any, blob: bytes) -> None:
+        super().__init__(partname, content_type, element, package)
+        self._serialised = blob
+
+    @property
+    def blob(self) -> bytes:
+        return self._serialised
+
+
+@lru_cache(maxsize=4)
+def _skeleton(family: str) -> tuple[Any, Any, Any, bytes]:
+    """The default package with ``family`` set, read once per process and face: its parts as read (each document
+    parses its own small parts from them) and its styles part (350 kB, the same for every document) parsed and
+    serialised once, its compressed entry made once."""
+    from docx.opc.pkgreader import PackageReader
+
+    word = new_word()
+    _set_font(word, family)
+    reader = PackageReader.from_file(io.BytesIO(save_word(word)))
+    styles = next(part for part in reader._sparts if part.content_type == CT.WML_STYLES)
+    _precompress(styles.blob)
+    return reader, styles.partname, parse_xml(styles.blob), styles.blob
+
+
+def _word_for(family: str) -> Any:
+    """A new document in ``family`` with the ND 30 defaults — the same package as ``new_word`` then ``_set_font`` —
+    built from the parts read once per process, its styles shared (read only)."""
+    from docx.opc.package import Unmarshaller
+    from docx.opc.part import PartFactory
+    from docx.package import Package
+
+    reader, partname, element, blob = _skeleton(family)
+
+    def part(name: Any, content_type: str, reltype: str, data: bytes, package: Any) -> Any:
+        if name == partname:
+            return _SharedStyles(name, content_type, element, package, blob)
+        return PartFactory(name, content_type, reltype, data, package)
+
+    package = Package()
+    Unmarshaller.unmarshal(reader, package, part)
+    return package.main_document_part.document
+
+
 class _Writer:
     def __init__(self, doc: m.Document) -> None:
         self.doc = doc
         self.sizes = doc.sizes
         self.sp = doc.spacing
-        self.word = new_word()
-        _set_font(self.word, doc.typeface.family)
+        self.word = _word_for(doc.typeface.family)
         self.notes: list[Any] = []
 
     # -------------------------------------------------------------- primitives
@@ -572,10 +621,40 @@ class _FixedZip:
         info = zipfile.ZipInfo(pack_uri.membername, date_time=_FIXED_ZIP_TIME)
         info.compress_type = zipfile.ZIP_DEFLATED
         info.external_attr = 0o644 << 16
-        self._zip.writestr(info, blob)
+        compressed = _COMPRESSED.get(blob)
+        if compressed is None:
+            self._zip.writestr(info, blob)
+            return
+        info.file_size = len(blob)  # as writestr does
+        with self._zip.open(info, mode="w") as entry:  # the deflate stream writestr would make, made once
+            entry._compressor = _Deflated(compressed)  # type: ignore[attr-defined]
+            entry.write(blob)
 
     def close(self) -> None:
         self._zip.close()
+
+
+# A part every document carries unchanged (the styles) by its bytes → its deflate stream, as zipfile makes it.
+_COMPRESSED: dict[bytes, bytes] = {}
+
+
+def _precompress(blob: bytes) -> None:
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    _COMPRESSED[blob] = compressor.compress(blob) + compressor.flush()
+
+
+class _Deflated:
+    """Stands for zipfile's compressor of one entry whose deflate stream was made once: the same bytes."""
+
+    def __init__(self, stream: bytes) -> None:
+        self._stream = stream
+
+    def compress(self, _data: bytes) -> bytes:
+        stream, self._stream = self._stream, b""
+        return stream
+
+    def flush(self) -> bytes:
+        return b""
 
 
 def save_word(word: Any) -> bytes:
