@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 import zlib
@@ -9,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from docx import Document as new_document
+from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -16,10 +18,13 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.parts.styles import StylesPart
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Emu, Mm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from correspondence import model as m
 
@@ -114,7 +119,7 @@ def _skeleton(family: str) -> tuple[Any, Any, Any, bytes]:
 
     word = new_word()
     _set_font(word, family)
-    reader = PackageReader.from_file(io.BytesIO(save_word(word)))
+    reader = PackageReader.from_file(io.BytesIO(save_word(word)))  # type: ignore[no-untyped-call]
     styles = next(part for part in reader._sparts if part.content_type == CT.WML_STYLES)
     _precompress(styles.blob)
     return reader, styles.partname, parse_xml(styles.blob), styles.blob
@@ -135,8 +140,75 @@ def _word_for(family: str) -> Any:
         return PartFactory(name, content_type, reltype, data, package)
 
     package = Package()
-    Unmarshaller.unmarshal(reader, package, part)
+    Unmarshaller.unmarshal(reader, package, part)  # type: ignore[no-untyped-call]
     return package.main_document_part.document
+
+
+@lru_cache(maxsize=512)
+def _paragraph(align: Any, before: float, after: float, line: float | None, indent_left: float, indent_right: float,
+               first_line: float, keep_next: bool) -> Any:
+    """An empty ``w:p`` of this format, made by python-docx once (the writer copies it)."""
+    paragraph = Paragraph(OxmlElement("w:p"), None)  # type: ignore[arg-type]  # no story: formatting only
+    fmt = paragraph.paragraph_format
+    paragraph.alignment = align
+    fmt.space_before = Pt(before)
+    fmt.space_after = Pt(after)
+    if line is not None:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(line)
+    if indent_left:
+        fmt.left_indent = Mm(indent_left)
+    if indent_right:
+        fmt.right_indent = Mm(indent_right)
+    if first_line:
+        fmt.first_line_indent = Mm(first_line)
+    if keep_next:
+        fmt.keep_with_next = True
+    return paragraph._p
+
+
+@lru_cache(maxsize=512)
+def _run(size: float, bold: bool, italic: bool, subscript: bool, superscript: bool, color: str | None) -> Any:
+    """An empty ``w:r`` of this format, made by python-docx once (the writer copies it, then gives it its text)."""
+    run = Run(OxmlElement("w:r"), None)  # type: ignore[arg-type]
+    font = run.font
+    font.size = Pt(size)
+    if bold:
+        font.bold = True
+    if italic:
+        font.italic = True
+    if subscript:
+        font.subscript = True
+    if superscript:
+        font.superscript = True
+    if color:
+        font.color.rgb = RGBColor.from_string(color)
+    return run._r
+
+
+@lru_cache(maxsize=64)
+def _table(widths: tuple[float, ...], rows: int, block_width: int) -> Any:
+    """A ``w:tbl`` of ``rows`` × ``widths`` (mm) as ``add_table`` makes it in a body ``block_width`` wide (no style),
+    centred, of fixed layout, no cell margins left and right, each cell top-aligned and empty, made once."""
+    from docx.oxml.table import CT_Tbl
+
+    tbl = CT_Tbl.new_tbl(rows, len(widths), Emu(block_width))
+    tbl.tblStyle_val = None  # add_table's table.style = None
+    table = Table(tbl, None)  # type: ignore[arg-type]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr  # autofit off has written <w:tblLayout w:type="fixed"/>
+    tbl_pr.insert_element_before(parse_xml(
+        f'<w:tblCellMar {nsdecls("w")}><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'),
+        *AFTER_TBLCELLMAR)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Mm(width)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+            cell._tc.remove(cell.paragraphs[0]._p)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)
+    return tbl
 
 
 class _Writer:
@@ -152,40 +224,23 @@ class _Writer:
     def para(self, container: Any, align: Any = LEFT, before: float = 0, after: float = 0,
              line: float | None = None, indent_left: float = 0, indent_right: float = 0,
              first_line: float = 0, keep_next: bool = False) -> Any:
-        paragraph = container.add_paragraph()
-        fmt = paragraph.paragraph_format
-        paragraph.alignment = align
-        fmt.space_before = Pt(before)
-        fmt.space_after = Pt(after)
-        if line is not None:
-            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-            fmt.line_spacing = Pt(line)
-        if indent_left:
-            fmt.left_indent = Mm(indent_left)
-        if indent_right:
-            fmt.right_indent = Mm(indent_right)
-        if first_line:
-            fmt.first_line_indent = Mm(first_line)
-        if keep_next:
-            fmt.keep_with_next = True
-        return paragraph
+        """A new paragraph at the end of ``container`` (the document, a cell, a header or footer), as
+        ``add_paragraph`` adds it, formatted: a copy of the one paragraph of that format made once per process."""
+        parent = container._body if isinstance(container, WordDocument) else container
+        p = copy.deepcopy(_paragraph(align, before, after, line, indent_left, indent_right, first_line, keep_next))
+        parent._element._insert_p(p)
+        return Paragraph(p, parent)
 
     @staticmethod
     def run(paragraph: Any, text: str, size: float, bold: bool = False, italic: bool = False,
             subscript: bool = False, superscript: bool = False, color: str | None = None) -> Any:
-        run = paragraph.add_run(text)
-        font = run.font
-        font.size = Pt(size)
-        if bold:
-            font.bold = True
-        if italic:
-            font.italic = True
-        if subscript:
-            font.subscript = True
-        if superscript:
-            font.superscript = True
-        if color:
-            font.color.rgb = RGBColor.from_string(color)
+        """A run of ``text`` at the end of ``paragraph``, as ``add_run`` adds it, in a copy of the one run of that
+        format made once per process."""
+        r = copy.deepcopy(_run(size, bold, italic, subscript, superscript, color))
+        paragraph._p._insert_r(r)
+        run = Run(r, paragraph)
+        if text:
+            run.text = text
         return run
 
     def border(self, paragraph: Any, sides: tuple[str, ...], color: str = "000000", gap: float | None = None) -> None:
@@ -216,21 +271,12 @@ class _Writer:
         return paragraph
 
     def table(self, widths: tuple[float, ...], rows: int = 1) -> Any:
-        table = self.word.add_table(rows=rows, cols=len(widths))
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        tbl_pr = table._tbl.tblPr  # autofit off has written <w:tblLayout w:type="fixed"/>
-        tbl_pr.insert_element_before(parse_xml(
-            f'<w:tblCellMar {nsdecls("w")}><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'),
-            *AFTER_TBLCELLMAR)
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = Mm(width)
-                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
-                cell._tc.remove(cell.paragraphs[0]._p)
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = Mm(width)
-        return table
+        """A table of ``rows`` × ``widths`` (mm) at the end of the body, as ``add_table`` adds it: a copy of the one
+        table of that shape made once per process."""
+        body = self.word._body
+        tbl = copy.deepcopy(_table(widths, rows, self.word._block_width))
+        body._element._insert_tbl(tbl)
+        return Table(tbl, body)
 
     def inline(self, paragraph: Any, runs: tuple[m.Inline, ...], size: float, bold: bool = False) -> None:
         for item in runs:
