@@ -114,14 +114,13 @@ class _SharedStyles(StylesPart):
 def _skeleton(family: str) -> tuple[Any, Any, Any, bytes]:
     """The default package with ``family`` set, read once per process and face: its parts as read (each document
     parses its own small parts from them) and its styles part (350 kB, the same for every document) parsed and
-    serialised once, its compressed entry made once."""
+    serialised once."""
     from docx.opc.pkgreader import PackageReader
 
     word = new_word()
     _set_font(word, family)
     reader = PackageReader.from_file(io.BytesIO(save_word(word)))  # type: ignore[no-untyped-call]
     styles = next(part for part in reader._sparts if part.content_type == CT.WML_STYLES)
-    _precompress(styles.blob)
     return reader, styles.partname, parse_xml(styles.blob), styles.blob
 
 
@@ -239,8 +238,10 @@ class _Writer:
         r = copy.deepcopy(_run(size, bold, italic, subscript, superscript, color))
         paragraph._p._insert_r(r)
         run = Run(r, paragraph)
-        if text:
-            run.text = text
+        if text and not any(char in text for char in "\t\r\n"):
+            r.add_t(text)  # what run.text gives a fresh run of plain text: one w:t
+        elif text:
+            run.text = text  # tabs and line breaks as python-docx writes them
         return run
 
     def border(self, paragraph: Any, sides: tuple[str, ...], color: str = "000000", gap: float | None = None) -> None:
@@ -667,26 +668,21 @@ class _FixedZip:
         info = zipfile.ZipInfo(pack_uri.membername, date_time=_FIXED_ZIP_TIME)
         info.compress_type = zipfile.ZIP_DEFLATED
         info.external_attr = 0o644 << 16
-        compressed = _COMPRESSED.get(blob)
-        if compressed is None:
-            self._zip.writestr(info, blob)
-            return
         info.file_size = len(blob)  # as writestr does
-        with self._zip.open(info, mode="w") as entry:  # the deflate stream writestr would make, made once
-            entry._compressor = _Deflated(compressed)  # type: ignore[attr-defined]
+        with self._zip.open(info, mode="w") as entry:  # the deflate stream writestr would make, made once per content
+            entry._compressor = _Deflated(_deflated(blob))  # type: ignore[attr-defined]
             entry.write(blob)
 
     def close(self) -> None:
         self._zip.close()
 
 
-# A part every document carries unchanged (the styles) by its bytes → its deflate stream, as zipfile makes it.
-_COMPRESSED: dict[bytes, bytes] = {}
-
-
-def _precompress(blob: bytes) -> None:
+@lru_cache(maxsize=64)
+def _deflated(blob: bytes) -> bytes:
+    """``blob`` compressed as zipfile compresses an entry: the parts every document of a merge carries alike (styles,
+    theme, settings, header, relationships …) are compressed once per process."""
     compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-    _COMPRESSED[blob] = compressor.compress(blob) + compressor.flush()
+    return compressor.compress(blob) + compressor.flush()
 
 
 class _Deflated:
