@@ -15,6 +15,9 @@ import datetime as dt
 import json
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -155,12 +158,27 @@ def _face() -> dict[str, Any]:
     return {"family": family, "ascender": ascender, "descender": descender}
 
 
+# Set while rendering PDFs of which only the pages are used (a mail-merge preview joins the drafts' pages): the
+# embedded files, which no page refers to, are left as the layout wrote them (``_completed`` is not run).
+_PAGES_ONLY: ContextVar[bool] = ContextVar("pages_only", default=False)
+
+
+@contextmanager
+def pages_only() -> Iterator[None]:
+    """Within: PDFs of which only the pages will be used — the same pages, their embedded files not completed."""
+    token = _PAGES_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _PAGES_ONLY.reset(token)
+
+
 def render_typst(document: m.Document, workspace: Path | None = None, only_annex: int | None = None) -> bytes:
     """PDF bytes of ``document`` (or of one annex printed apart): a PDF/A-3b carrying the archival files, dated the
     document's date, the same bytes every time."""
     created = document.metadata.created
     pdf = _compile(TEMPLATE, data(document, only_annex), workspace, created, ["a-3b"])
-    return _completed(pdf, created)
+    return pdf if _PAGES_ONLY.get() else _completed(pdf, created)
 
 
 def render_book(book: m.RegisterBook, dirs: list[Path]) -> bytes:

@@ -58,3 +58,25 @@ def test_documents_written_one_after_another_share_no_element(build: Callable[..
     xml = zipfile.ZipFile(io.BytesIO(second)).read("word/document.xml").decode()
     assert "thứ hai" in xml and "thứ nhất" not in xml
     assert render_docx(one) == first
+
+
+def test_a_preview_in_this_process_leaves_the_pdfs_issued_after_it_complete(
+        workspace: Path, monkeypatch: Any) -> None:
+    """A preview's drafts skip completing their embedded files (the joined preview carries only their pages); a
+    document rendered after it in the same process is a whole PDF/A: its metadata file holds its page count."""
+    import pikepdf
+
+    from correspondence.outgoing.merge import merge, preview
+    from correspondence.render.typst import PAGES
+    from tests.outgoing.test_merge_at_scale import _files
+
+    monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", "typst")
+    record, data = _files(workspace, 2)
+    shown = preview(record, data, workspace, workers=1)
+    assert shown.path.is_file()
+    done = merge(record, data, workspace, formats=("pdf",), workers=1)
+    for item in done:
+        with pikepdf.open(item.files[0]) as pdf:
+            embedded = [spec.EF.F.read_bytes() for spec in pdf.Root.AF]
+            assert embedded and all(PAGES.encode() not in content for content in embedded)
+            assert any(b'"PageAmount": "1"' in content or b'"PageAmount": 1' in content for content in embedded)
