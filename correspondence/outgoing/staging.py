@@ -14,6 +14,7 @@ from correspondence import model as m
 from correspondence import storage
 from correspondence.i18n import set_language
 from correspondence.render import render_document
+from correspondence.render.typst import pages_only
 
 
 def stage_job(job: tuple[m.Document, tuple[str, ...], str, str]) -> list[storage.Staged]:
@@ -27,8 +28,6 @@ def stage_job(job: tuple[m.Document, tuple[str, ...], str, str]) -> list[storage
 def pages_job(job: tuple[m.Document, tuple[str, ...], str, str]) -> list[storage.Staged]:
     """``stage_job`` for files of which only the pages are read once, then removed (a preview joins the drafts'
     pages): the same pages, their embedded files left as laid out, the scratch files not synced to disk."""
-    from correspondence.render.typst import pages_only
-
     doc, formats, root, folder = job
     with pages_only():
         rendered = render_document(doc, formats, Path(root))
