@@ -61,8 +61,9 @@ def _temporary(target: Path) -> tuple[int, str]:
     return tempfile.mkstemp(prefix=f".{target.name[:40]}.{HOST}-{os.getpid()}.", suffix=".tmp", dir=target.parent)
 
 
-def stage(files: dict[Path, bytes]) -> list[Staged]:
-    """Write each file under a temporary name beside its target, synced; on any failure remove them all."""
+def stage(files: dict[Path, bytes], durable: bool = True) -> list[Staged]:
+    """Write each file under a temporary name beside its target, synced (unless not ``durable``: a scratch file read
+    once and removed, as a preview's pages); on any failure remove them all."""
     for target in files:
         _fits(target)
     staged: list[Staged] = []
@@ -80,7 +81,8 @@ def stage(files: dict[Path, bytes]) -> list[Staged]:
                     os.fchmod(handle.fileno(), mode)
                     handle.write(data)
                     handle.flush()
-                    os.fsync(handle.fileno())
+                    if durable:
+                        os.fsync(handle.fileno())
             except OSError as error:
                 raise _failed(target, error) from None
     except BaseException:

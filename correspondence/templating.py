@@ -137,6 +137,7 @@ def bounded_sandbox() -> Any:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.filters = {name: _bounded_filter(function) for name, function in self.filters.items()}
+            self._compiled: dict[str, Any] = {}
 
         def _parse(self, source: str, name: str | None, filename: str | None) -> Any:
             tree = super()._parse(source, name, filename)
@@ -145,6 +146,18 @@ def bounded_sandbox() -> Any:
                                        [nodes.ContextReference(lineno=loop.lineno), loop.iter], [], None, None,
                                        lineno=loop.lineno)
             return tree
+
+        def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+            """A template compiled once per source (a mail merge fills one body for every row): the same template,
+            rendered afresh each time."""
+            if globals is not None or template_class is not None or not isinstance(source, str):
+                return super().from_string(source, globals, template_class)
+            compiled = self._compiled.get(source)
+            if compiled is None:
+                if len(self._compiled) >= 64:
+                    self._compiled.clear()
+                compiled = self._compiled[source] = super().from_string(source)
+            return compiled
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
@@ -163,11 +176,17 @@ def bounded_sandbox() -> Any:
 
 def forbidden_tags(env: Any, source: str) -> list[tuple[int, str]]:
     """Where ``source`` includes, imports or extends another template: (line, tag)."""
+    return list(_forbidden_tags(env, source))
+
+
+@lru_cache(maxsize=64)
+def _forbidden_tags(env: Any, source: str) -> tuple[tuple[int, str], ...]:
+    """``forbidden_tags``, parsed once per source (a mail merge checks one body for every row)."""
     from jinja2 import nodes
 
     kinds = {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "from", nodes.Extends: "extends"}
     tree = env.parse(source)
-    return [(node.lineno, name) for kind, name in kinds.items() for node in tree.find_all(kind)]
+    return tuple((node.lineno, name) for kind, name in kinds.items() for node in tree.find_all(kind))
 
 
 @lru_cache(maxsize=1)

@@ -190,7 +190,7 @@ def preview(record: Path | str, data: Path | str, workspace: Path | str | None =
     except OSError as error:
         raise WriteFailed(_("cannot write {path}: {why}").format(path=shown(target), why=error.strerror)) from None
     try:  # each row's PDF written by its worker, the pages joined into the preview as they are read
-        rendered = render_to(docs, ("pdf",), root, scratch, workers or os.cpu_count() or 1, progress)
+        rendered = render_to(docs, ("pdf",), root, scratch, workers or os.cpu_count() or 1, progress, pages=True)
         pdfs = [item.temporary for files in rendered for item in files if item.target.suffix == ".pdf"]
         write_streamed(target, lambda path: combine_files(pdfs, title, path))
     finally:

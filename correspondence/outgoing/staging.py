@@ -24,13 +24,23 @@ def stage_job(job: tuple[m.Document, tuple[str, ...], str, str]) -> list[storage
     return storage.stage({Path(folder) / name: data for name, data in rendered.items()})
 
 
+def pages_job(job: tuple[m.Document, tuple[str, ...], str, str]) -> list[storage.Staged]:
+    """``stage_job`` for files of which only the pages are read once, then removed (a preview joins the drafts'
+    pages): the scratch files are not synced to disk."""
+    doc, formats, root, folder = job
+    rendered = render_document(doc, formats, Path(root))
+    return storage.stage({Path(folder) / name: data for name, data in rendered.items()}, durable=False)
+
+
 def _warm() -> None:
     """Worker start-up: messages in the clerk's language."""
     set_language(None)
 
 
 def stage_all(jobs: list[tuple[m.Document, tuple[str, ...], str, str]], workers: int | None,
-               progress: Callable[[int, int], None] | None) -> list[list[storage.Staged]]:
+               progress: Callable[[int, int], None] | None,
+               job: Callable[[tuple[m.Document, tuple[str, ...], str, str]], list[storage.Staged]] = stage_job,
+               ) -> list[list[storage.Staged]]:
     """Render and stage every job (on every core for many): each worker writes the files it renders beside their
     targets itself and hands back their places and hashes, so the bytes of a batch are never held together. On the
     first failure nothing staged is kept — neither what was staged before it nor what workers finish after it."""
@@ -41,8 +51,8 @@ def stage_all(jobs: list[tuple[m.Document, tuple[str, ...], str, str]], workers:
             pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
             futures = []
             try:
-                for job in jobs:
-                    futures.append(pool.submit(stage_job, job))
+                for one in jobs:
+                    futures.append(pool.submit(job, one))
                 for done, future in enumerate(futures, 1):
                     results.append(future.result())
                     if progress is not None:
@@ -56,8 +66,8 @@ def stage_all(jobs: list[tuple[m.Document, tuple[str, ...], str, str]], workers:
             finally:
                 pool.shutdown(wait=True)
         else:
-            for done, job in enumerate(jobs, 1):
-                results.append(stage_job(job))
+            for done, one in enumerate(jobs, 1):
+                results.append(job(one))
                 if progress is not None:
                     progress(done, len(jobs))
     except BaseException:
@@ -68,7 +78,9 @@ def stage_all(jobs: list[tuple[m.Document, tuple[str, ...], str, str]], workers:
 
 
 def render_to(docs: list[m.Document], formats: tuple[str, ...], root: Path, folder: Path, workers: int | None = None,
-              progress: Callable[[int, int], None] | None = None) -> list[list[storage.Staged]]:
+              progress: Callable[[int, int], None] | None = None, pages: bool = False) -> list[list[storage.Staged]]:
     """Every document's files written in ``folder`` (a scratch folder: they are never published), in order, on every
-    core for many; their places and hashes only come back. On a failure nothing is left."""
-    return stage_all([(doc, formats, str(root), str(folder)) for doc in docs], workers, progress)
+    core for many; their places and hashes only come back. On a failure nothing is left. ``pages``: only the pages
+    of the files will be read (``pages_job``)."""
+    return stage_all([(doc, formats, str(root), str(folder)) for doc in docs], workers, progress,
+                     pages_job if pages else stage_job)

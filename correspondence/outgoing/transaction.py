@@ -280,7 +280,9 @@ def _check(units: list[Unit], registers: dict[str, Register], lai: bool) -> None
             unit.corrects = _correctable(book, unit)
         if unit.file_in is not None:
             unit.ho_so = _open_file(book, agency, unit.file_in, unit.day.year)
-        years = closed.setdefault((unit.url, agency), book.closed_years(agency))
+        if (unit.url, agency) not in closed:  # asked once per register and agency, not once per document
+            closed[(unit.url, agency)] = book.closed_years(agency)
+        years = closed[(unit.url, agency)]
         if unit.day.year in years:
             raise RegisterConflict(_("{file}: the year {year} is closed (since {at}): no document can be issued "
                                      "into it").format(file=unit.where, year=unit.day.year, at=ngay_so(years[unit.day.year][:10])))

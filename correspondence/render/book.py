@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from correspondence import model as m
-from correspondence.render.docx import AFTER_TBLBORDERS, AFTER_TBLCELLMAR, AFTER_TBLW, new_word, save_word
+from correspondence.render.docx import AFTER_TBLBORDERS, AFTER_TBLCELLMAR, AFTER_TBLW
 from correspondence.render.engine import pdf_engine
 from correspondence.render.pdf import keep_together, pdf_face, write_pdf
 from correspondence.render.typst import render_book
+from correspondence.render.wordpackage import new_word, save_word
 from correspondence.spreadsheet import csv_bytes, text_cell
 from correspondence.templating import html_environment
 

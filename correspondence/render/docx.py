@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+import copy
 import io
-import zipfile
 from functools import lru_cache
 from typing import Any
 
 from docx import Document as new_document
+from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Emu, Mm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from correspondence import model as m
+from correspondence.render.wordpackage import save_word, word_for
 
-LANG = "vi-VN"
 CENTER, LEFT, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.JUSTIFY
-_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # WordprocessingML's sequences (ECMA-376 Part 1, §17): what may follow an element in its parent, so that one added
 # late still lands in its place (Word refuses a file whose properties are out of order).
 AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
@@ -36,57 +39,71 @@ AFTER_TBLW = ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", *AFTER_TBL
 _FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 
-@lru_cache(maxsize=1)
-def _template_bytes() -> bytes:
-    """The python-docx default package with ND 30 document defaults applied, built once per process."""
-    font, size = m.Typeface().family, m.Sizes().body
-    document = new_document()
-    styles = document.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    for child in list(rpr):
-        rpr.remove(child)
-    rpr.append(parse_xml(
-        f'<w:rFonts {nsdecls("w")} w:ascii="{font}" w:hAnsi="{font}" w:cs="{font}" w:eastAsia="{font}"/>'))
-    rpr.append(parse_xml(f'<w:sz {nsdecls("w")} w:val="{int(size * 2)}"/>'))
-    rpr.append(parse_xml(f'<w:szCs {nsdecls("w")} w:val="{int(size * 2)}"/>'))
-    rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="{LANG}" w:eastAsia="{LANG}" w:bidi="ar-SA"/>'))
-    ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
-    for child in list(ppr):
-        ppr.remove(child)
-    ppr.append(parse_xml(f'<w:widowControl {nsdecls("w")}/>'))  # two lines at least each side of a page break
-    ppr.append(parse_xml(f'<w:spacing {nsdecls("w")} w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'))
-    normal = document.styles["Normal"]
-    normal.font.name = font
-    normal_rpr = normal.element.get_or_add_rPr()
-    fonts = normal_rpr.find(qn("w:rFonts"))
-    for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(slot), font)
-    normal_rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="{LANG}" w:eastAsia="{LANG}"/>'))
-    # Parts Word does not need (thumbnail, custom XML, web settings, legacy styles): less to parse and write.
-    unused = ("thumbnail", "customXml", "stylesWithEffects", "webSettings")
-    for rels in (document.part.package.rels, document.part.rels):
-        for key in [k for k, rel in rels.items() if any(word in rel.reltype for word in unused)]:
-            del rels[key]
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+@lru_cache(maxsize=512)
+def _paragraph(align: Any, before: float, after: float, line: float | None, indent_left: float, indent_right: float,
+               first_line: float, keep_next: bool) -> Any:
+    """An empty ``w:p`` of this format, made by python-docx once (the writer copies it)."""
+    paragraph = Paragraph(OxmlElement("w:p"), None)  # type: ignore[arg-type]  # no story: formatting only
+    fmt = paragraph.paragraph_format
+    paragraph.alignment = align
+    fmt.space_before = Pt(before)
+    fmt.space_after = Pt(after)
+    if line is not None:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(line)
+    if indent_left:
+        fmt.left_indent = Mm(indent_left)
+    if indent_right:
+        fmt.right_indent = Mm(indent_right)
+    if first_line:
+        fmt.first_line_indent = Mm(first_line)
+    if keep_next:
+        fmt.keep_with_next = True
+    return paragraph._p
 
 
-def _set_font(word: Any, family: str) -> None:
-    """Make ``family`` the font of the document defaults and of the Normal style."""
-    styles = word.styles.element
-    fonts = [styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:rFonts")),
-             word.styles["Normal"].element.get_or_add_rPr().find(qn("w:rFonts"))]
-    for element in fonts:
-        for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-            if element.get(qn(slot)) != family:
-                element.set(qn(slot), family)
+@lru_cache(maxsize=512)
+def _run(size: float, bold: bool, italic: bool, subscript: bool, superscript: bool, color: str | None) -> Any:
+    """An empty ``w:r`` of this format, made by python-docx once (the writer copies it, then gives it its text)."""
+    run = Run(OxmlElement("w:r"), None)  # type: ignore[arg-type]
+    font = run.font
+    font.size = Pt(size)
+    if bold:
+        font.bold = True
+    if italic:
+        font.italic = True
+    if subscript:
+        font.subscript = True
+    if superscript:
+        font.superscript = True
+    if color:
+        font.color.rgb = RGBColor.from_string(color)
+    return run._r
 
 
-def new_word() -> Any:
-    """A new python-docx document with the ND 30 defaults (font, size, language, no paragraph spacing)."""
-    return new_document(io.BytesIO(_template_bytes()))
+@lru_cache(maxsize=64)
+def _table(widths: tuple[float, ...], rows: int, block_width: int) -> Any:
+    """A ``w:tbl`` of ``rows`` × ``widths`` (mm) as ``add_table`` makes it in a body ``block_width`` wide (no style),
+    centred, of fixed layout, no cell margins left and right, each cell top-aligned and empty, made once."""
+    from docx.oxml.table import CT_Tbl
+
+    tbl = CT_Tbl.new_tbl(rows, len(widths), Emu(block_width))
+    tbl.tblStyle_val = None  # add_table's table.style = None
+    table = Table(tbl, None)  # type: ignore[arg-type]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr  # autofit off has written <w:tblLayout w:type="fixed"/>
+    tbl_pr.insert_element_before(parse_xml(
+        f'<w:tblCellMar {nsdecls("w")}><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'),
+        *AFTER_TBLCELLMAR)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Mm(width)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+            cell._tc.remove(cell.paragraphs[0]._p)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)
+    return tbl
 
 
 class _Writer:
@@ -94,8 +111,7 @@ class _Writer:
         self.doc = doc
         self.sizes = doc.sizes
         self.sp = doc.spacing
-        self.word = new_word()
-        _set_font(self.word, doc.typeface.family)
+        self.word = word_for(doc.typeface.family)
         self.notes: list[Any] = []
 
     # -------------------------------------------------------------- primitives
@@ -103,40 +119,25 @@ class _Writer:
     def para(self, container: Any, align: Any = LEFT, before: float = 0, after: float = 0,
              line: float | None = None, indent_left: float = 0, indent_right: float = 0,
              first_line: float = 0, keep_next: bool = False) -> Any:
-        paragraph = container.add_paragraph()
-        fmt = paragraph.paragraph_format
-        paragraph.alignment = align
-        fmt.space_before = Pt(before)
-        fmt.space_after = Pt(after)
-        if line is not None:
-            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-            fmt.line_spacing = Pt(line)
-        if indent_left:
-            fmt.left_indent = Mm(indent_left)
-        if indent_right:
-            fmt.right_indent = Mm(indent_right)
-        if first_line:
-            fmt.first_line_indent = Mm(first_line)
-        if keep_next:
-            fmt.keep_with_next = True
-        return paragraph
+        """A new paragraph at the end of ``container`` (the document, a cell, a header or footer), as
+        ``add_paragraph`` adds it, formatted: a copy of the one paragraph of that format made once per process."""
+        parent = container._body if isinstance(container, WordDocument) else container
+        p = copy.deepcopy(_paragraph(align, before, after, line, indent_left, indent_right, first_line, keep_next))
+        parent._element._insert_p(p)
+        return Paragraph(p, parent)
 
     @staticmethod
     def run(paragraph: Any, text: str, size: float, bold: bool = False, italic: bool = False,
             subscript: bool = False, superscript: bool = False, color: str | None = None) -> Any:
-        run = paragraph.add_run(text)
-        font = run.font
-        font.size = Pt(size)
-        if bold:
-            font.bold = True
-        if italic:
-            font.italic = True
-        if subscript:
-            font.subscript = True
-        if superscript:
-            font.superscript = True
-        if color:
-            font.color.rgb = RGBColor.from_string(color)
+        """A run of ``text`` at the end of ``paragraph``, as ``add_run`` adds it, in a copy of the one run of that
+        format made once per process."""
+        r = copy.deepcopy(_run(size, bold, italic, subscript, superscript, color))
+        paragraph._p._insert_r(r)
+        run = Run(r, paragraph)
+        if text and not any(char in text for char in "\t\r\n"):
+            r.add_t(text)  # what run.text gives a fresh run of plain text: one w:t
+        elif text:
+            run.text = text  # tabs and line breaks as python-docx writes them
         return run
 
     def border(self, paragraph: Any, sides: tuple[str, ...], color: str = "000000", gap: float | None = None) -> None:
@@ -167,21 +168,12 @@ class _Writer:
         return paragraph
 
     def table(self, widths: tuple[float, ...], rows: int = 1) -> Any:
-        table = self.word.add_table(rows=rows, cols=len(widths))
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        tbl_pr = table._tbl.tblPr  # autofit off has written <w:tblLayout w:type="fixed"/>
-        tbl_pr.insert_element_before(parse_xml(
-            f'<w:tblCellMar {nsdecls("w")}><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'),
-            *AFTER_TBLCELLMAR)
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = Mm(width)
-                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
-                cell._tc.remove(cell.paragraphs[0]._p)
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = Mm(width)
-        return table
+        """A table of ``rows`` × ``widths`` (mm) at the end of the body, as ``add_table`` adds it: a copy of the one
+        table of that shape made once per process."""
+        body = self.word._body
+        tbl = copy.deepcopy(_table(widths, rows, self.word._block_width))
+        body._element._insert_tbl(tbl)
+        return Table(tbl, body)
 
     def inline(self, paragraph: Any, runs: tuple[m.Inline, ...], size: float, bold: bool = False) -> None:
         for item in runs:
@@ -560,39 +552,6 @@ def normalise(data: bytes, document: m.Document) -> bytes:
     writer.doc, writer.word = document, word
     writer.properties()
     return save_word(word)
-
-
-class _FixedZip:
-    """A zip writer with fixed timestamps: the same document gives the same bytes."""
-
-    def __init__(self, stream: io.BytesIO) -> None:
-        self._zip = zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED, compresslevel=6)
-
-    def write(self, pack_uri: Any, blob: bytes) -> None:
-        info = zipfile.ZipInfo(pack_uri.membername, date_time=_FIXED_ZIP_TIME)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        self._zip.writestr(info, blob)
-
-    def close(self) -> None:
-        self._zip.close()
-
-
-def save_word(word: Any) -> bytes:
-    """Serialise the package in python-docx's part order through ``_FixedZip``."""
-    from docx.opc.pkgwriter import PackageWriter
-
-    package = word.part.package
-    parts = list(package.parts)
-    for part in parts:
-        part.before_marshal()
-    buffer = io.BytesIO()
-    writer = _FixedZip(buffer)
-    PackageWriter._write_content_types_stream(writer, parts)  # type: ignore[no-untyped-call]
-    PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
-    PackageWriter._write_parts(writer, parts)  # type: ignore[arg-type]
-    writer.close()
-    return buffer.getvalue()
 
 
 _AFTER_PGNUM = {qn(f"w:{name}") for name in ("cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection",
