@@ -7,6 +7,7 @@ import dataclasses
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 from correspondence import model as m
 from correspondence.errors import RenderFailed
@@ -40,12 +41,28 @@ def stamp_den(pdf: bytes, dau: m.DauDen, workspace: Path | None = None) -> tuple
     draw = typst.den_overlay if pdf_engine(workspace) == "typst" else weasyprint.den_overlay
     overlay = pikepdf.open(io.BytesIO(draw(dau, page, workspace)))
     try:  # a damaged page tree or stream of the received file can still fail here
-        source.pages[0].add_overlay(overlay.pages[0], pikepdf.Rectangle(*box))
+        _overlay(source.pages[0], overlay.pages[0], pikepdf.Rectangle(*box))
         out = io.BytesIO()
         source.save(out, deterministic_id=True)
     except (pikepdf.PdfError, IndexError, KeyError, ValueError, TypeError) as error:
         raise RenderFailed(_("the PDF could not be read: {what}").format(what=_pikepdf_reason(error))) from None
     return out.getvalue(), place
+
+
+def _overlay(page: Any, mark: Any, rect: Any) -> None:
+    """pikepdf's ``add_overlay`` under a name of our own: pikepdf names the placed page at random, which would make
+    the same received file stamp to other bytes each time."""
+    import pikepdf
+
+    formx = mark.as_form_xobject()
+    taken = set(page.resources.get(pikepdf.Name.XObject, {}).keys())
+    name = next(f"/DauDen{n}" for n in range(len(taken) + 1) if f"/DauDen{n}" not in taken)
+    placed = page.add_resource(formx, pikepdf.Name.XObject, pikepdf.Name(name), replace_existing=False)
+    cs = page.calc_form_xobject_placement(formx, placed, rect, allow_shrink=True, allow_expand=True)
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(b"Q\n", prepend=False)
+    page.contents_add(cs, prepend=False)
+    page.contents_coalesce()
 
 
 def _pikepdf_reason(error: Exception) -> str:

@@ -1,4 +1,4 @@
-"""Find where the ĐẾN mark goes on page 1 of a received PDF: a blank space, never over the page's text or drawings.
+"""Turn page 1 of a received PDF into the place of its ĐẾN mark: a blank space, never over its text or drawings.
 
 ND 30 (PL IV) asks for the blank space under the number and the trích yếu, or under the date line; this module reads
 page 1 with pdfium (already used for previews and the text of received files): the boxes of its characters (the
@@ -183,10 +183,10 @@ def _text_lines(page: object, x0: float, y1: float) -> list[tuple[Box, str]]:
                 if box is not None:
                     text += " "
                 continue
-            l, b, r, t = textpage.get_charbox(index, loose=True)
-            if r <= l or t <= b:
+            low_x, low_y, high_x, high_y = textpage.get_charbox(index, loose=True)
+            if high_x <= low_x or high_y <= low_y:
                 continue
-            mine = [(l - x0) / MM, (y1 - t) / MM, (r - x0) / MM, (y1 - b) / MM]
+            mine = [(low_x - x0) / MM, (y1 - high_y) / MM, (high_x - x0) / MM, (y1 - low_y) / MM]
             if box is not None:
                 overlap = min(box[3], mine[3]) - max(box[1], mine[1])
                 if (overlap > 0.5 * min(box[3] - box[1], mine[3] - mine[1]) and mine[0] <= box[2] + GAP
@@ -221,12 +221,13 @@ def _drawings(page: object, x0: float, y1: float, width: float, height: float) -
             matrices.append(obj.get_matrix().multiply(matrices[obj.level]))
             continue
         try:
-            l, b, r, t = obj.get_bounds()
+            bounds = obj.get_bounds()
         except pypdfium2.PdfiumError:
             continue
         if obj.level:
-            l, b, r, t = matrices[obj.level].on_rect(l, b, r, t)
-        box = ((l - x0) / MM, (y1 - t) / MM, (r - x0) / MM, (y1 - b) / MM)
+            bounds = matrices[obj.level].on_rect(*bounds)
+        low_x, low_y, high_x, high_y = bounds
+        box = ((low_x - x0) / MM, (y1 - high_y) / MM, (high_x - x0) / MM, (y1 - low_y) / MM)
         if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
             fill, stroke = ctypes.c_int(0), ctypes.c_int(0)
             if not pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)):
