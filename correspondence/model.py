@@ -540,10 +540,11 @@ LANDSCAPE = Page(width=297.0, height=210.0, top=20.0, bottom=20.0, left=30.0, ri
 
 @dataclass(frozen=True)
 class DauDen:
-    """The ĐẾN mark stamped on a received document (PL IV): a 35 × 50 mm box over the top right of its first page,
-    transparent (it never hides the text under it), the receiving agency's name, ĐẾN, then Số, Ngày, Chuyển and the
-    hồ sơ, filled where known. ND 30 asks for a blank space under the number or the trích yếu: its place varies with
-    the sender's layout, so ``top`` and ``right`` are the values to change."""
+    """The ĐẾN mark stamped on a received document (PL IV): a 35 × 50 mm box on a blank space of its first page,
+    transparent, the receiving agency's name, ĐẾN, then Số, Ngày, Chuyển and the hồ sơ, filled where known. ND 30 asks
+    for the blank space under the number and the trích yếu, or under the date line: the place is found on the page
+    (``render.placing``) with ``clearance`` around the box and ``edge`` from the page's edges; ``top`` and ``right``
+    are where the box is drawn (the place found), and the place weighed first when no blank space is big enough."""
 
     co_quan: str
     so: str
@@ -554,6 +555,8 @@ class DauDen:
     height: float = 35.0  # mm
     top: float = 8.0  # mm from the page's top edge
     right: float = 12.0  # mm from the page's right edge
+    clearance: float = 1.0  # mm: blank kept between the box and the page's text and drawings
+    edge: float = 1.0  # mm: the least distance from the box to the edges of the page
     size: float = 10.0  # pt
     weight: float = 1.0  # pt: the box's line
     padding: tuple[float, float] = (1.0, 2.0)  # mm: above/below, left/right of the lines inside the box

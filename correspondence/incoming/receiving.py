@@ -1,6 +1,7 @@
 """Turn a received document into a row of the sổ đăng ký văn bản đến (ND 30 Art. 20–22, PL IV): the next số đến of
 the year in order of receipt (secret documents in their own sequence), the file kept with its SHA-256 under
-``output/<agency>/den/<year>/``, a copy stamped with the ĐẾN mark when asked (list, show, void and print: ``incoming.book``).
+``output/<agency>/den/<year>/``, a copy stamped with the ĐẾN mark on a blank space of page 1 when asked, the clerk told
+where it went (list, show, void and print: ``incoming.book``).
 
 The file is kept and its stamped copy made before the number is taken (the file named by its hash, written once), so
 a failure takes no số đến; the same file received twice is refused, naming the earlier số đến. Received ``.edxml``
@@ -26,6 +27,7 @@ from correspondence.register.store import INCOMING, INCOMING_SECRET, Incoming
 from correspondence.register.words import TEXT_LIMIT
 from correspondence.registers import agency_names, open_register
 from correspondence.render.mark import stamp_den
+from correspondence.render.placing import Place
 from correspondence.vietnamese import hom_nay, khong_dau, ngay_so
 from correspondence.workspace import find_root, output_root, shown
 
@@ -162,7 +164,7 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
     folder = output_root(root) / agency / "den" / str(day.year)
     kept = folder / f"{digest[:12]}-{kept_name(file.name)}"
     expected = (state.last_number if state is not None else 0) + 1
-    stamp: tuple[int, bytes] | None = None
+    stamp: tuple[int, tuple[bytes, Place]] | None = None
     if dau and file.suffix.lower() == ".pdf":
         try:  # everything that can fail is tried before the số đến is taken
             stamp = (expected, _stamped(root, agency, file.read_bytes(), expected, day, don_vi_nhan))
@@ -182,11 +184,14 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
     if stamp is not None:
         stamped = kept.with_name(f"{kept.stem}.den-{row.number}.pdf")
         try:
-            data_stamped = stamp[1] if stamp[0] == row.number else _stamped(root, agency, kept.read_bytes(), row.number,
-                                                                           dt.date.fromisoformat(row.ngay_den),
-                                                                           don_vi_nhan)
+            data_stamped, place = stamp[1] if stamp[0] == row.number else _stamped(
+                root, agency, kept.read_bytes(), row.number, dt.date.fromisoformat(row.ngay_den), don_vi_nhan)
             storage.write_atomic({stamped: data_stamped}, into_archive=True)
             written.append(stamped)
+            notice(_("ĐẾN mark: {place}").format(place=place.said()))
+            if place.kind == "de":
+                notice(_("page 1 has no blank space the ĐẾN mark fits in: it is drawn where it covers the least of the "
+                         "page; check that the stamped copy can be read"))
         except Exception as error:  # the số đến is taken and the file kept: the copy is a convenience, never a failure
             reason = error.message if isinstance(error, CorrespondenceError) else f"{type(error).__name__}: {error}"
             notice(_("số đến {number} registered, but the stamped copy could not be made: {reason}").format(
@@ -194,8 +199,9 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
     return row, written
 
 
-def _stamped(root: Path, agency: str, data: bytes, number: int, day: dt.date, don_vi_nhan: str | None) -> bytes:
-    """The received PDF with the ĐẾN mark of ``number`` on its first page."""
+def _stamped(root: Path, agency: str, data: bytes, number: int, day: dt.date,
+             don_vi_nhan: str | None) -> tuple[bytes, Place]:
+    """The received PDF with the ĐẾN mark of ``number`` on a blank space of its first page, and where it went."""
     names = agency_names(root, agency, [])
     mark = m.DauDen(" ".join(names[1]).upper(), str(number), ngay_so(day), don_vi_nhan or "")
     return stamp_den(data, mark, root)
