@@ -201,3 +201,15 @@ def test_another_agency_gets_every_skeleton_with_its_own_signer(tmp_path: Path, 
         assert re.search(r"^  tham_quyen: KT +#.*\n  nguoi_ky: pct +#", api.skeleton(code, tmp_path), re.MULTILINE)
     assert "  nguoi_ky: pct" in api.skeleton("bien_ban", tmp_path)
     assert "Ủy ban nhân dân huyện Vân Đồn trân trọng giới thiệu:" in api.skeleton("giay_gioi_thieu", tmp_path)
+
+
+@pytest.mark.parametrize("code", [code for code in KINDS if code not in ("sao_y", "sao_luc")])
+def test_every_skeleton_with_a_body_takes_it_from_a_word_file(cli: Callable[..., object], workspace: Path,
+                                                              code: str) -> None:
+    shutil.copy(ROOT / "examples" / "du-thao.docx", workspace / "du-thao.docx")
+    assert cli("new", code, "--tu", "du-thao.docx", "-o", "moi.yaml").exit_code == 0
+    data = yaml.safe_load((workspace / "moi.yaml").read_text("utf-8"))
+    assert data["noi_dung_tu"] == "du-thao.docx" and "noi_dung" not in data
+    problems = _problems(cli("check", "moi.yaml").output)
+    assert all(UNFILLED in line or BAN_GOC_FORM in line for line in problems), problems
+    assert not [line for line in problems if ": noi_dung" in line], problems
