@@ -7,6 +7,7 @@ Each reads top to bottom as load → validate → compose → (number) → rende
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import os
 import re
@@ -40,7 +41,7 @@ __all__ = ["Answers", "FORMATS", "PDF_ENGINES", "Issued", "Loaded", "annex", "bo
            "kind_list", "load", "merge", "merge_preview", "merge_print", "package_check", "previews", "register_close_year",
            "register_export", "register_import", "register_init", "register_list", "register_log", "register_show",
            "register_verify", "register_void", "render", "render_document", "retention_text", "sample_profiles", "search",
-           "skeleton", "templates_check", "using_pdf_engine", "write_new"]
+           "skeleton", "skeleton_kinds", "templates_check", "using_pdf_engine", "write_new"]
 
 
 issue = transaction.issue
@@ -215,17 +216,38 @@ def json_schema(profile: bool = False) -> dict[str, Any]:
 _SKELETON_BODY = re.compile(r"(?:^#.*\n)*^noi_dung: \|\n(?:^(?:  .*)?\n)*", re.MULTILINE)
 
 
+def skeleton_kinds(workspace: Path | str | None = None) -> list[str]:
+    """The kinds ``correspondence new`` has a skeleton of (``templates/new/<kind>.yaml``, built in or the workspace's
+    own), as codes: the catalogue's order, then a workspace's other skeletons by name."""
+    root = Path(workspace) if workspace is not None else find_root()
+    found = {path.stem for d in template_dirs(root) if (d / "new").is_dir() for path in (d / "new").glob("*.yaml")}
+    known = [code for code in kinds.BY_CODE if code in found]
+    return known + sorted(found - set(known))
+
+
 def skeleton(kind: str, workspace: Path | str | None = None, tu: Path | None = None,
              output: Path | None = None) -> str:
-    """A commented record to fill in, for ``correspondence new`` (a workspace ``templates/new/`` wins). ``tu``: the
-    body comes from this Word file (checked now: what it cannot carry is refused before anything is written),
-    named relative to ``output``'s folder."""
-    name = f"{kind.replace('-', '_')}.yaml"
+    """A commented record to fill in, for ``correspondence new`` (a workspace ``templates/new/`` wins); ``kind`` a
+    code written with '-' or '_' (``cong-van``, ``cong_van``). ``tu``: the body comes from this Word file (checked
+    now: what it cannot carry is refused before anything is written), named relative to ``output``'s folder."""
+    code = kind.strip().lower().replace("-", "_")
+    name = f"{code}.yaml"
     root = Path(workspace) if workspace is not None else find_root()
-    folder = next(d / "new" for d in template_dirs(root) if (d / "new" / name).is_file())
+    folder = next((d / "new" for d in template_dirs(root) if (d / "new" / name).is_file()), None)
+    if folder is None or not re.fullmatch(r"[a-z0-9_]+", code):
+        available = [k.replace("_", "-") for k in skeleton_kinds(root)]
+        close = difflib.get_close_matches(kind.strip().lower().replace("_", "-"), available, n=1, cutoff=0.6)
+        raise UsageError(_("{argument} '{kind}': there is no skeleton of this kind{suggestion}. Kinds with a "
+                           "skeleton: {kinds}").format(
+            argument=_("KIND"), kind=kind,
+            suggestion=" (" + _("did you mean '{name}'?").format(name=close[0]) + ")" if close else "",
+            kinds=", ".join(available)))
     text = _for_agency((folder / name).read_text("utf-8"), root)
     if tu is None:
         return text
+    if not _SKELETON_BODY.search(text):
+        raise UsageError(_("--tu: a {kind} has no body of its own: it copies the document it names").format(
+            kind=kinds.BY_CODE[code].ten.lower() if code in kinds.BY_CODE else code))
     body_from_docx(tu, str(tu))
     where = os.path.relpath(tu.resolve(), (output.resolve().parent if output is not None else Path.cwd().resolve()))
     line = ("# Nội dung lấy từ tệp Word của chuyên viên: sửa tệp Word, rồi xem lại bằng 'correspondence draft'.\n"
@@ -233,32 +255,40 @@ def skeleton(kind: str, workspace: Path | str | None = None, tu: Path | None = N
     return _SKELETON_BODY.sub(lambda _m: line, text, count=1)
 
 
+_SIGNER = re.compile(r"^(  nguoi_ky: )(\S+)", re.MULTILINE)
+_AUTHORITY = re.compile(r"^(  tham_quyen: )(\S+)", re.MULTILINE)
+
+
 def _for_agency(text: str, root: Path) -> str:
-    """The skeleton filled with the workspace's own agency (when it has exactly one): its id, first unit, and a signer
-    the layout allows (a deputy under KT., else the head)."""
+    """The skeleton filled with the workspace's own agency (when it has exactly one): its id, first unit, its name in
+    the body, and — when the skeleton's signer is not one of the agency's — a signer the layout allows: a deputy
+    under KT., else the head (TM. for a collective body, else in their own name)."""
     found = agencies(root)
     if len(found) != 1 or found[0] == SKELETON_AGENCY:
         return text
     profile, _problems = load_agency(agency_profile(root, found[0]))
     if profile is None:
         return text
-    text = text.replace(SKELETON_AGENCY, found[0])
+    text = text.replace(SKELETON_AGENCY, found[0]).replace(SKELETON_AGENCY_NAME, profile.ten_trong_cau)
     units = list(profile.don_vi.values())
     if units:
         text = re.sub(r"^don_vi: \S+", lambda _m: f"don_vi: {units[0].viet_tat}", text, count=1, flags=re.MULTILINE)
+    named = _SIGNER.search(text)
+    if named is None or named[2] in profile.nguoi_ky:
+        return text
     signers = list(profile.nguoi_ky.items())
     deputy = next((code for code, who in signers if who.chuc_vu.lower().startswith("phó")), None)
     head = next((code for code, who in signers if not who.chuc_vu.lower().startswith("phó")), None)
-    if deputy is None and head is not None:
-        text = re.sub(r"^(  tham_quyen: )KT\b", lambda m: m[1] + ("TM" if profile.tap_the else "khong"), text, count=1,
-                      flags=re.MULTILINE)
     chosen = deputy or head
-    if chosen is not None:
-        text = re.sub(r"^(  nguoi_ky: )dang_huy_hau", lambda m: m[1] + chosen, text, count=1, flags=re.MULTILINE)
-    return text
+    if chosen is None:
+        return text
+    authority = "KT" if deputy is not None else ("TM" if profile.tap_the else "khong")
+    text = _AUTHORITY.sub(lambda m: m[1] + authority, text, count=1)
+    return _SIGNER.sub(lambda m: m[1] + chosen, text, count=1)
 
 
 SKELETON_AGENCY = "ubnd-quang-ninh"  # the agency the skeletons name
+SKELETON_AGENCY_NAME = "Ủy ban nhân dân tỉnh Quảng Ninh"  # and its name in their bodies
 
 
 def write_new(path: Path, text: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,11 @@ from correspondence.cli.root import main
 from correspondence.errors import CorrespondenceError, Problem, UsageError
 from correspondence.i18n import _
 
-KINDS_NEW = ("cong-van", "ke-hoach")
+# The kinds 'new' has a built-in skeleton of (templates/new/), for its help; a workspace may add its own.
+KINDS_NEW = ("nghi-quyet", "quyet-dinh", "chi-thi", "quy-che", "quy-dinh", "thong-cao", "thong-bao", "huong-dan",
+             "chuong-trinh", "ke-hoach", "phuong-an", "de-an", "du-an", "bao-cao", "bien-ban", "to-trinh", "hop-dong",
+             "cong-van", "cong-dien", "ban-ghi-nho", "ban-thoa-thuan", "giay-uy-quyen", "giay-moi", "giay-gioi-thieu",
+             "giay-nghi-phep", "phieu-gui", "phieu-chuyen", "phieu-bao", "thu-cong", "sao-y", "sao-luc", "trich-sao")
 
 
 @main.command(help=_("Validate records; write nothing."))
@@ -155,9 +160,11 @@ def schema(profile: bool) -> None:
     echo(json.dumps(json_schema(profile), ensure_ascii=False, indent=2))
 
 
-@main.command(help=_("Write a commented skeleton record to fill in."))
+@main.command(help=_("Write a commented skeleton record to fill in.") + "\n\n" + _(
+    "KIND is the code of a kind (see 'correspondence kinds'), written with '-' or '_' (cong-van, cong_van):")
+    + "\n\n\b\n" + "\n".join(textwrap.wrap(", ".join(KINDS_NEW), 72, break_on_hyphens=False)))
 @lang_option
-@click.argument("kind", type=click.Choice(KINDS_NEW))
+@click.argument("kind", metavar="KIND")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=_("Write to this file instead of the screen (never overwrites)."))
 @click.option("--tu", "word", type=click.Path(dir_okay=False, path_type=Path), default=None,
