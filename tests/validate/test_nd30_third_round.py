@@ -77,3 +77,56 @@ def test_art_13_knows_a_deputy_minister(make_record: Callable[..., Path], build:
     text = _cong_van("{tham_quyen: KT, nguoi_ky: tt}").replace("ubnd-quang-ninh", "bo").replace("XD6", "VP")
     document = build(make_record(text=text))
     assert document.chu_ky.tham_quyen == ("KT. BỘ TRƯỞNG", "THỨ TRƯỞNG")  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------- 2. a khoản ending ':' printed as written
+
+KHOAN_BODY = ("1. Rà soát sổ đăng ký văn bản đi, gồm:\n\na) Số văn bản.\n\n**2.** Chủ trì:\n\nSở Nội vụ.\n\n"
+              "3. **Mục đích**\n\nNội dung.")
+
+
+def _pdf_words(document: Any, workspace: Path) -> dict[str, list[dict[str, Any]]]:
+    """The first page's words with their font, from each PDF engine."""
+    import io
+
+    import pdfplumber
+
+    from correspondence.render.pdf import render_pdf
+    from correspondence.render.typst import render_typst
+
+    words = {}
+    for engine, render in (("weasyprint", render_pdf), ("typst", render_typst)):
+        with pdfplumber.open(io.BytesIO(render(document, workspace))) as pdf:
+            words[engine] = [w for page in pdf.pages for w in page.extract_words(extra_attrs=["fontname"])]
+    return words
+
+
+def _bold(words: list[dict[str, Any]], text: str) -> bool:
+    return "Bold" in next(w for w in words if w["text"] == text)["fontname"]
+
+
+def test_a_khoan_ending_with_a_colon_is_regular_unless_marked(make_record: Callable[..., Path],
+                                                              build: Callable[..., Any], workspace: Path) -> None:
+    """ND 30's samples print "1. Rà soát …, gồm:" in regular type: only what the writer marks ** is bold (the whole
+    title, or the number alone)."""
+    import zipfile
+    import io
+    import re
+
+    from correspondence.model import Paragraph, Run
+    from correspondence.render.docx import render_docx
+
+    document = build(make_record(noi_dung=KHOAN_BODY))
+    items = [b for b in document.body if isinstance(b, Paragraph) and b.role == "item"]
+    assert [(b.marker, b.bold_marker, [r.bold for r in b.runs if isinstance(r, Run)]) for b in items] == [
+        ("1.", False, [False]), ("2.", True, [False]), ("3.", True, [True])]
+    xml = zipfile.ZipFile(io.BytesIO(render_docx(document))).read("word/document.xml").decode()
+    paragraph = next(p for p in re.findall(r"<w:p[ >].*?</w:p>", xml) if "Rà soát sổ đăng ký" in p)
+    assert "<w:b/>" not in paragraph and '<w:b w:val="1"/>' not in paragraph
+    chu_tri = next(p for p in re.findall(r"<w:p[ >].*?</w:p>", xml) if "Chủ trì" in p)
+    runs = re.findall(r"<w:r>.*?</w:r>|<w:r .*?</w:r>", chu_tri)
+    assert any("<w:b/>" in r and ">2. <" in r for r in runs) and not any("<w:b/>" in r and "Chủ trì" in r for r in runs)
+    for engine, words in _pdf_words(document, workspace).items():
+        assert not any(_bold(words, w) for w in ("1.", "Rà", "soát", "gồm:")), engine
+        assert _bold(words, "2.") and not _bold(words, "Chủ") and not _bold(words, "trì:"), engine
+        assert _bold(words, "3.") and _bold(words, "Mục"), engine
