@@ -51,6 +51,8 @@ def required_fields(c: Context) -> list[Problem]:
     kind = c.data.get("loai")
     layout = BY_CODE[kind].bo_cuc if kind in BY_CODE else "cong_van"
     needed = REQUIRED.get(layout, REQUIRED_DEFAULT)
+    if kind in BY_CODE and BY_CODE[kind].trich_yeu_tuy_chon:  # a giấy mời may have none (Mẫu 1.7)
+        needed = tuple(key for key in needed if key != "trich_yeu")
     if layout != "ban_sao" or kind == "trich_sao":
         needed = (*needed, "noi_dung")
     if not c.data.get("kem_theo"):

@@ -4,6 +4,7 @@ without a trích yếu, the recipients of a giấy mời or giấy giới thiệ
 from __future__ import annotations
 
 from collections.abc import Callable
+import re
 from pathlib import Path
 from typing import Any
 
@@ -130,3 +131,70 @@ def test_a_khoan_ending_with_a_colon_is_regular_unless_marked(make_record: Calla
         assert not any(_bold(words, w) for w in ("1.", "Rà", "soát", "gồm:")), engine
         assert _bold(words, "2.") and not _bold(words, "Chủ") and not _bold(words, "trì:"), engine
         assert _bold(words, "3.") and _bold(words, "Mục"), engine
+
+
+# ---------------------------------------------------------------- 3. a giấy mời without a trích yếu
+
+
+def _giay_moi(workspace: Path, name: str = "gm.yaml", **changes: Any) -> Path:
+    import yaml
+
+    from tests.conftest import EXAMPLES
+
+    data = yaml.safe_load((EXAMPLES / "giay-moi.yaml").read_text("utf-8"))
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    path = workspace / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
+
+
+def _issue(workspace: Path, *paths: Path) -> list[Any]:
+    import datetime as dt
+
+    from correspondence.outgoing import issue
+
+    api.register_init(workspace, "ubnd-quang-ninh")
+    return issue(list(paths), workspace, dt.date(2019, 12, 10), lai=True)
+
+
+def _book_rows(workspace: Path) -> list[list[str]]:
+    import csv
+
+    from correspondence.outgoing.registry import export
+
+    path = export(workspace, 2019, "csv")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_a_giay_moi_may_have_no_trich_yeu(workspace: Path, build: Callable[..., Any]) -> None:
+    """Published invitations often have none (Mẫu 1.7): the type name alone, no empty line under it; the register's
+    column (3) then names the kind."""
+    import io
+    import zipfile
+
+    from correspondence.render.docx import render_docx
+
+    path = _giay_moi(workspace, trich_yeu=None)
+    document = build(path)
+    assert document.tieu_de.ten_loai == "GIẤY MỜI" and document.tieu_de.trich_yeu == ""
+    assert document.metadata.subject == "Giấy mời"
+    xml = zipfile.ZipFile(io.BytesIO(render_docx(document))).read("word/document.xml").decode()
+    texts = [t for t in (re.sub(r"<[^>]+>", "", p) for p in re.findall(r"<w:p[ >].*?</w:p>", xml)) if t.strip()]
+    assert texts[texts.index("GIẤY MỜI") + 1].startswith("Ủy ban nhân dân tỉnh Quảng Ninh trân trọng kính mời")
+    for engine, words in _pdf_words(document, workspace).items():
+        text = [w["text"] for w in words]
+        at = text.index("MỜI", text.index("GIẤY"))
+        assert text[at + 1:at + 4] == ["Ủy", "ban", "nhân"], engine
+    (done,) = _issue(workspace, path)
+    assert done.entry.ten_loai_trich_yeu == "Giấy mời"
+    assert _book_rows(workspace)[-1][2] == "Giấy mời"
+
+
+def test_a_cong_van_still_needs_its_trich_yeu(make_record: Callable[..., Path]) -> None:
+    path = make_record(trich_yeu=None)
+    assert problems_of(path) == [f"{path.name}:1: trich_yeu: thiếu trường bắt buộc (thêm dòng 'trich_yeu: …')"]
