@@ -253,6 +253,19 @@ def tm_needs_collective(c: Context) -> list[Problem]:
                     _("add 'tap_the' to the agency profile or 'thay_mat' here"))]
 
 
+def gui_den_of_its_kind(c: Context) -> list[Problem]:
+    """``gui_den`` names the recipients of a kind that names them in its body (giấy mời, giấy giới thiệu); other
+    kinds name theirs in Kính gửi and Nơi nhận."""
+    code = c.data.get("loai")
+    kind = BY_CODE.get(code) if isinstance(code, str) else None
+    if c.data.get("gui_den") in (None, "", []) or kind is None or kind.nhan_trong_noi_dung:
+        return []
+    names = ", ".join(k.ten.lower() for k in BY_CODE.values() if k.nhan_trong_noi_dung)
+    return [Problem(c.located.where(("gui_den",)), "gui_den",
+                    _("'gui_den' is only for a {kinds} (recipients named in the body)").format(kinds=names),
+                    _("name the recipients in 'kinh_gui' or 'noi_nhan'"))]
+
+
 def xac_nhan_of_its_kind(c: Context) -> list[Problem]:
     """The confirmation block belongs to the kinds whose form has one (the giấy nghỉ phép, Mẫu 1.10)."""
     code = c.data.get("loai")
@@ -392,4 +405,4 @@ RULES: tuple[Rule, ...] = (text_sizes, required_fields, known_unit, known_signer
                            deputy_signs_collective_with_kt, kt_under_tl, deputy_head_not_tl_or_tuq, kt_signed_by_a_deputy,
                            deputy_signs_tl_with_kt, tuq_not_handed_to_a_deputy,
                            deputy_signs_with_authority, collective_issues_nghi_quyet, thay_mat_needs_authority,
-                           tm_needs_collective, xac_nhan_of_its_kind)
+                           tm_needs_collective, xac_nhan_of_its_kind, gui_den_of_its_kind)

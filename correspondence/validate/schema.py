@@ -225,6 +225,9 @@ class VanBan(_Strict):
         "Giờ kết thúc cuộc họp (biên bản), YYYY-MM-DD HH:MM: in câu 'Cuộc họp kết thúc vào … giờ …'"))
     kinh_gui: Text | list[Text] | None = Field(
         None, description="Nơi nhận ở mục Kính gửi (bắt buộc với công văn; tờ trình, báo cáo gửi cấp trên)")
+    gui_den: Text | list[Text] | None = Field(None, description=(
+        "Giấy mời, giấy giới thiệu: cơ quan, người được mời hoặc nơi được cử đến (đã viết trong nội dung); không in "
+        "thêm trên văn bản, ghi vào cột Nơi nhận văn bản của sổ đăng ký và siêu dữ liệu"))
     noi_dung: Text | None = Field(None, description=(
         "Nội dung (Markdown rút gọn, có thể dùng biểu thức Jinja trên du_lieu); bản trích sao: phần được trích"))
     noi_dung_tu: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None = Field(None, description=(
@@ -266,7 +269,7 @@ class VanBan(_Strict):
                 return value
         return value
 
-    @field_validator("kinh_gui")
+    @field_validator("kinh_gui", "gui_den")
     @classmethod
     def _kinh_gui_not_empty(cls, value: str | list[str] | None) -> str | list[str] | None:
         if isinstance(value, list) and not value:

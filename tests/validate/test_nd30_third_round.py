@@ -198,3 +198,44 @@ def test_a_giay_moi_may_have_no_trich_yeu(workspace: Path, build: Callable[..., 
 def test_a_cong_van_still_needs_its_trich_yeu(make_record: Callable[..., Path]) -> None:
     path = make_record(trich_yeu=None)
     assert problems_of(path) == [f"{path.name}:1: trich_yeu: thiếu trường bắt buộc (thêm dòng 'trich_yeu: …')"]
+
+
+# ---------------------------------------------------------------- 4. the recipients of a giấy mời, giấy giới thiệu
+
+
+def test_gui_den_names_the_recipients_of_an_invitation_in_the_register(workspace: Path, build: Callable[..., Any],
+                                                                       make_record: Callable[..., Path]) -> None:
+    """A giấy mời names its guests in the body, a giấy giới thiệu where it sends someone: 'gui_den' carries them to
+    the register's column (5), its exports and the archival metadata, and prints nothing new on the document."""
+    import io
+    import zipfile
+
+    from correspondence.render.docx import render_docx
+
+    invitation = _giay_moi(workspace, gui_den=["Sở Nội vụ", "Sở Tài chính;"])
+    letter = workspace / "ggt.yaml"
+    from tests.conftest import EXAMPLES
+
+    letter.write_text((EXAMPLES / "giay-gioi-thieu.yaml").read_text("utf-8")
+                      + "gui_den: Bộ Thông tin và Truyền thông\n", "utf-8")
+    document = build(invitation)
+    xml = zipfile.ZipFile(io.BytesIO(render_docx(document))).read("word/document.xml").decode()
+    assert "Sở Nội vụ" not in xml and "Sở Tài chính" not in xml and "Kính gửi" not in xml
+    assert document.kinh_gui is None
+    for engine, words in _pdf_words(document, workspace).items():
+        assert "Kính" not in [w["text"] for w in words] and "Tài" not in [w["text"] for w in words], engine
+    assert document.registration.noi_nhan == "Sở Nội vụ; Sở Tài chính"
+    assert [item["OrganName"] for item in document.archival.fields["To"]] == ["Sở Nội vụ", "Sở Tài chính"]
+    first, second = _issue(workspace, invitation, letter)
+    assert first.entry.noi_nhan == "Sở Nội vụ; Sở Tài chính"
+    assert (first.entry.so_luong_ban, first.entry.don_vi_nhan_ban_luu) == (4, "VT, HCC"), "a copy for each guest, two kept"
+    assert second.entry.noi_nhan == "Bộ Thông tin và Truyền thông"
+    rows = _book_rows(workspace)
+    assert [row[4] for row in rows[-2:]] == ["Sở Nội vụ; Sở Tài chính", "Bộ Thông tin và Truyền thông"]
+
+
+def test_gui_den_is_only_for_kinds_naming_their_recipients_in_the_body(make_record: Callable[..., Path]) -> None:
+    path = make_record(text=_cong_van("{tham_quyen: KT, nguoi_ky: dang_huy_hau}") + "gui_den: Sở Nội vụ\n")
+    assert problems_of(path) == [
+        f"{path.name}:8: gui_den: 'gui_den' chỉ dùng cho giấy mời, giấy giới thiệu (nơi nhận ghi trong nội dung) "
+        "(ghi nơi nhận ở 'kinh_gui' hoặc 'noi_nhan')"]
