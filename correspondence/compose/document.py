@@ -337,6 +337,8 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
     """
     record, agency = loaded.record, loaded.agency
     sizes, page = m.Sizes(), m.Page()
+    # The Nơi nhận column as the agency prints it (central agencies: about 88 mm), else the model's 74 mm.
+    spacing = m.Spacing() if agency.rong_noi_nhan is None else m.Spacing(noi_nhan_width=agency.rong_noi_nhan)
     kind = kinds.BY_CODE[record.loai]
     don_vi = loaded.don_vi
     ky_hieu = loaded.ky_hieu
@@ -450,6 +452,7 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
         ),
         page=page,
         sizes=sizes,
+        spacing=spacing,
         footnotes=notes,
         registration=m.Registration(
             ten_loai_trich_yeu=one_line(f"{kind.ten} {header.trich_yeu_vv or record.trich_yeu or ''}"),  # (3)

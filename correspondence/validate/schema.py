@@ -14,6 +14,9 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Abbrev = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-zĐđ0-9.&]+$")]
 
 
+# The Nơi nhận column's width an agency may choose (mm): its lines stay readable, the signature block keeps room.
+NOI_NHAN_WIDTH = (60.0, 100.0)
+
 # Words naming a kind of place or unit: lower case inside a name in running text (PL II).
 PLACE_WORDS = {"tỉnh", "huyện", "quận", "thị", "thành", "xã", "phường", "sở", "phòng", "ban", "cục", "vụ"}
 
@@ -80,6 +83,9 @@ class CoQuan(_Strict):
     lien_he: LienHe | None = Field(None, description="Thông tin liên hệ in ở chân trang đầu (ô 13)")
     luu_mac_dinh: list[Abbrev] = Field(default_factory=lambda: ["VT"], description="Nơi lưu mặc định, trước đơn vị soạn thảo")
     so_ban_luu: int | None = Field(None, ge=1, description="Số bản lưu mặc định")
+    rong_noi_nhan: float | None = Field(None, ge=NOI_NHAN_WIDTH[0], le=NOI_NHAN_WIDTH[1], description=(
+        "Độ rộng cột Nơi nhận, mm (60–100; mặc định 74): văn bản của các bộ, ngành trung ương thường khoảng 87–90; "
+        "khối chữ ký căn giữa phần còn lại"))
     chu_thich: Literal["so_mu", "ngoac"] = Field("so_mu", description=(
         "Cách in số chú thích trong văn bản: so_mu (số nhỏ trên dòng: ¹) hoặc ngoac (số trong ngoặc đơn: (1))"))
     ky_hieu_mat: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^/\s]*\{ky_hieu\}[^/\s]*$")] = Field(

@@ -239,3 +239,63 @@ def test_gui_den_is_only_for_kinds_naming_their_recipients_in_the_body(make_reco
     assert problems_of(path) == [
         f"{path.name}:8: gui_den: 'gui_den' chỉ dùng cho giấy mời, giấy giới thiệu (nơi nhận ghi trong nội dung) "
         "(ghi nơi nhận ở 'kinh_gui' hoặc 'noi_nhan')"]
+
+
+# ---------------------------------------------------------------- 5. the Nơi nhận column's width from the profile
+
+MM = 72 / 25.4
+
+
+def _with_width(workspace: Path, width: str) -> None:
+    profile = workspace / "registers" / "ubnd-quang-ninh.yaml"
+    profile.write_text(profile.read_text("utf-8") + f"rong_noi_nhan: {width}\n", "utf-8")
+
+
+def _title_centre(words: list[dict[str, Any]]) -> float:
+    """The middle of the signer's title line (PHÓ CHỦ TỊCH), in points."""
+    at = next(i for i, w in enumerate(words) if w["text"] == "PHÓ" and words[i + 1]["text"] == "CHỦ"
+              and words[i + 2]["text"] == "TỊCH")
+    return (words[at]["x0"] + words[at + 2]["x1"]) / 2
+
+
+def _grid(document: Any) -> list[float]:
+    """The column widths (mm) of the DOCX table holding Nơi nhận and the signature."""
+    import io
+    import zipfile
+
+    from correspondence.render.docx import render_docx
+
+    xml = zipfile.ZipFile(io.BytesIO(render_docx(document))).read("word/document.xml").decode()
+    table = next(t for t in re.findall(r"<w:tbl>.*?</w:tbl>", xml) if "Nơi nhận" in t)
+    return [round(int(w) * 25.4 / 1440, 1) for w in re.findall(r'<w:gridCol w:w="(\d+)"', table)]
+
+
+def test_the_noi_nhan_column_follows_the_agency_profile(make_record: Callable[..., Path], build: Callable[..., Any],
+                                                       workspace: Path) -> None:
+    """Central agencies print Nơi nhận about 87–90 mm wide: 'rong_noi_nhan' in the profile; 74 mm when unset. The
+    DOCX's columns and both PDF engines follow it (the signature block centred in what is left)."""
+    path = make_record()
+    default = build(path)
+    assert default.spacing.noi_nhan_width == 74.0
+    assert _grid(default)[0] == pytest.approx(74.0, abs=0.1)
+    _with_width(workspace, "88")
+    wide = build(path)
+    assert wide.spacing.noi_nhan_width == 88.0
+    assert _grid(wide)[0] == pytest.approx(88.0, abs=0.1)
+    before, after = _pdf_words(default, workspace), _pdf_words(wide, workspace)
+    for engine in before:
+        moved = _title_centre(after[engine]) - _title_centre(before[engine])
+        assert moved == pytest.approx(7 * MM, abs=1.0), f"{engine}: half of 14 mm to the right"
+        label = next(w for w in after[engine] if w["text"] == "Nơi")
+        assert label["x0"] == pytest.approx(30 * MM, abs=1.0), engine
+
+
+@pytest.mark.parametrize("width", ["40", "130", "rộng"])
+def test_a_noi_nhan_width_out_of_range_is_refused_where_it_is(make_record: Callable[..., Path], workspace: Path,
+                                                              width: str) -> None:
+    path = make_record()
+    _with_width(workspace, width)
+    lines = (workspace / "registers" / "ubnd-quang-ninh.yaml").read_text("utf-8").count("\n")
+    assert problems_of(path) == [
+        f"registers/ubnd-quang-ninh.yaml:{lines}: rong_noi_nhan: phải là độ rộng tính bằng mm, từ 60 đến 100, "
+        f"nhận được '{width}' (văn bản của các bộ, ngành trung ương thường rộng khoảng 88 mm; không ghi thì 74 mm)"]
