@@ -2,8 +2,9 @@
 
 Lines (one line each for headings): ``# Title`` a section ``I. TITLE`` (Roman, renumbered, upper
 case); ``## Title`` a centred heading (Phần, Chương); ``### Title`` a bold heading in the flow;
-``Điều 1. Title`` an article (renumbered); ``1.`` khoản (renumbered in order; ``**1.**`` with its number bold), ``1.1.`` and ``1.1.1.`` its parts
-(renumbered under it); ``a)`` điểm (re-lettered a, b, c, d, đ … after each khoản); ``- `` and ``+ `` dash lines;
+``Điều 1. Title`` an article (renumbered); ``1.`` khoản (renumbered in order; ``**1.**`` with its number bold),
+``1.1.`` and ``1.1.1.`` its parts (renumbered under it); ``a)`` điểm (re-lettered a, b, c, d, đ … after each
+khoản); ``- `` and ``+ `` dash lines;
 ``-> text <-`` a centred paragraph; ``| a | b |`` lines a table (a ``|---|---|`` line under the first makes it the
 header); anything else is a paragraph; a blank line ends a paragraph. Inline:
 ``**bold**``, ``*italic*``, ``***both***``, footnote calls ``[^id]`` with ``[^id]: text`` on a line of its own;

@@ -156,8 +156,8 @@ def kt_signed_by_a_deputy(c: Context) -> list[Problem]:
     if signer is None or c.agency is None or c.ky.get("tham_quyen") != "KT" \
             or _title(signer.chuc_vu) == _title(c.agency.thu_truong):  # the head with KT.: head_signs_without_kt
         return []
-    head = c.ky.get("thay_mat") if isinstance(c.ky.get("thay_mat"), str) and c.ky["thay_mat"].strip() \
-        else c.agency.thu_truong
+    named = c.ky.get("thay_mat")
+    head: str = named if isinstance(named, str) and named.strip() else c.agency.thu_truong
     if is_deputy_of(signer.chuc_vu, head):
         return []
     return [Problem(_authority_where(c), "ky.tham_quyen",

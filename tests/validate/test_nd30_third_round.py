@@ -3,8 +3,8 @@ without a trích yếu, the recipients of a giấy mời or giấy giới thiệ
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -110,9 +110,9 @@ def test_a_khoan_ending_with_a_colon_is_regular_unless_marked(make_record: Calla
                                                               build: Callable[..., Any], workspace: Path) -> None:
     """ND 30's samples print "1. Rà soát …, gồm:" in regular type: only what the writer marks ** is bold (the whole
     title, or the number alone)."""
-    import zipfile
     import io
     import re
+    import zipfile
 
     from correspondence.model import Paragraph, Run
     from correspondence.render.docx import render_docx
