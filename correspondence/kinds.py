@@ -17,6 +17,8 @@ class Kind:
     nhan_quyet: str | None = None  # "QUYẾT ĐỊNH:" / "QUYẾT NGHỊ:" before the articles
     mo_dau_giua: bool = False  # the body's opening line centred ("… trân trọng giới thiệu:", Mẫu 1.8)
     xac_nhan: str | None = None  # the optional confirmation block's title under Nơi nhận (Mẫu 1.10)
+    trich_yeu_tuy_chon: bool = False  # the trích yếu may be left out: the type name stands alone (Mẫu 1.7)
+    nhan_trong_noi_dung: bool = False  # its recipients are named in the body (the guests, where one is sent)
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,8 @@ CATALOGUE: tuple[Kind, ...] = (
     Kind("ban_ghi_nho", "Bản ghi nhớ", "BGN", None, "hai_ben"),
     Kind("ban_thoa_thuan", "Bản thỏa thuận", "BTT", None, "hai_ben"),
     Kind("giay_uy_quyen", "Giấy ủy quyền", "GUQ", "1.4"),
-    Kind("giay_moi", "Giấy mời", "GM", "1.7"),
-    Kind("giay_gioi_thieu", "Giấy giới thiệu", "GGT", "1.8", "giay", mo_dau_giua=True),
+    Kind("giay_moi", "Giấy mời", "GM", "1.7", trich_yeu_tuy_chon=True, nhan_trong_noi_dung=True),
+    Kind("giay_gioi_thieu", "Giấy giới thiệu", "GGT", "1.8", "giay", mo_dau_giua=True, nhan_trong_noi_dung=True),
     Kind("giay_nghi_phep", "Giấy nghỉ phép", "GNP", "1.10", "giay",
          xac_nhan="Xác nhận của cơ quan (tổ chức) hoặc chính quyền địa phương nơi nghỉ phép"),
     Kind("phieu_gui", "Phiếu gửi", "PG", "1.4"),

@@ -296,7 +296,7 @@ def so_luong_ban(record: VanBan, agency: CoQuan, luu: str, kinh_gui: bool = True
     one per place it names)."""
     if record.so_ban_phat_hanh:
         return record.so_ban_phat_hanh
-    count = 0
+    count = len(_gui_den(record))
     if kinh_gui and record.kinh_gui is not None:
         count += 1 if isinstance(record.kinh_gui, str) else len(record.kinh_gui)
     for item in record.noi_nhan:
@@ -309,10 +309,16 @@ def so_luong_ban(record: VanBan, agency: CoQuan, luu: str, kinh_gui: bool = True
     return count + kept
 
 
+def _gui_den(record: VanBan) -> list[str]:
+    """The recipients a giấy mời or giấy giới thiệu names in its body, as the record lists them (``gui_den``)."""
+    return [] if record.gui_den is None else [record.gui_den] if isinstance(record.gui_den, str) else list(record.gui_den)
+
+
 def _recipients(record: VanBan, kinh_gui: bool = True) -> str:
-    """Register column (5): the Kính gửi recipients, then every other Nơi nhận entry and sub-item ("Như trên" stands
-    for the Kính gửi recipients, already named), each on one line."""
-    names = []
+    """Register column (5): the recipients named in the body of a giấy mời or giấy giới thiệu (``gui_den``) or the
+    Kính gửi recipients, then every other Nơi nhận entry and sub-item ("Như trên" stands for those already named),
+    each on one line."""
+    names = _gui_den(record)
     if kinh_gui and record.kinh_gui is not None:
         names += [record.kinh_gui] if isinstance(record.kinh_gui, str) else list(record.kinh_gui)
     for item in record.noi_nhan:
@@ -331,6 +337,8 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
     """
     record, agency = loaded.record, loaded.agency
     sizes, page = m.Sizes(), m.Page()
+    # The Nơi nhận column as the agency prints it (central agencies: about 88 mm), else the model's 74 mm.
+    spacing = m.Spacing() if agency.rong_noi_nhan is None else m.Spacing(noi_nhan_width=agency.rong_noi_nhan)
     kind = kinds.BY_CODE[record.loai]
     don_vi = loaded.don_vi
     ky_hieu = loaded.ky_hieu
@@ -444,6 +452,7 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
         ),
         page=page,
         sizes=sizes,
+        spacing=spacing,
         footnotes=notes,
         registration=m.Registration(
             ten_loai_trich_yeu=one_line(f"{kind.ten} {header.trich_yeu_vv or record.trich_yeu or ''}"),  # (3)

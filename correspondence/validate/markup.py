@@ -2,8 +2,9 @@
 
 Lines (one line each for headings): ``# Title`` a section ``I. TITLE`` (Roman, renumbered, upper
 case); ``## Title`` a centred heading (Phần, Chương); ``### Title`` a bold heading in the flow;
-``Điều 1. Title`` an article (renumbered); ``1.`` khoản (renumbered in order), ``1.1.`` and ``1.1.1.`` its parts
-(renumbered under it); ``a)`` điểm (re-lettered a, b, c, d, đ … after each khoản); ``- `` and ``+ `` dash lines;
+``Điều 1. Title`` an article (renumbered); ``1.`` khoản (renumbered in order; ``**1.**`` with its number bold),
+``1.1.`` and ``1.1.1.`` its parts (renumbered under it); ``a)`` điểm (re-lettered a, b, c, d, đ … after each
+khoản); ``- `` and ``+ `` dash lines;
 ``-> text <-`` a centred paragraph; ``| a | b |`` lines a table (a ``|---|---|`` line under the first makes it the
 header); anything else is a paragraph; a blank line ends a paragraph. Inline:
 ``**bold**``, ``*italic*``, ``***both***``, footnote calls ``[^id]`` with ``[^id]: text`` on a line of its own;
@@ -22,6 +23,7 @@ from correspondence.vietnamese import chu_cai, so_la_ma
 _HEADING = re.compile(r"^(#{1,3})\s+(.*)$")
 _ARTICLE = re.compile(r"^Điều\s+\d+\.\s*(.*)$")
 _ITEM = re.compile(r"^(\d+)\.\s+(.*)$")
+_BOLD_NUMBER = re.compile(r"^\*\*(\d+(?:\.\d+){0,2}\.)\*\*(\s+.*)$")  # **1.** Chủ trì: the number alone in bold
 _SUBITEM = re.compile(r"^(\d+(?:\.\d+){1,2})\.\s+(.*)$")  # 2.1. and 2.1.1.: a khoản's own numbered parts
 _CENTRED = re.compile(r"^->\s*(.*?)\s*<-$")  # -> a centred paragraph <-
 _ROMAN = re.compile(r"^([IVXLC]+)\.\s+(.*)$")
@@ -48,6 +50,7 @@ class _Pending:
     text: list[str]
     line: int
     level: int = 0
+    bold_marker: bool = False
 
 
 def parse_body(text: str, renumber: bool = True) -> tuple[tuple[Block, ...], tuple[Footnote, ...],
@@ -149,10 +152,12 @@ def parse_body(text: str, renumber: bool = True) -> tuple[tuple[Block, ...], tup
                                     "center" if centred else "justify", not centred, bold_marker=True,
                                     keep_with_next=block.role != "article"))
             continue
-        if block.role == "item" and _is_title(runs):
-            # ND 30: a khoản with a title of its own ("1. Mục đích:", or "1. **Mục đích**") is in bold.
-            runs = tuple(Run(r.text, True, r.italic, r.subscript) if isinstance(r, Run) else r for r in runs)
-            blocks.append(Paragraph(runs, "item", marker, block.level, bold_marker=True, keep_with_next=True))
+        if block.role == "item" and (_is_title(runs) or _opens(runs) or block.bold_marker):
+            # A khoản is printed as written (ND 30's samples: "1. Rà soát …, gồm:" in regular type): one whose text
+            # the writer made bold ("1. **Mục đích**") has its number bold too, and "**1.** Chủ trì:" the number
+            # alone. A short one opening what follows (a title, or ending ':') never ends a page alone.
+            blocks.append(Paragraph(runs, "item", marker, block.level, bold_marker=block.bold_marker or _is_title(runs),
+                                    keep_with_next=_is_title(runs) or _opens(runs)))
             continue
         if block.marker == "->":
             blocks.append(Paragraph(runs, "paragraph", "", 0, "center", False))
@@ -200,13 +205,23 @@ def _table(block: _Pending, problems: list[MarkupProblem]) -> Table | None:
     return Table(weights, tuple(made[:1]) if header else (), tuple(made[1:]) if header else tuple(made))
 
 
-def _is_title(runs: tuple[Inline, ...]) -> bool:
-    """A khoản that is only a short title ending with ':' (its content follows in the next paragraphs)."""
-
+def _short(runs: tuple[Inline, ...]) -> str | None:
+    """The text of a khoản short enough to be a title (at most 15 words, no footnote), else None."""
     text = plain_text(runs).strip()
     if not text or len(text.split()) > 15 or any(isinstance(r, Footnote) for r in runs):
-        return False
-    return text.endswith(":") or all(r.bold for r in runs if isinstance(r, Run) and r.text.strip())
+        return None
+    return text
+
+
+def _is_title(runs: tuple[Inline, ...]) -> bool:
+    """A khoản that is only a short title the writer made bold ("1. **Mục đích**")."""
+    return _short(runs) is not None and all(r.bold for r in runs if isinstance(r, Run) and r.text.strip())
+
+
+def _opens(runs: tuple[Inline, ...]) -> bool:
+    """A short khoản ending with ':' (its content follows in the next paragraphs): printed as written."""
+    text = _short(runs)
+    return text is not None and text.endswith(":")
 
 
 def _block_start(line: str, number: int) -> _Pending | None:
@@ -219,6 +234,12 @@ def _block_start(line: str, number: int) -> _Pending | None:
     match = _ARTICLE.match(line)
     if match:
         return _Pending("article", line[:match.start(1)].strip(), [match.group(1)], number)
+    bold = _BOLD_NUMBER.match(line)
+    if bold:  # "**1.** Chủ trì:": read as "1. Chủ trì:" with its number in bold
+        start = _block_start(f"{bold.group(1)}{bold.group(2)}", number)
+        if start is not None and start.role == "item":
+            start.bold_marker = True
+            return start
     match = _ITEM.match(line)
     if match:
         return _Pending("item", f"{match.group(1)}.", [match.group(2)], number)

@@ -51,6 +51,8 @@ def required_fields(c: Context) -> list[Problem]:
     kind = c.data.get("loai")
     layout = BY_CODE[kind].bo_cuc if kind in BY_CODE else "cong_van"
     needed = REQUIRED.get(layout, REQUIRED_DEFAULT)
+    if kind in BY_CODE and BY_CODE[kind].trich_yeu_tuy_chon:  # a giấy mời may have none (Mẫu 1.7)
+        needed = tuple(key for key in needed if key != "trich_yeu")
     if layout != "ban_sao" or kind == "trich_sao":
         needed = (*needed, "noi_dung")
     if not c.data.get("kem_theo"):
@@ -115,12 +117,90 @@ def kt_under_tl(c: Context) -> list[Problem]:
                     _("use 'tham_quyen: KT' for a deputy of the head"))]
 
 
+# Deputies whose title is not "Phó" and the head's title (Art. 13.1: a Thứ trưởng signs KT. BỘ TRƯỞNG).
+DEPUTY_TITLES = {"THỨ TRƯỞNG": "BỘ TRƯỞNG"}
+
+
+def _title(text: str) -> str:
+    return " ".join(text.upper().split())
+
+
+def is_deputy(title: str) -> bool:
+    """Whether a title is a deputy's (cấp phó): PHÓ …, or a deputy title of its own (THỨ TRƯỞNG)."""
+    title = _title(title)
+    return title.startswith("PHÓ ") or title in DEPUTY_TITLES
+
+
+def is_deputy_of(title: str, head: str) -> bool:
+    """Whether ``title`` is a deputy of ``head``: PHÓ CHỦ TỊCH (or PHÓ CHỦ TỊCH THƯỜNG TRỰC) of CHỦ TỊCH, THỨ TRƯỞNG
+    of BỘ TRƯỞNG."""
+    title, head = _title(title), _title(head)
+    rest = title.removeprefix("PHÓ ")
+    if rest != title and (rest == head or rest.startswith(head + " ")):
+        return True
+    return DEPUTY_TITLES.get(title) == head
+
+
 def _deputy_of_head(c: Context) -> Any:
     """The signer when they are a deputy of the agency's head (PHÓ CHỦ TỊCH under CHỦ TỊCH), else None."""
     signer = c.signer()
     if signer is None or c.agency is None:
         return None
-    return signer if signer.chuc_vu.upper() == f"PHÓ {c.agency.thu_truong}".upper() else None
+    return signer if is_deputy_of(signer.chuc_vu, c.agency.thu_truong) else None
+
+
+def kt_signed_by_a_deputy(c: Context) -> list[Problem]:
+    """KT. is signed by a deputy of the head it names (Art. 13.1–2): a Chánh Văn phòng is no deputy of the Chủ tịch;
+    a unit head signs TL., their deputy TL. and KT. of the unit head (Art. 13.4)."""
+    signer = c.signer()
+    if signer is None or c.agency is None or c.ky.get("tham_quyen") != "KT" \
+            or _title(signer.chuc_vu) == _title(c.agency.thu_truong):  # the head with KT.: head_signs_without_kt
+        return []
+    named = c.ky.get("thay_mat")
+    head: str = named if isinstance(named, str) and named.strip() else c.agency.thu_truong
+    if is_deputy_of(signer.chuc_vu, head):
+        return []
+    return [Problem(_authority_where(c), "ky.tham_quyen",
+                    _("KT. {line} is signed by a deputy of the {head}; {title} is not a deputy of the {head} "
+                      "(ND 30, Art. 13, cl. 1, 2)").format(line=_title(head), head=head.strip(), title=signer.chuc_vu),
+                    _("the head of a unit given the task signs with 'tham_quyen: TL'; their deputy adds 'kt'"))]
+
+
+def deputy_signs_tl_with_kt(c: Context) -> list[Problem]:
+    """A unit head's deputy signing TL. signs KT. of the unit head: TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG / PHÓ CHÁNH
+    VĂN PHÒNG (Art. 13.4); the ``kt`` line names the head whose deputy signs."""
+    signer = c.signer()
+    if signer is None or c.agency is None or c.ky.get("tham_quyen") != "TL" or _deputy_of_head(c) is not None:
+        return []  # a deputy of the agency's head signing TL.: deputy_head_not_tl_or_tuq
+    kt = c.ky.get("kt")
+    if isinstance(kt, str) and kt.strip():
+        if is_deputy_of(signer.chuc_vu, kt):
+            return []
+        return [Problem(c.located.where(("ky", "kt")), "ky.kt",
+                        _("the line KT. {line} is signed by a deputy of the {head}; {title} is not that deputy "
+                          "(ND 30, Art. 13, cl. 4)").format(line=_title(kt), head=kt.strip(), title=signer.chuc_vu),
+                        _("the head of the unit signs TL. without 'kt'"))]
+    if not _title(signer.chuc_vu).startswith("PHÓ "):
+        return []
+    unit_head = signer.chuc_vu.split(None, 1)[1]
+    lines = " / ".join((f"TL. {_title(c.ky.get('thay_mat') or c.agency.thu_truong)}", f"KT. {_title(unit_head)}",
+                        _title(signer.chuc_vu)))
+    return [Problem(_authority_where(c), "ky.tham_quyen",
+                    _("a deputy ({title}) signing TL. signs KT. for the head of their unit: {lines} "
+                      "(ND 30, Art. 13, cl. 4)").format(title=signer.chuc_vu, lines=lines),
+                    _("add 'kt: {head}'").format(head=unit_head))]
+
+
+def tuq_not_handed_to_a_deputy(c: Context) -> list[Problem]:
+    """TUQ. is signed by the head of the unit given the authority, who cannot hand it on (Art. 13.3)."""
+    signer = c.signer()
+    if signer is None or c.agency is None or c.ky.get("tham_quyen") != "TUQ" or c.ky.get("kt") \
+            or _deputy_of_head(c) is not None or not is_deputy(signer.chuc_vu):
+        return []  # 'kt' with TUQ.: kt_under_tl; a deputy of the agency's head: deputy_head_not_tl_or_tuq
+    return [Problem(_authority_where(c), "ky.tham_quyen",
+                    _("TUQ. is signed by the head of the unit given the authority, never handed on to a deputy "
+                      "({title}) (ND 30, Art. 13, cl. 3)").format(title=signer.chuc_vu),
+                    _("name the head of the unit given the authority as signer"))]
 
 
 def deputy_head_not_tl_or_tuq(c: Context) -> list[Problem]:
@@ -171,6 +251,19 @@ def tm_needs_collective(c: Context) -> list[Problem]:
         return []
     return [Problem(c.located.where(("ky", "tham_quyen")), "ky.tham_quyen", _("TM. needs the name of a collective body"),
                     _("add 'tap_the' to the agency profile or 'thay_mat' here"))]
+
+
+def gui_den_of_its_kind(c: Context) -> list[Problem]:
+    """``gui_den`` names the recipients of a kind that names them in its body (giấy mời, giấy giới thiệu); other
+    kinds name theirs in Kính gửi and Nơi nhận."""
+    code = c.data.get("loai")
+    kind = BY_CODE.get(code) if isinstance(code, str) else None
+    if c.data.get("gui_den") in (None, "", []) or kind is None or kind.nhan_trong_noi_dung:
+        return []
+    names = ", ".join(k.ten.lower() for k in BY_CODE.values() if k.nhan_trong_noi_dung)
+    return [Problem(c.located.where(("gui_den",)), "gui_den",
+                    _("'gui_den' is only for a {kinds} (recipients named in the body)").format(kinds=names),
+                    _("name the recipients in 'kinh_gui' or 'noi_nhan'"))]
 
 
 def xac_nhan_of_its_kind(c: Context) -> list[Problem]:
@@ -309,6 +402,7 @@ def cut_annex_titles(located: Located) -> list[Problem]:
 
 
 RULES: tuple[Rule, ...] = (text_sizes, required_fields, known_unit, known_signer, head_signs_without_kt,
-                           deputy_signs_collective_with_kt, kt_under_tl, deputy_head_not_tl_or_tuq,
+                           deputy_signs_collective_with_kt, kt_under_tl, deputy_head_not_tl_or_tuq, kt_signed_by_a_deputy,
+                           deputy_signs_tl_with_kt, tuq_not_handed_to_a_deputy,
                            deputy_signs_with_authority, collective_issues_nghi_quyet, thay_mat_needs_authority,
-                           tm_needs_collective, xac_nhan_of_its_kind)
+                           tm_needs_collective, xac_nhan_of_its_kind, gui_den_of_its_kind)

@@ -14,6 +14,9 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Abbrev = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-zĐđ0-9.&]+$")]
 
 
+# The Nơi nhận column's width an agency may choose (mm): its lines stay readable, the signature block keeps room.
+NOI_NHAN_WIDTH = (60.0, 100.0)
+
 # Words naming a kind of place or unit: lower case inside a name in running text (PL II).
 PLACE_WORDS = {"tỉnh", "huyện", "quận", "thị", "thành", "xã", "phường", "sở", "phòng", "ban", "cục", "vụ"}
 
@@ -80,6 +83,9 @@ class CoQuan(_Strict):
     lien_he: LienHe | None = Field(None, description="Thông tin liên hệ in ở chân trang đầu (ô 13)")
     luu_mac_dinh: list[Abbrev] = Field(default_factory=lambda: ["VT"], description="Nơi lưu mặc định, trước đơn vị soạn thảo")
     so_ban_luu: int | None = Field(None, ge=1, description="Số bản lưu mặc định")
+    rong_noi_nhan: float | None = Field(None, ge=NOI_NHAN_WIDTH[0], le=NOI_NHAN_WIDTH[1], description=(
+        "Độ rộng cột Nơi nhận, mm (60–100; mặc định 74): văn bản của các bộ, ngành trung ương thường khoảng 87–90; "
+        "khối chữ ký căn giữa phần còn lại"))
     chu_thich: Literal["so_mu", "ngoac"] = Field("so_mu", description=(
         "Cách in số chú thích trong văn bản: so_mu (số nhỏ trên dòng: ¹) hoặc ngoac (số trong ngoặc đơn: (1))"))
     ky_hieu_mat: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^/\s]*\{ky_hieu\}[^/\s]*$")] = Field(
@@ -212,7 +218,7 @@ class VanBan(_Strict):
     don_vi: Text = Field(description="Mã hoặc chữ viết tắt của đơn vị soạn thảo, ví dụ: XD6")
     trich_yeu: Text | None = Field(None, description=(
         "Trích yếu nội dung (công văn: in sau V/v, bắt đầu bằng chữ thường); không dùng cho giấy giới thiệu, "
-        "giấy nghỉ phép"))
+        "giấy nghỉ phép; có thể bỏ ở giấy mời (chỉ in tên loại)"))
     can_cu: list[Text] = Field(default_factory=list, description=(
         "Căn cứ ban hành, mỗi căn cứ một dòng in nghiêng (quyết định, nghị quyết …); dấu ; và . tự thêm"))
     thu_ky: ThuKy | None = Field(None, description="Thư ký (biên bản): ký bên trái, chủ tọa ký bên phải")
@@ -225,6 +231,9 @@ class VanBan(_Strict):
         "Giờ kết thúc cuộc họp (biên bản), YYYY-MM-DD HH:MM: in câu 'Cuộc họp kết thúc vào … giờ …'"))
     kinh_gui: Text | list[Text] | None = Field(
         None, description="Nơi nhận ở mục Kính gửi (bắt buộc với công văn; tờ trình, báo cáo gửi cấp trên)")
+    gui_den: Text | list[Text] | None = Field(None, description=(
+        "Giấy mời, giấy giới thiệu: cơ quan, người được mời hoặc nơi được cử đến (đã viết trong nội dung); không in "
+        "thêm trên văn bản, ghi vào cột Nơi nhận văn bản của sổ đăng ký và siêu dữ liệu"))
     noi_dung: Text | None = Field(None, description=(
         "Nội dung (Markdown rút gọn, có thể dùng biểu thức Jinja trên du_lieu); bản trích sao: phần được trích"))
     noi_dung_tu: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None = Field(None, description=(
@@ -266,7 +275,7 @@ class VanBan(_Strict):
                 return value
         return value
 
-    @field_validator("kinh_gui")
+    @field_validator("kinh_gui", "gui_den")
     @classmethod
     def _kinh_gui_not_empty(cls, value: str | list[str] | None) -> str | list[str] | None:
         if isinstance(value, list) and not value:

@@ -426,7 +426,7 @@ def test_body_markup_says_what_real_documents_print(build: Callable[..., Any], m
             "2.1. Công khai kết quả.\n\n2.1.1. Trên cổng dịch vụ công.\n\n-> DANH SÁCH KÈM THEO <-")
     document = build(make_record(loai="ke_hoach", noi_dung=text))
     assert [(b.marker, b.bold_marker, b.keep_with_next) for b in document.body[:4]] == [
-        ("1.", True, True), ("", False, False), ("2.", True, True), ("2.1.", False, False)]
+        ("1.", True, True), ("", False, False), ("2.", False, True), ("2.1.", False, False)]
     assert [b.marker for b in document.body[4:6]] == ["2.2.", "2.2.1."]
     assert document.body[-1].align == "center" and not document.body[-1].indent
     files = render_document(document, ("pdf", "docx"))

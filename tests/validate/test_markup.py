@@ -86,9 +86,13 @@ def test_articles_are_renumbered() -> None:
     assert plain_text(blocks[0].runs) == "Phạm vi"
 
 
-def test_a_khoan_with_its_own_title_is_bold() -> None:
-    blocks, _n, _p = parse_body("1. Mục đích:\n\nNhằm tạo thuận lợi.\n\n2. Công tác tuyên truyền: Tăng cường tuyên truyền.")
-    titled, body, plain = blocks
-    assert titled.bold_marker and all(r.bold for r in titled.runs if isinstance(r, Run))
+def test_a_khoan_with_its_own_title_is_bold_when_marked() -> None:
+    blocks, _n, _p = parse_body("1. **Mục đích:**\n\nNhằm tạo thuận lợi.\n\n2. Công tác tuyên truyền: Tăng cường tuyên truyền."
+                                "\n\n3. Yêu cầu:")
+    titled, body, plain, unmarked = blocks
+    assert titled.bold_marker and all(r.bold for r in titled.runs if isinstance(r, Run)) and titled.keep_with_next
+    # A title ending ':' not marked is printed as written (ND 30's samples), still kept with what follows.
+    assert not unmarked.bold_marker and not any(r.bold for r in unmarked.runs if isinstance(r, Run))
+    assert unmarked.keep_with_next
     assert not any(r.bold for r in body.runs if isinstance(r, Run))
     assert not plain.bold_marker and not any(r.bold for r in plain.runs if isinstance(r, Run))
