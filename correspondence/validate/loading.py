@@ -130,10 +130,11 @@ def load_spec(spec: Bang | str, base: Path, where: str) -> Bang:
 
 
 def _finish(path: Path, located: Located, root: Path, agency: CoQuan | None, agency_id: str, problems: list[Problem],
-            check_body: bool = True, advise: bool = False) -> Loaded:
-    """Validate ``located`` against the schema and the rules; read its body and annexes."""
+            check_body: bool = True, advise: bool = False, unfilled: frozenset[str] = frozenset()) -> Loaded:
+    """Validate ``located`` against the schema and the rules; read its body and annexes. A field in ``unfilled``
+    (a lone '…', already told as a place to fill in) is not told again as a value of the wrong form."""
     record, more = validate(located, VanBan)
-    problems = problems + more
+    problems = problems + [problem for problem in more if problem.field not in unfilled]
     problems += rules.check(located, agency, frozenset(p.field for p in more))
     body = None
     if check_body:
@@ -189,9 +190,12 @@ def load(path: Path | str, workspace: Path | str | None = None, check_body: bool
             agency_id = found.stem
             agency, found_problems = load_agency(found)
     problems += rules.cut_annex_titles(located)
+    to_fill: frozenset[str] = frozenset()
     if unfilled == "refuse":
         problems += rules.placeholders(located)
-    loaded = _finish(path, located, root, agency, agency_id, problems + found_problems, check_body, advise=True)
+        to_fill = rules.lone_placeholders(located)
+    loaded = _finish(path, located, root, agency, agency_id, problems + found_problems, check_body, advise=True,
+                     unfilled=to_fill)
     if unfilled == "warn":
         for warning in rules.placeholders(located, warning=True):
             notice(str(warning))

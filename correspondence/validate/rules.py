@@ -367,6 +367,13 @@ def placeholders(located: Located, warning: bool = False) -> list[Problem]:
     return problems
 
 
+def lone_placeholders(located: Located) -> frozenset[str]:
+    """The fields whose whole value is a placeholder '…' (``ban_goc: …``): told as places to fill in, never also as
+    values of the wrong form."""
+    data = located.data if isinstance(located.data, dict) else {}
+    return frozenset(dotted(path) for path, text in _strings(data, ()) if text.strip() == "…")
+
+
 def cut_titles(located: Located, where: tuple[str | int, ...] = ()) -> list[Problem]:
     """A column title with a comma, written in ``{ }`` without quotes, is cut there: YAML reads what follows the comma
     as another key without a value (``{ten: Tên đơn vị, cơ quan, khoa: ten}``). Said at the title, with the quotes
