@@ -13,6 +13,7 @@ import atexit
 import dataclasses
 import datetime as dt
 import json
+import os
 import shutil
 import tempfile
 from functools import lru_cache
@@ -30,6 +31,10 @@ TEMPLATE = "van_ban.typ"
 BOOK_TEMPLATE = "so_dang_ky.typ"
 DEN_TEMPLATE = "dau_den.typ"
 PAGES = "\u2063PageAmount\u2063"  # stands for the page count in the metadata file until the layout knows it
+# An annex table of more rows than this is laid out this many rows at a time (Typst holds the whole layout of what it
+# compiles: some 100 kB a row), its pages joined into one PDF; $CORRESPONDENCE_SLICE_ROWS sets both (tests).
+SLICE_ABOVE, SLICE_ROWS = 10_000, 2_500
+ENV_SLICE = "CORRESPONDENCE_SLICE_ROWS"
 
 
 def _plain(value: Any, key: str = "") -> Any:
@@ -75,8 +80,10 @@ def data(document: m.Document, only_annex: int | None = None) -> dict[str, Any]:
         attachments.append({"name": archival.fields_name, "text": fields, "relationship": "data",
                             "mime": "application/json",
                             "description": "Siêu dữ liệu văn bản (Nghị định 30/2020/NĐ-CP, Phụ lục VI)"})
+    plain = _plain(document)
+    _mark_fitting(plain, document)
     return {
-        "doc": _plain(document),
+        "doc": plain,
         "only_annex": only_annex,
         "landscape": _plain(m.LANDSCAPE),
         "derived": {"text_width": document.page.text_width, "stamp_line": sp.stamp_line,
@@ -85,6 +92,65 @@ def data(document: m.Document, only_annex: int | None = None) -> dict[str, Any]:
         "font": _face(),
         "attachments": attachments,
     }
+
+
+@lru_cache(maxsize=8)
+def _advances(face: Path) -> tuple[dict[int, int], int]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(face, lazy=True)
+    hmtx = font["hmtx"].metrics
+    widths = {code: hmtx[name][0] for code, name in font.getBestCmap().items()}
+    units = font["head"].unitsPerEm
+    font.close()
+    return widths, units
+
+
+def _mark_fitting(plain: dict[str, Any], document: m.Document) -> None:
+    """Mark ``fits`` each table cell of ``plain`` whose every word is surely narrower than its column (the sum of its
+    glyphs' advances in the wider of the regular and bold faces, with room to spare for kerning): the template shows
+    those as they are and measures only the others (``fitted``), word by word, which is what a long table's memory
+    goes to. A cell in doubt (a glyph the face lacks, a line break) is measured."""
+    _name, files = pdf_face()
+    faces = [_advances(files[(False, False)]), _advances(files[(True, False)])]
+    size, (_pad_y, pad_x), rule = document.sizes.table, document.spacing.cell_padding, document.spacing.table_rule_weight
+    tables = [b for b in plain["body"] if b.get("type") == "Table"] + [pl["table"] for pl in plain["phu_luc"]]
+    for table in tables:
+        _mark_rows([*table["header"], *table["rows"]], table["widths"], faces, size, pad_x, rule)
+
+
+def _mark_rows(rows: list[dict[str, Any]], widths: list[float], faces: list[tuple[dict[int, int], int]], size: float,
+               pad_x: float, rule: float) -> None:
+    pt = 72 / 25.4
+    known: dict[str, float] = {}
+    for row in rows:
+        column = 0
+        for cell in row["cells"]:
+            start = min(column, len(widths) - 1)
+            room = sum(widths[start:start + cell["colspan"]]) * pt - (2 * pad_x + rule)
+            column += cell["colspan"]
+            widest = 0.0
+            for word in cell["text"].split(" "):
+                if word not in known:
+                    known[word] = _word_width(word, faces, size)
+                widest = max(widest, known[word])
+            cell["fits"] = widest * 1.03 + 1 < room
+        if len(known) > 50_000:
+            known.clear()
+
+
+def _word_width(word: str, faces: list[tuple[dict[int, int], int]], size: float) -> float:
+    """``word``'s width in points at ``size``, an upper bound over the faces; infinite if a face lacks a glyph."""
+    widest = 0.0
+    for widths, units in faces:
+        total = 0
+        for char in word:
+            advance = widths.get(ord(char))
+            if advance is None or char.isspace():
+                return float("inf")
+            total += advance
+        widest = max(widest, total / units * size)
+    return widest
 
 
 def _text(attachment: m.Attachment) -> str:
