@@ -33,7 +33,7 @@ DEN_TEMPLATE = "dau_den.typ"
 PAGES = "\u2063PageAmount\u2063"  # stands for the page count in the metadata file until the layout knows it
 # An annex table of more rows than this is laid out this many rows at a time (Typst holds the whole layout of what it
 # compiles: some 100 kB a row), its pages joined into one PDF; $CORRESPONDENCE_SLICE_ROWS sets both (tests).
-SLICE_ABOVE, SLICE_ROWS = 10_000, 2_500
+SLICE_ABOVE, SLICE_ROWS = 10_000, 1_500
 ENV_SLICE = "CORRESPONDENCE_SLICE_ROWS"
 
 
@@ -194,6 +194,15 @@ def _compile(name: str, data: dict[str, Any], workspace: Path | None | list[Path
              standards: list[str] | None = None) -> bytes:
     """``name`` (a template of the template folders) laid out with ``data``: the face of this machine (or the shipped
     one), dated ``timestamp``, no warning about a missing glyph or font let through."""
+    return _compile_marked(name, data, workspace, timestamp, standards)[0]
+
+
+def _compile_marked(name: str, data: dict[str, Any], workspace: Path | None | list[Path],
+                    timestamp: dt.datetime | None, standards: list[str] | None = None,
+                    marks: str | None = None) -> tuple[bytes, Any]:
+    """``_compile``, and with ``marks`` (a label) the values of the metadata so labelled, read from the same layout
+    (Typst keeps it: asking again lays nothing out again). A slice is untagged: the tags of pages laid out apart could
+    not be joined into one structure tree."""
     import typst
 
     dirs = workspace if isinstance(workspace, list) else template_dirs(workspace)
@@ -203,16 +212,29 @@ def _compile(name: str, data: dict[str, Any], workspace: Path | None | list[Path
     _name, files = pdf_face()
     compiler = _compiler(template, tuple(files[key] for key in sorted(files)))
     inputs = {"data": json.dumps(data, ensure_ascii=False)}
+    tags = {} if marks is None else {"pdf_tags": False}
     try:
         pdf, warnings = compiler.compile_with_warnings(
-            input=str(template), format="pdf", sys_inputs=inputs, pdf_standards=standards or [], timestamp=timestamp)
+            input=str(template), format="pdf", sys_inputs=inputs, pdf_standards=standards or [], timestamp=timestamp,
+            **tags)
+        marked = None if marks is None else json.loads(compiler.query(marks, field="value", format="json"))
+        if marks is not None:
+            _forget(compiler)
     except typst.TypstError as error:
         raise RenderFailed(_("the PDF could not be laid out: {what}").format(what=error.message)) from None
     problems = [w.message for w in warnings if "font" in w.message]
     if problems:
         raise RenderFailed(_("the PDF could not be laid out: {what}").format(what="; ".join(problems)))
     assert isinstance(pdf, bytes)
-    return pdf
+    return pdf, marked
+
+
+def _forget(compiler: Any) -> None:
+    """Let Typst drop what it kept of the layout just made. It keeps what a compile computed for the next ten (each
+    compile ages what it did not use, and drops what is ten compiles old): ten compiles of an empty page age out a
+    slice, whose layout no other slice can use, so the memory holds one slice at a time, not ten."""
+    for _ in range(10):
+        compiler.compile(input=b"", format="svg", sys_inputs=None)
 
 
 def _face() -> dict[str, Any]:
@@ -225,8 +247,86 @@ def render_typst(document: m.Document, workspace: Path | None = None, only_annex
     """PDF bytes of ``document`` (or of one annex printed apart): a PDF/A-3b carrying the archival files, dated the
     document's date, the same bytes every time."""
     created = document.metadata.created
+    above, rows = _slicing()
+    if only_annex is not None and len(document.phu_luc[only_annex].table.rows) > above:
+        return _completed(_sliced(document, workspace, only_annex, rows), created)
     pdf = _compile(TEMPLATE, data(document, only_annex), workspace, created, ["a-3b"])
     return _completed(pdf, created)
+
+
+def _slicing() -> tuple[int, int]:
+    """Above how many rows an annex table is laid out in slices, and how many rows a slice holds."""
+    asked = os.environ.get(ENV_SLICE, "").strip()
+    if asked.isdigit() and int(asked) > 0:
+        return int(asked), int(asked)
+    return SLICE_ABOVE, SLICE_ROWS
+
+
+def _sliced(document: m.Document, workspace: Path | None, index: int, size: int) -> bytes:
+    """The annex ``index`` of ``document`` printed apart, its table laid out ``size`` rows at a time, so that the
+    memory stays that of a slice however long the table: each slice goes on from the page and the row the previous
+    one ended with (the rows of its last page, maybe not full, are laid out again at the top of the next slice), its
+    page numbers following on and its header rows repeated; the pages are then joined into one PDF/A-3b that carries
+    the archival files once (the first slice's)."""
+    annex = document.phu_luc[index]
+    rows = annex.table.rows
+    bare = dataclasses.replace(annex, table=dataclasses.replace(annex.table, rows=()), ghi_chu=None)
+    shared = data(dataclasses.replace(document, phu_luc=tuple(
+        bare if i == index else pl for i, pl in enumerate(document.phu_luc))), index)
+    table = shared["doc"]["phu_luc"][index]["table"]
+    attachments = shared["attachments"]
+    _name, files = pdf_face()
+    faces = [_advances(files[(False, False)]), _advances(files[(True, False)])]
+    sp = document.spacing
+    parts: list[tuple[Path, int]] = []
+    with tempfile.TemporaryDirectory(prefix="correspondence-slices-") as folder:
+        start, pages, step = 0, 0, size
+        while start < len(rows):
+            end = min(start + step, len(rows))
+            last = end == len(rows)
+            table["rows"] = _plain(rows[start:end])
+            _mark_rows(table["rows"], table["widths"], faces, document.sizes.table, sp.cell_padding[1],
+                       sp.table_rule_weight)
+            shared["doc"]["phu_luc"][index]["ghi_chu"] = annex.ghi_chu if last else None
+            shared["attachments"] = attachments if start == 0 else []
+            shared["slice"] = {"first": start == 0, "offset": pages}
+            pdf, marks = _compile_marked(TEMPLATE, shared, workspace, document.metadata.created, ["a-3b"],
+                                         marks="<annex-page>")
+            marks = sorted(marks)
+            kept, done = (len(marks), end - start) if last else (len(marks) - 1, marks[-1][1])
+            if done == 0:  # the slice's rows all on its last page: a larger slice goes further
+                step *= 2
+                continue
+            path = Path(folder) / f"{len(parts)}.pdf"
+            path.write_bytes(pdf)
+            del pdf
+            parts.append((path, kept))
+            start, pages, step = start + done, pages + kept, size
+        return _joined(parts)
+
+
+def _joined(parts: list[tuple[Path, int]]) -> bytes:
+    """The first ``kept`` pages of each PDF file in turn, in one PDF with the first one's catalogue (PDF/A
+    identification, output intent, associated files), its XMP page count made the whole's. The files are read as
+    their pages are written out, not held whole."""
+    import io
+
+    import pikepdf
+
+    opened = [pikepdf.open(path) for path, _kept in parts]
+    try:
+        out = opened[0]
+        del out.pages[parts[0][1]:]
+        for pdf, (_path, kept) in zip(opened[1:], parts[1:], strict=True):
+            out.pages.extend(pdf.pages[:kept])
+        with out.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+            meta["{http://ns.adobe.com/xap/1.0/t/pg/}NPages"] = str(len(out.pages))
+        buffer = io.BytesIO()
+        out.save(buffer, deterministic_id=True, linearize=False)
+    finally:
+        for pdf in opened:
+            pdf.close()
+    return buffer.getvalue()
 
 
 def render_book(book: m.RegisterBook, dirs: list[Path]) -> bytes:
