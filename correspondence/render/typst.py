@@ -35,6 +35,7 @@ PAGES = "\u2063PageAmount\u2063"  # stands for the page count in the metadata fi
 # compiles: some 100 kB a row), its pages joined into one PDF; $CORRESPONDENCE_SLICE_ROWS sets both (tests).
 SLICE_ABOVE, SLICE_ROWS = 10_000, 1_500
 ENV_SLICE = "CORRESPONDENCE_SLICE_ROWS"
+SLICE_MARK = "<annex-page>"  # what a template that lays out slices labels each page with (an agency's own may not)
 
 
 def _plain(value: Any, key: str = "") -> Any:
@@ -197,7 +198,7 @@ def _compile(name: str, data: dict[str, Any], workspace: Path | None | list[Path
     return _compile_marked(name, data, workspace, timestamp, standards)[0]
 
 
-def _compile_marked(name: str, data: dict[str, Any], workspace: Path | None | list[Path],
+def _compile_marked(name: str, data: dict[str, Any] | str, workspace: Path | None | list[Path],
                     timestamp: dt.datetime | None, standards: list[str] | None = None,
                     marks: str | None = None) -> tuple[bytes, Any]:
     """``_compile``, and with ``marks`` (a label) the values of the metadata so labelled, read from the same layout
@@ -205,13 +206,10 @@ def _compile_marked(name: str, data: dict[str, Any], workspace: Path | None | li
     not be joined into one structure tree."""
     import typst
 
-    dirs = workspace if isinstance(workspace, list) else template_dirs(workspace)
-    template = next((d / name for d in dirs if (d / name).is_file()), None)
-    if template is None:
-        raise RenderFailed(_("template error: {what}").format(what=name))
+    template = _template(name, workspace)
     _name, files = pdf_face()
     compiler = _compiler(template, tuple(files[key] for key in sorted(files)))
-    inputs = {"data": json.dumps(data, ensure_ascii=False)}
+    inputs = {"data": data if isinstance(data, str) else _json(data)}
     tags = {} if marks is None else {"pdf_tags": False}
     try:
         pdf, warnings = compiler.compile_with_warnings(
@@ -237,6 +235,20 @@ def _forget(compiler: Any) -> None:
         compiler.compile(input=b"", format="svg", sys_inputs=None)
 
 
+def _json(data: dict[str, Any]) -> str:
+    """``data`` as compact JSON text (no space after a separator: a long table's text a tenth shorter)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _template(name: str, workspace: Path | None | list[Path]) -> Path:
+    """The template ``name`` of the template folders (the workspace's own first)."""
+    dirs = workspace if isinstance(workspace, list) else template_dirs(workspace)
+    template = next((d / name for d in dirs if (d / name).is_file()), None)
+    if template is None:
+        raise RenderFailed(_("template error: {what}").format(what=name))
+    return template
+
+
 def _face() -> dict[str, Any]:
     _name, files = pdf_face()
     family, ascender, descender = _metrics(files[(False, False)])
@@ -248,9 +260,11 @@ def render_typst(document: m.Document, workspace: Path | None = None, only_annex
     document's date, the same bytes every time."""
     created = document.metadata.created
     above, rows = _slicing()
-    if only_annex is not None and len(document.phu_luc[only_annex].table.rows) > above:
+    if (only_annex is not None and len(document.phu_luc[only_annex].table.rows) > above
+            and SLICE_MARK in _template(TEMPLATE, workspace).read_text("utf-8")):
         return _completed(_sliced(document, workspace, only_annex, rows), created)
-    pdf = _compile(TEMPLATE, data(document, only_annex), workspace, created, ["a-3b"])
+    # handed over as JSON text: the data, as large as the table, is not kept as Python objects while Typst works
+    pdf = _compile_marked(TEMPLATE, _json(data(document, only_annex)), workspace, created, ["a-3b"])[0]
     return _completed(pdf, created)
 
 
@@ -291,7 +305,7 @@ def _sliced(document: m.Document, workspace: Path | None, index: int, size: int)
             shared["attachments"] = attachments if start == 0 else []
             shared["slice"] = {"first": start == 0, "offset": pages}
             pdf, marks = _compile_marked(TEMPLATE, shared, workspace, document.metadata.created, ["a-3b"],
-                                         marks="<annex-page>")
+                                         marks=SLICE_MARK)
             marks = sorted(marks)
             kept, done = (len(marks), end - start) if last else (len(marks) - 1, marks[-1][1])
             if done == 0:  # the slice's rows all on its last page: a larger slice goes further

@@ -101,3 +101,28 @@ def test_a_table_past_the_threshold_is_laid_out_in_slices_giving_the_pages_of_a_
         meta = pdf.open_metadata()
         assert (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) == ("3", "B")
         assert meta.get("{http://ns.adobe.com/xap/1.0/t/pg/}NPages") == str(len(pages))
+
+
+def test_an_agencys_own_template_that_knows_no_slices_lays_the_table_out_whole(
+        make_record: Callable[..., Path], workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A workspace ``templates/van_ban.typ`` made before slices (no page labelled ``<annex-page>``) would print the
+    heading on each slice and number each from 1: the table is laid out in one compile instead."""
+    monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", "typst")
+    _issued(make_record, workspace)
+    shipped = Path(typst_render.__file__).resolve().parents[2] / "templates" / "van_ban.typ"
+    (workspace / "templates").mkdir()
+    (workspace / "templates" / "van_ban.typ").write_text(
+        "\n".join(line for line in shipped.read_text("utf-8").splitlines() if "<annex-page>" not in line), "utf-8")
+    marked: list[Any] = []
+    compile_marked = typst_render._compile_marked
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        marked.append(kwargs.get("marks"))
+        return compile_marked(*args, **kwargs)
+
+    monkeypatch.setattr(typst_render, "_compile_marked", counted)
+    monkeypatch.setenv("CORRESPONDENCE_SLICE_ROWS", "30")
+    pages = _pages(_annex(workspace))
+    assert marked == [None], "one compile"
+    tops = [min(words, key=lambda w: (w[2], w[1]))[0] for words in pages]
+    assert len(pages) > 4 and tops[1:] == [str(n) for n in range(2, len(pages) + 1)]
