@@ -35,7 +35,9 @@ PAGES = "\u2063PageAmount\u2063"  # stands for the page count in the metadata fi
 # compiles: some 100 kB a row), its pages joined into one PDF; $CORRESPONDENCE_SLICE_ROWS sets both (tests).
 SLICE_ABOVE, SLICE_ROWS = 10_000, 1_500
 ENV_SLICE = "CORRESPONDENCE_SLICE_ROWS"
-SLICE_MARK = "<annex-page>"  # what a template that lays out slices labels each page with (an agency's own may not)
+# What a template of this version labels each page with, for slices: such a template also reads compact table cells
+# (``_compact``); an agency's own made before it (templates/van_ban.typ in the workspace) is given the data as it was.
+SLICE_MARK = "<annex-page>"
 
 
 def _plain(value: Any, key: str = "") -> Any:
@@ -69,9 +71,11 @@ def _metrics(regular: Path) -> tuple[str, float, float]:
     return family, ascender, descender
 
 
-def data(document: m.Document, only_annex: int | None = None) -> dict[str, Any]:
+def data(document: m.Document, only_annex: int | None = None, compact: bool = False) -> dict[str, Any]:
     """What the template lays out: the model, what it derives (text width, line box of a boxed mark, the gaps
-    under text), the face and its metrics, and the archival files."""
+    under text), the face and its metrics, and the archival files. ``compact``: table cells without their class
+    name and the spans and weight they have by default (a template of this version reads them so: see
+    ``_compact``)."""
     sp = document.spacing
     archival = document.archival if only_annex is None else m.Archival()
     attachments = [{"name": a.name, "text": _text(a), "relationship": a.relationship.lower(), "mime": a.mime,
@@ -82,7 +86,7 @@ def data(document: m.Document, only_annex: int | None = None) -> dict[str, Any]:
                             "mime": "application/json",
                             "description": "Siêu dữ liệu văn bản (Nghị định 30/2020/NĐ-CP, Phụ lục VI)"})
     plain = _plain(document)
-    _mark_fitting(plain, document)
+    _mark_fitting(plain, document, compact)
     return {
         "doc": plain,
         "only_annex": only_annex,
@@ -107,21 +111,21 @@ def _advances(face: Path) -> tuple[dict[int, int], int]:
     return widths, units
 
 
-def _mark_fitting(plain: dict[str, Any], document: m.Document) -> None:
-    """Mark ``fits`` each table cell of ``plain`` whose every word is surely narrower than its column (the sum of its
-    glyphs' advances in the wider of the regular and bold faces, with room to spare for kerning): the template shows
-    those as they are and measures only the others (``fitted``), word by word, which is what a long table's memory
-    goes to. A cell in doubt (a glyph the face lacks, a line break) is measured."""
+def _mark_fitting(plain: dict[str, Any], document: m.Document, compact: bool = False) -> None:
+    """Mark ``measure`` each table cell of ``plain`` of which a word may be wider than its column (the sum of its
+    glyphs' advances in the wider of the regular and bold faces, with room to spare for kerning; a glyph the face
+    lacks, a line break): the template measures those word by word (``fitted``) and shows the others as they are.
+    Measuring every cell (a context each) was half of a long table's memory."""
     _name, files = pdf_face()
     faces = [_advances(files[(False, False)]), _advances(files[(True, False)])]
     size, (_pad_y, pad_x), rule = document.sizes.table, document.spacing.cell_padding, document.spacing.table_rule_weight
     tables = [b for b in plain["body"] if b.get("type") == "Table"] + [pl["table"] for pl in plain["phu_luc"]]
     for table in tables:
-        _mark_rows([*table["header"], *table["rows"]], table["widths"], faces, size, pad_x, rule)
+        _mark_rows([*table["header"], *table["rows"]], table["widths"], faces, size, pad_x, rule, compact)
 
 
 def _mark_rows(rows: list[dict[str, Any]], widths: list[float], faces: list[tuple[dict[int, int], int]], size: float,
-               pad_x: float, rule: float) -> None:
+               pad_x: float, rule: float, compact: bool = False) -> None:
     pt = 72 / 25.4
     known: dict[str, float] = {}
     for row in rows:
@@ -135,9 +139,26 @@ def _mark_rows(rows: list[dict[str, Any]], widths: list[float], faces: list[tupl
                 if word not in known:
                     known[word] = _word_width(word, faces, size)
                 widest = max(widest, known[word])
-            cell["fits"] = widest * 1.03 + 1 < room
+            if widest * 1.03 + 1 >= room:
+                cell["measure"] = True
+            if compact:
+                _compact(cell)
+        if compact:
+            del row["type"], row["kind"]
         if len(known) > 50_000:
             known.clear()
+
+
+CELL_DEFAULTS = {"colspan": 1, "rowspan": 1, "bold": False}
+
+
+def _compact(cell: dict[str, Any]) -> None:
+    """Leave out of a cell (and of its row) what it has by default: Typst holds each cell of a long table as a
+    dictionary, a key costing some 70 bytes (a 5,000-row table, some 15 MB less)."""
+    del cell["type"]
+    for key, default in CELL_DEFAULTS.items():
+        if cell[key] == default:
+            del cell[key]
 
 
 def _word_width(word: str, faces: list[tuple[dict[int, int], int]], size: float) -> float:
@@ -260,11 +281,12 @@ def render_typst(document: m.Document, workspace: Path | None = None, only_annex
     document's date, the same bytes every time."""
     created = document.metadata.created
     above, rows = _slicing()
-    if (only_annex is not None and len(document.phu_luc[only_annex].table.rows) > above
-            and SLICE_MARK in _template(TEMPLATE, workspace).read_text("utf-8")):
+    # An agency's own template made before this version reads the data as it was then, and is laid out whole.
+    current = SLICE_MARK in _template(TEMPLATE, workspace).read_text("utf-8")
+    if current and only_annex is not None and len(document.phu_luc[only_annex].table.rows) > above:
         return _completed(_sliced(document, workspace, only_annex, rows), created)
     # handed over as JSON text: the data, as large as the table, is not kept as Python objects while Typst works
-    pdf = _compile_marked(TEMPLATE, _json(data(document, only_annex)), workspace, created, ["a-3b"])[0]
+    pdf = _compile_marked(TEMPLATE, _json(data(document, only_annex, current)), workspace, created, ["a-3b"])[0]
     return _completed(pdf, created)
 
 
@@ -286,7 +308,7 @@ def _sliced(document: m.Document, workspace: Path | None, index: int, size: int)
     rows = annex.table.rows
     bare = dataclasses.replace(annex, table=dataclasses.replace(annex.table, rows=()), ghi_chu=None)
     shared = data(dataclasses.replace(document, phu_luc=tuple(
-        bare if i == index else pl for i, pl in enumerate(document.phu_luc))), index)
+        bare if i == index else pl for i, pl in enumerate(document.phu_luc))), index, compact=True)
     table = shared["doc"]["phu_luc"][index]["table"]
     attachments = shared["attachments"]
     _name, files = pdf_face()
@@ -300,7 +322,7 @@ def _sliced(document: m.Document, workspace: Path | None, index: int, size: int)
             last = end == len(rows)
             table["rows"] = _plain(rows[start:end])
             _mark_rows(table["rows"], table["widths"], faces, document.sizes.table, sp.cell_padding[1],
-                       sp.table_rule_weight)
+                       sp.table_rule_weight, compact=True)
             shared["doc"]["phu_luc"][index]["ghi_chu"] = annex.ghi_chu if last else None
             shared["attachments"] = attachments if start == 0 else []
             shared["slice"] = {"first": start == 0, "offset": pages}
