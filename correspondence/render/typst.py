@@ -252,7 +252,7 @@ def _forget(compiler: Any) -> None:
     """Let Typst drop what it kept of the layout just made. It keeps what a compile computed for the next ten (each
     compile ages what it did not use, and drops what is ten compiles old): ten compiles of an empty page age out a
     slice, whose layout no other slice can use, so the memory holds one slice at a time, not ten."""
-    for _ in range(10):
+    for _age in range(10):
         compiler.compile(input=b"", format="svg", sys_inputs=None)
 
 
