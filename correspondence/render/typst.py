@@ -40,8 +40,14 @@ ENV_SLICE = "CORRESPONDENCE_SLICE_ROWS"
 SLICE_MARK = "<annex-page>"
 
 
+_CELL_FIELDS = tuple(item.name for item in dataclasses.fields(m.Cell))  # each a plain value (text, number, flag)
+
+
 def _plain(value: Any, key: str = "") -> Any:
     """The model as JSON data: each dataclass a mapping tagged with its class name."""
+    if isinstance(value, m.TableRow):  # the same mapping, made directly: a long table has tens of thousands
+        return {"type": "TableRow", "cells": [{"type": "Cell", **{name: getattr(cell, name) for name in _CELL_FIELDS}}
+                                              for cell in value.cells], "kind": value.kind}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: dict[str, Any] = {"type": type(value).__name__}
         for item in dataclasses.fields(value):
@@ -306,9 +312,10 @@ def _sliced(document: m.Document, workspace: Path | None, index: int, size: int)
     the archival files once (the first slice's)."""
     annex = document.phu_luc[index]
     rows = annex.table.rows
-    bare = dataclasses.replace(annex, table=dataclasses.replace(annex.table, rows=()), ghi_chu=None)
+    # every annex without its rows (the template prints only this one), this one's handed over a slice at a time
     shared = data(dataclasses.replace(document, phu_luc=tuple(
-        bare if i == index else pl for i, pl in enumerate(document.phu_luc))), index, compact=True)
+        dataclasses.replace(pl, table=dataclasses.replace(pl.table, rows=()), ghi_chu=None)
+        for pl in document.phu_luc)), index, compact=True)
     table = shared["doc"]["phu_luc"][index]["table"]
     attachments = shared["attachments"]
     _name, files = pdf_face()
