@@ -6,7 +6,11 @@ the DOCX alone.
 
 ``python bench/annex.py [--rows 1000 5000 50000] [--quick]``
 
-Targets: a 5,000-row annex ≤ 2× the bare table's time and ≤ 1.2× its memory.
+Targets: a 5,000-row annex ≤ 2× the bare table's time and ≤ 1.2× its memory; a 50,000-row annex (laid out in slices
+of rows, render/typst.py) completes in memory flat in the row count: its peak RSS ≤ 1.2× the 5,000-row annex's
+("flat ×"). The anchor lays the whole table out in one compile, as Typst alone does: at 50,000 rows it needs some
+5 GB; ``--bare-max`` skips it above that many rows on a machine without the memory (the annex's ratios are then
+left blank, "flat ×" still printed).
 """
 
 from __future__ import annotations
@@ -91,9 +95,10 @@ def _annex(folder: Path, formats: tuple[str, ...]) -> None:
     assert [p.suffix for p in written] == [f".{f}" for f in formats]
 
 
-def one(kind: str, rows: int) -> dict[str, float]:
-    """Run one measurement in this process (a fresh one): wall, CPU, peak RSS."""
-    folder = _workspace(rows) if kind != "bare" else None
+def one(kind: str, rows: int, folder: Path | None = None) -> dict[str, float]:
+    """Run one measurement in this process (a fresh one): wall, CPU, peak RSS. An annex is made in ``folder``, a
+    workspace another process made (issuing the công văn is not the annex's cost, nor what it leaves in memory: a
+    clerk's ``correspondence annex`` is a process of its own)."""
     before = resource.getrusage(resource.RUSAGE_SELF)
     began = time.perf_counter()
     if kind == "bare":
@@ -104,16 +109,26 @@ def one(kind: str, rows: int) -> dict[str, float]:
         _annex(folder, ("pdf",) if kind == "pdf" else ("docx",))
     wall = time.perf_counter() - began
     after = resource.getrusage(resource.RUSAGE_SELF)
-    if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     return {"wall": wall, "cpu": cpu, "rss": after.ru_maxrss / 1024}
 
 
 def _spawn(kind: str, rows: int) -> dict[str, float] | None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CORRESPONDENCE_PDF_ENGINE": "typst"}
-    done = subprocess.run([sys.executable, __file__, "--one", kind, str(rows)], capture_output=True, text=True,
-                          env=env, check=False)
+    folder = []
+    if kind != "bare":
+        made = subprocess.run([sys.executable, __file__, "--make", str(rows)], capture_output=True, text=True,
+                              env=env, check=False)
+        if made.returncode != 0:
+            print(f"{kind} {rows}: the workspace could not be made\n{made.stderr[-2000:]}")
+            return None
+        folder = [made.stdout.strip().splitlines()[-1]]
+    try:
+        done = subprocess.run([sys.executable, __file__, "--one", kind, str(rows), *folder], capture_output=True,
+                              text=True, env=env, check=False)
+    finally:
+        for path in folder:
+            shutil.rmtree(path, ignore_errors=True)
     if done.returncode != 0:
         print(f"{kind} {rows}: failed\n{done.stderr[-2000:]}")
         return None
@@ -125,30 +140,43 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, nargs="+", default=[1000, 5000, 50000])
     parser.add_argument("--quick", action="store_true", help="200, 1,000 and 5,000 rows")
-    parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--bare-max", type=int, default=None, help="no bare anchor above this many rows")
+    parser.add_argument("--one", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--make", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.make:
+        print(_workspace(args.make))
+        return
     if args.one:
-        print(json.dumps(one(args.one[0], int(args.one[1]))))
+        print(json.dumps(one(args.one[0], int(args.one[1]), Path(args.one[2]) if len(args.one) > 2 else None)))
         return
     sizes = [200, 1000, 5000] if args.quick else args.rows
     print(f"{dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; "
           "each figure from a process of its own")
     print(f"{'rows':>6} {'':26} {'ms/row':>7} {'CPU ms/row':>10} {'peak RSS':>9} {'time ×':>7} {'CPU ×':>6} "
-          f"{'RSS ×':>6}")
+          f"{'RSS ×':>6} {'flat ×':>6}")
+    annexes: dict[int, dict[str, float]] = {}
     for rows in sizes:
-        anchor = _spawn("bare", rows)
+        skipped = args.bare_max is not None and rows > args.bare_max
+        anchor = None if skipped else _spawn("bare", rows)
+        if skipped:
+            print(f"{rows:>6} {'bare Typst table (anchor)':26} skipped (--bare-max {args.bare_max})")
         for kind, name in (("bare", "bare Typst table (anchor)"), ("pdf", "annex, PDF/A (Typst)"),
                            ("docx", "annex, DOCX")):
             f = anchor if kind == "bare" else _spawn(kind, rows)
             if f is None:
                 continue
             ratios = ""
-            if anchor is not None and kind == "pdf":
+            if kind == "pdf":
+                annexes[rows] = f
                 ratios = (f"{f['wall'] / anchor['wall']:6.2f}× {f['cpu'] / anchor['cpu']:5.2f}× "
-                          f"{f['rss'] / anchor['rss']:5.2f}×")
+                          f"{f['rss'] / anchor['rss']:5.2f}×" if anchor is not None else f"{'':22}")
+                if 5000 in annexes and rows > 5000:
+                    ratios += f" {f['rss'] / annexes[5000]['rss']:5.2f}×"
             print(f"{rows:>6} {name:26} {f['wall'] / rows * 1000:7.2f} {f['cpu'] / rows * 1000:10.2f} "
                   f"{f['rss']:6.0f}MiB {ratios}", flush=True)
-    print("targets at 5,000 rows: annex PDF ≤ 2× the anchor's time, ≤ 1.2× its memory")
+    print("targets: at 5,000 rows the annex PDF ≤ 2× the anchor's time, ≤ 1.2× its memory; at 50,000 rows it "
+          "completes, its memory flat (≤ 1.2× the 5,000-row annex's: flat ×)")
 
 
 if __name__ == "__main__":

@@ -255,7 +255,7 @@ class TieuDe:
     kem_theo: str | None = None  # a document issued with a quyết định: "(Kèm theo Quyết định số … ngày … của …)"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a long annex table holds tens of thousands
 class Cell:
     """A table cell; ``colspan``/``rowspan`` for two-level headers and group rows."""
 
@@ -266,7 +266,7 @@ class Cell:
     bold: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TableRow:
     cells: tuple[Cell, ...]
     kind: Literal["header", "group", "data", "total"] = "data"

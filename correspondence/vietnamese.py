@@ -106,6 +106,8 @@ def ngay_bang_so(day: dt.date) -> str:
 
 def so(value: float | int, decimals: int | None = None) -> str:
     """A number in the Vietnamese locale: ``1.234.567``, ``20,7``."""
+    if decimals is None and type(value) is int and value >= 0:  # what babel gives, without its cost (a long table)
+        return f"{value:,}".replace(",", ".")
     from babel.numbers import format_decimal
 
     if decimals is None:

@@ -54,6 +54,7 @@ def annex(workspace: Path, so_ky_hieu: str, table: Path, spec_path: Path, title:
             complete(register, entry, workspace, formats, action="repaired")
             entry = register.get(entry.id)
         built, wide = build_table(spec, rows)
+        del rows  # the table holds what is printed: the rows as read are not kept while it is laid out
         kind = BY_CODE.get(entry.kind)
         profile = CoQuan.model_validate(json.loads(entry.agency_json)["profile"]) if entry.agency_json else None
         agency_name = (issuer_name(profile, kind) if profile and kind else profile.ten_trong_cau if profile else agency)

@@ -13,6 +13,7 @@ import atexit
 import dataclasses
 import datetime as dt
 import json
+import os
 import shutil
 import tempfile
 from functools import lru_cache
@@ -30,10 +31,23 @@ TEMPLATE = "van_ban.typ"
 BOOK_TEMPLATE = "so_dang_ky.typ"
 DEN_TEMPLATE = "dau_den.typ"
 PAGES = "\u2063PageAmount\u2063"  # stands for the page count in the metadata file: the template writes it in
+# An annex table of more rows than this is laid out this many rows at a time (Typst holds the whole layout of what it
+# compiles: some 100 kB a row), its pages joined into one PDF; $CORRESPONDENCE_SLICE_ROWS sets both (tests).
+SLICE_ABOVE, SLICE_ROWS = 10_000, 1_500
+ENV_SLICE = "CORRESPONDENCE_SLICE_ROWS"
+# What a template of this version labels each page with, for slices: such a template also reads compact table cells
+# (``_compact``); an agency's own made before it (templates/van_ban.typ in the workspace) is given the data as it was.
+SLICE_MARK = "<annex-page>"
+
+
+_CELL_FIELDS = tuple(item.name for item in dataclasses.fields(m.Cell))  # each a plain value (text, number, flag)
 
 
 def _plain(value: Any, key: str = "") -> Any:
     """The model as JSON data: each dataclass a mapping tagged with its class name."""
+    if isinstance(value, m.TableRow):  # the same mapping, made directly: a long table has tens of thousands
+        return {"type": "TableRow", "cells": [{"type": "Cell", **{name: getattr(cell, name) for name in _CELL_FIELDS}}
+                                              for cell in value.cells], "kind": value.kind}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: dict[str, Any] = {"type": type(value).__name__}
         for item in dataclasses.fields(value):
@@ -62,9 +76,11 @@ def _metrics(regular: Path) -> tuple[float, float]:
     return ascender, descender
 
 
-def data(document: m.Document, only_annex: int | None = None) -> dict[str, Any]:
+def data(document: m.Document, only_annex: int | None = None, compact: bool = False) -> dict[str, Any]:
     """What the template lays out: the model, what it derives (text width, line box of a boxed mark, the gaps
-    under text), the face and its metrics, and the archival files."""
+    under text), the face and its metrics, and the archival files. ``compact``: table cells without their class
+    name and the spans and weight they have by default (a template of this version reads them so: see
+    ``_compact``)."""
     sp = document.spacing
     archival = document.archival if only_annex is None else m.Archival()
     attachments = [{"name": a.name, "text": _text(a), "relationship": a.relationship.lower(), "mime": a.mime,
@@ -78,8 +94,10 @@ def data(document: m.Document, only_annex: int | None = None) -> dict[str, Any]:
     if lines > 2:  # Typst's widow and orphan control keeps two lines together, never more: said, not ignored
         raise RenderFailed(_("the Typst engine keeps at most 2 lines of a paragraph together at a page break, the "
                              "layout asks for {lines}: use --pdf-engine weasyprint").format(lines=lines))
+    plain = _plain(document)
+    _mark_fitting(plain, document, compact)
     return {
-        "doc": _plain(document),
+        "doc": plain,
         "only_annex": only_annex,
         "landscape": _plain(m.LANDSCAPE),
         "derived": {"text_width": document.page.text_width, "stamp_line": sp.stamp_line,
@@ -91,6 +109,82 @@ def data(document: m.Document, only_annex: int | None = None) -> dict[str, Any]:
         "attachments": attachments,
         "page_amount": json.dumps(PAGES, ensure_ascii=False),
     }
+
+
+@lru_cache(maxsize=8)
+def _advances(face: Path) -> tuple[dict[int, int], int]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(face, lazy=True)
+    hmtx = font["hmtx"].metrics
+    widths = {code: hmtx[name][0] for code, name in font.getBestCmap().items()}
+    units = font["head"].unitsPerEm
+    font.close()
+    return widths, units
+
+
+def _mark_fitting(plain: dict[str, Any], document: m.Document, compact: bool = False) -> None:
+    """Mark ``measure`` each table cell of ``plain`` of which a word may be wider than its column (the sum of its
+    glyphs' advances in the wider of the regular and bold faces, with room to spare for kerning; a glyph the face
+    lacks, a line break): the template measures those word by word (``fitted``) and shows the others as they are.
+    Measuring every cell (a context each) was half of a long table's memory."""
+    _name, files = pdf_face()
+    faces = [_advances(files[(False, False)]), _advances(files[(True, False)])]
+    size, (_pad_y, pad_x), rule = document.sizes.table, document.spacing.cell_padding, document.spacing.table_rule_weight
+    tables = [b for b in plain["body"] if b.get("type") == "Table"] + [pl["table"] for pl in plain["phu_luc"]]
+    for table in tables:
+        _mark_rows([*table["header"], *table["rows"]], table["widths"], faces, size, pad_x, rule, compact)
+
+
+def _mark_rows(rows: list[dict[str, Any]], widths: list[float], faces: list[tuple[dict[int, int], int]], size: float,
+               pad_x: float, rule: float, compact: bool = False) -> None:
+    pt = 72 / 25.4
+    known: dict[str, float] = {}
+    for row in rows:
+        column = 0
+        for cell in row["cells"]:
+            start = min(column, len(widths) - 1)
+            room = sum(widths[start:start + cell["colspan"]]) * pt - (2 * pad_x + rule)
+            column += cell["colspan"]
+            widest = 0.0
+            for word in cell["text"].split(" "):
+                if word not in known:
+                    known[word] = _word_width(word, faces, size)
+                widest = max(widest, known[word])
+            if widest * 1.03 + 1 >= room:
+                cell["measure"] = True
+            if compact:
+                _compact(cell)
+        if compact:
+            del row["type"], row["kind"]
+        if len(known) > 50_000:
+            known.clear()
+
+
+CELL_DEFAULTS = {"colspan": 1, "rowspan": 1, "bold": False}
+
+
+def _compact(cell: dict[str, Any]) -> None:
+    """Leave out of a cell (and of its row) what it has by default: Typst holds each cell of a long table as a
+    dictionary, a key costing some 70 bytes (a 5,000-row table, some 15 MB less)."""
+    del cell["type"]
+    for key, default in CELL_DEFAULTS.items():
+        if cell[key] == default:
+            del cell[key]
+
+
+def _word_width(word: str, faces: list[tuple[dict[int, int], int]], size: float) -> float:
+    """``word``'s width in points at ``size``, an upper bound over the faces; infinite if a face lacks a glyph."""
+    widest = 0.0
+    for widths, units in faces:
+        total = 0
+        for char in word:
+            advance = widths.get(ord(char))
+            if advance is None or char.isspace():
+                return float("inf")
+            total += advance
+        widest = max(widest, total / units * size)
+    return widest
 
 
 def _text(attachment: m.Attachment) -> str:
@@ -134,25 +228,58 @@ def _compile(name: str, data: dict[str, Any], workspace: Path | None | list[Path
              standards: list[str] | None = None) -> bytes:
     """``name`` (a template of the template folders) laid out with ``data``: the face of this machine (or the shipped
     one), dated ``timestamp``, no warning about a missing glyph or font let through."""
+    return _compile_marked(name, data, workspace, timestamp, standards)[0]
+
+
+def _compile_marked(name: str, data: dict[str, Any] | str, workspace: Path | None | list[Path],
+                    timestamp: dt.datetime | None, standards: list[str] | None = None,
+                    marks: str | None = None) -> tuple[bytes, Any]:
+    """``_compile``, and with ``marks`` (a label) the values of the metadata so labelled, read from the same layout
+    (Typst keeps it: asking again lays nothing out again). A slice is untagged: the tags of pages laid out apart could
+    not be joined into one structure tree."""
     import typst
 
-    dirs = workspace if isinstance(workspace, list) else template_dirs(workspace)
-    template = next((d / name for d in dirs if (d / name).is_file()), None)
-    if template is None:
-        raise RenderFailed(_("template error: {what}").format(what=name))
+    template = _template(name, workspace)
     _name, files = pdf_face()
     compiler = _compiler(template, tuple(files[key] for key in sorted(files)))
-    inputs = {"data": json.dumps(data, ensure_ascii=False)}
+    inputs = {"data": data if isinstance(data, str) else _json(data)}
+    tags = {} if marks is None else {"pdf_tags": False}
     try:
         pdf, warnings = compiler.compile_with_warnings(
-            input=str(template), format="pdf", sys_inputs=inputs, pdf_standards=standards or [], timestamp=timestamp)
+            input=str(template), format="pdf", sys_inputs=inputs, pdf_standards=standards or [], timestamp=timestamp,
+            **tags)
+        marked = None if marks is None else json.loads(compiler.query(marks, field="value", format="json"))
+        if marks is not None:
+            _forget(compiler)
     except typst.TypstError as error:
         raise RenderFailed(_("the PDF could not be laid out: {what}").format(what=error.message)) from None
     problems = [w.message for w in warnings if "font" in w.message]
     if problems:
         raise RenderFailed(_("the PDF could not be laid out: {what}").format(what="; ".join(problems)))
     assert isinstance(pdf, bytes)
-    return pdf
+    return pdf, marked
+
+
+def _forget(compiler: Any) -> None:
+    """Let Typst drop what it kept of the layout just made. It keeps what a compile computed for the next ten (each
+    compile ages what it did not use, and drops what is ten compiles old): ten compiles of an empty page age out a
+    slice, whose layout no other slice can use, so the memory holds one slice at a time, not ten."""
+    for _age in range(10):
+        compiler.compile(input=b"", format="svg", sys_inputs=None)
+
+
+def _json(data: dict[str, Any]) -> str:
+    """``data`` as compact JSON text (no space after a separator: a long table's text a tenth shorter)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _template(name: str, workspace: Path | None | list[Path]) -> Path:
+    """The template ``name`` of the template folders (the workspace's own first)."""
+    dirs = workspace if isinstance(workspace, list) else template_dirs(workspace)
+    template = next((d / name for d in dirs if (d / name).is_file()), None)
+    if template is None:
+        raise RenderFailed(_("template error: {what}").format(what=name))
+    return template
 
 
 def _face() -> dict[str, Any]:
@@ -164,7 +291,90 @@ def _face() -> dict[str, Any]:
 def render_typst(document: m.Document, workspace: Path | None = None, only_annex: int | None = None) -> bytes:
     """PDF bytes of ``document`` (or of one annex printed apart): a PDF/A-3b carrying the archival files, dated the
     document's date, the same bytes every time."""
-    return _compile(TEMPLATE, data(document, only_annex), workspace, document.metadata.created, ["a-3b"])
+    created = document.metadata.created
+    above, rows = _slicing()
+    # An agency's own template made before this version reads the data as it was then, and is laid out whole.
+    current = SLICE_MARK in _template(TEMPLATE, workspace).read_text("utf-8")
+    if current and only_annex is not None and len(document.phu_luc[only_annex].table.rows) > above:
+        return _sliced(document, workspace, only_annex, rows)
+    # handed over as JSON text: the data, as large as the table, is not kept as Python objects while Typst works
+    return _compile_marked(TEMPLATE, _json(data(document, only_annex, current)), workspace, created, ["a-3b"])[0]
+
+
+def _slicing() -> tuple[int, int]:
+    """Above how many rows an annex table is laid out in slices, and how many rows a slice holds."""
+    asked = os.environ.get(ENV_SLICE, "").strip()
+    if asked.isdigit() and int(asked) > 0:
+        return int(asked), int(asked)
+    return SLICE_ABOVE, SLICE_ROWS
+
+
+def _sliced(document: m.Document, workspace: Path | None, index: int, size: int) -> bytes:
+    """The annex ``index`` of ``document`` printed apart, its table laid out ``size`` rows at a time, so that the
+    memory stays that of a slice however long the table: each slice goes on from the page and the row the previous
+    one ended with (the rows of its last page, maybe not full, are laid out again at the top of the next slice), its
+    page numbers following on and its header rows repeated; the pages are then joined into one PDF/A-3b that carries
+    the archival files once (the first slice's)."""
+    annex = document.phu_luc[index]
+    rows = annex.table.rows
+    # every annex without its rows (the template prints only this one), this one's handed over a slice at a time
+    shared = data(dataclasses.replace(document, phu_luc=tuple(
+        dataclasses.replace(pl, table=dataclasses.replace(pl.table, rows=()), ghi_chu=None)
+        for pl in document.phu_luc)), index, compact=True)
+    table = shared["doc"]["phu_luc"][index]["table"]
+    attachments = shared["attachments"]
+    _name, files = pdf_face()
+    faces = [_advances(files[(False, False)]), _advances(files[(True, False)])]
+    sp = document.spacing
+    parts: list[tuple[Path, int]] = []
+    with tempfile.TemporaryDirectory(prefix="correspondence-slices-") as folder:
+        start, pages, step = 0, 0, size
+        while start < len(rows):
+            end = min(start + step, len(rows))
+            last = end == len(rows)
+            table["rows"] = _plain(rows[start:end])
+            _mark_rows(table["rows"], table["widths"], faces, document.sizes.table, sp.cell_padding[1],
+                       sp.table_rule_weight, compact=True)
+            shared["doc"]["phu_luc"][index]["ghi_chu"] = annex.ghi_chu if last else None
+            shared["attachments"] = attachments if start == 0 else []
+            shared["slice"] = {"first": start == 0, "offset": pages}
+            pdf, marks = _compile_marked(TEMPLATE, shared, workspace, document.metadata.created, ["a-3b"],
+                                         marks=SLICE_MARK)
+            marks = sorted(marks)
+            kept, done = (len(marks), end - start) if last else (len(marks) - 1, marks[-1][1])
+            if done == 0:  # the slice's rows all on its last page: a larger slice goes further
+                step *= 2
+                continue
+            path = Path(folder) / f"{len(parts)}.pdf"
+            path.write_bytes(pdf)
+            del pdf
+            parts.append((path, kept))
+            start, pages, step = start + done, pages + kept, size
+        return _joined(parts)
+
+
+def _joined(parts: list[tuple[Path, int]]) -> bytes:
+    """The first ``kept`` pages of each PDF file in turn, in one PDF with the first one's catalogue (PDF/A
+    identification, output intent, associated files), its XMP page count made the whole's. The files are read as
+    their pages are written out, not held whole."""
+    import io
+
+    import pikepdf
+
+    opened = [pikepdf.open(path) for path, _kept in parts]
+    try:
+        out = opened[0]
+        del out.pages[parts[0][1]:]
+        for pdf, (_path, kept) in zip(opened[1:], parts[1:], strict=True):
+            out.pages.extend(pdf.pages[:kept])
+        with out.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+            meta["{http://ns.adobe.com/xap/1.0/t/pg/}NPages"] = str(len(out.pages))
+        buffer = io.BytesIO()
+        out.save(buffer, deterministic_id=True, linearize=False)
+    finally:
+        for pdf in opened:
+            pdf.close()
+    return buffer.getvalue()
 
 
 def render_book(book: m.RegisterBook, dirs: list[Path]) -> bytes:

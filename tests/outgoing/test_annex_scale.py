@@ -1,0 +1,139 @@
+"""An annex table at scale: a table longer than the slicing threshold is laid out by Typst a slice of rows at a time
+and its pages joined into one PDF/A-3b, the same pages an unsliced layout gives (page count, page numbers, the
+header rows at the top of each page, each row once); a table under the threshold is laid out whole, its bytes
+unchanged (tests/test_examples_unchanged.py)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pikepdf
+import pytest
+
+from correspondence import api
+from correspondence.render import typst as typst_render
+from tests.render.test_pdfa import structural_problems
+
+SPEC = """cot:
+- {ten: STT, kieu: stt, rong: 12}
+- {ten: Tên thủ tục hành chính, khoa: ten, rong: 110}
+- {ten: Mức độ 3, nhom: Mức độ DVCTT, khoa: m3, kieu: dau_x, rong: 18}
+- {ten: Mức độ 4, nhom: Mức độ DVCTT, khoa: m4, kieu: dau_x, rong: 18}
+- {ten: Số hồ sơ, khoa: so, kieu: so, rong: 22}
+- {ten: Ghi chú, khoa: ghi_chu, rong: 60}
+nhom_theo: muc
+nhom: {"3": DỊCH VỤ CÔNG MỨC ĐỘ 3, "4": DỊCH VỤ CÔNG MỨC ĐỘ 4}
+"""
+ROWS = 150
+NAME = re.compile(r"TT-\d{5}")
+HEADER = ["STT", "Tên", "DVCTT", "Mức", "Mức", "Mức", "Ghi", "chú"]  # words of the two header rows
+
+
+def _issued(make_record: Callable[..., Path], workspace: Path) -> Path:
+    api.issue([make_record("cv.yaml")], workspace, formats=("docx",))
+    (workspace / "bang.yaml").write_text(SPEC, "utf-8")
+    lines = ["muc,ten,m3,m4,so,ghi_chu"] + [
+        f"{3 if i % 3 else 4},Thủ tục TT-{i:05d} về cấp phép xây dựng,x,{'' if i % 2 else 'x'},{i * 7},"
+        f"{'Đã kết nối' if i % 5 else ''}" for i in range(ROWS)]
+    (workspace / "bang.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    return workspace / "bang.csv"
+
+
+def _annex(workspace: Path) -> Path:
+    (pdf,) = api.annex(workspace, "01/UBND-XD6", workspace / "bang.csv", workspace / "bang.yaml", formats=("pdf",))
+    return pdf
+
+
+def _pages(path: Path) -> list[list[tuple[str, float, float]]]:
+    """Each page's words with where they stand."""
+    with pdfplumber.open(path) as pdf:
+        return [[(w["text"], round(w["x0"], 1), round(w["top"], 1)) for w in page.extract_words()]
+                for page in pdf.pages]
+
+
+@pytest.mark.parametrize("slice_rows", [30, 8])
+def test_a_table_past_the_threshold_is_laid_out_in_slices_giving_the_pages_of_a_whole_layout(
+        make_record: Callable[..., Path], workspace: Path, monkeypatch: pytest.MonkeyPatch, slice_rows: int) -> None:
+    monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", "typst")
+    _issued(make_record, workspace)
+    whole = _annex(workspace)
+    whole_pages = _pages(whole)
+    with pikepdf.open(whole) as pdf:
+        whole_files = sorted(pdf.attachments)
+    whole_problems = structural_problems(whole)
+    whole.unlink()
+
+    slices: list[Any] = []
+    compile_marked = typst_render._compile_marked
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        slices.append(kwargs.get("marks"))
+        return compile_marked(*args, **kwargs)
+
+    monkeypatch.setattr(typst_render, "_compile_marked", counted)
+    monkeypatch.setenv("CORRESPONDENCE_SLICE_ROWS", str(slice_rows))
+    sliced = _annex(workspace)
+    assert len(slices) >= ROWS // slice_rows // 2 and set(slices) == {"<annex-page>"}, "laid out in slices"
+
+    pages = _pages(sliced)
+    assert len(pages) == len(whole_pages) > 4
+    assert pages == whole_pages, "each page as the whole layout lays it out"
+    tops = [min(words, key=lambda w: (w[2], w[1])) for words in pages]
+    assert [t[0] for t in tops[1:]] == [str(n) for n in range(2, len(pages) + 1)], "page numbers follow on"
+    assert not tops[0][0].isdigit(), "the annex's first page unnumbered"
+    for number, words in enumerate(pages, 1):
+        first_row = min(top for text, _x, top in words if NAME.fullmatch(text))
+        header = [text for text, _x, top in words if top < first_row and text in HEADER]
+        assert sorted(header) == sorted(HEADER), f"page {number}: the two header rows above its first row"
+    with pdfplumber.open(sliced) as pdf:
+        names = Counter(NAME.findall("\n".join(page.extract_text() for page in pdf.pages)))
+    assert names == Counter(f"TT-{i:05d}" for i in range(ROWS)), "every row once"
+
+    assert structural_problems(sliced) == whole_problems == ["no associated files"], "a PDF/A-3b, as the whole one"
+    with pikepdf.open(sliced) as pdf:
+        assert sorted(pdf.attachments) == whole_files, "the associated files once, as the whole layout carries them"
+        assert len(pdf.Root.get("/AF", [])) == len(whole_files)
+        meta = pdf.open_metadata()
+        assert (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) == ("3", "B")
+        assert meta.get("{http://ns.adobe.com/xap/1.0/t/pg/}NPages") == str(len(pages))
+
+
+def test_an_agencys_own_template_that_knows_no_slices_lays_the_table_out_whole(
+        make_record: Callable[..., Path], workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A workspace ``templates/van_ban.typ`` made before slices (no page labelled ``<annex-page>``) would print the
+    heading on each slice and number each from 1: the table is laid out in one compile instead."""
+    monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", "typst")
+    _issued(make_record, workspace)
+    shipped = Path(typst_render.__file__).resolve().parents[2] / "templates" / "van_ban.typ"
+    (workspace / "templates").mkdir()
+    (workspace / "templates" / "van_ban.typ").write_text(
+        "\n".join(line for line in shipped.read_text("utf-8").splitlines() if "<annex-page>" not in line), "utf-8")
+    marked: list[Any] = []
+    compile_marked = typst_render._compile_marked
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        marked.append(kwargs.get("marks"))
+        return compile_marked(*args, **kwargs)
+
+    monkeypatch.setattr(typst_render, "_compile_marked", counted)
+    monkeypatch.setenv("CORRESPONDENCE_SLICE_ROWS", "30")
+    pages = _pages(_annex(workspace))
+    assert marked == [None], "one compile"
+    tops = [min(words, key=lambda w: (w[2], w[1]))[0] for words in pages]
+    assert len(pages) > 4 and tops[1:] == [str(n) for n in range(2, len(pages) + 1)]
+
+
+def test_a_whole_number_is_written_as_babel_writes_it_without_its_cost() -> None:
+    """A long table formats a number a row: a whole number takes the quick way, to the same text."""
+    from babel.numbers import format_decimal
+
+    from correspondence import vietnamese as vn
+
+    for value in [0, 7, 999, 1000, 12345, 999_999, 1_000_000, 10**12 + 7, *range(0, 200_000, 997)]:
+        assert vn.so(value) == format_decimal(value, locale="vi"), value
+    assert vn.so(-1234) == "-1.234" and vn.so(1234.5) == "1.234,5"
