@@ -175,7 +175,8 @@ def test_pdf_a_closing_table_keeps_its_last_rows_with_the_signature(engine: str,
         assert rows[-1].startswith(f"{count} "), count
         if where > 0:
             moved += 1
-            assert lines[0].startswith("STT"), (count, lines[:3])  # the header repeated over the rows carried
+            first = next(t for t in lines if not t.isdigit())  # under the page number
+            assert first.startswith("STT"), (count, lines[:3])  # the header repeated over the rows carried
     assert moved, "some lengths put ./. on page 2"
 
 
