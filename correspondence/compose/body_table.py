@@ -1,5 +1,5 @@
-"""Fit a table of the body to the text width: column widths, the font size, each cell's alignment, the rows kept with
-what follows.
+"""Turn a table of the body into one fitted to the text width: column widths, the font size, each cell's alignment,
+the rows kept with what follows.
 
 A number, a percentage, a date or a code (a token without spaces holding a digit: ``83,0%``, ``41,02/80``,
 ``12/5/2025``, ``3018/UBND-XD6``) is never cut inside its cell: its column is at least as wide as its longest such
