@@ -101,6 +101,7 @@ class Sizes:
     ten_loai: float = 14.0
     phu_luc: float = 14.0  # "Phụ lục I", its title and the (Kèm theo …) line (PL I §V: 14 pt)
     table: float = 12.0
+    table_min: float = 10.0  # the smallest a crowded body table may be set in before a number is cut in its cell
     tham_quyen: float = 14.0
     ho_ten: float = 14.0
     noi_nhan_label: float = 12.0
@@ -200,10 +201,12 @@ class PageNumbers:
 class Pagination:
     """Where pages may break, as Word breaks them: at least ``lines`` lines of a paragraph at the foot and at the head
     of a page (Word's widow control, always 2); a heading kept with what follows it; the signature block (ô 7–9b)
-    never split and never alone on a page: the body's last lines go with it."""
+    never split and never alone on a page: the body's last lines go with it (a table ending the body: its last
+    ``table_rows`` rows)."""
 
     lines: int = 2
     signature_whole: bool = True
+    table_rows: int = 2  # a table ending the body keeps its last rows with ./. and the signature, as lines do
 
 
 @dataclass(frozen=True)
@@ -273,13 +276,28 @@ class TableRow:
 
 
 @dataclass(frozen=True)
+class Column:
+    """A body table's column as its writer marked it: a width (``unit`` mm, or % of the text width) and an
+    alignment; None leaves it to the composer."""
+
+    width: float | None = None
+    unit: Literal["mm", "%"] = "mm"
+    align: Literal["left", "center", "right"] | None = None
+
+
+@dataclass(frozen=True)
 class Table:
-    """An annex table, or a simple table inside the body: column widths in mm, header rows repeated on every page,
-    rows never split."""
+    """An annex table, or a table inside the body: column widths in mm, header rows repeated on every page,
+    rows never split. ``size``: the font size (pt) the composer set a crowded body table in (None: ``Sizes.table``);
+    ``keep_last``: how many last rows stay on the page of what follows (a table ending the body);
+    ``columns``: the body table's columns as marked, for the composer."""
 
     widths: tuple[float, ...]
     header: tuple[TableRow, ...]
     rows: tuple[TableRow, ...]
+    size: float | None = None
+    keep_last: int = 0
+    columns: tuple[Column, ...] = ()
 
 
 Block = Paragraph | Table  # the body: paragraphs, and the simple tables a specialist's draft may hold

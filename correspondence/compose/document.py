@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from correspondence import kinds, numbers
 from correspondence import model as m
 from correspondence import vietnamese as vn
+from correspondence.compose import body_table
 from correspondence.compose.annex import build_annexes, kem_theo_line
 from correspondence.errors import InvalidRecord, Problem
 from correspondence.i18n import _
@@ -227,9 +228,11 @@ def _close_body(blocks: tuple[m.Block, ...]) -> tuple[m.Block, ...]:
     own."""
     if not blocks:
         return blocks
+    blocks = tuple(dataclasses.replace(b, keep_last=0) if isinstance(b, m.Table) and b.keep_last else b for b in blocks)
     last = blocks[-1]
-    if isinstance(last, m.Table):
-        return (*blocks, m.Paragraph((m.Run("./."),), indent=False))
+    if isinstance(last, m.Table):  # its last rows go with ./. and the signature
+        return (*blocks[:-1], body_table.keep_last(last, m.Pagination().table_rows),
+                m.Paragraph((m.Run("./."),), indent=False))
     if m.plain_text(last.runs).rstrip().endswith("./."):
         return blocks
     runs = list(last.runs)
@@ -270,20 +273,10 @@ def _body(loaded: Loaded, page: m.Page) -> tuple[tuple[m.Block, ...], tuple[m.Fo
     if loaded.body is None:
         raise InvalidRecord(_("invalid record"), [Problem(loaded.located.where(("noi_dung",)), "noi_dung",
                                                           _("must not be empty"))])
-    blocks = tuple(_fit(block, page.text_width) if isinstance(block, m.Table) else block for block in loaded.body.blocks)
+    where = loaded.located.where(("noi_dung",))
+    blocks = tuple(body_table.fit(block, page.text_width, m.Sizes(), m.Spacing(), where)
+                   if isinstance(block, m.Table) else block for block in loaded.body.blocks)
     return _close_body(blocks), loaded.body.footnotes
-
-
-BODY_TABLE_MIN_COLUMN = 12.0  # mm: the narrowest column of a table in the body
-
-
-def _fit(table: m.Table, width: float) -> m.Table:
-    """A body table across ``width`` mm: each column as wide as its longest text allows, none narrower than
-    ``BODY_TABLE_MIN_COLUMN``."""
-    total = sum(table.widths)
-    widths = [max(BODY_TABLE_MIN_COLUMN, width * weight / total) for weight in table.widths]
-    scale = width / sum(widths)
-    return dataclasses.replace(table, widths=tuple(round(w * scale, 1) for w in widths))
 
 
 def _clean(text: str) -> str:

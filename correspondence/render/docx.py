@@ -300,7 +300,7 @@ class _Writer:
                 self.para(self.word, CENTER, line=sp.paragraph_before)
                 body = self.word.element.body
                 body.insert(len(body) - 1 if body[-1].tag == qn("w:sectPr") else len(body),
-                            parse_xml(_table_xml(block, self.sizes.table, sp)))
+                            parse_xml(_table_xml(block, block.size or self.sizes.table, sp)))
                 continue
             paragraph = self.para(self.word, CENTER if block.align == "center" else JUSTIFY, before=sp.paragraph_before,
                                   line=sp.body_line, first_line=sp.first_line_indent if block.indent else 0,
@@ -561,7 +561,8 @@ _TWIPS_PER_MM = 56.6929
 
 
 def _table_xml(table: m.Table, size: float, sp: m.Spacing) -> str:
-    """The whole annex table as WordprocessingML in one pass (thousands of rows stay fast)."""
+    """The whole table (an annex's, or one of the body) as WordprocessingML in one pass (thousands of rows stay
+    fast): header rows repeated, merged cells, the last ``keep_last`` rows kept with what follows."""
     twips = [round(w * _TWIPS_PER_MM) for w in table.widths]
     half_points = int(size * 2)
     weight = round(sp.table_rule_weight * 8)
@@ -573,18 +574,27 @@ def _table_xml(table: m.Table, size: float, sp: m.Spacing) -> str:
            f'<w:tblCellMar><w:left w:w="{margin}" w:type="dxa"/><w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>'
            '</w:tblPr>'
            "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in twips) + "</w:tblGrid>"]
-    pending_merge: dict[int, int] = {}  # grid column → rows still covered by a rowspan from above
-    for row in (*table.header, *table.rows):
+    pending_merge: dict[int, tuple[int, int]] = {}  # grid column → rows still covered by a rowspan from above, its span
+    rows = (*table.header, *table.rows)
+    kept = len(rows) - table.keep_last  # from this row on, each row stays on the page of what follows the table
+    for index, row in enumerate(rows):
         header = row.kind == "header"
+        keep = "<w:keepNext/>" if index >= kept else ""
         out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
         column = 0
         cells = list(row.cells)
-        while cells or pending_merge.get(column):
-            if pending_merge.get(column):
-                pending_merge[column] -= 1
-                out.append(f'<w:tc><w:tcPr><w:tcW w:w="{twips[column]}" w:type="dxa"/><w:vMerge/>'
-                           '<w:vAlign w:val="center"/></w:tcPr><w:p/></w:tc>')
-                column += 1
+        while cells or column in pending_merge:
+            if column in pending_merge:
+                left, span = pending_merge[column]
+                if left == 1:
+                    del pending_merge[column]
+                else:
+                    pending_merge[column] = (left - 1, span)
+                grid = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+                out.append(f'<w:tc><w:tcPr><w:tcW w:w="{sum(twips[column:column + span])}" w:type="dxa"/>{grid}'
+                           f'<w:vMerge/><w:vAlign w:val="center"/></w:tcPr>'
+                           + (f"<w:p><w:pPr>{keep}</w:pPr></w:p>" if keep else "<w:p/>") + "</w:tc>")
+                column += span
                 continue
             cell = cells.pop(0)
             width = sum(twips[column:column + cell.colspan])
@@ -593,7 +603,7 @@ def _table_xml(table: m.Table, size: float, sp: m.Spacing) -> str:
                 props += f'<w:gridSpan w:val="{cell.colspan}"/>'
             if cell.rowspan > 1:
                 props += '<w:vMerge w:val="restart"/>'
-                pending_merge[column] = cell.rowspan - 1
+                pending_merge[column] = (cell.rowspan - 1, cell.colspan)
             props += f'<w:vAlign w:val="{"center" if header else "top"}"/>'
             run = ""
             if cell.text:
@@ -601,8 +611,8 @@ def _table_xml(table: m.Table, size: float, sp: m.Spacing) -> str:
                        f'<w:szCs w:val="{half_points}"/></w:rPr><w:t xml:space="preserve">'
                        + '</w:t><w:br/><w:t xml:space="preserve">'.join(_xml(line) for line in cell.text.split("\n"))
                        + "</w:t></w:r>")  # a line break inside a cell is kept
-            out.append(f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:spacing w:before="{cell_space}" w:after="{cell_space}"/>'
-                       f'<w:jc w:val="{_JC[cell.align]}"/></w:pPr>{run}</w:p></w:tc>')
+            out.append(f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr>{keep}<w:spacing w:before="{cell_space}" '
+                       f'w:after="{cell_space}"/><w:jc w:val="{_JC[cell.align]}"/></w:pPr>{run}</w:p></w:tc>')
             column += cell.colspan
         out.append("</w:tr>")
     out.append("</w:tbl>")

@@ -133,7 +133,12 @@ def _mark_fitting(plain: dict[str, Any], document: m.Document, compact: bool = F
     size, (_pad_y, pad_x), rule = document.sizes.table, document.spacing.cell_padding, document.spacing.table_rule_weight
     tables = [b for b in plain["body"] if b.get("type") == "Table"] + [pl["table"] for pl in plain["phu_luc"]]
     for table in tables:
-        _mark_rows([*table["header"], *table["rows"]], table["widths"], faces, size, pad_x, rule, compact)
+        rows = [*table["header"], *table["rows"]]
+        if any(cell["rowspan"] > 1 for row in rows for cell in row["cells"]):  # columns shift under a merged cell:
+            for row in rows:  # measure every cell (a table in the body, a few rows)
+                for cell in row["cells"]:
+                    cell["measure"] = True
+        _mark_rows(rows, table["widths"], faces, table.get("size") or size, pad_x, rule, compact)
 
 
 def _mark_rows(rows: list[dict[str, Any]], widths: list[float], faces: list[tuple[dict[int, int], int]], size: float,

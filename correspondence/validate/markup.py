@@ -5,8 +5,9 @@ case); ``## Title`` a centred heading (Phần, Chương); ``### Title`` a bold h
 ``Điều 1. Title`` an article (renumbered); ``1.`` khoản (renumbered in order; ``**1.**`` with its number bold),
 ``1.1.`` and ``1.1.1.`` its parts (renumbered under it); ``a)`` điểm (re-lettered a, b, c, d, đ … after each
 khoản); ``- `` and ``+ `` dash lines;
-``-> text <-`` a centred paragraph; ``| a | b |`` lines a table (a ``|---|---|`` line under the first makes it the
-header); anything else is a paragraph; a blank line ends a paragraph. Inline:
+``-> text <-`` a centred paragraph; ``| a | b |`` lines a table (a ``|---|---|`` line makes the rows above it the
+header, and marks each column's alignment and width; a ``<`` cell joins the cell on its left, a ``^`` cell the one
+above); anything else is a paragraph; a blank line ends a paragraph. Inline:
 ``**bold**``, ``*italic*``, ``***both***``, footnote calls ``[^id]`` with ``[^id]: text`` on a line of its own;
 a backslash makes the next character literal.
 """
@@ -17,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from correspondence.i18n import _
-from correspondence.model import Block, Cell, Footnote, Inline, Paragraph, Run, Table, TableRow, plain_text
+from correspondence.model import Block, Cell, Column, Footnote, Inline, Paragraph, Run, Table, TableRow, plain_text
 from correspondence.vietnamese import chu_cai, so_la_ma
 
 _HEADING = re.compile(r"^(#{1,3})\s+(.*)$")
@@ -33,7 +34,7 @@ _PLUS = re.compile(r"^\+\s+(.*)$")
 _NOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:\s*(.*)$")
 _NOTE_CALL = re.compile(r"\[\^([^\[\]\s]+)\]")  # a name stops at '[': each start scans to the next one (linear)
 _TABLE_ROW = re.compile(r"^\|.*\|$")
-_TABLE_RULE = re.compile(r"^\|(\s*:?-+:?\s*\|)+$")
+_TABLE_RULE = re.compile(r"^\|(\s*:?(?:-+:?\s*|--+:?[^|]*)\|)+$")  # |---|:-:|, a width after two dashes: |--- 30mm|
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 
 
@@ -170,18 +171,22 @@ def parse_body(text: str, renumber: bool = True) -> tuple[tuple[Block, ...], tup
 
 
 def _table(block: _Pending, problems: list[MarkupProblem]) -> Table | None:
-    """A table from its ``| … |`` lines: every row as many cells as the first; a ``|---|`` line under the first
-    row makes it the header (bold, centred). Widths are relative here (the longest text of each column); the
-    composer fits them to the text width."""
+    """A table from its ``| … |`` lines: every row as many cells as the first. A rule line (``|---|---|``) makes the
+    rows above it header rows (bold, centred, repeated on every page); its cells mark each column's alignment
+    (``:--`` left, ``:-:`` centred, ``--:`` right) and width (``--- 30mm``, ``--- 25%``). A cell holding only ``<``
+    joins the cell on its left, only ``^`` the cell above it (``\\<``, ``\\^``: the sign itself). Widths are relative
+    here (the longest text of each column); the composer fits them to the text width."""
     lines = list(block.text)
-    header = len(lines) > 1 and bool(_TABLE_RULE.match(lines[1]))
-    if header:
-        del lines[1]
-    rows: list[list[str]] = [[cell.strip() for cell in _CELL_SPLIT.split(line[1:-1])] for line in lines]
-    count = len(rows[0])
+    numbers = [block.line + offset for offset in range(len(lines))]
+    rule = next((i for i, line in enumerate(lines) if i > 0 and _TABLE_RULE.match(line)), None)
+    columns: list[Column] = []
+    if rule is not None:
+        columns = _columns(lines[rule], numbers[rule], problems)
+        del lines[rule], numbers[rule]
+    raw: list[list[str]] = [[cell.strip() for cell in _CELL_SPLIT.split(line[1:-1])] for line in lines]
+    count = len(raw[0])
     bad = False
-    for offset, row in enumerate(rows):
-        line = block.line + offset + (1 if header and offset else 0)
+    for row, line in zip(raw, numbers, strict=True):
         if len(row) != count:
             problems.append(MarkupProblem(line, _("this table row has {found} cells, the first has {count}").format(
                 found=len(row), count=count)))
@@ -189,20 +194,98 @@ def _table(block: _Pending, problems: list[MarkupProblem]) -> Table | None:
         if any(_NOTE_CALL.search(cell) for cell in row):
             problems.append(MarkupProblem(line, _("a footnote cannot be called inside a table cell")))
             bad = True
+    if columns and len(columns) != count:
+        problems.append(MarkupProblem(block.line + (rule or 0), _(
+            "this table row has {found} cells, the first has {count}").format(found=len(columns), count=count)))
+        bad = True
     if bad:
         return None
+    header = rule or 0
+    spans = _spans(raw, numbers, header, problems)
+    if spans is None:
+        return None
     made: list[TableRow] = []
-    for index, row in enumerate(rows):
+    for index, row in enumerate(raw):
+        is_header = index < header
         cells = []
-        for text in row:
-            runs = _inline(text, block.line, problems, {}, {}, [])
+        for column, text in enumerate(row):
+            if (index, column) not in spans:
+                continue
+            colspan, rowspan = spans[(index, column)]
+            runs = _inline(text, numbers[index], problems, {}, {}, [])
             words = [r for r in runs if isinstance(r, Run) and r.text.strip()]
-            is_header = header and index == 0
-            cells.append(Cell(plain_text(runs).replace("\\|", "|"), align="center" if is_header else "left",
+            align = "center" if is_header else (columns[column].align if columns else None) or "left"
+            cells.append(Cell(plain_text(runs).replace("\\|", "|"), colspan, rowspan, align=align,
                               bold=is_header or (bool(words) and all(r.bold for r in words))))
-        made.append(TableRow(tuple(cells), "header" if header and index == 0 else "data"))
-    weights = tuple(float(max(4, *(len(r.cells[c].text) for r in made))) for c in range(count))
-    return Table(weights, tuple(made[:1]) if header else (), tuple(made[1:]) if header else tuple(made))
+        made.append(TableRow(tuple(cells), "header" if is_header else "data"))
+    weights = tuple(float(max(4, *(len(text) for row in raw for c, text in enumerate(row) if c == column)))
+                    for column in range(count))
+    return Table(weights, tuple(made[:header]), tuple(made[header:]),
+                 columns=tuple(columns) if columns else tuple(Column() for _c in range(count)))
+
+
+_RULE_CELL = re.compile(r"^(:?)-+(:?)(?:\s*(\d+(?:[.,]\d+)?)\s*(mm|%))?$")
+
+
+def _columns(line: str, number: int, problems: list[MarkupProblem]) -> list[Column]:
+    """Each column's alignment and width from the rule line's cells."""
+    out: list[Column] = []
+    for text in (cell.strip() for cell in line[1:-1].split("|")):
+        match = _RULE_CELL.match(text)
+        if match is None:
+            problems.append(MarkupProblem(number, _(
+                "'{cell}' is not a column mark: write ---, :--, :-: or --:, then a width such as 30mm or 25%").format(
+                cell=text)))
+            out.append(Column())
+            continue
+        left, right, width, unit = match.groups()
+        align = {(":", ":"): "center", (":", ""): "left", ("", ":"): "right"}.get((left, right))
+        out.append(Column(float(width.replace(",", ".")) if width else None, unit or "mm", align))  # type: ignore[arg-type]
+    return out
+
+
+def _spans(raw: list[list[str]], numbers: list[int], header: int,
+           problems: list[MarkupProblem]) -> dict[tuple[int, int], tuple[int, int]] | None:
+    """The cells that are printed, each with its (colspan, rowspan): a ``<`` joins the cell on its left, a ``^`` the
+    cell above; every joined group must be a rectangle within the header or within the data."""
+    anchor: dict[tuple[int, int], tuple[int, int]] = {}
+    found = len(problems)
+    for r, row in enumerate(raw):
+        for c, text in enumerate(row):
+            if text == "<":
+                if c == 0:
+                    problems.append(MarkupProblem(numbers[r], _(
+                        "'<' joins a cell to the one on its left: the first column has none")))
+                    continue
+                anchor[(r, c)] = anchor.get((r, c - 1), (r, c - 1))
+            elif text == "^":
+                if r == 0:
+                    problems.append(MarkupProblem(numbers[r], _(
+                        "'^' joins a cell to the one above it: the first row has none")))
+                    continue
+                if r == header and header:
+                    problems.append(MarkupProblem(numbers[r], _(
+                        "'^' joins a cell to the one above it: a data row cannot join a header row")))
+                    continue
+                anchor[(r, c)] = anchor.get((r - 1, c), (r - 1, c))
+            else:
+                anchor[(r, c)] = (r, c)
+    if len(problems) > found:
+        return None
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for place, start in anchor.items():
+        groups.setdefault(start, []).append(place)
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    for start, places in sorted(groups.items()):
+        rows = {r for r, _c in places}
+        cols = {c for _r, c in places}
+        if len(places) != len(rows) * len(cols) or min(rows) != start[0] or min(cols) != start[1]:
+            problems.append(MarkupProblem(numbers[start[0]], _(
+                "the cells joined to '{cell}' do not make a rectangle: join whole rows and columns").format(
+                cell=raw[start[0]][start[1]])))
+            continue
+        spans[start] = (len(cols), len(rows))
+    return spans if len(problems) == found else None
 
 
 def _short(runs: tuple[Inline, ...]) -> str | None:
