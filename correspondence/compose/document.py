@@ -329,6 +329,19 @@ def _recipients(record: VanBan, kinh_gui: bool = True) -> str:
     return "; ".join(c for c in cleaned if c and not c.lower().startswith("như trên"))
 
 
+def _spacing(record: VanBan, agency: CoQuan) -> m.Spacing:
+    """The agency's choices within ND 30: the Nơi nhận column (central agencies: about 88 mm), the body's line and
+    paragraph spacing (the record's over the profile's); the model's own where neither says."""
+    default = m.Spacing()
+    line = record.gian_dong if record.gian_dong is not None else agency.gian_dong
+    before = record.gian_doan if record.gian_doan is not None else agency.gian_doan
+    return dataclasses.replace(
+        default,
+        noi_nhan_width=default.noi_nhan_width if agency.rong_noi_nhan is None else agency.rong_noi_nhan,
+        body_line=default.body_line if line is None else line,
+        paragraph_before=default.paragraph_before if before is None else before)
+
+
 def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = None) -> m.Document:
     """Build the document model of any kind, with its annexes.
 
@@ -337,8 +350,7 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
     """
     record, agency = loaded.record, loaded.agency
     sizes, page = m.Sizes(), m.Page()
-    # The Nơi nhận column as the agency prints it (central agencies: about 88 mm), else the model's 74 mm.
-    spacing = m.Spacing() if agency.rong_noi_nhan is None else m.Spacing(noi_nhan_width=agency.rong_noi_nhan)
+    spacing = _spacing(record, agency)
     kind = kinds.BY_CODE[record.loai]
     don_vi = loaded.don_vi
     ky_hieu = loaded.ky_hieu
