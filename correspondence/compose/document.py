@@ -144,19 +144,24 @@ def _noi_nhan(record: VanBan, agency: CoQuan, don_vi: str,
                else list(luu) if luu is not None else [*agency.luu_mac_dinh, don_vi])
     if record.nguoi_soan and don_vi not in noi_luu:
         noi_luu.append(don_vi)
+    form = agency.dong_luu  # the agency's forms: (2) or (2b), XD6(pvt) small or XD6 (pvt), PL.(300) or PL.300
     runs: list[m.Run] = [m.Run("- Lưu: ")]
     for index, unit in enumerate(noi_luu):
         runs.append(m.Run(unit if index == 0 else f", {unit}"))
         if record.nguoi_soan and unit == don_vi:
-            runs.append(m.Run(f"({record.nguoi_soan})", subscript=True))
+            runs.append(m.Run(f"({record.nguoi_soan})", subscript=True) if form.nguoi_soan == "chu_nho"
+                        else m.Run(f" ({record.nguoi_soan})"))
     copies = record.luu.so_ban or agency.so_ban_luu
-    runs.append(m.Run(f" ({copies})." if copies else "."))
+    suffix = "b" if form.so_ban == "ngoac_b" else ""
+    runs.append(m.Run(f" ({copies}{suffix})." if copies else "."))
     lines.append(m.NoiNhanLine(tuple(runs)))
     dien_tu = _recipient_lines([(item.ten, list(item.gom)) if isinstance(item, NoiNhanMuc) else (item, [])
                                 for item in record.ban_dien_tu], last=".")
     o12 = record.ky_hieu_soan_thao or ""
-    if record.so_ban_phat_hanh:
+    if record.so_ban_phat_hanh and form.so_ban_phat_hanh == "ngoac":
         o12 += f"({record.so_ban_phat_hanh})"
+    elif record.so_ban_phat_hanh:  # bare, set apart from a code not ending in a full stop (N.03-CV4.36 25)
+        o12 += f"{'' if not o12 or o12.endswith('.') else ' '}{record.so_ban_phat_hanh}"
     notice = m.NoiNhan(label="Nơi nhận:", lines=tuple(lines),
                        dien_tu_label="Bản điện tử:" if dien_tu else None,
                        dien_tu_lines=tuple(dien_tu), o12=o12 or None)

@@ -71,6 +71,19 @@ class SoRieng(_Strict):
         "và tên sổ trong ngoặc)"))
 
 
+class DongLuu(_Strict):
+    """How the agency prints the Lưu line and ô 12 under it: today's forms unless it says otherwise."""
+
+    so_ban: Literal["ngoac", "ngoac_b"] = Field("ngoac", description=(
+        "Số bản lưu: ngoac in (2), ngoac_b in (2b) (b: bản)"))
+    nguoi_soan: Literal["chu_nho", "chu_thuong"] = Field("chu_nho", description=(
+        "Chữ viết tắt tên người soạn thảo sau đơn vị: chu_nho in XD6(pvt), chữ nhỏ dưới dòng, liền sau đơn vị; "
+        "chu_thuong in XD6 (pvt), cỡ chữ của dòng, cách một khoảng"))
+    so_ban_phat_hanh: Literal["ngoac", "khong_ngoac"] = Field("ngoac", description=(
+        "Số bản phát hành ở ô 12, sau ký hiệu người soạn thảo: ngoac in PL.(300); khong_ngoac in PL.300 (cách một "
+        "khoảng khi ký hiệu không kết thúc bằng dấu chấm)"))
+
+
 class CoQuan(_Strict):
     """Agency profile: ``registers/<agency>.yaml``, one per issuing agency."""
 
@@ -93,6 +106,9 @@ class CoQuan(_Strict):
     rong_noi_nhan: float | None = Field(None, ge=NOI_NHAN_WIDTH[0], le=NOI_NHAN_WIDTH[1], description=(
         "Độ rộng cột Nơi nhận, mm (60–100; mặc định 74): văn bản của các bộ, ngành trung ương thường khoảng 87–90; "
         "khối chữ ký căn giữa phần còn lại"))
+    dong_luu: DongLuu = Field(default_factory=lambda: DongLuu(
+        so_ban="ngoac", nguoi_soan="chu_nho", so_ban_phat_hanh="ngoac"), description=(
+        "Cách in dòng Lưu và ô 12: so_ban, nguoi_soan, so_ban_phat_hanh (mặc định: (2), XD6(pvt) chữ nhỏ, PL.(300))"))
     gian_dong: float | None = Field(None, ge=LINE_SPACING[0], le=LINE_SPACING[1], description=GIAN_DONG)
     gian_doan: float | None = Field(None, ge=PARAGRAPH_SPACING[0], le=PARAGRAPH_SPACING[1], description=GIAN_DOAN)
     chu_thich: Literal["so_mu", "ngoac"] = Field("so_mu", description=(

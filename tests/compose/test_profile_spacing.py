@@ -162,3 +162,69 @@ def test_a_copy_keeps_the_spacing_of_the_document_it_copies(make_record: Callabl
     line = text.count("\n")
     assert f"{path.name}:{line}: gian_dong: bản sao giữ khoảng cách dòng và đoạn của văn bản được sao (xóa dòng này; " \
            "ghi ở bản ghi của văn bản được sao)" in problems_of(path)
+
+
+# ---------------------------------------------------------------- 2. the Lưu line as the agency prints it
+
+LUU = {"noi_luu": ["VT", "XD6"], "so_ban": 2}
+
+
+def _luu_record(make_record: Callable[..., Path]) -> Path:
+    return make_record(luu=LUU, nguoi_soan="Vân", ky_hieu_soan_thao="CCHC.", so_ban_phat_hanh=25)
+
+
+def _pdf_text(document: Any) -> dict[str, str]:
+    texts = {}
+    for engine, render in ENGINES.items():
+        with pdfplumber.open(io.BytesIO(render(document))) as pdf:
+            texts[engine] = "\n".join(page.extract_text() for page in pdf.pages)
+    return texts
+
+
+def _luu_runs(document: Any) -> list[tuple[str, bool]]:
+    return [(run.text, run.subscript) for run in document.noi_nhan.lines[-1].runs]
+
+
+def test_the_luu_line_stays_as_today_without_the_profile_saying(make_record: Callable[..., Path],
+                                                                build: Callable[..., Any]) -> None:
+    document = build(_luu_record(make_record))
+    assert _luu_runs(document) == [("- Lưu: ", False), ("VT", False), (", XD6", False), ("(Vân)", True),
+                                   (" (2).", False)]
+    assert document.noi_nhan.o12 == "CCHC.(25)"
+    assert document.registration.don_vi_nhan_ban_luu == "VT, XD6(Vân) (2)"
+
+
+def test_the_luu_line_follows_the_agency_profile(workspace: Path, make_record: Callable[..., Path],
+                                                 build: Callable[..., Any]) -> None:
+    """Agencies print "(2b)", the drafter's initials at full size after a space ("CCHC&VTLT (Vân)") and the issue count
+    bare after the typist's code: the profile's 'dong_luu' says so; the DOCX and both PDF engines print what the model
+    says."""
+    _profile(workspace, "dong_luu:\n  so_ban: ngoac_b\n  nguoi_soan: chu_thuong\n  so_ban_phat_hanh: khong_ngoac\n")
+    document = build(_luu_record(make_record))
+    assert _luu_runs(document) == [("- Lưu: ", False), ("VT", False), (", XD6", False), (" (Vân)", False),
+                                   (" (2b).", False)]
+    assert document.noi_nhan.o12 == "CCHC.25"
+    assert document.registration.don_vi_nhan_ban_luu == "VT, XD6 (Vân) (2b)"
+    xml = _docx_xml(document)
+    luu = next(p for p in re.findall(r"<w:p>.*?</w:p>", xml) if "Lưu: " in p)
+    assert "w:vertAlign" not in luu
+    assert "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", luu)) == "- Lưu: VT, XD6 (Vân) (2b)."
+    assert re.search(r"<w:t[^>]*>CCHC\.25</w:t>", xml)
+    for engine, text in _pdf_text(document).items():
+        assert "- Lưu: VT, XD6 (Vân) (2b)." in text, engine
+        assert "CCHC.25" in text and "(25)" not in text, engine
+
+
+def test_a_bare_issue_count_is_set_apart_from_a_code_ending_in_a_digit(workspace: Path,
+                                                                        make_record: Callable[..., Path],
+                                                                        build: Callable[..., Any]) -> None:
+    _profile(workspace, "dong_luu:\n  so_ban_phat_hanh: khong_ngoac\n")
+    document = build(make_record(ky_hieu_soan_thao="N.03-CV4.36", so_ban_phat_hanh=25))
+    assert document.noi_nhan.o12 == "N.03-CV4.36 25"
+
+
+def test_a_luu_form_the_profile_does_not_know_is_refused_where_it_is(workspace: Path,
+                                                                     make_record: Callable[..., Path]) -> None:
+    line = _profile(workspace, "dong_luu:\n  so_ban: b\n")
+    assert problems_of(make_record()) == [
+        f"registers/ubnd-quang-ninh.yaml:{line + 1}: dong_luu.so_ban: phải là một trong: ngoac, ngoac_b"]
