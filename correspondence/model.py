@@ -113,6 +113,14 @@ class Sizes:
     xac_nhan: float = 13.0  # the confirmation block of a giấy nghỉ phép (Mẫu 1.10)
 
 
+# ND 30 PL I (ô 6, the body): between the lines of a paragraph at least a single line, at most 1.5 lines; between
+# paragraphs at least 6 pt. A single line of the 14 pt body in Times New Roman is 16.1 pt (its ascender, descender and
+# line gap: 1.15 of the size), 1.5 lines 24.1 pt. An agency (or a record) may choose within these (``gian_dong``,
+# ``gian_doan``); published documents use 17 to 19.3 pt. The paragraph spacing is kept at most 12 pt.
+LINE_SPACING = (16.1, 24.1)  # pt: the body's line pitch, single to 1.5 lines
+PARAGRAPH_SPACING = (6.0, 12.0)  # pt: above a body paragraph
+
+
 @dataclass(frozen=True)
 class Spacing:
     """Every vertical space (points), indent and column width (millimetres), line and rule weight of a document.
@@ -120,8 +128,8 @@ class Spacing:
     Both renderers read these and realise each the same way; neither writes a space of its own.
     """
 
-    body_line: float = 17.0  # exact line height of the body, legal bases and Kính gửi
-    paragraph_before: float = 6.0
+    body_line: float = 17.0  # exact line height of the body, legal bases and Kính gửi (within LINE_SPACING)
+    paragraph_before: float = 6.0  # above a body paragraph and a legal basis (within PARAGRAPH_SPACING)
     first_line_indent: float = 10.0
     header_line: float = 15.0  # line height of the header block (PDF)
     title_line: float = 17.0  # line height of the type name and trích yếu block (PDF)

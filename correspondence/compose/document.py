@@ -145,19 +145,24 @@ def _noi_nhan(record: VanBan, agency: CoQuan, don_vi: str,
                else list(luu) if luu is not None else [*agency.luu_mac_dinh, don_vi])
     if record.nguoi_soan and don_vi not in noi_luu:
         noi_luu.append(don_vi)
+    form = agency.dong_luu  # the agency's forms: (2) or (2b), XD6(pvt) small or XD6 (pvt), PL.(300) or PL.300
     runs: list[m.Run] = [m.Run("- Lưu: ")]
     for index, unit in enumerate(noi_luu):
         runs.append(m.Run(unit if index == 0 else f", {unit}"))
         if record.nguoi_soan and unit == don_vi:
-            runs.append(m.Run(f"({record.nguoi_soan})", subscript=True))
+            runs.append(m.Run(f"({record.nguoi_soan})", subscript=True) if form.nguoi_soan == "chu_nho"
+                        else m.Run(f" ({record.nguoi_soan})"))
     copies = record.luu.so_ban or agency.so_ban_luu
-    runs.append(m.Run(f" ({copies})." if copies else "."))
+    suffix = "b" if form.so_ban == "ngoac_b" else ""
+    runs.append(m.Run(f" ({copies}{suffix})." if copies else "."))
     lines.append(m.NoiNhanLine(tuple(runs)))
     dien_tu = _recipient_lines([(item.ten, list(item.gom)) if isinstance(item, NoiNhanMuc) else (item, [])
                                 for item in record.ban_dien_tu], last=".")
     o12 = record.ky_hieu_soan_thao or ""
-    if record.so_ban_phat_hanh:
+    if record.so_ban_phat_hanh and form.so_ban_phat_hanh == "ngoac":
         o12 += f"({record.so_ban_phat_hanh})"
+    elif record.so_ban_phat_hanh:  # bare, set apart from a code not ending in a full stop (N.03-CV4.36 25)
+        o12 += f"{'' if not o12 or o12.endswith('.') else ' '}{record.so_ban_phat_hanh}"
     notice = m.NoiNhan(label="Nơi nhận:", lines=tuple(lines),
                        dien_tu_label="Bản điện tử:" if dien_tu else None,
                        dien_tu_lines=tuple(dien_tu), o12=o12 or None)
@@ -322,6 +327,19 @@ def _recipients(record: VanBan, kinh_gui: bool = True) -> str:
     return "; ".join(c for c in cleaned if c and not c.lower().startswith("như trên"))
 
 
+def _spacing(record: VanBan, agency: CoQuan) -> m.Spacing:
+    """The agency's choices within ND 30: the Nơi nhận column (central agencies: about 88 mm), the body's line and
+    paragraph spacing (the record's over the profile's); the model's own where neither says."""
+    default = m.Spacing()
+    line = record.gian_dong if record.gian_dong is not None else agency.gian_dong
+    before = record.gian_doan if record.gian_doan is not None else agency.gian_doan
+    return dataclasses.replace(
+        default,
+        noi_nhan_width=default.noi_nhan_width if agency.rong_noi_nhan is None else agency.rong_noi_nhan,
+        body_line=default.body_line if line is None else line,
+        paragraph_before=default.paragraph_before if before is None else before)
+
+
 def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = None) -> m.Document:
     """Build the document model of any kind, with its annexes.
 
@@ -330,8 +348,7 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
     """
     record, agency = loaded.record, loaded.agency
     sizes, page = m.Sizes(), m.Page()
-    # The Nơi nhận column as the agency prints it (central agencies: about 88 mm), else the model's 74 mm.
-    spacing = m.Spacing() if agency.rong_noi_nhan is None else m.Spacing(noi_nhan_width=agency.rong_noi_nhan)
+    spacing = _spacing(record, agency)
     kind = kinds.BY_CODE[record.loai]
     don_vi = loaded.don_vi
     ky_hieu = loaded.ky_hieu

@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from correspondence.errors import Problem
-from correspondence.i18n import _
+from correspondence.i18n import _, current_language
+from correspondence.model import LINE_SPACING, PARAGRAPH_SPACING, Spacing
 from correspondence.records.loader import Located
 from correspondence.validate.schema import NOI_NHAN_WIDTH
 
@@ -85,6 +86,8 @@ def _message(error: dict[str, Any], model: type[BaseModel], path: tuple[str | in
         low, high = NOI_NHAN_WIDTH
         return _("must be a width in millimetres from {low:g} to {high:g}, got '{value}'").format(
             low=low, high=high, value=shown), _("central agencies print it about 88 mm wide; without it, 74 mm")
+    if path and path[-1] in ("gian_dong", "gian_doan") and kind in _OUT_OF_RANGE:
+        return _spacing_message(str(path[-1]), shown)
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return _("must be a whole number, got '{value}'").format(value=shown), None
     if kind in ("greater_than_equal", "greater_than"):
@@ -100,6 +103,30 @@ def _message(error: dict[str, Any], model: type[BaseModel], path: tuple[str | in
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return _("must be a mapping of 'key: value' lines"), None
     return error.get("msg", kind), None
+
+
+_OUT_OF_RANGE = ("greater_than_equal", "less_than_equal", "float_parsing", "float_type")
+
+
+def _points(value: float) -> str:
+    """``value`` points as the clerk writes them: ``16,1`` in Vietnamese."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if current_language() == "vi" else text
+
+
+def _spacing_message(name: str, shown: object) -> tuple[str, str | None]:
+    """A line or paragraph spacing outside ND 30's range: the range, and what is used without one."""
+    default = Spacing()
+    if name == "gian_dong":
+        low, high = LINE_SPACING
+        return _("must be a line spacing in points from {low} (a single line) to {high} (1.5 lines), got '{value}'"
+                 ).format(low=_points(low), high=_points(high), value=shown), _(
+            "Decree 30/2020/NĐ-CP, Appendix I; without it, {default}").format(default=_points(default.body_line))
+    low, high = PARAGRAPH_SPACING
+    return _("must be a paragraph spacing in points from {low} to {high}, got '{value}'").format(
+        low=_points(low), high=_points(high), value=shown), _(
+        "Decree 30/2020/NĐ-CP, Appendix I: at least 6 pt; without it, {default}").format(
+        default=_points(default.paragraph_before))
 
 
 def problems_from(error: ValidationError, located: Located, model: type[BaseModel]) -> list[Problem]:

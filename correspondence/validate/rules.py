@@ -266,6 +266,18 @@ def gui_den_of_its_kind(c: Context) -> list[Problem]:
                     _("name the recipients in 'kinh_gui' or 'noi_nhan'"))]
 
 
+def spacing_not_on_a_copy(c: Context) -> list[Problem]:
+    """A copy reproduces the copied document as it was issued, its spacing with it: a copy's own is refused."""
+    code = c.data.get("loai")
+    kind = BY_CODE.get(code) if isinstance(code, str) else None
+    if kind is None or kind.bo_cuc != "ban_sao":
+        return []
+    return [Problem(c.located.where((key,)), key,
+                    _("a copy keeps the line and paragraph spacing of the document it copies"),
+                    _("remove this line; set it in the record of the document copied"))
+            for key in ("gian_dong", "gian_doan") if c.data.get(key) is not None and key not in c.reported]
+
+
 def xac_nhan_of_its_kind(c: Context) -> list[Problem]:
     """The confirmation block belongs to the kinds whose form has one (the giấy nghỉ phép, Mẫu 1.10)."""
     code = c.data.get("loai")
@@ -412,4 +424,5 @@ RULES: tuple[Rule, ...] = (text_sizes, required_fields, known_unit, known_signer
                            deputy_signs_collective_with_kt, kt_under_tl, deputy_head_not_tl_or_tuq, kt_signed_by_a_deputy,
                            deputy_signs_tl_with_kt, tuq_not_handed_to_a_deputy,
                            deputy_signs_with_authority, collective_issues_nghi_quyet, thay_mat_needs_authority,
-                           tm_needs_collective, xac_nhan_of_its_kind, gui_den_of_its_kind)
+                           tm_needs_collective, xac_nhan_of_its_kind, gui_den_of_its_kind,
+                           spacing_not_on_a_copy)

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from correspondence.kinds import BY_CODE
+from correspondence.model import LINE_SPACING, PARAGRAPH_SPACING
 from correspondence.vietnamese import doc_ngay
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -19,6 +20,12 @@ NOI_NHAN_WIDTH = (60.0, 100.0)
 
 # Words naming a kind of place or unit: lower case inside a name in running text (PL II).
 PLACE_WORDS = {"tỉnh", "huyện", "quận", "thị", "thành", "xã", "phường", "sở", "phòng", "ban", "cục", "vụ"}
+
+
+GIAN_DONG = ("Khoảng cách giữa các dòng của nội dung và căn cứ, tính bằng pt, từ 16,1 (dòng đơn) đến 24,1 "
+             "(1,5 dòng) theo Nghị định 30/2020/NĐ-CP; mặc định 17. Văn bản đã ban hành thường dùng 17–19,3")
+GIAN_DOAN = ("Khoảng cách trước mỗi đoạn của nội dung và căn cứ, tính bằng pt, từ 6 (tối thiểu theo Nghị định "
+             "30/2020/NĐ-CP) đến 12; mặc định 6")
 
 
 class _Strict(BaseModel):
@@ -64,6 +71,19 @@ class SoRieng(_Strict):
         "và tên sổ trong ngoặc)"))
 
 
+class DongLuu(_Strict):
+    """How the agency prints the Lưu line and ô 12 under it: today's forms unless it says otherwise."""
+
+    so_ban: Literal["ngoac", "ngoac_b"] = Field("ngoac", description=(
+        "Số bản lưu: ngoac in (2), ngoac_b in (2b) (b: bản)"))
+    nguoi_soan: Literal["chu_nho", "chu_thuong"] = Field("chu_nho", description=(
+        "Chữ viết tắt tên người soạn thảo sau đơn vị: chu_nho in XD6(pvt), chữ nhỏ dưới dòng, liền sau đơn vị; "
+        "chu_thuong in XD6 (pvt), cỡ chữ của dòng, cách một khoảng"))
+    so_ban_phat_hanh: Literal["ngoac", "khong_ngoac"] = Field("ngoac", description=(
+        "Số bản phát hành ở ô 12, sau ký hiệu người soạn thảo: ngoac in PL.(300); khong_ngoac in PL.300 (cách một "
+        "khoảng khi ký hiệu không kết thúc bằng dấu chấm)"))
+
+
 class CoQuan(_Strict):
     """Agency profile: ``registers/<agency>.yaml``, one per issuing agency."""
 
@@ -86,6 +106,11 @@ class CoQuan(_Strict):
     rong_noi_nhan: float | None = Field(None, ge=NOI_NHAN_WIDTH[0], le=NOI_NHAN_WIDTH[1], description=(
         "Độ rộng cột Nơi nhận, mm (60–100; mặc định 74): văn bản của các bộ, ngành trung ương thường khoảng 87–90; "
         "khối chữ ký căn giữa phần còn lại"))
+    dong_luu: DongLuu = Field(default_factory=lambda: DongLuu(
+        so_ban="ngoac", nguoi_soan="chu_nho", so_ban_phat_hanh="ngoac"), description=(
+        "Cách in dòng Lưu và ô 12: so_ban, nguoi_soan, so_ban_phat_hanh (mặc định: (2), XD6(pvt) chữ nhỏ, PL.(300))"))
+    gian_dong: float | None = Field(None, ge=LINE_SPACING[0], le=LINE_SPACING[1], description=GIAN_DONG)
+    gian_doan: float | None = Field(None, ge=PARAGRAPH_SPACING[0], le=PARAGRAPH_SPACING[1], description=GIAN_DOAN)
     chu_thich: Literal["so_mu", "ngoac"] = Field("so_mu", description=(
         "Cách in số chú thích trong văn bản: so_mu (số nhỏ trên dòng: ¹) hoặc ngoac (số trong ngoặc đơn: (1))"))
     ky_hieu_mat: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^/\s]*\{ky_hieu\}[^/\s]*$")] = Field(
@@ -258,6 +283,10 @@ class VanBan(_Strict):
     do_mat: Literal["mat", "toi_mat", "tuyet_mat"] | None = Field(None, description="Độ mật")
     luu_hanh: Literal["noi_bo", "xem_xong_tra_lai"] | None = Field(None, description="Chỉ dẫn phạm vi lưu hành (ô 11)")
     chan_trang: bool = Field(True, description="In thông tin liên hệ ở chân trang đầu (nếu hồ sơ cơ quan có)")
+    gian_dong: float | None = Field(None, ge=LINE_SPACING[0], le=LINE_SPACING[1], description=(
+        GIAN_DONG + "; ghi ở đây thì thay cho gian_dong của hồ sơ cơ quan"))
+    gian_doan: float | None = Field(None, ge=PARAGRAPH_SPACING[0], le=PARAGRAPH_SPACING[1], description=(
+        GIAN_DOAN + "; ghi ở đây thì thay cho gian_doan của hồ sơ cơ quan"))
     xac_nhan: bool = Field(False, description=(
         "Giấy nghỉ phép: in khối \"Xác nhận của cơ quan (tổ chức) hoặc chính quyền địa phương nơi nghỉ phép\" "
         "dưới Nơi nhận (Mẫu 1.10)"))
