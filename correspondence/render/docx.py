@@ -340,7 +340,7 @@ class _Writer:
             return
         width = self.doc.page.text_width
         left_width = c.left_width or self.doc.spacing.noi_nhan_width
-        whole = self.doc.pagination.signature_whole
+        whole = self.doc.pagination.signature_whole or bool(self.doc.ban_sao)  # a copy's block follows its end
         if whole and self.word.paragraphs:
             self.word.paragraphs[-1].paragraph_format.keep_with_next = True  # the body's last lines go with it
         spacer = self.para(self.word, LEFT, line=self.sp.signature_before, keep_next=whole)
@@ -370,8 +370,8 @@ class _Writer:
             cell._tc.remove(cell.paragraphs[0]._p)
             self.run(self.para(cell, CENTER, before=self.sp.second_row_before), x.tieu_de, size, italic=True)
             self.run(self.para(cell, CENTER, after=self.sp.signature_gap), x.ghi_chu, size, italic=True)
-        if whole:
-            self.keep_whole(table, with_next=bool(self.doc.ban_sao))  # a copy's block stays on the same sheet
+        if whole:  # a copy's block stays on the copied document's sheet (PL I Phần II §I.2.a)
+            self.keep_whole(table, with_next=bool(self.doc.ban_sao))
 
     @staticmethod
     def keep_whole(table: Any, with_next: bool = False) -> None:
@@ -389,9 +389,12 @@ class _Writer:
         agency with its rule | the form of copy, the number level with the date, then Nơi nhận | the signature;
         the whole block on one page with its rule."""
         s, sp, h = self.sizes, self.sp, self.doc.header
-        for b in self.doc.ban_sao:
-            whole = self.doc.pagination.signature_whole
-            rule = self.para(self.word, LEFT, before=sp.copy_rule_before, line=sp.rule_line, keep_next=whole)
+        last = len(self.doc.ban_sao) - 1
+        for index, b in enumerate(self.doc.ban_sao):
+            # ND 30 places the block on the copied document's sheet, right after it: the rule kept whole with the
+            # block, each block kept with the next one, whatever the agency's pagination of signatures
+            rule = self.para(self.word, LEFT, before=sp.copy_rule_before, line=sp.rule_line, keep_next=True)
+            rule.paragraph_format.keep_together = True
             self.run(rule, "", sp.rule_line)
             self.border(rule, ("bottom",))
             table = self.table((h.left_width, h.right_width), rows=3)
@@ -410,8 +413,7 @@ class _Writer:
             left, right = table.rows[2].cells
             self.noi_nhan(left, b.noi_nhan, before=sp.second_row_before)
             self.authority(right, b.chu_ky)
-            if whole:
-                self.keep_whole(table)
+            self.keep_whole(table, with_next=index < last)
 
     def footnotes_part(self) -> None:
         if not self.notes:

@@ -1,0 +1,125 @@
+"""The DOCX layout, third round (ND 30 exact): read on the WordprocessingML, as Word lays it out.
+
+- a copy's block (Mẫu 3.1) and its full-width rule stay on the sheet where the copied document ends: an unbroken
+  chain of keep-with-next runs from the copied document's last paragraph through the last copy block;
+- ô 13 (the agency's contacts) only on the document's first page, never on an annex's first page;
+- the header's geometry is the model's (no empty row under the number; the marks above it as the PDF draws them);
+- footnote numbers in the notes as the calls are printed; the copy block's lines as far apart as the header's.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from correspondence.render.docx import render_docx
+from tests.conftest import EXAMPLES
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+COPIES = ("sao-y.yaml", "sao-luc.yaml", "trich-sao.yaml")
+
+
+def _part(data: bytes, name: str = "word/document.xml") -> Any:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return etree.fromstring(package.read(name))
+
+
+def _text(element: Any) -> str:
+    return "".join(element.itertext())
+
+
+def _has(paragraph: Any, prop: str) -> bool:
+    return paragraph.find(f"{W}pPr/{W}{prop}") is not None
+
+
+@pytest.fixture(scope="module")
+def copies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, bytes]]:
+    """The example copies issued as the digest issues them: the original 01/UBND-XD6 first, then each copy."""
+    from correspondence import api
+    from correspondence.i18n import set_language
+
+    set_language("vi")
+    work = tmp_path_factory.mktemp("copies")
+    shutil.copytree(EXAMPLES, work / "examples")
+    shutil.copytree(EXAMPLES / "registers", work / "registers")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(work)
+        api.register_init(work, "ubnd-quang-ninh")
+        api.issue([work / "examples" / "cong-van-3018.yaml"], work)
+        out = {}
+        for name in COPIES:
+            files = api.issue([work / "examples" / name], work)[0].files
+            out[name] = next(path for path in files if path.suffix == ".docx").read_bytes()
+    yield out
+
+
+# ---------------------------------------------------------------- 1. the copy block on the copied document's sheet
+
+
+def _chain_breaks(data: bytes) -> tuple[int, list[str]]:
+    """How many copy blocks the DOCX holds, and where the keep-with-next chain from the copied document's last body
+    paragraph to the last copy block's last row is broken."""
+    body = _part(data).find(f"{W}body")
+    elements = [child for child in body if child.tag in (f"{W}p", f"{W}tbl")]
+    rules = [index for index, element in enumerate(elements)
+             if element.tag == f"{W}p" and element.find(f"{W}pPr/{W}pBdr/{W}bottom") is not None
+             and not _text(element)]
+    tables = [index for index, element in enumerate(elements) if element.tag == f"{W}tbl"]
+    blocks = [index for index in tables if index - 1 in rules]  # a copy block: the table right under its rule
+    signature = max(index for index in tables if index < blocks[0])
+    last_body = max(index for index in range(signature) if elements[index].tag == f"{W}p" and _text(elements[index]))
+    broken = []
+    for index in range(last_body, blocks[-1] + 1):
+        element = elements[index]
+        if element.tag == f"{W}p":
+            if not _has(element, "keepNext"):
+                broken.append(_text(element)[:40] or f"paragraph {index}")
+            if index + 1 in blocks and not _has(element, "keepLines"):
+                broken.append("the rule: keepLines")
+            continue
+        rows = element.findall(f"{W}tr")
+        for number, row in enumerate(rows):
+            if row.find(f"{W}trPr/{W}cantSplit") is None:
+                broken.append(f"row {number} of table {index}: cantSplit")
+            if index == blocks[-1] and number == len(rows) - 1:
+                continue  # the very end: nothing to keep with
+            broken += [f"row {number} of table {index}: {_text(p)[:30]!r}" for p in row.iter(f"{W}p")
+                       if not _has(p, "keepNext")]
+    return len(blocks), broken
+
+
+@pytest.mark.parametrize("name", COPIES)
+def test_the_copy_blocks_are_chained_to_the_copied_document_s_end(copies: dict[str, bytes], name: str) -> None:
+    """From the copied document's last body paragraph to the last copy block's last row, every paragraph keeps with
+    the next and no row splits: Word moves the copied document's last lines with the blocks rather than leave the
+    rule and a block alone at the head of a page (a sao lục's SAO LỤC block with the SAO Y block above it). The
+    full-width rule is one line kept whole with the block under it."""
+    blocks, broken = _chain_breaks(copies[name])
+    assert blocks == (2 if name == "sao-luc.yaml" else 1)
+    assert broken == []
+
+
+def test_a_copy_keeps_its_block_on_the_sheet_when_the_signature_may_break(
+        make_record: Callable[..., Path], build: Callable[..., Any]) -> None:
+    """The copy block's place is ND 30's (PL I Phần II §I.2.a), not a pagination preference: the copied document's
+    end, the rule and the block keep together even when the agency lets a signature block break."""
+    from dataclasses import replace
+
+    from correspondence import api, model as m
+    from correspondence.outgoing import issue
+
+    workspace = make_record().parent
+    issue([make_record("goc.yaml")], workspace)
+    copy_path = make_record("ban-sao.yaml", loai="sao_y", ban_goc="01/UBND-XD6", noi_dung=None, kinh_gui=None,
+                            trich_yeu=None, noi_nhan=["Sở Tư pháp"], du_lieu=None, ngay="2019-06-01")
+    document = api.compose(api.load(copy_path, workspace), 1, None)
+    document = replace(document, pagination=m.Pagination(signature_whole=False))
+    blocks, broken = _chain_breaks(render_docx(document))
+    assert blocks == 1 and broken == []
