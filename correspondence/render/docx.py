@@ -491,6 +491,11 @@ class _Writer:
         if new_section:
             section = self.word.add_section(WD_SECTION.NEW_PAGE)
             self.page_setup(section, page)
+            # ô 13 and ô 11 are page 1's: an annex's first page has its own empty footer and header, not page 1's
+            if self.doc.footer is not None:
+                section.first_page_footer.is_linked_to_previous = False
+            if self.doc.header.stamps_right:
+                section.first_page_header.is_linked_to_previous = False
             sect_pr = section._sectPr
             for inherited in sect_pr.findall(qn("w:pgNumType")):  # a section copies the one before: one only
                 sect_pr.remove(inherited)

@@ -21,6 +21,7 @@ from lxml import etree
 
 from correspondence.render.docx import render_docx
 from tests.conftest import EXAMPLES
+from tests.render.test_docx_schema import schema_problems
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 COPIES = ("sao-y.yaml", "sao-luc.yaml", "trich-sao.yaml")
@@ -123,3 +124,47 @@ def test_a_copy_keeps_its_block_on_the_sheet_when_the_signature_may_break(
     document = replace(document, pagination=m.Pagination(signature_whole=False))
     blocks, broken = _chain_breaks(render_docx(document))
     assert blocks == 1 and broken == []
+
+
+# ---------------------------------------------------------------- 2. ô 13 on the document's first page only
+
+CONTACTS = """lien_he:
+  dia_chi: Trụ sở Liên cơ quan số 2, phường Hồng Hà, thành phố Hạ Long, tỉnh Quảng Ninh
+  dien_thoai: (0203) 3835 555
+"""
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _first_page_parts(data: bytes, kind: str) -> list[str]:
+    """The text of the header or footer (``kind``) each section prints on its first page, as Word resolves it: a
+    section's own first-page part, else the one of the section before it (ECMA-376 §17.10.5), else none."""
+    document = _part(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        rels = etree.fromstring(package.read("word/_rels/document.xml.rels"))
+        target = {rel.get("Id"): rel.get("Target") for rel in rels}
+        texts, current = [], ""
+        for sect in document.iter(f"{W}sectPr"):
+            assert sect.find(f"{W}titlePg") is not None, "every section has a first page of its own"
+            own = [ref for ref in sect.findall(f"{W}{kind}Reference") if ref.get(f"{W}type") == "first"]
+            if own:
+                current = _text(etree.fromstring(package.read("word/" + target[own[0].get(f"{R}id")])))
+            texts.append(current)
+    return texts
+
+
+def test_the_contacts_are_printed_on_the_document_s_first_page_only(
+        workspace: Path, make_record: Callable[..., Path], build: Callable[..., Any], tmp_path: Path) -> None:
+    """Ô 13 is the first page's (PL I §IV); each annex section used to inherit the first-page footer and print the
+    contacts again on its own first page. The circulation note (ô 11) in page 1's header likewise."""
+    profile = workspace / "registers" / "ubnd-quang-ninh.yaml"
+    profile.write_text(profile.read_text("utf-8") + CONTACTS, "utf-8")
+    table = {"cot": [{"ten": "Tên", "khoa": "ten"}, {"ten": "Ghi chú", "khoa": "ghi_chu"}]}
+    annexes = [{"tieu_de": f"Bảng {i}", "bang": table, "du_lieu": [{"ten": "A", "ghi_chu": "B"}]} for i in (1, 2)]
+    data = render_docx(build(make_record(phu_luc=annexes, luu_hanh="xem_xong_tra_lai")))
+    footers = _first_page_parts(data, "footer")
+    assert len(footers) == 3 and "Hồng Hà" in footers[0]
+    assert footers[1:] == ["", ""]
+    headers = _first_page_parts(data, "header")
+    assert "XEM XONG TRẢ LẠI" in headers[0] and headers[1:] == ["", ""]
+    (tmp_path / "phu-luc.docx").write_bytes(data)
+    assert schema_problems(tmp_path / "phu-luc.docx") == []
