@@ -401,8 +401,9 @@ class _Writer:
             left, right = table.rows[0].cells
             for stamp in b.stamps_top_left:
                 self.stamp(left, stamp, h.left_width, sp.stamp_top)
-            for line in b.co_quan:
-                self.run(self.para(left, CENTER, before=sp.copy_after_rule), line, s.co_quan, bold=True)
+            for number, line in enumerate(b.co_quan):  # the space under the rule opens the block, lines as ô 1's
+                paragraph = self.para(left, CENTER, before=0 if number else sp.copy_after_rule, line=sp.header_line)
+                self.run(paragraph, line, s.co_quan, bold=True)
             self.rule(left, b.co_quan_rule, h.left_width, before=sp.rule_before)
             self.run(self.para(right, CENTER, before=sp.copy_after_rule), b.hinh_thuc, s.ten_loai, bold=True)
             left, right = table.rows[1].cells
@@ -431,7 +432,7 @@ class _Writer:
                 for r in note.runs)
             body.append(
                 f'<w:footnote w:id="{note.number}"><w:p><w:pPr><w:jc w:val="both"/></w:pPr>'
-                f'{opening}<w:r><w:rPr>{align}<w:sz w:val="{size}"/></w:rPr><w:footnoteRef/></w:r>'
+                f'{opening}<w:r><w:rPr><w:sz w:val="{size}"/>{align}</w:rPr><w:footnoteRef/></w:r>'
                 f'{closing}{runs}</w:p></w:footnote>')
         xml = (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

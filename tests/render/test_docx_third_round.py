@@ -168,3 +168,45 @@ def test_the_contacts_are_printed_on_the_document_s_first_page_only(
     assert "XEM XONG TRẢ LẠI" in headers[0] and headers[1:] == ["", ""]
     (tmp_path / "phu-luc.docx").write_bytes(data)
     assert schema_problems(tmp_path / "phu-luc.docx") == []
+
+
+# ---------------------------------------------------------------- 4. footnote numbers; the copy block's lines
+
+FOOTNOTE_BODY = "Theo Quyết định số 09/2019/QĐ-UBND[^1], thực hiện ngay.\n\n[^1]: Ban hành ngày 13/02/2019."
+RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+             "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w",
+             "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign")
+
+
+def test_a_footnote_s_number_is_printed_as_its_call(make_record: Callable[..., Path], build: Callable[..., Any],
+                                                     tmp_path: Path) -> None:
+    """The number before a note is a superscript, as the call in the text (model.Footnote, footnote_call): its run
+    properties in the schema's order, or Word and LibreOffice drop the raising and print it full size."""
+    data = render_docx(build(make_record(noi_dung=FOOTNOTE_BODY)))
+    call = next(r for r in _part(data).iter(f"{W}r") if r.find(f"{W}footnoteReference") is not None)
+    mark = next(r for r in _part(data, "word/footnotes.xml").iter(f"{W}r") if r.find(f"{W}footnoteRef") is not None)
+    for run in (call, mark):
+        assert run.find(f"{W}rPr/{W}vertAlign").get(f"{W}val") == "superscript"
+        names = [child.tag.replace(W, "") for child in run.find(f"{W}rPr")]
+        assert names == sorted(names, key=RPR_ORDER.index), names
+    (tmp_path / "chu-thich.docx").write_bytes(data)
+    assert schema_problems(tmp_path / "chu-thich.docx") == []
+
+
+@pytest.mark.parametrize("name", COPIES)
+def test_the_copying_agency_s_lines_stand_as_far_apart_as_the_model_says(copies: dict[str, bytes],
+                                                                        name: str) -> None:
+    """The copying agency's name lines (ỦY BAN NHÂN DÂN / TỈNH QUẢNG NINH) stood 7.4 mm apart (each with the space
+    under the rule above it) where the PDF sets them header_line (15 pt) apart: the space opens the block only."""
+    from correspondence import model as m
+
+    sp = m.Spacing()
+    block = [t for t in _part(copies[name]).iter(f"{W}tbl") if "SAO" in _text(t) or "TRÍCH" in _text(t)][-1]
+    cell = block.find(f"{W}tr/{W}tc")
+    lines = [p for p in cell.findall(f"{W}p") if _text(p)]
+    spacing = [p.find(f"{W}pPr/{W}spacing") for p in lines]
+    assert len(lines) == 2
+    assert spacing[0].get(f"{W}before") == str(round(sp.copy_after_rule * 20))
+    for item in spacing:
+        assert (item.get(f"{W}line"), item.get(f"{W}lineRule")) == (str(round(sp.header_line * 20)), "exact")
+    assert int(spacing[1].get(f"{W}before", "0")) == 0
