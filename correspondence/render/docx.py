@@ -252,27 +252,28 @@ class _Writer:
         sp = self.sp
         for stamp in h.stamps_top_left:
             self.stamp(body, stamp, self.doc.page.text_width, sp.stamp_top, align="left")
-        table = self.table((h.left_width, h.right_width), rows=3)
+        # the model's geometry: every line header_line high, the third row only for V/v or the marks under the number
+        line = sp.header_line
+        table = self.table((h.left_width, h.right_width), rows=3 if h.trich_yeu_vv or h.stamps_left else 2)
         left, right = table.rows[0].cells
-        for line in h.co_quan_chu_quan:
-            self.run(self.para(left, CENTER), line, s.co_quan_chu_quan)
-        for line in h.co_quan:
-            self.run(self.para(left, CENTER), line, s.co_quan, bold=True)
+        for text in h.co_quan_chu_quan:
+            self.run(self.para(left, CENTER, line=line), text, s.co_quan_chu_quan)
+        for text in h.co_quan:
+            self.run(self.para(left, CENTER, line=line), text, s.co_quan, bold=True)
         self.rule(left, h.co_quan_rule, h.left_width, before=sp.rule_before)
-        self.run(self.para(right, CENTER), h.quoc_hieu, s.quoc_hieu, bold=True)
-        self.run(self.para(right, CENTER), h.tieu_ngu, s.tieu_ngu, bold=True)
+        self.run(self.para(right, CENTER, line=line), h.quoc_hieu, s.quoc_hieu, bold=True)
+        self.run(self.para(right, CENTER, line=line), h.tieu_ngu, s.tieu_ngu, bold=True)
         self.rule(right, h.tieu_ngu_rule, h.right_width, before=sp.rule_before)
         left, right = table.rows[1].cells
-        self.run(self.para(left, CENTER, before=sp.so_ky_hieu_before), h.so_ky_hieu, s.so_ky_hieu)
+        self.run(self.para(left, CENTER, before=sp.so_ky_hieu_before, line=line), h.so_ky_hieu, s.so_ky_hieu)
+        date = self.para(right, CENTER, before=sp.so_ky_hieu_before, line=line)
         if h.dia_danh_ngay is not None:
-            self.run(self.para(right, CENTER, before=sp.so_ky_hieu_before), h.dia_danh_ngay, s.dia_danh_ngay, italic=True)
-        else:
-            self.para(right, CENTER, before=sp.so_ky_hieu_before)
+            self.run(date, h.dia_danh_ngay, s.dia_danh_ngay, italic=True)
+        if len(table.rows) < 3:
+            return
         left, right = table.rows[2].cells
         if h.trich_yeu_vv:
-            self.run(self.para(left, CENTER, before=sp.vv_before), h.trich_yeu_vv, s.trich_yeu_vv)
-        elif not h.stamps_left:
-            self.para(left, CENTER)  # a cell holds one paragraph at least; none above a box, as the PDF draws it
+            self.run(self.para(left, CENTER, before=sp.vv_before, line=line), h.trich_yeu_vv, s.trich_yeu_vv)
         for stamp in h.stamps_left:
             self.stamp(left, stamp, h.left_width, sp.stamp_left_before)
         self.para(right, CENTER)
@@ -402,7 +403,8 @@ class _Writer:
             for stamp in b.stamps_top_left:
                 self.stamp(left, stamp, h.left_width, sp.stamp_top)
             for number, line in enumerate(b.co_quan):  # the space under the rule opens the block, lines as ô 1's
-                paragraph = self.para(left, CENTER, before=0 if number else sp.copy_after_rule, line=sp.header_line)
+                paragraph = self.para(left, CENTER, before=sp.copy_after_rule if number == 0 else 0,
+                                      line=sp.header_line)
                 self.run(paragraph, line, s.co_quan, bold=True)
             self.rule(left, b.co_quan_rule, h.left_width, before=sp.rule_before)
             self.run(self.para(right, CENTER, before=sp.copy_after_rule), b.hinh_thuc, s.ten_loai, bold=True)
@@ -467,11 +469,12 @@ class _Writer:
         if t is None:
             return
         size, sp = self.sizes.ten_loai, self.sp
-        self.run(self.para(self.word, CENTER, before=sp.title_before), t.ten_loai, size, bold=True)
+        line = sp.title_line
+        self.run(self.para(self.word, CENTER, before=sp.title_before, line=line), t.ten_loai, size, bold=True)
         if t.trich_yeu:
-            self.run(self.para(self.word, CENTER), t.trich_yeu, size, bold=True)
+            self.run(self.para(self.word, CENTER, line=line), t.trich_yeu, size, bold=True)
         if t.kem_theo:
-            self.run(self.para(self.word, CENTER), t.kem_theo, size, italic=True)
+            self.run(self.para(self.word, CENTER, line=line), t.kem_theo, size, italic=True)
         self.rule(self.word, t.rule, self.doc.page.text_width, before=sp.title_rule_before)
 
     def ban_hanh(self) -> None:
