@@ -252,27 +252,28 @@ class _Writer:
         sp = self.sp
         for stamp in h.stamps_top_left:
             self.stamp(body, stamp, self.doc.page.text_width, sp.stamp_top, align="left")
-        table = self.table((h.left_width, h.right_width), rows=3)
+        # the model's geometry: every line header_line high, the third row only for V/v or the marks under the number
+        line = sp.header_line
+        table = self.table((h.left_width, h.right_width), rows=3 if h.trich_yeu_vv or h.stamps_left else 2)
         left, right = table.rows[0].cells
-        for line in h.co_quan_chu_quan:
-            self.run(self.para(left, CENTER), line, s.co_quan_chu_quan)
-        for line in h.co_quan:
-            self.run(self.para(left, CENTER), line, s.co_quan, bold=True)
+        for text in h.co_quan_chu_quan:
+            self.run(self.para(left, CENTER, line=line), text, s.co_quan_chu_quan)
+        for text in h.co_quan:
+            self.run(self.para(left, CENTER, line=line), text, s.co_quan, bold=True)
         self.rule(left, h.co_quan_rule, h.left_width, before=sp.rule_before)
-        self.run(self.para(right, CENTER), h.quoc_hieu, s.quoc_hieu, bold=True)
-        self.run(self.para(right, CENTER), h.tieu_ngu, s.tieu_ngu, bold=True)
+        self.run(self.para(right, CENTER, line=line), h.quoc_hieu, s.quoc_hieu, bold=True)
+        self.run(self.para(right, CENTER, line=line), h.tieu_ngu, s.tieu_ngu, bold=True)
         self.rule(right, h.tieu_ngu_rule, h.right_width, before=sp.rule_before)
         left, right = table.rows[1].cells
-        self.run(self.para(left, CENTER, before=sp.so_ky_hieu_before), h.so_ky_hieu, s.so_ky_hieu)
+        self.run(self.para(left, CENTER, before=sp.so_ky_hieu_before, line=line), h.so_ky_hieu, s.so_ky_hieu)
+        date = self.para(right, CENTER, before=sp.so_ky_hieu_before, line=line)
         if h.dia_danh_ngay is not None:
-            self.run(self.para(right, CENTER, before=sp.so_ky_hieu_before), h.dia_danh_ngay, s.dia_danh_ngay, italic=True)
-        else:
-            self.para(right, CENTER, before=sp.so_ky_hieu_before)
+            self.run(date, h.dia_danh_ngay, s.dia_danh_ngay, italic=True)
+        if len(table.rows) < 3:
+            return
         left, right = table.rows[2].cells
         if h.trich_yeu_vv:
-            self.run(self.para(left, CENTER, before=sp.vv_before), h.trich_yeu_vv, s.trich_yeu_vv)
-        elif not h.stamps_left:
-            self.para(left, CENTER)  # a cell holds one paragraph at least; none above a box, as the PDF draws it
+            self.run(self.para(left, CENTER, before=sp.vv_before, line=line), h.trich_yeu_vv, s.trich_yeu_vv)
         for stamp in h.stamps_left:
             self.stamp(left, stamp, h.left_width, sp.stamp_left_before)
         self.para(right, CENTER)
@@ -340,7 +341,7 @@ class _Writer:
             return
         width = self.doc.page.text_width
         left_width = c.left_width or self.doc.spacing.noi_nhan_width
-        whole = self.doc.pagination.signature_whole
+        whole = self.doc.pagination.signature_whole or bool(self.doc.ban_sao)  # a copy's block follows its end
         if whole and self.word.paragraphs:
             self.word.paragraphs[-1].paragraph_format.keep_with_next = True  # the body's last lines go with it
         spacer = self.para(self.word, LEFT, line=self.sp.signature_before, keep_next=whole)
@@ -370,8 +371,8 @@ class _Writer:
             cell._tc.remove(cell.paragraphs[0]._p)
             self.run(self.para(cell, CENTER, before=self.sp.second_row_before), x.tieu_de, size, italic=True)
             self.run(self.para(cell, CENTER, after=self.sp.signature_gap), x.ghi_chu, size, italic=True)
-        if whole:
-            self.keep_whole(table, with_next=bool(self.doc.ban_sao))  # a copy's block stays on the same sheet
+        if whole:  # a copy's block stays on the copied document's sheet (PL I Phần II §I.2.a)
+            self.keep_whole(table, with_next=bool(self.doc.ban_sao))
 
     @staticmethod
     def keep_whole(table: Any, with_next: bool = False) -> None:
@@ -389,17 +390,22 @@ class _Writer:
         agency with its rule | the form of copy, the number level with the date, then Nơi nhận | the signature;
         the whole block on one page with its rule."""
         s, sp, h = self.sizes, self.sp, self.doc.header
-        for b in self.doc.ban_sao:
-            whole = self.doc.pagination.signature_whole
-            rule = self.para(self.word, LEFT, before=sp.copy_rule_before, line=sp.rule_line, keep_next=whole)
+        last = len(self.doc.ban_sao) - 1
+        for index, b in enumerate(self.doc.ban_sao):
+            # ND 30 places the block on the copied document's sheet, right after it: the rule kept whole with the
+            # block, each block kept with the next one, whatever the agency's pagination of signatures
+            rule = self.para(self.word, LEFT, before=sp.copy_rule_before, line=sp.rule_line, keep_next=True)
+            rule.paragraph_format.keep_together = True
             self.run(rule, "", sp.rule_line)
             self.border(rule, ("bottom",))
             table = self.table((h.left_width, h.right_width), rows=3)
             left, right = table.rows[0].cells
             for stamp in b.stamps_top_left:
                 self.stamp(left, stamp, h.left_width, sp.stamp_top)
-            for line in b.co_quan:
-                self.run(self.para(left, CENTER, before=sp.copy_after_rule), line, s.co_quan, bold=True)
+            for number, line in enumerate(b.co_quan):  # the space under the rule opens the block, lines as ô 1's
+                paragraph = self.para(left, CENTER, before=sp.copy_after_rule if number == 0 else 0,
+                                      line=sp.header_line)
+                self.run(paragraph, line, s.co_quan, bold=True)
             self.rule(left, b.co_quan_rule, h.left_width, before=sp.rule_before)
             self.run(self.para(right, CENTER, before=sp.copy_after_rule), b.hinh_thuc, s.ten_loai, bold=True)
             left, right = table.rows[1].cells
@@ -410,8 +416,7 @@ class _Writer:
             left, right = table.rows[2].cells
             self.noi_nhan(left, b.noi_nhan, before=sp.second_row_before)
             self.authority(right, b.chu_ky)
-            if whole:
-                self.keep_whole(table)
+            self.keep_whole(table, with_next=index < last)
 
     def footnotes_part(self) -> None:
         if not self.notes:
@@ -429,7 +434,7 @@ class _Writer:
                 for r in note.runs)
             body.append(
                 f'<w:footnote w:id="{note.number}"><w:p><w:pPr><w:jc w:val="both"/></w:pPr>'
-                f'{opening}<w:r><w:rPr>{align}<w:sz w:val="{size}"/></w:rPr><w:footnoteRef/></w:r>'
+                f'{opening}<w:r><w:rPr><w:sz w:val="{size}"/>{align}</w:rPr><w:footnoteRef/></w:r>'
                 f'{closing}{runs}</w:p></w:footnote>')
         xml = (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -464,11 +469,12 @@ class _Writer:
         if t is None:
             return
         size, sp = self.sizes.ten_loai, self.sp
-        self.run(self.para(self.word, CENTER, before=sp.title_before), t.ten_loai, size, bold=True)
+        line = sp.title_line
+        self.run(self.para(self.word, CENTER, before=sp.title_before, line=line), t.ten_loai, size, bold=True)
         if t.trich_yeu:
-            self.run(self.para(self.word, CENTER), t.trich_yeu, size, bold=True)
+            self.run(self.para(self.word, CENTER, line=line), t.trich_yeu, size, bold=True)
         if t.kem_theo:
-            self.run(self.para(self.word, CENTER), t.kem_theo, size, italic=True)
+            self.run(self.para(self.word, CENTER, line=line), t.kem_theo, size, italic=True)
         self.rule(self.word, t.rule, self.doc.page.text_width, before=sp.title_rule_before)
 
     def ban_hanh(self) -> None:
@@ -489,6 +495,11 @@ class _Writer:
         if new_section:
             section = self.word.add_section(WD_SECTION.NEW_PAGE)
             self.page_setup(section, page)
+            # ô 13 and ô 11 are page 1's: an annex's first page has its own empty footer and header, not page 1's
+            if self.doc.footer is not None:
+                section.first_page_footer.is_linked_to_previous = False
+            if self.doc.header.stamps_right:
+                section.first_page_header.is_linked_to_previous = False
             sect_pr = section._sectPr
             for inherited in sect_pr.findall(qn("w:pgNumType")):  # a section copies the one before: one only
                 sect_pr.remove(inherited)
