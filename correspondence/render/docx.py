@@ -370,6 +370,7 @@ class _Writer:
             cell._tc.remove(cell.paragraphs[0]._p)
             self.run(self.para(cell, CENTER, before=self.sp.second_row_before), x.tieu_de, size, italic=True)
             self.run(self.para(cell, CENTER, after=self.sp.signature_gap), x.ghi_chu, size, italic=True)
+            self.run(self.para(cell, CENTER), x.ho_ten, self.sizes.ho_ten, bold=True)  # the name line, as ô 7c
         if whole:
             self.keep_whole(table, with_next=bool(self.doc.ban_sao))  # a copy's block stays on the same sheet
 
