@@ -350,7 +350,7 @@ class XacNhan:
 
     tieu_de: str
     ghi_chu: str = "(Chữ ký, dấu)"
-    ho_ten: str = "…" * 20  # the line the confirming body's signer writes a name on
+    ho_ten: str = "…" * 10  # the line (about 50 mm at 14 pt) the confirming body's signer writes a name on
 
 
 @dataclass(frozen=True)
