@@ -371,10 +371,12 @@ class ChuKy:
 @dataclass(frozen=True)
 class XacNhan:
     """A confirmation block left blank for another body to sign, under Nơi nhận (Mẫu 1.10: "Xác nhận của cơ quan …
-    nơi nghỉ phép"): its title, then room for the signature and seal, then the note in brackets."""
+    nơi nghỉ phép"): its title and the note in brackets, then room for the signature and seal as the signature block
+    leaves (``signature_gap``), then a line for the signer's name at the name's size (``ho_ten``)."""
 
     tieu_de: str
     ghi_chu: str = "(Chữ ký, dấu)"
+    ho_ten: str = "…" * 10  # the line (about 50 mm at 14 pt) the confirming body's signer writes a name on
 
 
 @dataclass(frozen=True)

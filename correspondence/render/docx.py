@@ -371,6 +371,7 @@ class _Writer:
             cell._tc.remove(cell.paragraphs[0]._p)
             self.run(self.para(cell, CENTER, before=self.sp.second_row_before), x.tieu_de, size, italic=True)
             self.run(self.para(cell, CENTER, after=self.sp.signature_gap), x.ghi_chu, size, italic=True)
+            self.run(self.para(cell, CENTER), x.ho_ten, self.sizes.ho_ten, bold=True)  # the name line, as ô 7c
         if whole:  # a copy's block stays on the copied document's sheet (PL I Phần II §I.2.a)
             self.keep_whole(table, with_next=bool(self.doc.ban_sao))
 
