@@ -52,10 +52,11 @@ merge_print = merging.print_file
 
 def annex(workspace: Path | None, so_ky_hieu: str, table: Path, spec: Path, title: str | None = None,
           agency: str | None = None, year: int | None = None, register_url: str | None = None,
-          formats: tuple[str, ...] = FORMATS, series: str | None = None) -> list[Path]:
-    """The annex of a document already in the register (``4498/KH-UBND``), from a table and its spec."""
+          formats: tuple[str, ...] = FORMATS, series: str | None = None, dien_tu: bool = False) -> list[Path]:
+    """The annex of a document already in the register (``4498/KH-UBND``), from a table and its spec; ``dien_tu``:
+    the electronic annex of Mẫu 2.2, its number and date left blank for the signature."""
     return annexes.annex(workspace or find_root(), so_ky_hieu, table, spec, title, agency, year, register_url, formats,
-                         series)
+                         series, dien_tu)
 
 
 Answers = setup.Answers

@@ -246,14 +246,17 @@ def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, ho_so: 
 @click.option("--nam", "year", type=click.IntRange(1, 9999), default=None, help=_("Year."))
 @series_option
 @format_option
+@click.option("--dien-tu", is_flag=True, help=_(
+    "An electronic annex in a file of its own (Form 2.2): the number and date of its 'Kèm theo' line left blank, "
+    "for the agency's digital signature to carry."))
 @click.pass_context
 def annex(ctx: click.Context, number: str, table: Path, spec: Path, title: str | None, agency: str | None,
-          year: int | None, series: str | None, formats: tuple[str, ...]) -> None:
+          year: int | None, series: str | None, formats: tuple[str, ...], dien_tu: bool) -> None:
     from correspondence.api import annex as run
 
     with busy(_("rendering …")), notices():
         written = run(ctx.obj["workspace"], number, table, spec, title, agency, year, ctx.obj["register"],
-                      formats or ("docx", "pdf"), series)
+                      formats or ("docx", "pdf"), series, dien_tu)
     files_written(written)
 
 

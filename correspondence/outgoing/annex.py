@@ -30,9 +30,10 @@ WEASYPRINT_ROWS = 10_000  # WeasyPrint lays a table out whole, in memory growing
 
 def annex(workspace: Path, so_ky_hieu: str, table: Path, spec_path: Path, title: str | None = None,
           agency: str | None = None, year: int | None = None, register_url: str | None = None,
-          formats: tuple[str, ...] = FORMATS, series: str | None = None) -> list[Path]:
-    """The annex of a document already in the register: its number and date come from the register. A document
-    whose files an interruption left unwritten is completed first."""
+          formats: tuple[str, ...] = FORMATS, series: str | None = None, dien_tu: bool = False) -> list[Path]:
+    """The annex of a document already in the register: its number and date come from the register — or, for an
+    electronic annex in a file of its own (``dien_tu``, Mẫu 2.2), are left blank for the agency's signature to carry.
+    A document whose files an interruption left unwritten is completed first."""
     register, agency = open_register(workspace, agency, register_url)
     with register:
         entry = find_entry(register, agency, so_ky_hieu, year, series)
@@ -59,7 +60,8 @@ def annex(workspace: Path, so_ky_hieu: str, table: Path, spec_path: Path, title:
         profile = CoQuan.model_validate(json.loads(entry.agency_json)["profile"]) if entry.agency_json else None
         agency_name = (issuer_name(profile, kind) if profile and kind else profile.ten_trong_cau if profile else agency)
         parent = kind.ten if kind is not None else "Văn bản"
-        kem_theo = kem_theo_line(parent, entry.so_ky_hieu, dt.date.fromisoformat(entry.ngay), agency_name)
+        kem_theo = (kem_theo_line(parent, None, None, agency_name) if dien_tu else
+                    kem_theo_line(parent, entry.so_ky_hieu, dt.date.fromisoformat(entry.ngay), agency_name))
         stem = file_stem(entry.so_ky_hieu) + "-phu-luc"
         heading_title = title or spec.tieu_de or "Danh mục"
         model = annex_model("Phụ lục", heading_title, kem_theo, built, wide, True, stem, None)

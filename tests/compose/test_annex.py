@@ -282,3 +282,25 @@ def test_an_annex_may_be_headed_by_its_tables_name(make_record: Callable[..., Pa
     with pdfplumber.open(io.BytesIO(pdf)) as opened:
         text = opened.pages[-1].extract_text()
     assert text.startswith("DANH MỤC\nThủ tục hành chính thực hiện dịch vụ công trực tuyến mức độ 4\n(Kèm theo Công văn")
+
+
+def test_annex_command_makes_the_electronic_annex_of_form_2_2(make_record: Callable[..., Path], workspace: Path,
+                                                              register_url: str) -> None:
+    """``annex --dien-tu``: an electronic annex in a file of its own (Mẫu 2.2) leaves the number and date blank in
+    its 'Kèm theo' line: the agency's signature on the file carries them."""
+    from click.testing import CliRunner
+
+    from correspondence.cli import main
+
+    (workspace / "spec.yaml").write_text(yaml.safe_dump({**SPEC, "tieu_de": "Danh mục bổ sung"}, allow_unicode=True), "utf-8")
+    (workspace / "rows.json").write_text(json.dumps(ROWS, ensure_ascii=False), "utf-8")
+    run = CliRunner()
+    base = ["--lang", "vi", "--register", register_url]
+    assert run.invoke(main, [*base, "issue", str(make_record()), "--ngay", "2019-05-07"]).exit_code == 0
+    result = run.invoke(main, [*base, "annex", "01/UBND-XD6", "rows.json", "--spec", "spec.yaml", "--dien-tu",
+                               "-f", "pdf"])
+    assert result.exit_code == 0, result.output
+    with pdfplumber.open(workspace / "output" / "ubnd-quang-ninh" / "2019" / "01-UBND-XD6-phu-luc.pdf") as pdf:
+        text = pdf.pages[0].extract_text()
+    assert "(Kèm theo Công văn số …/… ngày … tháng … năm … của Ủy ban nhân dân tỉnh Quảng Ninh)" in text
+    assert "01/UBND-XD6" not in text and "07/5/2019" not in text
