@@ -283,15 +283,17 @@ class _Writer:
         if k is None:
             return
         size, sp = self.sizes.kinh_gui, self.sp
+        line = sp.body_line  # a body line a line, as the PDF engines lay it
         if k.inline:
-            paragraph = self.para(self.word, CENTER, before=sp.block_before, after=sp.block_after)
+            paragraph = self.para(self.word, CENTER, before=sp.block_before, after=sp.block_after, line=line)
             self.run(paragraph, f"{k.label} {k.recipients[0]}", size)
             return
-        self.run(self.para(self.word, CENTER if k.centred else LEFT, before=sp.block_before, indent_left=k.indent),
-                 k.label, size)
+        self.run(self.para(self.word, CENTER if k.centred else LEFT, before=sp.block_before, indent_left=k.indent,
+                           line=line), k.label, size)
         for index, recipient in enumerate(k.recipients):
             last = index == len(k.recipients) - 1
-            paragraph = self.para(self.word, LEFT, indent_left=k.items_indent, after=sp.block_after if last else 0)
+            paragraph = self.para(self.word, LEFT, indent_left=k.items_indent, after=sp.block_after if last else 0,
+                                  line=line)
             self.run(paragraph, recipient, size)
 
     def body(self) -> None:

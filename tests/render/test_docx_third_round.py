@@ -304,3 +304,16 @@ def test_the_header_and_type_name_stand_where_the_pdf_puts_them(make_record: Cal
     docx = _docx_tops(render_docx(document), (first, title))
     pdf = _typst_tops(document, {first: (s.co_quan, sp.header_line), title: (s.ten_loai, sp.title_line)})
     assert docx == pytest.approx(pdf, abs=1.0)
+
+
+def test_the_kinh_gui_lines_stand_a_body_line_apart_as_in_the_pdf(build: Any, make_record: Any) -> None:
+    """Kính gửi is laid a body line a line, as both PDF engines lay it (and as the line spacing an agency sets says),
+    not at Word's single spacing."""
+    document = build(make_record(kinh_gui=["Sở Nội vụ", "Sở Tài chính"]))
+    paragraphs = list(_part(render_docx(document)).iter(f"{W}p"))
+    wanted = round(document.spacing.body_line * 20)
+    for text in ("Kính gửi:", "- Sở Nội vụ;", "- Sở Tài chính."):
+        paragraph = next(p for p in paragraphs if _text(p) == text)
+        spacing = paragraph.find(f"{W}pPr/{W}spacing")
+        assert spacing is not None and spacing.get(f"{W}line") == str(wanted), text
+        assert spacing.get(f"{W}lineRule") == "exact", text
