@@ -170,6 +170,10 @@ class Spacing:
     annex_table_before: float = 6.0  # between the rule under an annex heading and its table
     footer_rule_gap: float = 2.0  # between the rule above the contacts (ô 13) and their text
     footer_line: float = 1.2  # line height of the contacts, a multiple of their size
+    # page 1 (PDF): between the foot of the text area (the last footnote, else the body) and the rule above ô 13,
+    # which stands at the text area's foot: the notes never touch the contacts (Word prints its notes above the
+    # page footer). 1.5 pt leaves the last note's descenders 2 pt (0.7 mm) clear of the rule.
+    footnotes_footer_gap: float = 1.5
     hairline: float = 1.0  # the height of the empty paragraph closing a section after its table (DOCX)
     cell_padding: tuple[float, float] = (1.5, 3.0)  # pt: above/below, left/right of an annex cell
 
