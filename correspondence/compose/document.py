@@ -465,7 +465,7 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
         so_ky_hieu=so,
         # A biên bản has a number but no place–date line (Mẫu 1.9).
         dia_danh_ngay=None if kind.bo_cuc == "bien_ban" or attached else vn.dia_danh_ngay(agency.dia_danh, issue.ngay),
-        trich_yeu_vv=f"V/v {record.trich_yeu}" if kind.bo_cuc == "cong_van" else None,
+        trich_yeu_vv=f"V/v {record.trich_yeu}" if kind.bo_cuc == "cong_van" and kind.vv and record.trich_yeu else None,
         left_width=HEADER_LEFT,
         right_width=round(page.text_width - HEADER_LEFT, 1),
         stamps_left=tuple(stamps_left),
@@ -536,7 +536,7 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
         xac_nhan=m.XacNhan(kind.xac_nhan) if record.xac_nhan and kind.xac_nhan else None,
         metadata=m.Metadata(
             title=(f"{'Dự thảo ' if issue.draft else ''}{kind.ten} số {number} "
-                   f"{'V/v ' if kind.bo_cuc == 'cong_van' else ''}{one_line(record.trich_yeu or '')}").strip(),
+                   f"{'V/v ' if header.trich_yeu_vv else ''}{one_line(record.trich_yeu or '')}").strip(),
             subject=subject,
             author=" ".join(agency.ten_co_quan),
             created=created,

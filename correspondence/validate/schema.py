@@ -243,7 +243,8 @@ class VanBan(_Strict):
     don_vi: Text = Field(description="Mã hoặc chữ viết tắt của đơn vị soạn thảo, ví dụ: XD6")
     trich_yeu: Text | None = Field(None, description=(
         "Trích yếu nội dung (công văn: in sau V/v, bắt đầu bằng chữ thường); không dùng cho giấy giới thiệu, "
-        "giấy nghỉ phép; có thể bỏ ở giấy mời (chỉ in tên loại)"))
+        "giấy nghỉ phép; có thể bỏ ở giấy mời (chỉ in tên loại); thư công không in trích yếu (tùy chọn, chỉ ghi "
+        "vào sổ)"))
     can_cu: list[Text] = Field(default_factory=list, description=(
         "Căn cứ ban hành, mỗi căn cứ một dòng in nghiêng (quyết định, nghị quyết …); dấu ; và . tự thêm"))
     thu_ky: ThuKy | None = Field(None, description="Thư ký (biên bản): ký bên trái, chủ tọa ký bên phải")

@@ -71,3 +71,38 @@ def test_two_party_signers_names_are_never_broken(engine: str, workspace: Path, 
     name = right[-1]
     assert name.replace("\xa0", " ") == LONG_NAME and " " not in name, "a name of non-breaking spaces in DOCX"
     assert any("NGUYỄN\xa0HOÀNG\xa0PHƯƠNG" in p for p in right), right
+
+
+THU_CONG = """\
+loai: thu_cong
+co_quan: ubnd-quang-ninh
+don_vi: KSTT
+kinh_gui: Bộ Thông tin và Truyền thông
+noi_dung: |
+  Ủy ban nhân dân tỉnh trân trọng cảm ơn sự hỗ trợ của Bộ Thông tin và Truyền thông.
+ky:
+  tham_quyen: KT
+  nguoi_ky: dang_huy_hau
+noi_nhan:
+  - Như trên
+ngay: 2020-04-01
+"""
+
+
+@pytest.mark.parametrize("subject", [None, "cảm ơn Bộ Thông tin và Truyền thông"])
+def test_a_thu_cong_has_no_vv_line(subject: str | None, workspace: Path, build: Callable[..., Any]) -> None:
+    """ND 30 PL III: a thư công has no trích yếu: no "V/v" under its number on either PDF engine nor in DOCX, none
+    required; the register's column (3) names the kind, then the record's subject if it gives one."""
+    record = workspace / "tc.yaml"
+    record.write_text(THU_CONG + (f"trich_yeu: {subject}\n" if subject else ""), "utf-8")
+    doc = build(record, 12)  # none required
+    assert doc.header.trich_yeu_vv is None
+    for engine, render in ENGINES.items():
+        text = " ".join(_lines(render(doc, workspace)))
+        assert "V/v" not in text and "cảm ơn Bộ" not in text, engine
+        assert "Kính gửi: Bộ Thông tin và Truyền thông" in text, engine
+    cells = _docx_cells(render_docx(doc))
+    assert not any("V/v" in p for cell in cells for p in cell), cells
+    expected = "Thư công" + (f" {subject}" if subject else "")
+    assert doc.registration.ten_loai_trich_yeu == expected
+    assert doc.metadata.subject == (subject or "Thư công") and "V/v" not in doc.metadata.title
