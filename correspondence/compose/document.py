@@ -188,6 +188,8 @@ def _chu_ky(record: VanBan, agency: CoQuan, kind: kinds.Kind) -> m.ChuKy | None:
     if record.ky is None:
         return None
     signer = agency.nguoi_ky[record.ky.nguoi_ky]
+    if kind.bo_cuc == "bien_ban" and record.ben_kia is not None:  # a handover: each side signs in its column
+        return _parties(m.ChuKy(tham_quyen_lines(record, agency, collective=False), signer.ho_ten), record, agency)
     if kind.bo_cuc == "bien_ban":
         left = None
         if record.thu_ky is not None:
@@ -195,14 +197,24 @@ def _chu_ky(record: VanBan, agency: CoQuan, kind: kinds.Kind) -> m.ChuKy | None:
         return m.ChuKy(("CHỦ TỌA",), signer.ho_ten, left)
     own = m.ChuKy(tham_quyen_lines(record, agency, collective=issued_by_collective(kind)), signer.ho_ten)
     if kind.bo_cuc == "hai_ben" and record.ben_kia is not None:
-        # Two parties side by side, bên A on the left: "ĐẠI DIỆN BÊN A", the party, the signer's authority.
-        other = record.ben_kia
-        ours = "A" if other.ben == "B" else "B"
-        own = m.ChuKy((f"ĐẠI DIỆN BÊN {ours}", " ".join(agency.ten_co_quan), *own.tham_quyen), own.ho_ten)
-        theirs = m.ChuKy((f"ĐẠI DIỆN BÊN {other.ben}", other.ten, other.chuc_vu), other.ho_ten)
-        left, right = (own, theirs) if ours == "A" else (theirs, own)
-        return two_columns(left, right)
+        return _parties(own, record, agency)
     return own
+
+
+# The two sides of a two-party document, the left one first: bên A and bên B, or who hands over and who receives.
+SIDES = {"A": "B", "B": "A", "giao": "nhan", "nhan": "giao"}
+SIDE_NAMES = {"A": "A", "B": "B", "giao": "GIAO", "nhan": "NHẬN"}
+
+
+def _parties(own: m.ChuKy, record: VanBan, agency: CoQuan) -> m.ChuKy:
+    """Two parties side by side, bên A (bên giao) on the left: "ĐẠI DIỆN BÊN A", the party, the signer's authority."""
+    other = record.ben_kia
+    assert other is not None
+    ours = SIDES[other.ben]
+    own = m.ChuKy((f"ĐẠI DIỆN BÊN {SIDE_NAMES[ours]}", " ".join(agency.ten_co_quan), *own.tham_quyen), own.ho_ten)
+    theirs = m.ChuKy((f"ĐẠI DIỆN BÊN {SIDE_NAMES[other.ben]}", other.ten, other.chuc_vu), other.ho_ten)
+    left, right = (own, theirs) if ours in ("A", "giao") else (theirs, own)
+    return two_columns(left, right)
 
 
 NBSP = "\u00a0"
@@ -384,9 +396,18 @@ def so_luong_ban(record: VanBan, agency: CoQuan, luu: str, kinh_gui: bool = True
             count += len(item.gom) or 1
         elif not _clean(item).lower().startswith("như trên"):
             count += 1
-    count += record.ben_kia is not None
+    count += _other_party_unnamed(record)
     kept = record.luu.so_ban or agency.so_ban_luu or len([place for place in luu.split(", ") if place])
     return count + kept
+
+
+def _other_party_unnamed(record: VanBan) -> bool:
+    """Whether the other party of a two-party document is one more recipient: not already in Nơi nhận (a biên bản
+    bàn giao may list it there)."""
+    if record.ben_kia is None:
+        return False
+    listed = {_clean(item.ten if isinstance(item, NoiNhanMuc) else item).lower() for item in record.noi_nhan}
+    return _clean(record.ben_kia.ten).lower() not in listed
 
 
 def _gui_den(record: VanBan) -> list[str]:
@@ -403,7 +424,7 @@ def _recipients(record: VanBan, kinh_gui: bool = True) -> str:
         names += [record.kinh_gui] if isinstance(record.kinh_gui, str) else list(record.kinh_gui)
     for item in record.noi_nhan:
         names += [item.ten, *item.gom] if isinstance(item, NoiNhanMuc) else [item]
-    if record.ben_kia is not None:  # a two-party document goes to the other party
+    if record.ben_kia is not None and _other_party_unnamed(record):  # a two-party document goes to the other party
         names.append(record.ben_kia.ten)
     cleaned = (one_line(_clean(name)) for name in names)
     return "; ".join(c for c in cleaned if c and not c.lower().startswith("như trên"))

@@ -106,3 +106,65 @@ def test_a_thu_cong_has_no_vv_line(subject: str | None, workspace: Path, build: 
     expected = "Thư công" + (f" {subject}" if subject else "")
     assert doc.registration.ten_loai_trich_yeu == expected
     assert doc.metadata.subject == (subject or "Thư công") and "V/v" not in doc.metadata.title
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_handover_bien_ban_is_signed_by_both_sides(engine: str, workspace: Path, build: Callable[..., Any]) -> None:
+    """A biên bản bàn giao (examples/bien-ban-ban-giao.yaml): ĐẠI DIỆN BÊN GIAO on the left and ĐẠI DIỆN BÊN NHẬN on
+    the right, each side's name, authority and signer side by side, the names on one level; no thư ký, no chủ tọa."""
+    import pdfplumber
+
+    from tests.conftest import EXAMPLES
+
+    doc = build(EXAMPLES / "bien-ban-ban-giao.yaml", 12)
+    with pdfplumber.open(io.BytesIO(ENGINES[engine](doc, workspace))) as pdf:
+        page = pdf.pages[-1]
+        words = page.extract_words()
+        text = " ".join((page.extract_text() or "").replace("\xa0", " ").split())
+    assert "CHỦ TỌA" not in text and "THƯ KÝ" not in text
+    giao = next(w for w in words if w["text"] == "GIAO")
+    nhan = next(w for w in words if w["text"] == "NHẬN" and abs(w["top"] - giao["top"]) < 1)
+    middle = 30 * 72 / 25.4 + doc.chu_ky.left_width * 72 / 25.4  # the columns' border, left margin 30 mm
+    assert giao["x1"] < middle < nhan["x0"], "bên giao on the left, bên nhận on the right, on one level"
+    hau = next(w for w in words if w["text"] == "Hậu")
+    thanh = next(w for w in words if w["text"] == "Thành")
+    assert abs(hau["top"] - thanh["top"]) < 1 and hau["x1"] < middle < thanh["x0"], "both names on one level"
+    assert "ĐẠI DIỆN BÊN GIAO ĐẠI DIỆN BÊN NHẬN" in text and "KT. CHỦ TỊCH GIÁM ĐỐC" in text
+    assert "Đặng Huy Hậu Nguyễn Văn Thành" in text
+    cells = _docx_cells(render_docx(doc))
+    left = next(cell for cell in cells if cell and cell[0] == "ĐẠI DIỆN BÊN GIAO")
+    right = cells[cells.index(left) + 1]
+    assert right[0] == "ĐẠI DIỆN BÊN NHẬN", right
+    assert left[-1] == "Đặng\xa0Huy\xa0Hậu" and right[-1] == "Nguyễn\xa0Văn\xa0Thành"
+    assert any("TRUNG TÂM" in p for p in right) and any("ỦY BAN" in p for p in left)
+    assert len(left) == len(right), "the names on one level in DOCX too"
+
+
+def test_a_handover_is_signed_by_two_sides_or_a_thu_ky_not_both(make_record: Callable[..., Path]) -> None:
+    """Located errors: a biên bản with both ben_kia and thu_ky; 'giao'/'nhan' on a hợp đồng; ben_kia on a công văn;
+    a biên bản bàn giao needs no thu_ky."""
+    from tests.validate.test_validate import problems_of
+
+    def at(path: Path, line: str) -> str:  # where a line is in the record written
+        return f"{path.name}:{path.read_text('utf-8').splitlines().index(line) + 1}"
+
+    side = {"ten": "Sở Tư pháp", "chuc_vu": "Giám đốc", "ho_ten": "Nguyễn Văn B", "ben": "nhan"}
+    both = make_record(loai="bien_ban", kinh_gui=None, ben_kia=side, thu_ky={"ho_ten": "Phạm Thu Trang"})
+    assert problems_of(both) == [f"{at(both, '  ho_ten: Phạm Thu Trang')}: thu_ky: biên bản do hai bên ký không có cột thư ký "
+                                 "(bỏ 'thu_ky'; nếu là biên bản cuộc họp thì bỏ 'ben_kia')"]
+    contract = make_record(loai="hop_dong", kinh_gui=None, ben_kia=side)
+    assert problems_of(contract) == [f"{at(contract, '  ben: nhan')}: ben_kia.ben: 'giao' và 'nhan' là hai bên của biên bản "
+                                     "bàn giao (ghi A hoặc B)"]
+    letter = make_record(ben_kia=side)
+    assert problems_of(letter) == [f"{at(letter, '  ten: Sở Tư pháp')}: ben_kia: công văn không có bên kia ký cạnh cơ quan (bỏ "
+                                   "'ben_kia': chỉ hợp đồng, bản ghi nhớ, bản thỏa thuận hoặc biên bản bàn giao mới "
+                                   "có bên kia)"]
+
+
+def test_a_handover_names_the_other_side_once_in_the_register(build: Callable[..., Any]) -> None:
+    """The other side listed in Nơi nhận too is one recipient and one copy, not two."""
+    from tests.conftest import EXAMPLES
+
+    registration = build(EXAMPLES / "bien-ban-ban-giao.yaml", 12).registration
+    assert registration.noi_nhan == "Trung tâm Phục vụ hành chính công tỉnh"
+    assert registration.so_luong_ban == 3  # the other side's, and VT and Hồ sơ
