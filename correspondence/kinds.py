@@ -17,7 +17,8 @@ class Kind:
     nhan_quyet: str | None = None  # "QUYẾT ĐỊNH:" / "QUYẾT NGHỊ:" before the articles
     mo_dau_giua: bool = False  # the body's opening line centred ("… trân trọng giới thiệu:", Mẫu 1.8)
     xac_nhan: str | None = None  # the optional confirmation block's title under Nơi nhận (Mẫu 1.10)
-    trich_yeu_tuy_chon: bool = False  # the trích yếu may be left out: the type name stands alone (Mẫu 1.7)
+    trich_yeu_tuy_chon: bool = False  # the trích yếu may be left out: the type name stands alone (Mẫu 1.7; thư công)
+    vv: bool = True  # a công văn's trích yếu prints as "V/v …" under the number; a thư công has none (PL III)
     nhan_trong_noi_dung: bool = False  # its recipients are named in the body (the guests, where one is sent)
 
 
@@ -61,7 +62,7 @@ CATALOGUE: tuple[Kind, ...] = (
     Kind("phieu_gui", "Phiếu gửi", "PG", "1.4"),
     Kind("phieu_chuyen", "Phiếu chuyển", "PC", "1.4"),
     Kind("phieu_bao", "Phiếu báo", "PB", "1.4"),
-    Kind("thu_cong", "Thư công", None, None, "cong_van"),
+    Kind("thu_cong", "Thư công", None, None, "cong_van", trich_yeu_tuy_chon=True, vv=False),
 )
 
 # PL I Part II: the three kinds of copy, numbered in one series of their own.

@@ -153,6 +153,7 @@ class Spacing:
     signature_before: float = 6.0  # between the body and the signature block
     signature_gap: float = 72.0  # room for the signature and the seal
     noi_nhan_width: float = 74.0  # mm: the Nơi nhận column; the authority block takes the rest
+    signer_column_margin: float = 3.0  # mm: kept free beside the widest unbreakable line of a two-party column
     copy_rule_before: float = 12.0  # above the full-width rule opening a copy block (Mẫu 3.1)
     copy_line_before: float = 3.0  # above the copy's number and its date line
     annex_note_before: float = 6.0  # above the note under an annex table

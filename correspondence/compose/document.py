@@ -188,6 +188,8 @@ def _chu_ky(record: VanBan, agency: CoQuan, kind: kinds.Kind) -> m.ChuKy | None:
     if record.ky is None:
         return None
     signer = agency.nguoi_ky[record.ky.nguoi_ky]
+    if kind.bo_cuc == "bien_ban" and record.ben_kia is not None:  # a handover: each side signs in its column
+        return _parties(m.ChuKy(tham_quyen_lines(record, agency, collective=False), signer.ho_ten), record, agency)
     if kind.bo_cuc == "bien_ban":
         left = None
         if record.thu_ky is not None:
@@ -195,17 +197,109 @@ def _chu_ky(record: VanBan, agency: CoQuan, kind: kinds.Kind) -> m.ChuKy | None:
         return m.ChuKy(("CHỦ TỌA",), signer.ho_ten, left)
     own = m.ChuKy(tham_quyen_lines(record, agency, collective=issued_by_collective(kind)), signer.ho_ten)
     if kind.bo_cuc == "hai_ben" and record.ben_kia is not None:
-        # Two parties side by side, bên A on the left: "ĐẠI DIỆN BÊN A", the party, the signer's authority.
-        other = record.ben_kia
-        ours = "A" if other.ben == "B" else "B"
-        own = m.ChuKy((f"ĐẠI DIỆN BÊN {ours}", " ".join(agency.ten_co_quan).upper(), *own.tham_quyen), own.ho_ten)
-        theirs = m.ChuKy((f"ĐẠI DIỆN BÊN {other.ben}", other.ten.upper(), other.chuc_vu.upper()), other.ho_ten)
-        left, right = (own, theirs) if ours == "A" else (theirs, own)
-        lines = max(len(left.tham_quyen), len(right.tham_quyen))  # both names on one level
-        left, right = (dataclasses.replace(side, tham_quyen=(*side.tham_quyen, *("\u00a0",) * (lines - len(side.tham_quyen))))
-                       for side in (left, right))
-        return dataclasses.replace(right, ben_trai=left, left_width=round(m.Page().text_width / 2, 1))
+        return _parties(own, record, agency)
     return own
+
+
+# The two sides of a two-party document, the left one first: bên A and bên B, or who hands over and who receives.
+SIDES = {"A": "B", "B": "A", "giao": "nhan", "nhan": "giao"}
+SIDE_NAMES = {"A": "A", "B": "B", "giao": "GIAO", "nhan": "NHẬN"}
+
+
+def _parties(own: m.ChuKy, record: VanBan, agency: CoQuan) -> m.ChuKy:
+    """Two parties side by side, bên A (bên giao) on the left: "ĐẠI DIỆN BÊN A", the party, the signer's authority."""
+    other = record.ben_kia
+    assert other is not None
+    ours = SIDES[other.ben]
+    own = m.ChuKy((f"ĐẠI DIỆN BÊN {SIDE_NAMES[ours]}", " ".join(agency.ten_co_quan), *own.tham_quyen), own.ho_ten)
+    theirs = m.ChuKy((f"ĐẠI DIỆN BÊN {SIDE_NAMES[other.ben]}", other.ten, other.chuc_vu), other.ho_ten)
+    left, right = (own, theirs) if ours in ("A", "giao") else (theirs, own)
+    return two_columns(left, right)
+
+
+NBSP = "\u00a0"
+# The commonest Vietnamese family names: a capitalised run of words starting with one is a person's name.
+_SURNAMES = frozenset(
+    "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh đoàn trương lâm mai tôn tạ "
+    "quách lương kiều triệu vương trịnh".split())
+
+
+_LINKS = frozenset(("và", "của", "về", "với", "cho", "tại", "thuộc"))
+
+
+def keep_names(text: str, names: tuple[str, ...] = ()) -> str:
+    """The spaces inside a person's name made non-breaking, so that no line breaks it: each of ``names`` (the
+    signers') and every run of two to five capitalised words opening with a family name ("Nguyễn Hoàng Phương" in
+    a company's name)."""
+    for name in names:
+        if name.strip():
+            text = re.sub(re.escape(name.strip()), name.strip().replace(" ", NBSP), text, flags=re.IGNORECASE)
+    words = text.split(" ")
+    out: list[str] = []
+    index = 0
+    while index < len(words):
+        end = index + 1
+        if words[index].split(NBSP)[0].lower() in _SURNAMES and words[index][:1].isupper():
+            while end < len(words) and end - index < 5 and words[end][:1].isupper():
+                end += 1
+        out.append(NBSP.join(words[index:end]))
+        index = end
+    return " ".join(out)
+
+
+def _fit_lines(line: str, width: float, size: float) -> tuple[str, ...]:
+    """A signature line too wide for its column broken between words (a name's non-breaking spaces kept), in the
+    fewest lines, the widest of them as narrow as can be (balanced: "ỦY BAN NHÂN DÂN / TỈNH QUẢNG NINH")."""
+    import itertools
+
+    if text_width(line, size, bold=True) <= width:
+        return (line,)
+    words = line.split(" ")
+    for count in range(2, min(len(words), 6) + 1):
+        best: tuple[tuple[int, float], tuple[str, ...]] | None = None
+        for cuts in itertools.combinations(range(1, len(words)), count - 1):
+            bounds = (0, *cuts, len(words))
+            parts = tuple(" ".join(words[a:b]) for a, b in itertools.pairwise(bounds))
+            widest = max(text_width(part, size, bold=True) for part in parts)
+            # a line ending "… VÀ" is a last resort ("SỞ THÔNG TIN / VÀ TRUYỀN THÔNG")
+            key = (sum(part.rsplit(" ", 1)[-1].lower() in _LINKS for part in parts[:-1]), widest)
+            if widest <= width and (best is None or key < best[0]):
+                best = (key, parts)
+        if best is not None:
+            return best[1]
+    return (line,)
+
+
+def two_columns(left: m.ChuKy, right: m.ChuKy) -> m.ChuKy:
+    """Two signers side by side (two parties; the two sides of a handover): each name kept whole on one line, each
+    party's name (in capitals) broken only between words outside a person's name, the columns half the text width
+    each unless a name or a word needs more, then as wide as that side needs; the names on one level."""
+    sizes, page, margin = m.Sizes(), m.Page(), m.Spacing().signer_column_margin
+    names = (left.ho_ten, right.ho_ten)
+    sides = [dataclasses.replace(side, tham_quyen=tuple(keep_names(line, names).upper() for line in side.tham_quyen),
+                                 ho_ten=side.ho_ten.replace(" ", NBSP)) for side in (left, right)]
+
+    def need(side: m.ChuKy) -> float:
+        words = [w for line in side.tham_quyen for w in line.split(" ")]
+        return max([text_width(side.ho_ten, sizes.ho_ten, bold=True),
+                    *(text_width(w, sizes.tham_quyen, bold=True) for w in words)]) + margin
+
+    total, half = page.text_width, page.text_width / 2
+    need_left, need_right = need(sides[0]), need(sides[1])
+    if need_left <= half and need_right <= half:
+        left_width = half
+    elif need_left + need_right <= total:
+        left_width = need_left if need_left > half else total - need_right
+    else:
+        left_width = total * need_left / (need_left + need_right)
+    widths = (left_width - margin, total - left_width - margin)
+    sides = [dataclasses.replace(side, tham_quyen=tuple(part for line in side.tham_quyen
+                                                        for part in _fit_lines(line, width, sizes.tham_quyen)))
+             for side, width in zip(sides, widths, strict=True)]
+    lines = max(len(side.tham_quyen) for side in sides)  # both names on one level
+    left, right = (dataclasses.replace(side, tham_quyen=(*side.tham_quyen, *(NBSP,) * (lines - len(side.tham_quyen))))
+                   for side in sides)
+    return dataclasses.replace(right, ben_trai=left, left_width=round(left_width, 1))
 
 
 def issued_by_collective(kind: kinds.Kind) -> bool:
@@ -302,9 +396,18 @@ def so_luong_ban(record: VanBan, agency: CoQuan, luu: str, kinh_gui: bool = True
             count += len(item.gom) or 1
         elif not _clean(item).lower().startswith("như trên"):
             count += 1
-    count += record.ben_kia is not None
+    count += _other_party_unnamed(record)
     kept = record.luu.so_ban or agency.so_ban_luu or len([place for place in luu.split(", ") if place])
     return count + kept
+
+
+def _other_party_unnamed(record: VanBan) -> bool:
+    """Whether the other party of a two-party document is one more recipient: not already in Nơi nhận (a biên bản
+    bàn giao may list it there)."""
+    if record.ben_kia is None:
+        return False
+    listed = {_clean(item.ten if isinstance(item, NoiNhanMuc) else item).lower() for item in record.noi_nhan}
+    return _clean(record.ben_kia.ten).lower() not in listed
 
 
 def _gui_den(record: VanBan) -> list[str]:
@@ -321,7 +424,7 @@ def _recipients(record: VanBan, kinh_gui: bool = True) -> str:
         names += [record.kinh_gui] if isinstance(record.kinh_gui, str) else list(record.kinh_gui)
     for item in record.noi_nhan:
         names += [item.ten, *item.gom] if isinstance(item, NoiNhanMuc) else [item]
-    if record.ben_kia is not None:  # a two-party document goes to the other party
+    if record.ben_kia is not None and _other_party_unnamed(record):  # a two-party document goes to the other party
         names.append(record.ben_kia.ten)
     cleaned = (one_line(_clean(name)) for name in names)
     return "; ".join(c for c in cleaned if c and not c.lower().startswith("như trên"))
@@ -383,7 +486,7 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
         so_ky_hieu=so,
         # A biên bản has a number but no place–date line (Mẫu 1.9).
         dia_danh_ngay=None if kind.bo_cuc == "bien_ban" or attached else vn.dia_danh_ngay(agency.dia_danh, issue.ngay),
-        trich_yeu_vv=f"V/v {record.trich_yeu}" if kind.bo_cuc == "cong_van" else None,
+        trich_yeu_vv=f"V/v {record.trich_yeu}" if kind.bo_cuc == "cong_van" and kind.vv and record.trich_yeu else None,
         left_width=HEADER_LEFT,
         right_width=round(page.text_width - HEADER_LEFT, 1),
         stamps_left=tuple(stamps_left),
@@ -454,7 +557,7 @@ def compose(loaded: Loaded, issue: Issue, parent: tuple[str, dt.date] | None = N
         xac_nhan=m.XacNhan(kind.xac_nhan) if record.xac_nhan and kind.xac_nhan else None,
         metadata=m.Metadata(
             title=(f"{'Dự thảo ' if issue.draft else ''}{kind.ten} số {number} "
-                   f"{'V/v ' if kind.bo_cuc == 'cong_van' else ''}{one_line(record.trich_yeu or '')}").strip(),
+                   f"{'V/v ' if header.trich_yeu_vv else ''}{one_line(record.trich_yeu or '')}").strip(),
             subject=subject,
             author=" ".join(agency.ten_co_quan),
             created=created,

@@ -55,6 +55,8 @@ def required_fields(c: Context) -> list[Problem]:
         needed = tuple(key for key in needed if key != "trich_yeu")
     if layout != "ban_sao" or kind == "trich_sao":
         needed = (*needed, "noi_dung")
+    if layout == "bien_ban" and c.data.get("ben_kia") is not None:  # a handover: two sides sign, no thư ký
+        needed = tuple(key for key in needed if key != "thu_ky")
     if not c.data.get("kem_theo"):
         needed = (*needed, "ky")
     return [Problem(c.located.where(()), key, _("required field is missing"), _("add a line '{key}: …'").format(key=key))
@@ -289,6 +291,28 @@ def xac_nhan_of_its_kind(c: Context) -> list[Problem]:
                         kind=kind.ten.lower()), _("remove this line"))]
 
 
+def ben_kia_of_its_kind(c: Context) -> list[Problem]:
+    """Another party signs a hợp đồng, bản ghi nhớ, bản thỏa thuận (bên A, bên B) or a biên bản bàn giao (bên
+    giao, bên nhận; A, B too) in place of its thư ký: never beside a thư ký, nor on another kind."""
+    code, other = c.data.get("loai"), c.data.get("ben_kia")
+    kind = BY_CODE.get(code) if isinstance(code, str) else None
+    if not isinstance(other, dict) or kind is None or "ben_kia" in c.reported:
+        return []
+    if kind.bo_cuc not in ("hai_ben", "bien_ban"):
+        return [Problem(c.located.where(("ben_kia",)), "ben_kia",
+                        _("a {kind} has no other party signing beside the agency").format(kind=kind.ten.lower()),
+                        _("remove 'ben_kia': only a hợp đồng, bản ghi nhớ, bản thỏa thuận or a biên bản bàn giao "
+                          "has one"))]
+    if kind.bo_cuc == "bien_ban" and c.data.get("thu_ky") is not None:
+        return [Problem(c.located.where(("thu_ky",)), "thu_ky",
+                        _("a biên bản signed by two parties has no thư ký column"),
+                        _("remove 'thu_ky', or 'ben_kia' for a meeting's biên bản"))]
+    if kind.bo_cuc == "hai_ben" and other.get("ben") in ("giao", "nhan"):
+        return [Problem(c.located.where(("ben_kia", "ben")), "ben_kia.ben",
+                        _("'giao' and 'nhan' are the sides of a biên bản bàn giao"), _("write A or B"))]
+    return []
+
+
 # The longest text a record may hold, in characters: a trích yếu is a line or two, a body a long quy chế (a few
 # hundred pages), any other value a paragraph. Longer is refused where it is, before anything is composed.
 MAX_TRICH_YEU = 2_000
@@ -424,5 +448,5 @@ RULES: tuple[Rule, ...] = (text_sizes, required_fields, known_unit, known_signer
                            deputy_signs_collective_with_kt, kt_under_tl, deputy_head_not_tl_or_tuq, kt_signed_by_a_deputy,
                            deputy_signs_tl_with_kt, tuq_not_handed_to_a_deputy,
                            deputy_signs_with_authority, collective_issues_nghi_quyet, thay_mat_needs_authority,
-                           tm_needs_collective, xac_nhan_of_its_kind, gui_den_of_its_kind,
+                           tm_needs_collective, xac_nhan_of_its_kind, gui_den_of_its_kind, ben_kia_of_its_kind,
                            spacing_not_on_a_copy)

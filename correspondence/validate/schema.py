@@ -154,12 +154,14 @@ class ThuKy(_Strict):
 
 
 class BenKia(_Strict):
-    """The other party of a hợp đồng, bản ghi nhớ or bản thỏa thuận, who signs beside the agency."""
+    """The other party of a hợp đồng, bản ghi nhớ, bản thỏa thuận or a biên bản (bàn giao), who signs beside the
+    agency."""
 
     ten: Text = Field(description="Tên cơ quan, tổ chức bên kia, ví dụ: Sở Thông tin và Truyền thông")
     chuc_vu: Text = Field(description="Chức vụ người ký bên kia, ví dụ: Giám đốc")
     ho_ten: Text = Field(description="Họ và tên người ký bên kia")
-    ben: Literal["A", "B"] = Field("B", description="Bên kia là bên A hay bên B (bên A ký bên trái)")
+    ben: Literal["A", "B", "giao", "nhan"] = Field("B", description=(
+        "Bên kia là bên A hay bên B (bên A ký bên trái); biên bản bàn giao: giao hoặc nhan (bên giao ký bên trái)"))
 
 
 class NoiNhanMuc(_Strict):
@@ -243,12 +245,15 @@ class VanBan(_Strict):
     don_vi: Text = Field(description="Mã hoặc chữ viết tắt của đơn vị soạn thảo, ví dụ: XD6")
     trich_yeu: Text | None = Field(None, description=(
         "Trích yếu nội dung (công văn: in sau V/v, bắt đầu bằng chữ thường); không dùng cho giấy giới thiệu, "
-        "giấy nghỉ phép; có thể bỏ ở giấy mời (chỉ in tên loại)"))
+        "giấy nghỉ phép; có thể bỏ ở giấy mời (chỉ in tên loại); thư công không in trích yếu (tùy chọn, chỉ ghi "
+        "vào sổ)"))
     can_cu: list[Text] = Field(default_factory=list, description=(
         "Căn cứ ban hành, mỗi căn cứ một dòng in nghiêng (quyết định, nghị quyết …); dấu ; và . tự thêm"))
-    thu_ky: ThuKy | None = Field(None, description="Thư ký (biên bản): ký bên trái, chủ tọa ký bên phải")
+    thu_ky: ThuKy | None = Field(None, description=(
+        "Thư ký (biên bản): ký bên trái, chủ tọa ký bên phải; biên bản bàn giao dùng ben_kia thay cho thu_ky"))
     ben_kia: BenKia | None = Field(None, description=(
-        "Bên kia của hợp đồng, bản ghi nhớ, bản thỏa thuận: hai bên ký cạnh nhau, không có Nơi nhận"))
+        "Bên kia của hợp đồng, bản ghi nhớ, bản thỏa thuận: hai bên ký cạnh nhau, không có Nơi nhận; của biên bản "
+        "bàn giao (thay cho thu_ky): bên giao và bên nhận ký cạnh nhau"))
     kem_theo: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d+(/\d{4})?/[^/\s]+$")] | None = Field(
         None, description=("Số, ký hiệu của quyết định ban hành kèm văn bản này (quy chế, quy định …), ví dụ 15/QĐ-UBND: "
                            "văn bản không có số, ngày riêng"))
