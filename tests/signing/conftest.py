@@ -16,7 +16,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 PASSWORD = "mat-khau-thu"
 SIGNER = "Đặng Huy Hậu"  # nguoi_ky.dang_huy_hau of examples/registers/ubnd-quang-ninh.yaml
-AGENCY = "Ủy ban nhân dân tỉnh Quảng Ninh"
+AGENCY = "Ủy ban nhân dân tỉnh Quảng Ninh"  # the agency certificate's CN
 
 
 @dataclass(frozen=True)
