@@ -16,6 +16,7 @@ class ExitStatus(IntEnum):
     REGISTER = 4
     RENDER = 5
     ARCHIVE = 6
+    SIGNATURE = 7  # a signature is broken, invalid, untrusted, or followed by changes (verify-signature)
     INTERNAL = 70  # an unexpected failure of the tool itself (EX_SOFTWARE); the traceback goes to a log file
 
 
@@ -114,3 +115,9 @@ class AlreadyIssued(RegisterConflict):
 
 class TooLarge(OverflowError):
     """A template expression would build a value too large to print (``'x' * 10**9``)."""
+
+
+class SignatureInvalid(CorrespondenceError):
+    """``verify-signature`` found a signature that is not intact, not valid, not trusted or followed by changes."""
+
+    status = ExitStatus.SIGNATURE

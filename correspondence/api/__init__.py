@@ -5,8 +5,9 @@ bottom as load → validate → compose → (number) → render → write.
 
 A name is loaded from its module when first asked for (``api.check``, ``from correspondence.api import issue``):
 ``checking`` holds what only validates and composes, ``drafting`` what makes files without the register (``draft``,
-``render``, ``previews``), ``commands`` all the rest. So ``correspondence check`` loads no renderer and no book, a
-draft loads no register, and importing this package loads nothing.
+``render``, ``previews``), ``signing`` the signing commands (pyHanko, on use), ``commands`` all the rest. So
+``correspondence check`` loads no renderer and no book, a draft loads no register, and importing this package loads
+nothing.
 """
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ if TYPE_CHECKING:
     from correspondence.api.commands import period as period
     from correspondence.api.drafting import *  # noqa: F403
     from correspondence.api.drafting import pdf_font as pdf_font
+    from correspondence.api.signing import *  # noqa: F403
 
 MODULES = {"check": "checking", "check_with_advice": "checking", "compose": "checking",
            **dict.fromkeys(("FORMATS", "PDF_ENGINES", "Loaded", "draft", "load", "pdf_font", "previews", "render",
-                            "render_document", "using_pdf_engine"), "drafting")}
+                            "render_document", "using_pdf_engine"), "drafting"),
+           **dict.fromkeys(("sign", "verify_signature", "entry_signatures", "signature_problems", "SIGNER", "AGENCY"),
+                           "signing")}
 
 
 def __getattr__(name: str) -> Any:

@@ -18,6 +18,7 @@ from correspondence import incoming, kinds, storage
 from correspondence import search as searching
 from correspondence.api.checking import check, compose
 from correspondence.api.drafting import FORMATS, PDF_ENGINES, Loaded, draft, load, previews, render
+from correspondence.api.signing import signature_problems
 from correspondence.archive import hoso, package
 from correspondence.errors import Problem, UsageError
 from correspondence.i18n import _
@@ -192,8 +193,10 @@ def period(year: int | None, month: int | None = None, quarter: int | None = Non
 
 def register_verify(workspace: Path | None, agency: str | None = None, register_url: str | None = None,
                     repair: bool = True) -> registry.Report:
-    """Check the register: series, chain of events, files."""
-    return registry.verify(workspace or find_root(), agency, register_url, repair)
+    """Check the register: series, chain of events, files, the signatures of its signed files."""
+    report = registry.verify(workspace or find_root(), agency, register_url, repair)
+    report.problems += signature_problems(workspace, agency, register_url)
+    return report
 
 
 def templates_check(workspace: Path | None) -> tuple[list[Problem], int]:

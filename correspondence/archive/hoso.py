@@ -215,7 +215,8 @@ def show(workspace: Path | None, ky_hieu: str, nam: int | None = None, agency: s
         register.record_access(agency, f"ho-so show {ho_so.ky_hieu} ({ho_so.nam})")
     listed, page = [], 0
     for thu_tu, entry in sorted(filed, key=lambda item: item[0]):
-        count = sum(pages(_root(workspace) / item["path"]) for item in entry.files if item["path"].endswith(".pdf"))
+        count = sum(pages(_root(workspace) / item["path"]) for item in entry.files
+                    if item["path"].endswith(".pdf") and "ky" not in item)  # a signed copy adds no page
         listed.append(Listed(thu_tu, entry, f"{page + 1}-{page + count}" if count > 1 else
                              str(page + 1) if count else "—"))
         page += count

@@ -116,6 +116,13 @@ def register_show(ctx: click.Context, number: str, agency: str | None, year: int
             value = _("{time} (Vietnam time)").format(time=gio_viet_nam(value))
         if value not in (None, ""):
             echo(f"{_(label)}: {value}")
+    from correspondence.api import entry_signatures
+
+    roles = {"nguoi_ky": _("the signer"), "co_quan": _("the agency")}
+    for index, item in enumerate(entry_signatures(entry), 1):
+        echo(_("Signature {index}: {role}, {signer}, {time} (Vietnam time), certificate {serial}: {path}").format(
+            index=index, role=roles.get(item["ky"], item["ky"]), signer=item.get("nguoi", ""),
+            time=gio_viet_nam(item.get("luc")), serial=item.get("serial", ""), path=item["path"]))
 
 
 SHOW_LABELS = (("so_ky_hieu", N_("Number, symbol")), ("ngay", N_("Date")), ("ten_loai_trich_yeu", N_("Type and subject")),

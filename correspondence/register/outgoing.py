@@ -31,6 +31,7 @@ from correspondence.register.tables import (
     IMPORTED,
     ISSUED,
     NOTED,
+    SIGNED,
     VOIDED,
     entries_t,
     events_t,
@@ -173,6 +174,25 @@ class OutgoingBook(Series, Leases, SearchIndex):
                              .values(last_date=valid))
             row = self._row(conn, entry_id)
             self._append(conn, row.agency, entry_id, VOIDED, by or current_user(), reason, row)
+        return entry_of(row)
+
+    def add_signed(self, entry_id: int, item: dict[str, str], by: str | None = None) -> Entry:
+        """Record a signed PDF of an issued row (``item``: its path, SHA-256, the role ``ky`` and who signed, when,
+        with which certificate) beside its files, as an event of the chain; refused when that role signed already."""
+        with self._writer(), self.engine.begin() as conn:
+            row = self._refuse_unvouched(conn, entry_id)
+            files = json.loads(row.files_json or "[]")
+            if row.status != ISSUED or row.files_json is None:
+                raise RegisterConflict(_("{number} is not an issued document with its files: it cannot be signed")
+                                       .format(number=row.so_ky_hieu))
+            if any(f.get("ky") == item["ky"] for f in files):
+                raise RegisterConflict(_("{number} is already signed ({role})").format(
+                    number=row.so_ky_hieu, role=item["ky"]))
+            conn.execute(update(entries_t).where(entries_t.c.id == entry_id)
+                         .values(files_json=json.dumps([*files, item], ensure_ascii=False)))
+            row = self._row(conn, entry_id)
+            self._append(conn, row.agency, entry_id, SIGNED, by or current_user(),
+                         json.dumps(item, ensure_ascii=False, sort_keys=True), row)
         return entry_of(row)
 
     def annotate(self, entry_id: int, note: str, by: str | None = None) -> Entry:

@@ -77,6 +77,20 @@ def find_place(pdf: bytes, size: tuple[float, float], clearance: float, edge: fl
     return _choose(lines, obstacles, area, size, clearance, fallback)
 
 
+def page_lines(pdf: bytes, index: int = -1) -> tuple[list[tuple[Box, str]], tuple[float, float]]:
+    """The lines of text of a page of ``pdf`` (the last by default) as boxes (mm from its top left) with their text,
+    and the page's size (mm): where a signature's picture goes is found from them (the signer's title and name)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[index if index >= 0 else len(document) + index]
+        x0, y0, x1, y1 = page.get_mediabox()
+        return _text_lines(page, x0, y1), ((x1 - x0) / MM, (y1 - y0) / MM)
+    finally:
+        document.close()
+
+
 def _choose(lines: list[tuple[Box, str]], obstacles: list[Box], area: Box, size: tuple[float, float],
             clearance: float, fallback: tuple[float, float]) -> Place:
     w, h = size

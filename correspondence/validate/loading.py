@@ -18,7 +18,7 @@ from correspondence.kinds import ky_hieu
 from correspondence.progress import notice
 from correspondence.records import Located, Row, load_data, parse_text, read_rows
 from correspondence.records.word import body_from_docx
-from correspondence.validate import rules
+from correspondence.validate import images, rules
 from correspondence.validate.body import Body, render_body
 from correspondence.validate.problems import validate
 from correspondence.validate.schema import Bang, CoQuan, PhuLuc, VanBan, record_kinds
@@ -70,7 +70,12 @@ def load_agency(path: Path) -> tuple[CoQuan | None, list[Problem]]:
     located, problems = load_data(path, shown(path))
     if located is None or problems:
         return None, problems
-    return validate(located, CoQuan)
+    agency, problems = validate(located, CoQuan)
+    if agency is not None and (agency.con_dau or any(s.chu_ky for s in agency.nguoi_ky.values())):
+        problems = images.check(located, agency, path.parent)
+        if problems:
+            return None, problems
+    return agency, problems
 
 
 def _by_line(problem: Problem) -> tuple[str, int]:

@@ -18,6 +18,9 @@ Abbrev = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Z
 # The Nơi nhận column's width an agency may choose (mm): its lines stay readable, the signature block keeps room.
 NOI_NHAN_WIDTH = (60.0, 100.0)
 
+# The real size of a seal (mm, its width): the seals of ND 99/2016 and TT 14/2023/TT-BCA lie between these.
+SEAL_MM = (20.0, 60.0)
+
 # Words naming a kind of place or unit: lower case inside a name in running text (PL II).
 PLACE_WORDS = {"tỉnh", "huyện", "quận", "thị", "thành", "xã", "phường", "sở", "phòng", "ban", "cục", "vụ"}
 
@@ -47,6 +50,9 @@ class NguoiKy(_Strict):
 
     ho_ten: Text = Field(description="Họ và tên, viết hoa chữ cái đầu, không kèm học hàm, học vị")
     chuc_vu: Text = Field(description="Chức vụ chính thức, ví dụ: PHÓ CHỦ TỊCH")
+    chu_ky: Text | None = Field(None, description=(
+        "Hình ảnh chữ ký của người ký dùng khi ký số (ô 7c): tệp PNG nền trong suốt, màu xanh, đường dẫn tính từ "
+        "thư mục của hồ sơ cơ quan, ví dụ: chu-ky/dang-huy-hau.png"))
 
 
 class LienHe(_Strict):
@@ -117,6 +123,12 @@ class CoQuan(_Strict):
         "{ky_hieu}-M", description=(
             "Ký hiệu của văn bản mật, để số và ký hiệu không trùng với văn bản thường cùng năm (văn bản mật có dãy số "
             "riêng, ND 30 Điều 15.2); {ky_hieu} là ký hiệu thường, ví dụ {ky_hieu}-M cho 01/UBND-XD6-M"))
+    con_dau: Text | None = Field(None, description=(
+        "Hình ảnh con dấu của cơ quan dùng khi ký số của cơ quan (ô 8): tệp PNG nền trong suốt, màu đỏ, đường dẫn tính "
+        "từ thư mục của hồ sơ cơ quan, ví dụ: con-dau.png"))
+    con_dau_mm: float | None = Field(None, ge=SEAL_MM[0], le=SEAL_MM[1], description=(
+        "Đường kính thực tế của con dấu, mm (20–60), để hình ảnh con dấu in đúng kích thước thật; bỏ trống thì lấy "
+        "từ độ phân giải (DPI) ghi trong tệp PNG"))
     so_rieng: dict[str, SoRieng] = Field(default_factory=dict, description=(
         "Các sổ (dãy số) riêng; văn bản không thuộc sổ riêng nào lấy số ở sổ chung; văn bản mật luôn có dãy số riêng"))
 

@@ -1,0 +1,77 @@
+"""Turn the signing commands (``sign``, ``verify-signature``) into calls of ``correspondence.api`` and print what they
+return. The password of a .p12 file is read from CORRESPONDENCE_P12_PASSWORD or asked for, never an argument."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from correspondence.cli.options import agency_option, lang_option, series_option, year_option
+from correspondence.cli.printing import echo, shown
+from correspondence.cli.root import main
+from correspondence.i18n import _
+
+PASSWORD_ENV = "CORRESPONDENCE_P12_PASSWORD"
+
+
+@main.command("sign", help=_("Sign an issued document digitally: as its signer (--ky-nguoi), then as the agency "
+                             "(--ky-co-quan); the signed PDF is written beside the issued one."))
+@lang_option
+@click.argument("number")
+@click.option("--ky-nguoi", "as_signer", is_flag=True, help=_("The signer's signature (ô 7c, the signature picture)."))
+@click.option("--ky-co-quan", "as_agency", is_flag=True,
+              help=_("The agency's signature (ô 8, the seal), on a document its signer has signed."))
+@click.option("--p12", "p12", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help=_("The certificate file with its key (.p12, .pfx); its password from CORRESPONDENCE_P12_PASSWORD "
+                     "or asked for."))
+@agency_option
+@year_option
+@series_option
+@click.pass_context
+def sign(ctx: click.Context, number: str, as_signer: bool, as_agency: bool, p12: Path, agency: str | None,
+         year: int | None, series: str | None) -> None:
+    from correspondence.errors import UsageError
+
+    if as_signer == as_agency:
+        raise UsageError(_("say who signs: --ky-nguoi (the signer) or --ky-co-quan (the agency)"))
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        password = click.prompt(_("Password of {file}").format(file=p12.name), hide_input=True, default="",
+                                show_default=False)
+    from correspondence import api
+
+    role = api.SIGNER if as_signer else api.AGENCY
+    signed = api.sign(ctx.obj["workspace"], number, role, p12, password, agency, year, series, ctx.obj["register"])
+    echo(_("{number} signed by {signer} (certificate {serial}): {path}").format(
+        number=signed.entry.so_ky_hieu, signer=signed.signer, serial=signed.serial, path=shown(signed.path)))
+
+
+@main.command("verify-signature", help=_("Check every digital signature of a PDF: intact, valid, trusted, who and when."))
+@lang_option
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--tin-cay", "trust", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help=_("Folder of the trusted certificates (PEM or DER): the root CAs."))
+def verify_signature(file: Path, trust: Path) -> None:
+    from correspondence import api
+    from correspondence.errors import SignatureInvalid
+    from correspondence.vietnamese import gio_viet_nam
+
+    checked = api.verify_signature(file, trust)
+    if not checked:
+        raise SignatureInvalid(_("{file} has no digital signature").format(file=file.name))
+    yes, no = _("yes"), _("no")
+    for index, item in enumerate(checked, 1):
+        echo(_("Signature {index} ({field}): {signer}, certificate {serial} issued by {issuer}").format(
+            index=index, field=item.field, signer=item.signer, serial=item.serial, issuer=item.issuer))
+        echo("  " + _("signed at: {time}").format(time=gio_viet_nam(item.at) if item.at else "—"))
+        echo("  " + _("intact: {intact}; valid: {valid}; trusted: {trusted}").format(
+            intact=yes if item.intact else no, valid=yes if item.valid else no, trusted=yes if item.trusted else no))
+        echo("  " + (_("covers the whole file") if item.whole_file else
+                     _("covers its revision; only later signatures were added after it") if item.after == "signatures"
+                     else _("covers its revision; the file was changed after it")))
+    bad = [item for item in checked if not item.good]
+    if bad:
+        raise SignatureInvalid(_("{count} of {total} signature(s) not good").format(count=len(bad), total=len(checked)))
+    echo(_("All {count} signature(s) intact, valid and trusted.").format(count=len(checked)))

@@ -1,0 +1,147 @@
+"""Turn a signed PDF into what each of its signatures says: intact (the bytes it covers unchanged), valid (the
+signature matches its certificate), trusted (its certificate chains to one in the trust folder), who signed and
+when, what it covers, and whether anything was added after it (and if that is only what may follow a signature:
+another signature, form filling) — read with pyHanko's validator. And the register's signed files into problems
+(``register verify``: integrity, no trust needed)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from correspondence import storage
+from correspondence.errors import Problem, UsageError
+from correspondence.i18n import _
+from correspondence.registers import open_register
+from correspondence.signing import pyhanko
+from correspondence.signing.keys import common_name, serial_hex
+from correspondence.workspace import agencies, shown
+
+CERTIFICATE_SUFFIXES = (".pem", ".crt", ".cer", ".der")
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One signature of a PDF, as validated."""
+
+    field: str
+    signer: str  # the certificate's subject common name
+    serial: str
+    issuer: str
+    at: str | None  # the signing time the signer reported (ISO 8601), if any
+    intact: bool
+    valid: bool
+    trusted: bool | None  # None: not asked (no trust folder)
+    whole_file: bool  # it covers the file to its last byte
+    after: str  # what was added after it: "" (nothing), "signatures" (only later signatures), "other"
+
+    @property
+    def good(self) -> bool:
+        return self.intact and self.valid and self.trusted is not False and self.after != "other"
+
+
+def trust_roots(folder: Path) -> list[Any]:
+    """The certificates (PEM or DER) in ``folder``; refused when there is none."""
+    pyhanko()
+    from asn1crypto import pem, x509
+
+    if not folder.is_dir():
+        raise UsageError(_("no folder {path}").format(path=shown(folder)))
+    roots = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in CERTIFICATE_SUFFIXES or not path.is_file():
+            continue
+        data = path.read_bytes()
+        try:
+            blocks = [der for _kind, _headers, der in pem.unarmor(data, multiple=True)] if pem.detect(data) else [data]
+            roots += [x509.Certificate.load(der) for der in blocks]
+            for root in roots:
+                root.native  # noqa: B018 - parse it now, so that a broken file is told here
+        except (ValueError, TypeError):
+            raise UsageError(_("{path} is not a certificate (PEM or DER)").format(path=shown(path))) from None
+    if not roots:
+        raise UsageError(_("no certificate (.pem, .crt, .cer, .der) in {path}").format(path=shown(folder)))
+    return roots
+
+
+def check_pdf(data: bytes, roots: list[Any] | None) -> list[Checked]:
+    """Every signature of ``data`` in the order signed; ``roots``: the trusted certificates (None: trust not asked)."""
+    module = pyhanko()
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        embedded = list(reader.embedded_signatures)
+    except (PdfReadError, ValueError, KeyError) as error:
+        raise UsageError(_("cannot read the PDF: {error}").format(error=error)) from None
+    out = []
+    for signature in embedded:
+        context = ValidationContext(trust_roots=roots or [], allow_fetching=False)
+        try:
+            status = module.sign.validation.validate_pdf_signature(signature, context)
+        except Exception:
+            out.append(Checked(str(signature.field_name), "?", "?", "?", None, False, False,
+                               None if roots is None else False, False, "other"))
+            continue
+        cert = status.signing_cert
+        diff = status.diff_result
+        level = getattr(diff, "modification_level", ModificationLevel.NONE) if diff is not None else (
+            ModificationLevel.NONE if status.coverage == SignatureCoverageLevel.ENTIRE_FILE else ModificationLevel.OTHER)
+        after = ("" if status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+                 else "signatures" if level <= ModificationLevel.FORM_FILLING and status.docmdp_ok is not False
+                 else "other")
+        when = status.signer_reported_dt
+        out.append(Checked(
+            str(signature.field_name), common_name(cert), serial_hex(cert),
+            str(cert.issuer.native.get("common_name") or ""), when.isoformat(timespec="seconds") if when else None,
+            bool(status.intact), bool(status.valid), None if roots is None else bool(status.trusted),
+            status.coverage == SignatureCoverageLevel.ENTIRE_FILE, after))
+    return out
+
+
+def check_file(path: Path, trust: Path) -> list[Checked]:
+    """Every signature of the PDF at ``path``, trusted against the certificates in the folder ``trust``."""
+    if not path.is_file():
+        raise UsageError(_("no file {path}").format(path=shown(path)))
+    roots = trust_roots(trust)
+    return check_pdf(path.read_bytes(), roots)
+
+
+def problems_of(checked: list[Checked], where: str, expected: int) -> list[Problem]:
+    """What is wrong with the signatures of a signed file of the register (``expected``: how many it should hold)."""
+    problems = []
+    if len(checked) < expected:
+        problems.append(Problem(where, "", _("the signed file holds {found} signature(s), not {expected}").format(
+            found=len(checked), expected=expected), _("restore it from a backup")))
+    for item in checked:
+        if not (item.intact and item.valid) or item.after == "other":
+            problems.append(Problem(where, item.field, _(
+                "the signature of {signer} is broken: the file was changed after it was signed").format(
+                signer=item.signer), _("restore it from a backup")))
+    return problems
+
+
+def register_problems(workspace: Path, agency: str | None = None, register_url: str | None = None) -> list[Problem]:
+    """The signatures of every signed file of the register, checked for integrity (``register verify``): a file the
+    register's hash check already reports missing or changed is left to it. pyHanko is loaded only when there is one."""
+    problems: list[Problem] = []
+    for name in [agency] if agency else agencies(workspace):
+        register, name = open_register(workspace, name, register_url)
+        with register:
+            entries = register.entries(name)
+        for entry in entries:
+            signed = [item for item in entry.files if "ky" in item]
+            for item in signed:
+                if storage.check(item, workspace) is not None:
+                    continue
+                expected = 1 + [s["ky"] for s in signed].index(item["ky"])
+                where = f"{name}/{entry.year}/{entry.series}:{entry.number}"
+                found = check_pdf((workspace / item["path"]).read_bytes(), None)
+                problems += problems_of(found, f"{where} {item['path']}", expected)
+    return problems
