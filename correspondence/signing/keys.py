@@ -1,12 +1,13 @@
-"""Where a signature's key comes from: a PKCS#12 file, or the USB token (PKCS#11) a CA hands an official.
+"""Turn the key a signer names (a PKCS#12 file, or the USB token, PKCS#11, a CA hands an official) into a pyHanko
+``Signer``: the signing commands take it as a parameter and never need to know which kind of key they hold. Every
+failure to reach the key is a :class:`~correspondence.errors.SigningKeyError` saying what to fix (the PIN, the slot,
+the key's label, the driver's path), never a traceback; nothing is signed then.
 
-Both give a pyHanko ``Signer`` that the signing commands take as a parameter, so they never need to know which kind
-of key they hold. Every failure to reach the key is a :class:`~correspondence.errors.SigningKeyError` saying what
-to fix (the PIN, the slot, the key's label, the driver's path), never a traceback.
-
-The PIN of a token and the password of a PKCS#12 file are never command-line arguments (they would be kept in the
-shell's history and shown by ``ps``): a front end reads ``CORRESPONDENCE_PKCS11_PIN`` with :func:`pkcs11_pin_from_environment`
-and, when it is absent, asks for it without echo (``click.prompt(..., hide_input=True)``).
+The PIN of a token and the password of a PKCS#12 file are never command-line arguments (the shell's history keeps
+them, ``ps`` shows them). For the front end wiring ``--pkcs11 LIB --khe SLOT [--nhan LABEL]``: the api passes on
+:func:`pkcs11_pin_from_environment` (``CORRESPONDENCE_PKCS11_PIN``); when it gives None, the CLI asks with
+``click.prompt(..., hide_input=True)`` and hands the PIN to :func:`pkcs11_signer` through the api. Open the key
+before a number is taken: every problem with it is found when it is opened.
 """
 
 from __future__ import annotations

@@ -56,9 +56,14 @@ def _ensure_softhsm() -> tuple[str, Path]:
         return util, module
     if os.geteuid() != 0:
         pytest.skip("SoftHSM2 is not installed (apt-get install softhsm2) and the tests are not run as root")
+    apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     try:
         done = subprocess.run(["apt-get", "install", "-y", "-q", "softhsm2"], capture_output=True, text=True,
-                              timeout=300, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+                              timeout=300, env=apt_env)
+        if done.returncode != 0:  # a fresh machine knows no packages yet: read the lists once, then try again
+            subprocess.run(["apt-get", "update", "-q"], capture_output=True, timeout=300, env=apt_env)
+            done = subprocess.run(["apt-get", "install", "-y", "-q", "softhsm2"], capture_output=True, text=True,
+                                  timeout=300, env=apt_env)
     except (OSError, subprocess.TimeoutExpired) as error:
         pytest.skip(f"SoftHSM2 is not installed and apt-get could not install it: {error}")
     util, module = shutil.which("softhsm2-util"), _module()
