@@ -111,21 +111,22 @@ def pkcs11_signer(library: Path, slot: int, label: str | None, pin: str) -> Sign
             where, "--pkcs11", _describe(error), _("give the PKCS#11 driver (.so, .dll) the CA installed"))]) from None
 
     try:
-        slots = module.get_slots(token_present=True)
+        slots = module.get_slots()  # every slot, empty ones too: pkcs11-tool -L numbers them so
+        tokens = [_token_or_none(each) for each in slots]
     except PKCS11Error as error:
         raise TokenSlotNotFound(_("the token's driver cannot list its slots"), [Problem(
             where, "--khe", _describe(error), _("plug the token in and try again"))]) from None
-    chosen = next((each for each in slots if each.slot_id == slot), None)
-    if chosen is None and 0 <= slot < len(slots):
-        chosen = slots[slot]
-    if chosen is None:
-        shown = ", ".join(f"{place} (ID {each.slot_id})" for place, each in enumerate(slots)) or _("none")
+    place = next((place for place, each in enumerate(slots) if each.slot_id == slot), None)
+    if place is None and 0 <= slot < len(slots):
+        place = slot
+    if place is None or tokens[place] is None:
+        shown = ", ".join(f"{number} (ID {each.slot_id}: {token.label.strip()})"
+                          for number, (each, token) in enumerate(zip(slots, tokens, strict=True)) if token) or _("none")
         raise TokenSlotNotFound(_("no token in slot {slot}").format(slot=slot), [Problem(
             where, "--khe", _("the slots holding a token are: {slots}").format(slots=shown),
             _("plug the token in; list the slots with pkcs11-tool -L"))])
-
+    token = tokens[place]
     try:
-        token = chosen.get_token()
         session = token.open(user_pin=pin)
     except (pkcs11.exceptions.PinIncorrect, pkcs11.exceptions.PinLenRange, pkcs11.exceptions.PinInvalid):
         raise SigningPinIncorrect(_("the token's PIN is wrong"), [Problem(
@@ -244,6 +245,16 @@ def _token_signer_class() -> type:
             self.close()
 
     return TokenSigner
+
+
+def _token_or_none(slot: Any) -> Any:
+    """The token in ``slot``, None when the slot is empty."""
+    from pkcs11.exceptions import TokenNotPresent, TokenNotRecognised
+
+    try:
+        return slot.get_token()
+    except (TokenNotPresent, TokenNotRecognised):
+        return None
 
 
 def _close_quietly(session: Any) -> None:

@@ -74,6 +74,11 @@ def test_a_token_signature_is_intact_valid_trusted_and_the_signers(softhsm, issu
     assert status.signing_cert.subject.native["common_name"] == SIGNER_CN
     assert status.md_algorithm == "sha256"
     assert signed.startswith(issued_pdf.read_bytes())  # an incremental update: the issued bytes are untouched
+    import pikepdf
+
+    with pikepdf.open(issued_pdf) as before, pikepdf.open(io.BytesIO(signed)) as after:  # RSA + SHA-256: PDF/A's
+        assert after.pdf_version == before.pdf_version  # version is kept (ECDSA or SHA-3 would make it PDF 2.0)
+        assert "/Version" not in after.Root
     # The CA's certificate on the token travels in the signature (a verifier can build the path from it).
     assert any(cert.subject.native["common_name"] == "CA thử nghiệm" for cert in signer.cert_registry)
 
@@ -143,7 +148,8 @@ def test_no_such_slot(softhsm) -> None:
 
     assert caught.value.message == "Không có token ở khe 999"
     (problem,) = caught.value.problems
-    assert problem.field == "--khe" and str(softhsm.tokens["ky-so"].slot_id) in problem.message
+    ky_so = softhsm.tokens["ky-so"]
+    assert problem.field == "--khe" and f"{ky_so.slot_index} (ID {ky_so.slot_id}: ky-so)" in problem.message
 
 
 def test_a_missing_driver_is_said_with_its_path(tmp_path: Path) -> None:

@@ -147,7 +147,7 @@ def softhsm(tmp_path_factory: pytest.TempPathFactory):
         lib = pkcs11.lib(str(module.resolve()))
         state = SoftHSM(module=module, ca_cert=asn1_x509.Certificate.load(ca.public_bytes(serialization.Encoding.DER)),
                         ca_pem=ca.public_bytes(serialization.Encoding.PEM))
-        slots = lib.get_slots(token_present=True)
+        slots = lib.get_slots()  # numbered as pkcs11-tool -L numbers them: every slot, an empty one too
         for index, slot in enumerate(slots):
             token = slot.get_token()
             keys = layout.get(token.label.strip())
