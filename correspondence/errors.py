@@ -121,3 +121,28 @@ class SignatureInvalid(CorrespondenceError):
     """``verify-signature`` found a signature that is not intact, not valid, not trusted or followed by changes."""
 
     status = ExitStatus.SIGNATURE
+
+
+class SigningKeyError(UsageError):
+    """The key named for a digital signature cannot be used (its file, its token, its PIN): fix the option or the
+    PIN and sign again; nothing was signed."""
+
+
+class TokenLibraryNotFound(SigningKeyError):
+    """The PKCS#11 driver of a token (a .so or .dll) is missing or cannot be loaded."""
+
+
+class TokenSlotNotFound(SigningKeyError):
+    """No token in the slot named (or the token cannot be opened)."""
+
+
+class SigningPinIncorrect(SigningKeyError):
+    """The token refused its PIN (or is locked), or a key file's password is wrong."""
+
+
+class SigningKeyNotFound(SigningKeyError):
+    """No key (with its certificate) where one was named: the label, the token, the key file."""
+
+
+class SigningKeyAmbiguous(SigningKeyError):
+    """Several keys could sign and none was named (a token's keys without ``--nhan``)."""

@@ -5,25 +5,50 @@ Loaded only by the commands that sign or verify (``api.MODULES``): pyHanko stays
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from correspondence.errors import Problem
+from correspondence.errors import Problem, UsageError
+from correspondence.i18n import _
 from correspondence.register.store import Entry
 from correspondence.signing import book, keys, verifying
 from correspondence.signing.book import AGENCY, SIGNER, Signed
 from correspondence.signing.verifying import Checked
 from correspondence.workspace import find_root
 
-__all__ = ["AGENCY", "SIGNER", "Checked", "Signed", "entry_signatures", "sign", "signature_problems",
-           "verify_signature"]
+__all__ = ["AGENCY", "SIGNER", "Checked", "Signed", "Token", "entry_signatures", "pkcs11_pin_from_environment", "sign",
+           "signature_problems", "verify_signature"]
+
+pkcs11_pin_from_environment = keys.pkcs11_pin_from_environment
 
 
-def sign(workspace: Path | None, so_ky_hieu: str, role: str, p12: Path, password: str | bytes | None,
+@dataclass(frozen=True)
+class Token:
+    """A USB token: the CA's PKCS#11 driver, the slot it is in, the key's label (when it holds several), its PIN."""
+
+    library: Path
+    slot: int
+    label: str | None
+    pin: str
+
+
+def sign(workspace: Path | None, so_ky_hieu: str, role: str, p12: Path | None, password: str | None,
          agency: str | None = None, year: int | None = None, series: str | None = None,
-         register_url: str | None = None) -> Signed:
-    """Sign an issued document as its signer (``SIGNER``) or as the agency (``AGENCY``) with a PKCS#12 file."""
-    return book.sign(workspace or find_root(), so_ky_hieu, role, keys.p12_signer(p12, password), agency, year, series,
-                     register_url)
+         register_url: str | None = None, token: Token | None = None) -> Signed:
+    """Sign an issued document as its signer (``SIGNER``) or as the agency (``AGENCY``) with a PKCS#12 file or a
+    USB token (``token``): the key is opened first, so a wrong password or PIN signs and records nothing."""
+    if token is not None:
+        signer = keys.pkcs11_signer(token.library, token.slot, token.label, token.pin)
+    elif p12 is not None:
+        signer = keys.p12_signer(p12, password or "")
+    else:
+        raise UsageError(_("name the key: --p12 FILE or --pkcs11 LIB --khe SLOT"))
+    try:
+        return book.sign(workspace or find_root(), so_ky_hieu, role, signer, agency, year, series, register_url)
+    finally:
+        close = getattr(signer, "close", None)
+        if close is not None:
+            close()
 
 
 def verify_signature(path: Path, trust: Path) -> list[Checked]:

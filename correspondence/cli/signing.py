@@ -23,27 +23,45 @@ PASSWORD_ENV = "CORRESPONDENCE_P12_PASSWORD"
 @click.option("--ky-nguoi", "as_signer", is_flag=True, help=_("The signer's signature (ô 7c, the signature picture)."))
 @click.option("--ky-co-quan", "as_agency", is_flag=True,
               help=_("The agency's signature (ô 8, the seal), on a document its signer has signed."))
-@click.option("--p12", "p12", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--p12", "p12", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=_("The certificate file with its key (.p12, .pfx); its password from CORRESPONDENCE_P12_PASSWORD "
                      "or asked for."))
+@click.option("--pkcs11", "library", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=_("A USB token: the PKCS#11 driver its CA installed (.so, .dll); its PIN from "
+                     "CORRESPONDENCE_PKCS11_PIN or asked for."))
+@click.option("--khe", "slot", type=click.IntRange(min=0), default=None,
+              help=_("The token's slot (pkcs11-tool -L, softhsm2-util --show-slots)."))
+@click.option("--nhan", "label", default=None, help=_("The key's label, when the token holds several."))
 @agency_option
 @year_option
 @series_option
 @click.pass_context
-def sign(ctx: click.Context, number: str, as_signer: bool, as_agency: bool, p12: Path, agency: str | None,
-         year: int | None, series: str | None) -> None:
+def sign(ctx: click.Context, number: str, as_signer: bool, as_agency: bool, p12: Path | None, library: Path | None,
+         slot: int | None, label: str | None, agency: str | None, year: int | None, series: str | None) -> None:
     from correspondence.errors import UsageError
 
     if as_signer == as_agency:
         raise UsageError(_("say who signs: --ky-nguoi (the signer) or --ky-co-quan (the agency)"))
-    password = os.environ.get(PASSWORD_ENV)
-    if password is None:
-        password = click.prompt(_("Password of {file}").format(file=p12.name), hide_input=True, default="",
-                                show_default=False)
+    if (p12 is None) == (library is None):
+        raise UsageError(_("name one key: --p12 FILE, or --pkcs11 LIB --khe SLOT for a USB token"))
+    if library is not None and slot is None:
+        raise UsageError(_("--pkcs11 needs --khe SLOT: the slot the token is in (pkcs11-tool -L)"))
     from correspondence import api
 
+    token, password = None, None
+    if library is not None and slot is not None:
+        pin = api.pkcs11_pin_from_environment()
+        if pin is None:
+            pin = click.prompt(_("PIN of the token"), hide_input=True, default="", show_default=False)
+        token = api.Token(library, slot, label, pin)
+    elif p12 is not None:
+        password = os.environ.get(PASSWORD_ENV)
+        if password is None:
+            password = click.prompt(_("Password of {file}").format(file=p12.name), hide_input=True, default="",
+                                    show_default=False)
     role = api.SIGNER if as_signer else api.AGENCY
-    signed = api.sign(ctx.obj["workspace"], number, role, p12, password, agency, year, series, ctx.obj["register"])
+    signed = api.sign(ctx.obj["workspace"], number, role, p12, password, agency, year, series, ctx.obj["register"],
+                      token)
     echo(_("{number} signed by {signer} (certificate {serial}): {path}").format(
         number=signed.entry.so_ky_hieu, signer=signed.signer, serial=signed.serial, path=shown(signed.path)))
 

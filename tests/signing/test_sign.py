@@ -120,7 +120,7 @@ def test_a_wrong_password_is_said(signing_workspace: Path, pki: Pki) -> None:
     entry = _issue(signing_workspace)
     with pytest.raises(UsageError) as caught:
         api.sign(signing_workspace, entry.so_ky_hieu, api.SIGNER, pki.signer, "sai", AGENCY_ID)
-    assert "sai mật khẩu" in caught.value.message
+    assert caught.value.message.startswith("Mật khẩu của tệp khóa không đúng")
 
 
 def test_verify_signature_reports_a_flipped_byte_and_an_untrusted_root(signing_workspace: Path, pki: Pki,
