@@ -159,3 +159,22 @@ def test_the_confirmation_block_has_room_to_sign_and_a_name_line_in_docx(build: 
     assert cell.paragraphs[note].paragraph_format.space_after.pt == document.spacing.signature_gap
     run = cell.paragraphs[name].runs[0]
     assert run.bold and run.font.size.pt == document.sizes.ho_ten
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_a_footnote_s_lines_stand_its_own_line_height_apart(engine: str, build: Callable[..., Any],
+                                                             make_record: Callable[..., Path], workspace: Path) -> None:
+    """A note of several lines is laid out at its own size and line height (``footnote_line`` × its size), whatever
+    the paragraph that calls it: on Typst its lines stood 18.7 pt apart, the calling paragraph's spacing leaking
+    into the note."""
+    document = build(make_record(noi_dung=f"Ủy ban nhân dân tỉnh có ý kiến như sau[^1]:\n\n{SENTENCE}\n\n"
+                                          f"[^1]: {' '.join([SENTENCE] * 3)}"))
+    pitch = document.sizes.footnote * document.spacing.footnote_line
+    with _pdf(engine, document, workspace) as pdf:
+        lines = [line for line in pdf.pages[0].extract_text_lines()
+                 if abs(line["chars"][-1]["size"] - document.sizes.footnote) < 0.1]
+        first = next(index for index, line in enumerate(lines) if "yêu cầu" in line["text"])
+        tops = [round(line["top"], 2) for line in lines[first:]]
+    steps = [later - earlier for earlier, later in zip(tops[1:], tops[2:], strict=False)]  # after the marker's line
+    assert len(steps) >= 3, tops
+    assert all(abs(step - pitch) < 0.3 for step in steps), (steps, pitch)
