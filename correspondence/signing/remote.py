@@ -187,6 +187,20 @@ def decode_signature(text: str) -> bytes:
                 "--chu-ky-b64", "", cleaned[:40], _("paste the signature value the signing service returned"))]) from None
 
 
+def signature_from_file(path: Path) -> bytes:
+    """The signature in a file: its raw bytes, or base64 or hex text (what a service's web page lets one save)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise UsageError(_("cannot read the signature file"), [Problem(
+            str(path), "--chu-ky", error.strerror or str(error), _("give the file the signing service returned"))]) from None
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError:
+        return data
+    return decode_signature(text) if text.strip() and text.strip().isprintable() else data
+
+
 def complete(workspace: Path, so_ky_hieu: str, signature: bytes, agency: str | None = None, year: int | None = None,
              series: str | None = None, register_url: str | None = None) -> book.Signed:
     """Complete the pending remote signature of ``so_ky_hieu`` with the raw ``signature`` the service returned:
