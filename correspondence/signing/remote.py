@@ -146,6 +146,9 @@ def prepare(workspace: Path, so_ky_hieu: str, role: str, certificate: Path, outp
         raise
     for each in staged:  # the register holds the request: the files take their names
         os.replace(each.temporary, each.target)
+    replaced = pending_request(plan.entry)
+    if replaced is not None and workspace / replaced["path"] != target:
+        (workspace / replaced["path"]).unlink(missing_ok=True)  # the register no longer claims it
     return Request(entry, role, target, request, Path(output) if output is not None else None)
 
 

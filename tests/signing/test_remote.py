@@ -291,3 +291,13 @@ def test_the_cli_drives_the_test_service(signing_workspace: Path, pki: Pki, tmp_
                                     "--chung-thu", str(pem), "--p12", str(pki.signer), "--co-quan", AGENCY_ID])
     assert ran.exit_code == 0, ran.output
     assert f"{entry.so_ky_hieu} đã được ký bởi {SIGNER}" in ran.output
+
+
+def test_a_local_signature_ends_a_pending_remote_request(signing_workspace: Path, pki: Pki, tmp_path: Path) -> None:
+    entry = _issue(signing_workspace)
+    _key, pem = _key_and_pem(pki.signer, tmp_path)
+    made = remote.prepare(signing_workspace, entry.so_ky_hieu, api.SIGNER, pem, None, AGENCY_ID)
+    signed = api.sign(signing_workspace, entry.so_ky_hieu, api.SIGNER, pki.signer, PASSWORD, AGENCY_ID)
+    row = api.register_show(signing_workspace, entry.so_ky_hieu, AGENCY_ID)
+    assert remote.pending_request(row) is None and not made.prepared.exists() and signed.path.is_file()
+    assert api.register_verify(signing_workspace, AGENCY_ID).problems == []
