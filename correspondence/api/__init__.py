@@ -27,7 +27,9 @@ MODULES = {"check": "checking", "check_with_advice": "checking", "compose": "che
            **dict.fromkeys(("FORMATS", "PDF_ENGINES", "Loaded", "draft", "load", "pdf_font", "previews", "render",
                             "render_document", "using_pdf_engine"), "drafting"),
            **dict.fromkeys(("sign", "verify_signature", "entry_signatures", "signature_problems", "SIGNER", "AGENCY",
-                            "Token", "pkcs11_pin_from_environment"),
+                            "Token", "pkcs11_pin_from_environment", "REMOTE_PROVIDERS", "Request",
+                            "prepare_remote_signature", "complete_remote_signature", "sign_remotely",
+                            "pending_signature"),
                            "signing")}
 
 

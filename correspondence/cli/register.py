@@ -123,6 +123,14 @@ def register_show(ctx: click.Context, number: str, agency: str | None, year: int
         echo(_("Signature {index}: {role}, {signer}, {time} (Vietnam time), certificate {serial}: {path}").format(
             index=index, role=roles.get(item["ky"], item["ky"]), signer=item.get("nguoi", ""),
             time=gio_viet_nam(item.get("luc")), serial=item.get("serial", ""), path=item["path"]))
+    from correspondence.api import pending_signature
+
+    waiting = pending_signature(entry)
+    if waiting is not None:
+        echo(_("Signature waiting for the signing service: {role}, {signer}, prepared {time} (Vietnam time), "
+               "certificate {serial}: {path}").format(
+            role=roles.get(waiting["cho_ky"], waiting["cho_ky"]), signer=waiting.get("nguoi", ""),
+            time=gio_viet_nam(waiting.get("luc")), serial=waiting.get("serial", ""), path=waiting["path"]))
 
 
 SHOW_LABELS = (("so_ky_hieu", N_("Number, symbol")), ("ngay", N_("Date")), ("ten_loai_trich_yeu", N_("Type and subject")),

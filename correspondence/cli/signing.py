@@ -32,16 +32,58 @@ PASSWORD_ENV = "CORRESPONDENCE_P12_PASSWORD"
 @click.option("--khe", "slot", type=click.IntRange(min=0), default=None,
               help=_("The token's slot (pkcs11-tool -L, softhsm2-util --show-slots)."))
 @click.option("--nhan", "label", default=None, help=_("The key's label, when the token holds several."))
+@click.option("--chuan-bi", "prepare", is_flag=True,
+              help=_("Remote signing, step 1: prepare the signature for a signing service (VNPT SmartCA, Viettel "
+                     "MySign …) and write its request (the hash to sign) with -o."))
+@click.option("--chung-thu", "certificate", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=_("The signer's certificate from the signing service (.pem, .cer), for --chuan-bi and --tu-xa."))
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=_("Where --chuan-bi writes the request for the signing service (a .json file)."))
+@click.option("--hoan-tat", "complete", is_flag=True,
+              help=_("Remote signing, step 2: complete the prepared signature with the signature the service "
+                     "returned."))
+@click.option("--chu-ky-b64", "signature", default=None,
+              help=_("The signature the service returned (RSA PKCS#1 v1.5), in base64 (or hexadecimal)."))
+@click.option("--chu-ky", "signature_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=_("A file holding the signature the service returned (raw, base64 or hexadecimal)."))
+@click.option("--tu-xa", "provider", default=None,
+              help=_("Both steps with a signing service, waiting for the signer's confirmation (thu-nghiem: the test "
+                     "service, signing with --p12)."))
+@click.option("--cho", "wait", type=click.FloatRange(min=0), default=300.0, show_default=True,
+              help=_("With --tu-xa: how many seconds to wait for the signer's confirmation."))
 @agency_option
 @year_option
 @series_option
 @click.pass_context
 def sign(ctx: click.Context, number: str, as_signer: bool, as_agency: bool, p12: Path | None, library: Path | None,
-         slot: int | None, label: str | None, agency: str | None, year: int | None, series: str | None) -> None:
+         slot: int | None, label: str | None, prepare: bool, certificate: Path | None, output: Path | None,
+         complete: bool, signature: str | None, signature_file: Path | None, provider: str | None, wait: float,
+         agency: str | None, year: int | None, series: str | None) -> None:
     from correspondence.errors import UsageError
 
+    if complete:
+        if prepare or provider or p12 is not None or library is not None:
+            raise UsageError(_("--hoan-tat takes only the signature: --chu-ky-b64 B64 or --chu-ky FILE"))
+        from correspondence import api
+
+        signed = api.complete_remote_signature(ctx.obj["workspace"], number, signature, signature_file, agency, year,
+                                               series, ctx.obj["register"])
+        echo(_("{number} signed by {signer} (certificate {serial}): {path}").format(
+            number=signed.entry.so_ky_hieu, signer=signed.signer, serial=signed.serial, path=shown(signed.path)))
+        return
+    if signature is not None or signature_file is not None:
+        raise UsageError(_("a signature the service returned completes a prepared one: add --hoan-tat"))
     if as_signer == as_agency:
         raise UsageError(_("say who signs: --ky-nguoi (the signer) or --ky-co-quan (the agency)"))
+    if prepare or provider:
+        if prepare and provider:
+            raise UsageError(_("--chuan-bi prepares for a service by hand; --tu-xa does both steps: give one"))
+        if certificate is None:
+            raise UsageError(_("remote signing needs the signer's certificate: --chung-thu CERT.pem"))
+        if library is not None:
+            raise UsageError(_("--chuan-bi and --tu-xa sign with a signing service, not a token"))
+        _sign_remote(ctx, number, as_signer, certificate, output, provider, p12, wait, agency, year, series)
+        return
     if (p12 is None) == (library is None):
         raise UsageError(_("name one key: --p12 FILE, or --pkcs11 LIB --khe SLOT for a USB token"))
     if library is not None and slot is None:
@@ -62,6 +104,35 @@ def sign(ctx: click.Context, number: str, as_signer: bool, as_agency: bool, p12:
     role = api.SIGNER if as_signer else api.AGENCY
     signed = api.sign(ctx.obj["workspace"], number, role, p12, password, agency, year, series, ctx.obj["register"],
                       token)
+    echo(_("{number} signed by {signer} (certificate {serial}): {path}").format(
+        number=signed.entry.so_ky_hieu, signer=signed.signer, serial=signed.serial, path=shown(signed.path)))
+
+
+def _sign_remote(ctx: click.Context, number: str, as_signer: bool, certificate: Path, output: Path | None,
+                 provider: str | None, p12: Path | None, wait: float, agency: str | None, year: int | None,
+                 series: str | None) -> None:
+    from correspondence import api
+
+    role = api.SIGNER if as_signer else api.AGENCY
+    if provider is None:
+        made = api.prepare_remote_signature(ctx.obj["workspace"], number, role, certificate, output, agency, year,
+                                            series, ctx.obj["register"])
+        echo(_("{number}: signature prepared for {signer}, waiting for the signing service: {path}").format(
+            number=made.entry.so_ky_hieu, signer=made.request["nguoi_ky"], path=shown(made.prepared)))
+        echo(_("Hash to sign (SHA-256, base64): {hash}").format(hash=made.request["hash"]))
+        if made.path is not None:
+            echo(_("Request written to {path}").format(path=shown(made.path)))
+        echo(_("Then: correspondence sign {number} --hoan-tat --chu-ky-b64 SIGNATURE").format(
+            number=made.entry.so_ky_hieu))
+        return
+    password = None
+    if p12 is not None:
+        password = os.environ.get(PASSWORD_ENV)
+        if password is None:
+            password = click.prompt(_("Password of {file}").format(file=p12.name), hide_input=True, default="",
+                                    show_default=False)
+    signed = api.sign_remotely(ctx.obj["workspace"], number, role, certificate, provider, p12, password, agency, year,
+                               series, ctx.obj["register"], wait)
     echo(_("{number} signed by {signer} (certificate {serial}): {path}").format(
         number=signed.entry.so_ky_hieu, signer=signed.signer, serial=signed.serial, path=shown(signed.path)))
 

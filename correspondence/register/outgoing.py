@@ -31,6 +31,7 @@ from correspondence.register.tables import (
     IMPORTED,
     ISSUED,
     NOTED,
+    SIGN_PENDING,
     SIGNED,
     VOIDED,
     entries_t,
@@ -188,11 +189,34 @@ class OutgoingBook(Series, Leases, SearchIndex):
             if any(f.get("ky") == item["ky"] for f in files):
                 raise RegisterConflict(_("{number} is already signed ({role})").format(
                     number=row.so_ky_hieu, role=item["ky"]))
+            files = [f for f in files if f.get("cho_ky") != item["ky"]]  # a remote request of that role: done
             conn.execute(update(entries_t).where(entries_t.c.id == entry_id)
                          .values(files_json=json.dumps([*files, item], ensure_ascii=False)))
             row = self._row(conn, entry_id)
             self._append(conn, row.agency, entry_id, SIGNED, by or current_user(),
                          json.dumps(item, ensure_ascii=False, sort_keys=True), row)
+        return entry_of(row)
+
+    def add_pending_signature(self, entry_id: int, item: dict[str, Any], by: str | None = None) -> Entry:
+        """Record a remote signature prepared for an issued row (``item``: the prepared PDF's path and SHA-256, the role
+        ``cho_ky``, what completing it needs) among its files, replacing a pending one, as an event of the chain."""
+        with self._writer(), self.engine.begin() as conn:
+            row = self._refuse_unvouched(conn, entry_id)
+            files = json.loads(row.files_json or "[]")
+            if row.status != ISSUED or row.files_json is None:
+                raise RegisterConflict(_("{number} is not an issued document with its files: it cannot be signed")
+                                       .format(number=row.so_ky_hieu))
+            if any(f.get("ky") == item["cho_ky"] for f in files):
+                raise RegisterConflict(_("{number} is already signed ({role})").format(
+                    number=row.so_ky_hieu, role=item["cho_ky"]))
+            files = [f for f in files if "cho_ky" not in f]
+            conn.execute(update(entries_t).where(entries_t.c.id == entry_id)
+                         .values(files_json=json.dumps([*files, item], ensure_ascii=False)))
+            row = self._row(conn, entry_id)
+            shown = {key: item[key] for key in ("path", "sha256", "cho_ky", "nguoi", "luc", "serial", "hash")
+                     if key in item}
+            self._append(conn, row.agency, entry_id, SIGN_PENDING, by or current_user(),
+                         json.dumps(shown, ensure_ascii=False, sort_keys=True), row)
         return entry_of(row)
 
     def annotate(self, entry_id: int, note: str, by: str | None = None) -> Entry:

@@ -61,4 +61,5 @@ DESTRUCTION = "ho-so-destruction"  # the council's decision that a hồ sơ may 
 CLOSED = "close-year"
 HO_SO_CHAINED = ("nam", "ky_hieu", "tieu_de", "thoi_han", "don_vi", "nguoi_lap")  # what a hồ sơ's creation event holds
 NOTED = "noted"  # a note added to a row's Ghi chú (the đính chính công văn that corrects it)
+SIGN_PENDING = "sign-pending"  # a remote signature prepared, its request sent: the prepared PDF waits for the signature
 SIGNED = "signed"  # a signed PDF of an issued document recorded beside its original (the file, its SHA-256, who signed)

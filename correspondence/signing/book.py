@@ -51,7 +51,8 @@ class Signed:
 
 def original_pdf(entry: Entry) -> dict[str, str]:
     """The row's issued PDF (the first PDF of its files that no signature made)."""
-    found = next((item for item in entry.files if item["path"].endswith(".pdf") and "ky" not in item), None)
+    found = next((item for item in entry.files if item["path"].endswith(".pdf") and "ky" not in item
+                  and "cho_ky" not in item), None)
     if found is None:
         raise RegisterConflict(_("{number} has no PDF to sign").format(number=entry.so_ky_hieu))
     return found
@@ -95,6 +96,33 @@ def sign(workspace: Path, so_ky_hieu: str, role: str, signer: Any, agency: str |
          series: str | None = None, register_url: str | None = None) -> Signed:
     """Sign the issued PDF of ``so_ky_hieu`` as its signer (``role`` SIGNER) or as the agency (AGENCY) with ``signer``
     (a pyHanko ``Signer``: the key source); the signed file is written beside the original and recorded."""
+    plan = plan_signature(workspace, so_ky_hieu, role, signer.signing_cert, agency, year, series, register_url)
+    signed = sign_pdf(plan.data, signer, FIELD[role], plan.box, plan.picture)
+    at = dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
+    return record_signed(workspace, plan, signed, signer.signing_cert, at)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a signature in ``role`` is made on, all checked: the row, the file signed (its bytes), where the picture
+    goes, the picture, the certificate's name, the signed file's path."""
+
+    register: Any
+    entry: Entry
+    role: str
+    source: dict[str, str]
+    data: bytes
+    box: placing.Box
+    picture: Path
+    name: str
+    target: Path
+
+
+def plan_signature(workspace: Path, so_ky_hieu: str, role: str, cert: Any, agency: str | None = None,
+                   year: int | None = None, series: str | None = None, register_url: str | None = None) -> Plan:
+    """Everything checked before a signature in ``role`` with the certificate ``cert`` (asn1crypto) is made: the row
+    is issued and not yet signed so, the certificate is the signer's, the signer signed before the agency, the
+    pictures and places on the page (the local signature and the remote one, ``remote.py``, share it)."""
     register, agency = open_register(workspace, agency, register_url)
     with register:
         entry = find_entry(register, agency, so_ky_hieu, year, series)
@@ -104,7 +132,7 @@ def sign(workspace: Path, so_ky_hieu: str, role: str, signer: Any, agency: str |
     if signed_file(entry, role) is not None:
         raise RegisterConflict(_("{number} is already signed ({role})").format(number=entry.so_ky_hieu, role=role))
     original = original_pdf(entry)
-    name = common_name(signer.signing_cert)
+    name = common_name(cert)
     profile = _profile(workspace, agency)
     base = agency_profile(workspace, agency).parent
     if role == SIGNER:
@@ -137,19 +165,26 @@ def sign(workspace: Path, so_ky_hieu: str, role: str, signer: Any, agency: str |
         data = _read_checked(workspace, entry, before)
         box = placing.seal_box(_field_box(data, SIGNER_FIELD), size, picture_aspect(picture))
         source = before
-    signed = sign_pdf(data, signer, FIELD[role], box, picture)
     target = workspace / (source["path"][: -len(SUFFIX[SIGNER])] if role == AGENCY else source["path"][:-4])
     target = target.with_name(target.name + SUFFIX[role])
+    return Plan(register, entry, role, source, data, box, picture, name, target)
+
+
+def record_signed(workspace: Path, plan: Plan, signed: bytes, cert: Any, at: str) -> Signed:
+    """Write the signed bytes beside the original and record them on the row (a pending remote request of that role,
+    if any, is dropped with its prepared file)."""
+    target, entry, role = plan.target, plan.entry, plan.role
     written = storage.store({target.name: signed}, target.parent, workspace)[0]
-    at = dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
-    item = {**written, "ky": role, "nguoi": name, "luc": at, "serial": serial_hex(signer.signing_cert)}
+    item = {**written, "ky": role, "nguoi": plan.name, "luc": at, "serial": serial_hex(cert)}
     try:
-        with register:
-            entry = register.add_signed(entry.id, item)
+        with plan.register:
+            entry = plan.register.add_signed(entry.id, item)
     except BaseException:
         target.unlink(missing_ok=True)  # the file this call made, never another: nothing half-recorded is left
         raise
-    return Signed(entry, target, role, name, item["serial"], at)
+    for pending in (each for each in plan.entry.files if each.get("cho_ky") == role):
+        (workspace / pending["path"]).unlink(missing_ok=True)  # the register no longer claims it
+    return Signed(entry, target, role, plan.name, item["serial"], at)
 
 
 def _field_box(data: bytes, field: str) -> placing.Box:

@@ -40,15 +40,25 @@ def refuse_unsuitable_key(signer: Any) -> None:
 def sign_pdf(data: bytes, signer: Any, field: str, box: Box, picture: Path | None) -> bytes:
     """``data`` with one more signature in a new field ``field`` on its last page at ``box`` (points), whose
     appearance is ``picture`` (None: an invisible widget)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    pdf_signer = prepared_signer(signer, field, box, picture)
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    out = io.BytesIO()
+    pdf_signer.sign_pdf(writer, output=out, bytes_reserved=RESERVED)
+    return out.getvalue()
+
+
+def prepared_signer(signer: Any, field: str, box: Box, picture: Path | None) -> Any:
+    """The pyHanko ``PdfSigner`` making the signature ``sign_pdf`` makes (its field, widget and appearance), for a
+    local key or for a remote one (``remote.py``: an ``ExternalSigner``, the document digested now, signed later)."""
     module = pyhanko()
     from PIL import Image
     from pyhanko.pdf_utils.images import PdfImage
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.layout import AxisAlignment, InnerScaling, Margins, SimpleBoxLayoutRule
 
     fields, signers = module.sign.fields, module.sign.signers
     refuse_unsuitable_key(signer)
-    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     style = None
     if picture is not None:
         with Image.open(picture) as image:
@@ -63,7 +73,4 @@ def sign_pdf(data: bytes, signer: Any, field: str, box: Box, picture: Path | Non
                                         subfilter=fields.SigSeedSubFilter.PADES)
     spec = fields.SigFieldSpec(field, box=tuple(round(v, 2) for v in box) if picture is not None else None,
                                on_page=-1)
-    pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
-    out = io.BytesIO()
-    pdf_signer.sign_pdf(writer, output=out, bytes_reserved=RESERVED)
-    return out.getvalue()
+    return signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
