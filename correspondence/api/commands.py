@@ -37,8 +37,8 @@ from correspondence.workspace import agencies, agency_profile, find_root, templa
 __all__ = ["Answers", "FORMATS", "PDF_ENGINES", "Issued", "Loaded", "annex", "book_year", "check", "compose", "dinh_chinh",
            "draft", "ho_so_add",
            "ho_so_close", "ho_so_create", "ho_so_destruction_list", "ho_so_due", "ho_so_export", "ho_so_import",
-           "ho_so_list", "ho_so_record_destruction", "ho_so_show", "incoming_export", "incoming_list",
-           "incoming_receive", "incoming_show", "incoming_void", "init", "init_questions", "issue", "json_schema",
+           "ho_so_list", "ho_so_record_destruction", "ho_so_show", "incoming_assign", "incoming_done", "incoming_export",
+           "incoming_history", "incoming_list", "incoming_overdue", "incoming_receive", "incoming_show", "incoming_void", "init", "init_questions", "issue", "json_schema",
            "kind_list", "load", "merge", "merge_preview", "merge_print", "package_check", "previews", "register_close_year",
            "register_export", "register_import", "register_init", "register_list", "register_log", "register_show",
            "register_verify", "register_void", "render", "render_document", "retention_text", "sample_profiles", "search",
@@ -134,6 +134,10 @@ incoming_list = incoming.list_all
 incoming_show = incoming.find
 incoming_void = incoming.void
 incoming_export = incoming.export
+incoming_assign = incoming.assign
+incoming_done = incoming.done
+incoming_history = incoming.history
+incoming_overdue = incoming.overdue
 
 
 def register_void(workspace: Path | None, so_ky_hieu: str, reason: str, agency: str | None = None,

@@ -1,4 +1,4 @@
-"""Turn the ``incoming`` commands (the sổ đăng ký văn bản đến: receive, list, show, void, export) into calls of
+"""Turn the ``incoming`` commands (the sổ đăng ký văn bản đến: receive, assign, done, list, show, void, export) into calls of
 ``correspondence.api`` and print what they return.
 """
 
@@ -60,17 +60,28 @@ def incoming_receive(ctx: click.Context, file: Path, sender: str | None, number:
     files_written(files)
 
 
-@incoming.command("list", help=_("List the incoming register of a year."))
+@incoming.command("list", help=_("List the incoming register of a year, or the documents overdue."))
 @lang_option
 @click.option("--nam", "year", type=click.IntRange(1, 9999), default=None, help=_("Year."))
 @_mat_den
+@click.option("--qua-han", "overdue", is_flag=True,
+              help=_("Only the documents not done and past their deadline (of every year unless --nam)."))
+@click.option("--ngay", "day", default=None, help=_("With --qua-han: overdue as of this day, dd/mm/yyyy (default: today)."))
 @agency_option
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @click.pass_context
-def incoming_list(ctx: click.Context, year: int | None, secret: bool, agency: str | None, as_json: bool) -> None:
+def incoming_list(ctx: click.Context, year: int | None, secret: bool, overdue: bool, day: str | None,
+                  agency: str | None, as_json: bool) -> None:
     from correspondence.api import incoming_list as run
     from correspondence.vietnamese import ngay_so
 
+    if overdue:
+        _list_overdue(ctx, year, secret, parse_date(day, "--ngay"), agency, as_json)
+        return
+    if day is not None:
+        from correspondence.errors import UsageError
+
+        raise UsageError(_("--ngay goes with --qua-han"))
     rows = run(ctx.obj["workspace"], year, secret, agency, ctx.obj["register"])
     if as_json:
         echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
@@ -80,6 +91,69 @@ def incoming_list(ctx: click.Context, year: int | None, secret: bool, agency: st
     for r in rows:
         void = _("VOID: ") if r.status == "voided" else ""
         echo(f"{r.number:>5}  {ngay_so(r.ngay_den)}  {r.tac_gia}  {r.so_ky_hieu or ''}  {void}{r.trich_yeu}")
+
+
+def _list_overdue(ctx: click.Context, year: int | None, secret: bool, day: object, agency: str | None,
+                  as_json: bool) -> None:
+    from correspondence.api import incoming_overdue as run
+    from correspondence.vietnamese import ngay_so
+
+    found = run(ctx.obj["workspace"], day, year, secret, agency, ctx.obj["register"])
+    if as_json:
+        echo(json.dumps([row.as_dict() | {"assigned": life.assigned.as_dict() if life.assigned else None,
+                                          "days_overdue": late} for row, life, late in found],
+                        ensure_ascii=False, indent=2))
+        return
+    if not found:
+        echo(_("no document is overdue"))
+    for row, life, late in found:
+        step = life.assigned
+        if step is None:  # overdue only with an assignment; never so
+            continue
+        unit = " – ".join(part for part in (step.don_vi, step.nguoi) if part)
+        echo(_("{number:>5}/{year}  due {deadline} ({days} days late)  {unit}  {subject}").format(
+            number=row.number, year=row.year, deadline=ngay_so(step.han), days=late, unit=unit,
+            subject=row.trich_yeu))
+
+
+@incoming.command("assign", help=_("Assign a received document to a unit of the agency, with a deadline (again: the "
+                                   "earlier assignment is kept as history)."))
+@lang_option
+@click.argument("number", type=click.IntRange(min=1))
+@click.option("--don-vi", "unit", required=True, help=_("The unit, by its key, abbreviation or name in the agency profile."))
+@click.option("--nguoi", "person", default=None, help=_("The person in charge of it."))
+@click.option("--han", "deadline", required=True, help=_("The deadline to deal with it, dd/mm/yyyy."))
+@click.option("--nam", "year", type=click.IntRange(1, 9999), default=None, help=_("Year of the số đến (default: this year)."))
+@_mat_den
+@agency_option
+@click.pass_context
+def incoming_assign(ctx: click.Context, number: int, unit: str, person: str | None, deadline: str, year: int | None,
+                    secret: bool, agency: str | None) -> None:
+    from correspondence.api import incoming_assign as run
+    from correspondence.vietnamese import ngay_so
+
+    with notices():
+        row, step = run(ctx.obj["workspace"], number, unit, deadline, person, year, secret, agency, ctx.obj["register"])
+    who = " – ".join(part for part in (step.don_vi, step.nguoi) if part)
+    echo(_("số đến {number} assigned to {unit}, deadline {deadline}").format(
+        number=row.number, unit=who, deadline=ngay_so(str(step.han))))
+
+
+@incoming.command("done", help=_("Record that a received document has been dealt with (its outcome)."))
+@lang_option
+@click.argument("number", type=click.IntRange(min=1))
+@click.option("--ghi-chu", "note", default=None, help=_("The outcome, e.g. the number of the answer sent."))
+@click.option("--nam", "year", type=click.IntRange(1, 9999), default=None, help=_("Year of the số đến (default: this year)."))
+@_mat_den
+@agency_option
+@click.pass_context
+def incoming_done(ctx: click.Context, number: int, note: str | None, year: int | None, secret: bool,
+                  agency: str | None) -> None:
+    from correspondence.api import incoming_done as run
+    from correspondence.vietnamese import ngay_so
+
+    row, step = run(ctx.obj["workspace"], number, note, year, secret, agency, ctx.obj["register"])
+    echo(_("số đến {number} done on {date}").format(number=row.number, date=ngay_so(step.ngay)))
 
 
 @incoming.command("show", help=_("Show one số đến of the incoming register."))
@@ -109,6 +183,16 @@ def incoming_show(ctx: click.Context, number: int, year: int | None, secret: boo
             value = _("{time} (Vietnam time)").format(time=gio_viet_nam(value))
         if value not in (None, ""):
             echo(f"{_(label)}: {value}")
+    from correspondence.api import incoming_history
+
+    life = incoming_history(ctx.obj["workspace"], row, ctx.obj["register"])
+    for step in life.steps:
+        if step.action == "den-assigned":
+            unit = " – ".join(part for part in (step.don_vi, step.nguoi) if part)
+            echo(_("Assigned on {date}: {unit}, deadline {deadline}").format(
+                date=ngay_so(step.ngay), unit=unit, deadline=ngay_so(str(step.han))))
+        else:
+            echo(_("Done on {date}").format(date=ngay_so(step.ngay)) + (f": {step.ghi_chu}" if step.ghi_chu else ""))
 
 
 INCOMING_LABELS = (("number", N_("Incoming number")), ("ngay_den", N_("Date received")), ("tac_gia", N_("Author")),

@@ -1,5 +1,6 @@
 """Turn the sổ đăng ký văn bản đến into answers and a printed book: one số đến shown, a year listed, a number voided
-(it stays used), the book of a year printed (PL IV: its cover and ten columns) as PDF, DOCX, XLSX or CSV."""
+(it stays used), the book of a year printed (PL IV: its cover and ten columns, with the unit each document was
+assigned to, its deadline and outcome) as PDF, DOCX, XLSX or CSV."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from correspondence import storage
 from correspondence.errors import RegisterConflict
 from correspondence.i18n import _
 from correspondence.register import book as book_model
-from correspondence.register.store import INCOMING, INCOMING_SECRET, VOIDED, Incoming
+from correspondence.register.store import INCOMING, INCOMING_SECRET, VOIDED, Handling, Incoming
 from correspondence.registers import agency_names, open_register
 from correspondence.render import book as books
 from correspondence.vietnamese import hom_nay
@@ -57,12 +58,15 @@ def export(workspace: Path | None, nam: int, fmt: str = "pdf", mat: bool = False
     register, agency = open_register(root, agency, register_url)
     with register:
         rows = register.incoming(agency, nam, series)
+        handling: dict[int, list[Handling]] = {}
+        for step in register.incoming_handling(agency, [row.id for row in rows] if len(rows) < 500 else None):
+            handling.setdefault(step.den_id, []).append(step)
         register.record_access(agency, f"incoming export {nam} {series} {fmt}")
     if not rows:
         raise RegisterConflict(_("the incoming register of {agency} has no số đến in {year}").format(
             agency=agency, year=nam))
     names = agency_names(root, agency, [])
-    book = book_model.build_incoming(rows, names[0], names[1], nam, series)
+    book = book_model.build_incoming(rows, names[0], names[1], nam, series, handling=handling)
     data = books.to_pdf(book, template_dirs(root), root) if fmt == "pdf" else books.WRITERS[fmt](book)
     target = out or output_root(root) / agency / f"so-dang-ky-van-ban-den{'-mat' if mat else ''}-{nam}.{fmt}"
     storage.write_atomic({target: data})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from correspondence import model as m
-from correspondence.register.store import FAILED, VOIDED, Entry, Incoming
+from correspondence.register.store import ASSIGNED, DONE, FAILED, VOIDED, Entry, Handling, Incoming
 
 
 def _date(iso: str | None) -> str:
@@ -67,19 +67,39 @@ INCOMING_LAYOUT = m.BookLayout(
     titles={"van_ban_den": "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN", "van_ban_den_mat": "SỔ ĐĂNG KÝ VĂN BẢN MẬT ĐẾN"},
     columns=("Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu văn bản", "Ngày tháng văn bản",
              "Tên loại và trích yếu nội dung văn bản", "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận", "Ghi chú"),
-    widths=(20, 15, 38, 30, 20, 64, 30, 18, 16, 16))  # mm: 267, A4 landscape less its margins (PL IV)
+    widths=(20, 12, 34, 28, 20, 56, 32, 20, 16, 29))  # mm: 267, A4 landscape less its margins (PL IV); Ghi chú holds
+# the deadline and the outcome of a document assigned
+
+
+def _handled(item: Incoming, steps: list[Handling]) -> tuple[str, str, str]:
+    """Columns 7, 8 and 10 of a số đến: the unit (and person) of its latest assignment and the day it was assigned
+    (else what was written on receipt), and its Ghi chú followed by the deadline and the outcome."""
+    assigned = [s for s in steps if s.action == ASSIGNED]
+    done = [s for s in steps if s.action == DONE]
+    note = _note(item.status, item.ghi_chu)
+    if not assigned:
+        unit, day = item.don_vi_nhan or "", _date(item.ngay_chuyen)
+    else:
+        last = assigned[-1]
+        unit = " – ".join(part for part in (last.don_vi, last.nguoi) if part)
+        day = _date(last.ngay)
+        note = "; ".join(part for part in (note, f"Hạn giải quyết: {_date(last.han)}" if last.han else "") if part)
+    if done:
+        outcome = f"Đã giải quyết ngày {_date(done[-1].ngay)}" + (f": {done[-1].ghi_chu}" if done[-1].ghi_chu else "")
+        note = "; ".join(part for part in (note, outcome) if part)
+    return unit, day, note
 
 
 def build_incoming(rows: list[Incoming], co_quan_chu_quan: tuple[str, ...], co_quan: tuple[str, ...], nam: int,
-                   so: str, quyen_so: int = 1) -> m.RegisterBook:
-    """The sổ đăng ký văn bản đến of a year: its cover and the ten columns of PL IV, one row per số đến."""
+                   so: str, quyen_so: int = 1, handling: dict[int, list[Handling]] | None = None) -> m.RegisterBook:
+    """The sổ đăng ký văn bản đến of a year: its cover and the ten columns of PL IV, one row per số đến; with the
+    assignments and outcomes of ``handling`` (by row id), the unit it went to, when, its deadline and outcome."""
     ordered = sorted(rows, key=lambda r: r.number)
     lines = []
     for item in ordered:
-        note = _note(item.status, item.ghi_chu)
+        unit, day, note = _handled(item, (handling or {}).get(item.id, []))
         lines.append((_date(item.ngay_den), str(item.number), item.tac_gia, item.so_ky_hieu or "",
-                      _date(item.ngay_van_ban), item.trich_yeu, item.don_vi_nhan or "", _date(item.ngay_chuyen),
-                      item.ky_nhan or "", note))
+                      _date(item.ngay_van_ban), item.trich_yeu, unit, day, item.ky_nhan or "", note))
     parent = tuple(line.upper() for line in co_quan_chu_quan)
     agency = tuple(line.upper() for line in co_quan)
     tu_ngay, den_ngay = (_date(ordered[0].ngay_den), _date(ordered[-1].ngay_den)) if ordered else ("", "")

@@ -9,19 +9,22 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, select, update
 
-from correspondence.errors import Backdated, Problem
+from correspondence.errors import Backdated, Problem, RegisterConflict
 from correspondence.i18n import _
 from correspondence.register.connection import current_user, now
-from correspondence.register.rows import Incoming, incoming_hash, incoming_of
+from correspondence.register.rows import Handling, Incoming, handling_hash, handling_of, incoming_hash, incoming_of
 from correspondence.register.search import SearchIndex
 from correspondence.register.series import Series
 from correspondence.register.tables import (
+    ASSIGNED,
+    DONE,
     INCOMING,
     INCOMING_SECRET,
     INCOMING_VOIDED,
     ISSUED,
     RECEIVED,
     VOIDED,
+    handling_t,
     incoming_t,
     text_den_t,
 )
@@ -88,6 +91,66 @@ class IncomingBook(Series, SearchIndex):
                 {"den": item.id, "reason": reason, "hash": incoming_hash(stored)}, ensure_ascii=False, sort_keys=True))
         return incoming_of(stored)
 
+    def incoming_handle(self, item: Incoming, action: str, ngay: dt.date, values: dict[str, Any],
+                        by: str | None = None) -> Handling:
+        """Record a step of a received document's life (``ASSIGNED``: don_vi, nguoi, han; ``DONE``: ghi_chu) and its
+        event, atomically. Refused for a void số đến, and for one already done (its outcome is final)."""
+        who = by or current_user()
+        with self._writer(), self.engine.begin() as conn:
+            current = conn.execute(select(incoming_t).where(incoming_t.c.id == item.id).with_for_update()).one()
+            if current.status == VOIDED:
+                raise RegisterConflict(_("số đến {number} is void: it cannot be assigned or done").format(
+                    number=current.number))
+            done = conn.execute(select(handling_t).where(and_(handling_t.c.den_id == item.id,
+                                                              handling_t.c.action == DONE))).first()
+            if done is not None:
+                raise RegisterConflict(_("số đến {number} was already done on {date}").format(
+                    number=current.number, date=_dmy(done.ngay)))
+            row = {"agency": item.agency, "den_id": item.id, "action": action, "don_vi": None, "nguoi": None,
+                   "han": None, "ghi_chu": None, **values, "ngay": ngay.isoformat(), "at": now(), "by": who}
+            new_id = conn.execute(handling_t.insert().values(row).returning(handling_t.c.id)).scalar_one()
+            stored = conn.execute(select(handling_t).where(handling_t.c.id == new_id)).one()
+            self._append(conn, item.agency, 0, action, who, json.dumps(
+                {"den": item.id, "so": current.number, "xu_ly": new_id, "hash": handling_hash(stored)},
+                sort_keys=True))
+        return handling_of(stored)
+
+    def incoming_handling(self, agency: str, den_ids: list[int] | None = None) -> list[Handling]:
+        """The assignments and outcomes of an agency's received documents (of ``den_ids`` when given), oldest first."""
+        query = select(handling_t).where(handling_t.c.agency == agency)
+        if den_ids is not None:
+            query = query.where(handling_t.c.den_id.in_(den_ids))
+        with self.engine.connect() as conn:
+            return [handling_of(r) for r in conn.execute(query.order_by(handling_t.c.id))]
+
+    def _audit_handling(self, conn: Connection, agency: str, events: list[Any]) -> list[Problem]:
+        """Every assignment and outcome row as its event recorded it: none changed, added or deleted outside the tool."""
+        vouched: dict[int, str] = {}
+        for item in events:
+            if item.action in (ASSIGNED, DONE) and item.detail:
+                detail = json.loads(item.detail)
+                vouched[int(detail["xu_ly"])] = detail["hash"]
+        problems = []
+        numbers = {r.id: r.number for r in conn.execute(select(incoming_t.c.id, incoming_t.c.number)
+                                                         .where(incoming_t.c.agency == agency))}
+        rows = {r.id: r for r in conn.execute(select(handling_t).where(handling_t.c.agency == agency))}
+        for row_id, row in sorted(rows.items()):
+            where = f"{agency}/xu_ly_den:{row_id}"
+            number = numbers.get(row.den_id, row.den_id)
+            if row_id not in vouched:
+                problems.append(Problem(where, "", _(
+                    "số đến {number}: an assignment or outcome was added outside the tool").format(number=number),
+                    _("restore the register from a backup")))
+            elif handling_hash(row) != vouched[row_id]:
+                problems.append(Problem(where, "", _(
+                    "số đến {number}: an assignment or outcome was changed outside the tool").format(number=number),
+                    _("restore the register from a backup")))
+        for _row_id in sorted(set(vouched) - set(rows)):
+            problems.append(Problem(f"{agency}/events", "", _(
+                "an assignment or outcome of a received document was deleted outside the tool"),
+                _("restore the register from a backup")))
+        return problems
+
     def _audit_incoming(self, conn: Connection, agency: str, events: list[Any]) -> list[Problem]:
         """Every incoming row as its last event left it: none changed, added or deleted outside the tool."""
         last: dict[int, str] = {}
@@ -110,3 +173,8 @@ class IncomingBook(Series, SearchIndex):
             problems.append(Problem(f"{agency}/events", "", _("an incoming row was deleted outside the tool"),
                                     _("restore the register from a backup")))
         return problems
+
+
+def _dmy(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"

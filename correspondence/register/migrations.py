@@ -285,6 +285,25 @@ def _v12_search_rows_without_text_and_numbers(conn: Connection) -> None:
         conn.execute(text("ANALYZE tim_kiem_den"))
 
 
+def _v13_incoming_handling(conn: Connection) -> None:
+    """The life of a received document after its số đến (ND 30 Art. 23–24): each assignment to a unit (or person)
+    with its deadline, kept as history, and the outcome, one row each, vouched for by an event of the chain."""
+    meta = MetaData()
+    Table("xu_ly_den", meta,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("agency", String(100), nullable=False),
+          Column("den_id", Integer, nullable=False, index=True),
+          Column("action", String(20), nullable=False),
+          Column("don_vi", Text),
+          Column("nguoi", Text),
+          Column("han", String(10)),
+          Column("ngay", String(10), nullable=False),
+          Column("ghi_chu", Text),
+          Column("at", String(40), nullable=False),
+          Column("by", String(100), nullable=False))
+    meta.create_all(conn)
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "series and entries", _v1_series_and_entries),
     (2, "events and date index", _v2_events),
@@ -298,6 +317,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (10, "received documents in hồ sơ and in search", _v10_incoming_filed_and_searched),
     (11, "stored search vectors on PostgreSQL", _v11_stored_search_words),
     (12, "search: rows without text, numbers, bounded words", _v12_search_rows_without_text_and_numbers),
+    (13, "assignment and outcome of received documents", _v13_incoming_handling),
 )
 CURRENT = MIGRATIONS[-1][0]
 

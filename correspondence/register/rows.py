@@ -114,6 +114,39 @@ class Incoming:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "files_json"} | {"files": self.files}
 
 
+@dataclass(frozen=True)
+class Handling:
+    """One step of a received document's life after its số đến: an assignment (``den-assigned``: the unit, the person,
+    the deadline) or its outcome (``den-done``: the note), on the day ``ngay``."""
+
+    id: int
+    agency: str
+    den_id: int
+    action: str
+    don_vi: str | None
+    nguoi: str | None
+    han: str | None
+    ngay: str
+    ghi_chu: str | None
+    at: str
+    by: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def handling_of(row: Any) -> Handling:
+    """The ``Handling`` of a row of ``xu_ly_den``."""
+    return Handling(**{f.name: getattr(row, f.name) for f in fields(Handling)})
+
+
+def handling_hash(row: Any) -> str:
+    """The SHA-256 of an assignment or outcome row's content, as its event records it."""
+    values = row if isinstance(row, dict) else row._mapping
+    content = {f.name: values.get(f.name) for f in fields(Handling)}
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def entry_of(row: Any) -> Entry:
     """The ``Entry`` of a row of ``entries``."""
     return Entry(**{f.name: getattr(row, f.name) for f in fields(Entry)})

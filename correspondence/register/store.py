@@ -23,12 +23,14 @@ from correspondence.register.hoso import HoSoBook
 from correspondence.register.incoming import IncomingBook
 from correspondence.register.leases import FOREIGN_LEASE, HOST, LEASE, lease_alive
 from correspondence.register.outgoing import OutgoingBook
-from correspondence.register.rows import Entry, HoSo, Incoming, incoming_hash, searchable
+from correspondence.register.rows import Entry, Handling, HoSo, Incoming, incoming_hash, searchable
 from correspondence.register.tables import (
+    ASSIGNED,
     CLOSED,
     CLOSED_FILE,
     DESTROYED_FILE,
     DESTRUCTION,
+    DONE,
     FAILED,
     HO_SO_CLOSED,
     HO_SO_CREATED,
@@ -57,11 +59,12 @@ from correspondence.register.tables import (
 )
 
 __all__ = [
-    "CLOSED", "CLOSED_FILE", "DESTROYED_FILE", "DESTRUCTION", "FAILED", "FOREIGN_LEASE", "HOST", "HO_SO_CLOSED",
-    "HO_SO_CREATED", "HO_SO_FILED", "IMPORTED", "INCOMING", "INCOMING_SECRET", "INCOMING_VOIDED", "ISSUED", "LEASE",
-    "NOTED", "OPEN", "READ", "RECEIVED", "VOIDED", "Entry", "HoSo", "Incoming", "Register", "chains_t", "closed_t",
-    "current_user", "entries_t", "events_t", "filed_den_t", "filed_t", "ho_so_t", "incoming_hash", "incoming_t",
-    "lease_alive", "normalise_url", "now", "searchable", "series_t", "sqlite_path", "text_den_t", "text_t",
+    "ASSIGNED", "CLOSED", "CLOSED_FILE", "DESTROYED_FILE", "DESTRUCTION", "DONE", "FAILED", "FOREIGN_LEASE", "HOST",
+    "HO_SO_CLOSED", "HO_SO_CREATED", "HO_SO_FILED", "IMPORTED", "INCOMING", "INCOMING_SECRET", "INCOMING_VOIDED",
+    "ISSUED", "LEASE", "NOTED", "OPEN", "READ", "RECEIVED", "VOIDED", "Entry", "Handling", "HoSo", "Incoming",
+    "Register", "chains_t", "closed_t", "current_user", "entries_t", "events_t", "filed_den_t", "filed_t", "ho_so_t",
+    "incoming_hash", "incoming_t", "lease_alive", "normalise_url", "now", "searchable", "series_t", "sqlite_path",
+    "text_den_t", "text_t"
 ]
 
 
@@ -82,6 +85,7 @@ class Register(OutgoingBook, IncomingBook, HoSoBook):
         with self.engine.connect() as conn:
             events, rows, head = self._chain_read(conn, agency)
             problems = self._audit_incoming(conn, agency, events)
+            problems += self._audit_handling(conn, agency, events)
             problems += self._audit_files(conn, agency, events)
             problems += self._audit_years(conn, agency, events)
         return problems + self._audit_chain(agency, events, rows, head)

@@ -48,6 +48,10 @@ filed_den_t = Table("ho_so_van_ban_den", metadata, Column("ho_so_id", Integer, p
                     Column("den_id", Integer, primary_key=True), Column("thu_tu", Integer), Column("them_luc", String(40)))
 text_den_t = Table("tim_kiem_den", metadata, Column("den_id", Integer, primary_key=True),
                    Column("agency", String(100)), Column("tu_khoa", Text), Column("toan_van", Text))
+handling_t = Table("xu_ly_den", metadata, Column("id", Integer, primary_key=True, autoincrement=True),
+                   Column("agency", String(100)), Column("den_id", Integer), Column("action", String(20)),
+                   Column("don_vi", Text), Column("nguoi", Text), Column("han", String(10)), Column("ngay", String(10)),
+                   Column("ghi_chu", Text), Column("at", String(40)), Column("by", String(100)))
 closed_t = Table("closed_years", metadata, Column("agency", String(100), primary_key=True),
                  Column("year", Integer, primary_key=True), Column("at", String(40)), Column("by", String(100)))
 
@@ -56,6 +60,7 @@ OPEN, CLOSED_FILE, DESTROYED_FILE = "mo", "dong", "huy"  # a hồ sơ takes docu
 HO_SO_CREATED, HO_SO_FILED, HO_SO_CLOSED = "ho-so-create", "ho-so-add", "ho-so-close"
 INCOMING, INCOMING_SECRET = "van_ban_den", "van_ban_den_mat"  # the số đến sequences: one a year, secret ones apart
 RECEIVED, INCOMING_VOIDED = "received", "den-voided"
+ASSIGNED, DONE = "den-assigned", "den-done"  # a received document assigned to a unit (kept as history), its outcome
 READ = "read"  # a document or the register read through the tool: the access log
 DESTRUCTION = "ho-so-destruction"  # the council's decision that a hồ sơ may be destroyed, recorded (nothing deleted)
 CLOSED = "close-year"
