@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -93,7 +94,7 @@ def incoming_list(ctx: click.Context, year: int | None, secret: bool, overdue: b
         echo(f"{r.number:>5}  {ngay_so(r.ngay_den)}  {r.tac_gia}  {r.so_ky_hieu or ''}  {void}{r.trich_yeu}")
 
 
-def _list_overdue(ctx: click.Context, year: int | None, secret: bool, day: object, agency: str | None,
+def _list_overdue(ctx: click.Context, year: int | None, secret: bool, day: dt.date | None, agency: str | None,
                   as_json: bool) -> None:
     from correspondence.api import incoming_overdue as run
     from correspondence.vietnamese import ngay_so

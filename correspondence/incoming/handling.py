@@ -12,7 +12,7 @@ from typing import Any
 from correspondence.errors import InvalidRecord, Problem, RegisterConflict
 from correspondence.i18n import _
 from correspondence.progress import notice
-from correspondence.register.store import ASSIGNED, DONE, INCOMING, INCOMING_SECRET, VOIDED, Handling, Incoming
+from correspondence.register.store import ASSIGNED, DONE, INCOMING, INCOMING_SECRET, VOIDED, Handling, Incoming, Register
 from correspondence.registers import agency_of, open_register
 from correspondence.validate import load_agency
 from correspondence.vietnamese import hom_nay, ngay_so
@@ -50,7 +50,7 @@ def life_of(steps: list[Handling]) -> Life:
     return Life(assigned[-1] if assigned else None, done[-1] if done else None, tuple(steps))
 
 
-def lives(register: Any, agency: str, rows: list[Incoming]) -> dict[int, Life]:
+def lives(register: Register, agency: str, rows: list[Incoming]) -> dict[int, Life]:
     """The life of each of ``rows`` (read in one query)."""
     by_row: dict[int, list[Handling]] = {row.id: [] for row in rows}
     for step in register.incoming_handling(agency, list(by_row) if len(by_row) < 500 else None):
@@ -77,7 +77,7 @@ def _unit(root: Path, agency: str, don_vi: str) -> str:
         _("name a unit of don_vi: in {profile}, or add it there").format(profile=shown(path)))])
 
 
-def _row(register: Any, agency: str, number: int, nam: int | None, mat: bool) -> Incoming:
+def _row(register: Register, agency: str, number: int, nam: int | None, mat: bool) -> Incoming:
     year = nam or hom_nay().year
     found = register.incoming(agency, year, INCOMING_SECRET if mat else INCOMING, number)
     if not found:
