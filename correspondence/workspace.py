@@ -130,7 +130,8 @@ DIRECTORY = "danh-ba"  # registers/danh-ba.yaml: the other agencies documents ar
 def agencies(root: Path) -> list[str]:
     """The agencies of the workspace: a profile ``registers/<id>.yaml`` or a register ``registers/<id>.sqlite``."""
     folder = root / "registers"
-    names = {p.stem for p in folder.glob("*.yaml") if p.stem not in ("config", DIRECTORY)} | {p.stem for p in folder.glob("*.sqlite")}
+    names = {p.stem for p in folder.glob("*.yaml") if p.stem not in ("config", DIRECTORY)}
+    names |= {p.stem for p in folder.glob("*.sqlite")}
     return sorted(names)
 
 

@@ -32,8 +32,8 @@ MODULES = {"check": "checking", "check_with_advice": "checking", "compose": "che
                             "prepare_remote_signature", "complete_remote_signature", "sign_remotely",
                             "pending_signature"),
                            "signing"),
-           **dict.fromkeys(("STATUS_CODES", "exchange_answer", "exchange_directory", "exchange_directory_import", "exchange_receive",
-                            "exchange_recipients", "exchange_send"), "exchange")}
+           **dict.fromkeys(("STATUS_CODES", "exchange_answer", "exchange_directory", "exchange_directory_import",
+                            "exchange_receive", "exchange_recipients", "exchange_send"), "exchange")}
 
 
 def __getattr__(name: str) -> Any:

@@ -294,12 +294,12 @@ def parse(data: bytes, shown_name: str) -> _Reader:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
-        line = error.lineno or (error.position[0] if getattr(error, "position", None) else None)
+        where: int | None = error.lineno or (error.position[0] if getattr(error, "position", None) else None)
         message = str(error.msg or error)
         if "huge" in message.lower():
             message = _("an element is too large (an attachment over {size} MB?)").format(
                 size=MAX_ATTACHMENT // (1024 * 1024))
-        raise _refused(f"{shown_name}:{line}" if line else shown_name,
+        raise _refused(f"{shown_name}:{where}" if where else shown_name,
                        _("the envelope is not well-formed XML: {reason}").format(reason=message)) from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
@@ -426,7 +426,7 @@ def _attachments(reader: _Reader, problems: list[Problem]) -> list[Attachment]:
     """Each attachment, decoded (and unzipped), checked against the manifest and the limits."""
     manifest = reader.find("edXMLManifest")
     references = reader.children(manifest, "Reference")
-    encoded = {}
+    encoded: dict[str, Any] = {}
     for node in (n for n in reader.root.iter() if _local(n) == "Attachment"):
         encoded.setdefault(_cid(reader.text(node, "ContentId")), node)
     if len(encoded) > MAX_ATTACHMENTS:

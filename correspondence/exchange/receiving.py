@@ -166,10 +166,11 @@ def receive(root: Path, files: list[Path], agency: str | None = None, register_u
             done.append(_register_document(root, register, agency, day, file, data, item))
         else:
             entry = targets[index]
+            detail = {"tu": item.sender.ma, "ten": item.sender.ten, "ma": item.code, "mo_ta": item.description,
+                      "luc": item.luc.replace(tzinfo=VIETNAM).isoformat(), "sha256": storage.sha256(data)}
             with register:
-                register.record_event(agency, entry.id, EDXML_STATUS, json.dumps(
-                    {"tu": item.sender.ma, "ten": item.sender.ten, "ma": item.code, "mo_ta": item.description,
-                     "luc": item.luc.replace(tzinfo=VIETNAM).isoformat(), "sha256": storage.sha256(data)}, ensure_ascii=False, sort_keys=True))
+                register.record_event(agency, entry.id, EDXML_STATUS, json.dumps(detail, ensure_ascii=False,
+                                                                                  sort_keys=True))
             done.append(Received(file, so_ky_hieu=entry.so_ky_hieu, status=item.code, tu=item.sender.ma))
     return done
 
