@@ -220,3 +220,14 @@ def test_identity_codes_are_checked(tmp_path: Path) -> None:
         api.exchange_directory_import(tmp_path, bad)
     assert [p.source.rsplit(":", 1)[1] for p in caught.value.problems] == ["3", "4"]
     assert not (tmp_path / "registers" / "danh-ba.yaml").exists()
+
+
+def test_init_takes_both_identity_codes_checked(tmp_path: Path) -> None:
+    base = dict(ma="so-x", mau="so", ten=["Sở X"], chu_quan=["UBND tỉnh Y"], viet_tat="SX", dia_danh="Y", thu_truong="Giám đốc",
+                nguoi_ky=["A B=Giám đốc"], ma_dinh_danh="000.00.11.H53")
+    with pytest.raises(InvalidRecord) as caught:
+        api.init(tmp_path, api.Answers(**base, ma_dinh_danh_qd20="h53.sai!"))
+    assert [p.source for p in caught.value.problems] == ["--ma-qd20"]
+    assert not (tmp_path / "registers" / "so-x.yaml").exists()
+    done = api.init(tmp_path, api.Answers(**base, ma_dinh_danh_qd20="H53.11"))
+    assert "ma_dinh_danh_qd20: H53.11" in done.profile.read_text("utf-8")
