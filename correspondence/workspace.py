@@ -124,10 +124,14 @@ def agency_profile(root: Path, agency: str) -> Path:
     return root / "registers" / f"{agency}.yaml"
 
 
+DIRECTORY = "danh-ba"  # registers/danh-ba.yaml: the other agencies documents are exchanged with, not an agency
+
+
 def agencies(root: Path) -> list[str]:
     """The agencies of the workspace: a profile ``registers/<id>.yaml`` or a register ``registers/<id>.sqlite``."""
     folder = root / "registers"
-    names = {p.stem for p in folder.glob("*.yaml") if p.stem != "config"} | {p.stem for p in folder.glob("*.sqlite")}
+    names = {p.stem for p in folder.glob("*.yaml") if p.stem not in ("config", DIRECTORY)}
+    names |= {p.stem for p in folder.glob("*.sqlite")}
     return sorted(names)
 
 

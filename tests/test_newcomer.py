@@ -171,12 +171,12 @@ def test_interactive_init_with_typed_input(empty: Path, terminal: None) -> None:
     import yaml
 
     typed = "\n".join(["so", "so-moi", "Sở Mới", "Ủy ban nhân dân tỉnh Y", "SM", "Y",
-                       "Nguyễn Văn An=Giám đốc; Trần Bình=Phó Giám đốc", "H49.10"]) + "\n"
+                       "Nguyễn Văn An=Giám đốc; Trần Bình=Phó Giám đốc", "H49.10", "H49.10.SM"]) + "\n"
     code, output = _run("init", input=typed)
     assert code == 0, output
     data = yaml.safe_load((empty / "registers" / "so-moi.yaml").read_text("utf-8"))
     assert data["ten_co_quan_chu_quan"] == ["Ủy ban nhân dân tỉnh Y"] and data["viet_tat"] == "SM"
-    assert data["ma_dinh_danh"] == "H49.10" and len(data["nguoi_ky"]) == 2
+    assert data["ma_dinh_danh"] == "H49.10" and len(data["nguoi_ky"]) == 2 and data["ma_dinh_danh_qd20"] == "H49.10.SM"
 
 
 # 3 ---------------------------------------------------------------- a period's dates already say the year

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from correspondence.api.commands import period as period
     from correspondence.api.drafting import *  # noqa: F403
     from correspondence.api.drafting import pdf_font as pdf_font
+    from correspondence.api.exchange import *  # noqa: F403
     from correspondence.api.signing import *  # noqa: F403
 
 MODULES = {"check": "checking", "check_with_advice": "checking", "compose": "checking",
@@ -30,7 +31,9 @@ MODULES = {"check": "checking", "check_with_advice": "checking", "compose": "che
                             "Token", "pkcs11_pin_from_environment", "REMOTE_PROVIDERS", "Request",
                             "prepare_remote_signature", "complete_remote_signature", "sign_remotely",
                             "pending_signature"),
-                           "signing")}
+                           "signing"),
+           **dict.fromkeys(("STATUS_CODES", "exchange_answer", "exchange_directory", "exchange_directory_import",
+                            "exchange_receive", "exchange_recipients", "exchange_send"), "exchange")}
 
 
 def __getattr__(name: str) -> Any:

@@ -32,10 +32,11 @@ from correspondence.i18n import _
 @click.option("--nguoi-ky", multiple=True, help=_("A signer as Full name=Title, e.g. 'Đặng Huy Hậu=Phó Chủ tịch' (repeat)."))
 @click.option("--ma-dinh-danh", default=None, help=_("The agency's electronic id code (mã định danh), e.g. H49.64 "
                                                     "(optional; goes into the archival metadata)."))
+@click.option("--ma-qd20", default=None, help=_("The agency's code under QĐ 20/2020 (up to 35 characters; optional)."))
 @click.pass_context
 def init(ctx: click.Context, ma: str | None, mau: str | None, ten: tuple[str, ...], chu_quan: tuple[str, ...],
          viet_tat: str | None, dia_danh: str | None, thu_truong: str | None, tap_the: str | None,
-         don_vi: tuple[str, ...], nguoi_ky: tuple[str, ...], ma_dinh_danh: str | None) -> None:
+         don_vi: tuple[str, ...], nguoi_ky: tuple[str, ...], ma_dinh_danh: str | None, ma_qd20: str | None) -> None:
     from correspondence import api
 
     ask = sys.stdin.isatty()
@@ -47,7 +48,7 @@ def init(ctx: click.Context, ma: str | None, mau: str | None, ten: tuple[str, ..
             raise UsageError(_("give the agency's id with --ma (e.g. --ma ubnd-quang-ninh)"))
         ma = click.prompt(_("Agency id (a file name, e.g. ubnd-quang-ninh)"))
     answers = api.Answers(ma, mau, list(ten), list(chu_quan), viet_tat, dia_danh, thu_truong, tap_the, list(don_vi),
-                          [item.strip() for item in nguoi_ky if item.strip()], ma_dinh_danh)
+                          [item.strip() for item in nguoi_ky if item.strip()], ma_dinh_danh, ma_qd20)
     if ask:  # every answer the profile still needs, then the optional mã định danh
         for key, question in api.init_questions(answers):
             answers.answer(key, click.prompt(_(question)))
@@ -55,6 +56,10 @@ def init(ctx: click.Context, ma: str | None, mau: str | None, ten: tuple[str, ..
             answers.answer("ma_dinh_danh", click.prompt(_("Electronic id code of the agency (mã định danh, e.g. "
                                                           "H49.64; leave empty if none)"), default="",
                                                         show_default=False))
+        if ma_qd20 is None:
+            answers.answer("ma_dinh_danh_qd20", click.prompt(_(
+                "The agency's code under QĐ 20/2020 (up to 35 characters; leave empty if none)"), default="",
+                show_default=False))
     with notices():
         done = api.init(ctx.obj["workspace"], answers, ctx.obj["register"])
     echo(_("written: {path}").format(path=shown(done.profile)))

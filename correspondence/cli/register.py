@@ -123,6 +123,14 @@ def register_show(ctx: click.Context, number: str, agency: str | None, year: int
         echo(_("Signature {index}: {role}, {signer}, {time} (Vietnam time), certificate {serial}: {path}").format(
             index=index, role=roles.get(item["ky"], item["ky"]), signer=item.get("nguoi", ""),
             time=gio_viet_nam(item.get("luc")), serial=item.get("serial", ""), path=item["path"]))
+    from correspondence.api import exchange_recipients
+
+    for item in exchange_recipients(ctx.obj["workspace"], entry, ctx.obj["register"]):
+        state = (_("status {code} ({meaning}), {time} (Vietnam time)").format(
+            code=item["trang_thai"], meaning=item["y_nghia"], time=gio_viet_nam(item["trang_thai_luc"]))
+            + (f": {item['mo_ta']}" if item.get("mo_ta") else "")) if item.get("trang_thai") else _("no status yet")
+        echo(_("Sent to {code} ({name}) {time} (Vietnam time): {state}").format(
+            code=item["ma"], name=item.get("ten", ""), time=gio_viet_nam(item.get("gui_luc")), state=state))
     from correspondence.api import pending_signature
 
     waiting = pending_signature(entry)

@@ -27,7 +27,8 @@ PLACEHOLDER = "…"
 # The option that answers each field of the profile.
 OPTIONS = {"ten_co_quan": "--ten", "ten_co_quan_chu_quan": "--chu-quan", "viet_tat": "--viet-tat",
            "dia_danh": "--dia-danh", "thu_truong": "--thu-truong", "tap_the": "--tap-the", "don_vi": "--don-vi",
-           "nguoi_ky": "--nguoi-ky", "ma_dinh_danh": "--ma-dinh-danh", "ma": "--ma", "mau": "--mau"}
+           "nguoi_ky": "--nguoi-ky", "ma_dinh_danh": "--ma-dinh-danh",
+           "ma_dinh_danh_qd20": "--ma-qd20", "ma": "--ma", "mau": "--mau"}
 # What interactive init asks, in this order: the answers a profile needs, and those a sample leaves as "…".
 REQUIRED = ("ten_co_quan", "viet_tat", "dia_danh", "thu_truong", "nguoi_ky")
 QUESTIONS = {
@@ -57,13 +58,14 @@ class Answers:
     don_vi: list[str] = field(default_factory=list)  # "XD6=Phòng Xây dựng"
     nguoi_ky: list[str] = field(default_factory=list)  # "Nguyễn Văn A=Chủ tịch"
     ma_dinh_danh: str | None = None  # the agency's electronic id code, e.g. H49.64
+    ma_dinh_danh_qd20: str | None = None  # the QĐ 20/2020 code (up to 35 characters)
 
     def given(self) -> dict[str, str | list[str] | None]:
         """Each answer by the profile field it fills."""
         return {"ma": self.ma, "mau": self.mau, "ten_co_quan": self.ten, "ten_co_quan_chu_quan": self.chu_quan,
                 "viet_tat": self.viet_tat, "dia_danh": self.dia_danh, "thu_truong": self.thu_truong,
                 "tap_the": self.tap_the, "don_vi": self.don_vi, "nguoi_ky": self.nguoi_ky,
-                "ma_dinh_danh": self.ma_dinh_danh}
+                "ma_dinh_danh": self.ma_dinh_danh, "ma_dinh_danh_qd20": self.ma_dinh_danh_qd20}
 
     def answer(self, key: str, text: str) -> None:
         """Take the text typed for ``key`` (lines separated by '/', pairs by ';')."""
@@ -143,7 +145,7 @@ def profile_data(answers: Answers) -> dict[str, Any]:
     for key, value in (("ten_co_quan", answers.ten), ("ten_co_quan_chu_quan", answers.chu_quan),
                        ("viet_tat", answers.viet_tat), ("dia_danh", answers.dia_danh),
                        ("thu_truong", answers.thu_truong), ("tap_the", answers.tap_the),
-                       ("ma_dinh_danh", answers.ma_dinh_danh)):
+                       ("ma_dinh_danh", answers.ma_dinh_danh), ("ma_dinh_danh_qd20", answers.ma_dinh_danh_qd20)):
         if value:
             data[key] = value
     units = _pairs(answers.don_vi, "don_vi", problems)

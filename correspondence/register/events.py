@@ -165,6 +165,13 @@ class EventChain(Database):
         with self._writer(), self.engine.begin() as conn:
             self._append(conn, agency, 0, READ, by or current_user(), what)
 
+    def record_event(self, agency: str, entry_id: int, action: str, detail: str, by: str | None = None) -> None:
+        """Record a fact about a row (an outgoing row's ``entry_id``; 0 for one that names its row in ``detail``) as
+        an event of the chain, the row unchanged; refused on a row changed outside the tool."""
+        with self._writer(), self.engine.begin() as conn:
+            row = self._refuse_unvouched(conn, entry_id) if entry_id else None
+            self._append(conn, agency, entry_id, action, by or current_user(), detail, row)
+
     def events(self, agency: str, actions: tuple[str, ...] | None = None) -> list[Any]:
         """The events of an agency's chain, oldest first (only ``actions`` when given)."""
         query = select(events_t).where(events_t.c.agency == agency)

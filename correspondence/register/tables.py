@@ -68,3 +68,6 @@ HO_SO_CHAINED = ("nam", "ky_hieu", "tieu_de", "thoi_han", "don_vi", "nguoi_lap")
 NOTED = "noted"  # a note added to a row's Ghi chú (the đính chính công văn that corrects it)
 SIGN_PENDING = "sign-pending"  # a remote signature prepared, its request sent: the prepared PDF waits for the signature
 SIGNED = "signed"  # a signed PDF of an issued document recorded beside its original (the file, its SHA-256, who signed)
+# edXML exchange between agencies: an envelope sent for an outgoing row (recipient, hash, time), a status received
+# from a recipient for it, a status sent back for an incoming row
+EDXML_SENT, EDXML_STATUS, EDXML_ANSWERED = "edxml-sent", "edxml-status", "edxml-answered"

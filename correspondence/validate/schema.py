@@ -98,6 +98,10 @@ class CoQuan(_Strict):
     viet_tat: Abbrev = Field(description="Chữ viết tắt tên cơ quan trong ký hiệu, ví dụ: UBND")
     ma_dinh_danh: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9.]{1,13}$")] | None = Field(
         None, description="Mã định danh điện tử của cơ quan (tối đa 13 ký tự, ví dụ H49.64): ghi vào siêu dữ liệu lưu trữ")
+    ma_dinh_danh_qd20: Annotated[str, StringConstraints(
+        strip_whitespace=True, max_length=35, pattern=r"^[A-Z0-9]+(\.[A-Z0-9]+)*$")] | None = Field(None, description=(
+            "Mã định danh điện tử theo QĐ 20/2020/QĐ-TTg (tối đa 35 ký tự: các nhóm chữ A–Z và số 0–9 ngăn bởi dấu "
+            "chấm); ma_dinh_danh là mã QCVN 102 (13 ký tự, ví dụ 000.00.00.H49) dùng khi gửi, nhận văn bản liên thông"))
     dia_danh: Text = Field(description="Địa danh ghi ở dòng ngày tháng, ví dụ: Quảng Ninh")
     ten_goi: Text | None = Field(None, description="Tên cơ quan dùng trong câu văn, ví dụ: Ủy ban nhân dân tỉnh")
     tap_the: Text | None = Field(None, description="Tên tập thể dùng sau TM., ví dụ: ỦY BAN NHÂN DÂN")

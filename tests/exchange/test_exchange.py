@@ -1,0 +1,233 @@
+"""Exchanging documents between agencies as edXML envelopes (QCVN 102:2016): two offices in one test (two workspaces,
+two registers): A issues and sends to B, B receives (số đến, attachment hashes), B answers 01 then 03, A reads the
+statuses in register show; hostile or broken envelopes (XXE, billion laughs, a huge attachment, a missing attachment,
+a repeated envelope) refused, located, with nothing registered."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from correspondence import api
+from correspondence.cli import main
+from correspondence.errors import InvalidRecord, UsageError
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+HERE = Path(__file__).resolve().parent
+NS = "{http://www.mic.gov.vn/TBT/QCVN_102_2016}"
+A_CODE, B_CODE = "000.00.00.H22", "000.00.00.H45"
+
+
+def _office(folder: Path, agency: str, code: str) -> Path:
+    folder.mkdir()
+    (folder / "registers").mkdir()
+    (folder / "output").mkdir()
+    profile = folder / "registers" / f"{agency}.yaml"
+    shutil.copy(EXAMPLES / "registers" / f"{agency}.yaml", profile)
+    profile.write_text(profile.read_text("utf-8") + f"ma_dinh_danh: {code}\n", "utf-8")
+    api.register_init(folder, agency)
+    return folder
+
+
+@pytest.fixture
+def offices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    a = _office(tmp_path / "a", "ubnd-quang-ninh", A_CODE)
+    b = _office(tmp_path / "b", "ubnd-ninh-thuan", B_CODE)
+    shutil.copytree(EXAMPLES, a / "examples")
+    (tmp_path / "a.csv").write_text(f"ma,ten\n{B_CODE},UBND tỉnh Ninh Thuận\n", "utf-8")
+    (tmp_path / "b.csv").write_text(f"Mã định danh;Tên cơ quan\n{A_CODE};UBND tỉnh Quảng Ninh\n", "utf-8")
+    api.exchange_directory_import(a, tmp_path / "a.csv")
+    api.exchange_directory_import(b, tmp_path / "b.csv")
+    monkeypatch.chdir(tmp_path)
+    return a, b
+
+
+def _run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _sent(a: Path, out: Path) -> Path:
+    entry = api.issue([a / "examples" / "cong-van-3018.yaml"], a)[0].entry
+    _run("-C", str(a), "exchange", "send", entry.so_ky_hieu, "--toi", B_CODE, "-o", str(out))
+    (envelope,) = out.glob("*.edxml")
+    return envelope
+
+
+def test_two_offices_send_receive_and_answer(offices: tuple[Path, Path], tmp_path: Path) -> None:
+    a, b = offices
+    out = tmp_path / "a-gui"
+    envelope = _sent(a, out)
+    root = etree.parse(str(envelope)).getroot()
+    header = root.find(f"{NS}edXMLEnvelope/{NS}edXMLHeader/{NS}MessageHeader")
+    assert [child.tag.replace(NS, "") for child in header] == [
+        "From", "To", "DocumentId", "Code", "PromulgationInfo", "DocumentType", "Subject", "Content", "SignerInfo",
+        "DueDate", "OtherInfo", "SteeringType", "ToPlaces"]
+    assert header.findtext(f"{NS}DocumentId") == f"{A_CODE},2019/05/07,01/UBND-XD6"
+    assert header.findtext(f"{NS}PromulgationInfo/{NS}PromulgationDate") == "2019/05/07"
+    assert root.find(f"{NS}edXMLEnvelope/{NS}edXMLHeader/{NS}TraceHeaderList/{NS}Bussiness") is not None
+    pdf = (a / "output" / "ubnd-quang-ninh" / "2019" / "01-UBND-XD6.pdf").read_bytes()
+    attached = root.findtext(f"{NS}AttachmentEncoded/{NS}Attachment/{NS}ContentTransferEncoded")
+    assert base64.b64decode(attached) == pdf
+
+    said = _run("-C", str(b), "exchange", "receive", str(envelope))
+    assert "số đến 1" in said and "Ủy ban nhân dân Tỉnh Quảng Ninh, 01/UBND-XD6" in said, said
+    (row,) = api.incoming_list(b)
+    assert (row.so_ky_hieu, row.ngay_van_ban, row.tac_gia) == ("01/UBND-XD6", "2019-05-07",
+                                                                "Ủy ban nhân dân Tỉnh Quảng Ninh")
+    assert row.trich_yeu.startswith("Công văn") and "rà soát" in row.trich_yeu
+    kept = {item.get("ten"): item for item in row.files}
+    assert kept["01-UBND-XD6.pdf"]["sha256"] == hashlib.sha256(pdf).hexdigest()
+    assert (b / kept["01-UBND-XD6.pdf"]["path"]).read_bytes() == pdf
+
+    answers = tmp_path / "b-gui"
+    _run("-C", str(b), "exchange", "status", "1", "--ma", "01", "-o", str(answers))
+    _run("-C", str(b), "exchange", "status", "1", "--ma", "03", "-o", str(answers))
+    statuses = sorted(answers.glob("*.edxml"))
+    assert len(statuses) == 2
+    said = _run("-C", str(a), "exchange", "receive", *map(str, statuses))
+    assert "01" in said and "03" in said, said
+    shown = _run("-C", str(a), "register", "show", "01/UBND-XD6")
+    assert f"{B_CODE} (UBND tỉnh Ninh Thuận)" in shown and "03 (đã tiếp nhận)" in shown, shown
+    assert api.register_verify(a).problems == [] and api.register_verify(b).problems == []
+
+
+def test_a_refusal_needs_its_reason(offices: tuple[Path, Path], tmp_path: Path) -> None:
+    a, b = offices
+    api.exchange_receive(b, [_sent(a, tmp_path / "out")])
+    with pytest.raises(UsageError):
+        api.exchange_answer(b, 1, "02", None, tmp_path / "tt")
+    assert not (tmp_path / "tt").exists() or not list((tmp_path / "tt").iterdir())
+
+
+def _refused(b: Path, envelope: Path) -> InvalidRecord:
+    with pytest.raises(InvalidRecord) as caught:
+        api.exchange_receive(b, [envelope])
+    assert api.incoming_list(b) == [], "nothing registered"
+    assert not list((b / "output").rglob("*.*")), "no file kept"
+    return caught.value
+
+
+def test_xxe_is_refused_located(offices: tuple[Path, Path], tmp_path: Path) -> None:
+    _a, b = offices
+    secret = tmp_path / "secret.txt"
+    secret.write_text("mật", "utf-8")
+    file = tmp_path / "xxe.edxml"
+    file.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE edXML [<!ENTITY x SYSTEM "file://{secret}">]>\n'
+                    '<edXML xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016"><Subject>&x;</Subject></edXML>', "utf-8")
+    error = _refused(b, file)
+    assert error.problems[0].source == "xxe.edxml:2" and "DTD" in error.problems[0].message
+
+
+def test_billion_laughs_is_refused_located(offices: tuple[Path, Path], tmp_path: Path) -> None:
+    _a, b = offices
+    entities = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    file = tmp_path / "lol.edxml"
+    file.write_text(f'<?xml version="1.0"?>\n\n<!DOCTYPE lolz [<!ENTITY l0 "lol">{entities}]>\n<edXML>&l9;</edXML>',
+                    "utf-8")
+    error = _refused(b, file)
+    assert error.problems[0].source == "lol.edxml:3"
+
+
+def _edited(envelope: Path, target: Path, change: object) -> Path:
+    tree = etree.parse(str(envelope))
+    change(tree.getroot())  # type: ignore[operator]
+    tree.write(str(target), xml_declaration=True, encoding="UTF-8")
+    return target
+
+
+def test_a_huge_attachment_is_refused(offices: tuple[Path, Path], tmp_path: Path) -> None:
+    a, b = offices
+    envelope = _sent(a, tmp_path / "out")
+
+    def grow(root: etree._Element) -> None:
+        node = root.find(f"{NS}AttachmentEncoded/{NS}Attachment/{NS}ContentTransferEncoded")
+        node.text = base64.b64encode(b"%PDF" + bytes(8 * 1024 * 1024)).decode()
+
+    error = _refused(b, _edited(envelope, tmp_path / "huge.edxml", grow))
+    assert error.problems[0].source.startswith("huge.edxml:"), error.problems
+    assert "MB" in error.problems[0].message
+
+
+def test_a_missing_attachment_is_refused_located(offices: tuple[Path, Path], tmp_path: Path) -> None:
+    a, b = offices
+    envelope = _sent(a, tmp_path / "out")
+
+    def drop(root: etree._Element) -> None:
+        holder = root.find(f"{NS}AttachmentEncoded")
+        holder.remove(holder.find(f"{NS}Attachment"))
+
+    file = _edited(envelope, tmp_path / "thieu.edxml", drop)
+    error = _refused(b, file)
+    (problem,) = error.problems
+    line = next(n for n, text in enumerate(file.read_text("utf-8").splitlines(), 1) if "<edXML:Reference>" in text)
+    assert problem.source == f"thieu.edxml:{line}" and "cid:1" not in problem.message and "'1'" in problem.message
+
+
+def test_a_repeated_envelope_is_refused(offices: tuple[Path, Path], tmp_path: Path) -> None:
+    a, b = offices
+    envelope = _sent(a, tmp_path / "out")
+    api.exchange_receive(b, [envelope])
+    copy = tmp_path / "lai.edxml"
+    shutil.copy(envelope, copy)
+    with pytest.raises(InvalidRecord) as caught:
+        api.exchange_receive(b, [copy])
+    assert "đã nhận" in caught.value.problems[0].message and "số đến 1" in caught.value.problems[0].message
+    assert [r.number for r in api.incoming_list(b)] == [1]
+
+
+def test_a_zipped_attachment_is_read_and_a_zip_escaping_its_folder_refused(offices: tuple[Path, Path],
+                                                                         tmp_path: Path) -> None:
+    a, b = offices
+    envelope = _sent(a, tmp_path / "out")
+
+    def zipped(name: str) -> object:
+        def change(root: etree._Element) -> None:
+            node = root.find(f"{NS}AttachmentEncoded/{NS}Attachment/{NS}ContentTransferEncoded")
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr(name, base64.b64decode(node.text))
+            node.text = base64.b64encode(buffer.getvalue()).decode()
+        return change
+
+    _refused(b, _edited(envelope, tmp_path / "thoat.edxml", zipped("../../thoat.pdf")))
+    (done,) = api.exchange_receive(b, [_edited(envelope, tmp_path / "nen.edxml", zipped("van-ban.pdf"))])
+    assert any(item.get("ten") == "van-ban.pdf" for item in done.row.files)
+
+
+def test_sample_shapes_are_read_leniently(offices: tuple[Path, Path]) -> None:
+    _a, b = offices
+    (done,) = api.exchange_receive(b, [HERE / "edoc_mau.edxml"])
+    row = done.row
+    assert (row.so_ky_hieu, row.ngay_van_ban, row.tac_gia) == ("25/STC-VP", "2026-03-05", "Sở Tài chính tỉnh Tây Ninh")
+
+
+def test_identity_codes_are_checked(tmp_path: Path) -> None:
+    (tmp_path / "registers").mkdir()
+    bad = tmp_path / "danh-ba.csv"
+    bad.write_text("ma,ten,ma_qd20\n000.00.00.G22,Văn phòng Chính phủ,G22\nkhông-hợp-lệ!,X,\n,Y,\n", "utf-8")
+    with pytest.raises(InvalidRecord) as caught:
+        api.exchange_directory_import(tmp_path, bad)
+    assert [p.source.rsplit(":", 1)[1] for p in caught.value.problems] == ["3", "4"]
+    assert not (tmp_path / "registers" / "danh-ba.yaml").exists()
+
+
+def test_init_takes_both_identity_codes_checked(tmp_path: Path) -> None:
+    base = dict(ma="so-x", mau="so", ten=["Sở X"], chu_quan=["UBND tỉnh Y"], viet_tat="SX", dia_danh="Y", thu_truong="Giám đốc",
+                nguoi_ky=["A B=Giám đốc"], ma_dinh_danh="000.00.11.H53")
+    with pytest.raises(InvalidRecord) as caught:
+        api.init(tmp_path, api.Answers(**base, ma_dinh_danh_qd20="h53.sai!"))
+    assert [p.source for p in caught.value.problems] == ["--ma-qd20"]
+    assert not (tmp_path / "registers" / "so-x.yaml").exists()
+    done = api.init(tmp_path, api.Answers(**base, ma_dinh_danh_qd20="H53.11"))
+    assert "ma_dinh_danh_qd20: H53.11" in done.profile.read_text("utf-8")
