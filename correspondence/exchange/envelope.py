@@ -21,9 +21,10 @@ from typing import Any
 
 from correspondence.errors import InvalidRecord, Problem
 from correspondence.i18n import _
+from correspondence.records.xml import MAX_ENVELOPE as MAX_ENVELOPE
+from correspondence.records.xml import parse_untrusted
 
 NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
-MAX_ENVELOPE = 40 * 1024 * 1024  # bytes of one .edxml file
 MAX_ATTACHMENT = 7 * 1024 * 1024  # bytes of one attachment once decoded (its base64 stays under libxml2's 10 MB node)
 MAX_ATTACHMENTS = 50
 MAX_ZIP_RATIO = 100  # a zipped attachment unpacking to more than 100 times its size is a zip bomb
@@ -277,34 +278,8 @@ class _Reader:
 
 def parse(data: bytes, shown_name: str) -> _Reader:
     """Parse an envelope safely: no DTD, no entity, no network, bounded."""
-    from lxml import etree
-
-    if len(data) > MAX_ENVELOPE:
-        raise _refused(shown_name, _("the envelope is larger than {size} MB: refused unread").format(
-            size=MAX_ENVELOPE // (1024 * 1024)))
-    head = data[:65536]
-    for marker in (b"<!DOCTYPE", b"<!ENTITY"):
-        found = head.find(marker)
-        if found >= 0:
-            line = head[:found].count(b"\n") + 1
-            raise _refused(f"{shown_name}:{line}", _("the envelope declares a DTD or entities (a way to attack the "
-                                                      "reader: XXE, billion laughs): refused"))
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
-                             dtd_validation=False, remove_comments=True, remove_pis=True)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as error:
-        where: int | None = error.lineno or (error.position[0] if getattr(error, "position", None) else None)
-        message = str(error.msg or error)
-        if "huge" in message.lower():
-            message = _("an element is too large (an attachment over {size} MB?)").format(
-                size=MAX_ATTACHMENT // (1024 * 1024))
-        raise _refused(f"{shown_name}:{where}" if where else shown_name,
-                       _("the envelope is not well-formed XML: {reason}").format(reason=message)) from None
-    tree = root.getroottree()
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise _refused(shown_name, _("the envelope declares a DTD or entities (a way to attack the reader: XXE, "
-                                     "billion laughs): refused"))
+    root = parse_untrusted(data, shown_name, MAX_ENVELOPE, _("an element is too large (an attachment over {size} MB?)")
+                           .format(size=MAX_ATTACHMENT // (1024 * 1024)))
     if _local(root) != "edXML":
         raise _refused(f"{shown_name}:{root.sourceline}", _("not an edXML envelope: the root element is <{name}>")
                        .format(name=_local(root)))

@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from correspondence import storage
 from correspondence.errors import Backdated, CorrespondenceError, InvalidRecord, Problem, RegisterConflict
 from correspondence.i18n import _
 from correspondence.progress import notice
+from correspondence.records.xml import MAX_ENVELOPE, parse_untrusted, too_large
 from correspondence.register.store import INCOMING, INCOMING_SECRET, Incoming
 from correspondence.register.words import TEXT_LIMIT
 from correspondence.registers import agency_names, open_register
@@ -43,14 +43,16 @@ def kept_name(name: str) -> str:
     return stem + suffix
 
 
-def _edxml(data: bytes) -> dict[str, str]:
-    """The fields a QCVN 102 envelope holds, by the local names of its elements."""
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError:
-        return {}
+def _edxml(file: Path) -> dict[str, str]:
+    """The fields a QCVN 102 envelope holds, by the local names of its elements (read as untrusted: an envelope
+    declaring entities, too large — never read whole then — or not well-formed is refused, located)."""
+    if file.stat().st_size > MAX_ENVELOPE:
+        raise too_large(shown(file), MAX_ENVELOPE)
+    root = parse_untrusted(file.read_bytes(), shown(file), MAX_ENVELOPE)
     found: dict[str, str] = {}
     for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
         name = element.tag.rsplit("}", 1)[-1]
         text = (element.text or "").strip()
         if text and name not in found:
@@ -129,7 +131,7 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
     if not file.is_file():
         raise InvalidRecord(_("invalid incoming document: nothing was registered"), [Problem(
             shown(file), "FILE", _("file not found"), _("check the path"))])
-    found = _edxml(file.read_bytes()) if file.suffix.lower() == ".edxml" else {}
+    found = _edxml(file) if file.suffix.lower() == ".edxml" else {}
     problems: list[Problem] = []
     values: dict[str, Any] = {
         "tac_gia": (tu or found.get("tac_gia") or "").strip(),

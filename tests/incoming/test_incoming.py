@@ -92,6 +92,21 @@ def test_an_edxml_envelope_fills_the_fields(workspace: Path) -> None:
         "Sở Tài chính", "123/STC-NS", "2019-04-20", "V/v dự toán ngân sách năm 2020")
 
 
+def test_an_edxml_envelope_with_entities_is_refused_and_nothing_registered(workspace: Path) -> None:
+    """An envelope declaring entities (billion laughs, XXE) is refused where it declares them: the reader never
+    expands an entity nor fetches anything, and no số đến is taken."""
+    service.init(workspace, "ubnd-quang-ninh")
+    envelope = workspace / "bom.edxml"
+    envelope.write_text('<?xml version="1.0"?>\n<!DOCTYPE edXML [<!ENTITY a "aaaaaaaaaa">'
+                        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
+                        '<edXML><Subject>&b;</Subject></edXML>', "utf-8")
+    with pytest.raises(InvalidRecord) as caught:
+        incoming.receive(workspace, envelope, ngay_den=D)
+    assert caught.value.problems[0].source == "bom.edxml:2"
+    assert "DTD" in caught.value.problems[0].message
+    assert incoming.list_all(workspace, 2019) == []
+
+
 def test_a_row_changed_outside_the_tool_is_found(workspace: Path) -> None:
     service.init(workspace, "ubnd-quang-ninh")
     incoming.receive(workspace, _pdf(workspace), "Sở A", None, None, "Thư", ngay_den=D)
