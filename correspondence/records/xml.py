@@ -20,10 +20,10 @@ def declared_dtd(data: bytes) -> int | None:
     return head[:min(places)].count(b"\n") + 1 if places else None
 
 
-def parse_untrusted(data: bytes, shown_name: str, limit: int, too_large: str = "") -> Any:
+def parse_untrusted(data: bytes, shown_name: str, limit: int, huge_node: str = "") -> Any:
     """The root element of an envelope's ``data`` (an lxml element), read with entity expansion, DTD loading and
     network access off; refused, located at ``shown_name[:line]``, when larger than ``limit`` bytes, declaring a DTD
-    or entities, or not well-formed (``too_large``: what to say when libxml2 refuses a node past its bounds)."""
+    or entities, or not well-formed (``huge_node``: what to say when libxml2 refuses a node past its bounds)."""
     from lxml import etree
 
     if len(data) > limit:
@@ -39,8 +39,8 @@ def parse_untrusted(data: bytes, shown_name: str, limit: int, too_large: str = "
     except etree.XMLSyntaxError as error:
         where: int | None = error.lineno or (error.position[0] if getattr(error, "position", None) else None)
         message = str(error.msg or error)
-        if too_large and "huge" in message.lower():
-            message = too_large
+        if huge_node and "huge" in message.lower():
+            message = huge_node
         raise _refused(f"{shown_name}:{where}" if where else shown_name,
                        _("the envelope is not well-formed XML: {reason}").format(reason=message)) from None
     tree = root.getroottree()
