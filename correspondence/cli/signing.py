@@ -32,16 +32,27 @@ PASSWORD_ENV = "CORRESPONDENCE_P12_PASSWORD"
 @click.option("--khe", "slot", type=click.IntRange(min=0), default=None,
               help=_("The token's slot (pkcs11-tool -L, softhsm2-util --show-slots)."))
 @click.option("--nhan", "label", default=None, help=_("The key's label, when the token holds several."))
+@click.option("--phu-luc", "annexes", is_flag=True,
+              help=_("With --ky-co-quan: sign the document's annexes issued in files of their own (no picture: the "
+                     "number and the signing time at the top right of page 1), not the document."))
+@click.option("--tsa", "tsa", default=None, metavar="URL",
+              help=_("Add a timestamp from this RFC 3161 timestamp server (PAdES B-T); needs the network."))
+@click.option("--ltv", "ltv", is_flag=True,
+              help=_("Keep the certificates and their revocation answers (CRL/OCSP) in the PDF (PAdES B-LT); needs "
+                     "the network."))
 @agency_option
 @year_option
 @series_option
 @click.pass_context
 def sign(ctx: click.Context, number: str, as_signer: bool, as_agency: bool, p12: Path | None, library: Path | None,
-         slot: int | None, label: str | None, agency: str | None, year: int | None, series: str | None) -> None:
+         slot: int | None, label: str | None, annexes: bool, tsa: str | None, ltv: bool, agency: str | None,
+         year: int | None, series: str | None) -> None:
     from correspondence.errors import UsageError
 
     if as_signer == as_agency:
         raise UsageError(_("say who signs: --ky-nguoi (the signer) or --ky-co-quan (the agency)"))
+    if annexes and not as_agency:
+        raise UsageError(_("--phu-luc goes with --ky-co-quan: the agency alone signs an annex in a file of its own"))
     if (p12 is None) == (library is None):
         raise UsageError(_("name one key: --p12 FILE, or --pkcs11 LIB --khe SLOT for a USB token"))
     if library is not None and slot is None:
@@ -59,11 +70,16 @@ def sign(ctx: click.Context, number: str, as_signer: bool, as_agency: bool, p12:
         if password is None:
             password = click.prompt(_("Password of {file}").format(file=p12.name), hide_input=True, default="",
                                     show_default=False)
-    role = api.SIGNER if as_signer else api.AGENCY
-    signed = api.sign(ctx.obj["workspace"], number, role, p12, password, agency, year, series, ctx.obj["register"],
-                      token)
-    echo(_("{number} signed by {signer} (certificate {serial}): {path}").format(
-        number=signed.entry.so_ky_hieu, signer=signed.signer, serial=signed.serial, path=shown(signed.path)))
+    if annexes:
+        done = api.sign_annexes(ctx.obj["workspace"], number, p12, password, agency, year, series,
+                                ctx.obj["register"], token, tsa, ltv)
+    else:
+        role = api.SIGNER if as_signer else api.AGENCY
+        done = [api.sign(ctx.obj["workspace"], number, role, p12, password, agency, year, series, ctx.obj["register"],
+                         token, tsa, ltv)]
+    for signed in done:
+        echo(_("{number} signed by {signer} (certificate {serial}): {path}").format(
+            number=signed.entry.so_ky_hieu, signer=signed.signer, serial=signed.serial, path=shown(signed.path)))
 
 
 @main.command("verify-signature", help=_("Check every digital signature of a PDF: intact, valid, trusted, who and when."))

@@ -185,7 +185,7 @@ class OutgoingBook(Series, Leases, SearchIndex):
             if row.status != ISSUED or row.files_json is None:
                 raise RegisterConflict(_("{number} is not an issued document with its files: it cannot be signed")
                                        .format(number=row.so_ky_hieu))
-            if any(f.get("ky") == item["ky"] for f in files):
+            if any(f.get("ky") == item["ky"] and f.get("phu_luc") == item.get("phu_luc") for f in files):
                 raise RegisterConflict(_("{number} is already signed ({role})").format(
                     number=row.so_ky_hieu, role=item["ky"]))
             conn.execute(update(entries_t).where(entries_t.c.id == entry_id)

@@ -1,0 +1,158 @@
+"""The agency's signatures that show no picture (an annex issued in a file of its own, an electronic copy: ND 30 PL I
+Phần I Mục II khoản 8.b, Mục III khoản 1.d, Phần II Mục I khoản 3), the agency certificate's name, the signer's
+signature checked again before the agency signs, B-T / B-LT, and the register, the hồ sơ package and their
+signatures — on SQLite and PostgreSQL where the register is touched. Asserted with pyHanko's validator and
+pdfplumber."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from correspondence import api
+from correspondence.cli import main
+from correspondence.errors import ExitStatus, RegisterConflict, UsageError
+from tests.render.test_pdfa import structural_problems
+from tests.signing.conftest import AGENCY, PASSWORD, SIGNER, Pki
+from tests.signing.test_sign import _validate
+
+AGENCY_ID = "ubnd-quang-ninh"
+SPEC = {"tieu_de": "Danh mục bổ sung", "cot": [{"ten": "TT", "kieu": "stt", "rong": 12},
+                                              {"ten": "Đơn vị", "khoa": "don_vi", "rong": 80}]}
+ROWS = [{"don_vi": "Sở Tư pháp"}, {"don_vi": "UBND huyện Đông Triều"}]
+MOMENT = re.compile(r"(\d\d)/(\d\d)/(\d{4}); (\d\d):(\d\d):(\d\d) \+07:00$")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def register(request: pytest.FixtureRequest, signing_workspace: Path) -> str | None:
+    """The register the signing tests use: the workspace's SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return None
+    from correspondence.register.store import Register
+
+    url = str(request.getfixturevalue("postgres").fresh_database(f"s{next(_databases)}"))
+    Register(url, create=True).close()
+    return url
+
+
+_databases = iter(range(1, 1_000_000))
+
+
+def _issue(workspace: Path, register: str | None, name: str = "cong-van-3018.yaml") -> Any:
+    return api.issue([workspace / "examples" / name], workspace, register=register)[0].entry
+
+
+def _annex(workspace: Path, register: str | None, number: str) -> Path:
+    (workspace / "spec.yaml").write_text(yaml.safe_dump(SPEC, allow_unicode=True), "utf-8")
+    (workspace / "rows.json").write_text(json.dumps(ROWS, ensure_ascii=False), "utf-8")
+    written = api.annex(workspace, number, workspace / "rows.json", workspace / "spec.yaml", agency=AGENCY_ID,
+                        register_url=register, formats=("pdf",), dien_tu=True)
+    return next(p for p in written if p.suffix == ".pdf")
+
+
+def _statuses(path: Path, pki: Pki) -> list[Any]:
+    return [status for _name, status in _validate(path, pki.trust)]
+
+
+def _assert_drawn(path: Path, text: str) -> None:
+    """``text`` at the top right of page 1 in the PDF's face at 10 pt, over nothing else, inside the page: read by
+    pdfplumber from the page as a viewer shows it (the widgets' appearances flattened into a copy)."""
+    import pikepdf
+
+    from correspondence.render.fonts import pdf_face
+
+    family = pdf_face()[0].replace(" ", "")
+    shown = io.BytesIO()
+    with pikepdf.open(path) as flat:
+        assert [str(a.T) for a in flat.pages[0].Annots if "/T" in a] == ["co_quan"]
+        flat.flatten_annotations("all")
+        flat.save(shown)
+    def key(c: dict[str, Any]) -> tuple[str, float, float]:
+        return c["text"], round(c["x0"], 1), round(c["top"], 1)
+
+    with pdfplumber.open(path) as pdf:
+        content = {key(c) for c in pdf.pages[0].chars}  # the page's own text, without the widgets
+    with pdfplumber.open(shown) as pdf:
+        page = pdf.pages[0]
+        chars = page.chars
+        drawn = [c for c in chars if key(c) not in content]
+        found = "".join(c["text"] for c in drawn)
+        assert found.replace(" ", "") == text.replace(" ", ""), found
+        assert all(abs(float(c["size"]) - 10) < 0.01 for c in drawn)
+        assert all(family in c["fontname"] for c in drawn)
+        assert all(c.get("non_stroking_color") in ((0,), (0, 0, 0), [0], [0, 0, 0], None) for c in drawn)
+        body = [c for c in chars if c not in drawn]
+        assert min(c["x0"] for c in drawn) > min(c["x0"] for c in body)  # inside the text area, from its right
+        right = max(c["x1"] for c in drawn)
+        assert abs(right - max(c["x1"] for c in body)) < 2 * 72 / 25.4 and right < page.width  # text's right edge, 2 mm
+        assert max(c["bottom"] for c in drawn) < min(c["top"] for c in body)  # above the page's first line
+
+
+def test_an_annex_in_its_own_file_gets_the_agency_signature_with_its_number_and_time(
+        signing_workspace: Path, pki: Pki, register: str | None) -> None:
+    entry = _issue(signing_workspace, register)
+    annex = _annex(signing_workspace, register, entry.so_ky_hieu)
+    before = annex.read_bytes()
+    done = api.sign_annexes(signing_workspace, entry.so_ky_hieu, pki.agency, PASSWORD, AGENCY_ID,
+                            register_url=register)
+    assert [s.path.name for s in done] == [annex.name.replace(".pdf", ".ky-co-quan.pdf")]
+    signed = done[0].path
+    assert annex.read_bytes() == before  # the annex as issued is kept
+    assert signed.read_bytes().startswith(before)
+
+    (status,) = _statuses(signed, pki)
+    assert status.intact and status.valid and status.trusted and status.md_algorithm == "sha256"
+    assert status.signing_cert.subject.native["common_name"] == AGENCY
+    at = status.signer_reported_dt.astimezone(dt.timezone(dt.timedelta(hours=7)))
+    expected = f"Số: {entry.so_ky_hieu}; {at:%d/%m/%Y}; {at:%H:%M:%S} +07:00"
+    _assert_drawn(signed, expected)  # the time the signature carries, in Vietnam's time
+    assert structural_problems(signed) == structural_problems(annex)  # signing adds no PDF/A problem
+
+    shown = api.register_show(signing_workspace, entry.so_ky_hieu, AGENCY_ID, register_url=register)
+    (item,) = [s for s in api.entry_signatures(shown) if s.get("phu_luc")]
+    assert item["phu_luc"] == annex.relative_to(signing_workspace).as_posix() and item["ky"] == "co_quan"
+    assert api.register_verify(signing_workspace, AGENCY_ID, register).problems == []
+    with pytest.raises(RegisterConflict) as caught:  # signed once
+        api.sign_annexes(signing_workspace, entry.so_ky_hieu, pki.agency, PASSWORD, AGENCY_ID, register_url=register)
+    assert "phụ lục" in caught.value.message
+
+
+def test_an_electronic_copy_gets_the_agency_signature_with_the_o_14_text(signing_workspace: Path, pki: Pki,
+                                                                         register: str | None) -> None:
+    _issue(signing_workspace, register)
+    copy = _issue(signing_workspace, register, "sao-y.yaml")
+    signed = api.sign(signing_workspace, copy.so_ky_hieu, api.AGENCY, pki.agency, PASSWORD, AGENCY_ID,
+                      register_url=register)
+    (status,) = _statuses(signed.path, pki)
+    assert status.intact and status.valid and status.trusted
+    at = status.signer_reported_dt.astimezone(dt.timezone(dt.timedelta(hours=7)))
+    _assert_drawn(signed.path, f"Sao y; Ủy ban nhân dân Tỉnh Quảng Ninh; {at:%d/%m/%Y}; {at:%H:%M:%S} +07:00")
+    assert structural_problems(signed.path) == []
+    assert api.register_verify(signing_workspace, AGENCY_ID, register).problems == []
+
+
+def test_the_cli_signs_the_annexes_with_phu_luc(signing_workspace: Path, pki: Pki,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    entry = _issue(signing_workspace, None)
+    annex = _annex(signing_workspace, None, entry.so_ky_hieu)
+    monkeypatch.setenv("CORRESPONDENCE_P12_PASSWORD", PASSWORD)
+    runner = CliRunner()
+    wrong = runner.invoke(main, ["--lang", "vi", "sign", entry.so_ky_hieu, "--ky-nguoi", "--phu-luc", "--p12",
+                                 str(pki.signer), "--co-quan", AGENCY_ID])
+    assert wrong.exit_code == ExitStatus.USAGE and "--phu-luc" in wrong.output
+    result = runner.invoke(main, ["--lang", "vi", "sign", entry.so_ky_hieu, "--ky-co-quan", "--phu-luc", "--p12",
+                                  str(pki.agency), "--co-quan", AGENCY_ID])
+    assert result.exit_code == 0, result.output
+    assert annex.name.replace(".pdf", ".ky-co-quan.pdf") in result.output
+    # the document itself is not signed by this: its signer signs it first, then the agency
+    shown = api.register_show(signing_workspace, entry.so_ky_hieu, AGENCY_ID)
+    assert [s.get("phu_luc") is not None for s in api.entry_signatures(shown)] == [True]
