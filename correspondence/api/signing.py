@@ -19,7 +19,7 @@ from correspondence.signing.verifying import Checked
 from correspondence.workspace import find_root
 
 __all__ = ["AGENCY", "SIGNER", "Checked", "Signed", "Token", "entry_signatures", "pkcs11_pin_from_environment", "sign",
-           "sign_annexes",
+           "sign_annexes", "package_signature_problems", "signature_state",
            "signature_problems", "verify_signature"]
 
 pkcs11_pin_from_environment = keys.pkcs11_pin_from_environment
@@ -100,3 +100,21 @@ def signature_problems(workspace: Path | None, agency: str | None = None,
                        register_url: str | None = None) -> list[Problem]:
     """The signatures of the register's signed files, checked for integrity."""
     return verifying.register_problems(workspace or find_root(), agency, register_url)
+
+
+def package_signature_problems(path: Path) -> list[Problem]:
+    """The signatures of the originals a hand-over package carries, checked for integrity (``package check``)."""
+    from correspondence.archive.package import originals
+
+    problems: list[Problem] = []
+    for name, data in originals(path):
+        if b"/ByteRange" not in data:  # an original never signed: nothing to verify, pyHanko not loaded
+            continue
+        problems += verifying.problems_of(verifying.check_pdf(data, None), f"{path.name}/{name}", 0)
+    return problems
+
+
+def signature_state(workspace: Path | None, entry: Entry) -> str:
+    """"da_ky" only when the row's signatures verify (the agency's included), "nguoi_ky" when only its signer's
+    does, "khong_hop_le" when one does not, "" when it is not signed."""
+    return verifying.entry_state(workspace or find_root(), entry)

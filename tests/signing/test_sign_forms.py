@@ -156,3 +156,104 @@ def test_the_cli_signs_the_annexes_with_phu_luc(signing_workspace: Path, pki: Pk
     # the document itself is not signed by this: its signer signs it first, then the agency
     shown = api.register_show(signing_workspace, entry.so_ky_hieu, AGENCY_ID)
     assert [s.get("phu_luc") is not None for s in api.entry_signatures(shown)] == [True]
+
+
+def test_the_agency_certificate_must_bear_the_agency_name(signing_workspace: Path, pki: Pki,
+                                                          register: str | None) -> None:
+    entry = _issue(signing_workspace, register)
+    api.sign(signing_workspace, entry.so_ky_hieu, api.SIGNER, pki.signer, PASSWORD, AGENCY_ID, register_url=register)
+    folder = signing_workspace / "output" / AGENCY_ID
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    for certificate in (pki.stranger, pki.signer):  # another person; the signer's own key is not the agency's
+        with pytest.raises(UsageError) as caught:
+            api.sign(signing_workspace, entry.so_ky_hieu, api.AGENCY, certificate, PASSWORD, AGENCY_ID,
+                     register_url=register)
+        assert "không phải của cơ quan (Ủy ban nhân dân Tỉnh Quảng Ninh)" in caught.value.message
+        assert "ten_co_quan" in caught.value.problems[0].hint
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+    shown = api.register_show(signing_workspace, entry.so_ky_hieu, AGENCY_ID, register_url=register)
+    assert [s["ky"] for s in api.entry_signatures(shown)] == ["nguoi_ky"]
+
+
+def test_the_agency_step_verifies_the_signers_signature_itself(signing_workspace: Path, pki: Pki) -> None:
+    """A signer's file whose record was made to match a changed file (the register's hash agrees) is still refused:
+    the signature itself is checked before the agency signs (ND 30 Art. 32.2.d)."""
+    import sqlite3
+
+    from correspondence import storage
+
+    entry = _issue(signing_workspace, None)
+    first = api.sign(signing_workspace, entry.so_ky_hieu, api.SIGNER, pki.signer, PASSWORD, AGENCY_ID)
+    data = bytearray(first.path.read_bytes())
+    where = data.index(b"stream", data.index(b"/Contents") // 2) + 20
+    data[where] ^= 0x01
+    first.path.write_bytes(bytes(data))
+    database = signing_workspace / "registers" / f"{AGENCY_ID}.sqlite"
+    with sqlite3.connect(database) as conn:
+        (files,) = conn.execute("SELECT files_json FROM entries WHERE id = ?", (entry.id,)).fetchone()
+        items = json.loads(files)
+        for item in items:
+            if item.get("ky") == "nguoi_ky":
+                item["sha256"] = storage.sha256(bytes(data))
+        conn.execute("UPDATE entries SET files_json = ? WHERE id = ?", (json.dumps(items), entry.id))
+    with pytest.raises(RegisterConflict) as caught:
+        api.sign(signing_workspace, entry.so_ky_hieu, api.AGENCY, pki.agency, PASSWORD, AGENCY_ID)
+    assert "không hợp lệ" in caught.value.message and first.path.name in caught.value.message
+    assert not first.path.with_name(first.path.name.replace(".ky.pdf", ".ky-co-quan.pdf")).exists()
+
+
+def _sign_both(workspace: Path, pki: Pki, register: str | None) -> Any:
+    entry = _issue(workspace, register)
+    api.sign(workspace, entry.so_ky_hieu, api.SIGNER, pki.signer, PASSWORD, AGENCY_ID, register_url=register)
+    return entry, api.sign(workspace, entry.so_ky_hieu, api.AGENCY, pki.agency, PASSWORD, AGENCY_ID,
+                           register_url=register)
+
+
+def test_register_show_says_signed_only_when_the_signatures_verify(signing_workspace: Path, pki: Pki,
+                                                                  register: str | None) -> None:
+    entry = _issue(signing_workspace, register)
+    runner = CliRunner()
+    base = ["--lang", "vi", *(["--register", register] if register else [])]
+
+    def shown() -> str:
+        result = runner.invoke(main, [*base, "register", "show", entry.so_ky_hieu, "--co-quan", AGENCY_ID])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "Chữ ký số:" not in shown()
+    api.sign(signing_workspace, entry.so_ky_hieu, api.SIGNER, pki.signer, PASSWORD, AGENCY_ID, register_url=register)
+    assert "Chữ ký số: mới có chữ ký của người có thẩm quyền (cơ quan chưa ký)" in shown()
+    second = api.sign(signing_workspace, entry.so_ky_hieu, api.AGENCY, pki.agency, PASSWORD, AGENCY_ID,
+                      register_url=register)
+    assert "Chữ ký số: đã ký (các chữ ký số hợp lệ)" in shown()
+    listed = runner.invoke(main, [*base, "register", "list", "--co-quan", AGENCY_ID])
+    assert "đã ký" in listed.output
+    data = bytearray(second.path.read_bytes())
+    data[data.index(b"stream", data.index(b"/Contents") // 2) + 20] ^= 0x01
+    second.path.write_bytes(bytes(data))
+    assert "Chữ ký số: KHÔNG HỢP LỆ" in shown()
+    assert api.signature_state(signing_workspace, api.register_show(
+        signing_workspace, entry.so_ky_hieu, AGENCY_ID, register_url=register)) == "khong_hop_le"
+
+
+def test_the_ho_so_package_carries_the_signed_original_and_checks_its_signatures(signing_workspace: Path, pki: Pki,
+                                                                                 register: str | None) -> None:
+    from correspondence.archive import hoso
+
+    entry, second = _sign_both(signing_workspace, pki, register)
+    hoso.create(signing_workspace, "01.XD", "Hồ sơ xây dựng", "10", entry.year, agency=AGENCY_ID,
+                register_url=register)
+    hoso.add(signing_workspace, "01.XD", entry.so_ky_hieu, entry.year, AGENCY_ID, register)
+    hoso.close(signing_workspace, "01.XD", entry.year, AGENCY_ID, register)
+    out = signing_workspace / "goi"
+    api.ho_so_export(signing_workspace, out, "01.XD", agency=AGENCY_ID, register_url=register)
+    (carried,) = [p for p in out.rglob("*.pdf")]
+    assert carried.read_bytes() == second.path.read_bytes()  # the agency-signed electronic original
+    assert structural_problems(carried) == []
+    assert api.package_check(out).problems == []
+
+    data = bytearray(carried.read_bytes())
+    data[data.index(b"stream", data.index(b"/Contents") // 2) + 20] ^= 0x01
+    carried.write_bytes(bytes(data))
+    messages = [p.message for p in api.package_check(out).problems]
+    assert any("chữ ký của" in m and "không còn toàn vẹn" in m for m in messages), messages
