@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 MODULES = {"check": "checking", "check_with_advice": "checking", "compose": "checking",
            **dict.fromkeys(("FORMATS", "PDF_ENGINES", "Loaded", "draft", "load", "pdf_font", "previews", "render",
                             "render_document", "using_pdf_engine"), "drafting"),
-           **dict.fromkeys(("sign", "sign_annexes", "signature_state", "package_signature_problems", "verify_signature", "entry_signatures", "signature_problems", "SIGNER", "AGENCY",
+           **dict.fromkeys(("sign", "sign_annexes", "signature_state", "package_signature_problems",
+                            "verify_signature", "entry_signatures", "signature_problems", "SIGNER", "AGENCY",
                             "Token", "pkcs11_pin_from_environment"),
                            "signing")}
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from correspondence.archive.package import originals
 from correspondence.errors import Problem, UsageError
 from correspondence.i18n import _
 from correspondence.register.store import Entry
@@ -104,8 +105,6 @@ def signature_problems(workspace: Path | None, agency: str | None = None,
 
 def package_signature_problems(path: Path) -> list[Problem]:
     """The signatures of the originals a hand-over package carries, checked for integrity (``package check``)."""
-    from correspondence.archive.package import originals
-
     problems: list[Problem] = []
     for name, data in originals(path):
         if b"/ByteRange" not in data:  # an original never signed: nothing to verify, pyHanko not loaded

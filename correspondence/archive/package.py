@@ -164,7 +164,8 @@ def pdfa_problems(data: bytes) -> list[str]:
             for annot in page.get("/Annots") or []:
                 if annot.get("/Subtype") != "/Widget":
                     continue
-                appearance = (annot.get("/AP") or {}).get("/N")
+                shown: Any = annot.get("/AP")
+                appearance = shown.get("/N") if shown is not None else None
                 if annot.get("/Rect") is not None and appearance is not None and not int(annot.get("/F", 0)) & 4:
                     problems.append(_("page {page}: a signature widget is not printed").format(page=number))
                 if appearance is not None:

@@ -22,18 +22,19 @@ from typing import Any
 from correspondence import storage
 from correspondence.errors import Problem, RegisterConflict, UsageError
 from correspondence.i18n import _
+from correspondence.kinds import HINH_THUC_SAO
 from correspondence.records.tables import fold
+from correspondence.register.numbering import COPY_KINDS
 from correspondence.register.queries import find_entry
 from correspondence.register.store import Entry
 from correspondence.registers import open_register
 from correspondence.signing import placing
 from correspondence.signing.keys import common_name, serial_hex
-from correspondence.kinds import HINH_THUC_SAO
-from correspondence.register.numbering import COPY_KINDS
 from correspondence.signing.signer import AGENCY_FIELD, SIGNER_FIELD, Level, drawn_text, picture_aspect, sign_pdf
-from correspondence.vietnamese import VIETNAM
+from correspondence.signing.verifying import check_pdf
 from correspondence.validate import load_agency
 from correspondence.validate.images import picture_path, seal_size_mm
+from correspondence.vietnamese import VIETNAM
 from correspondence.workspace import agency_profile
 
 SIGNER, AGENCY = "nguoi_ky", "co_quan"  # the two roles: the competent person (ô 7c), the agency (ô 8)
@@ -165,8 +166,6 @@ def _read_checked(workspace: Path, entry: Entry, item: dict[str, str]) -> bytes:
 def _signer_signature_intact(data: bytes, entry: Entry, item: dict[str, str]) -> None:
     """The signer's signature on the file the agency is to sign verifies (intact, valid, nothing else added): the
     register's record of it is not taken on trust (Art. 32.2.d)."""
-    from correspondence.signing.verifying import check_pdf
-
     checked = check_pdf(data, None)
     if not checked or not all(c.intact and c.valid and c.after != "other" for c in checked):
         raise RegisterConflict(_("{number}: the signer's signature on {path} does not verify: the agency does not sign "

@@ -17,6 +17,7 @@ from typing import Any
 
 from correspondence.errors import SigningLevelError, UsageError
 from correspondence.i18n import _
+from correspondence.render.typst import signature_text
 from correspondence.signing import pyhanko
 from correspondence.signing.placing import Box
 
@@ -39,8 +40,6 @@ def drawn_text(text: str, workspace: Path | None) -> bytes:
     import math
 
     import pikepdf
-
-    from correspondence.render.typst import signature_text
 
     with pikepdf.open(io.BytesIO(signature_text(text, workspace))) as pdf:
         x1, y1, x2, y2 = (float(v) for v in pdf.pages[0].MediaBox)
@@ -106,7 +105,7 @@ def sign_pdf(data: bytes, signer: Any, field: str, box: Box, picture: Path | Non
 
             drawn = Path(scratch) / "appearance.pdf"
             drawn.write_bytes(stamp)
-            style = module.stamp.StaticStampStyle(border_width=0, background=ImportedPdfPage(str(drawn)),
+            style = module.stamp.StaticStampStyle(border_width=0, background=ImportedPdfPage(str(drawn)),  # type: ignore[no-untyped-call]
                                                   background_opacity=1.0, background_layout=layout)
         visible = style is not None
         options: dict[str, Any] = {}
@@ -123,7 +122,7 @@ def sign_pdf(data: bytes, signer: Any, field: str, box: Box, picture: Path | Non
         if level.tsa:
             from pyhanko.sign.timestamps import HTTPTimeStamper
 
-            timestamper = HTTPTimeStamper(level.tsa, timeout=30)
+            timestamper = HTTPTimeStamper(level.tsa, timeout=30)  # type: ignore[no-untyped-call]
         pdf_signer = _signer_at(at)(meta, signer=signer, stamp_style=style, new_field_spec=spec,
                                     timestamper=timestamper)
         out = io.BytesIO()
@@ -150,11 +149,12 @@ def _signer_at(at: dt.datetime | None) -> Any:
 
     if at is None:
         return PdfSigner
+    moment: dt.datetime = at
 
     class DatedSigner(PdfSigner):
         def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False) -> Any:
             session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
-            session.system_time = at
+            session.system_time = moment
             return session
 
     return DatedSigner

@@ -22,7 +22,7 @@ from correspondence import api
 from correspondence.cli import main
 from correspondence.errors import ExitStatus, RegisterConflict, UsageError
 from tests.render.test_pdfa import structural_problems
-from tests.signing.conftest import AGENCY, PASSWORD, SIGNER, Pki
+from tests.signing.conftest import AGENCY, PASSWORD, Pki
 from tests.signing.test_sign import _validate
 
 AGENCY_ID = "ubnd-quang-ninh"
