@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from correspondence import api
 from correspondence.cli import main
-from correspondence.errors import ExitStatus, RegisterConflict, UsageError
+from correspondence.errors import ExitStatus, RegisterConflict, SigningLevelError, UsageError
 from tests.render.test_pdfa import structural_problems
 from tests.signing.conftest import AGENCY, PASSWORD, Pki
 from tests.signing.test_sign import _validate
@@ -257,3 +257,83 @@ def test_the_ho_so_package_carries_the_signed_original_and_checks_its_signatures
     carried.write_bytes(bytes(data))
     messages = [p.message for p in api.package_check(out).problems]
     assert any("chữ ký của" in m and "không còn toàn vẹn" in m for m in messages), messages
+
+
+def _tsa_server(tmp: Path) -> Any:
+    """An RFC 3161 timestamp server on loopback, in this process: pyHanko's DummyTimeStamper answers each
+    TimeStampReq with a test TSA key (made here with cryptography)."""
+    import http.server
+    import threading
+
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import tsp
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "TSA thử nghiệm")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .sign(key, hashes.SHA256()))
+    stamper = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())))
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            answer = stamper.request_tsa_response(request).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_b_t_and_b_lt_are_asked_by_flags(signing_workspace: Path, pki: Pki, tmp_path: Path) -> None:
+    import pikepdf
+
+    server = _tsa_server(tmp_path)
+    try:
+        entry = _issue(signing_workspace, None)
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        first = api.sign(signing_workspace, entry.so_ky_hieu, api.SIGNER, pki.signer, PASSWORD, AGENCY_ID, tsa=url)
+        second = api.sign(signing_workspace, entry.so_ky_hieu, api.AGENCY, pki.agency, PASSWORD, AGENCY_ID,
+                          ltv=True)
+    finally:
+        server.shutdown()
+    signer_status, agency_status = _statuses(second.path, pki)
+    assert signer_status.intact and signer_status.valid
+    assert signer_status.timestamp_validity is not None and signer_status.timestamp_validity.intact  # B-T
+    assert agency_status.timestamp_validity is None
+    with pikepdf.open(second.path) as pdf:  # B-LT: the certificates kept in the document security store
+        assert "/DSS" in pdf.Root and len(pdf.Root.DSS.Certs) >= 2
+    with pikepdf.open(first.path) as pdf:
+        assert "/DSS" not in pdf.Root
+    levels = [s["muc"] for s in api.entry_signatures(api.register_show(signing_workspace, entry.so_ky_hieu,
+                                                                         AGENCY_ID))]
+    assert levels == ["B-T", "B-LT"]
+    assert structural_problems(second.path) == []
+
+    offline = api.issue([signing_workspace / "examples" / "cong-van-3018.yaml"], signing_workspace, lai=True)[0].entry
+    # a server that does not answer: nothing signed, said clearly
+    with pytest.raises(SigningLevelError) as caught:
+        api.sign(signing_workspace, offline.so_ky_hieu, api.SIGNER, pki.signer, PASSWORD, AGENCY_ID,
+                 tsa="http://127.0.0.1:9/")
+    assert "B-T" in caught.value.message and caught.value.status == ExitStatus.SIGNATURE
+    assert api.entry_signatures(api.register_show(signing_workspace, offline.so_ky_hieu, AGENCY_ID)) == []
