@@ -146,3 +146,10 @@ class SigningKeyNotFound(SigningKeyError):
 
 class SigningKeyAmbiguous(SigningKeyError):
     """Several keys could sign and none was named (a token's keys without ``--nhan``)."""
+
+
+class SigningLevelError(CorrespondenceError):
+    """A signature asked at B-T or B-LT could not be made: the timestamp server or the revocation answers were not
+    reached (``--tsa``, ``--ltv`` need the network); nothing was signed."""
+
+    status = ExitStatus.SIGNATURE

@@ -18,7 +18,7 @@ from correspondence import incoming, kinds, storage
 from correspondence import search as searching
 from correspondence.api.checking import check, compose
 from correspondence.api.drafting import FORMATS, PDF_ENGINES, Loaded, draft, load, previews, render
-from correspondence.api.signing import signature_problems
+from correspondence.api.signing import package_signature_problems, signature_problems
 from correspondence.archive import hoso, package
 from correspondence.errors import Problem, UsageError
 from correspondence.i18n import _
@@ -127,7 +127,14 @@ ho_so_destruction_list = hoso.destruction_list
 ho_so_record_destruction = hoso.record_destruction
 register_log = registry.log
 ho_so_export = package.export
-package_check = package.check
+
+
+def package_check(path: Path) -> package.Checked:
+    """Re-verify a hand-over package anywhere, without the register: its manifest and files, and the digital
+    signatures of the originals it carries (intact, nothing but signatures added after them; trust is not asked)."""
+    result = package.check(path)
+    result.problems += package_signature_problems(path)
+    return result
 search = searching.search
 retention_text = hoso.retention_text
 incoming_receive = incoming.receive

@@ -7,19 +7,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from correspondence.archive.package import originals
 from correspondence.errors import Problem, UsageError
 from correspondence.i18n import _
 from correspondence.register.store import Entry
 from correspondence.signing import book, keys, remote, verifying
 from correspondence.signing.book import AGENCY, SIGNER, Signed
 from correspondence.signing.remote import Request
+from correspondence.signing.signer import level_for
 from correspondence.signing.verifying import Checked
 from correspondence.workspace import find_root
 
 __all__ = ["AGENCY", "REMOTE_PROVIDERS", "SIGNER", "Checked", "Request", "Signed", "Token", "complete_remote_signature",
-           "entry_signatures", "pending_signature", "pkcs11_pin_from_environment", "prepare_remote_signature", "sign",
-           "sign_remotely", "signature_problems", "verify_signature"]
+           "entry_signatures", "package_signature_problems", "pending_signature", "pkcs11_pin_from_environment",
+           "prepare_remote_signature", "sign", "sign_annexes", "sign_remotely", "signature_problems",
+           "signature_state", "verify_signature"]
 
 pkcs11_pin_from_environment = keys.pkcs11_pin_from_environment
 
@@ -34,23 +38,55 @@ class Token:
     pin: str
 
 
+def _open(p12: Path | None, password: str | None, token: Token | None) -> Any:
+    if token is not None:
+        return keys.pkcs11_signer(token.library, token.slot, token.label, token.pin)
+    if p12 is not None:
+        return keys.p12_signer(p12, password or "")
+    raise UsageError(_("name the key: --p12 FILE or --pkcs11 LIB --khe SLOT"))
+
+
+def _close(signer: Any) -> None:
+    close = getattr(signer, "close", None)
+    if close is not None:
+        close()
+
+
 def sign(workspace: Path | None, so_ky_hieu: str, role: str, p12: Path | None, password: str | None,
          agency: str | None = None, year: int | None = None, series: str | None = None,
-         register_url: str | None = None, token: Token | None = None) -> Signed:
+         register_url: str | None = None, token: Token | None = None, tsa: str | None = None,
+         ltv: bool = False) -> Signed:
     """Sign an issued document as its signer (``SIGNER``) or as the agency (``AGENCY``) with a PKCS#12 file or a
-    USB token (``token``): the key is opened first, so a wrong password or PIN signs and records nothing."""
-    if token is not None:
-        signer = keys.pkcs11_signer(token.library, token.slot, token.label, token.pin)
-    elif p12 is not None:
-        signer = keys.p12_signer(p12, password or "")
-    else:
-        raise UsageError(_("name the key: --p12 FILE or --pkcs11 LIB --khe SLOT"))
+    USB token (``token``): the key is opened first, so a wrong password or PIN signs and records nothing.
+    ``tsa``: the URL of a timestamp server (PAdES B-T); ``ltv``: keep the revocation answers (B-LT)."""
+    signer = _open(p12, password, token)
     try:
-        return book.sign(workspace or find_root(), so_ky_hieu, role, signer, agency, year, series, register_url)
+        level = level_for(signer, tsa, ltv)
+        return book.sign(workspace or find_root(), so_ky_hieu, role, signer, agency, year, series, register_url,
+                         level)
     finally:
-        close = getattr(signer, "close", None)
-        if close is not None:
-            close()
+        _close(signer)
+
+
+def sign_annexes(workspace: Path | None, so_ky_hieu: str, p12: Path | None, password: str | None,
+                 agency: str | None = None, year: int | None = None, series: str | None = None,
+                 register_url: str | None = None, token: Token | None = None, tsa: str | None = None,
+                 ltv: bool = False) -> list[Signed]:
+    """The agency's signature on every annex of the document issued in a file of its own and not signed yet (no
+    picture: the number and the signing time at the top right of page 1). The key is opened for each file (a
+    token signs once per opening)."""
+    workspace = workspace or find_root()
+    paths = book.annexes_to_sign(workspace, so_ky_hieu, agency, year, series, register_url)
+    done = []
+    for path in paths:
+        signer = _open(p12, password, token)
+        try:
+            level = level_for(signer, tsa, ltv)
+            done.append(book.sign_annex(workspace, so_ky_hieu, path, signer, agency, year, series, register_url,
+                                        level))
+        finally:
+            _close(signer)
+    return done
 
 
 REMOTE_PROVIDERS = ("thu-nghiem",)  # the services ``sign --tu-xa`` drives; thu-nghiem: the local test provider
@@ -110,3 +146,19 @@ def signature_problems(workspace: Path | None, agency: str | None = None,
                        register_url: str | None = None) -> list[Problem]:
     """The signatures of the register's signed files, checked for integrity."""
     return verifying.register_problems(workspace or find_root(), agency, register_url)
+
+
+def package_signature_problems(path: Path) -> list[Problem]:
+    """The signatures of the originals a hand-over package carries, checked for integrity (``package check``)."""
+    problems: list[Problem] = []
+    for name, data in originals(path):
+        if b"/ByteRange" not in data:  # an original never signed: nothing to verify, pyHanko not loaded
+            continue
+        problems += verifying.problems_of(verifying.check_pdf(data, None), f"{path.name}/{name}", 0)
+    return problems
+
+
+def signature_state(workspace: Path | None, entry: Entry) -> str:
+    """"da_ky" only when the row's signatures verify (the agency's included), "nguoi_ky" when only its signer's
+    does, "khong_hop_le" when one does not, "" when it is not signed."""
+    return verifying.entry_state(workspace or find_root(), entry)

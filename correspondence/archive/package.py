@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
@@ -118,6 +119,78 @@ def _kind_name(entry: Entry) -> str:
     return kind.ten if kind is not None else entry.ten_loai_trich_yeu.split(" V/v ")[0]
 
 
+def _original_of(entry: Entry) -> list[dict[str, str]]:
+    """The issued document's original as the package carries it: the PDF the agency signed (the electronic
+    original, ND 30 Art. 3.8) if any, else the one its signer signed, else the PDF as issued (an annex in a file of
+    its own, and its signed file, are not the document)."""
+    pdfs = [item for item in entry.files if item["path"].endswith(".pdf") and "phu_luc" not in item
+            and not ANNEX.search(item["path"])]
+    for role in ("co_quan", "nguoi_ky"):
+        signed = [item for item in pdfs if item.get("ky") == role]
+        if signed:
+            return signed
+    return [item for item in pdfs if "ky" not in item]
+
+
+ANNEX = re.compile(r"-phu-luc(-[IVXLCDM]+)?\.pdf$")
+
+
+def pdfa_problems(data: bytes) -> list[str]:
+    """What keeps a PDF from being a PDF/A-3b, as far as its structure shows (checked again on a signed original:
+    a signature is an incremental revision, which must keep the identification, the output intent, embedded fonts
+    in what is drawn, and print its widgets)."""
+    import io
+
+    import pikepdf
+
+    problems = []
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PdfError as error:
+        return [_("not a readable PDF: {error}").format(error=error)]
+    with pdf:
+        if pdf.is_encrypted:
+            problems.append(_("encrypted"))
+        meta = pdf.open_metadata()
+        if (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) != ("3", "B"):
+            problems.append(_("no PDF/A-3b identification in its XMP metadata"))
+        intents = pdf.Root.get("/OutputIntents")
+        if not intents or intents[0].get("/S") != "/GTS_PDFA1":
+            problems.append(_("no PDF/A output intent"))
+        if pdf.pdf_version > "1.7":
+            problems.append(_("PDF version {version}: PDF/A-3 is PDF 1.7").format(version=pdf.pdf_version))
+        for number, page in enumerate(pdf.pages, 1):
+            drawn = [page.get("/Resources")]
+            for annot in page.get("/Annots") or []:
+                if annot.get("/Subtype") != "/Widget":
+                    continue
+                shown: Any = annot.get("/AP")
+                appearance = shown.get("/N") if shown is not None else None
+                if annot.get("/Rect") is not None and appearance is not None and not int(annot.get("/F", 0)) & 4:
+                    problems.append(_("page {page}: a signature widget is not printed").format(page=number))
+                if appearance is not None:
+                    drawn.append(appearance.get("/Resources"))
+            for font in _fonts(drawn):
+                descendants = font.get("/DescendantFonts")
+                descriptor = (descendants[0] if descendants else font).get("/FontDescriptor")
+                if descriptor is None or not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    problems.append(_("page {page}: a font is not embedded").format(page=number))
+    return problems
+
+
+def _fonts(resources: list[Any], depth: int = 0) -> list[Any]:
+    """The fonts of ``resources`` and of the forms they draw (a signature's appearance imports its text as a form)."""
+    found = []
+    for each in resources:
+        if each is None or depth > 4:
+            continue
+        found += list((each.get("/Font") or {}).values())
+        for xobject in (each.get("/XObject") or {}).values():
+            if xobject.get("/Subtype") == "/Form":
+                found += _fonts([xobject.get("/Resources")], depth + 1)
+    return found
+
+
 def _day(item: Entry | Incoming) -> str:
     return (item.ngay_van_ban or item.ngay_den) if isinstance(item, Incoming) else item.ngay
 
@@ -133,7 +206,7 @@ def _files_of(root: Path, agency: str, h: HoSo, organ: tuple[str, str],
     pages_total = 0
     for ordinal, entry in enumerate(documents, 1):
         name_of = f"số đến {entry.number}" if isinstance(entry, Incoming) else entry.so_ky_hieu
-        kept = entry.files if isinstance(entry, Incoming) else [i for i in entry.files if i["path"].endswith(".pdf")]
+        kept = entry.files if isinstance(entry, Incoming) else _original_of(entry)
         if not kept:
             raise RegisterConflict(_("{number} has no PDF original: it cannot be handed over").format(number=name_of))
         data = (root / kept[0]["path"]).read_bytes()
@@ -141,6 +214,11 @@ def _files_of(root: Path, agency: str, h: HoSo, organ: tuple[str, str],
             raise RegisterConflict(_("{number}: the file changed since issue: {path}").format(
                 number=name_of, path=kept[0]["path"]), [Problem(kept[0]["path"], "", _(
                     "restore it from a backup; run 'correspondence register verify'"))])
+        if "ky" in kept[0]:  # a signed original: still a PDF/A-3b after its signatures' revisions
+            lost = pdfa_problems(data)
+            if lost:
+                raise RegisterConflict(_("{number}: the signed PDF is no longer PDF/A-3b: {path}").format(
+                    number=name_of, path=kept[0]["path"]), [Problem(kept[0]["path"], "", problem) for problem in lost])
         pages = hoso.pages(root / kept[0]["path"]) if kept[0]["path"].endswith(".pdf") else 0
         pages_total += pages
         values = (_received(code, ordinal, entry, h, pages) if isinstance(entry, Incoming)
@@ -398,6 +476,29 @@ def _read(path: Path) -> _Contents:
     if not path.is_dir():
         raise UsageError(_("{path} is not a package (a folder or a .zip)").format(path=path))
     return _read_folder(path)
+
+
+def originals(path: Path) -> list[tuple[str, bytes]]:
+    """The PDF originals a package (a folder or a .zip) carries (``…/representations/…/data/*.pdf``), by their path
+    inside it: what ``package check`` verifies the signatures of. Only plain members within the bounds are read."""
+    def wanted(name: str) -> bool:
+        return name.endswith(".pdf") and "/data/" in name and unsafe_name(name) is None
+
+    found = []
+    if path.is_dir():
+        for item in sorted(path.rglob("*.pdf")):
+            name = item.relative_to(path).as_posix()
+            if wanted(name) and item.is_file() and not item.is_symlink() and item.stat().st_size <= MAX_MEMBER_BYTES:
+                found.append((name, item.read_bytes()))
+        return found
+    try:
+        with zipfile.ZipFile(path) as package:
+            for info in package.infolist():
+                if wanted(info.filename) and _refusal(info) is None:
+                    found.append((info.filename, package.read(info)))
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
+        return []  # check() names what is wrong with the package itself
+    return found
 
 
 def check(path: Path) -> Checked:

@@ -84,8 +84,14 @@ def register_list(ctx: click.Context, agency: str | None, year: int | None, kind
         return
     table = Table(_("Number, symbol"), _("Date"), _("Type and subject"), _("Signer"), _("Notes"))
     for e in entries:
+        state = ""
+        if any("ky" in item for item in e.files):  # pyHanko is loaded only when a row is signed
+            from correspondence.api import signature_state
+
+            state = _(SIGNATURE_STATE[signature_state(ctx.obj["workspace"], e)])
         table.add_row(e.so_ky_hieu, ngay_so(e.ngay), e.ten_loai_trich_yeu, e.nguoi_ky,
-                      (_("VOID: ") if e.status == "voided" else "") + (e.ghi_chu or ""))
+                      "; ".join(part for part in ((_("VOID: ") if e.status == "voided" else "") + (e.ghi_chu or ""),
+                                                  state) if part))
     import shutil
 
     Console(width=max(100, shutil.get_terminal_size().columns)).print(table)
@@ -119,6 +125,11 @@ def register_show(ctx: click.Context, number: str, agency: str | None, year: int
     from correspondence.api import entry_signatures
 
     roles = {"nguoi_ky": _("the signer"), "co_quan": _("the agency")}
+    if entry_signatures(entry):
+        from correspondence.api import signature_state
+
+        echo(_("Digital signature: {state}").format(
+            state=_(SIGNATURE_STATE[signature_state(ctx.obj["workspace"], entry)])))
     for index, item in enumerate(entry_signatures(entry), 1):
         echo(_("Signature {index}: {role}, {signer}, {time} (Vietnam time), certificate {serial}: {path}").format(
             index=index, role=roles.get(item["ky"], item["ky"]), signer=item.get("nguoi", ""),
@@ -148,6 +159,13 @@ SHOW_LABELS = (("so_ky_hieu", N_("Number, symbol")), ("ngay", N_("Date")), ("ten
                ("ghi_chu", N_("Notes")), ("series", N_("Series")), ("status", N_("Status")), ("failure", N_("Failure")),
                ("don_vi", N_("Drafting unit")), ("files", N_("Files")), ("issued_by", N_("Numbered by")),
                ("issued_at", N_("Numbered at")))
+
+
+SIGNATURE_STATE = {"da_ky": N_("signed (its signatures verify)"),
+                   "nguoi_ky": N_("signed by its signer only (the agency has not signed yet)"),
+                   "khong_hop_le": N_("NOT VALID: a signed file is missing or changed, or a signature does not verify "
+                                      "(run 'correspondence register verify')"),
+                   "": N_("not signed")}
 
 
 STATUS = {"issued": N_("issued"), "voided": N_("void"), "imported": N_("imported from an older register"),

@@ -51,6 +51,14 @@ PASSWORD_ENV = "CORRESPONDENCE_P12_PASSWORD"
                      "service, signing with --p12)."))
 @click.option("--cho", "wait", type=click.FloatRange(min=0), default=300.0, show_default=True,
               help=_("With --tu-xa: how many seconds to wait for the signer's confirmation."))
+@click.option("--phu-luc", "annexes", is_flag=True,
+              help=_("With --ky-co-quan: sign the document's annexes issued in files of their own (no picture: the "
+                     "number and the signing time at the top right of page 1), not the document."))
+@click.option("--tsa", "tsa", default=None, metavar="URL",
+              help=_("Add a timestamp from this RFC 3161 timestamp server (PAdES B-T); needs the network."))
+@click.option("--ltv", "ltv", is_flag=True,
+              help=_("Keep the certificates and their revocation answers (CRL/OCSP) in the PDF (PAdES B-LT); needs "
+                     "the network."))
 @agency_option
 @year_option
 @series_option
@@ -58,11 +66,11 @@ PASSWORD_ENV = "CORRESPONDENCE_P12_PASSWORD"
 def sign(ctx: click.Context, number: str, as_signer: bool, as_agency: bool, p12: Path | None, library: Path | None,
          slot: int | None, label: str | None, prepare: bool, certificate: Path | None, output: Path | None,
          complete: bool, signature: str | None, signature_file: Path | None, provider: str | None, wait: float,
-         agency: str | None, year: int | None, series: str | None) -> None:
+         annexes: bool, tsa: str | None, ltv: bool, agency: str | None, year: int | None, series: str | None) -> None:
     from correspondence.errors import UsageError
 
     if complete:
-        if prepare or provider or p12 is not None or library is not None:
+        if prepare or provider or p12 is not None or library is not None or annexes or tsa or ltv:
             raise UsageError(_("--hoan-tat takes only the signature: --chu-ky-b64 B64 or --chu-ky FILE"))
         from correspondence import api
 
@@ -75,9 +83,14 @@ def sign(ctx: click.Context, number: str, as_signer: bool, as_agency: bool, p12:
         raise UsageError(_("a signature the service returned completes a prepared one: add --hoan-tat"))
     if as_signer == as_agency:
         raise UsageError(_("say who signs: --ky-nguoi (the signer) or --ky-co-quan (the agency)"))
+    if annexes and not as_agency:
+        raise UsageError(_("--phu-luc goes with --ky-co-quan: the agency alone signs an annex in a file of its own"))
     if prepare or provider:
         if prepare and provider:
             raise UsageError(_("--chuan-bi prepares for a service by hand; --tu-xa does both steps: give one"))
+        if annexes or tsa or ltv:
+            raise UsageError(_("a remote signature is PAdES B-B, of the document only: --phu-luc, --tsa and --ltv "
+                               "sign with --p12 FILE or a USB token"))
         if certificate is None:
             raise UsageError(_("remote signing needs the signer's certificate: --chung-thu CERT.pem"))
         if library is not None:
@@ -101,11 +114,16 @@ def sign(ctx: click.Context, number: str, as_signer: bool, as_agency: bool, p12:
         if password is None:
             password = click.prompt(_("Password of {file}").format(file=p12.name), hide_input=True, default="",
                                     show_default=False)
-    role = api.SIGNER if as_signer else api.AGENCY
-    signed = api.sign(ctx.obj["workspace"], number, role, p12, password, agency, year, series, ctx.obj["register"],
-                      token)
-    echo(_("{number} signed by {signer} (certificate {serial}): {path}").format(
-        number=signed.entry.so_ky_hieu, signer=signed.signer, serial=signed.serial, path=shown(signed.path)))
+    if annexes:
+        done = api.sign_annexes(ctx.obj["workspace"], number, p12, password, agency, year, series,
+                                ctx.obj["register"], token, tsa, ltv)
+    else:
+        role = api.SIGNER if as_signer else api.AGENCY
+        done = [api.sign(ctx.obj["workspace"], number, role, p12, password, agency, year, series, ctx.obj["register"],
+                         token, tsa, ltv)]
+    for signed in done:
+        echo(_("{number} signed by {signer} (certificate {serial}): {path}").format(
+            number=signed.entry.so_ky_hieu, signer=signed.signer, serial=signed.serial, path=shown(signed.path)))
 
 
 def _sign_remote(ctx: click.Context, number: str, as_signer: bool, certificate: Path, output: Path | None,

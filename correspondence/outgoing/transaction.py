@@ -186,7 +186,8 @@ def _registers() -> Iterator[dict[str, Register]]:
 def _jobs(unit: Unit, number: int, root: Path, formats: tuple[str, ...]) -> list[tuple[m.Document, tuple[str, ...], str, str]]:
     series = series_of(unit.loaded)
     folder = str(output_folder(root, unit.loaded.agency_id, unit.day.year))
-    docs = [document(item, number, unit.day, series.nam_trong_ky_hieu, index if unit.copies else None)
+    docs = [document(item, number, unit.day, series.nam_trong_ky_hieu, index if unit.copies else None,
+                     register=unit.url or None)
             for index, item in enumerate(unit.documents)]
     return [(doc, formats, str(root), folder) for doc in docs]
 

@@ -186,10 +186,11 @@ class OutgoingBook(Series, Leases, SearchIndex):
             if row.status != ISSUED or row.files_json is None:
                 raise RegisterConflict(_("{number} is not an issued document with its files: it cannot be signed")
                                        .format(number=row.so_ky_hieu))
-            if any(f.get("ky") == item["ky"] for f in files):
+            if any(f.get("ky") == item["ky"] and f.get("phu_luc") == item.get("phu_luc") for f in files):
                 raise RegisterConflict(_("{number} is already signed ({role})").format(
                     number=row.so_ky_hieu, role=item["ky"]))
-            files = [f for f in files if f.get("cho_ky") != item["ky"]]  # a remote request of that role: done
+            if "phu_luc" not in item:  # the document's signature (not an annex's): a remote request of that role is done
+                files = [f for f in files if f.get("cho_ky") != item["ky"]]
             conn.execute(update(entries_t).where(entries_t.c.id == entry_id)
                          .values(files_json=json.dumps([*files, item], ensure_ascii=False)))
             row = self._row(conn, entry_id)
@@ -206,7 +207,7 @@ class OutgoingBook(Series, Leases, SearchIndex):
             if row.status != ISSUED or row.files_json is None:
                 raise RegisterConflict(_("{number} is not an issued document with its files: it cannot be signed")
                                        .format(number=row.so_ky_hieu))
-            if any(f.get("ky") == item["cho_ky"] for f in files):
+            if any(f.get("ky") == item["cho_ky"] and "phu_luc" not in f for f in files):
                 raise RegisterConflict(_("{number} is already signed ({role})").format(
                     number=row.so_ky_hieu, role=item["cho_ky"]))
             files = [f for f in files if "cho_ky" not in f]

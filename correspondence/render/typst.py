@@ -30,6 +30,7 @@ from correspondence.workspace import template_dirs
 TEMPLATE = "van_ban.typ"
 BOOK_TEMPLATE = "so_dang_ky.typ"
 DEN_TEMPLATE = "dau_den.typ"
+SIGNATURE_TEXT_TEMPLATE = "chu_ky_so.typ"
 PAGES = "\u2063PageAmount\u2063"  # stands for the page count in the metadata file: the template writes it in
 # An annex table of more rows than this is laid out this many rows at a time (Typst holds the whole layout of what it
 # compiles: some 100 kB a row), its pages joined into one PDF; $CORRESPONDENCE_SLICE_ROWS sets both (tests).
@@ -392,3 +393,9 @@ def render_book(book: m.RegisterBook, dirs: list[Path]) -> bytes:
 def den_overlay(dau: m.DauDen, page: tuple[float, float], workspace: Path | None = None) -> bytes:
     """One transparent page ``page`` (mm) carrying only the ĐẾN mark (``dau_den.typ``), to lay over page 1."""
     return _compile(DEN_TEMPLATE, {"dau": _plain(dau), "page": list(page), "font": _face()}, workspace, None)
+
+
+def signature_text(text: str, workspace: Path | None = None) -> bytes:
+    """One transparent page exactly the size of ``text`` set in the PDF face at 10 pt (``chu_ky_so.typ``): the
+    appearance of an agency signature that shows no picture (an annex in its own file, an electronic copy)."""
+    return _compile(SIGNATURE_TEXT_TEMPLATE, {"text": text, "font": _face()}, workspace, None)

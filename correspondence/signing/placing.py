@@ -11,6 +11,7 @@ made it."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 from correspondence.errors import UsageError
@@ -18,6 +19,8 @@ from correspondence.i18n import _
 from correspondence.records.tables import fold
 from correspondence.render.placing import MM, page_lines
 
+TOP_RIGHT = (15.0, 8.0)  # mm: the text block's right edge from the page's right edge when no text is found; its top
+TOP_GAP = 2.0  # mm kept blank between the text block and the first line of the page under it
 MARGIN = 1.0  # mm kept blank above and below the signer's picture
 MAX_WIDTH = 70.0  # mm: the signature column is about this wide
 COLUMN = 25.0  # mm: a title line whose middle is this far from the name's is another column (Nơi nhận)
@@ -73,3 +76,22 @@ def seal_box(signer: Box, width_mm: float, aspect: float) -> Box:
 def _points(left: float, top: float, width: float, height: float, page_height: float) -> Box:
     """A box given in mm from the page's top left, in points from its bottom left."""
     return (left * MM, (page_height - top - height) * MM, (left + width) * MM, (page_height - top) * MM)
+
+
+def top_right_box(pdf: bytes, stamp: bytes) -> Box:
+    """The box of an agency signature's text (``stamp``: a one-page PDF its size) at the top right of page 1 (ND 30
+    PL I: "góc trên, bên phải, trang đầu"; ô 14 of a copy): its right edge at the right edge of the page's text,
+    in the top margin, above the page's first line, never off the page."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(stamp)) as drawn:
+        x1, y1, x2, y2 = (float(v) for v in drawn.pages[0].MediaBox)
+    width, height = abs(x2 - x1) / MM, abs(y2 - y1) / MM
+    lines, (page_width, page_height) = page_lines(pdf, 0)
+    right_edge, top = page_width - TOP_RIGHT[0], TOP_RIGHT[1]
+    if lines:
+        right_edge = min(max(box[2] for box, _text in lines), page_width - 5.0)
+        first = min(box[1] for box, _text in lines)
+        top = max(3.0, min(TOP_RIGHT[1], first - TOP_GAP - height))
+    left = max(right_edge - width, 0.0)
+    return _points(left, top, width, height, page_height)

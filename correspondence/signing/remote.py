@@ -26,6 +26,7 @@ import hashlib
 import io
 import json
 import os
+import tempfile
 import time
 import uuid
 from abc import ABC, abstractmethod
@@ -114,16 +115,18 @@ def prepare(workspace: Path, so_ky_hieu: str, role: str, certificate: Path, outp
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
     external = _external_signer(certs, None)
-    pdf_signer = prepared_signer(external, book.FIELD[role], plan.box, plan.picture)
 
-    async def digest() -> tuple[Any, bytes, bytes]:
+    async def digest(scratch: Path) -> tuple[Any, bytes, bytes]:
+        pdf_signer = prepared_signer(external, book.FIELD[role], plan.box, plan.picture, page=plan.page,
+                                     stamp=plan.stamp, at=plan.at, scratch=scratch)  # B-B: no timestamp, no LTV
         writer = IncrementalPdfFileWriter(io.BytesIO(plan.data), strict=False)
         prep, _tbs, out = await pdf_signer.async_digest_doc_for_signing(writer, bytes_reserved=RESERVED)
         attrs = await external.signed_attrs(prep.document_digest, "sha256", use_pades=True)
         return prep, attrs.dump(), out.getvalue()
 
-    at = _now()
-    prep, attributes, prepared = asyncio.run(digest())
+    at = plan.at.isoformat(timespec="seconds") if plan.at is not None else _now()  # the time a drawn text shows
+    with tempfile.TemporaryDirectory(prefix="correspondence-sign-") as scratch:
+        prep, attributes, prepared = asyncio.run(digest(Path(scratch)))
     hashed = hashlib.sha256(attributes).digest()
     target = plan.target.with_name(plan.target.name[: -len(".pdf")] + PENDING)
     request = {"hash": base64.b64encode(hashed).decode(), "hash_hex": hashed.hex(), "thuat_toan": ALGORITHM,

@@ -8,12 +8,16 @@ would move to PDF 2.0 for an ECDSA or EdDSA key, which is refused before anythin
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from correspondence.errors import UsageError
+from correspondence.errors import SigningLevelError, UsageError
 from correspondence.i18n import _
+from correspondence.render.typst import signature_text
 from correspondence.signing import pyhanko
 from correspondence.signing.placing import Box
 
@@ -29,6 +33,22 @@ def picture_aspect(path: Path) -> float:
         return image.width / image.height
 
 
+def drawn_text(text: str, workspace: Path | None) -> bytes:
+    """A one-page PDF holding ``text`` in the PDF face at 10 pt, its fonts embedded (laid out by Typst: Vietnamese
+    set as the documents are), its page grown to whole points up and to the right (pyHanko sizes an appearance in
+    whole points: a fraction would scale the text off 10 pt)."""
+    import math
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(signature_text(text, workspace))) as pdf:
+        x1, y1, x2, y2 = (float(v) for v in pdf.pages[0].MediaBox)
+        pdf.pages[0].MediaBox = pikepdf.Array([x1, y1, x1 + math.ceil(x2 - x1), y1 + math.ceil(y2 - y1)])
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
+
+
 def refuse_unsuitable_key(signer: Any) -> None:
     """Only RSA keys: an elliptic-curve key would make pyHanko move the PDF to 2.0, which is no longer PDF/A-3."""
     algorithm = signer.signing_cert.public_key.algorithm
@@ -37,40 +57,136 @@ def refuse_unsuitable_key(signer: Any) -> None:
                          .format(kind=algorithm.upper()))
 
 
-def sign_pdf(data: bytes, signer: Any, field: str, box: Box, picture: Path | None) -> bytes:
-    """``data`` with one more signature in a new field ``field`` on its last page at ``box`` (points), whose
-    appearance is ``picture`` (None: an invisible widget)."""
+@dataclass(frozen=True)
+class Level:
+    """How far beyond PAdES B-B a signature goes: ``tsa`` (B-T) the URL of an RFC 3161 timestamp server whose token
+    is added to the signature; ``ltv`` (B-LT) the certificates and revocation answers (CRL/OCSP, fetched from the
+    addresses the certificates give) kept in the PDF's DSS, checked against ``roots``. Both need the network: off by
+    default (an office may sign offline)."""
+
+    tsa: str | None = None
+    ltv: bool = False
+    roots: tuple[Any, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return "B-LT" if self.ltv else "B-T" if self.tsa else "B-B"
+
+
+def sign_pdf(data: bytes, signer: Any, field: str, box: Box, picture: Path | None, *, page: int = -1,
+             stamp: bytes | None = None, at: dt.datetime | None = None, level: Level | None = None) -> bytes:
+    """``data`` with one more signature in a new field ``field`` on page ``page`` (the last by default) at ``box``
+    (points), whose appearance is ``picture`` or ``stamp`` (a one-page PDF the size of the box, drawn by the
+    project: its text in the embedded face) — neither: an invisible widget. ``at``: the signing time the CMS
+    carries (the time a stamp shows); ``level``: B-T / B-LT."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-    pdf_signer = prepared_signer(signer, field, box, picture)
-    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    out = io.BytesIO()
-    pdf_signer.sign_pdf(writer, output=out, bytes_reserved=RESERVED)
+    level = level or Level()
+    with tempfile.TemporaryDirectory(prefix="correspondence-sign-") as scratch:  # the stamp's PDF, read while signing
+        pdf_signer = prepared_signer(signer, field, box, picture, page=page, stamp=stamp, at=at, level=level,
+                                     scratch=Path(scratch))
+        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+        out = io.BytesIO()
+        try:
+            pdf_signer.sign_pdf(writer, output=out, bytes_reserved=reserved_bytes(level))
+        except Exception as error:  # the network steps: the timestamp server, the revocation answers
+            if level.name == "B-B" or isinstance(error, UsageError):
+                raise
+            raise SigningLevelError(_("the {level} signature could not be made: {error}").format(
+                level=level.name, error=_reason(error))) from None
     return out.getvalue()
 
 
-def prepared_signer(signer: Any, field: str, box: Box, picture: Path | None) -> Any:
-    """The pyHanko ``PdfSigner`` making the signature ``sign_pdf`` makes (its field, widget and appearance), for a
-    local key or for a remote one (``remote.py``: an ``ExternalSigner``, the document digested now, signed later)."""
+def reserved_bytes(level: Level) -> int:
+    """The room kept in /Contents for the CMS: the chain, and the timestamp token (B-T) and the validation data
+    (B-LT) when asked."""
+    return RESERVED + (8192 if level.tsa else 0) + (16384 if level.ltv else 0)
+
+
+def prepared_signer(signer: Any, field: str, box: Box, picture: Path | None, *, page: int = -1,
+                    stamp: bytes | None = None, at: dt.datetime | None = None, level: Level | None = None,
+                    scratch: Path | None = None) -> Any:
+    """The pyHanko ``PdfSigner`` making the signature ``sign_pdf`` makes (its field, widget and appearance, its
+    signing time, its level), for a local key or for a remote one (``remote.py``: an ``ExternalSigner``, the document
+    digested now, signed later). A ``stamp`` is read from ``scratch`` (a folder kept until the signature is made)."""
     module = pyhanko()
-    from PIL import Image
     from pyhanko.pdf_utils.images import PdfImage
     from pyhanko.pdf_utils.layout import AxisAlignment, InnerScaling, Margins, SimpleBoxLayoutRule
 
     fields, signers = module.sign.fields, module.sign.signers
     refuse_unsuitable_key(signer)
+    level = level or Level()
+    layout = SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID,
+                                 margins=Margins(0, 0, 0, 0), inner_content_scaling=InnerScaling.SHRINK_TO_FIT)
     style = None
     if picture is not None:
+        from PIL import Image
+
         with Image.open(picture) as image:
             image.load()
             background = PdfImage(image.convert("RGBA"))
-        style = module.stamp.StaticStampStyle(
-            border_width=0, background=background, background_opacity=1.0,
-            background_layout=SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID,
-                                                  margins=Margins(0, 0, 0, 0),
-                                                  inner_content_scaling=InnerScaling.SHRINK_TO_FIT))
+        style = module.stamp.StaticStampStyle(border_width=0, background=background, background_opacity=1.0,
+                                              background_layout=layout)
+    elif stamp is not None:
+        from pyhanko.pdf_utils.content import ImportedPdfPage
+
+        if scratch is None:
+            raise ValueError("a drawn appearance needs a scratch folder kept while signing")
+        drawn = scratch / "appearance.pdf"
+        drawn.write_bytes(stamp)
+        style = module.stamp.StaticStampStyle(border_width=0, background=ImportedPdfPage(str(drawn)),  # type: ignore[no-untyped-call]
+                                              background_opacity=1.0, background_layout=layout)
+    visible = style is not None
+    options: dict[str, Any] = {}
+    if level.ltv:
+        from pyhanko_certvalidator import ValidationContext
+
+        options = {"validation_context": ValidationContext(trust_roots=list(level.roots), allow_fetching=True),
+                   "embed_validation_info": True}
     meta = signers.PdfSignatureMetadata(field_name=field, md_algorithm="sha256",
-                                        subfilter=fields.SigSeedSubFilter.PADES)
-    spec = fields.SigFieldSpec(field, box=tuple(round(v, 2) for v in box) if picture is not None else None,
-                               on_page=-1)
-    return signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
+                                        subfilter=fields.SigSeedSubFilter.PADES, **options)
+    shown = tuple(round(v, 2) for v in box) if picture is not None else box  # a drawn text: its exact size
+    spec = fields.SigFieldSpec(field, box=shown if visible else None, on_page=page)
+    timestamper = None
+    if level.tsa:
+        from pyhanko.sign.timestamps import HTTPTimeStamper
+
+        timestamper = HTTPTimeStamper(level.tsa, timeout=30)  # type: ignore[no-untyped-call]
+    return _signer_at(at)(meta, signer=signer, stamp_style=style, new_field_spec=spec, timestamper=timestamper)
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+def _signer_at(at: dt.datetime | None) -> Any:
+    """pyHanko's PdfSigner, its signing session dated ``at`` (None: now) so that the CMS signing time is the time a
+    drawn appearance shows."""
+    from pyhanko.sign.signers import PdfSigner
+
+    if at is None:
+        return PdfSigner
+    moment: dt.datetime = at
+
+    class DatedSigner(PdfSigner):
+        def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False) -> Any:
+            session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
+            session.system_time = moment
+            return session
+
+    return DatedSigner
+
+
+def level_for(signer: Any, tsa: str | None, ltv: bool) -> Level:
+    """The level asked (``--tsa URL``, ``--ltv``); for B-LT the chain is checked against the root certificates the key
+    came with (a .p12's chain, a token's CA certificates): the revocation answers are fetched for that chain."""
+    if not ltv:
+        return Level(tsa or None)
+    registry = getattr(signer, "cert_registry", None)
+    roots = tuple(cert for cert in (list(registry) if registry is not None else [])
+                  if cert.self_signed in ("yes", "maybe") and cert.ca)
+    if not roots:
+        raise UsageError(_("--ltv needs the key's certificate chain up to its root CA: the key file or token holds "
+                           "no root certificate"))
+    return Level(tsa or None, True, roots)

@@ -140,8 +140,38 @@ def register_problems(workspace: Path, agency: str | None = None, register_url: 
             for item in signed:
                 if storage.check(item, workspace) is not None:
                     continue
-                expected = 1 + [s["ky"] for s in signed].index(item["ky"])
+                expected = expected_count(signed, item)
                 where = f"{name}/{entry.year}/{entry.series}:{entry.number}"
                 found = check_pdf((workspace / item["path"]).read_bytes(), None)
                 problems += problems_of(found, f"{where} {item['path']}", expected)
     return problems
+
+
+def expected_count(signed: list[dict[str, str]], item: dict[str, str]) -> int:
+    """How many signatures the signed file ``item`` of a row holds (``signed``: the row's signed files, in order):
+    as recorded (``so_chu_ky``), else by the order of the document's roles (an annex's file apart: its own one)."""
+    if "so_chu_ky" in item:
+        return int(item["so_chu_ky"])
+    roles = [s["ky"] for s in signed if "phu_luc" not in s]
+    return 1 + roles.index(item["ky"]) if item["ky"] in roles else 1
+
+
+SIGNED, SIGNER_ONLY, BROKEN = "da_ky", "nguoi_ky", "khong_hop_le"
+
+
+def entry_state(workspace: Path, entry: Any) -> str:
+    """Where a register row stands with its signatures, from the files themselves (not the record alone):
+    ``SIGNED`` (the electronic original: the agency's signature on it — on top of its signer's, except an electronic
+    copy's — and every signature of the row's files verifies), ``SIGNER_ONLY`` (its signer's signature verifies, the
+    agency has not signed yet), ``BROKEN`` (a signed file missing, changed, or a signature that does not verify),
+    ``""`` (not signed)."""
+    signed = [item for item in entry.files if "ky" in item]
+    if not signed:
+        return ""
+    for item in signed:
+        if storage.check(item, workspace) is not None:
+            return BROKEN
+        expected = expected_count(signed, item)
+        if problems_of(check_pdf((workspace / item["path"]).read_bytes(), None), item["path"], expected):
+            return BROKEN
+    return SIGNED if any(s["ky"] == "co_quan" and "phu_luc" not in s for s in signed) else SIGNER_ONLY
