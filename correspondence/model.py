@@ -111,6 +111,7 @@ class Sizes:
     stamp: float = 13.0
     page_number: float = 14.0
     xac_nhan: float = 13.0  # the confirmation block of a giấy nghỉ phép (Mẫu 1.10)
+    chu_ky_so: float = 10.0  # the text of an agency signature without a picture (PL I Phần I Mục II khoản 8.b)
 
 
 # ND 30 PL I (ô 6, the body): between the lines of a paragraph at least a single line, at most 1.5 lines; between

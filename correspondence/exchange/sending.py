@@ -66,7 +66,7 @@ def sender_of(root: Path, agency: str) -> Organ:
             Problem(shown(agency_profile(root, agency)), "ma_dinh_danh", _(
                 "add ma_dinh_danh: 000.00.00.H49 (the code QCVN 102 gives your agency)"))])
     contact = profile.lien_he
-    return Organ(profile.ma_dinh_danh, " ".join(profile.ten_co_quan), " ".join(profile.ten_co_quan_chu_quan),
+    return Organ(profile.ma_dinh_danh, profile.ten_trong_cau, " ".join(profile.ten_co_quan_chu_quan),
                  getattr(contact, "dia_chi", None) or "", getattr(contact, "email", None) or "",
                  getattr(contact, "dien_thoai", None) or "", getattr(contact, "website", None) or "")
 

@@ -398,4 +398,5 @@ def den_overlay(dau: m.DauDen, page: tuple[float, float], workspace: Path | None
 def signature_text(text: str, workspace: Path | None = None) -> bytes:
     """One transparent page exactly the size of ``text`` set in the PDF face at 10 pt (``chu_ky_so.typ``): the
     appearance of an agency signature that shows no picture (an annex in its own file, an electronic copy)."""
-    return _compile(SIGNATURE_TEXT_TEMPLATE, {"text": text, "font": _face()}, workspace, None)
+    return _compile(SIGNATURE_TEXT_TEMPLATE, {"text": text, "font": _face(), "size": m.Sizes().chu_ky_so}, workspace,
+                    None)

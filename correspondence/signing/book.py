@@ -130,8 +130,8 @@ def _profile(workspace: Path, agency: str) -> Any:
 
 
 def agency_name(profile: Any) -> str:
-    """The agency's name as one line, as written in its profile (ten_co_quan)."""
-    return " ".join(line.strip() for line in profile.ten_co_quan)
+    """The agency's name as one line, as a sentence writes it (PL II: "Ủy ban nhân dân tỉnh Quảng Ninh")."""
+    return str(profile.ten_trong_cau)
 
 
 def _check_agency_certificate(name: str, profile: Any, entry: Entry) -> None:

@@ -81,10 +81,10 @@ def test_two_offices_send_receive_and_answer(offices: tuple[Path, Path], tmp_pat
     assert base64.b64decode(attached) == pdf
 
     said = _run("-C", str(b), "exchange", "receive", str(envelope))
-    assert "số đến 1" in said and "Ủy ban nhân dân Tỉnh Quảng Ninh, 01/UBND-XD6" in said, said
+    assert "số đến 1" in said and "Ủy ban nhân dân tỉnh Quảng Ninh, 01/UBND-XD6" in said, said
     (row,) = api.incoming_list(b)
     assert (row.so_ky_hieu, row.ngay_van_ban, row.tac_gia) == ("01/UBND-XD6", "2019-05-07",
-                                                                "Ủy ban nhân dân Tỉnh Quảng Ninh")
+                                                                "Ủy ban nhân dân tỉnh Quảng Ninh")
     assert row.trich_yeu.startswith("Công văn") and "rà soát" in row.trich_yeu
     kept = {item.get("ten"): item for item in row.files}
     assert kept["01-UBND-XD6.pdf"]["sha256"] == hashlib.sha256(pdf).hexdigest()

@@ -135,7 +135,7 @@ def test_an_electronic_copy_gets_the_agency_signature_with_the_o_14_text(signing
     (status,) = _statuses(signed.path, pki)
     assert status.intact and status.valid and status.trusted
     at = status.signer_reported_dt.astimezone(dt.timezone(dt.timedelta(hours=7)))
-    _assert_drawn(signed.path, f"Sao y; Ủy ban nhân dân Tỉnh Quảng Ninh; {at:%d/%m/%Y}; {at:%H:%M:%S} +07:00")
+    _assert_drawn(signed.path, f"Sao y; Ủy ban nhân dân tỉnh Quảng Ninh; {at:%d/%m/%Y}; {at:%H:%M:%S} +07:00")
     assert structural_problems(signed.path) == []
     assert api.register_verify(signing_workspace, AGENCY_ID, register).problems == []
 
@@ -168,7 +168,7 @@ def test_the_agency_certificate_must_bear_the_agency_name(signing_workspace: Pat
         with pytest.raises(UsageError) as caught:
             api.sign(signing_workspace, entry.so_ky_hieu, api.AGENCY, certificate, PASSWORD, AGENCY_ID,
                      register_url=register)
-        assert "không phải của cơ quan (Ủy ban nhân dân Tỉnh Quảng Ninh)" in caught.value.message
+        assert "không phải của cơ quan (Ủy ban nhân dân tỉnh Quảng Ninh)" in caught.value.message
         assert "ten_co_quan" in caught.value.problems[0].hint
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
     shown = api.register_show(signing_workspace, entry.so_ky_hieu, AGENCY_ID, register_url=register)

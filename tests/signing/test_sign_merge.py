@@ -30,7 +30,7 @@ def test_an_electronic_copy_signed_remotely_shows_the_time_its_signature_carries
     (name, status), = _validate(signed.path, pki.trust)
     assert name == "co_quan" and status.intact and status.valid and status.trusted
     at = status.signer_reported_dt.astimezone(dt.timezone(dt.timedelta(hours=7)))
-    _assert_drawn(signed.path, f"Sao y; Ủy ban nhân dân Tỉnh Quảng Ninh; {at:%d/%m/%Y}; {at:%H:%M:%S} +07:00")
+    _assert_drawn(signed.path, f"Sao y; Ủy ban nhân dân tỉnh Quảng Ninh; {at:%d/%m/%Y}; {at:%H:%M:%S} +07:00")
     (item,) = api.entry_signatures(api.register_show(signing_workspace, copy.so_ky_hieu, AGENCY_ID))
     assert dt.datetime.fromisoformat(item["luc"]) == at
     assert (item["so_chu_ky"], item["muc"]) == ("1", "B-B")
