@@ -170,7 +170,7 @@ def _components(lines: tuple[Line, ...]) -> list[Finding]:
             found += _style("quoc_hieu", line, 1, rule, bold=True, italic=False)
         elif folded == _fold(TIEU_NGU):
             rule = "PL I §II.1.b"
-            if " ".join(text.replace("–", "-").split()) != TIEU_NGU:
+            if text != TIEU_NGU:
                 found.append(Finding("tieu_ngu", 1, line.paragraph, text, TIEU_NGU, rule))
             found += _size("tieu_ngu", line, 1, rule)
             found += _style("tieu_ngu", line, 1, rule, bold=True, italic=False)
