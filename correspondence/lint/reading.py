@@ -8,6 +8,7 @@ the cells of tables included, from 1. Text boxes are not read yet.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ class Span:
 
 @dataclass(frozen=True)
 class Line:
-    """One tab-separated piece of a paragraph: its text, its runs, where it stands."""
+    """One piece of a paragraph between tabs and line breaks: its text, its runs, where it stands."""
 
     paragraph: int
     text: str
@@ -109,7 +110,8 @@ class _Styles:
             layers += self.chain(run_style.get(_q("val")))
         layers += self.chain(paragraph_style or self.default_paragraph)
         layers.append(self.defaults)
-        text = "".join(t.text or "" if t.tag == _q("t") else "\t" for t in run.iter(_q("t"), _q("tab")))
+        text = "".join(t.text or "" if t.tag == _q("t") else "\t" if t.tag == _q("tab") else "\n"
+                       for t in run.iter(_q("t"), _q("tab"), _q("br"), _q("cr")))
         return Span(text, self._font(layers), self._size(layers), self._toggle(layers, "b"),
                     self._toggle(layers, "i"))
 
@@ -202,7 +204,7 @@ def read(path: Path) -> Reading:
         in_table = _q("tc") in ancestors
         pieces: list[list[Span]] = [[]]
         for span in spans:
-            parts = span.text.split("\t")
+            parts = re.split(r"[\t\n]", span.text)
             for index, part in enumerate(parts):
                 if index:
                     pieces.append([])

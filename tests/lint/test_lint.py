@@ -261,6 +261,23 @@ def test_a_tab_stop_header_is_read_piece_by_piece(tmp_path: Path) -> None:
     ]  # the Quốc hiệu and the Số, on the same lines as the agency, are right and found so
 
 
+def test_a_noi_nhan_typed_with_line_breaks_is_read_line_by_line(tmp_path: Path) -> None:
+    document = _word_document("table")
+    cell = document.tables[-1].rows[0].cells[0]
+    for extra in cell.paragraphs[1:]:
+        extra._element.getparent().remove(extra._element)
+    run = cell.add_paragraph().add_run("- Như trên")  # Shift+Enter between the recipients, the ";" forgotten
+    run.font.size = Pt(11)
+    run.add_break()
+    run.add_text("- Sở Tài chính;")
+    run.add_break()
+    run.add_text("- Lưu: VT, VP.")
+    document.save(str(tmp_path / "xuong-dong.docx"))
+    findings = api.lint_docx(tmp_path / "xuong-dong.docx")
+    assert [(f.component, f.found, f.required, f.rule) for f in findings] == [
+        ("noi_nhan", "- Như trên", "kết thúc bằng dấu \";\"", "PL I §II.9")]
+
+
 def test_word_s_default_template_is_found_out(tmp_path: Path) -> None:
     document = docx.Document()  # its theme's Cambria, US Letter, 1-inch margins (1.25 inch left and right)
     document.add_paragraph("Kính gửi: Sở Nội vụ.")
