@@ -185,6 +185,8 @@ def _components(lines: tuple[Line, ...]) -> list[Finding]:
             found += _size("kinh_gui", line, None, "PL I §II.6")
         elif folded.rstrip(":") == "nơi nhận":
             found += _noi_nhan(line, lines[index + 1:])
+        elif not line.in_table and line.visible():
+            found += _size("noi_dung", line, None, "PL I §II.6", "body")
     return found
 
 

@@ -134,6 +134,11 @@ def _semicolon(d: docx.document.Document) -> None:
     _set_text(_paragraph(d, "- Như trên"), "- Như trên")
 
 
+def _small_body(d: docx.document.Document) -> None:
+    for run in _paragraph(d, "Xét đề nghị").runs:
+        run.font.size = Pt(12)
+
+
 def _page_one(d: docx.document.Document) -> None:
     d.sections[0].different_first_page_header_footer = False
 
@@ -146,6 +151,7 @@ CORPUS: dict[str, tuple[Callable[[docx.document.Document], None], str, str, str]
     "so-khong-dem-0": (_unpadded, "so_ky_hieu", "3/UBND-VP", "Điều 15; PL I §II.3"),
     "ngay-khong-nghieng": (_upright_date, "dia_danh_ngay", "không in nghiêng", "PL I §II.4"),
     "noi-nhan-thieu-cham-phay": (_semicolon, "noi_nhan", "- Như trên", "PL I §II.9"),
+    "noi-dung-co-12": (_small_body, "noi_dung", "cỡ chữ 12 pt", "PL I §II.6"),
     "so-trang-trang-1": (_page_one, "so_trang", "có số trang ở trang 1", "PL I §I.4"),
 }
 
