@@ -260,4 +260,8 @@ def _page_numbers(reading: Reading) -> list[Finding]:
     on_first = first.first_header_pages if first.title_page else first.default_header_pages
     if on_first:
         return [Finding("so_trang", 1, None, _("a page number on page 1"), _("page numbers from page 2"), rule)]
+    numbered = any(s.default_header_pages for s in reading.sections)
+    if reading.pages is not None and reading.pages > 1 and not numbered:
+        return [Finding("so_trang", None, None, _("{pages} pages, none numbered").format(pages=reading.pages),
+                        _("page numbers from page 2"), rule)]
     return []

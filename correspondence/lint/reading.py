@@ -64,6 +64,23 @@ class Section:
 class Reading:
     lines: tuple[Line, ...]
     sections: tuple[Section, ...]
+    pages: int | None = None  # the page count Word saved (docProps/app.xml), None when another program wrote the file
+
+
+def _word_pages(path: Path) -> int | None:
+    """The page count Microsoft Word saved in docProps/app.xml; other programs (python-docx among them) leave a stale
+    one there, so it is believed only from Word."""
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as package:
+        if "docProps/app.xml" not in package.namelist():
+            return None
+        root = etree.fromstring(package.read("docProps/app.xml"))
+    ns = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+    application, pages = root.findtext(f"{ns}Application") or "", root.findtext(f"{ns}Pages") or ""
+    return int(pages) if application.startswith("Microsoft Office Word") and pages.isdigit() else None
 
 
 def _on(element: Any, tag: str) -> bool | None:
@@ -214,4 +231,4 @@ def read(path: Path) -> Reading:
             text = "".join(s.text for s in piece).strip()
             if text:
                 lines.append(Line(number, " ".join(text.split()), tuple(piece), in_table))
-    return Reading(tuple(lines), tuple(_section(s) for s in document.sections))
+    return Reading(tuple(lines), tuple(_section(s) for s in document.sections), _word_pages(path))

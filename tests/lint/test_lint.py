@@ -284,6 +284,32 @@ def test_a_noi_nhan_typed_with_line_breaks_is_read_line_by_line(tmp_path: Path) 
         ("noi_nhan", "- Như trên", "kết thúc bằng dấu \";\"", "PL I §II.9")]
 
 
+def _saved_by_word(path: Path, pages: int) -> None:
+    """Rewrite ``path``'s docProps/app.xml as Microsoft Word saves it, with its page count."""
+    import zipfile
+
+    app = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+           f'<Application>Microsoft Office Word</Application><Pages>{pages}</Pages></Properties>')
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    parts["docProps/app.xml"] = app.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+
+
+def test_a_long_word_document_without_page_numbers_is_found_out(tmp_path: Path) -> None:
+    document = _word_document("table")
+    file = tmp_path / "khong-so-trang.docx"
+    document.save(str(file))
+    _saved_by_word(file, 1)
+    assert api.lint_docx(file) == []  # one page: no number needed
+    _saved_by_word(file, 3)
+    assert [(f.component, f.found, f.rule) for f in api.lint_docx(file)] == [
+        ("so_trang", "3 trang, không trang nào có số trang", "PL I §I.4")]
+
+
 def test_word_s_default_template_is_found_out(tmp_path: Path) -> None:
     document = docx.Document()  # its theme's Cambria, US Letter, 1-inch margins (1.25 inch left and right)
     document.add_paragraph("Kính gửi: Sở Nội vụ.")
