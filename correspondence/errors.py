@@ -17,6 +17,7 @@ class ExitStatus(IntEnum):
     RENDER = 5
     ARCHIVE = 6
     SIGNATURE = 7  # a signature is broken, invalid, untrusted, or followed by changes (verify-signature)
+    FINDINGS = 8  # the lint found a departure from ND 30's thể thức in the document (lint)
     INTERNAL = 70  # an unexpected failure of the tool itself (EX_SOFTWARE); the traceback goes to a log file
 
 

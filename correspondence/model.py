@@ -84,6 +84,12 @@ class Page:
         return self.width - self.left - self.right
 
 
+# ND 30 PL I §I: the paper (A4, millimetres) and the margins a document may take; ``Page`` chooses inside them and a
+# document made elsewhere (``correspondence lint``) is held to them.
+PAPER = (210.0, 297.0)
+MARGINS = {"top": (20.0, 25.0), "bottom": (20.0, 25.0), "left": (30.0, 35.0), "right": (15.0, 20.0)}
+
+
 @dataclass(frozen=True)
 class Sizes:
     """Font sizes in points for each component (ND 30 PL I §V, the decree's own illustration)."""
@@ -112,6 +118,14 @@ class Sizes:
     page_number: float = 14.0
     xac_nhan: float = 13.0  # the confirmation block of a giấy nghỉ phép (Mẫu 1.10)
     chu_ky_so: float = 10.0  # the text of an agency signature without a picture (PL I Phần I Mục II khoản 8.b)
+
+
+# ND 30 PL I §V: the size (points) each component may take, low to high; ``Sizes`` chooses inside these, and
+# ``correspondence lint`` holds a document made elsewhere to them.
+SIZE_RANGES = {"quoc_hieu": (12.0, 13.0), "tieu_ngu": (13.0, 14.0), "so_ky_hieu": (13.0, 13.0),
+               "dia_danh_ngay": (13.0, 14.0), "trich_yeu_vv": (12.0, 13.0), "kinh_gui": (14.0, 14.0),
+               "body": (13.0, 14.0), "noi_nhan_label": (12.0, 12.0), "noi_nhan_item": (11.0, 11.0),
+               "page_number": (13.0, 14.0)}
 
 
 # ND 30 PL I (ô 6, the body): between the lines of a paragraph at least a single line, at most 1.5 lines; between

@@ -5,9 +5,9 @@ bottom as load → validate → compose → (number) → render → write.
 
 A name is loaded from its module when first asked for (``api.check``, ``from correspondence.api import issue``):
 ``checking`` holds what only validates and composes, ``drafting`` what makes files without the register (``draft``,
-``render``, ``previews``), ``signing`` the signing commands (pyHanko, on use), ``commands`` all the rest. So
-``correspondence check`` loads no renderer and no book, a draft loads no register, and importing this package loads
-nothing.
+``render``, ``previews``), ``signing`` the signing commands (pyHanko, on use), ``lint`` the ND 30 lint of a Word
+file, ``commands`` all the rest. So ``correspondence check`` loads no renderer and no book, a draft loads no
+register, and importing this package loads nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from correspondence.api.drafting import *  # noqa: F403
     from correspondence.api.drafting import pdf_font as pdf_font
     from correspondence.api.exchange import *  # noqa: F403
+    from correspondence.api.lint import *  # noqa: F403
     from correspondence.api.signing import *  # noqa: F403
 
 MODULES = {"check": "checking", "check_with_advice": "checking", "compose": "checking",
@@ -34,7 +35,8 @@ MODULES = {"check": "checking", "check_with_advice": "checking", "compose": "che
                             "pending_signature"),
                            "signing"),
            **dict.fromkeys(("STATUS_CODES", "exchange_answer", "exchange_directory", "exchange_directory_import",
-                            "exchange_receive", "exchange_recipients", "exchange_send"), "exchange")}
+                            "exchange_receive", "exchange_recipients", "exchange_send"), "exchange"),
+           **dict.fromkeys(("lint_docx", "component_name"), "lint")}
 
 
 def __getattr__(name: str) -> Any:

@@ -14,7 +14,7 @@ translate_click(set_language(None))
 localize_types()
 
 # Each module adds its commands to ``main`` as it is imported.
-from correspondence.cli import archive, documents, exchange, incoming, office, register, search, signing  # noqa: E402, F401
+from correspondence.cli import archive, documents, exchange, incoming, lint, office, register, search, signing  # noqa: E402, F401
 from correspondence.cli.root import main  # noqa: E402
 
 __all__ = ["ExitStatus", "main"]

@@ -1,2 +1,3 @@
-"""Turn a specialist's Word file into the Decree 30 problems it holds, before it becomes a record: the room for
-the Word lint; nothing here yet."""
+"""Turn a DOCX made in Word into the ND 30/2020 departures it shows (``correspondence lint``): ``reading`` reads the
+lines, paper and page headers of any DOCX with the formatting Word shows; ``checks`` holds them to the model's
+rules, each finding located and citing its rule."""

@@ -1,0 +1,267 @@
+"""Turn a DOCX made in Word into the departures from ND 30/2020's thể thức it shows, each located and citing its rule.
+
+Every requirement is read from the document model (paper, margins and sizes: ``correspondence.model``; the
+typeface: ``Typeface``; the Số's zero padding: ``correspondence.numbers``; the date line's words:
+``correspondence.vietnamese``): the lint states none of its own.
+
+Not checked yet: a corrected copy (``--sua``), the capitals of place and agency names (PL II), the signer's
+authority against Art. 13 and the profile, text in text boxes, a công văn without its V/v (a thư công has
+none, and the file does not say which it is).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from correspondence import numbers, vietnamese
+from correspondence.i18n import _
+from correspondence.lint.reading import Line, Reading, Span, read
+from correspondence.model import MARGINS, PAPER, SIZE_RANGES, PageNumbers, Typeface
+
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One departure: the component, where (page: 1 for the header block, else unknown; paragraph from 1), what
+    was found, what ND 30 requires, and the rule."""
+
+    component: str
+    page: int | None
+    paragraph: int | None
+    found: str
+    required: str
+    rule: str
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+COMPONENTS = {
+    "kho_giay": lambda: _("paper"),
+    "le_tren": lambda: _("top margin"),
+    "le_duoi": lambda: _("bottom margin"),
+    "le_trai": lambda: _("left margin"),
+    "le_phai": lambda: _("right margin"),
+    "phong_chu": lambda: _("typeface"),
+    "quoc_hieu": lambda: _("Quốc hiệu"),
+    "tieu_ngu": lambda: _("Tiêu ngữ"),
+    "so_ky_hieu": lambda: _("number and ký hiệu"),
+    "dia_danh_ngay": lambda: _("place and date"),
+    "trich_yeu_vv": lambda: _("V/v (trích yếu of a công văn)"),
+    "kinh_gui": lambda: _("Kính gửi"),
+    "noi_dung": lambda: _("body"),
+    "noi_nhan": lambda: _("Nơi nhận"),
+    "so_trang": lambda: _("page numbers"),
+}
+
+
+def component_name(code: str) -> str:
+    """The component's name in the clerk's language."""
+    return COMPONENTS[code]() if code in COMPONENTS else code
+
+
+def _pt(value: float) -> str:
+    return f"{value:g} pt"
+
+
+def _range(low: float, high: float, unit: str) -> str:
+    return f"{low:g} {unit}" if low == high else f"{low:g}–{high:g} {unit}"
+
+
+def lint(path: Path) -> list[Finding]:
+    """Every departure from ND 30 the DOCX at ``path`` shows, in the order of the document."""
+    return check(read(path))
+
+
+def check(reading: Reading) -> list[Finding]:
+    findings: list[Finding] = []
+    findings += _page(reading)
+    findings += _typeface(reading)
+    findings += _components(reading.lines)
+    findings += _page_numbers(reading)
+    return findings
+
+
+# ------------------------------------------------------------------ page
+
+
+def _page(reading: Reading) -> list[Finding]:
+    found: list[Finding] = []
+    for section in reading.sections:
+        portrait = (min(section.width, section.height), max(section.width, section.height))
+        if any(abs(a - b) > 1.0 for a, b in zip(portrait, PAPER, strict=True)):
+            found.append(Finding("kho_giay", None, None, f"{section.width:g} × {section.height:g} mm",
+                                 _("A4 ({width:g} × {height:g} mm)").format(width=PAPER[0], height=PAPER[1]),
+                                 "PL I §I.1"))
+        for side in ("top", "bottom", "left", "right"):
+            low, high = MARGINS[side]
+            value = getattr(section, side)
+            if not low - 0.3 <= value <= high + 0.3:
+                code = {"top": "le_tren", "bottom": "le_duoi", "left": "le_trai", "right": "le_phai"}[side]
+                found.append(Finding(code, None, None, f"{value:g} mm", _range(low, high, "mm"), "PL I §I.3"))
+    return found
+
+
+def _typeface(reading: Reading) -> list[Finding]:
+    family = Typeface().family
+    found: list[Finding] = []
+    for line in reading.lines:
+        wrong = sorted({s.font or _("(not set)") for s in line.visible() if s.font != family})
+        if wrong:
+            found.append(Finding("phong_chu", None, line.paragraph, ", ".join(wrong), family, "PL I §I.2"))
+    return found
+
+
+# ------------------------------------------------------------------ components
+
+
+def _sizes(spans: tuple[Span, ...]) -> set[float]:
+    return {s.size for s in spans if s.size is not None}
+
+
+def _size(code: str, line: Line, page: int | None, rule: str, key: str | None = None) -> list[Finding]:
+    low, high = SIZE_RANGES[key or code]
+    sizes = _sizes(line.visible())
+    wrong = sorted(s for s in sizes if not low <= s <= high)
+    if wrong or not sizes:
+        shown = ", ".join(_pt(s) for s in wrong) if wrong else _("(not set)")
+        return [Finding(code, page, line.paragraph, _("size {size}").format(size=shown),
+                        _("size {size}").format(size=_range(low, high, "pt")), rule)]
+    return []
+
+
+def _style(code: str, line: Line, page: int | None, rule: str, bold: bool | None, italic: bool | None) -> list[Finding]:
+    spans = line.visible()
+    found: list[Finding] = []
+    if bold is not None and any(s.bold != bold for s in spans):
+        found.append(Finding(code, page, line.paragraph, _("not bold") if bold else _("bold"),
+                             _("bold") if bold else _("not bold"), rule))
+    if italic is not None and any(s.italic != italic for s in spans):
+        found.append(Finding(code, page, line.paragraph, _("not italic") if italic else _("italic"),
+                             _("italic") if italic else _("upright"), rule))
+    return found
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.replace("–", "-").replace("—", "-").replace("HOÀ", "HÒA").replace("hoà", "hòa")
+                    .split()).casefold()
+
+
+SO = re.compile(r"^Số\s*:?\s*(\S.*)$", re.IGNORECASE)
+DATE = re.compile(r"^(?P<place>[^,]+),\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})\s*$")
+
+
+def _components(lines: tuple[Line, ...]) -> list[Finding]:
+    found: list[Finding] = []
+    number_line: Line | None = None
+    for index, line in enumerate(lines):
+        text = line.text
+        folded = _fold(text)
+        if folded == _fold(QUOC_HIEU):
+            rule = "PL I §II.1.a"
+            if text != QUOC_HIEU and text.upper() != text:
+                found.append(Finding("quoc_hieu", 1, line.paragraph, text, QUOC_HIEU, rule))
+            found += _size("quoc_hieu", line, 1, rule)
+            found += _style("quoc_hieu", line, 1, rule, bold=True, italic=False)
+        elif folded == _fold(TIEU_NGU):
+            rule = "PL I §II.1.b"
+            if text != TIEU_NGU:
+                found.append(Finding("tieu_ngu", 1, line.paragraph, text, TIEU_NGU, rule))
+            found += _size("tieu_ngu", line, 1, rule)
+            found += _style("tieu_ngu", line, 1, rule, bold=True, italic=False)
+        elif number_line is None and (match := SO.match(text)) and "/" in match.group(1):
+            number_line = line
+            found += _number(line, match.group(1))
+        elif match := DATE.match(text):
+            found += _date(line, match)
+        elif text.startswith("V/v"):
+            found += _size("trich_yeu_vv", line, 1, "PL I §II.5.b")
+        elif text.startswith("Kính gửi"):
+            found += _size("kinh_gui", line, None, "PL I §II.6")
+        elif folded.rstrip(":") == "nơi nhận":
+            found += _noi_nhan(line, lines[index + 1:])
+        elif not line.in_table and line.visible():
+            found += _size("noi_dung", line, None, "PL I §II.6", "body")
+    return found
+
+
+def _number(line: Line, value: str) -> list[Finding]:
+    rule = "Điều 15; PL I §II.3"
+    found: list[Finding] = []
+    if not line.text.startswith("Số: "):
+        found.append(Finding("so_ky_hieu", 1, line.paragraph, line.text, _("\"Số: \" then the number"), rule))
+    try:
+        number, ky_hieu, year = numbers.parse_so_ky_hieu(value)
+    except ValueError:
+        found.append(Finding("so_ky_hieu", 1, line.paragraph, value, _("number/ký hiệu, e.g. {example}").format(
+            example=numbers.so_ky_hieu(12, "UBND-VP", 2020)), rule))
+        return found
+    if number >= 1:
+        wanted = numbers.so_ky_hieu(number, ky_hieu, year or 0, year is not None)
+        if value.strip() != wanted:
+            found.append(Finding("so_ky_hieu", 1, line.paragraph, value.strip(), wanted, rule))
+    found += _size("so_ky_hieu", line, 1, rule)
+    return found
+
+
+def _date(line: Line, match: re.Match[str]) -> list[Finding]:
+    rule = "PL I §II.4"
+    found: list[Finding] = []
+    try:
+        day = dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+    except ValueError:
+        return [Finding("dia_danh_ngay", 1, line.paragraph, line.text, _("a real date"), rule)]
+    wanted = vietnamese.dia_danh_ngay(match["place"].strip(), day)
+    if line.text != wanted:
+        found.append(Finding("dia_danh_ngay", 1, line.paragraph, line.text, wanted, rule))
+    found += _size("dia_danh_ngay", line, 1, rule)
+    found += _style("dia_danh_ngay", line, 1, rule, bold=None, italic=True)
+    return found
+
+
+def _noi_nhan(label: Line, after: tuple[Line, ...]) -> list[Finding]:
+    rule = "PL I §II.9"
+    found = _size("noi_nhan", label, None, rule, "noi_nhan_label")
+    found += _style("noi_nhan", label, None, rule, bold=True, italic=True)
+    if label.text != "Nơi nhận:":
+        found.append(Finding("noi_nhan", None, label.paragraph, label.text, "Nơi nhận:", rule))
+    items: list[Line] = []
+    for line in after:
+        if not line.text.startswith(("-", "+")):
+            break
+        items.append(line)
+    for position, item in enumerate(items):
+        found += _size("noi_nhan", item, None, rule, "noi_nhan_item")
+        last = position == len(items) - 1
+        if last:
+            if not re.match(r"^-\s*Lưu\s*:\s*VT\b", item.text):
+                found.append(Finding("noi_nhan", None, item.paragraph, item.text, _("the last line \"- Lưu: VT, …\""),
+                                     rule))
+            elif not item.text.endswith("."):
+                found.append(Finding("noi_nhan", None, item.paragraph, item.text, _("ends with \".\""), rule))
+        elif not item.text.endswith((";", ":")):
+            found.append(Finding("noi_nhan", None, item.paragraph, item.text, _("ends with \";\""), rule))
+    return found
+
+
+# ------------------------------------------------------------------ page numbers
+
+
+def _page_numbers(reading: Reading) -> list[Finding]:
+    rule = "PL I §I.4"
+    if PageNumbers().first_page or not reading.sections:
+        return []
+    first = reading.sections[0]
+    on_first = first.first_header_pages if first.title_page else first.default_header_pages
+    if on_first:
+        return [Finding("so_trang", 1, None, _("a page number on page 1"), _("page numbers from page 2"), rule)]
+    numbered = any(s.default_header_pages for s in reading.sections)
+    if reading.pages is not None and reading.pages > 1 and not numbered:
+        return [Finding("so_trang", None, None, _("{pages} pages, none numbered").format(pages=reading.pages),
+                        _("page numbers from page 2"), rule)]
+    return []

@@ -1,0 +1,234 @@
+"""Turn a DOCX, whatever made it, into lines of text with the formatting Word would show them in.
+
+A line is a piece of one paragraph between tab characters (a two-column header set with tab stops gives two lines
+from one paragraph), with the runs under it and the formatting each run ends up with once its paragraph's style, the
+styles it is based on and the document defaults are applied. Paragraphs are counted in the order Word shows them,
+the cells of tables included, from 1. Text boxes are not read yet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _q(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run's text and its effective formatting (None: not said anywhere)."""
+
+    text: str
+    font: str | None
+    size: float | None
+    bold: bool
+    italic: bool
+
+
+@dataclass(frozen=True)
+class Line:
+    """One piece of a paragraph between tabs and line breaks: its text, its runs, where it stands."""
+
+    paragraph: int
+    text: str
+    spans: tuple[Span, ...]
+    in_table: bool
+
+    def visible(self) -> tuple[Span, ...]:
+        """The spans that print something."""
+        return tuple(s for s in self.spans if s.text.strip())
+
+
+@dataclass(frozen=True)
+class Section:
+    """Paper, margins (millimetres) and the page headers of one section."""
+
+    width: float
+    height: float
+    top: float
+    bottom: float
+    left: float
+    right: float
+    title_page: bool  # a different header on the first page (titlePg)
+    default_header_pages: bool  # the header of every page (or of all but the first) holds a PAGE field
+    first_header_pages: bool  # the first page's own header holds a PAGE field
+
+
+@dataclass(frozen=True)
+class Reading:
+    lines: tuple[Line, ...]
+    sections: tuple[Section, ...]
+    pages: int | None = None  # the page count Word saved (docProps/app.xml), None when another program wrote the file
+
+
+def _word_pages(path: Path) -> int | None:
+    """The page count Microsoft Word saved in docProps/app.xml; other programs (python-docx among them) leave a stale
+    one there, so it is believed only from Word."""
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as package:
+        if "docProps/app.xml" not in package.namelist():
+            return None
+        root = etree.fromstring(package.read("docProps/app.xml"))
+    ns = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+    application, pages = root.findtext(f"{ns}Application") or "", root.findtext(f"{ns}Pages") or ""
+    return int(pages) if application.startswith("Microsoft Office Word") and pages.isdigit() else None
+
+
+def _on(element: Any, tag: str) -> bool | None:
+    """A toggle property (``w:b``, ``w:i``) of an ``rPr``: True, False, or None when absent."""
+    if element is None:
+        return None
+    found = element.find(_q(tag))
+    if found is None:
+        return None
+    return found.get(_q("val"), "true") not in ("0", "false", "off")
+
+
+class _Styles:
+    """Effective run formatting through the style chain and the document defaults."""
+
+    def __init__(self, document: Any) -> None:
+        self.by_id: dict[str, Any] = {}
+        styles = document.styles.element
+        for style in styles.findall(_q("style")):
+            self.by_id[style.get(_q("styleId"))] = style
+        defaults = styles.find(f"{_q('docDefaults')}/{_q('rPrDefault')}/{_q('rPr')}")
+        self.defaults = defaults
+        self.theme = _theme_fonts(document)
+        self.default_paragraph = next((s.get(_q("styleId")) for s in styles.findall(_q("style"))
+                                       if s.get(_q("type")) == "paragraph" and s.get(_q("default")) in ("1", "true")),
+                                      None)
+
+    def chain(self, style_id: str | None) -> list[Any]:
+        """The ``rPr`` of a style and of those it is based on, nearest first."""
+        found, seen = [], set()
+        while style_id and style_id not in seen and style_id in self.by_id:
+            seen.add(style_id)
+            style = self.by_id[style_id]
+            found.append(style.find(_q("rPr")))
+            based = style.find(_q("basedOn"))
+            style_id = based.get(_q("val")) if based is not None else None
+        return found
+
+    def span(self, run: Any, paragraph_style: str | None) -> Span:
+        rpr = run.find(_q("rPr"))
+        run_style = rpr.find(_q("rStyle")) if rpr is not None else None
+        layers = [rpr]
+        if run_style is not None:
+            layers += self.chain(run_style.get(_q("val")))
+        layers += self.chain(paragraph_style or self.default_paragraph)
+        layers.append(self.defaults)
+        text = "".join(t.text or "" if t.tag == _q("t") else "\t" if t.tag == _q("tab") else "\n"
+                       for t in run.iter(_q("t"), _q("tab"), _q("br"), _q("cr")))
+        return Span(text, self._font(layers), self._size(layers), self._toggle(layers, "b"),
+                    self._toggle(layers, "i"))
+
+    @staticmethod
+    def _toggle(layers: list[Any], tag: str) -> bool:
+        for layer in layers:
+            value = _on(layer, tag)
+            if value is not None:
+                return value
+        return False
+
+    @staticmethod
+    def _size(layers: list[Any]) -> float | None:
+        for layer in layers:
+            if layer is not None and (size := layer.find(_q("sz"))) is not None:
+                return int(size.get(_q("val"))) / 2
+        return None
+
+    def _font(self, layers: list[Any]) -> str | None:
+        for layer in layers:
+            fonts = layer.find(_q("rFonts")) if layer is not None else None
+            if fonts is None:
+                continue
+            if fonts.get(_q("ascii")):
+                return str(fonts.get(_q("ascii")))
+            theme = fonts.get(_q("asciiTheme"))
+            if theme:
+                return self.theme.get("major" if theme.startswith("major") else "minor")
+        return None
+
+
+def _theme_fonts(document: Any) -> dict[str, str]:
+    """The theme's major and minor Latin typefaces (what ``asciiTheme`` names)."""
+    from lxml import etree
+
+    a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+    for rel in document.part.rels.values():
+        if rel.reltype.endswith("/theme") and not rel.is_external:
+            root = etree.fromstring(rel.target_part.blob)
+            found = {}
+            for kind in ("major", "minor"):
+                latin = root.find(f".//{{{a}}}{kind}Font/{{{a}}}latin")
+                if latin is not None and latin.get("typeface"):
+                    found[kind] = latin.get("typeface")
+            return found
+    return {}
+
+
+def _has_page_field(part: Any) -> bool:
+    """Whether a header part prints the page number (a PAGE field, simple or complex)."""
+    root = part._element
+    for simple in root.iter(_q("fldSimple")):
+        if simple.get(_q("instr"), "").split()[:1] == ["PAGE"]:
+            return True
+    return any(instr.text and instr.text.split()[:1] == ["PAGE"] for instr in root.iter(_q("instrText")))
+
+
+def _section(section: Any) -> Section:
+    def mm(length: Any) -> float:
+        return round(length.mm, 1) if length is not None else 0.0
+
+    title_page = bool(section.different_first_page_header_footer)
+    default = not section.header.is_linked_to_previous and _has_page_field(section.header)
+    first = title_page and not section.first_page_header.is_linked_to_previous and _has_page_field(
+        section.first_page_header)
+    return Section(mm(section.page_width), mm(section.page_height), mm(section.top_margin),
+                   mm(section.bottom_margin), mm(section.left_margin), mm(section.right_margin), title_page, default,
+                   first)
+
+
+def read(path: Path) -> Reading:
+    """Every line and section of the DOCX at ``path``."""
+    import docx
+
+    document = docx.Document(str(path))
+    styles = _Styles(document)
+    lines: list[Line] = []
+    number = 0
+    body = document.element.body
+    for paragraph in body.iter(_q("p")):
+        ancestors = {a.tag for a in paragraph.iterancestors()}
+        if _q("txbxContent") in ancestors:
+            continue
+        number += 1
+        ppr = paragraph.find(_q("pPr"))
+        style = ppr.find(_q("pStyle")) if ppr is not None else None
+        style_id = style.get(_q("val")) if style is not None else None
+        runs = [r for r in paragraph.iter(_q("r")) if _q("txbxContent") not in {a.tag for a in r.iterancestors()}]
+        spans = [styles.span(r, style_id) for r in runs]
+        in_table = _q("tc") in ancestors
+        pieces: list[list[Span]] = [[]]
+        for span in spans:
+            parts = re.split(r"[\t\n]", span.text)
+            for index, part in enumerate(parts):
+                if index:
+                    pieces.append([])
+                if part:
+                    pieces[-1].append(Span(part, span.font, span.size, span.bold, span.italic))
+        for piece in pieces:
+            text = "".join(s.text for s in piece).strip()
+            if text:
+                lines.append(Line(number, " ".join(text.split()), tuple(piece), in_table))
+    return Reading(tuple(lines), tuple(_section(s) for s in document.sections), _word_pages(path))
