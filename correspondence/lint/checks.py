@@ -97,13 +97,13 @@ def _page(reading: Reading) -> list[Finding]:
         if any(abs(a - b) > 1.0 for a, b in zip(portrait, PAPER, strict=True)):
             found.append(Finding("kho_giay", None, None, f"{section.width:g} × {section.height:g} mm",
                                  _("A4 ({width:g} × {height:g} mm)").format(width=PAPER[0], height=PAPER[1]),
-                                 "PL I §I.1"))
+                                 "PL I §I"))
         for side in ("top", "bottom", "left", "right"):
             low, high = MARGINS[side]
             value = getattr(section, side)
             if not low - 0.3 <= value <= high + 0.3:
                 code = {"top": "le_tren", "bottom": "le_duoi", "left": "le_trai", "right": "le_phai"}[side]
-                found.append(Finding(code, None, None, f"{value:g} mm", _range(low, high, "mm"), "PL I §I.3"))
+                found.append(Finding(code, None, None, f"{value:g} mm", _range(low, high, "mm"), "PL I §I"))
     return found
 
 
@@ -113,7 +113,7 @@ def _typeface(reading: Reading) -> list[Finding]:
     for line in reading.lines:
         wrong = sorted({s.font or _("(not set)") for s in line.visible() if s.font != family})
         if wrong:
-            found.append(Finding("phong_chu", None, line.paragraph, ", ".join(wrong), family, "PL I §I.2"))
+            found.append(Finding("phong_chu", None, line.paragraph, ", ".join(wrong), family, "PL I §I"))
     return found
 
 
@@ -253,7 +253,7 @@ def _noi_nhan(label: Line, after: tuple[Line, ...]) -> list[Finding]:
 
 
 def _page_numbers(reading: Reading) -> list[Finding]:
-    rule = "PL I §I.4"
+    rule = "PL I §I"
     if PageNumbers().first_page or not reading.sections:
         return []
     first = reading.sections[0]
