@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
@@ -181,14 +182,8 @@ class OutgoingBook(Series, Leases, SearchIndex):
         """Record a signed PDF of an issued row (``item``: its path, SHA-256, the role ``ky`` and who signed, when,
         with which certificate) beside its files, as an event of the chain; refused when that role signed already."""
         with self._writer(), self.engine.begin() as conn:
-            row = self._refuse_unvouched(conn, entry_id)
-            files = json.loads(row.files_json or "[]")
-            if row.status != ISSUED or row.files_json is None:
-                raise RegisterConflict(_("{number} is not an issued document with its files: it cannot be signed")
-                                       .format(number=row.so_ky_hieu))
-            if any(f.get("ky") == item["ky"] and f.get("phu_luc") == item.get("phu_luc") for f in files):
-                raise RegisterConflict(_("{number} is already signed ({role})").format(
-                    number=row.so_ky_hieu, role=item["ky"]))
+            row, files = self._signable(conn, entry_id, item["ky"],
+                                        lambda f: f.get("ky") == item["ky"] and f.get("phu_luc") == item.get("phu_luc"))
             if "phu_luc" not in item:  # the document's signature (not an annex's): a remote request of that role is done
                 files = [f for f in files if f.get("cho_ky") != item["ky"]]
             conn.execute(update(entries_t).where(entries_t.c.id == entry_id)
@@ -202,14 +197,8 @@ class OutgoingBook(Series, Leases, SearchIndex):
         """Record a remote signature prepared for an issued row (``item``: the prepared PDF's path and SHA-256, the role
         ``cho_ky``, what completing it needs) among its files, replacing a pending one, as an event of the chain."""
         with self._writer(), self.engine.begin() as conn:
-            row = self._refuse_unvouched(conn, entry_id)
-            files = json.loads(row.files_json or "[]")
-            if row.status != ISSUED or row.files_json is None:
-                raise RegisterConflict(_("{number} is not an issued document with its files: it cannot be signed")
-                                       .format(number=row.so_ky_hieu))
-            if any(f.get("ky") == item["cho_ky"] and "phu_luc" not in f for f in files):
-                raise RegisterConflict(_("{number} is already signed ({role})").format(
-                    number=row.so_ky_hieu, role=item["cho_ky"]))
+            row, files = self._signable(conn, entry_id, item["cho_ky"],
+                                        lambda f: f.get("ky") == item["cho_ky"] and "phu_luc" not in f)
             files = [f for f in files if "cho_ky" not in f]
             conn.execute(update(entries_t).where(entries_t.c.id == entry_id)
                          .values(files_json=json.dumps([*files, item], ensure_ascii=False)))
@@ -219,6 +208,19 @@ class OutgoingBook(Series, Leases, SearchIndex):
             self._append(conn, row.agency, entry_id, SIGN_PENDING, by or current_user(),
                          json.dumps(shown, ensure_ascii=False, sort_keys=True), row)
         return entry_of(row)
+
+    def _signable(self, conn: Connection, entry_id: int, role: str,
+                  signed: Callable[[dict[str, Any]], bool]) -> tuple[Any, list[dict[str, Any]]]:
+        """The row to sign (locked, vouched for by the chain) and its files; refused when it is not an issued
+        document with its files, or when one of them is ``signed`` already in ``role``."""
+        row = self._refuse_unvouched(conn, entry_id)
+        files: list[dict[str, Any]] = json.loads(row.files_json or "[]")
+        if row.status != ISSUED or row.files_json is None:
+            raise RegisterConflict(_("{number} is not an issued document with its files: it cannot be signed")
+                                   .format(number=row.so_ky_hieu))
+        if any(signed(f) for f in files):
+            raise RegisterConflict(_("{number} is already signed ({role})").format(number=row.so_ky_hieu, role=role))
+        return row, files
 
     def annotate(self, entry_id: int, note: str, by: str | None = None) -> Entry:
         """Add ``note`` to a row's Ghi chú (``Đính chính bằng 13/UBND-XD6``), as an event of the chain."""
