@@ -30,7 +30,7 @@ MODULES = {"check": "checking", "check_with_advice": "checking", "compose": "che
                             "render_document", "using_pdf_engine"), "drafting"),
            **dict.fromkeys(("sign", "sign_annexes", "signature_state", "package_signature_problems",
                             "verify_signature", "entry_signatures", "signature_problems", "SIGNER", "AGENCY",
-                            "Token", "pkcs11_pin_from_environment", "REMOTE_PROVIDERS", "Request",
+                            "Token", "pkcs11_pin_from_environment", "received_signatures", "REMOTE_PROVIDERS", "Request",
                             "prepare_remote_signature", "complete_remote_signature", "sign_remotely",
                             "pending_signature"),
                            "signing"),

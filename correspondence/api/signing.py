@@ -22,8 +22,8 @@ from correspondence.workspace import find_root
 
 __all__ = ["AGENCY", "REMOTE_PROVIDERS", "SIGNER", "Checked", "Request", "Signed", "Token", "complete_remote_signature",
            "entry_signatures", "package_signature_problems", "pending_signature", "pkcs11_pin_from_environment",
-           "prepare_remote_signature", "sign", "sign_annexes", "sign_remotely", "signature_problems",
-           "signature_state", "verify_signature"]
+           "prepare_remote_signature", "received_signatures", "sign", "sign_annexes", "sign_remotely",
+           "signature_problems", "signature_state", "verify_signature"]
 
 pkcs11_pin_from_environment = keys.pkcs11_pin_from_environment
 
@@ -135,6 +135,13 @@ def pending_signature(entry: Entry) -> dict[str, str] | None:
 def verify_signature(path: Path, trust: Path) -> list[Checked]:
     """Every signature of a PDF: intact, valid, trusted against the certificates in ``trust``, who, when, coverage."""
     return verifying.check_file(path, trust)
+
+
+def received_signatures(files: list[Path], trust: Path | None) -> list[tuple[Path, list[Checked]]]:
+    """The signatures of each PDF received (an envelope's attachments as kept): intact, valid, and trusted against
+    the certificates in ``trust`` (None: trust not asked)."""
+    roots = verifying.trust_roots(trust) if trust is not None else None
+    return [(path, verifying.check_pdf(path.read_bytes(), roots)) for path in files if path.suffix.lower() == ".pdf"]
 
 
 def entry_signatures(entry: Entry) -> list[dict[str, str]]:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -82,10 +83,14 @@ def send(ctx: click.Context, number: str, recipients: tuple[str, ...], output: P
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--tu-thu-muc", "inbox", type=click.Path(file_okay=False, path_type=Path), default=None,
               help=_("The folder envelopes wait in (default: lien_thong: nhan: in registers/config.yaml)."))
+@click.option("--tin-cay", "trust", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=_("Folder of the trusted root certificates (PEM or DER) the received signatures are checked "
+                     "against (without it: intact and valid only)."))
 @agency_option
 @click.pass_context
-def receive(ctx: click.Context, files: tuple[Path, ...], inbox: Path | None, agency: str | None) -> None:
-    from correspondence.api import STATUS_CODES, exchange_receive
+def receive(ctx: click.Context, files: tuple[Path, ...], inbox: Path | None, trust: Path | None,
+            agency: str | None) -> None:
+    from correspondence.api import STATUS_CODES, exchange_receive, received_signatures
     from correspondence.vietnamese import ngay_so
 
     with notices():
@@ -97,6 +102,7 @@ def receive(ctx: click.Context, files: tuple[Path, ...], inbox: Path | None, age
             echo(_("received: số đến {number} dated {date} — {sender}, {document}").format(
                 number=item.row.number, date=ngay_so(item.row.ngay_den), sender=item.row.tac_gia,
                 document=item.row.so_ky_hieu or ""))
+            _signatures(received_signatures(list(item.kept), trust), trust is not None)
         else:
             echo(_("status {code} ({meaning}) from {sender} recorded on {document}").format(
                 code=item.status, meaning=STATUS_CODES.get(item.status or "", ""), sender=item.tu,
@@ -123,3 +129,20 @@ def status(ctx: click.Context, number: int, code: str, reason: str | None, secre
         _row, where = exchange_answer(ctx.obj["workspace"], number, code, reason, output, agency, year,
                                       ctx.obj["register"], secret)
     echo(_("status {code} sent: {path}").format(code=code, path=where))
+
+
+def _signatures(found: list[tuple[Path, list[Any]]], trust_asked: bool) -> None:
+    """Each received PDF's signatures, as the clerk checks them on receipt (ND 30 Art. 21)."""
+    yes, no = _("yes"), _("no")
+    for path, checked in found:
+        if not checked:
+            echo("  " + _("{file}: no digital signature").format(file=path.name))
+        for index, item in enumerate(checked, 1):
+            trusted = (yes if item.trusted else no) if trust_asked else _("not checked (no --tin-cay)")
+            echo("  " + _("{file}: digital signature {index}: {signer} — intact: {intact}; valid: {valid}; "
+                          "trusted: {trusted}").format(file=path.name, index=index, signer=item.signer,
+                                                      intact=yes if item.intact else no,
+                                                      valid=yes if item.valid else no, trusted=trusted))
+            if not (item.intact and item.valid) or (trust_asked and not item.trusted):
+                echo("  " + _("warning: this signature is not good: check the document with its sender before "
+                              "handling it"), err=True)
