@@ -35,7 +35,7 @@ MODULES = {"check": "checking", "check_with_advice": "checking", "compose": "che
                             "pending_signature"),
                            "signing"),
            **dict.fromkeys(("STATUS_CODES", "exchange_answer", "exchange_directory", "exchange_directory_import",
-                            "exchange_receive", "exchange_recipients", "exchange_send"), "exchange"),
+                            "exchange_receive", "exchange_recipients", "exchange_send", "exchange_unanswered"), "exchange"),
            **dict.fromkeys(("lint_docx", "component_name"), "lint")}
 
 

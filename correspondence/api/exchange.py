@@ -18,7 +18,7 @@ from correspondence.workspace import find_root
 
 __all__ = ["MAX_ATTACHMENT", "MAX_ENVELOPE", "STATUS_CODES", "FolderTransport", "Received", "Sent", "Transport",
            "exchange_answer", "exchange_directory", "exchange_directory_import", "exchange_receive",
-           "exchange_recipients", "exchange_send"]
+           "exchange_recipients", "exchange_send", "exchange_unanswered"]
 
 
 def exchange_directory_import(workspace: Path | None, file: Path) -> tuple[int, Path]:
@@ -66,6 +66,16 @@ def exchange_answer(workspace: Path | None, number: int, code: str, reason: str 
     root = workspace or find_root()
     return receiving.answer(root, number, code, reason, sending.folder_transport(root, output), agency, year,
                             register_url, secret)
+
+
+def exchange_unanswered(workspace: Path | None, entries: list[Entry], register_url: str | None = None) -> list[Entry]:
+    """The rows among ``entries`` sent to an agency that has not answered yet (not even 01 đã đến)."""
+    if not entries:
+        return []
+    register, agency = open_register(workspace or find_root(), entries[0].agency, register_url)
+    with register:
+        waiting = sending.unanswered(register, agency)
+    return [entry for entry in entries if entry.id in waiting]
 
 
 def exchange_recipients(workspace: Path | None, entry: Entry, register_url: str | None = None) -> list[dict[str, str]]:

@@ -60,16 +60,20 @@ def register_close_year(ctx: click.Context, year: int, agency: str | None) -> No
 @click.option("--loai", "kind", default=None, help=_("Kind, e.g. cong_van."))
 @click.option("--don-vi", "unit", default=None, help=_("Drafting unit abbreviation, e.g. XD6."))
 @click.option("--tim", "text", default=None, help=_("Text to find in the subject."))
+@click.option("--chua-bao-nhan", "unanswered", is_flag=True,
+              help=_("Only the documents sent (edXML) to an agency that has not answered yet."))
 @period_options
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @click.pass_context
 def register_list(ctx: click.Context, agency: str | None, year: int | None, kind: str | None, unit: str | None,
-                  text: str | None, month: int | None, quarter: int | None, start: str | None, end: str | None,
-                  as_json: bool) -> None:
-    from correspondence.api import register_list
+                  text: str | None, unanswered: bool, month: int | None, quarter: int | None, start: str | None,
+                  end: str | None, as_json: bool) -> None:
+    from correspondence.api import exchange_unanswered, register_list
 
     period = period_of(year, month, quarter, start, end)
     entries = register_list(ctx.obj["workspace"], agency, ctx.obj["register"], year, kind, unit, text, period)
+    if unanswered:
+        entries = exchange_unanswered(ctx.obj["workspace"], entries, ctx.obj["register"])
     if as_json:
         echo(json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2))
         return

@@ -185,6 +185,18 @@ def recipients(register: Any, entry: Entry) -> list[dict[str, str]]:
     return list(found.values())
 
 
+def unanswered(register: Any, agency: str) -> set[int]:
+    """The rows of ``agency`` sent to an agency that has not answered yet (no status, not even 01 đã đến)."""
+    waiting: dict[int, set[str]] = {}
+    for event in register.events(agency, (EDXML_SENT, EDXML_STATUS)):
+        detail = json.loads(event.detail or "{}")
+        if event.action == EDXML_SENT:
+            waiting.setdefault(event.entry_id, set()).add(detail["toi"])
+        else:
+            waiting.get(event.entry_id, set()).discard(detail["tu"])
+    return {entry_id for entry_id, codes in waiting.items() if codes}
+
+
 def folder_transport(root: Path, output: Path | None) -> Transport:
     """The folder ``output`` (``-o``), else the outbox of ``registers/config.yaml`` (``lien_thong: {gui: …}``)."""
     if output is None:

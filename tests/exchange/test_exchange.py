@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -231,3 +232,17 @@ def test_init_takes_both_identity_codes_checked(tmp_path: Path) -> None:
     assert not (tmp_path / "registers" / "so-x.yaml").exists()
     done = api.init(tmp_path, api.Answers(**base, ma_dinh_danh_qd20="H53.11"))
     assert "ma_dinh_danh_qd20: H53.11" in done.profile.read_text("utf-8")
+
+
+def test_register_list_shows_the_documents_not_yet_acknowledged(offices: tuple[Path, Path], tmp_path: Path) -> None:
+    """``register list --chua-bao-nhan``: the documents sent to an agency that has not answered yet (not even 01)."""
+    a, b = offices
+    envelope = _sent(a, tmp_path / "a-gui")
+    waiting = _run("-C", str(a), "register", "list", "--chua-bao-nhan", "--json")
+    assert [row["so_ky_hieu"] for row in json.loads(waiting)] == ["01/UBND-XD6"]
+    _run("-C", str(b), "exchange", "receive", str(envelope))
+    answers = tmp_path / "b-gui"
+    _run("-C", str(b), "exchange", "status", "1", "--ma", "01", "-o", str(answers))
+    _run("-C", str(a), "exchange", "receive", *map(str, answers.glob("*.edxml")))
+    assert json.loads(_run("-C", str(a), "register", "list", "--chua-bao-nhan", "--json")) == []
+    assert len(json.loads(_run("-C", str(a), "register", "list", "--json"))) == 1
