@@ -100,6 +100,12 @@ def test_two_offices_send_receive_and_answer(offices: tuple[Path, Path], tmp_pat
     assert "01" in said and "03" in said, said
     shown = _run("-C", str(a), "register", "show", "01/UBND-XD6")
     assert f"{B_CODE} (UBND tỉnh Ninh Thuận)" in shown and "03 (đã tiếp nhận)" in shown, shown
+    for code in ("04", "06"):  # assigned, then done: A reads each as the latest
+        later = tmp_path / f"b-gui-{code}"
+        _run("-C", str(b), "exchange", "status", "1", "--ma", code, "-o", str(later))
+        _run("-C", str(a), "exchange", "receive", *map(str, later.glob("*.edxml")))
+    shown = _run("-C", str(a), "register", "show", "01/UBND-XD6")
+    assert "06 (" in shown and "03 (đã tiếp nhận)" not in shown, shown
     assert api.register_verify(a).problems == [] and api.register_verify(b).problems == []
 
 
