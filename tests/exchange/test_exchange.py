@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import shutil
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -28,21 +29,28 @@ NS = "{http://www.mic.gov.vn/TBT/QCVN_102_2016}"
 A_CODE, B_CODE = "000.00.00.H22", "000.00.00.H45"
 
 
-def _office(folder: Path, agency: str, code: str) -> Path:
+def _office(folder: Path, agency: str, code: str, url: str | None = None) -> Path:
     folder.mkdir()
     (folder / "registers").mkdir()
     (folder / "output").mkdir()
     profile = folder / "registers" / f"{agency}.yaml"
     shutil.copy(EXAMPLES / "registers" / f"{agency}.yaml", profile)
     profile.write_text(profile.read_text("utf-8") + f"ma_dinh_danh: {code}\n", "utf-8")
+    if url is not None:  # the office's register on a PostgreSQL server, as registers/config.yaml names it
+        (folder / "registers" / "config.yaml").write_text(f"register: {url}\n", "utf-8")
     api.register_init(folder, agency)
     return folder
 
 
-@pytest.fixture
-def offices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    a = _office(tmp_path / "a", "ubnd-quang-ninh", A_CODE)
-    b = _office(tmp_path / "b", "ubnd-ninh-thuan", B_CODE)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def offices(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """Two offices, each with its own register: two SQLite files, or two databases of one PostgreSQL server."""
+    urls: list[str | None] = [None, None]
+    if request.param == "postgresql":
+        server = request.getfixturevalue("postgres")
+        urls = [str(server.fresh_database(f"x{uuid.uuid4().hex[:12]}")) for _office_index in range(2)]
+    a = _office(tmp_path / "a", "ubnd-quang-ninh", A_CODE, urls[0])
+    b = _office(tmp_path / "b", "ubnd-ninh-thuan", B_CODE, urls[1])
     shutil.copytree(EXAMPLES, a / "examples")
     (tmp_path / "a.csv").write_text(f"ma,ten\n{B_CODE},UBND tỉnh Ninh Thuận\n", "utf-8")
     (tmp_path / "b.csv").write_text(f"Mã định danh;Tên cơ quan\n{A_CODE};UBND tỉnh Quảng Ninh\n", "utf-8")
