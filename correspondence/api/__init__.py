@@ -36,7 +36,7 @@ MODULES = {"check": "checking", "check_with_advice": "checking", "compose": "che
                            "signing"),
            **dict.fromkeys(("STATUS_CODES", "exchange_answer", "exchange_directory", "exchange_directory_import",
                             "exchange_receive", "exchange_recipients", "exchange_send", "exchange_unanswered"), "exchange"),
-           **dict.fromkeys(("lint_docx", "component_name"), "lint")}
+           **dict.fromkeys(("lint_docx", "lint_fix", "component_name"), "lint")}
 
 
 def __getattr__(name: str) -> Any:

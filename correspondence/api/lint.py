@@ -5,11 +5,13 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from correspondence import storage
 from correspondence.errors import UsageError
 from correspondence.i18n import _
 from correspondence.lint.checks import Finding, component_name, lint
+from correspondence.lint.fixing import corrected
 
-__all__ = ["Finding", "component_name", "lint_docx"]
+__all__ = ["Finding", "component_name", "lint_docx", "lint_fix"]
 
 
 def lint_docx(path: Path) -> list[Finding]:
@@ -23,3 +25,16 @@ def lint_docx(path: Path) -> list[Finding]:
         return lint(path)
     except (KeyError, ValueError, zipfile.BadZipFile) as error:
         raise UsageError(_("{file} is not a Word document (.docx)").format(file=path.name)) from error
+
+
+def lint_fix(path: Path, output: Path | None = None) -> tuple[Path, list[Finding]]:
+    """A corrected copy of the DOCX at ``path`` (``output``, else ``<name>-sua.docx`` beside it; never over a file
+    that exists, the original untouched) with what can be fixed mechanically fixed, and what still departs."""
+    path = Path(path)
+    target = Path(output) if output is not None else path.with_name(f"{path.stem}-sua.docx")
+    storage.refuse_archived(target)
+    if target.resolve() == path.resolve() or target.exists():
+        raise UsageError(_("{path} already exists: choose another name").format(path=target))
+    lint_docx(path)  # a file that is not a DOCX is refused before anything is written
+    storage.write_new(target, corrected(path))
+    return target, lint(target)

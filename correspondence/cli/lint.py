@@ -23,10 +23,21 @@ from correspondence.i18n import _
 @lang_option
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
-def lint(file: Path, as_json: bool) -> None:
+@click.option("--sua", "fix", is_flag=True, help=_(
+    "Also write a corrected copy (FILE-sua.docx, or -o): paper, margins, typeface and the Số line's zero fixed; what "
+    "needs the eye (sizes, capitals, wording) is then listed. The original is never changed."))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=_("The corrected copy (with --sua)."))
+def lint(file: Path, as_json: bool, fix: bool, output: Path | None) -> None:
     from correspondence import api
 
-    findings = api.lint_docx(file)
+    if fix:
+        written, findings = api.lint_fix(file, output)
+        if not as_json:
+            echo(_("corrected copy: {path}").format(path=written))
+        file = written
+    else:
+        findings = api.lint_docx(file)
     if as_json:
         echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     elif not findings:

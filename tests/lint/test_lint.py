@@ -332,3 +332,31 @@ def test_a_file_that_is_not_a_docx_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--lang", "vi", "lint", str(tmp_path / "ghi-chu.docx")])
     assert result.exit_code == ExitStatus.USAGE
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("defect", ["le-trai", "arial", "so-khong-dem-0"])
+def test_sua_writes_a_corrected_copy_and_leaves_the_original(defect: str, cong_van: Path, tmp_path: Path) -> None:
+    """``lint --sua``: what can be fixed without judgement (margins, typeface, the Số line's zero) is fixed in a copy
+    beside the file; the original keeps its bytes; a copy already there is never overwritten."""
+    document = docx.Document(str(cong_van))
+    CORPUS[defect][0](document)
+    broken = tmp_path / f"{defect}.docx"
+    document.save(str(broken))
+    before = broken.read_bytes()
+    result = _cli(str(broken), "--sua")
+    assert result.exit_code == 0, result.output
+    fixed = tmp_path / f"{defect}-sua.docx"
+    assert f"bản đã sửa: {fixed}" in result.output
+    assert api.lint_docx(fixed) == [] and broken.read_bytes() == before
+    again = _cli(str(broken), "--sua")
+    assert again.exit_code == 2 and "đã có" in again.output
+
+
+def test_sua_fixes_words_default_template_but_what_needs_the_eye(tmp_path: Path) -> None:
+    document = docx.Document()  # US Letter, Cambria, 1-inch margins
+    document.add_paragraph("Kính gửi: Sở Nội vụ.")
+    document.save(str(tmp_path / "mac-dinh.docx"))
+    out = tmp_path / "ban-sua.docx"
+    written, remaining = api.lint_fix(tmp_path / "mac-dinh.docx", out)
+    assert written == out
+    assert not {f.component for f in remaining} & {"kho_giay", "phong_chu", "le_tren", "le_duoi", "le_trai", "le_phai"}
