@@ -10,6 +10,7 @@ from correspondence.errors import UsageError
 from correspondence.i18n import _
 from correspondence.lint.checks import Finding, component_name, lint
 from correspondence.lint.fixing import corrected
+from correspondence.records.word import docx_out_of_bounds
 
 __all__ = ["Finding", "component_name", "lint_docx", "lint_fix"]
 
@@ -21,6 +22,9 @@ def lint_docx(path: Path) -> list[Finding]:
         raise UsageError(_("{file}: no such file").format(file=path))
     if not zipfile.is_zipfile(path):
         raise UsageError(_("{file} is not a Word document (.docx)").format(file=path.name))
+    why = docx_out_of_bounds(path)
+    if why is not None:
+        raise UsageError(f"{path.name}: {why}")
     try:
         return lint(path)
     except (KeyError, ValueError, zipfile.BadZipFile) as error:

@@ -423,6 +423,36 @@ def _jinja_literal(line: str) -> str:
     return _JINJA_OPEN.sub(lambda m: "{{ '{" + m.group(1) + "' }}", line)
 
 
+# What a Word document from outside may expand to before it is unpacked (a zip bomb is refused unread): a letter with
+# its pictures is a few MB; a part may compress at most this many times (text compresses some 10×, zeros 1000×).
+MAX_DOCX_BYTES = 100 * 1024 * 1024
+MAX_DOCX_PARTS = 5000
+MAX_DOCX_RATIO = 200
+
+
+def docx_out_of_bounds(path: Path) -> str | None:
+    """Why the DOCX at ``path`` must not be unpacked (too many parts, too large once expanded, a part compressed
+    past reason), None when it may be; a file that is not a zip is left to the reader to refuse."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            members = package.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return None
+    if len(members) > MAX_DOCX_PARTS:
+        return _("the Word file holds {count} parts: more than a document does").format(count=len(members))
+    total = sum(info.file_size for info in members)
+    if total > MAX_DOCX_BYTES:
+        return _("the Word file expands to {size} MB: more than {limit} MB, refused unread").format(
+            size=total // 2**20, limit=MAX_DOCX_BYTES // 2**20)
+    for info in members:
+        if info.file_size > 2**20 and info.file_size > MAX_DOCX_RATIO * max(info.compress_size, 1):
+            return _("a part of the Word file ({name}) expands {ratio} times: refused unread").format(
+                name=info.filename, ratio=info.file_size // max(info.compress_size, 1))
+    return None
+
+
 def _open(path: Path, shown_name: str) -> Any:
     from zipfile import BadZipFile
 
@@ -432,6 +462,9 @@ def _open(path: Path, shown_name: str) -> Any:
     if not path.is_file():
         raise InvalidRecord(_("cannot read the body from the Word file"),
                             [Problem(shown_name, FIELD, _("file not found"), _("check the path"))])
+    why = docx_out_of_bounds(path)
+    if why is not None:
+        raise InvalidRecord(_("cannot read the body from the Word file"), [Problem(shown_name, FIELD, why)])
     try:
         return docx.Document(str(path))
     except (PackageNotFoundError, BadZipFile, KeyError, ValueError, OSError, SyntaxError):

@@ -360,3 +360,24 @@ def test_sua_fixes_words_default_template_but_what_needs_the_eye(tmp_path: Path)
     written, remaining = api.lint_fix(tmp_path / "mac-dinh.docx", out)
     assert written == out
     assert not {f.component for f in remaining} & {"kho_giay", "phong_chu", "le_tren", "le_duoi", "le_trai", "le_phai"}
+
+
+def test_a_docx_that_expands_past_its_bounds_is_refused_unread(tmp_path: Path) -> None:
+    """A Word file from outside is untrusted: one whose parts expand far past what a document holds (a zip bomb) is
+    refused before python-docx unpacks it, by lint and by the body reader of a record (noi_dung_tu) alike."""
+    import zipfile
+
+    from correspondence.errors import InvalidRecord
+    from correspondence.records.word import body_from_docx
+
+    bomb = tmp_path / "bom.docx"
+    document = docx.Document()
+    document.save(str(bomb))
+    with zipfile.ZipFile(bomb, "a", compression=zipfile.ZIP_DEFLATED) as package:
+        package.writestr("word/media/rong.bin", b"\0" * (300 * 1024 * 1024))
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+    result = _cli(str(bomb))
+    assert result.exit_code == 2 and "bom.docx" in result.output and "MB" in result.output, result.output
+    with pytest.raises(InvalidRecord) as caught:
+        body_from_docx(bomb, "bom.docx")
+    assert "MB" in caught.value.problems[0].message
