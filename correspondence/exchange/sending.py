@@ -156,14 +156,14 @@ def send(root: Path, so_ky_hieu: str, recipients: list[str], transport: Transpor
         organ = Organ(code, known[code].get("ten", ""))
         envelopes.append((organ, write_document(document, organ)))
     sent: list[Sent] = []
-    for organ, data in envelopes:
-        where = transport.send(file_name(entry.so_ky_hieu, organ.ma), data)
-        sent.append(Sent(organ.ma, organ.ten, where, storage.sha256(data)))
-    with register:
-        for item in sent:
+    for organ, data in envelopes:  # each envelope recorded as soon as it is handed over: a later failure (a file
+        where = transport.send(file_name(entry.so_ky_hieu, organ.ma), data)  # already there) leaves no sent one
+        item = Sent(organ.ma, organ.ten, where, storage.sha256(data))         # unrecorded
+        with register:
             register.record_event(agency, entry.id, EDXML_SENT, json.dumps(
                 {"toi": item.ma, "ten": item.ten, "sha256": item.sha256, "tep": item.path,
                  "document_id": document.document_id}, ensure_ascii=False, sort_keys=True))
+        sent.append(item)
     return sent
 
 

@@ -260,3 +260,23 @@ def test_register_list_shows_the_documents_not_yet_acknowledged(offices: tuple[P
     _run("-C", str(a), "exchange", "receive", *map(str, answers.glob("*.edxml")))
     assert json.loads(_run("-C", str(a), "register", "list", "--chua-bao-nhan", "--json")) == []
     assert len(json.loads(_run("-C", str(a), "register", "list", "--json"))) == 1
+
+
+def test_an_envelope_handed_over_is_recorded_even_when_a_later_one_fails(offices: tuple[Path, Path],
+                                                                          tmp_path: Path) -> None:
+    """Sending to two agencies where the second envelope's file is already there: the first, handed over, is
+    recorded on the row; the second is refused, nothing written over."""
+    a, _b = offices
+    other = "000.00.00.H46"
+    (tmp_path / "c.csv").write_text(f"ma,ten\n{other},UBND tỉnh Bình Thuận\n", "utf-8")
+    api.exchange_directory_import(a, tmp_path / "c.csv")
+    entry = api.issue([a / "examples" / "cong-van-3018.yaml"], a)[0].entry
+    out = tmp_path / "gui"
+    out.mkdir()
+    taken = out / f"{entry.so_ky_hieu.replace('/', '-')}.{other}.edxml"
+    taken.write_bytes(b"da co")
+    result = CliRunner().invoke(main, ["-C", str(a), "exchange", "send", entry.so_ky_hieu, "--toi", B_CODE,
+                                       "--toi", other, "-o", str(out)])
+    assert result.exit_code != 0 and taken.read_bytes() == b"da co", result.output
+    shown = _run("-C", str(a), "register", "show", entry.so_ky_hieu)
+    assert B_CODE in shown and other not in shown, shown
