@@ -5,6 +5,9 @@ from __future__ import annotations
 import gettext as _gettext
 import io
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -14,6 +17,8 @@ DEFAULT_LANGUAGE = "vi"
 
 _current: _gettext.NullTranslations | None = None
 _current_language: str | None = None
+# The language of one request of the desk, over the process's own (each request speaks its reader's language).
+_speaking: ContextVar[str | None] = ContextVar("speaking", default=None)
 
 
 def data_dir(name: str) -> Path:
@@ -93,7 +98,20 @@ def translate_click(language: str) -> None:
     os.environ["LANGUAGE"] = language
 
 
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Every message made within is in ``language`` (vi or en), whatever the process's language."""
+    token = _speaking.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+    try:
+        yield
+    finally:
+        _speaking.reset(token)
+
+
 def current_language() -> str:
+    spoken = _speaking.get()
+    if spoken is not None:
+        return spoken
     if _current_language is None:
         set_language(None)
     assert _current_language is not None
@@ -102,6 +120,9 @@ def current_language() -> str:
 
 def _(message: str) -> str:
     """Translate ``message`` into the current language."""
+    spoken = _speaking.get()
+    if spoken is not None:
+        return _load(spoken).gettext(message)
     if _current is None:
         set_language(None)
     assert _current is not None

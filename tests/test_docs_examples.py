@@ -24,7 +24,8 @@ Convention (what a doc writer needs to know):
     profile keys replace those of ``registers/ubnd-quang-ninh.yaml``; a table spec (``cot`` …) is loaded as one.
     A block holding only comments (a line to paste) is only parsed.
 - ```sh blocks: each command ``correspondence …`` (also ``$ correspondence``, ``.venv/bin/correspondence``,
-  ``python -m correspondence``; ``\\`` continuations joined, ``#`` comments dropped, ``a && b`` split, ``> FILE``
+  ``python -m correspondence``; ``VAR=value`` words before it go into its environment; ``\\`` continuations joined,
+  ``#`` comments dropped, ``a && b`` split, ``> FILE``
   redirected, globs expanded) runs in the doc's workspace and must exit 0. It runs in this process (click's test
   runner against ``correspondence.cli.main``, in the workspace folder, with the environment a clerk's shell gives and
   the language chosen afresh, as a new process would): a new process per command proves nothing more and costs a
@@ -71,6 +72,7 @@ HEADING = re.compile(r"^#{1,6}\s")
 ENGLISH = re.compile(r"^##\s+English\s*$")
 HEADING_PATH = re.compile(r"`([^`\s]+\.ya?ml)`")
 FIRST_LINE_PATH = re.compile(r"^#\s*([\w./-]+\.ya?ml)\s*$")
+ASSIGNMENT = re.compile(r"[A-Z_][A-Z0-9_]*=.*")  # ``CORRESPONDENCE_PASSWORD=… correspondence user add …``
 EXPECTED_EXIT = re.compile(r"#.*\b(?:mã thoát|exit status)\s+(\d+)")
 COMMAND_PREFIXES = (("correspondence",), (".venv/bin/correspondence",), ("python", "-m", "correspondence"),
                     ("python3", "-m", "correspondence"), (".venv/bin/python", "-m", "correspondence"))
@@ -208,10 +210,12 @@ def clerk_process(root: Path) -> Iterator[None]:
         os.environ.update(saved_env)  # also undoes the $LANGUAGE translate_click sets
 
 
-def run_cli(args: list[str], root: Path) -> Ran:
-    """Run ``correspondence ARGS`` in the workspace ``root``: its exit status and what it printed."""
+def run_cli(args: list[str], root: Path, env: dict[str, str] | None = None) -> Ran:
+    """Run ``correspondence ARGS`` in the workspace ``root`` (with ``env`` added, from ``VAR=value`` before the
+    command): its exit status and what it printed."""
     if os.environ.get("DOCS_TEST_SUBPROCESS"):
-        done = subprocess.run([*cli_command(), *args], cwd=root, env=cli_env(), capture_output=True, text=True,
+        done = subprocess.run([*cli_command(), *args], cwd=root, env={**cli_env(), **(env or {})},
+                              capture_output=True, text=True,
                               stdin=subprocess.DEVNULL, timeout=300)
         return Ran(done.returncode, done.stdout, done.stderr)
     from click.testing import CliRunner
@@ -219,7 +223,7 @@ def run_cli(args: list[str], root: Path) -> Ran:
     from correspondence.cli import main
 
     with clerk_process(root):
-        result = CliRunner().invoke(main, args, prog_name="correspondence")
+        result = CliRunner().invoke(main, args, prog_name="correspondence", env=env)
     escaped = result.exception if not isinstance(result.exception, (SystemExit, type(None))) else None
     if escaped is not None:  # the tool's own handler lets nothing through: show what did
         trace = "".join(traceback.format_exception(escaped))
@@ -275,6 +279,10 @@ def run_shell(block: Block, state: DocState) -> list[str]:
             else:
                 parts[-1].append(word)
         for part in parts:
+            env = {}
+            while part and ASSIGNMENT.fullmatch(part[0]):
+                name, value = part.pop(0).split("=", 1)
+                env[name] = value
             args = correspondence_args(part)
             if args is None:
                 continue  # installing, pybabel, pytest …: not a command of the tool
@@ -286,7 +294,7 @@ def run_shell(block: Block, state: DocState) -> list[str]:
             for arg in args:
                 matches = sorted(glob.glob(arg, root_dir=state.root)) if any(c in arg for c in "*?[") else []
                 expanded += matches or [arg]
-            result = run_cli(expanded, state.root)
+            result = run_cli(expanded, state.root, env)
             if out_file is not None:
                 (state.root / out_file).write_text(result.stdout, "utf-8")
             want = int(expected.group(1)) if expected else 0

@@ -21,7 +21,9 @@ def test_every_message_has_a_vietnamese_translation() -> None:
     with (ROOT / "locales" / "vi" / "LC_MESSAGES" / "correspondence.po").open("rb") as handle:
         catalog = read_po(handle)
     messages = {message for _f, _l, message, _c, _x in extract_from_dir(
-        str(ROOT / "correspondence"), keywords={"_": None, "N_": None}, method_map=[("**.py", "python")])}
+        str(ROOT / "correspondence"), keywords={"_": None, "N_": None},
+        method_map=[("**.py", "python"), ("desk/templates/**.html", "jinja2.ext:babel_extract")],
+        options_map={"desk/templates/**.html": {"trim_blocks": "true", "lstrip_blocks": "true"}})}
     missing = sorted(m for m in messages if not (catalog.get(m) and catalog.get(m).string))
     assert not missing, "run the catalogue update described in docs/phat-trien.md"
 

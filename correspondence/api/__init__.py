@@ -16,6 +16,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from correspondence.api.accounts import *  # noqa: F403
     from correspondence.api.checking import *  # noqa: F403
     from correspondence.api.commands import *  # noqa: F403
     from correspondence.api.commands import period as period
@@ -36,7 +37,10 @@ MODULES = {"check": "checking", "check_with_advice": "checking", "compose": "che
                            "signing"),
            **dict.fromkeys(("STATUS_CODES", "exchange_answer", "exchange_directory", "exchange_directory_import",
                             "exchange_receive", "exchange_recipients", "exchange_send", "exchange_unanswered"), "exchange"),
-           **dict.fromkeys(("lint_docx", "lint_fix", "component_name"), "lint")}
+           **dict.fromkeys(("lint_docx", "lint_fix", "component_name"), "lint"),
+           **dict.fromkeys(("Account", "ROLES", "PERMISSIONS", "acting", "agency_list", "may", "office_root",
+                            "user_account", "user_add", "user_authenticate", "user_change", "user_list",
+                            "user_remove"), "accounts")}
 
 
 def __getattr__(name: str) -> Any:

@@ -1,5 +1,5 @@
-"""Turn ``correspondence init`` (the options, or the clerk's answers on a terminal) into a set-up office through
-``correspondence.api``.
+"""Turn ``correspondence init`` (the options, or the clerk's answers on a terminal) into a set-up office, ``user``
+into the accounts of its desk and ``serve`` into the desk itself, through ``correspondence.api``.
 """
 
 from __future__ import annotations
@@ -8,9 +8,7 @@ import sys
 
 import click
 
-from correspondence.cli.options import (
-    lang_option,
-)
+from correspondence.cli.options import agency_option, lang_option
 from correspondence.cli.printing import echo, notices, shown
 from correspondence.cli.root import main
 from correspondence.errors import UsageError
@@ -65,3 +63,91 @@ def init(ctx: click.Context, ma: str | None, mau: str | None, ten: tuple[str, ..
     echo(_("written: {path}").format(path=shown(done.profile)))
     echo(_("register created: {where}").format(where=done.register))
     echo(_("Next: correspondence new cong-van -o cong-van.yaml, fill it in, then correspondence draft cong-van.yaml"))
+
+
+@main.group(help=_("The accounts of the office's desk (correspondence serve): who may sign in, with which role."))
+@lang_option
+def user() -> None:
+    pass
+
+
+def _password(confirm: bool = True) -> str:
+    import os
+
+    given = os.environ.get("CORRESPONDENCE_PASSWORD")
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise UsageError(_("give the password in CORRESPONDENCE_PASSWORD, or run the command on a terminal"))
+    return str(click.prompt(_("Password"), hide_input=True, confirmation_prompt=confirm))
+
+
+@user.command("add", help=_("Add an account: NAME signs in with a password (from CORRESPONDENCE_PASSWORD or asked); "
+                            "--vai-tro van-thu issues, voids, receives, files and exports; lanh-dao reads and signs; "
+                            "chuyen-vien drafts and previews."))
+@lang_option
+@agency_option
+@click.argument("name")
+@click.option("--vai-tro", "role", required=True, type=click.Choice(["van-thu", "lanh-dao", "chuyen-vien"]),
+              help=_("The account's role."))
+@click.pass_context
+def user_add(ctx: click.Context, agency: str | None, name: str, role: str) -> None:
+    from correspondence import api
+
+    account = api.user_add(ctx.obj["workspace"], name, role, _password(), agency, ctx.obj["register"])
+    echo(_("account added: {name} ({role})").format(name=account.ten, role=account.vai_tro))
+
+
+@user.command("password", help=_("Give an account a new password (from CORRESPONDENCE_PASSWORD or asked)."))
+@lang_option
+@agency_option
+@click.argument("name")
+@click.pass_context
+def user_password(ctx: click.Context, agency: str | None, name: str) -> None:
+    from correspondence import api
+
+    account = api.user_change(ctx.obj["workspace"], name, None, _password(), agency, ctx.obj["register"])
+    echo(_("new password for {name}").format(name=account.ten))
+
+
+@user.command("list", help=_("List the accounts of the desk and their roles."))
+@lang_option
+@agency_option
+@click.pass_context
+def user_list(ctx: click.Context, agency: str | None) -> None:
+    from correspondence import api
+
+    accounts = api.user_list(ctx.obj["workspace"], agency, ctx.obj["register"])
+    if not accounts:
+        echo(_("no account yet: correspondence user add NAME --vai-tro van-thu"))
+    for account in accounts:
+        echo(f"{account.ten}\t{account.vai_tro}\t{account.tao_luc[:10]}")
+
+
+@user.command("remove", help=_("Close an account: it can no longer sign in (the events it made stay)."))
+@lang_option
+@agency_option
+@click.argument("name")
+@click.pass_context
+def user_remove(ctx: click.Context, agency: str | None, name: str) -> None:
+    from correspondence import api
+
+    account = api.user_remove(ctx.obj["workspace"], name, agency, ctx.obj["register"])
+    echo(_("account removed: {name}").format(name=account.ten))
+
+
+@main.command(help=_("Open the office's desk in a browser: the pages for writing, previewing, issuing, receiving and "
+                     "finding, for the accounts of 'correspondence user add'."))
+@lang_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help=_("The address to listen on (0.0.0.0: every computer of the office's network)."))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help=_("The port."))
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    import uvicorn
+
+    from correspondence.desk.app import create_app
+
+    app = create_app(ctx.obj["workspace"], ctx.obj["register"])
+    echo(_("The desk is open at http://{host}:{port}/ (Ctrl+C closes it)").format(host=host, port=port))
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)

@@ -9,6 +9,7 @@ A bare path means an SQLite file; ``postgresql://`` means psycopg 3. On SQLite a
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import fcntl
 import getpass
@@ -34,7 +35,24 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+ACTING: contextvars.ContextVar[str | None] = contextvars.ContextVar("acting", default=None)
+
+
+@contextlib.contextmanager
+def acting_as(name: str) -> Iterator[None]:
+    """Every event recorded within is by ``name`` (the desk's signed-in account), whoever runs the process."""
+    token = ACTING.set(name)
+    try:
+        yield
+    finally:
+        ACTING.reset(token)
+
+
 def current_user() -> str:
+    """Who a change is recorded as made by: the desk's account acting now, else CORRESPONDENCE_USER, else the login."""
+    acting = ACTING.get()
+    if acting:
+        return acting
     try:
         return os.environ.get("CORRESPONDENCE_USER") or getpass.getuser()
     except (KeyError, OSError):  # pragma: no cover - no passwd entry

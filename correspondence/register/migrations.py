@@ -304,6 +304,22 @@ def _v13_incoming_handling(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _v14_accounts(conn: Connection) -> None:
+    """The accounts of the office's desk: name, role, password hash (argon2), state; each change an event."""
+    meta = MetaData()
+    Table("nguoi_dung", meta,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("agency", String(100), nullable=False),
+          Column("ten", String(100), nullable=False),
+          Column("vai_tro", String(20), nullable=False),
+          Column("mat_khau", Text, nullable=False),
+          Column("status", String(10), nullable=False),
+          Column("tao_luc", String(40), nullable=False),
+          Column("tao_boi", String(100), nullable=False),
+          UniqueConstraint("agency", "ten", name="uq_nguoi_dung"))
+    meta.create_all(conn)
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "series and entries", _v1_series_and_entries),
     (2, "events and date index", _v2_events),
@@ -318,6 +334,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (11, "stored search vectors on PostgreSQL", _v11_stored_search_words),
     (12, "search: rows without text, numbers, bounded words", _v12_search_rows_without_text_and_numbers),
     (13, "assignment and outcome of received documents", _v13_incoming_handling),
+    (14, "accounts of the desk", _v14_accounts),
 )
 CURRENT = MIGRATIONS[-1][0]
 

@@ -8,7 +8,7 @@ one database, one writer lock and one transaction per change:
 - ``leases.py``: the lease a pending row carries, naming the live process that will write its files;
 - ``series.py``: the series numbers are taken from, and the closed years;
 - ``outgoing.py``: the sổ đăng ký văn bản đi; ``incoming.py``: the sổ đăng ký văn bản đến;
-- ``hoso.py``: hồ sơ and the documents filed in them; ``search.py``: the full-text index;
+- ``hoso.py``: hồ sơ and the documents filed in them; ``users.py``: the accounts of the desk; ``search.py``: the full-text index;
 - ``tables.py`` and ``rows.py``: the table declarations, and the records their rows are read into.
 
 Rows change state (issued → completed, voided, failed) but are never deleted, and every change is an event chained
@@ -57,9 +57,10 @@ from correspondence.register.tables import (
     text_den_t,
     text_t,
 )
+from correspondence.register.users import Account, UserBook
 
 __all__ = [
-    "ASSIGNED", "CLOSED", "CLOSED_FILE", "DESTROYED_FILE", "DESTRUCTION", "DONE", "FAILED", "FOREIGN_LEASE", "HOST",
+    "ASSIGNED", "Account", "CLOSED", "CLOSED_FILE", "DESTROYED_FILE", "DESTRUCTION", "DONE", "FAILED", "FOREIGN_LEASE", "HOST",
     "HO_SO_CLOSED", "HO_SO_CREATED", "HO_SO_FILED", "IMPORTED", "INCOMING", "INCOMING_SECRET", "INCOMING_VOIDED",
     "ISSUED", "LEASE", "NOTED", "OPEN", "READ", "RECEIVED", "VOIDED", "Entry", "Handling", "HoSo", "Incoming",
     "Register", "chains_t", "closed_t", "current_user", "entries_t", "events_t", "filed_den_t", "filed_t", "ho_so_t",
@@ -68,7 +69,7 @@ __all__ = [
 ]
 
 
-class Register(OutgoingBook, IncomingBook, HoSoBook):
+class Register(OutgoingBook, IncomingBook, HoSoBook, UserBook):
     """The register of outgoing and incoming documents and hồ sơ of one or more agencies, in one database.
 
     ``create=False`` (every command but ``register init`` and an issue on first use) opens only a
@@ -88,4 +89,5 @@ class Register(OutgoingBook, IncomingBook, HoSoBook):
             problems += self._audit_handling(conn, agency, events)
             problems += self._audit_files(conn, agency, events)
             problems += self._audit_years(conn, agency, events)
+            problems += self._audit_users(conn, agency, events)
         return problems + self._audit_chain(agency, events, rows, head)

@@ -52,6 +52,10 @@ handling_t = Table("xu_ly_den", metadata, Column("id", Integer, primary_key=True
                    Column("agency", String(100)), Column("den_id", Integer), Column("action", String(20)),
                    Column("don_vi", Text), Column("nguoi", Text), Column("han", String(10)), Column("ngay", String(10)),
                    Column("ghi_chu", Text), Column("at", String(40)), Column("by", String(100)))
+users_t = Table("nguoi_dung", metadata, Column("id", Integer, primary_key=True, autoincrement=True),
+                Column("agency", String(100)), Column("ten", String(100)), Column("vai_tro", String(20)),
+                Column("mat_khau", Text), Column("status", String(10)), Column("tao_luc", String(40)),
+                Column("tao_boi", String(100)))
 closed_t = Table("closed_years", metadata, Column("agency", String(100), primary_key=True),
                  Column("year", Integer, primary_key=True), Column("at", String(40)), Column("by", String(100)))
 
@@ -71,3 +75,5 @@ SIGNED = "signed"  # a signed PDF of an issued document recorded beside its orig
 # edXML exchange between agencies: an envelope sent for an outgoing row (recipient, hash, time), a status received
 # from a recipient for it, a status sent back for an incoming row
 EDXML_SENT, EDXML_STATUS, EDXML_ANSWERED = "edxml-sent", "edxml-status", "edxml-answered"
+# the accounts of the desk: one added (or back), its role or password changed, one removed
+USER_ADDED, USER_CHANGED, USER_REMOVED = "user-added", "user-changed", "user-removed"

@@ -153,7 +153,7 @@ def test_a_register_of_version_12_upgrades_and_takes_assignments(workspace: Path
         assert "xu_ly_den" not in inspect(conn).get_table_names()
     engine.dispose()
     with Register(blank_url) as register:
-        assert register.schema_version() == migrations.CURRENT == 13
+        assert register.schema_version() == migrations.CURRENT >= 13
     _received(workspace, blank_url)
     _item, step = incoming.assign(workspace, 1, "XD6", "31/05/2019", nam=2019, register_url=blank_url)
     assert (step.don_vi, step.han) == ("Phòng Xây dựng 6", "2019-05-31")

@@ -1,0 +1,78 @@
+"""Turn the account commands (``user add|list|remove``) and the desk's sign-in into calls of the office book: who
+may sign in, with which role, and what that role may do."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from correspondence.office import accounts
+from correspondence.register.connection import acting_as
+from correspondence.register.store import Account
+from correspondence.validate import load_agency
+from correspondence.workspace import agencies, agency_profile, find_root
+
+__all__ = ["Account", "PERMISSIONS", "ROLES", "acting", "agency_list", "may", "office_root", "user_account",
+           "user_add", "user_authenticate", "user_change", "user_list", "user_remove"]
+
+ROLES = accounts.ROLES
+PERMISSIONS = accounts.PERMISSIONS
+may = accounts.may
+
+
+def user_add(workspace: Path | None, ten: str, vai_tro: str, mat_khau: str, agency: str | None = None,
+             register_url: str | None = None) -> Account:
+    """A new account of the desk (password kept as an argon2 hash)."""
+    return accounts.add(workspace or find_root(), ten, vai_tro, mat_khau, agency, register_url)
+
+
+def user_change(workspace: Path | None, ten: str, vai_tro: str | None = None, mat_khau: str | None = None,
+                agency: str | None = None, register_url: str | None = None) -> Account:
+    """A new role or password for an account."""
+    return accounts.change(workspace or find_root(), ten, vai_tro, mat_khau, agency, register_url)
+
+
+def user_remove(workspace: Path | None, ten: str, agency: str | None = None,
+                register_url: str | None = None) -> Account:
+    """Close an account."""
+    return accounts.remove(workspace or find_root(), ten, agency, register_url)
+
+
+def user_list(workspace: Path | None, agency: str | None = None, register_url: str | None = None) -> list[Account]:
+    """The active accounts of the agency."""
+    return accounts.list_all(workspace or find_root(), agency, register_url)
+
+
+def user_authenticate(workspace: Path, ten: str, mat_khau: str, agency: str | None = None,
+                      register_url: str | None = None) -> Account | None:
+    """The account when the password is right, else None."""
+    return accounts.authenticate(workspace, ten, mat_khau, agency, register_url)
+
+
+def user_account(workspace: Path, ten: str, agency: str | None = None,
+                 register_url: str | None = None) -> Account | None:
+    """The active account of this name, or None."""
+    return accounts.account(workspace, ten, agency, register_url)
+
+
+@contextmanager
+def acting(ten: str) -> Iterator[None]:
+    """Every register event made within is recorded as by ``ten``."""
+    with acting_as(ten):
+        yield
+
+
+def agency_list(workspace: Path) -> list[tuple[str, str]]:
+    """The agencies of an office folder, each as (id, its name in a sentence) for a choice on the desk."""
+    found = []
+    for code in agencies(workspace):
+        profile, _problems = load_agency(agency_profile(workspace, code)) if agency_profile(
+            workspace, code).is_file() else (None, [])
+        found.append((code, profile.ten_trong_cau if profile is not None else code))
+    return found
+
+
+def office_root(start: Path) -> Path:
+    """The office folder holding ``start``: the nearest folder upward with ``registers/`` and ``output/``."""
+    return find_root(start)

@@ -1,0 +1,118 @@
+"""Turn an office folder into its desk: the ASGI application ``correspondence serve`` runs (Starlette, served by
+uvicorn), its pages gathered from ``pages/``, behind the sign-in, the session cookie, bounded requests and the
+headers that keep pages of the desk from being framed or running script from elsewhere."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from correspondence import api
+from correspondence.desk import pages
+from correspondence.desk.web import HERE, LOG, MAX_BODY, Desk, language, page, templates
+from correspondence.errors import TooLarge
+from correspondence.i18n import _, speaking
+
+SECRET_FILE = Path("registers") / ".desk-secret"  # signs the session cookies; made on the first start, 0600
+SESSION_AGE = 8 * 60 * 60  # a working day: then sign in again
+HEADERS = [
+    (b"content-security-policy", b"default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
+                                 b"script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class Bounded:
+    """Refuse a request body larger than ``MAX_BODY`` (413) before reading it, or as soon as it grows past it; add
+    the security headers to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+            await PlainTextResponse(_("The file is too large."), status_code=413)(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > MAX_BODY:
+                raise TooLarge(_("The file is too large."))
+            return message
+
+        async def headed(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + HEADERS
+            await send(message)
+
+        try:
+            await self.app(scope, counted, headed)
+        except TooLarge:
+            await PlainTextResponse(_("The file is too large."), status_code=413)(scope, receive, send)
+
+
+def _secret(workspace: Path) -> str:
+    """The key that signs session cookies: kept in the office folder so that every process of the desk (and a
+    restart) honours the same sessions; made once, readable by the owner only."""
+    path = workspace / SECRET_FILE
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+async def _not_found(request: Request, _exc: Exception) -> Response:
+    request.state.viewer = getattr(request.state, "viewer", None)
+    return page(request, "loi.html", status=404, message=_("There is no such page."))
+
+
+async def _failed(request: Request, exc: Exception) -> Response:
+    LOG.exception("desk: %s %s", request.method, request.url.path, exc_info=exc)
+    request.state.viewer = getattr(request.state, "viewer", None)
+    with speaking(language(request)):
+        message = _("Internal error: nothing was issued by the failed step. Tell the administrator: {what}.").format(
+            what=type(exc).__name__)
+    return page(request, "loi.html", status=500, message=message)
+
+
+def create_app(workspace: Path | str | None = None, register_url: str | None = None) -> Starlette:
+    """The desk of the office folder ``workspace`` (the current folder's office by default)."""
+    root = Path(workspace).resolve() if workspace is not None else Path.cwd()
+    root = api.office_root(root)
+    desk = Desk(root, register_url, api.agency_list(root), _secret(root), templates())
+    routes: list[Any] = [*pages.ROUTES, Mount("/tep-tinh", StaticFiles(directory=HERE / "static"), name="static")]
+    app = Starlette(routes=routes, middleware=[
+        Middleware(Bounded),
+        Middleware(SessionMiddleware, secret_key=desk.secret, session_cookie="correspondence_desk",
+                   max_age=SESSION_AGE, same_site="strict"),
+    ], exception_handlers={404: _not_found, Exception: _failed})
+    app.state.desk = desk
+    logging.getLogger("correspondence.desk").setLevel(logging.INFO)
+    return app

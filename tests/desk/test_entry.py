@@ -1,0 +1,85 @@
+"""The desk's door, through the whole application: sign-in and its refusals, the session, CSRF, other sites, the
+reader's language, bounded requests and the headers of every page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from correspondence import api
+from tests.desk.conftest import AGENCY, PASSWORD, csrf_of
+
+
+def test_every_page_but_the_login_page_needs_a_sign_in(client: Any) -> None:
+    for path in ("/",):
+        answer = client.get(path, follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"].startswith("/dang-nhap"), path
+    login = client.get("/dang-nhap")
+    assert login.status_code == 200
+    assert 'type="password"' in login.text and "Đăng nhập" in login.text
+
+
+def test_signing_in_shows_the_rooms_in_vietnamese(sign_in: Any) -> None:
+    client = sign_in("vanthu")
+    home = client.get("/").text
+    for link in ("Văn bản mới", "Sổ văn bản đi", "Văn bản đến", "Hồ sơ", "Tìm kiếm"):
+        assert link in home
+    assert "vanthu" in home
+    english = client.get("/?lang=en").text
+    assert "Outgoing register" in english and "Sổ văn bản đi" not in english
+    assert "Outgoing register" in client.get("/").text  # the language stays for the session
+
+
+def test_a_wrong_password_is_refused_then_paused(client: Any) -> None:
+    token = csrf_of(client.get("/dang-nhap").text)
+    for _attempt in range(5):
+        answer = client.post("/dang-nhap", data={"csrf": token, "ten": "vanthu", "mat_khau": "sai-roi-nhe",
+                                                 "co_quan": AGENCY})
+        assert answer.status_code == 401 and "Sai tên tài khoản hoặc mật khẩu" in answer.text
+    paused = client.post("/dang-nhap", data={"csrf": token, "ten": "vanthu", "mat_khau": PASSWORD,
+                                             "co_quan": AGENCY})
+    assert paused.status_code == 429 and "đợi một phút" in paused.text
+    assert client.get("/", follow_redirects=False).status_code == 303  # still not signed in
+
+
+def test_a_login_without_the_forms_token_is_refused(client: Any) -> None:
+    client.get("/dang-nhap")
+    answer = client.post("/dang-nhap", data={"csrf": "gia-mao", "ten": "vanthu", "mat_khau": PASSWORD,
+                                             "co_quan": AGENCY})
+    assert answer.status_code == 403
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_form_without_the_sessions_token_or_from_another_site_is_refused(sign_in: Any) -> None:
+    client = sign_in("vanthu")
+    token = csrf_of(client.get("/").text)
+    assert client.post("/dang-xuat", data={"csrf": "khac"}, follow_redirects=False).status_code == 403
+    other = client.post("/dang-xuat", data={"csrf": token}, headers={"origin": "http://ke-gian.example"},
+                        follow_redirects=False)
+    assert other.status_code == 403
+    assert client.get("/", follow_redirects=False).status_code == 200  # still signed in
+    out = client.post("/dang-xuat", data={"csrf": token}, follow_redirects=False)
+    assert out.status_code == 303
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_removed_account_loses_its_session(office: Path, sign_in: Any) -> None:
+    client = sign_in("chuyenvien")
+    assert client.get("/", follow_redirects=False).status_code == 200
+    api.user_remove(office, "chuyenvien", AGENCY)
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_pages_carry_security_headers_and_bodies_are_bounded(client: Any) -> None:
+    page = client.get("/dang-nhap")
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+    huge = client.post("/dang-nhap", content=b"x" * (21 * 1024 * 1024),
+                       headers={"content-type": "application/x-www-form-urlencoded"})
+    assert huge.status_code == 413
+
+
+def test_an_unknown_page_is_a_page_in_vietnamese(sign_in: Any) -> None:
+    answer = sign_in("vanthu").get("/khong-co-trang-nay")
+    assert answer.status_code == 404 and "Không có trang này" in answer.text
+    assert "Traceback" not in answer.text
