@@ -10,9 +10,7 @@ from typing import Any
 
 import pytest
 
-PASSWORD = "mat-khau-an-toan"
-ACCOUNTS = {"vanthu": "van-thu", "lanhdao": "lanh-dao", "chuyenvien": "chuyen-vien"}
-AGENCY = "ubnd-quang-ninh"
+from tests.desk import ACCOUNTS, AGENCY, PASSWORD
 
 
 def csrf_of(html: str) -> str:
@@ -54,3 +52,6 @@ def sign_in(client: Any) -> Callable[[str], Any]:
         return client
 
     return run
+
+
+from tests.desk.browser import browser, chromium, desk_server, shot, signed_in  # noqa: E402, F401

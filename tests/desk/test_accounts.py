@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from correspondence import api
 from correspondence.cli import main
 from correspondence.errors import RegisterConflict, UsageError
-from tests.desk.conftest import AGENCY, PASSWORD
+from tests.desk import AGENCY, PASSWORD
 
 
 def _cli(*args: str, password: str | None = PASSWORD) -> tuple[int, str]:

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from correspondence import api
-from tests.desk.conftest import AGENCY, PASSWORD, csrf_of
+from tests.desk import AGENCY, PASSWORD
+from tests.desk.conftest import csrf_of
 
 
 def test_every_page_but_the_login_page_needs_a_sign_in(client: Any) -> None:
