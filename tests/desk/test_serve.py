@@ -1,0 +1,68 @@
+"""``correspondence serve`` for real: the command starts the desk in its own process, on SQLite for one clerk; the same
+desk signs in on a PostgreSQL register for an office of many clerks."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from correspondence import api
+from tests.desk import AGENCY, PASSWORD
+from tests.desk.conftest import csrf_of
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_opens_the_desk_of_the_office_folder(office: Path) -> None:
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "correspondence", "serve", "--port", str(port)], cwd=office,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              env={**os.environ, "CORRESPONDENCE_LANG": "vi"})
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                login = httpx.get(f"http://127.0.0.1:{port}/dang-nhap", timeout=2)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline, "the desk did not start"
+                time.sleep(0.1)
+        assert login.status_code == 200 and "Đăng nhập" in login.text
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as browser:
+            token = csrf_of(browser.get("/dang-nhap").text)
+            home = browser.post("/dang-nhap", data={"csrf": token, "ten": "vanthu", "mat_khau": PASSWORD,
+                                                    "co_quan": AGENCY}, follow_redirects=True)
+            assert home.status_code == 200 and "Sổ văn bản đi" in home.text
+    finally:
+        server.terminate()
+        out, _err = server.communicate(timeout=20)
+    assert "http://127.0.0.1:" in out  # it said where the desk is
+    assert "Traceback" not in out
+
+
+def test_the_desk_signs_in_on_a_postgresql_register(examples_workspace: Path, postgres: Any) -> None:
+    from starlette.testclient import TestClient
+
+    from correspondence.desk.app import create_app
+
+    url = postgres.fresh_database("desk_accounts")
+    api.register_init(examples_workspace, AGENCY, url)
+    api.user_add(examples_workspace, "vanthu", "van-thu", PASSWORD, AGENCY, url)
+    with TestClient(create_app(examples_workspace, url), base_url="http://127.0.0.1:8000") as client:
+        token = csrf_of(client.get("/dang-nhap").text)
+        home = client.post("/dang-nhap", data={"csrf": token, "ten": "vanthu", "mat_khau": PASSWORD,
+                                               "co_quan": AGENCY})
+        assert home.status_code == 200 and "vanthu" in home.text
+    assert re.search(r"\$argon2", api.user_list(examples_workspace, AGENCY, url)[0].mat_khau)
