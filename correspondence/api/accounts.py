@@ -11,7 +11,7 @@ from correspondence.office import accounts
 from correspondence.register.connection import acting_as
 from correspondence.register.store import Account
 from correspondence.validate import load_agency
-from correspondence.workspace import agencies, agency_profile, find_root
+from correspondence.workspace import agencies, agency_profile, find_root, no_office
 
 __all__ = ["Account", "PERMISSIONS", "ROLES", "acting", "agency_list", "may", "office_root", "user_account",
            "user_add", "user_authenticate", "user_change", "user_list", "user_remove"]
@@ -73,6 +73,11 @@ def agency_list(workspace: Path) -> list[tuple[str, str]]:
     return found
 
 
-def office_root(start: Path) -> Path:
-    """The office folder holding ``start``: the nearest folder upward with ``registers/`` and ``output/``."""
-    return find_root(start)
+def office_root(workspace: Path | None) -> Path:
+    """The office folder: ``workspace`` when given, else the one holding the current folder (the nearest folder
+    upward with ``registers/`` and ``output/``); refused, pointing to ``correspondence init``, when it has no agency
+    profile."""
+    root = workspace.resolve() if workspace is not None else find_root()
+    if not agencies(root):
+        raise no_office(root)
+    return root

@@ -104,8 +104,7 @@ async def _failed(request: Request, exc: Exception) -> Response:
 
 def create_app(workspace: Path | str | None = None, register_url: str | None = None) -> Starlette:
     """The desk of the office folder ``workspace`` (the current folder's office by default)."""
-    root = Path(workspace).resolve() if workspace is not None else Path.cwd()
-    root = api.office_root(root)
+    root = api.office_root(Path(workspace) if workspace is not None else None)
     desk = Desk(root, register_url, api.agency_list(root), _secret(root), templates())
     routes: list[Any] = [*pages.ROUTES, Mount("/tep-tinh", StaticFiles(directory=HERE / "static"), name="static")]
     app = Starlette(routes=routes, middleware=[

@@ -66,3 +66,14 @@ def test_the_desk_signs_in_on_a_postgresql_register(examples_workspace: Path, po
                                                "co_quan": AGENCY})
         assert home.status_code == 200 and "vanthu" in home.text
     assert re.search(r"\$argon2", api.user_list(examples_workspace, AGENCY, url)[0].mat_khau)
+
+
+def test_serve_in_a_folder_that_is_no_office_says_so(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from correspondence.cli import main
+
+    result = CliRunner().invoke(main, ["-C", str(tmp_path), "serve", "--port", str(_free_port())])
+    assert result.exit_code == 4, result.output
+    assert "correspondence init" in result.output
+    assert not (tmp_path / "registers").exists()  # nothing made behind the clerk's back
