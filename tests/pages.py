@@ -54,12 +54,16 @@ DOCX_PAGES = ROOT / "tests" / "golden" / "pages-docx"
 
 
 def libreoffice() -> str | None:
-    """``soffice`` when the DOCX baselines can be drawn here as they were: LibreOffice installed and Times New Roman
-    set in the shipped face's metrics and shapes (fontconfig's alias to Liberation Serif), else None."""
+    """``soffice`` when the DOCX baselines can be drawn here as they were: LibreOffice installed (with apt-get when
+    missing, as root) and Times New Roman set in the shipped face's metrics and shapes (fontconfig's alias to
+    Liberation Serif), else None."""
     import shutil
     import subprocess
 
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    from tests.apt import installed
+
+    soffice, _why = installed(["libreoffice-writer-nogui", "fonts-liberation"],
+                              lambda: shutil.which("soffice") or shutil.which("libreoffice"))
     fc_match = shutil.which("fc-match")
     if soffice is None or fc_match is None:
         return None

@@ -13,9 +13,7 @@ on a free loopback port.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from tests.apt import installed
 from tests.desk import AGENCY, PASSWORD
 
 CHROMIUM_PLACES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -41,24 +40,9 @@ def _found() -> str | None:
 def chromium() -> str:
     """The chromium executable, installed with apt-get when missing (as root; another worker installing it at the
     same time is waited for)."""
-    found = _found()
-    if found:
-        return found
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        pytest.skip("chromium is not installed (apt-get install chromium) and the tests are not run as root")
-    apt = ["apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-q", "--no-install-recommends", "chromium"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    try:
-        done = subprocess.run(apt, capture_output=True, text=True, timeout=900, env=env)
-        if done.returncode != 0 and not _found():  # a fresh machine knows no packages yet: read the lists, try again
-            subprocess.run(["apt-get", "-o", "DPkg::Lock::Timeout=600", "update", "-q"], capture_output=True,
-                           timeout=600, env=env)
-            done = subprocess.run(apt, capture_output=True, text=True, timeout=900, env=env)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        pytest.skip(f"chromium is not installed and apt-get could not install it: {error}")
-    found = _found()
-    if not found:
-        pytest.skip(f"chromium is not installed and apt-get could not install it: {done.stderr.strip()[-300:]}")
+    found, why = installed(["chromium"], _found)
+    if found is None:
+        pytest.skip(why)
     return found
 
 

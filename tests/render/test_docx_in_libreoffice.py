@@ -1,4 +1,4 @@
-"""The DOCX files as another word processor lays them out: LibreOffice headless, where it is installed.
+"""The DOCX files as another word processor lays them out: LibreOffice headless (installed by the tests as root).
 
 It reads the grid, not the cells' widths, and merges a section that ends with a table into the page before:
 the register's landscape pages came out portrait on the cover's section, columns (8)–(10) off the page.
@@ -14,14 +14,24 @@ import pdfplumber
 import pytest
 
 from correspondence import api
+from tests.apt import installed
 from tests.conftest import EXAMPLES, ROOT
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed on this machine")
+
+@pytest.fixture(autouse=True)
+def _soffice() -> None:
+    """LibreOffice, installed with apt-get when missing (as root); the tests are skipped, saying why, elsewhere."""
+    found, why = installed(["libreoffice-writer-nogui", "fonts-liberation"], _present)
+    if found is None:
+        pytest.skip(why)
+
+
+def _present() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def _as_pdf(docx: Path, out: Path) -> Path:
-    subprocess.run([str(SOFFICE), f"-env:UserInstallation=file://{out / 'profile'}", "--headless", "--convert-to",
+    subprocess.run([str(_present()), f"-env:UserInstallation=file://{out / 'profile'}", "--headless", "--convert-to",
                     "pdf", "--outdir", str(out), str(docx)], check=True, capture_output=True, timeout=180)
     return out / f"{docx.stem}.pdf"
 
@@ -63,7 +73,7 @@ def test_every_example_has_as_many_pages_in_both_files(tmp_path: Path) -> None:
 
     pairs = [api.render(record, 12, None, tmp_path / record.stem, ROOT, ("pdf", "docx")) for record in examples()]
     docx = [str(path) for paths in pairs for path in paths if path.suffix == ".docx"]
-    subprocess.run([str(SOFFICE), f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+    subprocess.run([str(_present()), f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
                     "--convert-to", "pdf", "--outdir", str(tmp_path / "lo"), *docx],
                    check=True, capture_output=True, timeout=600)
     different = []
