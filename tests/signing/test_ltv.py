@@ -267,6 +267,31 @@ def test_b_lt_keeps_the_ocsp_answers_and_crls_in_the_dss(signing_workspace: Path
     assert structural_problems(first) == [] and structural_problems(second) == []
     assert api.register_verify(signing_workspace, AGENCY_ID).problems == []
 
+    ran = CliRunner().invoke(main, ["--lang", "vi", "verify-signature", str(second), "--tin-cay", str(responder.trust)])
+    assert ran.exit_code == 0, ran.output
+    assert ran.output.count("mức chữ ký: PAdES B-LT") == 2, ran.output
+
+
+def test_verify_signature_tells_each_signature_s_level(signing_workspace: Path, responder: Responder) -> None:
+    """The signer's B-LT, then the agency's B-T (its certificate in the DSS, no answer about it), then a B-B one."""
+    entry = _issue(signing_workspace, None)
+    assert _sign(entry.so_ky_hieu, "--ky-nguoi", responder.signer, "--tsa", responder.tsa_url, "--ltv").exit_code == 0
+    assert _sign(entry.so_ky_hieu, "--ky-co-quan", responder.agency, "--tsa", responder.tsa_url).exit_code == 0
+    plain = api.issue([signing_workspace / "examples" / "cong-van-3018.yaml"], signing_workspace, lai=True)[0].entry
+    assert _sign(plain.so_ky_hieu, "--ky-nguoi", responder.signer).exit_code == 0
+    paths = [signing_workspace / s["path"] for number in (entry.so_ky_hieu, plain.so_ky_hieu)
+             for s in api.entry_signatures(api.register_show(signing_workspace, number, AGENCY_ID))]
+
+    def levels(path: Path) -> list[str]:
+        ran = CliRunner().invoke(main, ["--lang", "vi", "verify-signature", str(path), "--tin-cay",
+                                        str(responder.trust)])
+        assert ran.exit_code == 0, ran.output
+        return [line.split("PAdES ")[1] for line in ran.output.splitlines() if "mức chữ ký: PAdES" in line]
+
+    assert levels(paths[0]) == ["B-LT"]
+    assert levels(paths[1]) == ["B-LT", "B-T"]
+    assert levels(paths[2]) == ["B-B"]
+
 
 def test_a_revoked_certificate_does_not_sign(signing_workspace: Path, responder: Responder) -> None:
     entry = _issue(signing_workspace, None)
