@@ -27,8 +27,11 @@ from correspondence import api
 from correspondence.cli import main
 from correspondence.errors import ExitStatus, SigningLevelError
 from tests.render.test_pdfa import structural_problems
+from tests.signing import token_fixtures
 from tests.signing.conftest import AGENCY, PASSWORD, SIGNER
-from tests.signing.test_sign_forms import AGENCY_ID, _issue
+from tests.signing.test_sign_forms import AGENCY_ID, _annex, _assert_drawn, _issue
+
+softhsm = token_fixtures.softhsm  # the session's SoftHSM2 tokens: a fixture, taken by name
 
 DEAD = "http://127.0.0.1:9"  # the discard port: nothing answers there
 
@@ -324,3 +327,33 @@ def test_b_lt_needs_a_timestamp(signing_workspace: Path, responder: Responder) -
     assert ran.exit_code == ExitStatus.USAGE and "--tsa" in ran.output, ran.output
     assert _files(signing_workspace) == before
     assert api.entry_signatures(api.register_show(signing_workspace, entry.so_ky_hieu, AGENCY_ID)) == []
+
+
+def test_an_annex_in_its_own_file_is_signed_with_the_agency_s_token(
+        softhsm: token_fixtures.SoftHSM, signing_workspace: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``sign SO --ky-co-quan --phu-luc --pkcs11 LIB --khe SLOT``: the agency's token signs the annex issued in a file
+    of its own (Mẫu 2.2: no picture, the number and the time drawn), the annex as issued kept."""
+    pytest.importorskip("pyhanko.sign.pkcs11", reason="pyHanko's PKCS#11 support is not installed (pyhanko[pkcs11])")
+    entry = _issue(signing_workspace, None)
+    annex = _annex(signing_workspace, None, entry.so_ky_hieu)
+    issued = annex.read_bytes()
+    monkeypatch.setenv("CORRESPONDENCE_PKCS11_PIN", token_fixtures.PIN)
+    token = softhsm.tokens["co-quan"]
+    ran = CliRunner().invoke(main, ["--lang", "vi", "sign", entry.so_ky_hieu, "--ky-co-quan", "--phu-luc", "--pkcs11",
+                                    str(softhsm.module), "--khe", str(token.slot_id), "--co-quan", AGENCY_ID])
+    assert ran.exit_code == 0, ran.output
+    signed = annex.with_name(annex.name.replace(".pdf", ".ky-co-quan.pdf"))
+    assert signed.is_file() and annex.read_bytes() == issued and signed.read_bytes().startswith(issued)
+    trust = tmp_path / "tin-cay"
+    trust.mkdir()
+    (trust / "ca.pem").write_bytes(softhsm.ca_pem)
+    (checked,) = api.verify_signature(signed, trust)
+    assert (checked.field, checked.signer, checked.good, checked.level) == ("co_quan", AGENCY, True, "B-B")
+    at = dt.datetime.fromisoformat(checked.at).astimezone(dt.timezone(dt.timedelta(hours=7)))
+    _assert_drawn(signed, f"Số: {entry.so_ky_hieu}; {at:%d/%m/%Y}; {at:%H:%M:%S} +07:00")
+    (item,) = api.entry_signatures(api.register_show(signing_workspace, entry.so_ky_hieu, AGENCY_ID))
+    assert (item["ky"], item["phu_luc"], item["nguoi"]) == ("co_quan", str(annex.relative_to(signing_workspace)),
+                                                             AGENCY)
+    assert structural_problems(signed) == structural_problems(annex)
+    assert api.register_verify(signing_workspace, AGENCY_ID).problems == []
