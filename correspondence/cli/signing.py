@@ -57,8 +57,8 @@ PASSWORD_ENV = "CORRESPONDENCE_P12_PASSWORD"
 @click.option("--tsa", "tsa", default=None, metavar="URL",
               help=_("Add a timestamp from this RFC 3161 timestamp server (PAdES B-T); needs the network."))
 @click.option("--ltv", "ltv", is_flag=True,
-              help=_("Keep the certificates and their revocation answers (CRL/OCSP) in the PDF (PAdES B-LT); needs "
-                     "the network."))
+              help=_("With --tsa: keep the certificates and their revocation answers (CRL/OCSP) in the PDF (PAdES "
+                     "B-LT); needs the network."))
 @agency_option
 @year_option
 @series_option

@@ -226,7 +226,8 @@ def _sign(number: str, role: str, p12: Path, *extra: str) -> Any:
 
 
 def _roots(trust: Path) -> list[Any]:
-    from asn1crypto import pem, x509 as asn1_x509
+    from asn1crypto import pem
+    from asn1crypto import x509 as asn1_x509
 
     return [asn1_x509.Certificate.load(pem.unarmor(p.read_bytes())[2]) for p in sorted(trust.iterdir())]
 
