@@ -154,3 +154,8 @@ class SigningLevelError(CorrespondenceError):
     reached (``--tsa``, ``--ltv`` need the network); nothing was signed."""
 
     status = ExitStatus.SIGNATURE
+
+
+class CertificateRevoked(SigningLevelError):
+    """The revocation answer fetched for a B-LT signature says the signing certificate (or one of its chain) was
+    revoked: nothing was signed."""

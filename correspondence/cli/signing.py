@@ -57,8 +57,8 @@ PASSWORD_ENV = "CORRESPONDENCE_P12_PASSWORD"
 @click.option("--tsa", "tsa", default=None, metavar="URL",
               help=_("Add a timestamp from this RFC 3161 timestamp server (PAdES B-T); needs the network."))
 @click.option("--ltv", "ltv", is_flag=True,
-              help=_("Keep the certificates and their revocation answers (CRL/OCSP) in the PDF (PAdES B-LT); needs "
-                     "the network."))
+              help=_("With --tsa: keep the certificates and their revocation answers (CRL/OCSP) in the PDF (PAdES "
+                     "B-LT); needs the network."))
 @agency_option
 @year_option
 @series_option
@@ -173,6 +173,7 @@ def verify_signature(file: Path, trust: Path) -> None:
         echo(_("Signature {index} ({field}): {signer}, certificate {serial} issued by {issuer}").format(
             index=index, field=item.field, signer=item.signer, serial=item.serial, issuer=item.issuer))
         echo("  " + _("signed at: {time}").format(time=gio_viet_nam(item.at) if item.at else "—"))
+        echo("  " + _("level: PAdES {level}").format(level=item.level))
         echo("  " + _("intact: {intact}; valid: {valid}; trusted: {trusted}").format(
             intact=yes if item.intact else no, valid=yes if item.valid else no, trusted=yes if item.trusted else no))
         echo("  " + (_("covers the whole file") if item.whole_file else

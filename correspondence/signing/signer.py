@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from correspondence.errors import SigningLevelError, UsageError
+from correspondence.errors import CertificateRevoked, SigningLevelError, UsageError
 from correspondence.i18n import _
 from correspondence.render.typst import signature_text
 from correspondence.signing import pyhanko
+from correspondence.signing.keys import common_name
 from correspondence.signing.placing import Box
 
 SIGNER_FIELD, AGENCY_FIELD = "nguoi_ky", "co_quan"
@@ -92,8 +93,7 @@ def sign_pdf(data: bytes, signer: Any, field: str, box: Box, picture: Path | Non
         except Exception as error:  # the network steps: the timestamp server, the revocation answers
             if level.name == "B-B" or isinstance(error, UsageError):
                 raise
-            raise SigningLevelError(_("the {level} signature could not be made: {error}").format(
-                level=level.name, error=_reason(error))) from None
+            raise _level_error(error, signer, level) from None
     return out.getvalue()
 
 
@@ -141,7 +141,10 @@ def prepared_signer(signer: Any, field: str, box: Box, picture: Path | None, *, 
     if level.ltv:
         from pyhanko_certvalidator import ValidationContext
 
-        options = {"validation_context": ValidationContext(trust_roots=list(level.roots), allow_fetching=True),
+        # hard-fail: a certificate that names a responder must get an answer from it (a soft failure would make a
+        # B-LT signature without its revocation answers)
+        options = {"validation_context": ValidationContext(trust_roots=list(level.roots), allow_fetching=True,
+                                                           revocation_mode="hard-fail"),
                    "embed_validation_info": True}
     meta = signers.PdfSignatureMetadata(field_name=field, md_algorithm="sha256",
                                         subfilter=fields.SigSeedSubFilter.PADES, **options)
@@ -153,6 +156,43 @@ def prepared_signer(signer: Any, field: str, box: Box, picture: Path | None, *, 
 
         timestamper = HTTPTimeStamper(level.tsa, timeout=30)  # type: ignore[no-untyped-call]
     return _signer_at(at)(meta, signer=signer, stamp_style=style, new_field_spec=spec, timestamper=timestamper)
+
+
+def _level_error(error: BaseException, signer: Any, level: Level) -> SigningLevelError:
+    """What the clerk is told when a B-T / B-LT signature could not be made: the signer's certificate revoked, the
+    timestamp server's certificate not checked against the key's root CA, or the server that did not answer."""
+    from pyhanko.sign.general import SigningError
+    from pyhanko_certvalidator.errors import PathError, ValidationError
+
+    cause = error.__cause__
+    if isinstance(error, SigningError) and isinstance(cause, (PathError, ValidationError)):  # the signer's chain
+        revoked = _revoked(cause)
+        if revoked is not None:
+            return CertificateRevoked(_(
+                "the certificate of {name} was revoked on {date}: it can no longer sign (the {level} signature was "
+                "not made); ask the CA for a new certificate").format(
+                name=common_name(signer.signing_cert) or "?", date=f"{revoked:%d/%m/%Y}", level=level.name))
+        return SigningLevelError(_("the {level} signature could not be made: the certificate of {name} could not be "
+                                   "checked with the revocation answers of its CA ({error})").format(
+            level=level.name, name=common_name(signer.signing_cert) or "?", error=_reason(cause)))
+    if isinstance(error, (PathError, ValidationError)):  # pyHanko checks the timestamp server's certificate
+        return SigningLevelError(_("the {level} signature could not be made: the timestamp server's certificate "
+                                   "could not be checked up to the root CA the key came with ({error})").format(
+            level=level.name, error=_reason(error)))
+    return SigningLevelError(_("the {level} signature could not be made: {error}").format(
+        level=level.name, error=_reason(error)))
+
+
+def _revoked(error: BaseException) -> dt.datetime | None:
+    """When ``error`` (or what caused it) is the validator's finding that a certificate was revoked: when."""
+    from pyhanko_certvalidator.errors import RevokedError
+
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, RevokedError):
+            return seen.revocation_dt
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _reason(error: BaseException) -> str:
@@ -183,6 +223,9 @@ def level_for(signer: Any, tsa: str | None, ltv: bool) -> Level:
     came with (a .p12's chain, a token's CA certificates): the revocation answers are fetched for that chain."""
     if not ltv:
         return Level(tsa or None)
+    if not tsa:
+        raise UsageError(_("--ltv needs --tsa URL: PAdES B-LT is a timestamped signature (B-T) with the revocation "
+                           "answers kept in the PDF"))
     registry = getattr(signer, "cert_registry", None)
     roots = tuple(cert for cert in (list(registry) if registry is not None else [])
                   if cert.self_signed in ("yes", "maybe") and cert.ca)

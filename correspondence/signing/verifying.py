@@ -36,6 +36,7 @@ class Checked:
     trusted: bool | None  # None: not asked (no trust folder)
     whole_file: bool  # it covers the file to its last byte
     after: str  # what was added after it: "" (nothing), "signatures" (only later signatures), "other"
+    level: str = ""  # PAdES baseline level: "B-B", "B-T" (a signature timestamp), "B-LT" (and the validation data)
 
     @property
     def good(self) -> bool:
@@ -101,8 +102,41 @@ def check_pdf(data: bytes, roots: list[Any] | None) -> list[Checked]:
             str(signature.field_name), common_name(cert), serial_hex(cert),
             str(cert.issuer.native.get("common_name") or ""), when.isoformat(timespec="seconds") if when else None,
             bool(status.intact), bool(status.valid), None if roots is None else bool(status.trusted),
-            status.coverage == SignatureCoverageLevel.ENTIRE_FILE, after))
+            status.coverage == SignatureCoverageLevel.ENTIRE_FILE, after, _level(reader, signature)))
     return out
+
+
+def _level(reader: Any, signature: Any) -> str:
+    """The PAdES baseline level of ``signature``: B-T when it carries a signature timestamp, B-LT when the PDF's
+    document security store (DSS) also keeps its certificate with the revocation answers for it (an OCSP answer
+    about it, or a CRL of its issuer; none needed when the certificate names no responder)."""
+    if signature.attached_timestamp_data is None:
+        return "B-B"
+    from asn1crypto import crl as asn1_crl
+    from asn1crypto import ocsp as asn1_ocsp
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+    from pyhanko.sign.validation.errors import NoDSSFoundError
+
+    try:
+        dss = DocumentSecurityStore.read_dss(reader)
+    except NoDSSFoundError:
+        return "B-T"
+    cert = signature.signer_cert
+    if cert.dump() not in {kept.dump() for kept in dss.load_certs()}:
+        return "B-T"
+    if not cert.ocsp_urls and not cert.crl_distribution_points:
+        return "B-LT"
+    for ref in dss.ocsps:
+        answer = asn1_ocsp.OCSPResponse.load(ref.get_object().data)
+        if answer["response_status"].native != "successful":
+            continue
+        for single in answer.basic_ocsp_response["tbs_response_data"]["responses"]:
+            if single["cert_id"]["serial_number"].native == cert.serial_number:
+                return "B-LT"
+    for ref in dss.crls:
+        if asn1_crl.CertificateList.load(ref.get_object().data).issuer == cert.issuer:
+            return "B-LT"
+    return "B-T"
 
 
 def check_file(path: Path, trust: Path) -> list[Checked]:

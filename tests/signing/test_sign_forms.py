@@ -306,6 +306,7 @@ def _tsa_server(tmp: Path) -> Any:
 
 
 def test_b_t_and_b_lt_are_asked_by_flags(signing_workspace: Path, pki: Pki, tmp_path: Path) -> None:
+    """B-T here; B-LT, with a CA whose certificates name a revocation responder: tests/signing/test_ltv.py."""
     import pikepdf
 
     server = _tsa_server(tmp_path)
@@ -313,21 +314,26 @@ def test_b_t_and_b_lt_are_asked_by_flags(signing_workspace: Path, pki: Pki, tmp_
         entry = _issue(signing_workspace, None)
         url = f"http://127.0.0.1:{server.server_address[1]}/"
         first = api.sign(signing_workspace, entry.so_ky_hieu, api.SIGNER, pki.signer, PASSWORD, AGENCY_ID, tsa=url)
-        second = api.sign(signing_workspace, entry.so_ky_hieu, api.AGENCY, pki.agency, PASSWORD, AGENCY_ID,
-                          ltv=True)
+        with pytest.raises(UsageError) as caught:  # B-LT is B-T with the revocation answers
+            api.sign(signing_workspace, entry.so_ky_hieu, api.AGENCY, pki.agency, PASSWORD, AGENCY_ID, ltv=True)
+        assert "--tsa" in caught.value.message
+        with pytest.raises(SigningLevelError) as level:  # this TSA's certificate is not from the key's CA
+            api.sign(signing_workspace, entry.so_ky_hieu, api.AGENCY, pki.agency, PASSWORD, AGENCY_ID, tsa=url,
+                     ltv=True)
+        assert "B-LT" in level.value.message and "máy chủ cấp dấu thời gian" in level.value.message
+        second = api.sign(signing_workspace, entry.so_ky_hieu, api.AGENCY, pki.agency, PASSWORD, AGENCY_ID, tsa=url)
     finally:
         server.shutdown()
     signer_status, agency_status = _statuses(second.path, pki)
     assert signer_status.intact and signer_status.valid
     assert signer_status.timestamp_validity is not None and signer_status.timestamp_validity.intact  # B-T
-    assert agency_status.timestamp_validity is None
-    with pikepdf.open(second.path) as pdf:  # B-LT: the certificates kept in the document security store
-        assert "/DSS" in pdf.Root and len(pdf.Root.DSS.Certs) >= 2
-    with pikepdf.open(first.path) as pdf:
-        assert "/DSS" not in pdf.Root
+    assert agency_status.timestamp_validity is not None and agency_status.timestamp_validity.intact
+    for path in (first.path, second.path):
+        with pikepdf.open(path) as pdf:
+            assert "/DSS" not in pdf.Root
     levels = [s["muc"] for s in api.entry_signatures(api.register_show(signing_workspace, entry.so_ky_hieu,
                                                                          AGENCY_ID))]
-    assert levels == ["B-T", "B-LT"]
+    assert levels == ["B-T", "B-T"]
     assert structural_problems(second.path) == []
 
     offline = api.issue([signing_workspace / "examples" / "cong-van-3018.yaml"], signing_workspace, lai=True)[0].entry

@@ -3,7 +3,8 @@
 One token store per test session: ``softhsm_tokens`` initialises two tokens in a temporary folder and loads them:
 
 - ``ky-so``: one RSA key and its certificate (CN "Đặng Huy Hậu", issued by the test CA) plus the CA's certificate;
-- ``hai-khoa``: two keys with their certificates, labelled ``nguoi-ky`` and ``co-quan``.
+- ``hai-khoa``: two keys with their certificates, labelled ``nguoi-ky`` and ``co-quan``;
+- ``co-quan``: the agency's key (CN "Ủy ban nhân dân tỉnh Quảng Ninh", the examples' agency).
 
 When ``softhsm2-util`` or the module is missing, the fixture installs ``softhsm2`` with apt-get when it runs as root;
 otherwise (or when apt fails) the tests are skipped, saying why.
@@ -28,6 +29,7 @@ MODULE_PLACES = (
 PIN = "123456"
 SO_PIN = "87654321"
 SIGNER_CN = "Đặng Huy Hậu"
+AGENCY_CN = "Ủy ban nhân dân tỉnh Quảng Ninh"
 
 
 @dataclass
@@ -121,7 +123,7 @@ def _store(session, label: str, key_id: bytes, key, cert) -> None:
 
 @pytest.fixture(scope="session")
 def softhsm(tmp_path_factory: pytest.TempPathFactory):
-    """Two SoftHSM2 tokens loaded with test keys; SOFTHSM2_CONF points at them for the whole session."""
+    """Three SoftHSM2 tokens loaded with test keys; SOFTHSM2_CONF points at them for the whole session."""
     util, module = _ensure_softhsm()
     pytest.importorskip("pkcs11", reason="python-pkcs11 is not installed (pip install 'pyhanko[pkcs11]')")
     from asn1crypto import x509 as asn1_x509
@@ -135,7 +137,8 @@ def softhsm(tmp_path_factory: pytest.TempPathFactory):
     os.environ["SOFTHSM2_CONF"] = str(conf)
     try:
         layout = {"ky-so": [("dang-huy-hau", SIGNER_CN)],
-                  "hai-khoa": [("nguoi-ky", SIGNER_CN), ("co-quan", "Ủy ban nhân dân tỉnh Thử Nghiệm")]}
+                  "hai-khoa": [("nguoi-ky", SIGNER_CN), ("co-quan", "Ủy ban nhân dân tỉnh Thử Nghiệm")],
+                  "co-quan": [("co-quan", AGENCY_CN)]}
         for label in layout:  # all tokens made before the module is loaded here: SoftHSM reads its folder once
             subprocess.run([util, "--init-token", "--free", "--label", label, "--so-pin", SO_PIN, "--pin", PIN],
                            check=True, capture_output=True, timeout=60)
