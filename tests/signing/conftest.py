@@ -119,3 +119,8 @@ def signing_workspace(examples_workspace: Path) -> Path:
         "    chuc_vu: Phó Chủ tịch\n", "    chuc_vu: Phó Chủ tịch\n    chu_ky: chu-ky/dang-huy-hau.png\n", 1)
     profile.write_text(text + "con_dau: con-dau.png\ncon_dau_mm: 36\n", "utf-8")
     return examples_workspace
+
+
+# The session's SoftHSM2 tokens, one store per test process: declared here once (a module taking the fixture by name
+# would make a second store, which SoftHSM — reading its folder once per process — never sees).
+from tests.signing.token_fixtures import softhsm  # noqa: E402, F401

@@ -31,8 +31,6 @@ from tests.signing import token_fixtures
 from tests.signing.conftest import AGENCY, PASSWORD, SIGNER
 from tests.signing.test_sign_forms import AGENCY_ID, _annex, _assert_drawn, _issue
 
-softhsm = token_fixtures.softhsm  # the session's SoftHSM2 tokens: a fixture, taken by name
-
 DEAD = "http://127.0.0.1:9"  # the discard port: nothing answers there
 
 

@@ -25,8 +25,6 @@ from correspondence.signing import keys
 from tests.signing import token_fixtures
 from tests.signing.token_fixtures import PIN, SIGNER_CN, certificate, rsa_key
 
-softhsm = token_fixtures.softhsm  # the session's SoftHSM2 tokens: a fixture, taken by name
-
 pytest.importorskip("pyhanko.sign.pkcs11", reason="pyHanko's PKCS#11 support is not installed (pyhanko[pkcs11])")
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
