@@ -24,8 +24,8 @@ from correspondence.i18n import _
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @click.option("--sua", "fix", is_flag=True, help=_(
-    "Also write a corrected copy (FILE-sua.docx, or -o): paper, margins, typeface and the Số line's zero fixed; what "
-    "needs the eye (sizes, capitals, wording) is then listed. The original is never changed."))
+    "Also write a corrected copy (FILE-sua.docx, or -o): paper, margins, typeface, sizes and the Số line's zero fixed; "
+    "what needs the eye (bold, capitals, wording) is then listed. The original is never changed."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=_("The corrected copy (with --sua)."))
 def lint(file: Path, as_json: bool, fix: bool, output: Path | None) -> None:

@@ -4,7 +4,7 @@ Every requirement is read from the document model (paper, margins and sizes: ``c
 typeface: ``Typeface``; the Số's zero padding: ``correspondence.numbers``; the date line's words:
 ``correspondence.vietnamese``): the lint states none of its own.
 
-Not checked yet: a corrected copy (``--sua``), the capitals of place and agency names (PL II), the signer's
+Not checked yet: the capitals of place and agency names (PL II), the signer's
 authority against Art. 13 and the profile, text in text boxes, a công văn without its V/v (a thư công has
 none, and the file does not say which it is).
 """
@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from correspondence import numbers, vietnamese
 from correspondence.i18n import _
 from correspondence.lint.reading import Line, Reading, Span, read
-from correspondence.model import MARGINS, PAPER, SIZE_RANGES, PageNumbers, Typeface
+from correspondence.model import MARGINS, PAPER, SIZE_RANGES, PageNumbers, Sizes, Typeface
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
@@ -36,9 +36,11 @@ class Finding:
     found: str
     required: str
     rule: str
+    # what ``--sua`` may do about it without the reader's eye: (paragraph, run, size in pt) for each run to resize
+    resize: tuple[tuple[int, int, float], ...] = field(default=(), compare=False, repr=False)
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "resize"}
 
 
 COMPONENTS = {
@@ -130,8 +132,12 @@ def _size(code: str, line: Line, page: int | None, rule: str, key: str | None = 
     wrong = sorted(s for s in sizes if not low <= s <= high)
     if wrong or not sizes:
         shown = ", ".join(_pt(s) for s in wrong) if wrong else _("(not set)")
+        # the nearest size ND 30 allows; where none is set, the size the model itself chooses
+        resize = tuple((line.paragraph, s.run, min(max(s.size, low), high) if s.size is not None
+                        else getattr(Sizes(), key or code)) for s in line.visible()
+                       if s.run >= 0 and (s.size is None if not sizes else s.size in wrong))
         return [Finding(code, page, line.paragraph, _("size {size}").format(size=shown),
-                        _("size {size}").format(size=_range(low, high, "pt")), rule)]
+                        _("size {size}").format(size=_range(low, high, "pt")), rule, resize)]
     return []
 
 
