@@ -4,8 +4,11 @@ Every requirement is read from the document model (paper, margins and sizes: ``c
 typeface: ``Typeface``; the Số's zero padding: ``correspondence.numbers``; the date line's words:
 ``correspondence.vietnamese``): the lint states none of its own.
 
-Not checked yet: the capitals of place and agency names (PL II), the signer's
-authority against Art. 13 and the profile, text in text boxes, a công văn without its V/v (a thư công has
+Where the agency profile knows the signer (``nguoi_ky.*.ho_ten``), the authority lines above the name (TM., KT.,
+TL., TUQ., Q.) are held to the signer's ``chuc_vu`` by the rules that hold a record to Art. 13
+(``correspondence.validate.rules.AUTHORITY_RULES``).
+
+Not checked yet: the capitals of place and agency names (PL II), text in text boxes, a công văn without its V/v (a thư công has
 none, and the file does not say which it is).
 """
 
@@ -15,11 +18,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from correspondence import numbers, vietnamese
 from correspondence.i18n import _
 from correspondence.lint.reading import Line, Reading, Span, read
 from correspondence.model import MARGINS, PAPER, SIZE_RANGES, PageNumbers, Sizes, Typeface
+
+if TYPE_CHECKING:
+    from correspondence.validate.schema import CoQuan
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
@@ -59,6 +66,7 @@ COMPONENTS = {
     "noi_dung": lambda: _("body"),
     "noi_nhan": lambda: _("Nơi nhận"),
     "so_trang": lambda: _("page numbers"),
+    "tham_quyen": lambda: _("signing authority"),
 }
 
 
@@ -75,16 +83,19 @@ def _range(low: float, high: float, unit: str) -> str:
     return f"{low:g} {unit}" if low == high else f"{low:g}–{high:g} {unit}"
 
 
-def lint(path: Path) -> list[Finding]:
-    """Every departure from ND 30 the DOCX at ``path`` shows, in the order of the document."""
-    return check(read(path))
+def lint(path: Path, agency: CoQuan | None = None) -> list[Finding]:
+    """Every departure from ND 30 the DOCX at ``path`` shows, in the order of the document; with the profile of the
+    agency it is issued by, the signer's authority too."""
+    return check(read(path), agency)
 
 
-def check(reading: Reading) -> list[Finding]:
+def check(reading: Reading, agency: CoQuan | None = None) -> list[Finding]:
     findings: list[Finding] = []
     findings += _page(reading)
     findings += _typeface(reading)
     findings += _components(reading.lines)
+    if agency is not None:
+        findings += _authority(reading.lines, agency)
     findings += _page_numbers(reading)
     return findings
 
@@ -252,6 +263,46 @@ def _noi_nhan(label: Line, after: tuple[Line, ...]) -> list[Finding]:
                 found.append(Finding("noi_nhan", None, item.paragraph, item.text, _("ends with \".\""), rule))
         elif not item.text.endswith((";", ":")):
             found.append(Finding("noi_nhan", None, item.paragraph, item.text, _("ends with \";\""), rule))
+    return found
+
+
+# ------------------------------------------------------------------ the signer's authority (Art. 13)
+
+
+AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*(\S.*)$")
+
+
+def _authority(lines: tuple[Line, ...], agency: CoQuan) -> list[Finding]:
+    """The signature blocks whose name is a signer of the profile: the title line above the name, the authority
+    lines above it, held to the signer's ``chuc_vu`` as a record's ``ky`` is."""
+    from correspondence.validate.rules import authority_problems
+
+    signers = {" ".join(signer.ho_ten.split()).casefold(): key for key, signer in agency.nguoi_ky.items()}
+    loai = "bien_ban" if any(line.text == "BIÊN BẢN" for line in lines) else None  # signed as the meeting's chair
+    found: list[Finding] = []
+    for index, line in enumerate(lines):
+        key = signers.get(line.text.casefold())
+        title = lines[index - 1] if index else None
+        if key is None or title is None or title.text.upper() != title.text or AUTHORITY.match(title.text):
+            continue  # a name not under a title in capitals is no signature block
+        above: list[Line] = []
+        for earlier in reversed(lines[:index - 1]):
+            if not AUTHORITY.match(earlier.text):
+                break
+            above.insert(0, earlier)
+        modes = {match[1]: match[2] for match in (AUTHORITY.match(a.text) for a in above) if match}
+        ky: dict[str, object] = {"nguoi_ky": key, "tham_quyen": "khong"}
+        if "TL" in modes and "KT" in modes:
+            ky.update(tham_quyen="TL", thay_mat=modes["TL"], kt=modes["KT"])
+        elif "KT" in modes:
+            ky.update(tham_quyen="KT", thay_mat=modes["KT"])
+        elif modes:
+            mode, named = list(modes.items())[-1]
+            ky.update(tham_quyen=mode, thay_mat=named)
+        block = [*above, title, line]
+        for problem in authority_problems(agency, ky, loai):
+            found.append(Finding("tham_quyen", None, block[0].paragraph, " / ".join(b.text for b in block),
+                                 problem.message, "Điều 13"))
     return found
 
 

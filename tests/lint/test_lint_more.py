@@ -8,9 +8,11 @@ from pathlib import Path
 
 import docx
 import pytest
+from click.testing import CliRunner
 from docx.shared import Pt
 
 from correspondence import api
+from correspondence.cli import main
 from correspondence.model import SIZE_RANGES, Sizes
 from tests.lint.test_lint import _cli, _paragraph, _workspace
 
@@ -67,3 +69,81 @@ def test_sua_gives_a_size_set_nowhere_the_model_s_size(tmp_path: Path) -> None:
     assert "kinh_gui" not in {f.component for f in remaining}
     [paragraph] = docx.Document(str(tmp_path / "khong-co-sua.docx")).paragraphs
     assert paragraph.runs[0].font.size.pt == Sizes().kinh_gui
+
+
+# ------------------------------------------------------------------ 2. the signer's authority (Art. 13)
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A workspace with one agency profile (examples/registers/ubnd-quang-ninh.yaml), and the công văn it renders (TM.
+    ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / Đặng Huy Hậu)."""
+    work = _workspace(tmp_path_factory.mktemp("van-phong"))
+    (work / "registers" / "ubnd-ninh-thuan.yaml").unlink()
+    [file] = api.render(work / "examples" / "cong-van-3018.yaml", 12, None, work / "output", work, formats=("docx",))
+    return work, file
+
+
+def _signature(file: Path, out: Path, lines: list[str]) -> Path:
+    """The document with its signature block (the paragraphs from "TM." down to the name) replaced by ``lines``."""
+    document = docx.Document(str(file))
+    first = _paragraph(document, "TM.")
+    cell = first._parent
+    block = [p for p in cell.paragraphs if p.text.strip()]
+    for paragraph, text in zip(block, lines + [""] * (len(block) - len(lines)), strict=True):
+        for run in paragraph.runs[1:]:
+            run.text = ""
+        paragraph.runs[0].text = text
+    document.save(str(out))
+    return out
+
+
+def test_the_rendered_signature_is_right_by_the_profile(office: tuple[Path, Path]) -> None:
+    work, file = office
+    assert api.lint_docx(file, work) == []
+    assert api.lint_docx(file, work, "ubnd-quang-ninh") == []
+
+
+def test_a_deputy_signing_without_kt_is_found_by_the_profile(office: tuple[Path, Path], tmp_path: Path) -> None:
+    work, file = office
+    broken = _signature(file, tmp_path / "thieu-kt.docx", ["PHÓ CHỦ TỊCH", "Đặng Huy Hậu"])
+    assert api.lint_docx(broken) == []  # no profile: the signer is not known
+    [finding] = api.lint_docx(broken, work)  # the workspace's only profile
+    assert (finding.component, finding.rule) == ("tham_quyen", "Điều 13")
+    assert finding.found == "PHÓ CHỦ TỊCH / Đặng Huy Hậu"
+    assert "Phó Chủ tịch" in finding.required and "KT." in finding.required
+    result = CliRunner().invoke(main, ["--lang", "vi", "-C", str(work), "lint", str(broken), "--co-quan",
+                                       "ubnd-quang-ninh"], catch_exceptions=False)
+    assert result.exit_code == 8
+    assert ("thẩm quyền ký: thấy PHÓ CHỦ TỊCH / Đặng Huy Hậu; phải là cấp phó (Phó Chủ tịch) ký KT. thay người đứng "
+            "đầu") in result.output and "[Điều 13]" in result.output
+    two = _workspace(tmp_path / "hai-co-quan")  # two profiles: the agency is named, else the signer is not checked
+    assert api.lint_docx(broken, two) == []
+    assert [f.component for f in api.lint_docx(broken, two, "ubnd-quang-ninh")] == ["tham_quyen"]
+
+
+@pytest.mark.parametrize(("lines", "words"), [
+    (["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "CHỦ TỊCH", "Nguyễn Văn Thắng"], "KT."),  # the head signs without KT.
+    (["TL. CHỦ TỊCH", "PHÓ CHÁNH VĂN PHÒNG", "Trần Thị Lan"], "KT. CHÁNH VĂN PHÒNG"),  # Art. 13.4
+    (["KT. CHỦ TỊCH", "CHÁNH VĂN PHÒNG", "Nguyễn Văn Hùng"], "Chánh Văn phòng"),  # no deputy of the Chủ tịch
+])
+def test_other_authorities_are_held_to_art_13(lines: list[str], words: str, office: tuple[Path, Path],
+                                              tmp_path: Path) -> None:
+    work, file = office
+    broken = _signature(file, tmp_path / "tham-quyen.docx", lines)
+    [finding] = api.lint_docx(broken, work)
+    assert (finding.component, finding.rule) == ("tham_quyen", "Điều 13") and words in finding.required
+
+
+def test_a_right_authority_and_an_unknown_signer_are_clean(office: tuple[Path, Path], tmp_path: Path) -> None:
+    work, file = office
+    for lines in (["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "Trần Thị Lan"],
+                  ["CHỦ TỊCH", "Nguyễn Văn Thắng"], ["PHÓ CHỦ TỊCH", "Lê Văn Khác"]):
+        assert api.lint_docx(_signature(file, tmp_path / "dung.docx", lines), work) == [], lines
+        (tmp_path / "dung.docx").unlink()
+
+
+def test_an_agency_named_without_a_profile_is_refused(office: tuple[Path, Path]) -> None:
+    work, file = office
+    result = CliRunner().invoke(main, ["--lang", "vi", "-C", str(work), "lint", str(file), "--co-quan", "khong-co"])
+    assert result.exit_code != 0 and "khong-co" in result.output and "Traceback" not in result.output
