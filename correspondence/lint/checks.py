@@ -18,15 +18,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from correspondence import numbers, vietnamese
 from correspondence.i18n import _
 from correspondence.lint.reading import Line, Reading, Span, read
 from correspondence.model import MARGINS, PAPER, SIZE_RANGES, PageNumbers, Sizes, Typeface
-
-if TYPE_CHECKING:
-    from correspondence.validate.schema import CoQuan
+from correspondence.validate.rules import authority_problems
+from correspondence.validate.schema import CoQuan
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
@@ -275,8 +273,6 @@ AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*(\S.*)$")
 def _authority(lines: tuple[Line, ...], agency: CoQuan) -> list[Finding]:
     """The signature blocks whose name is a signer of the profile: the title line above the name, the authority
     lines above it, held to the signer's ``chuc_vu`` as a record's ``ky`` is."""
-    from correspondence.validate.rules import authority_problems
-
     signers = {" ".join(signer.ho_ten.split()).casefold(): key for key, signer in agency.nguoi_ky.items()}
     loai = "bien_ban" if any(line.text == "BIÊN BẢN" for line in lines) else None  # signed as the meeting's chair
     found: list[Finding] = []

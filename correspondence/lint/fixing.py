@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from correspondence.lint.checks import check
+from correspondence.lint.reading import paragraphs, read, runs
 from correspondence.model import MARGINS, PAPER, Typeface
 from correspondence.numbers import so_van_ban
 
@@ -52,9 +54,6 @@ def corrected(path: Path) -> bytes:
 def _resize(document: Any) -> None:
     """Each run whose size departs from its component's range set to the size the lint says (``Finding.resize``): the
     copy as fixed so far is read as the lint reads it, so a component is the one the lint recognises."""
-    from correspondence.lint.checks import check
-    from correspondence.lint.reading import paragraphs, read, runs
-
     out = io.BytesIO()
     document.save(out)
     out.seek(0)
