@@ -24,7 +24,7 @@ from correspondence.i18n import _
 from correspondence.lint.reading import Line, Reading, Span, read
 from correspondence.model import MARGINS, PAPER, SIZE_RANGES, PageNumbers, Sizes, Typeface
 from correspondence.validate.rules import authority_problems
-from correspondence.validate.schema import CoQuan
+from correspondence.validate.schema import PLACE_WORDS, CoQuan
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
@@ -231,12 +231,36 @@ def _date(line: Line, match: re.Match[str]) -> list[Finding]:
         day = dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
     except ValueError:
         return [Finding("dia_danh_ngay", 1, line.paragraph, line.text, _("a real date"), rule)]
-    wanted = vietnamese.dia_danh_ngay(match["place"].strip(), day)
+    place = match["place"].strip()
+    wanted = vietnamese.dia_danh_ngay(place, day)
     if line.text != wanted:
         found.append(Finding("dia_danh_ngay", 1, line.paragraph, line.text, wanted, rule))
+    if (capitals := _place_capitals(place)) != place:
+        found.append(Finding("dia_danh_ngay", 1, line.paragraph, place, capitals, "PL II"))
     found += _size("dia_danh_ngay", line, 1, rule)
     found += _style("dia_danh_ngay", line, 1, rule, bold=None, italic=True)
     return found
+
+
+# The syllables of the word naming a kind of place (tỉnh, thành phố, thị xã, thị trấn …): lower case, but for the first
+# letter of the line, before the proper name (PL II: "thành phố Thái Nguyên"; at the head of the date line "Thành phố …")
+GENERIC_SYLLABLES = PLACE_WORDS | {"phố", "trấn"}
+
+
+def _place_capitals(place: str) -> str:
+    """The place name of a date line with the capitals PL II asks for: the first letter of the line, and the first
+    letter of each syllable of the proper name (after a leading word naming the kind of place); numbers as they are."""
+    syllables = re.split(r"(\s+|-)", place)
+    generic = True
+    for index, syllable in enumerate(syllables):
+        if not syllable or syllable.isspace() or syllable == "-":
+            continue
+        generic = generic and syllable.casefold() in GENERIC_SYLLABLES
+        if generic and index:
+            continue
+        if syllable[0].islower():
+            syllables[index] = syllable[0].upper() + syllable[1:]
+    return "".join(syllables)
 
 
 def _noi_nhan(label: Line, after: tuple[Line, ...]) -> list[Finding]:

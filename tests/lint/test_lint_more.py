@@ -147,3 +147,37 @@ def test_an_agency_named_without_a_profile_is_refused(office: tuple[Path, Path])
     work, file = office
     result = CliRunner().invoke(main, ["--lang", "vi", "-C", str(work), "lint", str(file), "--co-quan", "khong-co"])
     assert result.exit_code != 0 and "khong-co" in result.output and "Traceback" not in result.output
+
+
+# ------------------------------------------------------------------ 3. capitals of place names (PL II)
+
+
+@pytest.mark.parametrize(("place", "wanted"), [
+    ("quảng Ninh", "Quảng Ninh"),
+    ("Quảng ninh", "Quảng Ninh"),
+    ("Thành phố hồ Chí Minh", "Thành phố Hồ Chí Minh"),
+    ("thị xã Quảng Yên", "Thị xã Quảng Yên"),
+])
+def test_a_place_name_not_in_capitals_in_the_date_line_is_found(place: str, wanted: str, cong_van: Path,
+                                                                tmp_path: Path) -> None:
+    document = docx.Document(str(cong_van))
+    paragraph = _paragraph(document, "Quảng Ninh, ngày")
+    text = paragraph.text.replace("Quảng Ninh", place)
+    paragraph.runs[0].text = text
+    for run in paragraph.runs[1:]:
+        run.text = ""
+    document.save(str(tmp_path / "dia-danh.docx"))
+    findings = api.lint_docx(tmp_path / "dia-danh.docx")
+    assert [(f.component, f.found, f.required, f.rule) for f in findings] == [
+        ("dia_danh_ngay", place, wanted, "PL II")]
+
+
+@pytest.mark.parametrize("place", ["Thành phố Hồ Chí Minh", "Quận 1", "Thị trấn Cái Rồng", "Hà Nội", "Phan Rang-Tháp Chàm"])
+def test_place_names_in_capitals_are_clean(place: str, cong_van: Path, tmp_path: Path) -> None:
+    document = docx.Document(str(cong_van))
+    paragraph = _paragraph(document, "Quảng Ninh, ngày")
+    paragraph.runs[0].text = paragraph.text.replace("Quảng Ninh", place)
+    for run in paragraph.runs[1:]:
+        run.text = ""
+    document.save(str(tmp_path / "dia-danh.docx"))
+    assert api.lint_docx(tmp_path / "dia-danh.docx") == []
