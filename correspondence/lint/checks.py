@@ -8,8 +8,8 @@ Where the agency profile knows the signer (``nguoi_ky.*.ho_ten``), the authority
 TL., TUQ., Q.) are held to the signer's ``chuc_vu`` by the rules that hold a record to Art. 13
 (``correspondence.validate.rules.AUTHORITY_RULES``).
 
-Not checked yet: the capitals of place and agency names (PL II), text in text boxes, a công văn without its V/v (a thư công has
-none, and the file does not say which it is).
+Not checked yet: the capitals of agency names and of place names outside the date line (PL II), a công văn without
+its V/v (a thư công has none, and the file does not say which it is).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A line is a piece of one paragraph between tab characters (a two-column header set with tab stops gives two lines
 from one paragraph), with the runs under it and the formatting each run ends up with once its paragraph's style, the
 styles it is based on and the document defaults are applied. Paragraphs are counted in the order Word shows them,
-the cells of tables included, from 1. Text boxes are not read yet.
+the cells of tables and the text boxes (where Word users often set the Quốc hiệu and Tiêu ngữ) included, from 1.
 """
 
 from __future__ import annotations
@@ -129,7 +129,8 @@ class _Styles:
         layers += self.chain(paragraph_style or self.default_paragraph)
         layers.append(self.defaults)
         text = "".join(t.text or "" if t.tag == _q("t") else "\t" if t.tag == _q("tab") else "\n"
-                       for t in run.iter(_q("t"), _q("tab"), _q("br"), _q("cr")))
+                       for t in run.iter(_q("t"), _q("tab"), _q("br"), _q("cr"))
+                       if next(t.iterancestors(_q("r"))) is run)  # not the text of a text box the run holds
         return Span(text, self._font(layers), self._size(layers), self._toggle(layers, "b"),
                     self._toggle(layers, "i"), index)
 
@@ -200,15 +201,26 @@ def _section(section: Any) -> Section:
                    first)
 
 
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
 def paragraphs(body: Any) -> list[Any]:
-    """The ``w:p`` elements of a document's body in the order Word shows them (table cells included): the
-    paragraph numbers of the lint count in this order, from 1."""
-    return [p for p in body.iter(_q("p")) if _q("txbxContent") not in {a.tag for a in p.iterancestors()}]
+    """The ``w:p`` elements of a document's body in the order Word shows them: table cells included, and the
+    paragraphs of a text box (``w:txbxContent``) after the paragraph it is anchored in. Word writes a text box twice,
+    as a DrawingML shape and as its VML fallback for older readers: the fallback is not read. The paragraph numbers of
+    the lint count in this order, from 1."""
+    return [p for p in body.iter(_q("p")) if MC_FALLBACK not in {a.tag for a in p.iterancestors()}]
 
 
 def runs(paragraph: Any) -> list[Any]:
-    """The ``w:r`` elements of a paragraph (those in hyperlinks and fields too), in order."""
-    return [r for r in paragraph.iter(_q("r")) if _q("txbxContent") not in {a.tag for a in r.iterancestors()}]
+    """The ``w:r`` elements of a paragraph (those in hyperlinks and fields too), in order; not those of a text box
+    anchored in it (they are its own paragraphs') nor of a fallback."""
+    found = []
+    for run in paragraph.iter(_q("r")):
+        owner = next(a for a in run.iterancestors(_q("p"), _q("txbxContent"), MC_FALLBACK))
+        if owner is paragraph:
+            found.append(run)
+    return found
 
 
 def read(path: Path | IO[bytes]) -> Reading:

@@ -181,3 +181,73 @@ def test_place_names_in_capitals_are_clean(place: str, cong_van: Path, tmp_path:
         run.text = ""
     document.save(str(tmp_path / "dia-danh.docx"))
     assert api.lint_docx(tmp_path / "dia-danh.docx") == []
+
+
+# ------------------------------------------------------------------ 4. a header in text boxes
+
+
+NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+      'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+      'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+      'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+      'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+      'xmlns:v="urn:schemas-microsoft-com:vml"')
+
+
+def _text_box(paragraphs: list[tuple[str, float, bool, bool]]) -> str:
+    """A run holding a text box as Word writes it: a DrawingML shape (wps:txbx) with a VML fallback (v:textbox), the
+    same paragraphs in both."""
+    content = "".join(
+        f'<w:p><w:r><w:rPr>{"<w:b/>" if bold else ""}{"<w:i/>" if italic else ""}<w:sz w:val="{round(size * 2)}"/>'
+        f'</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r></w:p>' for text, size, bold, italic in paragraphs)
+    box = f"<w:txbxContent>{content}</w:txbxContent>"
+    return (f'<w:r {NS}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+            '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="1" behindDoc="0" '
+            'locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+            '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+            '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+            '<wp:extent cx="3600000" cy="900000"/><wp:wrapNone/><wp:docPr id="1" name="Text Box 1"/>'
+            '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+            f'<wps:wsp><wps:txbx>{box}</wps:txbx><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor>'
+            '</w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape style="width:283pt;height:71pt">'
+            f'<v:textbox>{box}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>')
+
+
+def _header_in_a_text_box(tieu_ngu_bold: bool) -> docx.document.Document:
+    from lxml import etree
+
+    from tests.lint.test_lint import _word_document
+
+    document = _word_document("table")
+    right = document.tables[0].rows[0].cells[1]
+    for paragraph in right.paragraphs[1:]:
+        paragraph._element.getparent().remove(paragraph._element)
+    anchor = right.paragraphs[0]
+    for run in anchor.runs:
+        run._element.getparent().remove(run._element)
+    anchor.style = document.styles["Normal"]
+    anchor._p.append(etree.fromstring(_text_box([
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, True, False),
+        ("Độc lập - Tự do - Hạnh phúc", 14, tieu_ngu_bold, False),
+        ("Quảng Ninh, ngày 07 tháng 02 năm 2020", 14, False, True)])))
+    return document
+
+
+def test_a_header_in_a_text_box_is_read(tmp_path: Path) -> None:
+    from correspondence.lint.reading import read
+
+    _header_in_a_text_box(True).save(str(tmp_path / "hop.docx"))
+    texts = [line.text for line in read(tmp_path / "hop.docx").lines]
+    assert len([t for t in texts if "CỘNG HÒA" in t]) == 1  # the DrawingML shape read, its VML copy not, nor the
+    assert texts.count("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == 1  # anchoring run
+    assert texts.count("Độc lập - Tự do - Hạnh phúc") == 1
+    assert api.lint_docx(tmp_path / "hop.docx") == []
+
+
+def test_a_departure_in_a_text_box_is_found_with_its_paragraph(tmp_path: Path) -> None:
+    _header_in_a_text_box(False).save(str(tmp_path / "hop.docx"))
+    findings = api.lint_docx(tmp_path / "hop.docx")
+    assert [(f.component, f.found, f.rule) for f in findings] == [("tieu_ngu", "không in đậm", "PL I §II.1.b")]
+    assert findings[0].paragraph is not None and findings[0].paragraph > 4
+    _, remaining = api.lint_fix(tmp_path / "hop.docx")  # the copy is read and written the same way
+    assert [f.component for f in remaining] == ["tieu_ngu"]
