@@ -4,22 +4,27 @@ Every requirement is read from the document model (paper, margins and sizes: ``c
 typeface: ``Typeface``; the Số's zero padding: ``correspondence.numbers``; the date line's words:
 ``correspondence.vietnamese``): the lint states none of its own.
 
-Not checked yet: a corrected copy (``--sua``), the capitals of place and agency names (PL II), the signer's
-authority against Art. 13 and the profile, text in text boxes, a công văn without its V/v (a thư công has
-none, and the file does not say which it is).
+Where the agency profile knows the signer (``nguoi_ky.*.ho_ten``), the authority lines above the name (TM., KT.,
+TL., TUQ., Q.) are held to the signer's ``chuc_vu`` by the rules that hold a record to Art. 13
+(``correspondence.validate.rules.AUTHORITY_RULES``).
+
+Not checked yet: the capitals of agency names and of place names outside the date line (PL II), a công văn without
+its V/v (a thư công has none, and the file does not say which it is).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from correspondence import numbers, vietnamese
 from correspondence.i18n import _
 from correspondence.lint.reading import Line, Reading, Span, read
-from correspondence.model import MARGINS, PAPER, SIZE_RANGES, PageNumbers, Typeface
+from correspondence.model import MARGINS, PAPER, SIZE_RANGES, PageNumbers, Sizes, Typeface
+from correspondence.validate.rules import authority_problems
+from correspondence.validate.schema import PLACE_WORDS, CoQuan
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
@@ -36,9 +41,11 @@ class Finding:
     found: str
     required: str
     rule: str
+    # what ``--sua`` may do about it without the reader's eye: (paragraph, run, size in pt) for each run to resize
+    resize: tuple[tuple[int, int, float], ...] = field(default=(), compare=False, repr=False)
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "resize"}
 
 
 COMPONENTS = {
@@ -57,6 +64,7 @@ COMPONENTS = {
     "noi_dung": lambda: _("body"),
     "noi_nhan": lambda: _("Nơi nhận"),
     "so_trang": lambda: _("page numbers"),
+    "tham_quyen": lambda: _("signing authority"),
 }
 
 
@@ -73,16 +81,19 @@ def _range(low: float, high: float, unit: str) -> str:
     return f"{low:g} {unit}" if low == high else f"{low:g}–{high:g} {unit}"
 
 
-def lint(path: Path) -> list[Finding]:
-    """Every departure from ND 30 the DOCX at ``path`` shows, in the order of the document."""
-    return check(read(path))
+def lint(path: Path, agency: CoQuan | None = None) -> list[Finding]:
+    """Every departure from ND 30 the DOCX at ``path`` shows, in the order of the document; with the profile of the
+    agency it is issued by, the signer's authority too."""
+    return check(read(path), agency)
 
 
-def check(reading: Reading) -> list[Finding]:
+def check(reading: Reading, agency: CoQuan | None = None) -> list[Finding]:
     findings: list[Finding] = []
     findings += _page(reading)
     findings += _typeface(reading)
     findings += _components(reading.lines)
+    if agency is not None:
+        findings += _authority(reading.lines, agency)
     findings += _page_numbers(reading)
     return findings
 
@@ -130,8 +141,12 @@ def _size(code: str, line: Line, page: int | None, rule: str, key: str | None = 
     wrong = sorted(s for s in sizes if not low <= s <= high)
     if wrong or not sizes:
         shown = ", ".join(_pt(s) for s in wrong) if wrong else _("(not set)")
+        # the nearest size ND 30 allows; where none is set, the size the model itself chooses
+        resize = tuple((line.paragraph, s.run, min(max(s.size, low), high) if s.size is not None
+                        else getattr(Sizes(), key or code)) for s in line.visible()
+                       if s.run >= 0 and (s.size is None if not sizes else s.size in wrong))
         return [Finding(code, page, line.paragraph, _("size {size}").format(size=shown),
-                        _("size {size}").format(size=_range(low, high, "pt")), rule)]
+                        _("size {size}").format(size=_range(low, high, "pt")), rule, resize)]
     return []
 
 
@@ -216,12 +231,36 @@ def _date(line: Line, match: re.Match[str]) -> list[Finding]:
         day = dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
     except ValueError:
         return [Finding("dia_danh_ngay", 1, line.paragraph, line.text, _("a real date"), rule)]
-    wanted = vietnamese.dia_danh_ngay(match["place"].strip(), day)
+    place = match["place"].strip()
+    wanted = vietnamese.dia_danh_ngay(place, day)
     if line.text != wanted:
         found.append(Finding("dia_danh_ngay", 1, line.paragraph, line.text, wanted, rule))
+    if (capitals := _place_capitals(place)) != place:
+        found.append(Finding("dia_danh_ngay", 1, line.paragraph, place, capitals, "PL II"))
     found += _size("dia_danh_ngay", line, 1, rule)
     found += _style("dia_danh_ngay", line, 1, rule, bold=None, italic=True)
     return found
+
+
+# The syllables of the word naming a kind of place (tỉnh, thành phố, thị xã, thị trấn …): lower case, but for the first
+# letter of the line, before the proper name (PL II: "thành phố Thái Nguyên"; at the head of the date line "Thành phố …")
+GENERIC_SYLLABLES = PLACE_WORDS | {"phố", "trấn"}
+
+
+def _place_capitals(place: str) -> str:
+    """The place name of a date line with the capitals PL II asks for: the first letter of the line, and the first
+    letter of each syllable of the proper name (after a leading word naming the kind of place); numbers as they are."""
+    syllables = re.split(r"(\s+|-)", place)
+    generic = True
+    for index, syllable in enumerate(syllables):
+        if not syllable or syllable.isspace() or syllable == "-":
+            continue
+        generic = generic and syllable.casefold() in GENERIC_SYLLABLES
+        if generic and index:
+            continue
+        if syllable[0].islower():
+            syllables[index] = syllable[0].upper() + syllable[1:]
+    return "".join(syllables)
 
 
 def _noi_nhan(label: Line, after: tuple[Line, ...]) -> list[Finding]:
@@ -246,6 +285,44 @@ def _noi_nhan(label: Line, after: tuple[Line, ...]) -> list[Finding]:
                 found.append(Finding("noi_nhan", None, item.paragraph, item.text, _("ends with \".\""), rule))
         elif not item.text.endswith((";", ":")):
             found.append(Finding("noi_nhan", None, item.paragraph, item.text, _("ends with \";\""), rule))
+    return found
+
+
+# ------------------------------------------------------------------ the signer's authority (Art. 13)
+
+
+AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*(\S.*)$")
+
+
+def _authority(lines: tuple[Line, ...], agency: CoQuan) -> list[Finding]:
+    """The signature blocks whose name is a signer of the profile: the title line above the name, the authority
+    lines above it, held to the signer's ``chuc_vu`` as a record's ``ky`` is."""
+    signers = {" ".join(signer.ho_ten.split()).casefold(): key for key, signer in agency.nguoi_ky.items()}
+    loai = "bien_ban" if any(line.text == "BIÊN BẢN" for line in lines) else None  # signed as the meeting's chair
+    found: list[Finding] = []
+    for index, line in enumerate(lines):
+        key = signers.get(line.text.casefold())
+        title = lines[index - 1] if index else None
+        if key is None or title is None or title.text.upper() != title.text or AUTHORITY.match(title.text):
+            continue  # a name not under a title in capitals is no signature block
+        above: list[Line] = []
+        for earlier in reversed(lines[:index - 1]):
+            if not AUTHORITY.match(earlier.text):
+                break
+            above.insert(0, earlier)
+        modes = {match[1]: match[2] for match in (AUTHORITY.match(a.text) for a in above) if match}
+        ky: dict[str, object] = {"nguoi_ky": key, "tham_quyen": "khong"}
+        if "TL" in modes and "KT" in modes:
+            ky.update(tham_quyen="TL", thay_mat=modes["TL"], kt=modes["KT"])
+        elif "KT" in modes:
+            ky.update(tham_quyen="KT", thay_mat=modes["KT"])
+        elif modes:
+            mode, named = list(modes.items())[-1]
+            ky.update(tham_quyen=mode, thay_mat=named)
+        block = [*above, title, line]
+        for problem in authority_problems(agency, ky, loai):
+            found.append(Finding("tham_quyen", None, block[0].paragraph, " / ".join(b.text for b in block),
+                                 problem.message, "Điều 13"))
     return found
 
 

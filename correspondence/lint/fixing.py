@@ -1,7 +1,8 @@
 """Turn a DOCX into a corrected copy of it, for what can be fixed without judgement (``lint --sua``): the paper (A4,
 in each section's orientation), margins brought into ND 30's range (the nearest bound), the typeface of every run,
-style and default (Times New Roman, theme fonts replaced), and the number of the Số line padded below 10. Sizes,
-capitals and wording stay as they are: they need the reader's eye."""
+style and default (Times New Roman, theme fonts replaced), the number of the Số line padded below 10, and each
+component's size brought into ND 30's range for it (the nearest bound; where no size is set, the model's). Capitals,
+bold and wording stay as they are: they need the reader's eye."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from correspondence.lint.checks import check
+from correspondence.lint.reading import paragraphs, read, runs
 from correspondence.model import MARGINS, PAPER, Typeface
 from correspondence.numbers import so_van_ban
 
@@ -42,9 +45,51 @@ def corrected(path: Path) -> bytes:
     for paragraph in document.paragraphs + [p for t in document.tables for r in t.rows for c in r.cells
                                             for p in c.paragraphs]:
         _pad_number(paragraph)
+    _resize(document)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _resize(document: Any) -> None:
+    """Each run whose size departs from its component's range set to the size the lint says (``Finding.resize``): the
+    copy as fixed so far is read as the lint reads it, so a component is the one the lint recognises."""
+    out = io.BytesIO()
+    document.save(out)
+    out.seek(0)
+    resize = [item for finding in check(read(out)) for item in finding.resize]
+    if not resize:
+        return
+    body = paragraphs(document.element.body)
+    for number, index, size in resize:
+        run = runs(body[number - 1])[index]
+        properties = run.find(f"{W}rPr")
+        if properties is None:
+            properties = run.makeelement(f"{W}rPr", {})
+            run.insert(0, properties)
+        for tag in ("sz", "szCs"):
+            element = properties.find(f"{W}{tag}")
+            if element is None:
+                element = properties.makeelement(f"{W}{tag}", {})
+                _insert_in_order(properties, element)
+            element.set(f"{W}val", str(round(size * 2)))
+
+
+# the order of a run's properties (CT_RPr): Word refuses a file whose w:sz comes before w:b, or after w:lang
+RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow",
+             "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern",
+             "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs",
+             "em", "lang", "eastAsianLayout", "specVanish", "oMath")
+
+
+def _insert_in_order(properties: Any, element: Any) -> None:
+    rank = RPR_ORDER.index(element.tag.removeprefix(W))
+    for position, child in enumerate(properties):
+        name = child.tag.removeprefix(W) if isinstance(child.tag, str) else ""
+        if name in RPR_ORDER and RPR_ORDER.index(name) > rank:
+            properties.insert(position, element)
+            return
+    properties.append(element)
 
 
 def _set_fonts(root: Any, family: str) -> None:

@@ -3,7 +3,7 @@
 A line is a piece of one paragraph between tab characters (a two-column header set with tab stops gives two lines
 from one paragraph), with the runs under it and the formatting each run ends up with once its paragraph's style, the
 styles it is based on and the document defaults are applied. Paragraphs are counted in the order Word shows them,
-the cells of tables included, from 1. Text boxes are not read yet.
+the cells of tables and the text boxes (where Word users often set the Quốc hiệu and Tiêu ngữ) included, from 1.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -29,6 +29,7 @@ class Span:
     size: float | None
     bold: bool
     italic: bool
+    run: int = -1  # the run's place among its paragraph's runs (``runs``), from 0
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class Reading:
     pages: int | None = None  # the page count Word saved (docProps/app.xml), None when another program wrote the file
 
 
-def _word_pages(path: Path) -> int | None:
+def _word_pages(path: Path | IO[bytes]) -> int | None:
     """The page count Microsoft Word saved in docProps/app.xml; other programs (python-docx among them) leave a stale
     one there, so it is believed only from Word."""
     import zipfile
@@ -119,7 +120,7 @@ class _Styles:
             style_id = based.get(_q("val")) if based is not None else None
         return found
 
-    def span(self, run: Any, paragraph_style: str | None) -> Span:
+    def span(self, run: Any, paragraph_style: str | None, index: int = -1) -> Span:
         rpr = run.find(_q("rPr"))
         run_style = rpr.find(_q("rStyle")) if rpr is not None else None
         layers = [rpr]
@@ -128,9 +129,10 @@ class _Styles:
         layers += self.chain(paragraph_style or self.default_paragraph)
         layers.append(self.defaults)
         text = "".join(t.text or "" if t.tag == _q("t") else "\t" if t.tag == _q("tab") else "\n"
-                       for t in run.iter(_q("t"), _q("tab"), _q("br"), _q("cr")))
+                       for t in run.iter(_q("t"), _q("tab"), _q("br"), _q("cr"))
+                       if next(t.iterancestors(_q("r"))) is run)  # not the text of a text box the run holds
         return Span(text, self._font(layers), self._size(layers), self._toggle(layers, "b"),
-                    self._toggle(layers, "i"))
+                    self._toggle(layers, "i"), index)
 
     @staticmethod
     def _toggle(layers: list[Any], tag: str) -> bool:
@@ -199,25 +201,41 @@ def _section(section: Any) -> Section:
                    first)
 
 
-def read(path: Path) -> Reading:
-    """Every line and section of the DOCX at ``path``."""
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def paragraphs(body: Any) -> list[Any]:
+    """The ``w:p`` elements of a document's body in the order Word shows them: table cells included, and the
+    paragraphs of a text box (``w:txbxContent``) after the paragraph it is anchored in. Word writes a text box twice,
+    as a DrawingML shape and as its VML fallback for older readers: the fallback is not read. The paragraph numbers of
+    the lint count in this order, from 1."""
+    return [p for p in body.iter(_q("p")) if MC_FALLBACK not in {a.tag for a in p.iterancestors()}]
+
+
+def runs(paragraph: Any) -> list[Any]:
+    """The ``w:r`` elements of a paragraph (those in hyperlinks and fields too), in order; not those of a text box
+    anchored in it (they are its own paragraphs') nor of a fallback."""
+    found = []
+    for run in paragraph.iter(_q("r")):
+        owner = next(a for a in run.iterancestors(_q("p"), _q("txbxContent"), MC_FALLBACK))
+        if owner is paragraph:
+            found.append(run)
+    return found
+
+
+def read(path: Path | IO[bytes]) -> Reading:
+    """Every line and section of the DOCX at ``path`` (a file, or its bytes)."""
     import docx
 
-    document = docx.Document(str(path))
+    document = docx.Document(path if not isinstance(path, Path) else str(path))
     styles = _Styles(document)
     lines: list[Line] = []
-    number = 0
-    body = document.element.body
-    for paragraph in body.iter(_q("p")):
+    for number, paragraph in enumerate(paragraphs(document.element.body), 1):
         ancestors = {a.tag for a in paragraph.iterancestors()}
-        if _q("txbxContent") in ancestors:
-            continue
-        number += 1
         ppr = paragraph.find(_q("pPr"))
         style = ppr.find(_q("pStyle")) if ppr is not None else None
         style_id = style.get(_q("val")) if style is not None else None
-        runs = [r for r in paragraph.iter(_q("r")) if _q("txbxContent") not in {a.tag for a in r.iterancestors()}]
-        spans = [styles.span(r, style_id) for r in runs]
+        spans = [styles.span(r, style_id, index) for index, r in enumerate(runs(paragraph))]
         in_table = _q("tc") in ancestors
         pieces: list[list[Span]] = [[]]
         for span in spans:
@@ -226,9 +244,11 @@ def read(path: Path) -> Reading:
                 if index:
                     pieces.append([])
                 if part:
-                    pieces[-1].append(Span(part, span.font, span.size, span.bold, span.italic))
+                    pieces[-1].append(Span(part, span.font, span.size, span.bold, span.italic, span.run))
         for piece in pieces:
             text = "".join(s.text for s in piece).strip()
             if text:
                 lines.append(Line(number, " ".join(text.split()), tuple(piece), in_table))
+    if not isinstance(path, Path):
+        path.seek(0)
     return Reading(tuple(lines), tuple(_section(s) for s in document.sections), _word_pages(path))

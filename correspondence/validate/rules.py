@@ -450,3 +450,18 @@ RULES: tuple[Rule, ...] = (text_sizes, required_fields, known_unit, known_signer
                            deputy_signs_with_authority, collective_issues_nghi_quyet, thay_mat_needs_authority,
                            tm_needs_collective, xac_nhan_of_its_kind, gui_den_of_its_kind, ben_kia_of_its_kind,
                            spacing_not_on_a_copy)
+
+
+# The rules that hold the signer's title (the profile's ``chuc_vu``) to the authority signed with (Art. 13): a
+# record's, and the signature block of a Word file ``correspondence lint`` reads where the profile knows its signer.
+AUTHORITY_RULES: tuple[Rule, ...] = (head_signs_without_kt, deputy_signs_collective_with_kt, deputy_head_not_tl_or_tuq,
+                                     kt_signed_by_a_deputy, deputy_signs_tl_with_kt, tuq_not_handed_to_a_deputy,
+                                     deputy_signs_with_authority)
+
+
+def authority_problems(agency: CoQuan, ky: dict[str, Any], loai: str | None = None) -> list[Problem]:
+    """The Art. 13 problems of a signature given as a record gives it (``nguoi_ky``, ``tham_quyen``, ``thay_mat``,
+    ``kt``) by a signer of ``agency``."""
+    data = {"ky": ky, "loai": loai}
+    context = Context(data, Located("", data), agency, frozenset())
+    return [problem for rule in AUTHORITY_RULES for problem in rule(context)]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import docx
 import pytest
+import yaml
 from click.testing import CliRunner
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.shared import Mm, Pt
@@ -50,8 +51,10 @@ def test_every_example_the_project_renders_is_clean(record: Path, tmp_path: Path
     work = _workspace(tmp_path)
     files = api.render(work / record.relative_to(ROOT), 12, None, work / "output", work, formats=("docx",))
     assert files
+    agency = yaml.safe_load(record.read_text("utf-8"))["co_quan"]
     for file in files:
         assert api.lint_docx(file) == [], file.name
+        assert api.lint_docx(file, work, agency) == [], file.name  # the signer's authority by the profile too
         result = _cli(str(file))
         assert result.exit_code == 0, result.output
         assert "không có gì sai" in result.output

@@ -1,0 +1,253 @@
+"""``correspondence lint``, further: sizes fixed by ``--sua``, the signer's authority held to Art. 13 where the agency
+profile knows the signer, the capitals of place and agency names (PL II), a header set in text boxes, and the page
+set-up rules cited by their mục and khoản of PL I."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from docx.shared import Pt
+
+from correspondence import api
+from correspondence.cli import main
+from correspondence.model import SIZE_RANGES, Sizes
+from tests.lint.test_lint import _cli, _paragraph, _workspace
+
+
+@pytest.fixture(scope="module")
+def cong_van(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = _workspace(tmp_path_factory.mktemp("cong-van"))
+    [file] = api.render(work / "examples" / "cong-van-3018.yaml", 12, None, work / "output", work, formats=("docx",))
+    assert api.lint_docx(file) == []
+    return file
+
+
+# ------------------------------------------------------------------ 1. --sua fixes sizes
+
+
+def _resize(document: docx.document.Document, starts: str, size: float) -> None:
+    for run in _paragraph(document, starts).runs:
+        run.font.size = Pt(size)
+
+
+@pytest.mark.parametrize(("starts", "component", "size", "key"), [
+    ("CỘNG HÒA", "quoc_hieu", 10, "quoc_hieu"),
+    ("Quảng Ninh, ngày", "dia_danh_ngay", 16, "dia_danh_ngay"),
+    ("Xét đề nghị", "noi_dung", 12, "body"),
+    ("- Như trên", "noi_nhan", 13, "noi_nhan_item"),
+])
+def test_sua_brings_a_size_outside_its_range_to_the_nearest_allowed(starts: str, component: str, size: float, key: str,
+                                                                    cong_van: Path, tmp_path: Path) -> None:
+    document = docx.Document(str(cong_van))
+    _resize(document, starts, size)
+    broken = tmp_path / "co-chu.docx"
+    document.save(str(broken))
+    assert [f.component for f in api.lint_docx(broken)] == [component]
+
+    result = _cli(str(broken), "--sua")
+    assert result.exit_code == 0, result.output
+    fixed = tmp_path / "co-chu-sua.docx"
+    assert api.lint_docx(fixed) == []
+    low, high = SIZE_RANGES[key]
+    wanted = min(max(size, low), high)
+    sizes = {r.font.size.pt for r in _paragraph(docx.Document(str(fixed)), starts).runs if r.text.strip()}
+    assert sizes == {wanted}
+
+
+def test_sua_gives_a_size_set_nowhere_the_model_s_size(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.styles["Normal"].font.name = "Times New Roman"
+    document.add_paragraph("Kính gửi: Sở Nội vụ.")  # no size in the run, its style or the defaults
+    for style in list(document.styles.element.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sz")):
+        style.getparent().remove(style)
+    document.save(str(tmp_path / "khong-co.docx"))
+    assert ("kinh_gui", "cỡ chữ (không đặt)") in {(f.component, f.found) for f in api.lint_docx(tmp_path / "khong-co.docx")}
+    _, remaining = api.lint_fix(tmp_path / "khong-co.docx")
+    assert "kinh_gui" not in {f.component for f in remaining}
+    [paragraph] = docx.Document(str(tmp_path / "khong-co-sua.docx")).paragraphs
+    assert paragraph.runs[0].font.size.pt == Sizes().kinh_gui
+
+
+# ------------------------------------------------------------------ 2. the signer's authority (Art. 13)
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A workspace with one agency profile (examples/registers/ubnd-quang-ninh.yaml), and the công văn it renders (TM.
+    ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / Đặng Huy Hậu)."""
+    work = _workspace(tmp_path_factory.mktemp("van-phong"))
+    (work / "registers" / "ubnd-ninh-thuan.yaml").unlink()
+    [file] = api.render(work / "examples" / "cong-van-3018.yaml", 12, None, work / "output", work, formats=("docx",))
+    return work, file
+
+
+def _signature(file: Path, out: Path, lines: list[str]) -> Path:
+    """The document with its signature block (the paragraphs from "TM." down to the name) replaced by ``lines``."""
+    document = docx.Document(str(file))
+    first = _paragraph(document, "TM.")
+    cell = first._parent
+    block = [p for p in cell.paragraphs if p.text.strip()]
+    for paragraph, text in zip(block, lines + [""] * (len(block) - len(lines)), strict=True):
+        for run in paragraph.runs[1:]:
+            run.text = ""
+        paragraph.runs[0].text = text
+    document.save(str(out))
+    return out
+
+
+def test_the_rendered_signature_is_right_by_the_profile(office: tuple[Path, Path]) -> None:
+    work, file = office
+    assert api.lint_docx(file, work) == []
+    assert api.lint_docx(file, work, "ubnd-quang-ninh") == []
+
+
+def test_a_deputy_signing_without_kt_is_found_by_the_profile(office: tuple[Path, Path], tmp_path: Path) -> None:
+    work, file = office
+    broken = _signature(file, tmp_path / "thieu-kt.docx", ["PHÓ CHỦ TỊCH", "Đặng Huy Hậu"])
+    assert api.lint_docx(broken) == []  # no profile: the signer is not known
+    [finding] = api.lint_docx(broken, work)  # the workspace's only profile
+    assert (finding.component, finding.rule) == ("tham_quyen", "Điều 13")
+    assert finding.found == "PHÓ CHỦ TỊCH / Đặng Huy Hậu"
+    assert "Phó Chủ tịch" in finding.required and "KT." in finding.required
+    result = CliRunner().invoke(main, ["--lang", "vi", "-C", str(work), "lint", str(broken), "--co-quan",
+                                       "ubnd-quang-ninh"], catch_exceptions=False)
+    assert result.exit_code == 8
+    assert ("thẩm quyền ký: thấy PHÓ CHỦ TỊCH / Đặng Huy Hậu; phải là cấp phó (Phó Chủ tịch) ký KT. thay người đứng "
+            "đầu") in result.output and "[Điều 13]" in result.output
+    two = _workspace(tmp_path / "hai-co-quan")  # two profiles: the agency is named, else the signer is not checked
+    assert api.lint_docx(broken, two) == []
+    assert [f.component for f in api.lint_docx(broken, two, "ubnd-quang-ninh")] == ["tham_quyen"]
+
+
+@pytest.mark.parametrize(("lines", "words"), [
+    (["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "CHỦ TỊCH", "Nguyễn Văn Thắng"], "KT."),  # the head signs without KT.
+    (["TL. CHỦ TỊCH", "PHÓ CHÁNH VĂN PHÒNG", "Trần Thị Lan"], "KT. CHÁNH VĂN PHÒNG"),  # Art. 13.4
+    (["KT. CHỦ TỊCH", "CHÁNH VĂN PHÒNG", "Nguyễn Văn Hùng"], "Chánh Văn phòng"),  # no deputy of the Chủ tịch
+])
+def test_other_authorities_are_held_to_art_13(lines: list[str], words: str, office: tuple[Path, Path],
+                                              tmp_path: Path) -> None:
+    work, file = office
+    broken = _signature(file, tmp_path / "tham-quyen.docx", lines)
+    [finding] = api.lint_docx(broken, work)
+    assert (finding.component, finding.rule) == ("tham_quyen", "Điều 13") and words in finding.required
+
+
+def test_a_right_authority_and_an_unknown_signer_are_clean(office: tuple[Path, Path], tmp_path: Path) -> None:
+    work, file = office
+    for lines in (["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "Trần Thị Lan"],
+                  ["CHỦ TỊCH", "Nguyễn Văn Thắng"], ["PHÓ CHỦ TỊCH", "Lê Văn Khác"]):
+        assert api.lint_docx(_signature(file, tmp_path / "dung.docx", lines), work) == [], lines
+        (tmp_path / "dung.docx").unlink()
+
+
+def test_an_agency_named_without_a_profile_is_refused(office: tuple[Path, Path]) -> None:
+    work, file = office
+    result = CliRunner().invoke(main, ["--lang", "vi", "-C", str(work), "lint", str(file), "--co-quan", "khong-co"])
+    assert result.exit_code != 0 and "khong-co" in result.output and "Traceback" not in result.output
+
+
+# ------------------------------------------------------------------ 3. capitals of place names (PL II)
+
+
+@pytest.mark.parametrize(("place", "wanted"), [
+    ("quảng Ninh", "Quảng Ninh"),
+    ("Quảng ninh", "Quảng Ninh"),
+    ("Thành phố hồ Chí Minh", "Thành phố Hồ Chí Minh"),
+    ("thị xã Quảng Yên", "Thị xã Quảng Yên"),
+])
+def test_a_place_name_not_in_capitals_in_the_date_line_is_found(place: str, wanted: str, cong_van: Path,
+                                                                tmp_path: Path) -> None:
+    document = docx.Document(str(cong_van))
+    paragraph = _paragraph(document, "Quảng Ninh, ngày")
+    text = paragraph.text.replace("Quảng Ninh", place)
+    paragraph.runs[0].text = text
+    for run in paragraph.runs[1:]:
+        run.text = ""
+    document.save(str(tmp_path / "dia-danh.docx"))
+    findings = api.lint_docx(tmp_path / "dia-danh.docx")
+    assert [(f.component, f.found, f.required, f.rule) for f in findings] == [
+        ("dia_danh_ngay", place, wanted, "PL II")]
+
+
+@pytest.mark.parametrize("place", ["Thành phố Hồ Chí Minh", "Quận 1", "Thị trấn Cái Rồng", "Hà Nội", "Phan Rang-Tháp Chàm"])
+def test_place_names_in_capitals_are_clean(place: str, cong_van: Path, tmp_path: Path) -> None:
+    document = docx.Document(str(cong_van))
+    paragraph = _paragraph(document, "Quảng Ninh, ngày")
+    paragraph.runs[0].text = paragraph.text.replace("Quảng Ninh", place)
+    for run in paragraph.runs[1:]:
+        run.text = ""
+    document.save(str(tmp_path / "dia-danh.docx"))
+    assert api.lint_docx(tmp_path / "dia-danh.docx") == []
+
+
+# ------------------------------------------------------------------ 4. a header in text boxes
+
+
+NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+      'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+      'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+      'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+      'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+      'xmlns:v="urn:schemas-microsoft-com:vml"')
+
+
+def _text_box(paragraphs: list[tuple[str, float, bool, bool]]) -> str:
+    """A run holding a text box as Word writes it: a DrawingML shape (wps:txbx) with a VML fallback (v:textbox), the
+    same paragraphs in both."""
+    content = "".join(
+        f'<w:p><w:r><w:rPr>{"<w:b/>" if bold else ""}{"<w:i/>" if italic else ""}<w:sz w:val="{round(size * 2)}"/>'
+        f'</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r></w:p>' for text, size, bold, italic in paragraphs)
+    box = f"<w:txbxContent>{content}</w:txbxContent>"
+    return (f'<w:r {NS}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+            '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="1" behindDoc="0" '
+            'locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+            '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+            '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+            '<wp:extent cx="3600000" cy="900000"/><wp:wrapNone/><wp:docPr id="1" name="Text Box 1"/>'
+            '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+            f'<wps:wsp><wps:txbx>{box}</wps:txbx><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor>'
+            '</w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape style="width:283pt;height:71pt">'
+            f'<v:textbox>{box}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>')
+
+
+def _header_in_a_text_box(tieu_ngu_bold: bool) -> docx.document.Document:
+    from lxml import etree
+
+    from tests.lint.test_lint import _word_document
+
+    document = _word_document("table")
+    right = document.tables[0].rows[0].cells[1]
+    for paragraph in right.paragraphs[1:]:
+        paragraph._element.getparent().remove(paragraph._element)
+    anchor = right.paragraphs[0]
+    for run in anchor.runs:
+        run._element.getparent().remove(run._element)
+    anchor.style = document.styles["Normal"]
+    anchor._p.append(etree.fromstring(_text_box([
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, True, False),
+        ("Độc lập - Tự do - Hạnh phúc", 14, tieu_ngu_bold, False),
+        ("Quảng Ninh, ngày 07 tháng 02 năm 2020", 14, False, True)])))
+    return document
+
+
+def test_a_header_in_a_text_box_is_read(tmp_path: Path) -> None:
+    from correspondence.lint.reading import read
+
+    _header_in_a_text_box(True).save(str(tmp_path / "hop.docx"))
+    texts = [line.text for line in read(tmp_path / "hop.docx").lines]
+    assert len([t for t in texts if "CỘNG HÒA" in t]) == 1  # the DrawingML shape read, its VML copy not, nor the
+    assert texts.count("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == 1  # anchoring run
+    assert texts.count("Độc lập - Tự do - Hạnh phúc") == 1
+    assert api.lint_docx(tmp_path / "hop.docx") == []
+
+
+def test_a_departure_in_a_text_box_is_found_with_its_paragraph(tmp_path: Path) -> None:
+    _header_in_a_text_box(False).save(str(tmp_path / "hop.docx"))
+    findings = api.lint_docx(tmp_path / "hop.docx")
+    assert [(f.component, f.found, f.rule) for f in findings] == [("tieu_ngu", "không in đậm", "PL I §II.1.b")]
+    assert findings[0].paragraph is not None and findings[0].paragraph > 4
+    _, remaining = api.lint_fix(tmp_path / "hop.docx")  # the copy is read and written the same way
+    assert [f.component for f in remaining] == ["tieu_ngu"]
