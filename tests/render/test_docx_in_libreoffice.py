@@ -6,9 +6,11 @@ the register's landscape pages came out portrait on the cover's section, columns
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pytest
@@ -83,3 +85,45 @@ def test_every_example_has_as_many_pages_in_both_files(tmp_path: Path) -> None:
                 if len(ours.pages) != len(theirs.pages):
                     different.append((pdf_path.name, len(ours.pages), len(theirs.pages)))
     assert different == []
+
+
+SENTENCE = "Các cơ quan, đơn vị báo cáo kết quả thực hiện về Ủy ban nhân dân tỉnh."
+
+
+@pytest.mark.slow
+def test_around_a_page_end_the_docx_breaks_as_the_pdf_does(build: Any, make_record: Any, tmp_path: Path) -> None:
+    """Body lengths stepping a sentence at a time across the end of page 1 (the signature block fits, then moves
+    with the last lines): the DOCX as LibreOffice sets it has as many pages as the PDF of each shipped engine, and its
+    last page never holds the signature block alone (a last paragraph of one line goes over alone, in all three)."""
+    from correspondence.render.docx import render_docx
+    from correspondence.render.pdf import render_pdf
+    from correspondence.render.typst import render_typst
+    from tests.render.test_pagination import PARAGRAPH
+
+    cases: dict[str, dict[str, int]] = {}
+    for count in (6, 7, 8):
+        for extra in range(4):
+            parts = [PARAGRAPH] * count + ([SENTENCE * extra] if extra else [])
+            document = build(make_record(noi_dung="\n\n".join(parts)))
+            name = f"than-{count}-{extra}"
+            (tmp_path / f"{name}.docx").write_bytes(render_docx(document))
+            cases[name] = {}
+            for engine, render in (("typst", render_typst), ("weasyprint", render_pdf)):
+                with pdfplumber.open(io.BytesIO(render(document))) as pdf:
+                    cases[name][engine] = len(pdf.pages)
+    subprocess.run([str(_present()), f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path / "lo"), *(str(tmp_path / f"{n}.docx")
+                                                                               for n in cases)],
+                   check=True, capture_output=True, timeout=600)
+    different, alone = [], []
+    for name, pages in cases.items():
+        with pdfplumber.open(tmp_path / "lo" / f"{name}.pdf") as laid_out:
+            count = len(laid_out.pages)
+            lines = [line["text"] for line in laid_out.pages[-1].extract_text_lines()]
+        if any(count != theirs for theirs in pages.values()):
+            different.append((name, count, pages))
+        label = next(i for i, text in enumerate(lines) if text.startswith("Nơi nhận"))
+        if count > 1 and label < 2:  # the page number, then the body's last line(s) above the signature block
+            alone.append((name, lines[:label]))
+    assert {pages["typst"] for pages in cases.values()} == {1, 2}, "the lengths must cross the end of page 1"
+    assert different == [] and alone == []
