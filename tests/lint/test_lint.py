@@ -86,13 +86,6 @@ def test_copies_and_a_document_issued_with_another_are_clean(tmp_path: Path) -> 
 # ------------------------------------------------------------------ the broken corpus
 
 
-@pytest.fixture(scope="module")
-def cong_van(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = _workspace(tmp_path_factory.mktemp("cong-van"))
-    [file] = api.render(work / "examples" / "cong-van-3018.yaml", 12, None, work / "output", work, formats=("docx",))
-    assert api.lint_docx(file) == []
-    return file
-
 
 def _paragraph(document: docx.document.Document, starts: str) -> docx.text.paragraph.Paragraph:
     for table in document.tables:

@@ -16,15 +16,6 @@ from correspondence.cli import main
 from correspondence.model import SIZE_RANGES, Sizes
 from tests.lint.test_lint import _cli, _paragraph, _workspace
 
-
-@pytest.fixture(scope="module")
-def cong_van(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = _workspace(tmp_path_factory.mktemp("cong-van"))
-    [file] = api.render(work / "examples" / "cong-van-3018.yaml", 12, None, work / "output", work, formats=("docx",))
-    assert api.lint_docx(file) == []
-    return file
-
-
 # ------------------------------------------------------------------ 1. --sua fixes sizes
 
 
