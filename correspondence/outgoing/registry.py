@@ -226,6 +226,25 @@ def show(workspace: Path, so_ky_hieu: str, agency: str | None = None, year: int 
         return entry
 
 
+def show_id(workspace: Path, entry_id: int, agency: str | None = None, register_url: str | None = None) -> Entry:
+    """The row ``entry_id`` of the agency's register (the access recorded); refused as unknown when it is not one of
+    the agency's rows (another agency's row is not said to exist)."""
+    register, agency = open_register(workspace, agency, register_url)
+    with register:
+        entry = register.get_in(agency, entry_id)
+        if entry is None:
+            raise RegisterConflict(_("row {id} is not in the register of {agency}").format(id=entry_id, agency=agency))
+        register.record_access(agency, f"register show {entry.so_ky_hieu} ({entry.year})")
+        return entry
+
+
+def entry_events(workspace: Path, entry: Entry, register_url: str | None = None) -> list[Any]:
+    """The events of a row: who did what to it, and when (numbered, completed, signed, voided …), oldest first."""
+    register, agency = open_register(workspace, entry.agency, register_url)
+    with register:
+        return register.entry_events(agency, entry.id)
+
+
 def _refuse_unknown_series(workspace: Path, register: Register, agency: str, series: str) -> None:
     """A series the agency has: the shared one, the secret one, the copies', one its profile declares or one its
     register already holds; a mistyped ``--so-rieng`` is said as such, with the series there are."""

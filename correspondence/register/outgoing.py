@@ -269,6 +269,13 @@ class OutgoingBook(Series, Leases, SearchIndex):
         with self.engine.connect() as conn:
             return entry_of(self._row(conn, entry_id))
 
+    def get_in(self, agency: str, entry_id: int) -> Entry | None:
+        """The row ``entry_id`` when it is one of ``agency``'s, else None (another agency's row is never read)."""
+        query = select(entries_t).where(and_(entries_t.c.agency == agency, entries_t.c.id == entry_id))
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return entry_of(row) if row is not None else None
+
     def find(self, agency: str, so_ky_hieu: str, year: int | None = None, series: str | None = None) -> list[Entry]:
         query = select(entries_t).where(and_(entries_t.c.agency == agency, entries_t.c.so_ky_hieu == so_ky_hieu))
         if year is not None:
