@@ -5,9 +5,9 @@ printed register as PDF, XLSX, CSV or DOCX; the remote signature of a lãnh đ�
 from __future__ import annotations
 
 import tempfile
-from urllib.parse import urlencode
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
