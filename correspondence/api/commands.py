@@ -42,7 +42,7 @@ __all__ = ["Answers", "FORMATS", "PDF_ENGINES", "Issued", "Loaded", "annex", "bo
            "init", "init_questions", "issue", "json_schema",
            "kind_list", "load", "merge", "merge_preview", "merge_print", "package_check", "previews", "register_close_year",
            "register_entry", "register_events", "register_export", "register_import", "register_init", "register_list",
-           "register_log", "register_show",
+           "register_log", "register_page", "register_show",
            "register_verify", "register_void", "render", "render_document", "retention_text", "sample_profiles", "search",
            "skeleton", "skeleton_kinds", "templates_check", "using_pdf_engine", "write_new"]
 
@@ -96,6 +96,16 @@ def register_list(workspace: Path | None, agency: str | None = None, register_ur
                   text: str | None = None, period: tuple[dt.date, dt.date] | None = None) -> list[Entry]:
     """The rows of the register, filtered (``period``: from its first to its last day)."""
     return registry.list_entries(workspace or find_root(), agency, register_url, year, kind, unit, text, period)
+
+
+def register_page(workspace: Path | None, agency: str | None = None, register_url: str | None = None,
+                  year: int | None = None, kind: str | None = None, unit: str | None = None, text: str | None = None,
+                  period: tuple[dt.date, dt.date] | None = None, offset: int = 0,
+                  limit: int = 50) -> tuple[list[Entry], int]:
+    """``limit`` rows from ``offset`` of those ``register_list`` gives, the latest first, and how many it gives in
+    all: a page of a long register without reading every row."""
+    return registry.page_entries(workspace or find_root(), agency, register_url, offset, limit, year, kind, unit,
+                                 text, period)
 
 
 def register_show(workspace: Path | None, so_ky_hieu: str, agency: str | None = None, year: int | None = None,

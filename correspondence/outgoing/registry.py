@@ -217,6 +217,16 @@ def list_entries(workspace: Path, agency: str | None = None, register_url: str |
         return within(register.entries(agency, year=year, kind=kind, unit=unit, text=text), period)
 
 
+def page_entries(workspace: Path, agency: str | None, register_url: str | None, offset: int, limit: int,
+                 year: int | None = None, kind: str | None = None, unit: str | None = None, text: str | None = None,
+                 period: Period | None = None) -> tuple[list[Entry], int]:
+    """A page of the rows ``list_entries`` gives (the latest first), and how many there are in all."""
+    register, agency = open_register(workspace, agency, register_url)
+    days = (period[0].isoformat(), period[1].isoformat()) if period is not None else None
+    with register:
+        return register.entries_page(agency, offset, limit, year, kind, unit, text, days)
+
+
 def show(workspace: Path, so_ky_hieu: str, agency: str | None = None, year: int | None = None,
          register_url: str | None = None, series: str | None = None) -> Entry:
     register, agency = open_register(workspace, agency, register_url)

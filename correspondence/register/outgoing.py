@@ -294,7 +294,29 @@ class OutgoingBook(Series, Leases, SearchIndex):
 
     def entries(self, agency: str | None = None, year: int | None = None, series: str | None = None,
                 kind: str | None = None, unit: str | None = None, text: str | None = None) -> list[Entry]:
-        query = select(entries_t)
+        query = self._selection(select(entries_t), agency, year, series, kind, unit, text)
+        query = query.order_by(entries_t.c.agency, entries_t.c.year, entries_t.c.series, entries_t.c.number)
+        with self.engine.connect() as conn:
+            return [entry_of(r) for r in conn.execute(query)]
+
+    def entries_page(self, agency: str, offset: int, limit: int, year: int | None = None, kind: str | None = None,
+                     unit: str | None = None, text: str | None = None,
+                     days: tuple[str, str] | None = None) -> tuple[list[Entry], int]:
+        """``limit`` rows from ``offset`` of the agency's rows so filtered (``days``: the first and last ISO day),
+        the latest first; and how many rows the filter holds in all. Only those rows are read."""
+        query = self._selection(select(entries_t), agency, year, None, kind, unit, text)
+        counted = self._selection(select(func.count()).select_from(entries_t), agency, year, None, kind, unit, text)
+        if days is not None:
+            query = query.where(and_(entries_t.c.ngay >= days[0], entries_t.c.ngay <= days[1] + "~"))
+            counted = counted.where(and_(entries_t.c.ngay >= days[0], entries_t.c.ngay <= days[1] + "~"))
+        query = query.order_by(entries_t.c.year.desc(), entries_t.c.ngay.desc(), entries_t.c.series,
+                               entries_t.c.number.desc()).offset(offset).limit(limit)
+        with self.engine.connect() as conn:
+            return [entry_of(r) for r in conn.execute(query)], int(conn.execute(counted).scalar() or 0)
+
+    @staticmethod
+    def _selection(query: Any, agency: str | None, year: int | None, series: str | None, kind: str | None,
+                   unit: str | None, text: str | None) -> Any:
         if agency is not None:
             query = query.where(entries_t.c.agency == agency)
         if year is not None:
@@ -307,9 +329,7 @@ class OutgoingBook(Series, Leases, SearchIndex):
             query = query.where(entries_t.c.don_vi == unit)
         if text is not None:
             query = query.where(entries_t.c.tim_kiem.contains(fold(text), autoescape=True))
-        query = query.order_by(entries_t.c.agency, entries_t.c.year, entries_t.c.series, entries_t.c.number)
-        with self.engine.connect() as conn:
-            return [entry_of(r) for r in conn.execute(query)]
+        return query
 
     def pending(self, agency: str | None = None) -> list[Entry]:
         """Rows numbered and committed whose files are not recorded (being written, or abandoned)."""

@@ -91,11 +91,16 @@ class Paged:
     total: int
 
 
+def page_number(query: QueryParams) -> int:
+    """The page ``trang`` asks for (from 1; 1 for anything else)."""
+    text = str(query.get("trang") or "1")
+    return min(max(int(text), 1), 10**6) if text.isdigit() else 1
+
+
 def paged(rows: list[Any], query: QueryParams) -> Paged:
     """The page ``trang`` (from 1) of ``rows``, ``PER_PAGE`` to a page."""
     pages = max(1, math.ceil(len(rows) / PER_PAGE))
-    text = str(query.get("trang") or "1")
-    page = min(max(int(text), 1), pages) if text.isdigit() else 1
+    page = min(page_number(query), pages)
     return Paged(rows[(page - 1) * PER_PAGE: page * PER_PAGE], page, pages, len(rows))
 
 

@@ -4,6 +4,7 @@ printed register as PDF, XLSX, CSV or DOCX; the remote signature of a lãnh đ�
 
 from __future__ import annotations
 
+import math
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from correspondence import api
-from correspondence.desk.pages.common import kept_file, located, paged, period_of
+from correspondence.desk.pages.common import PER_PAGE, Paged, kept_file, located, page_number, period_of
 from correspondence.desk.web import Viewer, call, desk_of, needs, page, refusal, save_upload
 from correspondence.errors import CorrespondenceError, Problem, UsageError
 from correspondence.i18n import N_, _
@@ -73,13 +74,19 @@ async def register_page(request: Request, who: Viewer) -> Response:
         if filters["loai"] and filters["loai"] not in {code for code, _abbr, _name in kinds}:
             raise UsageError(_("unknown kind '{kind}'").format(kind=filters["loai"]), [Problem(
                 "loai", "loai", _("unknown kind '{kind}'").format(kind=filters["loai"]))])
-        rows = await call(request, api.register_list, desk.workspace, who.agency, desk.register_url, year,
-                          filters["loai"] or None, filters["don_vi"] or None, filters["tim"] or None, days)
+        wanted = page_number(request.query_params)
+        rows, total = await call(request, api.register_page, desk.workspace, who.agency, desk.register_url, year,
+                                 filters["loai"] or None, filters["don_vi"] or None, filters["tim"] or None, days,
+                                 (wanted - 1) * PER_PAGE, PER_PAGE)
+        if not rows and total and wanted > 1:  # past the last page: the last page
+            wanted = math.ceil(total / PER_PAGE)
+            rows, total = await call(request, api.register_page, desk.workspace, who.agency, desk.register_url,
+                                     year, filters["loai"] or None, filters["don_vi"] or None,
+                                     filters["tim"] or None, days, (wanted - 1) * PER_PAGE, PER_PAGE)
     except CorrespondenceError as error:
         return page(request, "so_van_ban_di.html", status=400, filters=filters, kinds=kinds, rows=None,
                     problems=located(error), message=error.message, days=None, query="")
-    rows.reverse()  # the latest first
-    chosen = paged(rows, request.query_params)
+    chosen = Paged(rows, wanted, max(1, math.ceil(total / PER_PAGE)), total)
     query = urlencode({key: value for key, value in filters.items() if value})
     return page(request, "so_van_ban_di.html", filters=filters, kinds=kinds, rows=chosen, problems={}, message=None,
                 days=(ngay_so(days[0]), ngay_so(days[1])) if days else None, query=query, status_names=STATUS)
