@@ -21,9 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from correspondence import numbers
 from correspondence.errors import Backdated, Problem, RegisterConflict
 from correspondence.i18n import _
-from correspondence.records.tables import fold
 from correspondence.register.connection import current_user, now
 from correspondence.register.leases import Leases
+from correspondence.register.listing import Listing
 from correspondence.register.rows import Entry, entry_of, searchable
 from correspondence.register.search import SearchIndex
 from correspondence.register.series import Series, series_key
@@ -49,7 +49,7 @@ _SELECT_TAKEN = select(entries_t.c.series).where(and_(entries_t.c.agency == bind
                                                       entries_t.c.so_ky_hieu == bindparam("k_so")))
 
 
-class OutgoingBook(Series, Leases, SearchIndex):
+class OutgoingBook(Series, Leases, SearchIndex, Listing):
     """The sổ đăng ký văn bản đi: numbering, the life of each row, and reading the book."""
 
     def allocate(self, agency: str, series: str, ngay: dt.date, ky_hieu: str, fields: dict[str, Any],
@@ -269,13 +269,6 @@ class OutgoingBook(Series, Leases, SearchIndex):
         with self.engine.connect() as conn:
             return entry_of(self._row(conn, entry_id))
 
-    def get_in(self, agency: str, entry_id: int) -> Entry | None:
-        """The row ``entry_id`` when it is one of ``agency``'s, else None (another agency's row is never read)."""
-        query = select(entries_t).where(and_(entries_t.c.agency == agency, entries_t.c.id == entry_id))
-        with self.engine.connect() as conn:
-            row = conn.execute(query).first()
-        return entry_of(row) if row is not None else None
-
     def find(self, agency: str, so_ky_hieu: str, year: int | None = None, series: str | None = None) -> list[Entry]:
         query = select(entries_t).where(and_(entries_t.c.agency == agency, entries_t.c.so_ky_hieu == so_ky_hieu))
         if year is not None:
@@ -291,45 +284,6 @@ class OutgoingBook(Series, Leases, SearchIndex):
                                              entries_t.c.content_hash == content_hash, entries_t.c.status != VOIDED))
         with self.engine.connect() as conn:
             return [entry_of(r) for r in conn.execute(query.order_by(entries_t.c.number))]
-
-    def entries(self, agency: str | None = None, year: int | None = None, series: str | None = None,
-                kind: str | None = None, unit: str | None = None, text: str | None = None) -> list[Entry]:
-        query = self._selection(select(entries_t), agency, year, series, kind, unit, text)
-        query = query.order_by(entries_t.c.agency, entries_t.c.year, entries_t.c.series, entries_t.c.number)
-        with self.engine.connect() as conn:
-            return [entry_of(r) for r in conn.execute(query)]
-
-    def entries_page(self, agency: str, offset: int, limit: int, year: int | None = None, kind: str | None = None,
-                     unit: str | None = None, text: str | None = None,
-                     days: tuple[str, str] | None = None) -> tuple[list[Entry], int]:
-        """``limit`` rows from ``offset`` of the agency's rows so filtered (``days``: the first and last ISO day),
-        the latest first; and how many rows the filter holds in all. Only those rows are read."""
-        query = self._selection(select(entries_t), agency, year, None, kind, unit, text)
-        counted = self._selection(select(func.count()).select_from(entries_t), agency, year, None, kind, unit, text)
-        if days is not None:
-            query = query.where(and_(entries_t.c.ngay >= days[0], entries_t.c.ngay <= days[1] + "~"))
-            counted = counted.where(and_(entries_t.c.ngay >= days[0], entries_t.c.ngay <= days[1] + "~"))
-        query = query.order_by(entries_t.c.year.desc(), entries_t.c.ngay.desc(), entries_t.c.series,
-                               entries_t.c.number.desc()).offset(offset).limit(limit)
-        with self.engine.connect() as conn:
-            return [entry_of(r) for r in conn.execute(query)], int(conn.execute(counted).scalar() or 0)
-
-    @staticmethod
-    def _selection(query: Any, agency: str | None, year: int | None, series: str | None, kind: str | None,
-                   unit: str | None, text: str | None) -> Any:
-        if agency is not None:
-            query = query.where(entries_t.c.agency == agency)
-        if year is not None:
-            query = query.where(entries_t.c.year == year)
-        if series is not None:
-            query = query.where(entries_t.c.series == series)
-        if kind is not None:
-            query = query.where(entries_t.c.kind == kind)
-        if unit is not None:
-            query = query.where(entries_t.c.don_vi == unit)
-        if text is not None:
-            query = query.where(entries_t.c.tim_kiem.contains(fold(text), autoescape=True))
-        return query
 
     def pending(self, agency: str | None = None) -> list[Entry]:
         """Rows numbered and committed whose files are not recorded (being written, or abandoned)."""

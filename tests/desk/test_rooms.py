@@ -105,6 +105,8 @@ def test_the_register_is_paged(office: Path, sign_in: Any, tmp_path: Path) -> No
     assert "Trang 1 / 3" in first and "120/UBND-VP" in first and ">1/UBND-VP<" not in first
     last = client.get("/so-van-ban-di?nam=2018&trang=3").text
     assert ">1/UBND-VP<" in last and "120/UBND-VP" not in last
+    assert "Trang 3 / 3" in client.get("/so-van-ban-di?nam=2018&trang=99").text  # past the end: the last page
+    assert api.register_page(office, AGENCY, None, 2018, offset=100, limit=50)[1] == 120
 
 
 def test_a_clerk_voids_a_number_with_a_reason_and_the_event_names_her(office: Path, sign_in: Any) -> None:

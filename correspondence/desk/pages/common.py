@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.datastructures import QueryParams
+from starlette.datastructures import FormData, QueryParams
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
@@ -32,7 +32,7 @@ def located(error: CorrespondenceError) -> dict[str, list[str]]:
     return found
 
 
-def number_of(query: QueryParams | dict[str, Any], name: str, low: int, high: int,
+def number_of(query: QueryParams | FormData | dict[str, Any], name: str, low: int, high: int,
               problems: list[Problem]) -> int | None:
     """A whole number from ``low`` to ``high`` the form gave for ``name`` (None when left empty)."""
     text = str(query.get(name) or "").strip()
