@@ -41,7 +41,8 @@ __all__ = ["Answers", "FORMATS", "PDF_ENGINES", "Issued", "Loaded", "annex", "bo
            "incoming_history", "incoming_list", "incoming_overdue", "incoming_receive", "incoming_show", "incoming_void",
            "init", "init_questions", "issue", "json_schema",
            "kind_list", "load", "merge", "merge_preview", "merge_print", "package_check", "previews", "register_close_year",
-           "register_export", "register_import", "register_init", "register_list", "register_log", "register_show",
+           "register_entry", "register_events", "register_export", "register_import", "register_init", "register_list",
+           "register_log", "register_page", "register_show",
            "register_verify", "register_void", "render", "render_document", "retention_text", "sample_profiles", "search",
            "skeleton", "skeleton_kinds", "templates_check", "using_pdf_engine", "write_new"]
 
@@ -97,6 +98,16 @@ def register_list(workspace: Path | None, agency: str | None = None, register_ur
     return registry.list_entries(workspace or find_root(), agency, register_url, year, kind, unit, text, period)
 
 
+def register_page(workspace: Path | None, agency: str | None = None, register_url: str | None = None,
+                  year: int | None = None, kind: str | None = None, unit: str | None = None, text: str | None = None,
+                  period: tuple[dt.date, dt.date] | None = None, offset: int = 0,
+                  limit: int = 50) -> tuple[list[Entry], int]:
+    """``limit`` rows from ``offset`` of those ``register_list`` gives, the latest first, and how many it gives in
+    all: a page of a long register without reading every row."""
+    return registry.page_entries(workspace or find_root(), agency, register_url, offset, limit, year, kind, unit,
+                                 text, period)
+
+
 def register_show(workspace: Path | None, so_ky_hieu: str, agency: str | None = None, year: int | None = None,
                   register_url: str | None = None, series: str | None = None) -> Entry:
     """One row of the register."""
@@ -146,6 +157,17 @@ incoming_assign = incoming.assign
 incoming_done = incoming.done
 incoming_history = incoming.history
 incoming_overdue = incoming.overdue
+
+
+def register_entry(workspace: Path | None, entry_id: int, agency: str | None = None,
+                   register_url: str | None = None) -> Entry:
+    """One row of the agency's register by its id (as the desk links it); refused when it is not the agency's."""
+    return registry.show_id(workspace or find_root(), entry_id, agency, register_url)
+
+
+def register_events(workspace: Path | None, entry: Entry, register_url: str | None = None) -> list[Any]:
+    """The events of a register row (who, when, what: ``by``, ``at``, ``action``, ``detail``), oldest first."""
+    return registry.entry_events(workspace or find_root(), entry, register_url)
 
 
 def register_void(workspace: Path | None, so_ky_hieu: str, reason: str, agency: str | None = None,

@@ -217,6 +217,16 @@ def list_entries(workspace: Path, agency: str | None = None, register_url: str |
         return within(register.entries(agency, year=year, kind=kind, unit=unit, text=text), period)
 
 
+def page_entries(workspace: Path, agency: str | None, register_url: str | None, offset: int, limit: int,
+                 year: int | None = None, kind: str | None = None, unit: str | None = None, text: str | None = None,
+                 period: Period | None = None) -> tuple[list[Entry], int]:
+    """A page of the rows ``list_entries`` gives (the latest first), and how many there are in all."""
+    register, agency = open_register(workspace, agency, register_url)
+    days = (period[0].isoformat(), period[1].isoformat()) if period is not None else None
+    with register:
+        return register.entries_page(agency, offset, limit, year, kind, unit, text, days)
+
+
 def show(workspace: Path, so_ky_hieu: str, agency: str | None = None, year: int | None = None,
          register_url: str | None = None, series: str | None = None) -> Entry:
     register, agency = open_register(workspace, agency, register_url)
@@ -224,6 +234,25 @@ def show(workspace: Path, so_ky_hieu: str, agency: str | None = None, year: int 
         entry = find_entry(register, agency, so_ky_hieu, year, series)
         register.record_access(agency, f"register show {entry.so_ky_hieu} ({entry.year})")
         return entry
+
+
+def show_id(workspace: Path, entry_id: int, agency: str | None = None, register_url: str | None = None) -> Entry:
+    """The row ``entry_id`` of the agency's register (the access recorded); refused as unknown when it is not one of
+    the agency's rows (another agency's row is not said to exist)."""
+    register, agency = open_register(workspace, agency, register_url)
+    with register:
+        entry = register.get_in(agency, entry_id)
+        if entry is None:
+            raise RegisterConflict(_("row {id} is not in the register of {agency}").format(id=entry_id, agency=agency))
+        register.record_access(agency, f"register show {entry.so_ky_hieu} ({entry.year})")
+        return entry
+
+
+def entry_events(workspace: Path, entry: Entry, register_url: str | None = None) -> list[Any]:
+    """The events of a row: who did what to it, and when (numbered, completed, signed, voided …), oldest first."""
+    register, agency = open_register(workspace, entry.agency, register_url)
+    with register:
+        return register.entry_events(agency, entry.id)
 
 
 def _refuse_unknown_series(workspace: Path, register: Register, agency: str, series: str) -> None:

@@ -217,7 +217,10 @@ def _refuse_unwritable(path: Path) -> None:
     for item in [folder, path, *companions]:
         if item is None or not item.exists() or os.access(item, os.R_OK | os.W_OK | (os.X_OK if item.is_dir() else 0)):
             continue
-        info = item.stat()
+        try:
+            info = item.stat()
+        except FileNotFoundError:  # a -wal or -shm SQLite removed meanwhile (another connection closed): nothing to refuse
+            continue
         user, owner, group = _who(os.geteuid()), _who(info.st_uid), _group(info.st_gid)
         if info.st_uid == os.geteuid():
             missing = _("its owner ({owner}) has no write permission").format(owner=owner)

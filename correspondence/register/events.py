@@ -180,6 +180,12 @@ class EventChain(Database):
         with self.engine.connect() as conn:
             return list(conn.execute(query.order_by(events_t.c.id)))
 
+    def entry_events(self, agency: str, entry_id: int) -> list[Any]:
+        """The events of one outgoing row of an agency (numbered, completed, signed, voided …), oldest first."""
+        query = select(events_t).where(and_(events_t.c.agency == agency, events_t.c.entry_id == entry_id))
+        with self.engine.connect() as conn:
+            return list(conn.execute(query.order_by(events_t.c.id)))
+
     # ------------------------------------------------------------------ the audit
 
     def _chain_read(self, conn: Connection, agency: str) -> tuple[list[Any], dict[int, Any], str | None]:

@@ -21,9 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from correspondence import numbers
 from correspondence.errors import Backdated, Problem, RegisterConflict
 from correspondence.i18n import _
-from correspondence.records.tables import fold
 from correspondence.register.connection import current_user, now
 from correspondence.register.leases import Leases
+from correspondence.register.listing import Listing
 from correspondence.register.rows import Entry, entry_of, searchable
 from correspondence.register.search import SearchIndex
 from correspondence.register.series import Series, series_key
@@ -49,7 +49,7 @@ _SELECT_TAKEN = select(entries_t.c.series).where(and_(entries_t.c.agency == bind
                                                       entries_t.c.so_ky_hieu == bindparam("k_so")))
 
 
-class OutgoingBook(Series, Leases, SearchIndex):
+class OutgoingBook(Series, Leases, SearchIndex, Listing):
     """The sổ đăng ký văn bản đi: numbering, the life of each row, and reading the book."""
 
     def allocate(self, agency: str, series: str, ngay: dt.date, ky_hieu: str, fields: dict[str, Any],
@@ -284,25 +284,6 @@ class OutgoingBook(Series, Leases, SearchIndex):
                                              entries_t.c.content_hash == content_hash, entries_t.c.status != VOIDED))
         with self.engine.connect() as conn:
             return [entry_of(r) for r in conn.execute(query.order_by(entries_t.c.number))]
-
-    def entries(self, agency: str | None = None, year: int | None = None, series: str | None = None,
-                kind: str | None = None, unit: str | None = None, text: str | None = None) -> list[Entry]:
-        query = select(entries_t)
-        if agency is not None:
-            query = query.where(entries_t.c.agency == agency)
-        if year is not None:
-            query = query.where(entries_t.c.year == year)
-        if series is not None:
-            query = query.where(entries_t.c.series == series)
-        if kind is not None:
-            query = query.where(entries_t.c.kind == kind)
-        if unit is not None:
-            query = query.where(entries_t.c.don_vi == unit)
-        if text is not None:
-            query = query.where(entries_t.c.tim_kiem.contains(fold(text), autoescape=True))
-        query = query.order_by(entries_t.c.agency, entries_t.c.year, entries_t.c.series, entries_t.c.number)
-        with self.engine.connect() as conn:
-            return [entry_of(r) for r in conn.execute(query)]
 
     def pending(self, agency: str | None = None) -> list[Entry]:
         """Rows numbered and committed whose files are not recorded (being written, or abandoned)."""

@@ -3,6 +3,6 @@
 
 from __future__ import annotations
 
-from correspondence.desk.pages import entry
+from correspondence.desk.pages import entry, hoso, incoming, register, search
 
-ROUTES = [*entry.ROUTES]
+ROUTES = [*entry.ROUTES, *register.ROUTES, *incoming.ROUTES, *hoso.ROUTES, *search.ROUTES]
