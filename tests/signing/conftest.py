@@ -124,3 +124,5 @@ def signing_workspace(examples_workspace: Path) -> Path:
 # The session's SoftHSM2 tokens, one store per test process: declared here once (a module taking the fixture by name
 # would make a second store, which SoftHSM — reading its folder once per process — never sees).
 from tests.signing.token_fixtures import softhsm  # noqa: E402, F401
+# The B-T / B-LT test PKI (its OCSP responder, CRL and timestamp server on loopback), for the modules that take it.
+from tests.signing.ltv_fixtures import responder  # noqa: E402, F401
