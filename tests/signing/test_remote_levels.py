@@ -114,25 +114,28 @@ def test_remote_b_t_then_b_lt_through_the_cli(signing_workspace: Path, responder
 
 def test_remote_b_lt_with_the_test_provider(signing_workspace: Path, responder: Responder,
                                             tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Both steps driven by a provider (the local key one): B-LT, the signer's OCSP answer in the DSS."""
+    """Both steps driven by the test provider (``--tu-xa thu-nghiem``, the local key one): B-LT, the signer's OCSP
+    answer in the DSS."""
     import pikepdf
 
     folder = tmp_path_factory.mktemp("dich-vu")  # the service's side, outside the workspace
     entry = _issue(signing_workspace, None)
     _key, pem = _key_and_pem(responder.signer, folder)
-    provider = remote.LocalKeyProvider(responder.signer, PASSWORD)
-    signed = remote.sign_with(provider, signing_workspace, entry.so_ky_hieu, api.SIGNER, pem, AGENCY_ID, every=0.05,
-                              tsa=responder.tsa_url, ltv=True)
-    with pikepdf.open(signed.path) as pdf:
+    ran = CliRunner().invoke(main, ["--lang", "vi", "sign", entry.so_ky_hieu, "--ky-nguoi", "--tu-xa", "thu-nghiem",
+                                    "--chung-thu", str(pem), "--p12", str(responder.signer), "--co-quan", AGENCY_ID,
+                                    "--tsa", responder.tsa_url, "--ltv"], env={"CORRESPONDENCE_P12_PASSWORD": PASSWORD})
+    assert ran.exit_code == 0, ran.output
+    (item,) = api.entry_signatures(api.register_show(signing_workspace, entry.so_ky_hieu, AGENCY_ID))
+    signed = signing_workspace / item["path"]
+    with pikepdf.open(signed) as pdf:
         assert len(pdf.Root.DSS.OCSPs) >= 1
-    (status,) = _ltv_statuses(signed.path, responder.trust)
+    (status,) = _ltv_statuses(signed, responder.trust)
     assert status.intact and status.valid and status.trusted, status.summary()
     assert status.timestamp_validity is not None and status.timestamp_validity.valid
     assert status.signing_cert.subject.native["common_name"] == SIGNER
-    (item,) = api.entry_signatures(api.register_show(signing_workspace, entry.so_ky_hieu, AGENCY_ID))
     assert item["muc"] == "B-LT"
-    assert _verify_levels(signed.path, responder.trust) == ["B-LT"]
-    assert structural_problems(signed.path) == []
+    assert _verify_levels(signed, responder.trust) == ["B-LT"]
+    assert structural_problems(signed) == []
 
 
 def test_a_timestamp_server_down_at_complete_keeps_the_request(signing_workspace: Path, responder: Responder,
