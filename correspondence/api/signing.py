@@ -94,11 +94,13 @@ REMOTE_PROVIDERS = ("thu-nghiem",)  # the services ``sign --tu-xa`` drives; thu-
 
 def prepare_remote_signature(workspace: Path | None, so_ky_hieu: str, role: str, certificate: Path,
                              output: Path | None, agency: str | None = None, year: int | None = None,
-                             series: str | None = None, register_url: str | None = None) -> Request:
+                             series: str | None = None, register_url: str | None = None, tsa: str | None = None,
+                             ltv: bool = False) -> Request:
     """Step 1 of a remote signature: the prepared PDF and the pending request in the register, the request for the
-    signing service (the hash of the CMS signed attributes) written to ``output``."""
+    signing service (the hash of the CMS signed attributes) written to ``output``. ``tsa`` (B-T) and ``ltv`` (B-LT)
+    are recorded with the request: the timestamp and the revocation answers are fetched when it is completed."""
     return remote.prepare(workspace or find_root(), so_ky_hieu, role, certificate, output, agency, year, series,
-                          register_url)
+                          register_url, tsa, ltv)
 
 
 def complete_remote_signature(workspace: Path | None, so_ky_hieu: str, signature: str | None = None,
@@ -115,7 +117,8 @@ def complete_remote_signature(workspace: Path | None, so_ky_hieu: str, signature
 
 def sign_remotely(workspace: Path | None, so_ky_hieu: str, role: str, certificate: Path, provider: str,
                   p12: Path | None, password: str | None, agency: str | None = None, year: int | None = None,
-                  series: str | None = None, register_url: str | None = None, wait: float = 300.0) -> Signed:
+                  series: str | None = None, register_url: str | None = None, wait: float = 300.0,
+                  tsa: str | None = None, ltv: bool = False) -> Signed:
     """Both steps with a signing service (``thu-nghiem``: the test provider, signing with the .p12 file ``p12``)."""
     if provider != "thu-nghiem":
         raise UsageError(_("unknown signing service '{name}': the services are {names}").format(
@@ -124,7 +127,7 @@ def sign_remotely(workspace: Path | None, so_ky_hieu: str, role: str, certificat
         raise UsageError(_("the test signing service signs with a key file: give --p12 FILE"))
     service = remote.LocalKeyProvider(p12, password or "")
     return remote.sign_with(service, workspace or find_root(), so_ky_hieu, role, certificate, agency, year, series,
-                            register_url, wait)
+                            register_url, wait, tsa=tsa, ltv=ltv)
 
 
 def pending_signature(entry: Entry) -> dict[str, str] | None:

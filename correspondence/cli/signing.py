@@ -70,7 +70,10 @@ def sign(ctx: click.Context, number: str, as_signer: bool, as_agency: bool, p12:
     from correspondence.errors import UsageError
 
     if complete:
-        if prepare or provider or p12 is not None or library is not None or annexes or tsa or ltv:
+        if tsa or ltv:
+            raise UsageError(_("--tsa and --ltv are given when the remote signature is prepared (--chuan-bi): "
+                               "--hoan-tat makes the level asked then"))
+        if prepare or provider or p12 is not None or library is not None or annexes:
             raise UsageError(_("--hoan-tat takes only the signature: --chu-ky-b64 B64 or --chu-ky FILE"))
         from correspondence import api
 
@@ -88,14 +91,14 @@ def sign(ctx: click.Context, number: str, as_signer: bool, as_agency: bool, p12:
     if prepare or provider:
         if prepare and provider:
             raise UsageError(_("--chuan-bi prepares for a service by hand; --tu-xa does both steps: give one"))
-        if annexes or tsa or ltv:
-            raise UsageError(_("a remote signature is PAdES B-B, of the document only: --phu-luc, --tsa and --ltv "
-                               "sign with --p12 FILE or a USB token"))
+        if annexes:
+            raise UsageError(_("a remote signature signs the document only: --phu-luc signs with --p12 FILE or a USB "
+                               "token"))
         if certificate is None:
             raise UsageError(_("remote signing needs the signer's certificate: --chung-thu CERT.pem"))
         if library is not None:
             raise UsageError(_("--chuan-bi and --tu-xa sign with a signing service, not a token"))
-        _sign_remote(ctx, number, as_signer, certificate, output, provider, p12, wait, agency, year, series)
+        _sign_remote(ctx, number, as_signer, certificate, output, provider, p12, wait, agency, year, series, tsa, ltv)
         return
     if (p12 is None) == (library is None):
         raise UsageError(_("name one key: --p12 FILE, or --pkcs11 LIB --khe SLOT for a USB token"))
@@ -128,13 +131,13 @@ def sign(ctx: click.Context, number: str, as_signer: bool, as_agency: bool, p12:
 
 def _sign_remote(ctx: click.Context, number: str, as_signer: bool, certificate: Path, output: Path | None,
                  provider: str | None, p12: Path | None, wait: float, agency: str | None, year: int | None,
-                 series: str | None) -> None:
+                 series: str | None, tsa: str | None, ltv: bool) -> None:
     from correspondence import api
 
     role = api.SIGNER if as_signer else api.AGENCY
     if provider is None:
         made = api.prepare_remote_signature(ctx.obj["workspace"], number, role, certificate, output, agency, year,
-                                            series, ctx.obj["register"])
+                                            series, ctx.obj["register"], tsa, ltv)
         echo(_("{number}: signature prepared for {signer}, waiting for the signing service: {path}").format(
             number=made.entry.so_ky_hieu, signer=made.request["nguoi_ky"], path=shown(made.prepared)))
         echo(_("Hash to sign (SHA-256, base64): {hash}").format(hash=made.request["hash"]))
@@ -150,7 +153,7 @@ def _sign_remote(ctx: click.Context, number: str, as_signer: bool, certificate: 
             password = click.prompt(_("Password of {file}").format(file=p12.name), hide_input=True, default="",
                                     show_default=False)
     signed = api.sign_remotely(ctx.obj["workspace"], number, role, certificate, provider, p12, password, agency, year,
-                               series, ctx.obj["register"], wait)
+                               series, ctx.obj["register"], wait, tsa, ltv)
     echo(_("{number} signed by {signer} (certificate {serial}): {path}").format(
         number=signed.entry.so_ky_hieu, signer=signed.signer, serial=signed.serial, path=shown(signed.path)))
 

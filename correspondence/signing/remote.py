@@ -6,11 +6,14 @@ steps, minutes or days apart: the hash goes out, the raw signature comes back on
   reserved is kept beside the issued one (``<stem>.ky.cho.pdf``, ``<stem>.ky-co-quan.cho.pdf``), the CMS signed
   attributes computed and kept with it in the row's files (the role ``cho_ky``), as a ``sign-pending`` event of the
   chain; the request (the SHA-256 digest of the DER-encoded signed attributes, base64 and hex) is written for the
-  service. A second prepare replaces a pending one.
+  service. A second prepare replaces a pending one. The level asked (``--tsa URL``: B-T; ``--ltv``: B-LT) is
+  recorded with the request; for B-LT the certificate's revocation is checked now (hard-fail).
 - :func:`complete` (``sign SO --hoan-tat --chu-ky-b64 B64`` / ``--chu-ky FILE``): the raw RSA PKCS#1 v1.5 signature
   is checked against the prepared certificate's public key first (a wrong one is refused, nothing written, the
-  request kept); then the CMS is built around it, put into the reserved /Contents, and the signed file written and
-  recorded as a local signature is (``book.record_signed``).
+  request kept); then the CMS is built around it (with, for B-T, the signature timestamp fetched now: it covers
+  the signature value), put into the reserved /Contents, for B-LT the validation data kept in the DSS after it
+  (``signer.finish_signing``), and the signed file written and recorded as a local signature is
+  (``book.record_signed``). A timestamp server or responder that does not answer: nothing written, the request kept.
 - :class:`RemoteProvider`: one class per service (``request(hash, cert, document) -> request_id``,
   ``result(request_id) -> signature | None``), with :class:`LocalKeyProvider`, a provider signing with a key file (for
   the tests and for an office trying the flow); :func:`sign_with` drives both steps with one. No credentials here.
@@ -41,7 +44,7 @@ from correspondence.register.queries import find_entry
 from correspondence.registers import open_register
 from correspondence.signing import book
 from correspondence.signing.keys import serial_hex
-from correspondence.signing.signer import RESERVED, prepared_signer
+from correspondence.signing.signer import Level, finish_signing, level_error, level_for, prepared_signer, reserved_bytes
 
 ALGORITHM = "RSA-SHA256"  # what the service signs with: RSA, PKCS#1 v1.5 padding, over a SHA-256 digest
 PENDING = ".cho.pdf"  # the prepared PDF: <stem>.ky.cho.pdf beside <stem>.ky.pdf
@@ -104,39 +107,60 @@ def _now() -> str:
 # --- step 1: prepare ------------------------------------------------------------------------------------------------
 
 
+def remote_level(external: Any, tsa: str | None, ltv: bool) -> Level:
+    """The level a remote signature is made at (``--tsa URL``, ``--ltv``): for B-LT the certificate file must hold
+    the chain up to its root CA (the revocation answers are fetched for that chain)."""
+    if ltv and tsa and not any(cert.ca and cert.self_signed in ("yes", "maybe") for cert in external.cert_registry):
+        raise UsageError(_("--ltv needs the signer's certificate chain up to its root CA: the certificate file holds "
+                           "no root certificate"), [Problem("--chung-thu", "", _(
+                               "give the certificate with its CA's chain (a .pem holding them all)"))])
+    return level_for(external, tsa, ltv)
+
+
 def prepare(workspace: Path, so_ky_hieu: str, role: str, certificate: Path, output: Path | None,
             agency: str | None = None, year: int | None = None, series: str | None = None,
-            register_url: str | None = None) -> Request:
+            register_url: str | None = None, tsa: str | None = None, ltv: bool = False) -> Request:
     """Prepare the signature of ``so_ky_hieu`` in ``role`` by the holder of ``certificate``: the prepared PDF and
-    the pending request recorded in the register, the request for the service written to ``output``."""
+    the pending request recorded in the register, the request for the service written to ``output``.
+
+    ``tsa`` (B-T) is recorded with the request: the timestamp covers the signature value, so it is fetched at
+    :func:`complete`. ``ltv`` (B-LT, with ``tsa``): the certificate's revocation is checked now, hard-fail, as a
+    local B-LT signature checks it (a revoked certificate gets no request), and again at complete, whose answers
+    are kept in the PDF."""
     storage.refuse_archived(output, workspace)
     certs = load_certificates(certificate)
+    external = _external_signer(certs, None)
+    level = remote_level(external, tsa, ltv)
     plan = book.plan_signature(workspace, so_ky_hieu, role, certs[0], agency, year, series, register_url)
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-    external = _external_signer(certs, None)
-
     async def digest(scratch: Path) -> tuple[Any, bytes, bytes]:
         pdf_signer = prepared_signer(external, book.FIELD[role], plan.box, plan.picture, page=plan.page,
-                                     stamp=plan.stamp, at=plan.at, scratch=scratch)  # B-B: no timestamp, no LTV
+                                     stamp=plan.stamp, at=plan.at, level=level, scratch=scratch)
         writer = IncrementalPdfFileWriter(io.BytesIO(plan.data), strict=False)
-        prep, _tbs, out = await pdf_signer.async_digest_doc_for_signing(writer, bytes_reserved=RESERVED)
+        prep, _tbs, out = await pdf_signer.async_digest_doc_for_signing(writer, bytes_reserved=reserved_bytes(level))
         attrs = await external.signed_attrs(prep.document_digest, "sha256", use_pades=True)
         return prep, attrs.dump(), out.getvalue()
 
     at = plan.at.isoformat(timespec="seconds") if plan.at is not None else _now()  # the time a drawn text shows
     with tempfile.TemporaryDirectory(prefix="correspondence-sign-") as scratch:
-        prep, attributes, prepared = asyncio.run(digest(Path(scratch)))
+        try:
+            prep, attributes, prepared = asyncio.run(digest(Path(scratch)))
+        except Exception as error:  # B-LT: the revocation answers, the timestamp server's chain
+            if level.name == "B-B" or isinstance(error, UsageError):
+                raise
+            raise level_error(error, external, level) from None
     hashed = hashlib.sha256(attributes).digest()
     target = plan.target.with_name(plan.target.name[: -len(".pdf")] + PENDING)
     request = {"hash": base64.b64encode(hashed).decode(), "hash_hex": hashed.hex(), "thuat_toan": ALGORITHM,
                "van_ban": plan.entry.so_ky_hieu, "vai_tro": role, "nguoi_ky": plan.name,
-               "serial": serial_hex(certs[0]), "luc": at}
+               "serial": serial_hex(certs[0]), "luc": at, "muc": level.name}
     item = {"path": os.path.relpath(target, workspace), "sha256": storage.sha256(prepared), "cho_ky": role,
             "nguoi": plan.name, "luc": at, "serial": request["serial"], "hash": request["hash"],
             "thuoc_tinh": base64.b64encode(attributes).decode(),
             "chung_thu": [base64.b64encode(cert.dump()).decode() for cert in certs],
-            "tom_luoc": prep.document_digest.hex(), "vung": [prep.reserved_region_start, prep.reserved_region_end]}
+            "tom_luoc": prep.document_digest.hex(), "vung": [prep.reserved_region_start, prep.reserved_region_end],
+            "muc": level.name, **({"tsa": level.tsa} if level.tsa else {})}
     files = {target: prepared}
     if output is not None:
         files[Path(output)] = (json.dumps(request, ensure_ascii=False, indent=2) + "\n").encode()
@@ -211,8 +235,7 @@ def complete(workspace: Path, so_ky_hieu: str, signature: bytes, agency: str | N
              series: str | None = None, register_url: str | None = None) -> book.Signed:
     """Complete the pending remote signature of ``so_ky_hieu`` with the raw ``signature`` the service returned:
     checked against the prepared certificate before anything is written; the signed file recorded as a local one."""
-    from asn1crypto import cms, x509
-    from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
+    from asn1crypto import x509
 
     register, agency = open_register(workspace, agency, register_url)
     with register:
@@ -236,12 +259,16 @@ def complete(workspace: Path, so_ky_hieu: str, signature: bytes, agency: str | N
     plan = book.plan_signature(workspace, entry.so_ky_hieu, pending["cho_ky"], certs[0], agency, entry.year,
                                entry.series, register_url)
     external = _external_signer(certs, signature)
-    content = asyncio.run(external.async_sign_prescribed_attributes(
-        "sha256", signed_attrs=cms.CMSAttributes.load(attributes)))
+    level = level_for(external, pending.get("tsa"), pending.get("muc") == "B-LT")  # as asked at prepare
     start, end = pending["vung"]
-    out = io.BytesIO(prepared)
-    PreparedByteRangeDigest(bytes.fromhex(pending["tom_luoc"]), start, end).fill_with_cms(out, content)
-    return book.record_signed(workspace, plan, out.getvalue(), certs[0], pending["luc"])
+    try:
+        signed = asyncio.run(finish_signing(prepared, (start, end), bytes.fromhex(pending["tom_luoc"]), attributes,
+                                            external, book.FIELD[plan.role], level, plan.data))
+    except Exception as error:  # the timestamp server, the revocation answers: nothing written, the request kept
+        if level.name == "B-B" or isinstance(error, UsageError):
+            raise
+        raise level_error(error, external, level) from None
+    return book.record_signed(workspace, plan, signed, certs[0], pending["luc"], level)
 
 
 # --- the services ---------------------------------------------------------------------------------------------------
@@ -302,11 +329,13 @@ class LocalKeyProvider(RemoteProvider):
 
 def sign_with(provider: RemoteProvider, workspace: Path, so_ky_hieu: str, role: str, certificate: Path,
               agency: str | None = None, year: int | None = None, series: str | None = None,
-              register_url: str | None = None, wait: float = 300.0, every: float = 2.0) -> book.Signed:
+              register_url: str | None = None, wait: float = 300.0, every: float = 2.0, tsa: str | None = None,
+              ltv: bool = False) -> book.Signed:
     """Both steps with ``provider``: prepare, send the request, ask for its result every ``every`` seconds for at
     most ``wait`` seconds, complete. When the signer has not confirmed in time the request stays pending: complete
-    it later with ``sign SO --hoan-tat`` once the service has the signature."""
-    made = prepare(workspace, so_ky_hieu, role, certificate, None, agency, year, series, register_url)
+    it later with ``sign SO --hoan-tat`` once the service has the signature. ``tsa``, ``ltv``: the level (B-T, B-LT)
+    as :func:`prepare` takes it."""
+    made = prepare(workspace, so_ky_hieu, role, certificate, None, agency, year, series, register_url, tsa, ltv)
     certs = load_certificates(certificate)
     request_id = provider.request(base64.b64decode(made.request["hash"]), certs[0], made.entry.so_ky_hieu)
     deadline = time.monotonic() + wait

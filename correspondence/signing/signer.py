@@ -93,7 +93,7 @@ def sign_pdf(data: bytes, signer: Any, field: str, box: Box, picture: Path | Non
         except Exception as error:  # the network steps: the timestamp server, the revocation answers
             if level.name == "B-B" or isinstance(error, UsageError):
                 raise
-            raise _level_error(error, signer, level) from None
+            raise level_error(error, signer, level) from None
     return out.getvalue()
 
 
@@ -113,7 +113,7 @@ def prepared_signer(signer: Any, field: str, box: Box, picture: Path | None, *, 
     from pyhanko.pdf_utils.images import PdfImage
     from pyhanko.pdf_utils.layout import AxisAlignment, InnerScaling, Margins, SimpleBoxLayoutRule
 
-    fields, signers = module.sign.fields, module.sign.signers
+    fields = module.sign.fields
     refuse_unsuitable_key(signer)
     level = level or Level()
     layout = SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID,
@@ -137,6 +137,17 @@ def prepared_signer(signer: Any, field: str, box: Box, picture: Path | None, *, 
         style = module.stamp.StaticStampStyle(border_width=0, background=ImportedPdfPage(str(drawn)),  # type: ignore[no-untyped-call]
                                               background_opacity=1.0, background_layout=layout)
     visible = style is not None
+    meta = signature_metadata(field, level)
+    shown = tuple(round(v, 2) for v in box) if picture is not None else box  # a drawn text: its exact size
+    spec = fields.SigFieldSpec(field, box=shown if visible else None, on_page=page)
+    return _signer_at(at)(meta, signer=signer, stamp_style=style, new_field_spec=spec,
+                          timestamper=timestamper_for(level))
+
+
+def signature_metadata(field: str, level: Level) -> Any:
+    """pyHanko's settings of a signature in ``field`` at ``level``: PAdES, SHA-256; for B-LT a validation context
+    fetching the revocation answers, hard-fail, and the validation data embedded after signing."""
+    signers = pyhanko().sign.signers
     options: dict[str, Any] = {}
     if level.ltv:
         from pyhanko_certvalidator import ValidationContext
@@ -146,19 +157,56 @@ def prepared_signer(signer: Any, field: str, box: Box, picture: Path | None, *, 
         options = {"validation_context": ValidationContext(trust_roots=list(level.roots), allow_fetching=True,
                                                            revocation_mode="hard-fail"),
                    "embed_validation_info": True}
-    meta = signers.PdfSignatureMetadata(field_name=field, md_algorithm="sha256",
-                                        subfilter=fields.SigSeedSubFilter.PADES, **options)
-    shown = tuple(round(v, 2) for v in box) if picture is not None else box  # a drawn text: its exact size
-    spec = fields.SigFieldSpec(field, box=shown if visible else None, on_page=page)
-    timestamper = None
-    if level.tsa:
-        from pyhanko.sign.timestamps import HTTPTimeStamper
-
-        timestamper = HTTPTimeStamper(level.tsa, timeout=30)  # type: ignore[no-untyped-call]
-    return _signer_at(at)(meta, signer=signer, stamp_style=style, new_field_spec=spec, timestamper=timestamper)
+    return signers.PdfSignatureMetadata(field_name=field, md_algorithm="sha256",
+                                        subfilter=pyhanko().sign.fields.SigSeedSubFilter.PADES, **options)
 
 
-def _level_error(error: BaseException, signer: Any, level: Level) -> SigningLevelError:
+def timestamper_for(level: Level) -> Any:
+    """The RFC 3161 client of ``level``'s timestamp server, or None (B-B)."""
+    if not level.tsa:
+        return None
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    return HTTPTimeStamper(level.tsa, timeout=30)  # type: ignore[no-untyped-call]
+
+
+async def finish_signing(data: bytes, region: tuple[int, int], document_digest: bytes, attributes: bytes,
+                         signature: Any, field: str, level: Level, unsigned: bytes) -> bytes:
+    """A signature made in two steps (``remote.py``) finished: ``signature`` (a pyHanko ``ExternalSigner`` holding
+    the signature value over the prepared signed ``attributes``, DER) is wrapped in its CMS with, for B-T, the signature
+    timestamp fetched now (it covers the signature value, which exists only now); the CMS goes into the reserved
+    /Contents (``region``) of the prepared ``data``; for B-LT the certificates and revocation answers of the
+    signer's chain and of the timestamp server's, collected now as pyHanko collects them before a local signature
+    (hard-fail), are kept in the DSS in a revision after the signature (pyHanko's post-signing instructions), as a
+    local B-LT signature has them. ``unsigned``: the PDF before the signature (a scratch copy in which pyHanko's
+    pre-signing validation runs)."""
+    from asn1crypto import cms
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
+    from pyhanko.sign.signers.pdf_signer import PdfTBSDocument, PostSignInstructions
+
+    meta = signature_metadata(field, level)
+    timestamper = timestamper_for(level)
+    content = await signature.async_sign_prescribed_attributes("sha256", signed_attrs=cms.CMSAttributes.load(
+        attributes), timestamper=timestamper)
+    instructions = None
+    if level.ltv:
+        from pyhanko.sign.signers import PdfSigner
+
+        session = PdfSigner(meta, signer=signature, timestamper=timestamper).init_signing_session(
+            IncrementalPdfFileWriter(io.BytesIO(unsigned), strict=False))
+        info = await session.perform_presign_validation()
+        assert info is not None  # B-LT: the metadata holds a validation context
+        instructions = PostSignInstructions(validation_info=info, dss_settings=meta.dss_settings,
+                                            embed_roots=signature.embed_roots, strict=False)
+    out = io.BytesIO(data)
+    start, end = region
+    await PdfTBSDocument.async_finish_signing(out, PreparedByteRangeDigest(document_digest, start, end), content,
+                                              post_sign_instr=instructions, validation_context=meta.validation_context)
+    return out.getvalue()
+
+
+def level_error(error: BaseException, signer: Any, level: Level) -> SigningLevelError:
     """What the clerk is told when a B-T / B-LT signature could not be made: the signer's certificate revoked, the
     timestamp server's certificate not checked against the key's root CA, or the server that did not answer."""
     from pyhanko.sign.general import SigningError

@@ -121,6 +121,8 @@ def signing_workspace(examples_workspace: Path) -> Path:
     return examples_workspace
 
 
-# The session's SoftHSM2 tokens, one store per test process: declared here once (a module taking the fixture by name
-# would make a second store, which SoftHSM — reading its folder once per process — never sees).
+# The fixtures other modules hold, declared here once: the session's SoftHSM2 tokens, one store per test process (a
+# module taking the fixture by name would make a second store, which SoftHSM — reading its folder once per process —
+# never sees); the B-T / B-LT test PKI (its OCSP responder, CRL and timestamp server on loopback).
+from tests.signing.ltv_fixtures import responder  # noqa: E402, F401
 from tests.signing.token_fixtures import softhsm  # noqa: E402, F401
