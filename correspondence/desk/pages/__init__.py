@@ -3,6 +3,6 @@
 
 from __future__ import annotations
 
-from correspondence.desk.pages import entry
+from correspondence.desk.pages import compose, entry
 
-ROUTES = [*entry.ROUTES]
+ROUTES = [*entry.ROUTES, *compose.ROUTES]
