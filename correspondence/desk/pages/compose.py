@@ -68,15 +68,18 @@ def _setup(workspace: Path, agency: str, kind: str, posted: FormData | None) -> 
     sample = forms.sample_of(skeleton)
     units = [(unit.viet_tat, f"{unit.ten} ({unit.viet_tat})") for unit in profile.don_vi.values()]
     signers = [(code, f"{who.ho_ten} — {who.chuc_vu}") for code, who in profile.nguoi_ky.items()]
-    unit = sample.get("don_vi") if sample.get("don_vi") in {code for code, _n in units} else (units[0][0] if units else "")
-    ky = sample.get("ky") if isinstance(sample.get("ky"), dict) else {}
-    signer = ky.get("nguoi_ky") if ky.get("nguoi_ky") in profile.nguoi_ky else (signers[0][0] if signers else "")
+    unit = str(sample.get("don_vi") or "")
+    unit = unit if unit in {code for code, _n in units} else (units[0][0] if units else "")
+    ky: dict[str, Any] = sample["ky"] if isinstance(sample.get("ky"), dict) else {}
+    signer = str(ky.get("nguoi_ky") or "")
+    signer = signer if signer in profile.nguoi_ky else (signers[0][0] if signers else "")
     if posted is not None:
         signer = str(posted.get("nguoi_ky") or "")
-    allowed = _authorities(workspace, agency, signer, kind, str((posted or {}).get("kt") or ""),
-                           str((posted or {}).get("thay_mat") or ""))
-    authority = ky.get("tham_quyen") if ky.get("tham_quyen") in allowed else (allowed[0] if allowed else "")
-    luu = sample.get("luu") if isinstance(sample.get("luu"), dict) else {}
+    allowed = _authorities(workspace, agency, signer, kind, str(posted.get("kt") or "") if posted else "",
+                           str(posted.get("thay_mat") or "") if posted else "")
+    authority = str(ky.get("tham_quyen") or "")
+    authority = authority if authority in allowed else (allowed[0] if allowed else "")
+    luu: dict[str, Any] = sample["luu"] if isinstance(sample.get("luu"), dict) else {}
     defaults = {"don_vi": unit, "nguoi_ky": signer, "tham_quyen": authority, "ngay": forms.today(),
                 "noi_luu": [*profile.luu_mac_dinh, unit] if unit else list(profile.luu_mac_dinh),
                 "so_ban": luu.get("so_ban", profile.so_ban_luu)}

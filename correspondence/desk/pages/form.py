@@ -108,9 +108,11 @@ def inputs(schema: dict[str, Any], skeleton: str) -> list[Input]:
         if key in FLAT or key in NESTED:
             if key in NESTED and key not in written | mentioned:
                 continue
-            part = sample.get(key) if isinstance(sample.get(key), dict) else {}
+            given = sample.get(key)
+            part: dict[str, Any] = given if isinstance(given, dict) else {}
             inner_required = set(node.get("required", []))
-            for sub, sub_raw in node.get("properties", {}).items():
+            order = sorted(node.get("properties", {}).items(), key=lambda pair: pair[0] != "nguoi_ky")  # who, then how
+            for sub, sub_raw in order:
                 if sub in SKIPPED:
                     continue
                 sub_node = _resolve(schema, sub_raw)
@@ -205,17 +207,20 @@ def record(items: list[Input], form: FormData, kind: str, agency: str) -> dict[s
     return data
 
 
+class _Block(yaml.SafeDumper):  # type: ignore[misc]
+    """YAML as a clerk writes it: a text of several lines as a block (``noi_dung: |``)."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_Block.add_representer(str, _text)
+
+
 def yaml_text(data: dict[str, Any]) -> str:
-    """The record as the YAML a clerk would write (a long text as a block)."""
-
-    class Dumper(yaml.SafeDumper):
-        pass
-
-    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
-
-    Dumper.add_representer(str, text)
-    return yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=1000)
+    """The record as the YAML a clerk would write."""
+    return str(yaml.dump(data, Dumper=_Block, allow_unicode=True, sort_keys=False, width=1000))
 
 
 def fill(items: list[Input], form: FormData | None, defaults: dict[str, Any]) -> None:
