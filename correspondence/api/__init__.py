@@ -26,8 +26,9 @@ if TYPE_CHECKING:
     from correspondence.api.lint import *  # noqa: F403
     from correspondence.api.signing import *  # noqa: F403
 
-MODULES = {"check": "checking", "check_with_advice": "checking", "compose": "checking",
-           **dict.fromkeys(("FORMATS", "PDF_ENGINES", "Loaded", "draft", "load", "pdf_font", "previews", "render",
+MODULES = {**dict.fromkeys(("check", "check_with_advice", "compose", "agency_settings", "signing_authorities"),
+                          "checking"),
+           **dict.fromkeys(("FORMATS", "PDF_ENGINES", "Loaded", "draft", "load", "page_count", "pdf_font", "previews", "render",
                             "render_document", "using_pdf_engine"), "drafting"),
            **dict.fromkeys(("sign", "sign_annexes", "signature_state", "package_signature_problems",
                             "verify_signature", "entry_signatures", "signature_problems", "SIGNER", "AGENCY",

@@ -10,12 +10,15 @@ import datetime as dt
 from pathlib import Path
 
 from correspondence import model as m
-from correspondence.errors import InvalidRecord, Problem
+from correspondence.errors import InvalidRecord, Problem, UsageError
+from correspondence.i18n import _
 from correspondence.outgoing.documents import document
-from correspondence.validate import Loaded, load
-from correspondence.workspace import find_root
+from correspondence.validate import Loaded, load, load_agency
+from correspondence.validate.rules import authorities
+from correspondence.validate.schema import CoQuan
+from correspondence.workspace import agency_profile, find_root
 
-__all__ = ["check", "check_with_advice", "compose"]
+__all__ = ["agency_settings", "check", "check_with_advice", "compose", "signing_authorities"]
 
 
 def compose(loaded: Loaded, so: int | None, ngay: dt.date | None, nam_trong_ky_hieu: bool = False) -> m.Document:
@@ -42,3 +45,22 @@ def check_with_advice(paths: list[Path | str],
         except InvalidRecord as error:
             problems += error.problems
     return problems, advice
+
+
+def agency_settings(workspace: Path | str, agency: str) -> CoQuan:
+    """The agency profile ``registers/<agency>.yaml`` of an office, valid (its units, signers, default Lưu …); one
+    that is missing or invalid is refused with its problems."""
+    path = agency_profile(Path(workspace), agency)
+    if not path.is_file():
+        raise UsageError(_("no agency profile '{name}'").format(name=agency))
+    profile, problems = load_agency(path)
+    if profile is None:
+        raise InvalidRecord(_("invalid record"), problems)
+    return profile
+
+
+def signing_authorities(workspace: Path | str, agency: str, signer: str, kind: str | None = None,
+                        kt: str | None = None, thay_mat: str | None = None) -> list[str]:
+    """The values of ``ky.tham_quyen`` that ND 30 Art. 13 (the checks ``check`` makes) allows ``signer`` of
+    ``agency`` on a record of ``kind``: ``KT`` for a deputy of the head, ``TM``/``khong`` for the head …"""
+    return authorities(agency_settings(workspace, agency), signer, kind, {"kt": kt, "thay_mat": thay_mat})

@@ -19,7 +19,7 @@ from correspondence.render.fonts import pdf_face
 from correspondence.validate import Loaded, load
 from correspondence.workspace import find_root
 
-__all__ = ["FORMATS", "PDF_ENGINES", "Loaded", "draft", "load", "pdf_font", "previews", "render", "render_document",
+__all__ = ["FORMATS", "PDF_ENGINES", "Loaded", "draft", "load", "page_count", "pdf_font", "previews", "render", "render_document",
            "using_pdf_engine"]
 
 
@@ -67,3 +67,8 @@ def previews(pdfs: list[Path], folder: Path | None = None, pages: int = preview.
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
     return storage.write_atomic(files)
+
+
+def page_count(pdf: Path) -> int:
+    """How many pages the PDF at ``pdf`` has (the pictures ``previews`` can make of it)."""
+    return preview.page_count(Path(pdf).read_bytes())

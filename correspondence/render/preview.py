@@ -24,3 +24,14 @@ def pages_png(pdf: bytes, pages: int = PAGES, dpi: int = DPI) -> list[bytes]:
         return out
     finally:
         document.close()
+
+
+def page_count(pdf: bytes) -> int:
+    """How many pages ``pdf`` has."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return len(document)
+    finally:
+        document.close()

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -212,6 +213,11 @@ def _drop_font_folders() -> None:
 atexit.register(_drop_font_folders)
 
 
+# The compilers are shared by the threads of a process (the desk's requests): Typst's compiler is not safe to use from
+# two threads at once ("Already borrowed"), so one layout at a time.
+_LAYING_OUT = threading.Lock()
+
+
 @lru_cache(maxsize=4)
 def _compiler(template: Path, faces: tuple[Path, ...]) -> Any:
     """A Typst compiler for ``template`` that knows only the four files of the face (and the shipped one): no font of
@@ -251,12 +257,13 @@ def _compile_marked(name: str, data: dict[str, Any] | str, workspace: Path | Non
     inputs = {"data": data if isinstance(data, str) else _json(data)}
     tags = {} if marks is None else {"pdf_tags": False}
     try:
-        pdf, warnings = compiler.compile_with_warnings(
-            input=str(template), format="pdf", sys_inputs=inputs, pdf_standards=standards or [], timestamp=timestamp,
-            **tags)
-        marked = None if marks is None else json.loads(compiler.query(marks, field="value", format="json"))
-        if marks is not None:
-            _forget(compiler)
+        with _LAYING_OUT:  # a compiler lays out one document at a time (the desk renders from several threads)
+            pdf, warnings = compiler.compile_with_warnings(
+                input=str(template), format="pdf", sys_inputs=inputs, pdf_standards=standards or [],
+                timestamp=timestamp, **tags)
+            marked = None if marks is None else json.loads(compiler.query(marks, field="value", format="json"))
+            if marks is not None:
+                _forget(compiler)
     except typst.TypstError as error:
         raise RenderFailed(_("the PDF could not be laid out: {what}").format(what=error.message)) from None
     problems = [w.message for w in warnings if "font" in w.message]

@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from correspondence.errors import Problem
 from correspondence.i18n import _
 from correspondence.kinds import BY_CODE
 from correspondence.records.loader import Located, dotted
-from correspondence.validate.schema import CoQuan
+from correspondence.validate.schema import ChuKy, CoQuan
 
 # What each layout must say (PL III): the keys a record of that layout cannot do without.
 REQUIRED = {"cong_van": ("kinh_gui", "trich_yeu"), "cong_dien": ("kinh_gui", "trich_yeu"), "bien_ban": ("thu_ky",),
@@ -452,11 +452,13 @@ RULES: tuple[Rule, ...] = (text_sizes, required_fields, known_unit, known_signer
                            spacing_not_on_a_copy)
 
 
-# The rules that hold the signer's title (the profile's ``chuc_vu``) to the authority signed with (Art. 13): a
-# record's, and the signature block of a Word file ``correspondence lint`` reads where the profile knows its signer.
-AUTHORITY_RULES: tuple[Rule, ...] = (head_signs_without_kt, deputy_signs_collective_with_kt, deputy_head_not_tl_or_tuq,
-                                     kt_signed_by_a_deputy, deputy_signs_tl_with_kt, tuq_not_handed_to_a_deputy,
-                                     deputy_signs_with_authority)
+# The rules of Art. 13 that judge a signer's thẩm quyền (TM., KT., TL., TUQ., Q. or none): a record's, the choices the
+# desk offers for a signer, and the signature block of a Word file ``correspondence lint`` reads where the profile
+# knows its signer.
+AUTHORITY_RULES: tuple[Rule, ...] = (head_signs_without_kt, deputy_signs_collective_with_kt, kt_under_tl,
+                                     deputy_head_not_tl_or_tuq, kt_signed_by_a_deputy, deputy_signs_tl_with_kt,
+                                     tuq_not_handed_to_a_deputy, deputy_signs_with_authority,
+                                     collective_issues_nghi_quyet, tm_needs_collective)
 
 
 def authority_problems(agency: CoQuan, ky: dict[str, Any], loai: str | None = None) -> list[Problem]:
@@ -465,3 +467,23 @@ def authority_problems(agency: CoQuan, ky: dict[str, Any], loai: str | None = No
     data = {"ky": ky, "loai": loai}
     context = Context(data, Located("", data), agency, frozenset())
     return [problem for rule in AUTHORITY_RULES for problem in rule(context)]
+
+
+def authorities(agency: CoQuan, signer: str, kind: str | None = None, ky: dict[str, Any] | None = None) -> list[str]:
+    """The thẩm quyền (``ky.tham_quyen`` values) the rules of Art. 13 allow ``signer`` of ``agency`` on a record of
+    ``kind``, with the rest of ``ky`` as given (``thay_mat``, ``kt``): each value the rules above report nothing
+    against. The ``kt`` a unit head's deputy adds under TL. is asked for once TL. is chosen: its absence does not
+    take TL. off the list. Nothing for a signer the profile does not know."""
+    if signer not in agency.nguoi_ky:
+        return []
+    given = {key: value for key, value in (ky or {}).items() if value not in (None, "")}
+    allowed = []
+    for mode in get_args(ChuKy.model_fields["tham_quyen"].annotation):
+        data: dict[str, Any] = {"ky": {**given, "nguoi_ky": signer, "tham_quyen": mode}}
+        if kind:
+            data["loai"] = kind
+        context = Context(data, Located("", data), agency, frozenset())
+        if not any(rule(context) for rule in AUTHORITY_RULES
+                   if not (rule is deputy_signs_tl_with_kt and not given.get("kt"))):
+            allowed.append(mode)
+    return allowed

@@ -3,6 +3,6 @@
 
 from __future__ import annotations
 
-from correspondence.desk.pages import entry, hoso, incoming, register, search
+from correspondence.desk.pages import compose, entry, hoso, incoming, register, search
 
-ROUTES = [*entry.ROUTES, *register.ROUTES, *incoming.ROUTES, *hoso.ROUTES, *search.ROUTES]
+ROUTES = [*entry.ROUTES, *compose.ROUTES, *register.ROUTES, *incoming.ROUTES, *hoso.ROUTES, *search.ROUTES]
