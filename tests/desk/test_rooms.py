@@ -305,6 +305,26 @@ def test_assign_with_a_deadline_then_overdue_then_done(office: Path, sign_in: An
     assert client.get("/van-ban-den/2019/77").status_code == 404
 
 
+def test_the_assign_form_offers_the_agencys_units_and_a_free_person(office: Path, sign_in: Any) -> None:
+    client = sign_in("vanthu")
+    row = _receive(client).headers["location"]
+    html = client.get(row).text
+    form = html.split('action="' + row + '/giao"')[1].split("</form>")[0]
+    unit = re.search(r'<select id="don_vi" name="don_vi">(.*?)</select>', form, re.S)
+    assert unit, form
+    assert re.findall(r'<option value="([^"]*)"', unit[1]) == ["", "XD6", "KSTT", "HCC"]  # the profile's units
+    assert "Phòng Xây dựng 6 (XD6)" in unit[1]
+    assert re.search(r'<input id="nguoi" name="nguoi"', form)  # the person: free text
+    missing = _post(client, f"{row}/giao", {"don_vi": "", "nguoi": "Lê Thị C", "han": "01/01/2030"}, row)
+    assert missing.status_code == 400 and 'value="Lê Thị C"' in missing.text  # what was typed is kept
+    done = _post(client, f"{row}/giao", {"don_vi": "KSTT", "nguoi": "Lê Thị C", "han": "01/01/2030"}, row)
+    assert done.status_code == 303
+    steps = api.incoming_history(office, api.incoming_show(office, int(row.rsplit("/", 1)[1]), int(row.split("/")[2]),
+                                                           False, AGENCY), None).steps
+    assert [(step.don_vi, step.nguoi, step.by) for step in steps] == [("Phòng Kiểm soát thủ tục hành chính", "Lê Thị C", "vanthu")]
+    assert sign_in("chuyenvien").get(row).text.count('name="don_vi"') == 0  # a chuyên viên does not assign
+
+
 # --- hồ sơ ----------------------------------------------------------------------------------------------------------
 
 
