@@ -162,3 +162,13 @@ def test_an_excel_list_is_taken_too(office: Path, sign_in: Any) -> None:
     assert re.search(r'<tr class="placeholder"><td>Họ và tên</td><td>\s*biến {{ ten }}', html)  # a title clerks use
     assert "Ông Lê Văn C" in html.split('id="tron-thu-nguoi-nhan"')[1]
     assert api.register_list(office, AGENCY) == []
+
+
+def test_one_number_for_the_whole_list(office: Path, sign_in: Any) -> None:
+    client = sign_in("vanthu")
+    answer = client.post("/van-ban-moi/ban-hanh", data={**_form(client), "mot_so": "1"}, files=_list())
+    assert answer.status_code == 200, answer.text[:3000]
+    shown = re.findall(r'<td class="so-ky-hieu">([^<]+)</td>', answer.text)
+    rows = api.register_list(office, AGENCY)
+    assert len(shown) == 2 and len(set(shown)) == 1 and [row.so_ky_hieu for row in rows] == shown[:1]
+    assert rows[0].issued_by == "vanthu"
