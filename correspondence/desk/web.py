@@ -65,6 +65,11 @@ class Viewer:
     def may(self, action: str) -> bool:
         return bool(api.may(self.role, action))
 
+    @property
+    def role_name(self) -> str:
+        """The role in words, in the reader's language (văn thư, lãnh đạo, chuyên viên)."""
+        return _(api.ROLES[self.role]) if self.role in api.ROLES else self.role
+
 
 def templates() -> Environment:
     """The page templates: every value escaped (script typed into a field is shown as text)."""
@@ -155,7 +160,7 @@ def needs(action: str | None) -> Callable[[Callable[..., Awaitable[Response]]], 
                     return RedirectResponse(f"/dang-nhap?tiep={request.url.path}", status_code=303)
                 return refusal(request, 401, _("Sign in first."))
             if action is not None and not who.may(action):
-                return refusal(request, 403, _("Your role ({role}) may not do this.").format(role=who.role))
+                return refusal(request, 403, _("Your role ({role}) may not do this.").format(role=who.role_name))
             if request.method == "POST":
                 form = await read_form(request)
                 if not await csrf_ok(request, form):

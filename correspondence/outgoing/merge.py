@@ -56,6 +56,7 @@ class Preview:
     rows: list[tuple[str, str]]
     path: Path
     fields: dict[str, str] = field(default_factory=dict)  # column → what the record field it replaces is
+    placeholders: tuple[str, ...] = ()  # the names the body prints ({{ ten }} → ten), sorted
 
 
 # Column titles clerks write, by the name records use (compared without diacritics).
@@ -196,12 +197,14 @@ def preview(record: Path | str, data: Path | str, workspace: Path | str | None =
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     recipients = [(where, _recipient(doc, row)) for doc, (where, row) in zip(docs, rows, strict=True)]
-    return Preview(used_columns(loaded, table), recipients, target, record_fields(loaded, table))
+    return Preview(used_columns(loaded, table), recipients, target, record_fields(loaded, table),
+                   tuple(sorted(body_names(loaded.record.noi_dung or ""))))
 
 
-def print_file(record: Path | str, done: list[Merged], workspace: Path | str | None = None) -> Path | None:
-    """One PDF of every document a merge issued, in row order, to print at once (beside the issued files, which stay
-    the originals); ``None`` when nothing was issued."""
+def print_file(record: Path | str, done: list[Merged], workspace: Path | str | None = None,
+               folder: Path | None = None) -> Path | None:
+    """One PDF of every document a merge issued, in row order, to print at once (in ``folder``, default the
+    workspace's output/; the issued files stay the originals); ``None`` when nothing was issued."""
     issued = [item for item in done if not item.failure]
     files = [path for item in issued for path in item.files if path.suffix == ".pdf"]
     if not files:
@@ -209,7 +212,7 @@ def print_file(record: Path | str, done: list[Merged], workspace: Path | str | N
     root = Path(workspace) if workspace is not None else find_root(Path(record))
     first, last = (numbers.parse_so_ky_hieu(item.so_ky_hieu)[0] for item in (issued[0], issued[-1]))
     span = numbers.so_van_ban(first) if first == last else f"{numbers.so_van_ban(first)}-{numbers.so_van_ban(last)}"
-    target = root / "output" / f"{Path(record).stem}-in-chung-so-{span}.pdf"
+    target = (folder if folder is not None else root / "output") / f"{Path(record).stem}-in-chung-so-{span}.pdf"
     title = _("Mail merge {record}: numbers {span}").format(record=Path(record).name, span=span)
     try:
         write_streamed(target, lambda path: combine_files(files, title, path))

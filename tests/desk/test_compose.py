@@ -115,11 +115,30 @@ def test_preview_problems_come_at_their_fields(sign_in: Any) -> None:
     client = sign_in("chuyenvien")
     answer = client.post("/van-ban-moi/xem-truoc", data=_form(client, don_vi="KHONG"),
                          headers={"hx-request": "true"})
-    assert answer.status_code == 200 and "anh-trang" not in answer.text
+    assert answer.status_code == 422 and "anh-trang" not in answer.text  # htmx swaps a 422 (base.html's config)
     errors = unescape(answer.text.split('id="loi-don_vi"')[1].split("</div>")[0])
     assert "KHONG" in errors and "XD6" in errors
     plain = client.post("/van-ban-moi/xem-truoc", data=_form(client, don_vi="KHONG"))
     assert plain.status_code == 422 and 'id="truong-don_vi"' in plain.text
+
+
+def test_htmx_swaps_a_refusal_of_the_input_but_not_a_server_failure(sign_in: Any) -> None:
+    import json
+    import re as regex
+
+    html = sign_in("chuyenvien").get("/van-ban-moi").text
+    found = re.search(r"<meta name=\"htmx-config\" content='([^']+)'>", html)
+    assert found
+    config = json.loads(unescape(found[1]))
+    assert config["allowScriptTags"] is False and config["allowEval"] is False
+
+    def handling(status: int) -> dict[str, Any]:  # as htmx 2 picks it: the first whose code matches (RegExp.test)
+        return next(rule for rule in config["responseHandling"] if regex.search(rule["code"], str(status)))
+
+    assert handling(200)["swap"] is True and handling(204)["swap"] is False
+    assert handling(422)["swap"] is True and handling(400)["swap"] is True and not handling(422).get("error")
+    for status in (403, 404, 413, 500, 502, 503):
+        assert handling(status)["swap"] is False and handling(status)["error"] is True, status
 
 
 def test_issuing_shows_the_number_and_the_pdf_reads_right(office: Path, sign_in: Any) -> None:

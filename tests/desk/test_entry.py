@@ -31,6 +31,21 @@ def test_signing_in_shows_the_rooms_in_vietnamese(sign_in: Any) -> None:
     assert "Outgoing register" in client.get("/").text  # the language stays for the session
 
 
+def test_the_header_names_the_role_in_words(sign_in: Any) -> None:
+    import re
+
+    for name, words, english in (("vanthu", "văn thư", "records clerk"), ("lanhdao", "lãnh đạo", "leader"),
+                                 ("chuyenvien", "chuyên viên", "specialist")):
+        client = sign_in(name)
+        role = re.search(r'<span class="role">([^<]*)</span>', client.get("/").text)
+        assert role and role[1] == words, (name, role)
+        role = re.search(r'<span class="role">([^<]*)</span>', client.get("/?lang=en").text)
+        assert role and english in role[1] and "-" not in role[1], (name, role)
+        client.get("/?lang=vi")
+    refused = client.post("/so-van-ban-di/1/huy", data={"csrf": csrf_of(client.get("/").text), "ly_do": "x"})
+    assert refused.status_code == 403 and "(chuyên viên)" in refused.text and "chuyen-vien" not in refused.text
+
+
 def test_a_wrong_password_is_refused_then_paused(client: Any) -> None:
     token = csrf_of(client.get("/dang-nhap").text)
     for _attempt in range(5):

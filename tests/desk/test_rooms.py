@@ -305,6 +305,27 @@ def test_assign_with_a_deadline_then_overdue_then_done(office: Path, sign_in: An
     assert client.get("/van-ban-den/2019/77").status_code == 404
 
 
+def test_the_assign_form_offers_the_agencys_units_and_a_free_person(office: Path, sign_in: Any) -> None:
+    client = sign_in("vanthu")
+    row = _receive(client).headers["location"]
+    html = client.get(row).text
+    form = html.split('action="' + row + '/giao"')[1].split("</form>")[0]
+    unit = re.search(r'<select id="don_vi" name="don_vi">(.*?)</select>', form, re.S)
+    assert unit, form
+    assert re.findall(r'<option value="([^"]*)"', unit[1]) == ["", "XD6", "KSTT", "HCC"]  # the profile's units
+    assert "Phòng Xây dựng 6 (XD6)" in unit[1]
+    assert re.search(r'<input id="nguoi" name="nguoi"', form)  # the person: free text
+    missing = _post(client, f"{row}/giao", {"don_vi": "", "nguoi": "Lê Thị C", "han": "01/01/2030"}, row)
+    assert missing.status_code == 400 and 'value="Lê Thị C"' in missing.text  # what was typed is kept
+    done = _post(client, f"{row}/giao", {"don_vi": "KSTT", "nguoi": "Lê Thị C", "han": "01/01/2030"}, row)
+    assert done.status_code == 303
+    item = api.incoming_show(office, int(row.rsplit("/", 1)[1]), int(row.split("/")[2]), False, AGENCY)
+    steps = api.incoming_history(office, item, None).steps
+    assert [(step.don_vi, step.nguoi, step.by) for step in steps] == [
+        ("Phòng Kiểm soát thủ tục hành chính", "Lê Thị C", "vanthu")]  # the unit chosen, as the profile names it
+    assert sign_in("chuyenvien").get(row).text.count('name="don_vi"') == 0  # a chuyên viên does not assign
+
+
 # --- hồ sơ ----------------------------------------------------------------------------------------------------------
 
 
@@ -325,6 +346,26 @@ def test_the_clerk_opens_a_ho_so_and_files_a_document(office: Path, sign_in: Any
     unknown = _post(client, "/ho-so/2019/01.VP/them", {"so_ky_hieu": "9999/UBND-XD6"}, "/ho-so/2019/01.VP")
     assert unknown.status_code == 400 and "9999/UBND-XD6" in unknown.text
     assert client.get("/ho-so/2019/99.XX").status_code == 404
+
+
+def test_the_clerk_closes_an_open_ho_so(office: Path, sign_in: Any) -> None:
+    api.ho_so_create(office, "02.VP", "Hồ sơ hội nghị", "10", 2019, agency=AGENCY)
+    specialist = sign_in("chuyenvien")
+    assert "/dong" not in specialist.get("/ho-so/2019/02.VP").text
+    assert _post(specialist, "/ho-so/2019/02.VP/dong", {}, "/ho-so").status_code == 403
+    client = sign_in("vanthu")
+    page = client.get("/ho-so/2019/02.VP").text
+    assert 'action="/ho-so/2019/02.VP/dong"' in page and "Đóng hồ sơ" in page
+    closed = _post(client, "/ho-so/2019/02.VP/dong", {}, "/ho-so/2019/02.VP")
+    assert closed.status_code == 303 and closed.headers["location"] == "/ho-so/2019/02.VP"
+    assert [h.status for h in api.ho_so_list(office, 2019, AGENCY)] == ["dong"]
+    shown = client.get("/ho-so/2019/02.VP").text
+    assert "đã đóng" in shown and "/dong" not in shown and "/them" not in shown  # closed: takes nothing more
+    events = [event for event in api.register_log(office, AGENCY, everything=True) if event.action == "ho-so-close"]
+    assert [event.by for event in events] == ["vanthu"]
+    again = client.post("/ho-so/2019/02.VP/dong", data={"csrf": csrf_of(client.get("/").text)})
+    assert again.status_code == 409 and "đã đóng" in again.text  # a stale page: told, nothing changes
+    assert _post(client, "/ho-so/2019/99.XX/dong", {}, "/ho-so").status_code == 404
 
 
 def test_a_specialist_cannot_open_or_file(office: Path, sign_in: Any) -> None:

@@ -28,6 +28,7 @@ from starlette.routing import Route
 
 from correspondence import api
 from correspondence.desk.pages import form as forms
+from correspondence.desk.pages import merging
 from correspondence.desk.web import Viewer, call, desk_of, needs, office_folder, page, save_upload
 from correspondence.errors import CorrespondenceError, Problem
 from correspondence.i18n import N_, _
@@ -127,37 +128,53 @@ def _write_record(data: dict[str, Any], target: Path, body: Path | None) -> Path
     return target
 
 
-async def _body(request: Request, who: Viewer, posted: FormData) -> tuple[Path | None, list[Problem]]:
-    """The Word draft sent as the body: the file just uploaded (kept under tai-len/), else the one uploaded before
-    (named by the form), else none."""
-    upload = posted.get("noi_dung_tu")
+async def _uploaded(request: Request, who: Viewer, posted: FormData, name: str, kept: str,
+                    suffixes: tuple[str, ...], gone: str) -> tuple[Path | None, list[Problem]]:
+    """The file sent in the input ``name``: the one just uploaded (kept under tai-len/), else the one uploaded before
+    (named by the form's hidden ``kept``), else none; a problem at ``name`` when it cannot be taken."""
+    upload = posted.get(name)
     if isinstance(upload, UploadFile) and upload.filename:
         try:
-            return await call(request, save_upload, request, upload, UPLOADS, (".docx",)), []
+            return await call(request, save_upload, request, upload, UPLOADS, suffixes), []
         except CorrespondenceError as error:
-            return None, [Problem("", "noi_dung_tu", error.message)]
-    name = str(posted.get("tep_noi_dung") or "")
-    if not name:
+            return None, [Problem("", name, error.message)]
+    given = str(posted.get(kept) or "")
+    if not given:
         return None, []
     folder = office_folder(request, UPLOADS, who.agency)
-    path = folder / name
-    if Path(name).name != name or name.startswith(".") or not path.is_file() or path.resolve().parent != folder:
-        return None, [Problem("", "noi_dung_tu", _("the Word file uploaded before is gone: upload it again"))]
+    path = folder / given
+    if Path(given).name != given or given.startswith(".") or path.suffix.lower() not in suffixes \
+            or not path.is_file() or path.resolve().parent != folder:
+        return None, [Problem("", name, gone)]
     return path, []
 
 
+async def _body(request: Request, who: Viewer, posted: FormData) -> tuple[Path | None, list[Problem]]:
+    """The Word draft sent as the body."""
+    return await _uploaded(request, who, posted, "noi_dung_tu", "tep_noi_dung", (".docx",),
+                           _("the Word file uploaded before is gone: upload it again"))
+
+
+async def _list(request: Request, who: Viewer, posted: FormData) -> tuple[Path | None, list[Problem]]:
+    """The mail merge's list (CSV/XLSX), when one is sent: one document a row."""
+    return await _uploaded(request, who, posted, merging.FIELD, merging.KEPT_FIELD, merging.SUFFIXES,
+                           _("the list uploaded before is gone: upload it again"))
+
+
 async def _read(request: Request, who: Viewer, posted: FormData) -> tuple[dict[str, Any], Path | None, list[Problem]]:
-    """The setup of the posted kind, the Word body, and the problems of the upload itself."""
+    """The setup of the posted kind, the Word body and the merge's list, and the problems of the uploads themselves."""
     setup = await call(request, _setup, desk_of(request).workspace, who.agency, str(posted.get("loai") or ""), posted)
     body, problems = await _body(request, who, posted)
-    setup["body"] = body
-    return setup, body, problems
+    listed, list_problems = await _list(request, who, posted)
+    setup.update(body=body, listed=listed, list_name=merging.shown_name(listed) if listed else "",
+                 in_chung=("in_chung" in posted), mot_so=("mot_so" in posted))
+    return setup, body, problems + list_problems
 
 
 def _told(items: list[forms.Input], problems: list[Problem]) -> dict[str, Any]:
     """The problems as the form shows them: by input, and those of no input shown (``general``) above the form."""
     by_input = forms.problems_by_input(items, problems)
-    names = {item.name for item in items} | {"noi_dung_tu"}
+    names = {item.name for item in items} | {"noi_dung_tu", merging.FIELD}
     general = [message for name, messages in by_input.items() if name not in names for message in messages]
     return {"problems": {name: messages for name, messages in by_input.items() if name in names}, "general": general}
 
@@ -165,7 +182,7 @@ def _told(items: list[forms.Input], problems: list[Problem]) -> dict[str, Any]:
 def _render(request: Request, setup: dict[str, Any], status: int = 200, problems: list[Problem] | None = None,
             preview: dict[str, Any] | None = None) -> HTMLResponse:
     return page(request, "van_ban_moi.html", status=status, preview=preview, input_id=_input_id, label=forms.label,
-                **_told(setup["items"], problems or []), **setup)
+                merge_field=merging.FIELD, **_told(setup["items"], problems or []), **setup)
 
 
 def _input_id(name: str) -> str:
@@ -176,7 +193,7 @@ def _input_id(name: str) -> str:
 async def new_document(request: Request, who: Viewer) -> Response:
     setup = await call(request, _setup, desk_of(request).workspace, who.agency,
                        request.query_params.get("loai") or DEFAULT_KIND, None)
-    setup["body"] = None
+    setup.update(body=None, listed=None, list_name="", in_chung=False, mot_so=False)
     return _render(request, setup)
 
 
@@ -200,25 +217,41 @@ def _draft(workspace: Path, record: Path, folder: Path) -> tuple[Path, int]:
     return pdf, api.page_count(pdf)
 
 
+def _inputs(items: list[forms.Input]) -> set[str]:
+    """The record fields the form has an input for (a problem there is shown at it)."""
+    return {item.path[0] for item in items}
+
+
 @needs("draft")
 async def preview(request: Request, who: Viewer, posted: FormData) -> Response:
-    """Xem trước: the posted form drafted, page 1 shown; or its problems at their inputs."""
+    """Xem trước: the posted form drafted, page 1 shown; with a list, every row drafted into one PDF, the columns'
+    mapping and the rows' recipients shown with its page 1; or the problems at their inputs (422)."""
     setup, body, problems = await _read(request, who, posted)
     items = setup["items"]
     shown: dict[str, Any] = {}
     if not problems:
         folder = _scratch(request, who)
         data = forms.record(items, posted, setup["kind"], who.agency)
+        workspace = desk_of(request).workspace
         try:
             record = await call(request, _write_record, data, folder / RECORD, body)
-            _pdf, count = await call(request, _draft, desk_of(request).workspace, record, folder)
-            shown = {"token": folder.name, "pages": count}
+            if setup["listed"] is not None:
+                tried, count = await call(request, merging.try_merge, workspace, record, setup["listed"], folder)
+                columns, unfilled = merging.mapping(tried)
+                shown = {"token": folder.name, "pages": count, "columns": columns, "unfilled": unfilled,
+                         "rows": [(merging.row_line(where), recipient) for where, recipient in tried.rows]}
+            else:
+                _pdf, count = await call(request, _draft, workspace, record, folder)
+                shown = {"token": folder.name, "pages": count}
         except CorrespondenceError as error:
-            problems = list(error.problems) or [Problem("", "", error.message)]
-    if request.headers.get("hx-request") == "true":  # htmx swaps only a 2xx answer: the problems come as a 200
-        return page(request, "van_ban_moi_xem_truoc.html", preview=shown, input_id=_input_id, label=forms.label,
-                    items=items, body=body, oob=True, **_told(items, problems))
-    return _render(request, setup, 422 if problems else 200, problems, shown)
+            problems = (merging.located(error, setup["listed"], _inputs(items)) if setup["listed"] is not None
+                        else list(error.problems)) or [Problem("", "", error.message)]
+    status = 422 if problems else 200
+    if request.headers.get("hx-request") == "true":  # the form stays; the preview and the problems are swapped in
+        return page(request, "van_ban_moi_xem_truoc.html", status=status, preview=shown, input_id=_input_id,
+                    label=forms.label, items=items, body=body, oob=True, merge_field=merging.FIELD,
+                    **_told(items, problems))
+    return _render(request, setup, status, problems, shown)
 
 
 @needs("draft")
@@ -266,9 +299,12 @@ def _issue(workspace: Path, register_url: str | None, data: dict[str, Any], body
 
 @needs("issue")
 async def issue(request: Request, who: Viewer, posted: FormData) -> Response:
-    """Ban hành: the checked record issued, its Số, ký hiệu and files shown; else its problems (422), nothing issued."""
+    """Ban hành: the checked record issued, its Số, ký hiệu and files shown; with a list, each row issued with its own
+    number and all of them shown; else the problems (422), nothing issued."""
     setup, body, problems = await _read(request, who, posted)
     items = setup["items"]
+    if not problems and setup["listed"] is not None:
+        return await _issue_merge(request, who, posted, setup, body)
     if not problems:
         data = forms.record(items, posted, setup["kind"], who.agency)
         try:
@@ -283,6 +319,34 @@ async def issue(request: Request, who: Viewer, posted: FormData) -> Response:
     files = [(path.name, path.resolve().relative_to(output).as_posix()) for path in issued.files
              if output in path.resolve().parents]
     return page(request, "van_ban_moi_da_ban_hanh.html", entry=issued.entry, files=files, failure=issued.failure)
+
+
+def _merge(workspace: Path, register_url: str | None, data: dict[str, Any], body: Path | None, listed: Path,
+           kept: Path, output: Path, together: bool, one_number: bool) -> merging.Issued:
+    """Keep the record under ban-ghi/ and issue a document per row of the list; refused before any number: the
+    record is not kept."""
+    _write_record(data, kept, body)
+    try:
+        return merging.issue(workspace, register_url, kept, listed, output, together, one_number)
+    except CorrespondenceError:
+        kept.unlink(missing_ok=True)  # refused before any number: the record was never issued
+        raise
+
+
+async def _issue_merge(request: Request, who: Viewer, posted: FormData, setup: dict[str, Any],
+                       body: Path | None) -> Response:
+    """Ban hành with a list: every row checked before any number, then each issued; the rows' numbers and files."""
+    items = setup["items"]
+    data = forms.record(items, posted, setup["kind"], who.agency)
+    desk = desk_of(request)
+    try:
+        done = await call(request, _merge, desk.workspace, desk.register_url, data, body, setup["listed"],
+                          _kept_path(request, who, data), office_folder(request, "output", who.agency),
+                          setup["in_chung"], setup["mot_so"])
+    except CorrespondenceError as error:
+        problems = merging.located(error, setup["listed"], _inputs(items)) or [Problem("", "", error.message)]
+        return _render(request, setup, 422, problems)
+    return page(request, "tron_thu_da_ban_hanh.html", done=done, list_name=setup["list_name"])
 
 
 @needs("read")

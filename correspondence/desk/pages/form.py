@@ -250,8 +250,8 @@ def problems_by_input(items: list[Input], problems: list[Problem] | tuple[Proble
             if dotted == "ky":
                 name = "nguoi_ky"
                 break
-            if dotted == "noi_dung_tu":
-                name = "noi_dung_tu"
+            if dotted in ("noi_dung_tu", "danh_sach"):  # the Word body's input, the mail merge list's
+                name = dotted
                 break
             dotted = dotted.rpartition(".")[0]
         found.setdefault(name, []).append(problem.message + (f" ({problem.hint})" if problem.hint else ""))

@@ -1,5 +1,5 @@
 """Turn the hồ sơ of the register into the room "Hồ sơ": the hồ sơ of a year, one opened (văn thư), a hồ sơ's mục
-lục văn bản, and an issued or received document filed in it (văn thư)."""
+lục văn bản, an issued or received document filed in it, and an open hồ sơ closed (văn thư)."""
 
 from __future__ import annotations
 
@@ -103,9 +103,28 @@ async def add(request: Request, who: Viewer, form: FormData) -> Response:
     return RedirectResponse(f"/ho-so/{year}/{symbol}", status_code=303)
 
 
+@needs("file")
+async def close(request: Request, who: Viewer, form: FormData) -> Response:
+    """Close an open hồ sơ: it takes no more documents; the event names the signed-in clerk."""
+    desk = desk_of(request)
+    year, symbol = str(request.path_params["nam"]), str(request.path_params["ky_hieu"])
+    if not year.isdigit():
+        return refusal(request, 404, _("There is no such hồ sơ."))
+    try:
+        await call(request, api.ho_so_show, desk.workspace, symbol, int(year), who.agency, desk.register_url)
+    except CorrespondenceError:
+        return refusal(request, 404, _("There is no such hồ sơ."))
+    try:
+        await call(request, api.ho_so_close, desk.workspace, symbol, int(year), who.agency, desk.register_url)
+    except CorrespondenceError as error:
+        return await _show(request, who, 409, located(error), error.message)
+    return RedirectResponse(f"/ho-so/{year}/{symbol}", status_code=303)
+
+
 ROUTES = [
     Route("/ho-so", listing, methods=["GET"]),
     Route("/ho-so", create, methods=["POST"]),
     Route("/ho-so/{nam}/{ky_hieu}", show, methods=["GET"]),
     Route("/ho-so/{nam}/{ky_hieu}/them", add, methods=["POST"]),
+    Route("/ho-so/{nam}/{ky_hieu}/dong", close, methods=["POST"]),
 ]

@@ -83,17 +83,25 @@ async def _item(request: Request, who: Viewer) -> Any:
         return None
 
 
+def _units(workspace: Path, agency: str) -> list[tuple[str, str]]:
+    """The agency's units from its profile, to assign to: their abbreviation, and their name with it."""
+    profile = api.agency_settings(workspace, agency)
+    return [(unit.viet_tat, f"{unit.ten} ({unit.viet_tat})") for unit in profile.don_vi.values()]
+
+
 async def _row(request: Request, who: Viewer, item: Any, status: int = 200,
-               problems: dict[str, list[str]] | None = None, message: str | None = None) -> Response:
+               problems: dict[str, list[str]] | None = None, message: str | None = None,
+               chosen: dict[str, str] | None = None) -> Response:
     desk = desk_of(request)
     life = await call(request, api.incoming_history, desk.workspace, item, desk.register_url)
+    units = await call(request, _units, desk.workspace, who.agency) if who.may("assign") else []
     files = [(index, Path(kept["path"]).name) for index, kept in enumerate(item.files)]
     stamped = [(index, name) for index, name in _stamped(item)
                if office_folder(request, str(Path(item.files[index - len(item.files)]["path"]).with_name(name)))
                .is_file()]
     return page(request, "van_ban_den_dong.html", status=status, item=item, life=life, files=files + stamped,
-                problems=problems or {}, message=message, day=ngay_so, when=gio_viet_nam,
-                notices=request.session.pop("notices", []))
+                problems=problems or {}, message=message, day=ngay_so, when=gio_viet_nam, units=units,
+                chosen=chosen or {}, notices=request.session.pop("notices", []))
 
 
 def _stamped(item: Any) -> list[tuple[int, str]]:
@@ -139,13 +147,15 @@ async def assign(request: Request, who: Viewer, form: FormData) -> Response:
     unit, person, deadline = (" ".join(str(form.get(name) or "").split()) for name in ("don_vi", "nguoi", "han"))
     problems = [Problem(name, name, text) for name, value, text in (
         ("don_vi", unit, _("Name the unit.")), ("han", deadline, _("Give the deadline."))) if not value]
+    chosen = {"don_vi": unit, "nguoi": person, "han": deadline}
     if problems:
-        return await _row(request, who, item, 400, located(UsageError(_("nothing was recorded"), problems)))
+        return await _row(request, who, item, 400, located(UsageError(_("nothing was recorded"), problems)),
+                          chosen=chosen)
     try:
         _done, said = await heard(request, api.incoming_assign, desk.workspace, item.number, unit, deadline,
                                   person or None, item.year, False, who.agency, desk.register_url)
     except CorrespondenceError as error:
-        return await _row(request, who, item, 400, located(error), error.message)
+        return await _row(request, who, item, 400, located(error), error.message, chosen)
     request.session["notices"] = said[:5]
     return RedirectResponse(f"/van-ban-den/{item.year}/{item.number}", status_code=303)
 
