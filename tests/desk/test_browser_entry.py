@@ -24,3 +24,18 @@ def test_a_wrong_password_is_refused_in_the_browser(browser: Any, desk_server: s
     assert page.locator("input[type=password]").count() == 1
     shot(page, "dang-nhap")
     page.context.close()
+
+
+def test_the_guide_shows_every_page_the_browser_tests_picture() -> None:
+    """docs/ban-lam-viec.md shows each screenshot the browser tests take (``shot(page, NAME)``), and each picture it
+    shows is in docs/img/ (drawn again with DESK_SCREENSHOTS=docs/img)."""
+    import re
+
+    from tests.conftest import ROOT
+
+    guide = (ROOT / "docs" / "ban-lam-viec.md").read_text("utf-8")
+    shown = set(re.findall(r"\]\(img/([\w-]+)\.png\)", guide))
+    taken = {name for path in (ROOT / "tests" / "desk").glob("test_browser_*.py")
+             for name in re.findall(r'shot\(page, "([\w-]+)"\)', path.read_text("utf-8"))}
+    assert taken and taken == shown
+    assert all((ROOT / "docs" / "img" / f"{name}.png").is_file() for name in shown)
