@@ -52,12 +52,14 @@ def test_serve_opens_the_desk_of_the_office_folder(office: Path) -> None:
     assert "Traceback" not in out
 
 
-def test_the_desk_signs_in_on_a_postgresql_register(examples_workspace: Path, postgres: Any) -> None:
+def test_the_desk_of_an_office_on_a_postgresql_register(examples_workspace: Path, postgres: Any) -> None:
+    """Sign in, issue from the form, see the row in the register page: the register a PostgreSQL database."""
     from starlette.testclient import TestClient
 
     from correspondence.desk.app import create_app
+    from tests.desk.test_compose import EXAMPLE
 
-    url = postgres.fresh_database("desk_accounts")
+    url = postgres.fresh_database("desk_office")
     api.register_init(examples_workspace, AGENCY, url)
     api.user_add(examples_workspace, "vanthu", "van-thu", PASSWORD, AGENCY, url)
     with TestClient(create_app(examples_workspace, url), base_url="http://127.0.0.1:8000") as client:
@@ -65,6 +67,15 @@ def test_the_desk_signs_in_on_a_postgresql_register(examples_workspace: Path, po
         home = client.post("/dang-nhap", data={"csrf": token, "ten": "vanthu", "mat_khau": PASSWORD,
                                                "co_quan": AGENCY})
         assert home.status_code == 200 and "vanthu" in home.text
+        form = {"csrf": csrf_of(client.get("/van-ban-moi").text), **EXAMPLE}
+        issued = client.post("/van-ban-moi/ban-hanh", data=form)
+        assert issued.status_code == 200, issued.text[:2000]
+        number = re.search(r'<strong id="so-ky-hieu">([^<]+)</strong>', issued.text)
+        assert number is not None
+        assert number[1] in client.get("/so-van-ban-di").text
+    [row] = api.register_list(examples_workspace, AGENCY, url)
+    assert row.so_ky_hieu == number[1] and row.issued_by == "vanthu"
+    assert api.register_list(examples_workspace, AGENCY) == []  # the office's SQLite register untouched
     assert re.search(r"\$argon2", api.user_list(examples_workspace, AGENCY, url)[0].mat_khau)
 
 
