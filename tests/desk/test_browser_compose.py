@@ -86,6 +86,11 @@ def test_a_problem_is_shown_in_the_browser_at_its_field(signed_in: Any, office: 
     page = signed_in("chuyenvien")
     page.goto(page.url.rstrip("/") + "/van-ban-moi")
     assert page.get_by_role("button", name="Ban hành").count() == 0  # a chuyên viên drafts, never issues
+    token = page.locator("input[name=csrf]").first.input_value()
+    forged = page.request.post(page.url.split("/van-ban-moi")[0] + "/van-ban-moi/ban-hanh",
+                               form={"csrf": token, "loai": "cong_van", "trich_yeu": "tự ban hành"})
+    assert forged.status == 403  # and the request itself, sent with the session, is refused
+    assert api.register_list(office, AGENCY) == []
     _fill(page, "")
     page.get_by_role("button", name="Xem trước").click()
     page.locator("#loi-trich_yeu p").wait_for(timeout=10_000)

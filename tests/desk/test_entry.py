@@ -12,9 +12,24 @@ from tests.desk.conftest import csrf_of
 
 
 def test_every_page_but_the_login_page_needs_a_sign_in(client: Any) -> None:
-    for path in ("/",):
-        answer = client.get(path, follow_redirects=False)
-        assert answer.status_code == 303 and answer.headers["location"].startswith("/dang-nhap"), path
+    """Every route of every room: a page asked for is the way to the login page, a form posted is refused."""
+    import re
+
+    from correspondence.desk.pages import ROUTES
+
+    for route in ROUTES:
+        if route.path == "/dang-nhap":
+            continue
+        path = re.sub(r"\{[^}]+\}", "1", route.path)
+        for method in sorted(route.methods or ()):
+            if method == "HEAD":
+                continue
+            answer = client.request(method, path, follow_redirects=False)
+            if method == "GET":
+                assert answer.status_code == 303, (method, path)
+                assert answer.headers["location"].startswith("/dang-nhap"), path
+            else:
+                assert answer.status_code == 401 and "Hãy đăng nhập" in answer.text, (method, path)
     login = client.get("/dang-nhap")
     assert login.status_code == 200
     assert 'type="password"' in login.text and "Đăng nhập" in login.text
