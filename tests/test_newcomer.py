@@ -253,6 +253,7 @@ def test_incoming_show_prints_vietnamese_labels_and_local_time(workspace: Path) 
     assert "Số đến: 1" in lines and "Ngày đến: 07/05/2019" in lines and "Tác giả: Sở Tài chính" in lines, output
     assert "Ngày văn bản: 20/04/2019" in lines, output
     assert f"Thời điểm vào sổ: {_local(row.received_at)} (giờ Việt Nam)" in lines, output
+    assert "Trạng thái: đã vào sổ" in lines and "ban hành" not in output, output  # received, not issued
     for internal in ("received_at", "ngay_den", "tac_gia", "status", "agency", "series", "files_json"):
         assert not any(line.split(": ")[0] == internal for line in lines), (internal, output)
     assert "+00:00" not in output

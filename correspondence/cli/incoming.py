@@ -16,7 +16,6 @@ from correspondence.cli.options import (
     parse_date,
 )
 from correspondence.cli.printing import busy, echo, files_written, notices
-from correspondence.cli.register import STATUS
 from correspondence.cli.root import main
 from correspondence.i18n import N_, _
 
@@ -177,7 +176,7 @@ def incoming_show(ctx: click.Context, number: int, year: int | None, secret: boo
         elif key == "files":
             value = ", ".join(f["path"] for f in value) if value else ""
         elif key == "status":
-            value = _(STATUS.get(str(value), str(value)))
+            value = _(RECEIVED_STATUS.get(str(value), str(value)))
         elif key in ("do_mat", "do_khan") and value:
             value = _("secret") if key == "do_mat" else _("urgent")
         elif key == "received_at" and value:
@@ -196,6 +195,8 @@ def incoming_show(ctx: click.Context, number: int, year: int | None, secret: boo
             echo(_("Done on {date}").format(date=ngay_so(step.ngay)) + (f": {step.ghi_chu}" if step.ghi_chu else ""))
 
 
+# A received row's states, as the incoming book says them (the register keeps "issued" for a row taken whole).
+RECEIVED_STATUS = {"issued": N_("entered in the book"), "voided": N_("void")}
 INCOMING_LABELS = (("number", N_("Incoming number")), ("ngay_den", N_("Date received")), ("tac_gia", N_("Author")),
                    ("so_ky_hieu", N_("Number, symbol")), ("ngay_van_ban", N_("Date of the document")),
                    ("trich_yeu", N_("Type and subject")), ("don_vi_nhan", N_("Unit or person it goes to")),
