@@ -40,6 +40,8 @@ ENV_SLICE = "CORRESPONDENCE_SLICE_ROWS"
 # What a template of this version labels each page with, for slices: such a template also reads compact table cells
 # (``_compact``); an agency's own made before it (templates/van_ban.typ in the workspace) is given the data as it was.
 SLICE_MARK = "<annex-page>"
+# What a template that lays out several documents in one file says (``documents`` in its data: a mail merge's preview).
+MANY_MARK = "<doc-start>"
 
 
 _CELL_FIELDS = tuple(item.name for item in dataclasses.fields(m.Cell))  # each a plain value (text, number, flag)
@@ -312,6 +314,39 @@ def render_typst(document: m.Document, workspace: Path | None = None, only_annex
         return _sliced(document, workspace, only_annex, rows)
     # handed over as JSON text: the data, as large as the table, is not kept as Python objects while Typst works
     return _compile_marked(TEMPLATE, _json(data(document, only_annex, current)), workspace, created, ["a-3b"])[0]
+
+
+def _pdf_files(document: m.Document) -> list[int | None]:
+    """Which PDF files ``render_document`` makes of ``document``, in its order: the document (``None``), then each
+    annex printed apart (its index); an annex on its own is its one annex."""
+    if document.kind == "phu_luc":
+        return [0]
+    return [None, *(index for index, annex in enumerate(document.phu_luc) if annex.separate)]
+
+
+def renders_many(documents: list[m.Document], workspace: Path | None = None) -> bool:
+    """Whether ``render_typst_many`` can lay out these documents in one file: the template knows how (an agency's
+    own made before this version does not) and no annex of theirs is so long that it is laid out in slices."""
+    if MANY_MARK not in _template(TEMPLATE, workspace).read_text("utf-8"):
+        return False
+    above, _rows = _slicing()
+    return not any(index is not None and len(document.phu_luc[index].table.rows) > above
+                   for document in documents for index in _pdf_files(document))
+
+
+def render_typst_many(documents: list[m.Document], title: str, workspace: Path | None = None) -> bytes:
+    """One PDF of ``documents`` one after the other, each followed by its annexes printed apart, laid out in ONE
+    compile (a mail merge's preview of many drafts): each file starts on a new page with its own page numbers and
+    footnote numbers, its pages the same as its own PDF's. Pages to look at, not an archival file: neither PDF/A nor
+    carrying the archival files. Ask ``renders_many`` first."""
+    items = []
+    for document in documents:
+        for index in _pdf_files(document):
+            item = data(document, index, compact=True)
+            item["attachments"] = []
+            items.append(item)
+    created = documents[0].metadata.created if documents else None
+    return _compile_marked(TEMPLATE, _json({"title": title, "documents": items}), workspace, created)[0]
 
 
 def _slicing() -> tuple[int, int]:
