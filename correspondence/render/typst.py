@@ -47,17 +47,31 @@ MANY_MARK = "<doc-start>"
 _CELL_FIELDS = tuple(item.name for item in dataclasses.fields(m.Cell))  # each a plain value (text, number, flag)
 
 
+_LEFT_OUT = ("du_lieu", "archival", "registration")  # what the template never reads
+_FIELDS: dict[type, tuple[str, ...] | None] = {}  # a class → its fields handed over (None: not a dataclass)
+
+
+def _fields(kind: type) -> tuple[str, ...] | None:
+    if kind not in _FIELDS:
+        _FIELDS[kind] = tuple(item.name for item in dataclasses.fields(kind) if item.name not in _LEFT_OUT) if (
+            dataclasses.is_dataclass(kind)) else None
+    return _FIELDS[kind]
+
+
 def _plain(value: Any, key: str = "") -> Any:
-    """The model as JSON data: each dataclass a mapping tagged with its class name."""
-    if isinstance(value, m.TableRow):  # the same mapping, made directly: a long table has tens of thousands
+    """The model as JSON data: each dataclass a mapping tagged with its class name (a class's fields looked up once:
+    a merge hands over a document per row)."""
+    kind = type(value)
+    if kind is m.TableRow:  # the same mapping, made directly: a long table has tens of thousands
         return {"type": "TableRow", "cells": [{"type": "Cell", **{name: getattr(cell, name) for name in _CELL_FIELDS}}
                                               for cell in value.cells], "kind": value.kind}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out: dict[str, Any] = {"type": type(value).__name__}
-        for item in dataclasses.fields(value):
-            if item.name in ("du_lieu", "archival", "registration"):
-                continue
-            out[item.name] = _plain(getattr(value, item.name), item.name)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    names = _fields(kind)
+    if names is not None:
+        out: dict[str, Any] = {"type": kind.__name__}
+        for name in names:
+            out[name] = _plain(getattr(value, name), name)
         return out
     if isinstance(value, tuple | list):
         return [_plain(item, key) for item in value]
