@@ -16,7 +16,6 @@ from correspondence import storage
 from correspondence.i18n import set_language
 from correspondence.render import render_document, render_drafts
 
-
 Job = TypeVar("Job")
 # How many documents a preview lays out in one compile: a Typst compile holds the layout of all it lays out (more at once
 # costs memory, and saves little time above some twenty); the files are shared among the workers.

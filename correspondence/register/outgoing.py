@@ -2,9 +2,10 @@
 entries: allocate, complete, fail, void, annotate, import, and the readings of the book.
 
 One short transaction per number: lock the series, check the date and the year, take ``last + 1``, insert the row
-and its event. ``UNIQUE`` constraints are the backstop. Rows change state (issued → completed, voided, failed) but
-are never deleted. A row is *pending* between its number and its files; its lease names the live process that will
-write them.
+and its event (``batch``: the rows of a mail merge numbered, or completed, in one transaction, each its own event;
+nothing taken when one is refused). ``UNIQUE`` constraints are the backstop. Rows change state (issued → completed,
+voided, failed) but are never deleted. A row is *pending* between its number and its files; its lease names the live
+process that will write them.
 """
 
 from __future__ import annotations

@@ -27,6 +27,8 @@ RENDERERS = {
     "docx": ("correspondence.render.docx", "render_docx"),
     "word_template": ("correspondence.render.word_template", "render"),
     "typst": ("correspondence.render.typst", "render_typst"),
+    "typst_many": ("correspondence.render.typst", "render_typst_many"),
+    "typst_renders_many": ("correspondence.render.typst", "renders_many"),
     "weasyprint": ("correspondence.render.pdf", "render_pdf"),
 }
 
@@ -92,9 +94,7 @@ def drafts_at_once(documents: list[m.Document], workspace: Path | None = None) -
     no annex laid out in slices (else each is rendered on its own, ``render_document``)."""
     if pdf_engine(workspace) != "typst":
         return False
-    from correspondence.render.typst import renders_many
-
-    return renders_many(documents, workspace)
+    return bool(renderer("typst_renders_many")(documents, workspace))
 
 
 def render_drafts(documents: list[m.Document], title: str, workspace: Path | None = None) -> bytes:
@@ -105,10 +105,8 @@ def render_drafts(documents: list[m.Document], title: str, workspace: Path | Non
     if unused:  # as render_document says it
         notice(_("the Typst engine does not use the WeasyPrint templates {names} (--pdf-engine weasyprint uses them)")
                .format(names=", ".join(f"templates/{path.name}" for path in unused)))
-    from correspondence.render.typst import render_typst_many
-
     try:
-        return render_typst_many(documents, title, workspace)
+        return renderer("typst_many")(documents, title, workspace)
     except CorrespondenceError:
         raise
     except Exception as error:  # a library refusing the content
