@@ -21,12 +21,12 @@ from correspondence import numbers
 from correspondence.errors import ArchiveFailed, CorrespondenceError, InvalidRecord, Problem, WriteFailed
 from correspondence.i18n import _
 from correspondence.outgoing.documents import document
-from correspondence.outgoing.staging import render_to
+from correspondence.outgoing.staging import drafts_to, render_to
 from correspondence.outgoing.transaction import Unit, run
 from correspondence.progress import notice
 from correspondence.records import Row, read_rows
 from correspondence.records.tables import columns_hint, identifier
-from correspondence.render import FORMATS
+from correspondence.render import FORMATS, drafts_at_once
 from correspondence.render.pdf import combine_files
 from correspondence.storage import HOST, sweep, write_streamed
 from correspondence.storage import refuse_archived as write_refused
@@ -190,9 +190,13 @@ def preview(record: Path | str, data: Path | str, workspace: Path | str | None =
         scratch = Path(tempfile.mkdtemp(prefix=f".xem-truoc.{HOST}-{os.getpid()}.", suffix=".tmp", dir=target.parent))
     except OSError as error:
         raise WriteFailed(_("cannot write {path}: {why}").format(path=shown(target), why=error.strerror)) from None
-    try:  # each row's PDF written by its worker, the pages joined into the preview as they are read
-        rendered = render_to(docs, ("pdf",), root, scratch, workers or os.cpu_count() or 1, progress, pages=True)
-        pdfs = [item.temporary for files in rendered for item in files if item.target.suffix == ".pdf"]
+    try:  # the rows' PDFs written by the workers (on Typst, many rows in one file), their pages joined as read
+        count = workers or os.cpu_count() or 1
+        if drafts_at_once(docs, root):
+            pdfs = drafts_to(docs, title, root, scratch, count, progress)
+        else:
+            rendered = render_to(docs, ("pdf",), root, scratch, count, progress, pages=True)
+            pdfs = [item.temporary for files in rendered for item in files if item.target.suffix == ".pdf"]
         write_streamed(target, lambda path: combine_files(pdfs, title, path))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

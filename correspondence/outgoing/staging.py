@@ -9,11 +9,17 @@ import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from correspondence import model as m
 from correspondence import storage
 from correspondence.i18n import set_language
-from correspondence.render import render_document
+from correspondence.render import render_document, render_drafts
+
+Job = TypeVar("Job")
+# How many documents a preview lays out in one compile: a Typst compile holds the layout of all it lays out (more at once
+# costs memory, and saves little time above some twenty); the files are shared among the workers.
+DRAFTS_AT_ONCE = 25
 
 
 def stage_job(job: tuple[m.Document, tuple[str, ...], str, str]) -> list[storage.Staged]:
@@ -32,15 +38,21 @@ def pages_job(job: tuple[m.Document, tuple[str, ...], str, str]) -> list[storage
     return storage.stage({Path(folder) / name: data for name, data in rendered.items()}, durable=False)
 
 
+def drafts_job(job: tuple[list[m.Document], str, str, str]) -> list[storage.Staged]:
+    """Many documents' PDFs laid out at once into the one file ``job`` names (``render_drafts``): pages read once
+    (a preview), not synced to disk."""
+    docs, title, root, path = job
+    return storage.stage({Path(path): render_drafts(docs, title, Path(root))}, durable=False)
+
+
 def _warm() -> None:
     """Worker start-up: messages in the clerk's language."""
     set_language(None)
 
 
-def stage_all(jobs: list[tuple[m.Document, tuple[str, ...], str, str]], workers: int | None,
-               progress: Callable[[int, int], None] | None,
-               job: Callable[[tuple[m.Document, tuple[str, ...], str, str]], list[storage.Staged]] = stage_job,
-               ) -> list[list[storage.Staged]]:
+def stage_all(jobs: list[Job], workers: int | None, progress: Callable[[int, int], None] | None,
+              job: Callable[[Job], list[storage.Staged]] = stage_job,  # type: ignore[assignment]
+              ) -> list[list[storage.Staged]]:
     """Render and stage every job (on every core for many): each worker writes the files it renders beside their
     targets itself and hands back their places and hashes, so the bytes of a batch are never held together. On the
     first failure nothing staged is kept — neither what was staged before it nor what workers finish after it."""
@@ -84,3 +96,20 @@ def render_to(docs: list[m.Document], formats: tuple[str, ...], root: Path, fold
     of the files will be read (``pages_job``)."""
     return stage_all([(doc, formats, str(root), str(folder)) for doc in docs], workers, progress,
                      pages_job if pages else stage_job)
+
+
+def drafts_to(docs: list[m.Document], title: str, root: Path, folder: Path, workers: int | None = None,
+              progress: Callable[[int, int], None] | None = None) -> list[Path]:
+    """Every document's PDF files laid out a few documents at a time in one file each (``render_drafts``), on every
+    core for many, in ``folder`` (a scratch folder): the files in order, their pages those of each document's own PDF
+    files. ``progress`` counts documents. On a failure nothing is left."""
+    count = workers or 1  # the same files whatever the count: a file holds a fixed number of documents
+    chunks = [docs[start:start + DRAFTS_AT_ONCE] for start in range(0, len(docs), DRAFTS_AT_ONCE)]
+    jobs = [(chunk, title, str(root), str(folder / f"{index}.pdf")) for index, chunk in enumerate(chunks)]
+
+    def counted(finished: int, _total: int) -> None:
+        if progress is not None:
+            progress(sum(len(chunk) for chunk in chunks[:finished]), len(docs))
+
+    staged = stage_all(jobs, count, counted, drafts_job)
+    return [item.temporary for files in staged for item in files]

@@ -265,7 +265,7 @@ def run(units: list[Unit], root: Path, ngay: dt.date | None, register: str | Non
                 if unit.entry is None:
                     storage.discard(unit.staged)
             raise
-        return [_publish(registers[unit.url], unit, root, formats) for unit in units]
+        return _publish_all(units, registers, root, formats)
 
 
 def _check(units: list[Unit], registers: dict[str, Register], lai: bool) -> None:
@@ -396,36 +396,119 @@ def link_replacement(book: Register, new: Entry, old: Entry, root: Path) -> Entr
     return voided
 
 
-def _allocate(units: list[Unit], registers: dict[str, Register], docs: list[m.Document]) -> None:
-    """Take every unit's number, in order."""
-    position = 0
+# How many rows of a batch are numbered (or completed) in one transaction of the register: one commit and one sync to
+# disk for them all, each row still its own event; the register is not held much longer than a row's at a time.
+BATCH = 200
+
+
+def _plain(unit: Unit) -> bool:
+    """A unit whose row is numbered and completed alone: no row it replaces or corrects, no hồ sơ it goes into (those
+    lock another row, or write beyond its own, in the order a single transaction takes them)."""
+    return unit.replaces is None and unit.corrects is None and unit.ho_so is None
+
+
+def _groups(units: list[Unit]) -> Iterator[list[Unit]]:
+    """The units in order, a group at a time: following plain units of one register, up to ``BATCH``; any other
+    unit alone."""
+    group: list[Unit] = []
     for unit in units:
-        book, series = registers[unit.url], series_of(unit.loaded)
+        if group and (not _plain(unit) or unit.url != group[0].url or len(group) == BATCH):
+            yield group
+            group = []
+        group.append(unit)
+        if not _plain(unit):
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+def _allocate(units: list[Unit], registers: dict[str, Register], docs: list[m.Document]) -> None:
+    """Take every unit's number, in order: following plain units in one transaction (``Register.batch``), their
+    numbers taken together or not at all; a unit learns its entry only once its transaction is committed."""
+    position = 0
+    fields: dict[int, dict[str, Any]] = {}
+    for unit in units:
         first = docs[position]
         position += len(unit.documents)
-        fields = fields_of(unit.loaded, first, unit.stored, unit.so_luong_ban) | {"toan_van": full_text(first)}
+        fields[id(unit)] = fields_of(unit.loaded, first, unit.stored, unit.so_luong_ban) | {
+            "toan_van": full_text(first)}
         if unit.replaces is not None:
-            fields |= {"thay_the": unit.replaces.id, "ghi_chu": replaced_note(unit.replaces)}
+            fields[id(unit)] |= {"thay_the": unit.replaces.id, "ghi_chu": replaced_note(unit.replaces)}
         elif unit.corrects is not None:
-            fields |= {"ghi_chu": corrected_note(unit.corrects)}
+            fields[id(unit)] |= {"ghi_chu": corrected_note(unit.corrects)}
+    for group in _groups(units):
+        book = registers[group[0].url]
+        if len(group) == 1 and not _plain(group[0]):
+            group[0].entry = _take(book, group[0], fields[id(group[0])])
+            continue
+        with book.batch(series=[(u.loaded.agency_id, u.day.year, series_of(u.loaded).name) for u in group]):
+            taken = [_take(book, unit, fields[id(unit)]) for unit in group]
+        for unit, entry in zip(group, taken, strict=True):
+            unit.entry = entry
+
+
+def _take(book: Register, unit: Unit, fields: dict[str, Any]) -> Entry:
+    series = series_of(unit.loaded)
+    try:
+        return book.allocate(unit.loaded.agency_id, series.name, unit.day, ky_hieu_of(unit.loaded), fields,
+                             series.nam_trong_ky_hieu, replaces=None if unit.replaces is None else unit.replaces.id)
+    except Backdated as error:  # another clerk issued a later date meanwhile
+        raise _backdated(unit.where, unit.day, error.last_date, error.last_number) from None
+
+
+def _publish_all(units: list[Unit], registers: dict[str, Register], root: Path,
+                 formats: tuple[str, ...]) -> list[Issued]:
+    """Publish every unit's files, in order, then complete its row: the rows of following plain units a batch at a
+    time (``Register.batch``), each its own event; should the batch be refused (a row changed outside the tool),
+    row by row, so that every other row is completed and the refusal is said as for one row."""
+    done: dict[int, Issued] = {}
+    for group in _groups(units):
+        book = registers[group[0].url]
+        if len(group) == 1 and not _plain(group[0]):
+            done[id(group[0])] = _publish(book, group[0], root, formats)
+            continue
+        written: list[tuple[Unit, list[storage.FileRecord]]] = []
+        for unit in group:
+            files = _publish_files(book, unit, root, formats)
+            if isinstance(files, Issued):
+                done[id(unit)] = files
+            else:
+                written.append((unit, files))
         try:
-            unit.entry = book.allocate(unit.loaded.agency_id, series.name, unit.day, ky_hieu_of(unit.loaded), fields,
-                                       series.nam_trong_ky_hieu,
-                                       replaces=None if unit.replaces is None else unit.replaces.id)
-        except Backdated as error:  # another clerk issued a later date meanwhile
-            raise _backdated(unit.where, unit.day, error.last_date, error.last_number) from None
+            with book.batch(rows=[unit.entry.id for unit, _files in written if unit.entry is not None]):
+                completed = [_completed(book, unit, files, root) for unit, files in written]
+        except CorrespondenceError:  # nothing of the batch recorded: row by row, the refusal said after the others
+            completed, refused = [], None
+            for unit, files in written:
+                try:
+                    completed.append(_completed(book, unit, files, root))
+                except CorrespondenceError as error:
+                    refused = refused or error
+            if refused is not None:
+                raise refused from None
+        for (unit, _files), issued in zip(written, completed, strict=True):
+            done[id(unit)] = issued
+    return [done[id(unit)] for unit in units]
 
 
 def _publish(book: Register, unit: Unit, root: Path, formats: tuple[str, ...]) -> Issued:
     """Publish what was staged (or render again with the number taken) and complete the row; a failure now marks
     the row failed with its reason."""
+    files = _publish_files(book, unit, root, formats)
+    return files if isinstance(files, Issued) else _completed(book, unit, files, root)
+
+
+def _publish_files(book: Register, unit: Unit, root: Path, formats: tuple[str, ...]) -> Issued | list[storage.FileRecord]:
+    """Publish what was staged (or render again with the number taken): the files written, or, on a failure, the row
+    as it is left (pending on a full disk, else failed with its reason)."""
     entry = unit.entry
     assert entry is not None
     try:
         if entry.number != unit.expected:  # another clerk took the expected number meanwhile
             storage.discard(unit.staged)
             unit.staged = [item for job in _jobs(unit, entry.number, root, formats) for item in stage_job(job)]
-        files = storage.publish(unit.staged, root)
+        return storage.publish(unit.staged, root)
     except WriteFailed as error:  # a full disk: the number stays taken, pending, for recover to complete
         storage.discard(unit.staged)
         try:
@@ -445,6 +528,13 @@ def _publish(book: Register, unit: Unit, root: Path, formats: tuple[str, ...]) -
             pending = entry
         return Issued(pending, [], _("an unexpected failure ({what}: {detail})").format(
             what=type(error).__name__, detail=str(error)[:200]))
+
+
+def _completed(book: Register, unit: Unit, files: list[storage.FileRecord], root: Path) -> Issued:
+    """Record the published files of the unit's row, and what its issue changes beside it (the row it replaces, its
+    hồ sơ)."""
+    entry = unit.entry
+    assert entry is not None
     completed = book.complete(entry.id, files, note=None if unit.corrects is None else (
         unit.corrects.id, correcting_note(entry)))
     if unit.replaces is not None:

@@ -54,6 +54,8 @@ class EventChain(Database):
     def __init__(self, url: str, create: bool = False) -> None:
         self._facts: dict[str, tuple[int, ChainFacts]] = {}  # agency → (last event read, what the events said)
         self._writing: Any = None  # the transaction that appended events not yet committed
+        # What the chain says, by agency, as known to the transaction ``_writing`` (see ``_chain_facts``)
+        self._held: dict[str, ChainFacts] = {}
         self.key = agency_key()
         super().__init__(url, create)
 
@@ -69,11 +71,14 @@ class EventChain(Database):
             except IntegrityError:
                 pass
             head = conn.execute(_SELECT_HEAD, {"k_agency": agency}).one()
-        key = self._key_for(self._chain_facts(conn, agency), agency)
+        facts = self._chain_facts(conn, agency)
+        key = self._key_for(facts, agency)
+        sealed = False
         if key is None and self.key is not None:
             if action != SEAL:
                 self._append(conn, agency, 0, SEAL, by, fingerprint(self.key))
                 head = conn.execute(_SELECT_HEAD, {"k_agency": agency}).one()
+                sealed = True
             key = self.key
         when = at or now()
         hashed = row_hash(row) if row is not None else ""
@@ -82,7 +87,16 @@ class EventChain(Database):
         conn.execute(_INSERT_EVENT, {"entry_id": entry_id, "action": action, "at": when, "by": by, "detail": detail,
                                      "agency": agency, "prev_hash": prev, "row_hash": hashed, "hash": digest})
         conn.execute(_UPDATE_HEAD, {"k_agency": agency, "h": digest})
+        if self._writing is not conn.get_transaction():
+            self._held = {}
         self._writing = conn.get_transaction()
+        # This transaction holds the agency's chain head (locked above) until it ends: no other writer adds an event to
+        # it meanwhile, so what the chain says changes only by what this transaction appends — known, unless a year is
+        # closed or the chain sealed now (read again then).
+        if action in (CLOSED, SEAL) or sealed:
+            self._held.pop(agency, None)
+        else:
+            self._held[agency] = facts
 
     def _row(self, conn: Connection, entry_id: int) -> Any:
         return conn.execute(select(entries_t).where(entries_t.c.id == entry_id)).one()
@@ -120,6 +134,8 @@ class EventChain(Database):
         """What the chain of events says of an agency's register as a whole: the years closed (a lock row deleted
         outside the tool reopens nothing) and the seal. The events are read once, then only those added since (a
         closed year never reopens, a seal stays); what this transaction appended is not remembered until committed."""
+        if agency in self._held and self._writing is not None and self._writing is conn.get_transaction():
+            return self._held[agency]  # this transaction appended to the chain and holds its head (``_append``)
         after, facts = self._facts.get(agency, (0, ChainFacts({}, None, None)))
         last = conn.execute(_SELECT_LAST_EVENT, {"k_agency": agency}).scalar() or 0
         if last > after:

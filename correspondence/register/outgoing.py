@@ -2,9 +2,10 @@
 entries: allocate, complete, fail, void, annotate, import, and the readings of the book.
 
 One short transaction per number: lock the series, check the date and the year, take ``last + 1``, insert the row
-and its event. ``UNIQUE`` constraints are the backstop. Rows change state (issued → completed, voided, failed) but
-are never deleted. A row is *pending* between its number and its files; its lease names the live process that will
-write them.
+and its event (``batch``: the rows of a mail merge numbered, or completed, in one transaction, each its own event;
+nothing taken when one is refused). ``UNIQUE`` constraints are the backstop. Rows change state (issued → completed,
+voided, failed) but are never deleted. A row is *pending* between its number and its files; its lease names the live
+process that will write them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
@@ -52,6 +54,40 @@ _SELECT_TAKEN = select(entries_t.c.series).where(and_(entries_t.c.agency == bind
 class OutgoingBook(Series, Leases, SearchIndex, Listing):
     """The sổ đăng ký văn bản đi: numbering, the life of each row, and reading the book."""
 
+    _batch: Connection | None = None  # the transaction of ``batch`` under way
+
+    @contextmanager
+    def batch(self, series: Iterable[tuple[str, int, str]] = (), rows: Iterable[int] = ()) -> Iterator[None]:
+        """Every ``allocate`` and ``complete`` made inside in ONE transaction (the rows of a mail merge: one commit,
+        one sync to disk, not one per row), each still checked and recorded as its own event of the chain, in order;
+        a failure takes nothing (the whole transaction is undone). The ``series`` (agency, year, series) and the
+        ``rows`` it will write are locked first, each in one order, before any event (the chain's head) is: a
+        transaction of one row locks its row or series, then the head, so neither waits on the other."""
+        if self._batch is not None:
+            yield
+            return
+        with self._writer(), self.engine.begin() as conn:
+            for agency, year, name in sorted(set(series)):
+                self._lock_series(conn, agency, year, name)
+            ids = sorted(set(rows))
+            if ids:
+                conn.execute(select(entries_t.c.id).where(entries_t.c.id.in_(ids)).order_by(entries_t.c.id)
+                             .with_for_update()).all()
+            self._batch = conn
+            try:
+                yield
+            finally:
+                self._batch = None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """The transaction of ``batch`` under way, else one of its own."""
+        if self._batch is not None:
+            yield self._batch
+            return
+        with self._writer(), self.engine.begin() as conn:
+            yield conn
+
     def allocate(self, agency: str, series: str, ngay: dt.date, ky_hieu: str, fields: dict[str, Any],
                  nam_trong_ky_hieu: bool = False, by: str | None = None, replaces: int | None = None) -> Entry:
         """Take the next number of (agency, year of ``ngay``, series) and insert its row, atomically.
@@ -69,7 +105,7 @@ class OutgoingBook(Series, Leases, SearchIndex, Listing):
             values["content_hash"] = hashlib.sha256(str(values["record_json"]).encode("utf-8")).hexdigest()
         values["tim_kiem"] = searchable(values)
         full_text = str(values.pop("toan_van", "") or "")
-        with self._writer(), self.engine.begin() as conn:
+        with self._transaction() as conn:
             if replaces is not None:  # its row first, then the series (the order void takes them in)
                 self._refuse_unreplaceable(conn, replaces)
             self._refuse_closed(conn, agency, ngay.year)
@@ -117,7 +153,7 @@ class OutgoingBook(Series, Leases, SearchIndex, Listing):
         """Record the written files and their SHA-256 for a numbered row; its lease ends (None: the files are
         to be made again, by ``recover``). ``note`` (a row, a text: the document a đính chính corrects and
         ``Đính chính bằng …``) is added to that row's Ghi chú in the same transaction, unless it holds it already."""
-        with self._writer(), self.engine.begin() as conn:
+        with self._transaction() as conn:
             self._refuse_unvouched(conn, entry_id)
             conn.execute(update(entries_t).where(entries_t.c.id == entry_id)
                          .values(files_json=None if files is None else json.dumps(files), lease=None))

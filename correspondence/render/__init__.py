@@ -16,7 +16,8 @@ from correspondence.progress import notice, report
 from correspondence.render.engine import DEFAULT_PDF_ENGINE, PDF_ENGINES, html_templates, pdf_engine, using_pdf_engine
 from correspondence.workspace import word_template as agency_word_template
 
-__all__ = ["DEFAULT_PDF_ENGINE", "FORMATS", "PDF_ENGINES", "pdf_engine", "render_document", "using_pdf_engine"]
+__all__ = ["DEFAULT_PDF_ENGINE", "FORMATS", "PDF_ENGINES", "drafts_at_once", "pdf_engine", "render_document",
+           "render_drafts", "using_pdf_engine"]
 
 FORMATS = ("docx", "pdf")
 
@@ -26,6 +27,8 @@ RENDERERS = {
     "docx": ("correspondence.render.docx", "render_docx"),
     "word_template": ("correspondence.render.word_template", "render"),
     "typst": ("correspondence.render.typst", "render_typst"),
+    "typst_many": ("correspondence.render.typst", "render_typst_many"),
+    "typst_renders_many": ("correspondence.render.typst", "renders_many"),
     "weasyprint": ("correspondence.render.pdf", "render_pdf"),
 }
 
@@ -84,3 +87,27 @@ def render_document(document: m.Document, formats: tuple[str, ...] = FORMATS,
             raise RenderFailed(_("{name} cannot be made: {error}").format(name=name, error=str(error)[:300])) from None
         report(done, len(jobs), name)
     return out
+
+
+def drafts_at_once(documents: list[m.Document], workspace: Path | None = None) -> bool:
+    """Whether ``render_drafts`` can lay out these documents' PDFs together: on Typst, with a template that knows how,
+    no annex laid out in slices (else each is rendered on its own, ``render_document``)."""
+    if pdf_engine(workspace) != "typst":
+        return False
+    return bool(renderer("typst_renders_many")(documents, workspace))
+
+
+def render_drafts(documents: list[m.Document], title: str, workspace: Path | None = None) -> bytes:
+    """One PDF of every PDF file of ``documents`` (each document, then its annexes printed apart), laid out at once,
+    titled ``title``: the pages each file has on its own, to look at (a mail merge's preview). Ask
+    ``drafts_at_once`` first."""
+    unused = html_templates(workspace)
+    if unused:  # as render_document says it
+        notice(_("the Typst engine does not use the WeasyPrint templates {names} (--pdf-engine weasyprint uses them)")
+               .format(names=", ".join(f"templates/{path.name}" for path in unused)))
+    try:
+        return renderer("typst_many")(documents, title, workspace)
+    except CorrespondenceError:
+        raise
+    except Exception as error:  # a library refusing the content
+        raise RenderFailed(_("{name} cannot be made: {error}").format(name=title, error=str(error)[:300])) from None

