@@ -218,3 +218,24 @@ def test_another_agencys_file_is_not_served(office: Path, sign_in: Any, path: st
     (other / "bi-mat.pdf").write_bytes(b"%PDF-1.7 secret")
     answer = sign_in("vanthu").get(f"/van-ban-moi/tai-ve/{path}")
     assert answer.status_code == 404 and b"secret" not in answer.content
+
+
+def test_an_upload_stays_in_the_office_folder_whatever_its_name_and_size(office: Path, sign_in: Any,
+                                                                          tmp_path_factory: Any) -> None:
+    """An uploaded file named with a path (``../../…``, an absolute one) is kept under tai-len/<agency>/ with a name of
+    its own; one larger than the desk takes is refused before it is read, nothing kept, nothing issued."""
+    client = sign_in("vanthu")
+    word = (office / "examples" / "du-thao.docx").read_bytes()
+    outside = tmp_path_factory.mktemp("ngoai")
+    for name in (f"../../../../{outside.name}/thoat.docx", f"{outside}/tuyet-doi.docx", "..\\..\\thoat.docx"):
+        answer = client.post("/van-ban-moi/xem-truoc", data=_form(client, noi_dung=""),
+                             files={"noi_dung_tu": (name, word, "application/octet-stream")})
+        assert answer.status_code == 200, (name, answer.text[:2000])
+    assert list(outside.iterdir()) == []
+    kept = sorted((office / "tai-len" / AGENCY).iterdir())
+    assert len(kept) == 3 and all(path.suffix == ".docx" and ".." not in path.name for path in kept)
+    assert not list((office / "tai-len").glob("*.docx")) and not list(office.glob("*thoat*"))
+    huge = client.post("/van-ban-moi/ban-hanh", data=_form(client, noi_dung=""),
+                       files={"noi_dung_tu": ("lon.docx", b"0" * (21 * 1024 * 1024), "application/octet-stream")})
+    assert huge.status_code == 413
+    assert len(sorted((office / "tai-len" / AGENCY).iterdir())) == 3 and _rows(office) == []
