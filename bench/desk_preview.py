@@ -87,7 +87,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    import httpx
+    import httpx2 as httpx  # the test extras install httpx2 (what Starlette's TestClient asks for)
 
     from correspondence import api
 

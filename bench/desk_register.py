@@ -2,7 +2,7 @@
 
 Run from the repository root: ``python bench/desk_register.py [--rows N] [--seconds S] [--threads T]``. An office in a
 temporary folder gets a register of N rows (a generated CSV brought in with ``register import``: no rendering) and a
-văn thư account; ``correspondence serve`` runs it in a subprocess (uvicorn, one worker). A client of T threads (httpx,
+văn thư account; ``correspondence serve`` runs it in a subprocess (uvicorn, one worker). A client of T threads (httpx2,
 each signed in with its own session) then asks for each page for S seconds:
 
 - the anchor: the sign-in page (``/dang-nhap``: a template, no register read);
@@ -85,7 +85,7 @@ def serve(folder: Path, port: int) -> subprocess.Popen[bytes]:
 
 
 def signed_in(url: str) -> object:
-    import httpx
+    import httpx2 as httpx  # the test extras install httpx2 (what Starlette's TestClient asks for)
 
     client = httpx.Client(base_url=url, timeout=60)
     token = re.search(r'name="csrf" value="([^"]+)"', client.get("/dang-nhap").text)
