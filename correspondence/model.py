@@ -84,7 +84,7 @@ class Page:
         return self.width - self.left - self.right
 
 
-# ND 30 PL I §I: the paper (A4, millimetres) and the margins a document may take; ``Page`` chooses inside them and a
+# ND 30 PL I §I.1 and §I.3: the paper (A4, millimetres) and the margins a document may take; ``Page`` chooses inside them and a
 # document made elsewhere (``correspondence lint``) is held to them.
 PAPER = (210.0, 297.0)
 MARGINS = {"top": (20.0, 25.0), "bottom": (20.0, 25.0), "left": (30.0, 35.0), "right": (15.0, 20.0)}
@@ -219,7 +219,7 @@ class Typeface:
 
 @dataclass(frozen=True)
 class PageNumbers:
-    """Page numbers (PL I §I.4): centred in the top margin, from the second page; each annex numbered from 1."""
+    """Page numbers (PL I §I.7): centred in the top margin, from the second page; each annex numbered from 1."""
 
     first_page: bool = False
     annex_restarts: bool = True

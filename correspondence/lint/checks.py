@@ -108,13 +108,13 @@ def _page(reading: Reading) -> list[Finding]:
         if any(abs(a - b) > 1.0 for a, b in zip(portrait, PAPER, strict=True)):
             found.append(Finding("kho_giay", None, None, f"{section.width:g} × {section.height:g} mm",
                                  _("A4 ({width:g} × {height:g} mm)").format(width=PAPER[0], height=PAPER[1]),
-                                 "PL I §I"))
+                                 "PL I §I.1"))
         for side in ("top", "bottom", "left", "right"):
             low, high = MARGINS[side]
             value = getattr(section, side)
             if not low - 0.3 <= value <= high + 0.3:
                 code = {"top": "le_tren", "bottom": "le_duoi", "left": "le_trai", "right": "le_phai"}[side]
-                found.append(Finding(code, None, None, f"{value:g} mm", _range(low, high, "mm"), "PL I §I"))
+                found.append(Finding(code, None, None, f"{value:g} mm", _range(low, high, "mm"), "PL I §I.3"))
     return found
 
 
@@ -124,7 +124,7 @@ def _typeface(reading: Reading) -> list[Finding]:
     for line in reading.lines:
         wrong = sorted({s.font or _("(not set)") for s in line.visible() if s.font != family})
         if wrong:
-            found.append(Finding("phong_chu", None, line.paragraph, ", ".join(wrong), family, "PL I §I"))
+            found.append(Finding("phong_chu", None, line.paragraph, ", ".join(wrong), family, "PL I §I.4"))
     return found
 
 
@@ -330,7 +330,7 @@ def _authority(lines: tuple[Line, ...], agency: CoQuan) -> list[Finding]:
 
 
 def _page_numbers(reading: Reading) -> list[Finding]:
-    rule = "PL I §I"
+    rule = "PL I §I.7"
     if PageNumbers().first_page or not reading.sections:
         return []
     first = reading.sections[0]

@@ -141,14 +141,14 @@ def _page_one(d: docx.document.Document) -> None:
 
 CORPUS: dict[str, tuple[Callable[[docx.document.Document], None], str, str, str]] = {
     # defect: (break it, the component found, what was found, the rule cited)
-    "le-trai": (_margin, "le_trai", "25 mm", "PL I §I"),
-    "arial": (_arial, "phong_chu", "Arial", "PL I §I"),
+    "le-trai": (_margin, "le_trai", "25 mm", "PL I §I.3"),
+    "arial": (_arial, "phong_chu", "Arial", "PL I §I.4"),
     "quoc-hieu-khong-dam": (_quoc_hieu, "quoc_hieu", "không in đậm", "PL I §II.1.a"),
     "so-khong-dem-0": (_unpadded, "so_ky_hieu", "3/UBND-VP", "Điều 15; PL I §II.3"),
     "ngay-khong-nghieng": (_upright_date, "dia_danh_ngay", "không in nghiêng", "PL I §II.4"),
     "noi-nhan-thieu-cham-phay": (_semicolon, "noi_nhan", "- Như trên", "PL I §II.9"),
     "noi-dung-co-12": (_small_body, "noi_dung", "cỡ chữ 12 pt", "PL I §II.6"),
-    "so-trang-trang-1": (_page_one, "so_trang", "có số trang ở trang 1", "PL I §I"),
+    "so-trang-trang-1": (_page_one, "so_trang", "có số trang ở trang 1", "PL I §I.7"),
 }
 
 
@@ -303,7 +303,7 @@ def test_a_long_word_document_without_page_numbers_is_found_out(tmp_path: Path) 
     assert api.lint_docx(file) == []  # one page: no number needed
     _saved_by_word(file, 3)
     assert [(f.component, f.found, f.rule) for f in api.lint_docx(file)] == [
-        ("so_trang", "3 trang, không trang nào có số trang", "PL I §I")]
+        ("so_trang", "3 trang, không trang nào có số trang", "PL I §I.7")]
 
 
 def test_word_s_default_template_is_found_out(tmp_path: Path) -> None:
