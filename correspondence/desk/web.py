@@ -37,6 +37,8 @@ UPLOADS = {".docx": "Word", ".csv": "CSV", ".xlsx": "Excel", ".pdf": "PDF", ".ed
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
 LOGIN_WINDOW, LOGIN_TRIES, LOGIN_PAUSE = 300.0, 5, 60.0  # 5 wrong passwords in 5 minutes: a minute's pause
+ADDRESS_TRIES = 20  # wrong passwords from one address, whatever the names, before it pauses too
+MAX_REMEMBERED = 10_000  # names and addresses with wrong passwords remembered at most
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -237,12 +239,27 @@ def _write_new(target: Path, data: bytes) -> None:
         handle.write(data)
 
 
-def login_paused(desk: Desk, key: str) -> bool:
-    """Whether sign-in for this name and address is paused after too many wrong passwords."""
+def login_paused(desk: Desk, address: str, key: str) -> bool:
+    """Whether sign-in is paused for this name (``key``) after ``LOGIN_TRIES`` wrong passwords, or for this address
+    after ``ADDRESS_TRIES`` (trying many names from one computer), within ``LOGIN_WINDOW``."""
+    return any(len(recent) >= limit and time.monotonic() - recent[-1] < LOGIN_PAUSE
+               for recent, limit in ((_recent(desk, key), LOGIN_TRIES), (_recent(desk, address), ADDRESS_TRIES)))
+
+
+def login_failed(desk: Desk, address: str, key: str) -> None:
+    now = time.monotonic()
+    if len(desk.failures) >= MAX_REMEMBERED:  # forget what is over: the memory stays bounded whatever is tried
+        for old in [k for k, times in desk.failures.items() if not times or now - times[-1] >= LOGIN_WINDOW]:
+            del desk.failures[old]
+    for remembered in (key, address):
+        if remembered in desk.failures or len(desk.failures) < MAX_REMEMBERED:
+            desk.failures.setdefault(remembered, []).append(now)
+
+
+def _recent(desk: Desk, key: str) -> list[float]:
     recent = [t for t in desk.failures.get(key, []) if time.monotonic() - t < LOGIN_WINDOW]
-    desk.failures[key] = recent
-    return len(recent) >= LOGIN_TRIES and time.monotonic() - recent[-1] < LOGIN_PAUSE
-
-
-def login_failed(desk: Desk, key: str) -> None:
-    desk.failures.setdefault(key, []).append(time.monotonic())
+    if recent:
+        desk.failures[key] = recent
+    else:
+        desk.failures.pop(key, None)
+    return recent

@@ -114,3 +114,23 @@ def test_an_unknown_page_is_a_page_in_vietnamese(sign_in: Any) -> None:
     answer = sign_in("vanthu").get("/khong-co-trang-nay")
     assert answer.status_code == 404 and "Không có trang này" in answer.text
     assert "Traceback" not in answer.text
+
+
+def test_many_names_tried_from_one_computer_pause_it_too(client: Any) -> None:
+    """Trying name after name from one address (each wrong a few times only) pauses that address."""
+    token = csrf_of(client.get("/dang-nhap").text)
+    for attempt in range(20):
+        answer = client.post("/dang-nhap", data={"csrf": token, "ten": f"ten-{attempt}", "mat_khau": "sai-roi-nhe",
+                                                 "co_quan": AGENCY})
+        assert answer.status_code == 401
+    paused = client.post("/dang-nhap", data={"csrf": token, "ten": "vanthu", "mat_khau": PASSWORD, "co_quan": AGENCY})
+    assert paused.status_code == 429
+
+
+def test_what_is_remembered_of_wrong_passwords_stays_bounded() -> None:
+    from correspondence.desk import web
+
+    desk = web.Desk(Path("."), None, [], "k", web.templates())
+    for number in range(web.MAX_REMEMBERED * 2):
+        web.login_failed(desk, f"10.0.{number // 250}.{number % 250}", f"ten-{number}")
+    assert len(desk.failures) <= web.MAX_REMEMBERED

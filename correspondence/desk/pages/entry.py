@@ -49,15 +49,16 @@ async def login(request: Request) -> Response:
 
     if not await csrf_ok(request, form):
         return again(_("The form has expired: sign in again."), 403)
-    key = f"{request.client.host if request.client else '-'}:{agency}:{name}"
-    if login_paused(desk, key):
+    address = request.client.host if request.client else "-"
+    key = f"{address}:{agency}:{name}"
+    if login_paused(desk, address, key):
         return again(_("Too many wrong passwords: wait a minute, then try again."), 429)
     if agency not in {code for code, _name in desk.agencies}:
         return again(_("Choose your agency."), 400)
     account = await call(request, api.user_authenticate, desk.workspace, name, str(form.get("mat_khau") or ""),
                          agency, desk.register_url)
     if account is None:
-        login_failed(desk, key)
+        login_failed(desk, address, key)
         return again(_("Wrong account name or password."), 401)
     lang = request.session.get("lang")
     request.session.clear()  # a new session on signing in: a token planted before is worth nothing
