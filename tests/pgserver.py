@@ -39,12 +39,11 @@ def ensure_installed() -> Path:
         with open(Path(tempfile.gettempdir()) / "correspondence-pg-install.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             bindir = _bindir()  # installed by another worker while this one waited
-            if bindir is None:
-                env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-                subprocess.run(["apt-get", "update", "-qq"], check=False, env=env, capture_output=True)
-                subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, env=env,
-                               capture_output=True)
-                bindir = _bindir()
+            if bindir is None:  # waiting, as the other installs of the tests do, for an apt-get another one runs
+                from tests.apt import installed
+
+                found, _why = installed(["postgresql"], lambda: str(_bindir() or "") or None)
+                bindir = Path(found) if found else None
     if bindir is None:
         raise RuntimeError("PostgreSQL is not installed (initdb not found) and cannot be installed here")
     return bindir

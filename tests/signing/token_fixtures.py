@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.apt import installed
+
 MODULE_PLACES = (
     Path("/usr/lib/softhsm/libsofthsm2.so"),
     Path("/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"),
@@ -53,24 +55,14 @@ def _module() -> Path | None:
 
 
 def _ensure_softhsm() -> tuple[str, Path]:
-    util, module = shutil.which("softhsm2-util"), _module()
-    if util and module:
-        return util, module
-    if os.geteuid() != 0:
-        pytest.skip("SoftHSM2 is not installed (apt-get install softhsm2) and the tests are not run as root")
-    apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    try:
-        done = subprocess.run(["apt-get", "install", "-y", "-q", "softhsm2"], capture_output=True, text=True,
-                              timeout=300, env=apt_env)
-        if done.returncode != 0:  # a fresh machine knows no packages yet: read the lists once, then try again
-            subprocess.run(["apt-get", "update", "-q"], capture_output=True, timeout=300, env=apt_env)
-            done = subprocess.run(["apt-get", "install", "-y", "-q", "softhsm2"], capture_output=True, text=True,
-                                  timeout=300, env=apt_env)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        pytest.skip(f"SoftHSM2 is not installed and apt-get could not install it: {error}")
-    util, module = shutil.which("softhsm2-util"), _module()
-    if done.returncode != 0 or not util or not module:
-        pytest.skip(f"SoftHSM2 is not installed and apt-get could not install it: {done.stderr.strip()[-300:]}")
+    def present() -> str | None:
+        util = shutil.which("softhsm2-util")
+        return util if util and _module() else None
+
+    util, why = installed(["softhsm2"], present)
+    module = _module()
+    if util is None or module is None:
+        pytest.skip(f"SoftHSM2: {why}")
     return util, module
 
 
