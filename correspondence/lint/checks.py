@@ -8,8 +8,13 @@ Where the agency profile knows the signer (``nguoi_ky.*.ho_ten``), the authority
 TL., TUQ., Q.) are held to the signer's ``chuc_vu`` by the rules that hold a record to Art. 13
 (``correspondence.validate.rules.AUTHORITY_RULES``).
 
-Not checked yet: the capitals of agency names and of place names outside the date line (PL II), a công văn without
-its V/v (a thư công has none, and the file does not say which it is).
+The capitals of the body, Kính gửi and Nơi nhận lines are held to PL II by a few clear-cut patterns only (the agencies
+named by a fixed phrase, a kind of body and its field, citations of parts of a document, weekdays and months as
+words): a form that may be right in some sentence is let be.
+
+Not checked yet: the capitals of place names outside the date line, of "Nhân dân" and "Nhà nước" (PL II; "nhân dân"
+is lower case inside "Ủy ban nhân dân", "ngân sách nhà nước" is the law's own spelling), a công văn without its V/v
+(a thư công has none, and the file does not say which it is).
 """
 
 from __future__ import annotations
@@ -198,10 +203,12 @@ def _components(lines: tuple[Line, ...]) -> list[Finding]:
             found += _size("trich_yeu_vv", line, 1, "PL I §II.5.b")
         elif text.startswith("Kính gửi"):
             found += _size("kinh_gui", line, None, "PL I §II.6")
+            found += _capitals("kinh_gui", line)
         elif folded.rstrip(":") == "nơi nhận":
             found += _noi_nhan(line, lines[index + 1:])
         elif not line.in_table and line.visible():
             found += _size("noi_dung", line, None, "PL I §II.6", "body")
+            found += _capitals("noi_dung", line)
     return found
 
 
@@ -276,6 +283,7 @@ def _noi_nhan(label: Line, after: tuple[Line, ...]) -> list[Finding]:
         items.append(line)
     for position, item in enumerate(items):
         found += _size("noi_nhan", item, None, rule, "noi_nhan_item")
+        found += _capitals("noi_nhan", item)
         last = position == len(items) - 1
         if last:
             if not re.match(r"^-\s*Lưu\s*:\s*VT\b", item.text):
@@ -286,6 +294,107 @@ def _noi_nhan(label: Line, after: tuple[Line, ...]) -> list[Finding]:
         elif not item.text.endswith((";", ":")):
             found.append(Finding("noi_nhan", None, item.paragraph, item.text, _("ends with \";\""), rule))
     return found
+
+
+# ------------------------------------------------------------------ capitals in running text (PL II)
+
+# The agencies whose name is a fixed phrase with only its first letter capitalised (PL II §IV.1: "Ủy ban nhân dân tỉnh
+# Sơn La", "Hội đồng nhân dân tỉnh Sơn La")
+AGENCY_PHRASES = ("ủy ban nhân dân", "uỷ ban nhân dân", "hội đồng nhân dân", "tòa án nhân dân", "toà án nhân dân",
+                  "viện kiểm sát nhân dân")
+MINISTRY_FIELDS = ("Tài chính", "Nội vụ", "Tư pháp", "Xây dựng", "Công thương", "Y tế", "Giáo dục và Đào tạo",
+                   "Kế hoạch và Đầu tư", "Tài nguyên và Môi trường", "Giao thông vận tải",
+                   "Nông nghiệp và Phát triển nông thôn", "Nông nghiệp và Môi trường", "Lao động - Thương binh và Xã hội",
+                   "Văn hóa, Thể thao và Du lịch", "Khoa học và Công nghệ", "Thông tin và Truyền thông",
+                   "Dân tộc và Tôn giáo")
+# The kinds of body named by their field (PL II §IV.1: "Sở Tài chính", "Bộ Tài nguyên và Môi trường") and the fields
+# each is known by, the first letter of each field capitalised ("Công thương": "Công Thương" is let be too). A field
+# is read only after its kind word written with a capital, so "cơ sở", "toàn bộ" or "các sở" are never one.
+AGENCY_FIELDS = {
+    "Bộ": (*MINISTRY_FIELDS, "Ngoại giao", "Quốc phòng", "Công an"),
+    "Sở": (*MINISTRY_FIELDS, "Ngoại vụ"),
+    "Tổng cục": ("Thuế", "Hải quan", "Thống kê"),
+    "Chi cục": ("Thuế", "Hải quan", "Thống kê"),
+    "Cục": ("Thuế", "Hải quan", "Thống kê"),
+    "Vụ": ("Pháp chế",),
+}
+# A citation of a part of a document (PL II §V): Phần, Chương, Mục, Tiểu mục, Điều capitalised; khoản, điểm not
+CITATION_WORDS = {"phần": "Phần", "chương": "Chương", "tiểu mục": "Tiểu mục", "mục": "Mục", "điều": "Điều",
+                  "khoản": "khoản", "điểm": "điểm"}
+_TOKEN = (r"(?:điểm\s+(?-i:[a-zđ])\)?|khoản\s+\d+[a-zđ]?|điều\s+\d+[a-zđ]?|tiểu\s+mục\s+\d+"
+          r"|mục\s+(?:\d+|(?-i:[IVXLC]+))|chương\s+(?-i:[IVXLC]+)|phần\s+(?:\d+|(?-i:[IVXLC]+)))(?![\w/-])")
+CITATION = re.compile(rf"(?<![\w/-]){_TOKEN}(?:\s+{_TOKEN})*", re.IGNORECASE)
+CITATION_WORD = re.compile(r"(?i)(?<!\w)(tiểu\s+mục|phần|chương|mục|điều|khoản|điểm)(?=\s)")
+# the words before which "mục", "phần" make another word ("danh mục 2", "thành phần 3"): no citation
+NOT_CITING = {"danh", "hạng", "đề", "chuyên", "thành", "cổ", "bộ", "một", "tiểu", "phụ", "các"}
+# Weekdays and months written as words: "thứ Hai", "tháng Năm" (PL II §V.8.c). "Thứ Hai" inside a sentence is read
+# only after a word showing it is a day of the week ("vào", "sáng" …), never an ordinal ("lần thứ hai")
+WEEKDAY = re.compile(r"(?<!\w)(?:vào|ngày|sáng|chiều|trưa|tối|các|mỗi|hằng|hàng|từ|đến)\s+"
+                     r"(?P<words>Thứ\s+(?:Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ\s+Nhật)(?!\w)")
+MONTH = re.compile(r"(?<!\w)(?:vào|trong|đầu|cuối|giữa|từ|đến|hết)\s+"
+                   r"(?P<words>Tháng\s+(?:Giêng|Chạp|Mười|Một|Hai|Ba|Tư|Năm|Sáu|Bảy|Tám|Chín))(?!\w)")
+
+
+def _words(text: str) -> str:
+    """A phrase as a pattern: its words, any spacing between them, any case."""
+    return r"\s+".join(re.escape(word) for word in text.split())
+
+
+AGENCY_PHRASE = re.compile(rf"(?<!\w)(?:{'|'.join(_words(p) for p in AGENCY_PHRASES)})(?!\w)", re.IGNORECASE)
+KIND_FIELD = tuple((kind, re.compile(rf"(?<!\w)(?P<kind>{_words(kind)})\s+(?P<field>"
+                                     rf"{'|'.join(_words(f) for f in fields)})(?!\w)", re.IGNORECASE),
+                    {" ".join(f.casefold().split()): f for f in fields})
+                   for kind, fields in AGENCY_FIELDS.items())
+
+
+def _in_sentence(text: str, start: int) -> bool:
+    """Whether the words at ``start`` stand inside a sentence: after a word, a number or a comma; not at the head of
+    the line, nor after a full stop, a colon, a bullet, an opening bracket or quote, where a capital may be the
+    sentence's."""
+    before = text[:start].rstrip()
+    return bool(before) and (before[-1].isalnum() or before[-1] == ",")
+
+
+def _capitals(code: str, line: Line) -> list[Finding]:
+    """The words of a body or Nơi nhận line whose capitals depart from PL II, each with its right form: the agencies
+    named by a fixed phrase, a kind of body and its field, citations of parts of a document, weekdays and months as
+    words. A line all in capitals (a title) is not read; a form that may be right in some sentence is let be."""
+    text = line.text
+    if text.upper() == text:
+        return []
+    found: list[tuple[int, str, str, str]] = []
+    for match in AGENCY_PHRASE.finditer(text):
+        words = match[0]
+        if words[0].isupper() and words.upper() != words and words[1:] != words[1:].lower():
+            found.append((match.start(), words, words[0] + words[1:].lower(), "PL II §IV.1"))
+    for kind, pattern, forms in KIND_FIELD:
+        for match in pattern.finditer(text):
+            if match["kind"] != kind:
+                continue  # "bộ tài chính", "SỞ TÀI CHÍNH": a common noun, or capitals for emphasis
+            written, form = match["field"], forms[" ".join(match["field"].casefold().split())]
+            wanted = "".join(w[:1].upper() + w[1:] if f[:1].isupper() else w
+                             for w, f in zip(re.split(r"(\s+)", written), re.split(r"(\s+)", form), strict=True))
+            if wanted != written:  # a letter PL II capitalises written small (more capitals are let be)
+                found.append((match.start(), match[0], f"{kind} {wanted}", "PL II §IV.1"))
+    for match in CITATION.finditer(text):
+        words = match[0]
+        first = words.split()[0].casefold()
+        previous = text[:match.start()].split()[-1:]
+        if first in ("mục", "phần", "chương") and previous and previous[0].casefold() in NOT_CITING:
+            continue
+        if len(CITATION_WORD.findall(words)) == 1 and first not in ("điều", "chương"):
+            continue  # alone, "Khoản 2" may be a sum, "phần 2" any part: only a chain of them surely cites
+        wanted = CITATION_WORD.sub(lambda m: CITATION_WORDS[" ".join(m[1].casefold().split())], words)
+        if not _in_sentence(text, match.start()):
+            wanted = words[0] + wanted[1:]  # the head of a sentence: its first letter is the sentence's
+        if wanted != words:
+            found.append((match.start(), words, wanted, "PL II §V"))
+    for pattern in (WEEKDAY, MONTH):
+        for match in pattern.finditer(text):
+            words = match["words"]
+            wanted = "Chủ nhật" if words.startswith("Chủ") else words[0].lower() + words[1:]
+            found.append((match.start("words"), words, wanted, "PL II §V.8.c"))
+    return [Finding(code, None, line.paragraph, words, wanted, rule) for _, words, wanted, rule in sorted(found)]
 
 
 # ------------------------------------------------------------------ the signer's authority (Art. 13)

@@ -242,3 +242,82 @@ def test_a_departure_in_a_text_box_is_found_with_its_paragraph(tmp_path: Path) -
     assert findings[0].paragraph is not None and findings[0].paragraph > 4
     _, remaining = api.lint_fix(tmp_path / "hop.docx")  # the copy is read and written the same way
     assert [f.component for f in remaining] == ["tieu_ngu"]
+
+
+# ------------------------------------------------------------------ 5. capitals of agency names, citations, days (PL II)
+
+BODY = "Xét đề nghị"
+
+
+def _sentence(cong_van: Path, out: Path, starts: str, text: str) -> Path:
+    """The công văn with the paragraph beginning ``starts`` (its first body paragraph, or a Nơi nhận line) made
+    ``text``, its formatting kept."""
+    from tests.lint.test_lint import _set_text
+
+    document = docx.Document(str(cong_van))
+    _set_text(_paragraph(document, starts), text)
+    document.save(str(out))
+    return out
+
+
+@pytest.mark.parametrize(("starts", "text", "component", "found", "required", "rule"), [
+    (BODY, "Xét đề nghị của Uỷ Ban Nhân Dân huyện Vân Đồn, Chủ tịch có ý kiến như sau:", "noi_dung",
+     "Uỷ Ban Nhân Dân", "Uỷ ban nhân dân", "PL II §IV.1"),
+    (BODY, "Xét đề nghị của Ủy Ban nhân dân huyện Vân Đồn, Chủ tịch có ý kiến như sau:", "noi_dung",
+     "Ủy Ban nhân dân", "Ủy ban nhân dân", "PL II §IV.1"),
+    (BODY, "Xét đề nghị của Ủy ban Nhân dân huyện Vân Đồn, Chủ tịch có ý kiến như sau:", "noi_dung",
+     "Ủy ban Nhân dân", "Ủy ban nhân dân", "PL II §IV.1"),
+    (BODY, "Xét Nghị quyết của Hội đồng Nhân dân tỉnh, Ủy ban nhân dân tỉnh có ý kiến như sau:", "noi_dung",
+     "Hội đồng Nhân dân", "Hội đồng nhân dân", "PL II §IV.1"),
+    (BODY, "Xét đề nghị của Sở tài chính, Ủy ban nhân dân tỉnh có ý kiến như sau:", "noi_dung",
+     "Sở tài chính", "Sở Tài chính", "PL II §IV.1"),
+    (BODY, "Thực hiện Công văn của Bộ nội vụ, Ủy ban nhân dân tỉnh có ý kiến như sau:", "noi_dung",
+     "Bộ nội vụ", "Bộ Nội vụ", "PL II §IV.1"),
+    (BODY, "Thực hiện Công văn của Bộ tài nguyên và môi trường, Ủy ban nhân dân tỉnh có ý kiến như sau:", "noi_dung",
+     "Bộ tài nguyên và môi trường", "Bộ Tài nguyên và Môi trường", "PL II §IV.1"),
+    (BODY, "Căn cứ Khoản 2 Điều 5 Nghị định số 30/2020/NĐ-CP, Ủy ban nhân dân tỉnh có ý kiến như sau:", "noi_dung",
+     "Khoản 2 Điều 5", "khoản 2 Điều 5", "PL II §V"),
+    (BODY, "Căn cứ điểm a Khoản 2 điều 103 của Bộ luật Hình sự, Ủy ban nhân dân tỉnh có ý kiến như sau:", "noi_dung",
+     "điểm a Khoản 2 điều 103", "điểm a khoản 2 Điều 103", "PL II §V"),
+    (BODY, "Thực hiện quy định tại điều 5 của Quy chế, Ủy ban nhân dân tỉnh có ý kiến như sau:", "noi_dung",
+     "điều 5", "Điều 5", "PL II §V"),
+    (BODY, "Ủy ban nhân dân tỉnh họp vào Thứ Hai hằng tuần và có ý kiến như sau:", "noi_dung",
+     "Thứ Hai", "thứ Hai", "PL II §V.8.c"),
+    (BODY, "Từ đầu Tháng Năm, Ủy ban nhân dân tỉnh có ý kiến như sau:", "noi_dung",
+     "Tháng Năm", "tháng Năm", "PL II §V.8.c"),
+    ("- Cổng TTĐT", "- Sở tài chính;", "noi_nhan", "Sở tài chính", "Sở Tài chính", "PL II §IV.1"),
+    ("- Cổng TTĐT", "- Ủy Ban Nhân Dân huyện Vân Đồn;", "noi_nhan", "Ủy Ban Nhân Dân", "Ủy ban nhân dân",
+     "PL II §IV.1"),
+])
+def test_capitals_departing_from_pl_ii_are_found(starts: str, text: str, component: str, found: str, required: str,
+                                                 rule: str, cong_van: Path, tmp_path: Path) -> None:
+    broken = _sentence(cong_van, tmp_path / "viet-hoa.docx", starts, text)
+    findings = api.lint_docx(broken)
+    assert [(f.component, f.found, f.required, f.rule) for f in findings] == [(component, found, required, rule)]
+    from correspondence.lint.reading import read
+
+    assert findings[0].paragraph == next(line.paragraph for line in read(broken).lines if line.text == text)
+
+
+@pytest.mark.parametrize("text", [
+    "Xét đề nghị của Ủy ban nhân dân huyện Vân Đồn và Hội đồng nhân dân tỉnh Sơn La, Chủ tịch có ý kiến như sau:",
+    "Thực hiện Công văn của Bộ Tài nguyên và Môi trường, Bộ Nội vụ, Bộ Công Thương và Văn phòng Chủ tịch nước, "
+    "Sở Tài chính, Sở Giao thông vận tải, Cục Thuế tỉnh, các sở, ban, ngành có ý kiến như sau:",
+    "Căn cứ điểm a khoản 2 Điều 103 Mục 5 Chương XII Phần I của Bộ luật Hình sự và Điều 5 của Quy chế:",
+    "Khoản 2 Điều 5 quy định thời hạn; điều chỉnh danh mục 2 phần I, một phần 2 kinh phí, khoản 500 triệu đồng:",
+    "Ủy ban nhân dân tỉnh họp vào thứ Hai hằng tuần, từ đầu tháng Năm, tại kỳ họp thứ hai, trên cơ sở tài chính:",
+    "TỔ CHỨC ỦY BAN NHÂN DÂN VÀ SỞ TÀI CHÍNH",  # a title in capitals
+])
+def test_capitals_as_pl_ii_writes_them_are_clean(text: str, cong_van: Path, tmp_path: Path) -> None:
+    assert api.lint_docx(_sentence(cong_van, tmp_path / "dung.docx", BODY, text)) == []
+
+
+def test_sua_leaves_capitals_to_the_eye(cong_van: Path, tmp_path: Path) -> None:
+    broken = _sentence(cong_van, tmp_path / "viet-hoa.docx", BODY,
+                       "Xét đề nghị của Sở tài chính, Ủy ban nhân dân tỉnh có ý kiến như sau:")
+    result = _cli(str(broken), "--sua")
+    assert result.exit_code == 8, result.output
+    assert "nội dung: thấy Sở tài chính; phải là Sở Tài chính [PL II §IV.1]" in result.output
+    fixed = docx.Document(str(tmp_path / "viet-hoa-sua.docx"))
+    assert _paragraph(fixed, BODY).text.startswith("Xét đề nghị của Sở tài chính,")  # the words stay as written
+    assert [f.found for f in api.lint_docx(tmp_path / "viet-hoa-sua.docx")] == ["Sở tài chính"]
