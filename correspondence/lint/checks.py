@@ -37,8 +37,8 @@ TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 
 @dataclass(frozen=True)
 class Finding:
-    """One departure: the component, where (page: 1 for the header block, else unknown; paragraph from 1), what
-    was found, what ND 30 requires, and the rule."""
+    """One departure: the component, where (page: the page its line starts on where the file says it, 1 for the
+    header block, else None; paragraph from 1), what was found, what ND 30 requires, and the rule."""
 
     component: str
     page: int | None
@@ -129,7 +129,7 @@ def _typeface(reading: Reading) -> list[Finding]:
     for line in reading.lines:
         wrong = sorted({s.font or _("(not set)") for s in line.visible() if s.font != family})
         if wrong:
-            found.append(Finding("phong_chu", None, line.paragraph, ", ".join(wrong), family, "PL I §I.4"))
+            found.append(Finding("phong_chu", line.page, line.paragraph, ", ".join(wrong), family, "PL I §I.4"))
     return found
 
 
@@ -176,38 +176,44 @@ SO = re.compile(r"^Số\s*:?\s*(\S.*)$", re.IGNORECASE)
 DATE = re.compile(r"^(?P<place>[^,]+),\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})\s*$")
 
 
+def _head(line: Line) -> int:
+    """The page of a line of the header block: the one the file says, else 1."""
+    return line.page if line.page is not None else 1
+
+
 def _components(lines: tuple[Line, ...]) -> list[Finding]:
     found: list[Finding] = []
     number_line: Line | None = None
     for index, line in enumerate(lines):
         text = line.text
+        head = _head(line)
         folded = _fold(text)
         if folded == _fold(QUOC_HIEU):
             rule = "PL I §II.1.a"
             if text != QUOC_HIEU and text.upper() != text:
-                found.append(Finding("quoc_hieu", 1, line.paragraph, text, QUOC_HIEU, rule))
-            found += _size("quoc_hieu", line, 1, rule)
-            found += _style("quoc_hieu", line, 1, rule, bold=True, italic=False)
+                found.append(Finding("quoc_hieu", head, line.paragraph, text, QUOC_HIEU, rule))
+            found += _size("quoc_hieu", line, head, rule)
+            found += _style("quoc_hieu", line, head, rule, bold=True, italic=False)
         elif folded == _fold(TIEU_NGU):
             rule = "PL I §II.1.b"
             if text != TIEU_NGU:
-                found.append(Finding("tieu_ngu", 1, line.paragraph, text, TIEU_NGU, rule))
-            found += _size("tieu_ngu", line, 1, rule)
-            found += _style("tieu_ngu", line, 1, rule, bold=True, italic=False)
+                found.append(Finding("tieu_ngu", head, line.paragraph, text, TIEU_NGU, rule))
+            found += _size("tieu_ngu", line, head, rule)
+            found += _style("tieu_ngu", line, head, rule, bold=True, italic=False)
         elif number_line is None and (match := SO.match(text)) and "/" in match.group(1):
             number_line = line
             found += _number(line, match.group(1))
         elif match := DATE.match(text):
             found += _date(line, match)
         elif text.startswith("V/v"):
-            found += _size("trich_yeu_vv", line, 1, "PL I §II.5.b")
+            found += _size("trich_yeu_vv", line, head, "PL I §II.5.b")
         elif text.startswith("Kính gửi"):
-            found += _size("kinh_gui", line, None, "PL I §II.6")
+            found += _size("kinh_gui", line, line.page, "PL I §II.6")
             found += _capitals("kinh_gui", line)
         elif folded.rstrip(":") == "nơi nhận":
             found += _noi_nhan(line, lines[index + 1:])
         elif not line.in_table and line.visible():
-            found += _size("noi_dung", line, None, "PL I §II.6", "body")
+            found += _size("noi_dung", line, line.page, "PL I §II.6", "body")
             found += _capitals("noi_dung", line)
     return found
 
@@ -216,18 +222,18 @@ def _number(line: Line, value: str) -> list[Finding]:
     rule = "Điều 15; PL I §II.3"
     found: list[Finding] = []
     if not line.text.startswith("Số: "):
-        found.append(Finding("so_ky_hieu", 1, line.paragraph, line.text, _("\"Số: \" then the number"), rule))
+        found.append(Finding("so_ky_hieu", _head(line), line.paragraph, line.text, _("\"Số: \" then the number"), rule))
     try:
         number, ky_hieu, year = numbers.parse_so_ky_hieu(value)
     except ValueError:
-        found.append(Finding("so_ky_hieu", 1, line.paragraph, value, _("number/ký hiệu, e.g. {example}").format(
+        found.append(Finding("so_ky_hieu", _head(line), line.paragraph, value, _("number/ký hiệu, e.g. {example}").format(
             example=numbers.so_ky_hieu(12, "UBND-VP", 2020)), rule))
         return found
     if number >= 1:
         wanted = numbers.so_ky_hieu(number, ky_hieu, year or 0, year is not None)
         if value.strip() != wanted:
-            found.append(Finding("so_ky_hieu", 1, line.paragraph, value.strip(), wanted, rule))
-    found += _size("so_ky_hieu", line, 1, rule)
+            found.append(Finding("so_ky_hieu", _head(line), line.paragraph, value.strip(), wanted, rule))
+    found += _size("so_ky_hieu", line, _head(line), rule)
     return found
 
 
@@ -237,15 +243,15 @@ def _date(line: Line, match: re.Match[str]) -> list[Finding]:
     try:
         day = dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
     except ValueError:
-        return [Finding("dia_danh_ngay", 1, line.paragraph, line.text, _("a real date"), rule)]
+        return [Finding("dia_danh_ngay", _head(line), line.paragraph, line.text, _("a real date"), rule)]
     place = match["place"].strip()
     wanted = vietnamese.dia_danh_ngay(place, day)
     if line.text != wanted:
-        found.append(Finding("dia_danh_ngay", 1, line.paragraph, line.text, wanted, rule))
+        found.append(Finding("dia_danh_ngay", _head(line), line.paragraph, line.text, wanted, rule))
     if (capitals := _place_capitals(place)) != place:
-        found.append(Finding("dia_danh_ngay", 1, line.paragraph, place, capitals, "PL II"))
-    found += _size("dia_danh_ngay", line, 1, rule)
-    found += _style("dia_danh_ngay", line, 1, rule, bold=None, italic=True)
+        found.append(Finding("dia_danh_ngay", _head(line), line.paragraph, place, capitals, "PL II"))
+    found += _size("dia_danh_ngay", line, _head(line), rule)
+    found += _style("dia_danh_ngay", line, _head(line), rule, bold=None, italic=True)
     return found
 
 
@@ -272,27 +278,27 @@ def _place_capitals(place: str) -> str:
 
 def _noi_nhan(label: Line, after: tuple[Line, ...]) -> list[Finding]:
     rule = "PL I §II.9"
-    found = _size("noi_nhan", label, None, rule, "noi_nhan_label")
-    found += _style("noi_nhan", label, None, rule, bold=True, italic=True)
+    found = _size("noi_nhan", label, label.page, rule, "noi_nhan_label")
+    found += _style("noi_nhan", label, label.page, rule, bold=True, italic=True)
     if label.text != "Nơi nhận:":
-        found.append(Finding("noi_nhan", None, label.paragraph, label.text, "Nơi nhận:", rule))
+        found.append(Finding("noi_nhan", label.page, label.paragraph, label.text, "Nơi nhận:", rule))
     items: list[Line] = []
     for line in after:
         if not line.text.startswith(("-", "+")):
             break
         items.append(line)
     for position, item in enumerate(items):
-        found += _size("noi_nhan", item, None, rule, "noi_nhan_item")
+        found += _size("noi_nhan", item, item.page, rule, "noi_nhan_item")
         found += _capitals("noi_nhan", item)
         last = position == len(items) - 1
         if last:
             if not re.match(r"^-\s*Lưu\s*:\s*VT\b", item.text):
-                found.append(Finding("noi_nhan", None, item.paragraph, item.text, _("the last line \"- Lưu: VT, …\""),
+                found.append(Finding("noi_nhan", item.page, item.paragraph, item.text, _("the last line \"- Lưu: VT, …\""),
                                      rule))
             elif not item.text.endswith("."):
-                found.append(Finding("noi_nhan", None, item.paragraph, item.text, _("ends with \".\""), rule))
+                found.append(Finding("noi_nhan", item.page, item.paragraph, item.text, _("ends with \".\""), rule))
         elif not item.text.endswith((";", ":")):
-            found.append(Finding("noi_nhan", None, item.paragraph, item.text, _("ends with \";\""), rule))
+            found.append(Finding("noi_nhan", item.page, item.paragraph, item.text, _("ends with \";\""), rule))
     return found
 
 
@@ -394,7 +400,7 @@ def _capitals(code: str, line: Line) -> list[Finding]:
             words = match["words"]
             wanted = "Chủ nhật" if words.startswith("Chủ") else words[0].lower() + words[1:]
             found.append((match.start("words"), words, wanted, "PL II §V.8.c"))
-    return [Finding(code, None, line.paragraph, words, wanted, rule) for _, words, wanted, rule in sorted(found)]
+    return [Finding(code, line.page, line.paragraph, words, wanted, rule) for _, words, wanted, rule in sorted(found)]
 
 
 # ------------------------------------------------------------------ the signer's authority (Art. 13)
@@ -430,7 +436,7 @@ def _authority(lines: tuple[Line, ...], agency: CoQuan) -> list[Finding]:
             ky.update(tham_quyen=mode, thay_mat=named)
         block = [*above, title, line]
         for problem in authority_problems(agency, ky, loai):
-            found.append(Finding("tham_quyen", None, block[0].paragraph, " / ".join(b.text for b in block),
+            found.append(Finding("tham_quyen", block[0].page, block[0].paragraph, " / ".join(b.text for b in block),
                                  problem.message, "Điều 13"))
     return found
 

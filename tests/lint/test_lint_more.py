@@ -321,3 +321,137 @@ def test_sua_leaves_capitals_to_the_eye(cong_van: Path, tmp_path: Path) -> None:
     fixed = docx.Document(str(tmp_path / "viet-hoa-sua.docx"))
     assert _paragraph(fixed, BODY).text.startswith("Xét đề nghị của Sở tài chính,")  # the words stay as written
     assert [f.found for f in api.lint_docx(tmp_path / "viet-hoa-sua.docx")] == ["Sở tài chính"]
+
+
+# ------------------------------------------------------------------ 6. the page of each departure
+
+
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _pages_document() -> docx.document.Document:
+    """A body in Times New Roman 13 pt whose paragraphs starting "Sai" are set in 12 pt (each one finding)."""
+    document = docx.Document()
+    document.styles["Normal"].font.name = "Times New Roman"
+    document.styles["Normal"].font.size = Pt(13)
+    return document
+
+
+def _wrong(document: docx.document.Document, text: str) -> docx.text.paragraph.Paragraph:
+    paragraph = document.add_paragraph()
+    paragraph.add_run(text).font.size = Pt(12)
+    return paragraph
+
+
+def _body_pages(path: Path) -> list[tuple[str, int | None]]:
+    return [(f.found, f.page) for f in api.lint_docx(path) if f.component == "noi_dung"]
+
+
+def test_explicit_page_breaks_give_the_page_of_a_body_departure(tmp_path: Path) -> None:
+    document = _pages_document()
+    document.add_paragraph("Đoạn đầu trang một.")
+    _wrong(document, "Sai trang một.")
+    document.add_page_break()
+    _wrong(document, "Sai trang hai.")
+    document.add_paragraph("Đoạn trang hai.").paragraph_format.keep_with_next = True
+    last = _wrong(document, "Sai trang ba.")
+    last.paragraph_format.page_break_before = True
+    table = document.add_table(rows=1, cols=2)  # a page break in both cells of a row: one new page, not two
+    for cell in table.rows[0].cells:
+        cell.paragraphs[0].add_run("Ô bảng").add_break(docx.enum.text.WD_BREAK.PAGE)
+        cell.paragraphs[0].add_run("tiếp")
+    document.add_section(docx.enum.section.WD_SECTION.NEW_PAGE)
+    _wrong(document, "Sai trang năm.")
+    document.add_section(docx.enum.section.WD_SECTION.CONTINUOUS)
+    _wrong(document, "Vẫn sai trang năm.")
+    document.save(str(tmp_path / "ngat-trang.docx"))
+
+    from correspondence.lint.reading import read
+
+    pages = {line.text: line.page for line in read(tmp_path / "ngat-trang.docx").lines}
+    assert (pages["Ô bảng"], pages["tiếp"]) == (3, 4)
+    findings = {f.page for f in api.lint_docx(tmp_path / "ngat-trang.docx") if f.component == "noi_dung"}
+    assert findings == {1, 2, 3, 5}
+
+    result = _cli(str(tmp_path / "ngat-trang.docx"))
+    assert result.exit_code == 8
+    assert "ngat-trang.docx (trang 2, đoạn 4): nội dung: thấy cỡ chữ 12 pt" in result.output
+    result = _cli(str(tmp_path / "ngat-trang.docx"), "--json")
+    import json
+
+    found = [(f["component"], f["page"], f["paragraph"]) for f in json.loads(result.output)]
+    assert {("noi_dung", 3, 6), ("noi_dung", 5, 10), ("noi_dung", 5, 12)} <= set(found)
+
+
+def _saved_by(path: Path, application: str) -> None:
+    """Rewrite the file's docProps/app.xml as the program ``application`` saves it."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    parts["docProps/app.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas.openxmlformats.org/'
+        f'officeDocument/2006/extended-properties"><Pages>4</Pages><Application>{application}</Application>'
+        '</Properties>').encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+
+
+def _rendered(run: docx.text.run.Run, at_start: bool = True) -> None:
+    """A ``w:lastRenderedPageBreak`` where Word writes it: before the run's text (or after it)."""
+    from lxml import etree
+
+    mark = etree.SubElement(run._r, f"{W_NS}lastRenderedPageBreak")
+    if at_start:
+        run._r.remove(mark)
+        run._r.insert(1 if run._r.find(f"{W_NS}rPr") is not None else 0, mark)
+
+
+def _laid_out_by_word() -> docx.document.Document:
+    """Pages Word broke by itself: the second body paragraph starts page 2; a table row split over pages 2 and 3 (a
+    mark in each cell); the paragraph after the table on page 3; one paragraph running from page 3 to page 4."""
+    document = _pages_document()
+    _wrong(document, "Sai trang một.")
+    second = _wrong(document, "Sai trang hai.")
+    _rendered(second.runs[0])
+    table = document.add_table(rows=1, cols=2)
+    for cell in table.rows[0].cells:
+        cell.paragraphs[0].add_run("Đầu ô")
+        _rendered(cell.add_paragraph().add_run("Cuối ô"))
+    _wrong(document, "Sai trang ba.")
+    long = _wrong(document, "Sai trang ba")
+    _rendered(long.add_run(" sang trang bốn"), at_start=True)
+    long.runs[1].font.size = Pt(12)
+    _wrong(document, "Sai trang bốn.")
+    return document
+
+
+def test_the_pages_word_laid_out_give_the_page(tmp_path: Path) -> None:
+    _laid_out_by_word().save(str(tmp_path / "word.docx"))
+    _saved_by(tmp_path / "word.docx", "Microsoft Office Word")
+    assert _body_pages(tmp_path / "word.docx") == [
+        ("cỡ chữ 12 pt", 1), ("cỡ chữ 12 pt", 2), ("cỡ chữ 12 pt", 3), ("cỡ chữ 12 pt", 3), ("cỡ chữ 12 pt", 4)]
+    from correspondence.lint.reading import read
+
+    pages = {line.text: line.page for line in read(tmp_path / "word.docx").lines}
+    assert (pages["Đầu ô"], pages["Cuối ô"]) == (2, 3)
+    result = _cli(str(tmp_path / "word.docx"))
+    assert "word.docx (trang 4, đoạn 9): nội dung: thấy cỡ chữ 12 pt" in result.output
+
+
+def test_page_marks_in_a_file_word_did_not_save_are_not_believed(tmp_path: Path) -> None:
+    document = _laid_out_by_word()
+    document.save(str(tmp_path / "khac.docx"))
+    _saved_by(tmp_path / "khac.docx", "LibreOffice/7.6.4.1$Linux_X86_64 LibreOffice_project/1")
+    assert {page for _, page in _body_pages(tmp_path / "khac.docx")} == {None}
+    document.save(str(tmp_path / "python-docx.docx"))  # python-docx's own app.xml
+    assert {page for _, page in _body_pages(tmp_path / "python-docx.docx")} == {None}
+    result = _cli(str(tmp_path / "khac.docx"))
+    assert "khac.docx (đoạn 2): nội dung" in result.output and "trang" not in result.output.split("\n")[1]
+
+    _wrong(document, "Sau ngắt trang.").runs[0].add_break(docx.enum.text.WD_BREAK.PAGE)
+    _wrong(document, "Trang hai.")
+    document.save(str(tmp_path / "khac.docx"))
+    _saved_by(tmp_path / "khac.docx", "LibreOffice")
+    assert [p for _, p in _body_pages(tmp_path / "khac.docx")] == [1, 1, 1, 1, 1, 1, 2]  # only the explicit break
