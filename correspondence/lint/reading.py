@@ -379,5 +379,5 @@ def read(path: Path | IO[bytes]) -> Reading:
         lines = [replace(line, page=None) for line in lines]
     if not isinstance(path, Path):
         path.seek(0)
-    pages = int(pages_saved) if _saved_by_word(application) and pages_saved.isdigit() else None
-    return Reading(tuple(lines), tuple(_section(s) for s in document.sections), pages)
+    count = int(pages_saved) if _saved_by_word(application) and pages_saved.isdigit() else None
+    return Reading(tuple(lines), tuple(_section(s) for s in document.sections), count)
