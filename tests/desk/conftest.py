@@ -20,13 +20,24 @@ def csrf_of(html: str) -> str:
     return found[1]
 
 
-@pytest.fixture
-def office(examples_workspace: Path) -> Path:
-    """The examples' office (two agencies) with the register of ubnd-quang-ninh and an account of each role."""
-    from correspondence import api
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """The argon2 hash of the tests' password, made once (each hash costs a tenth of a second on purpose)."""
+    from argon2 import PasswordHasher
 
-    for name, role in ACCOUNTS.items():
-        api.user_add(examples_workspace, name, role, PASSWORD, AGENCY)
+    return PasswordHasher().hash(PASSWORD)
+
+
+@pytest.fixture
+def office(examples_workspace: Path, password_hash: str) -> Path:
+    """The examples' office (two agencies) with the register of ubnd-quang-ninh and an account of each role (added
+    to the register as ``user add`` adds them, their events chained; the hash made once for the session —
+    tests/desk/test_accounts.py goes through ``user add`` itself)."""
+    from correspondence.register.store import Register
+
+    with Register(f"sqlite:///{examples_workspace / 'registers' / f'{AGENCY}.sqlite'}") as register:
+        for name, role in ACCOUNTS.items():
+            register.user_add(AGENCY, name, role, password_hash)
     return examples_workspace
 
 

@@ -1,6 +1,6 @@
-"""Many clerks at once: 4 processes issuing 60 documents each into one register, with and without kill -9.
+"""Many clerks at once: 4 processes issuing 30 documents each into one register, with and without kill -9.
 
-The four start together (a barrier) and issue back to back, so nearly every one of the 240 numbers is taken while
+The four start together (a barrier) and issue back to back, so nearly every one of the 120 numbers is taken while
 another clerk is taking one too; the numbers run past 99 into three digits."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from correspondence.register.store import Register
 from tests.conftest import EXAMPLES
 
 PROCESSES = 4
-PER_PROCESS = 60
+PER_PROCESS = 30
 D = dt.date(2019, 5, 7)
 
 
