@@ -39,7 +39,7 @@ MODULES = {**dict.fromkeys(("check", "check_with_advice", "compose", "agency_set
            **dict.fromkeys(("STATUS_CODES", "exchange_answer", "exchange_directory", "exchange_directory_import",
                             "exchange_receive", "exchange_recipients", "exchange_send", "exchange_unanswered"), "exchange"),
            **dict.fromkeys(("lint_docx", "lint_fix", "component_name"), "lint"),
-           **dict.fromkeys(("Account", "ROLES", "PERMISSIONS", "acting", "agency_list", "may", "office_root",
+           **dict.fromkeys(("Account", "ROLES", "PERMISSIONS", "acting", "agency_list", "may", "office_root", "session_key",
                             "user_account", "user_add", "user_authenticate", "user_change", "user_list",
                             "user_remove"), "accounts")}
 

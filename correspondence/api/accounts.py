@@ -3,17 +3,21 @@ may sign in, with which role, and what that role may do."""
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from correspondence.errors import Problem, RegisterUnavailable
+from correspondence.i18n import _
 from correspondence.office import accounts
 from correspondence.register.connection import acting_as
 from correspondence.register.store import Account
 from correspondence.validate import load_agency
-from correspondence.workspace import agencies, agency_profile, find_root, no_office
+from correspondence.workspace import agencies, agency_profile, file_mode, find_root, no_office, shown
 
-__all__ = ["Account", "PERMISSIONS", "ROLES", "acting", "agency_list", "may", "office_root", "user_account",
+__all__ = ["Account", "PERMISSIONS", "ROLES", "acting", "agency_list", "may", "office_root", "session_key", "user_account",
            "user_add", "user_authenticate", "user_change", "user_list", "user_remove"]
 
 ROLES = accounts.ROLES
@@ -71,6 +75,38 @@ def agency_list(workspace: Path) -> list[tuple[str, str]]:
             workspace, code).is_file() else (None, [])
         found.append((code, profile.ten_trong_cau if profile is not None else code))
     return found
+
+
+SESSION_KEY = Path("registers") / ".desk-secret"  # signs the desk's session cookies; made on its first start
+
+
+def session_key(workspace: Path) -> str:
+    """The key that signs the desk's session cookies, kept in the office folder so that a restart honours the same
+    sessions: made once, with the mode of the tool's files (the clerks of a shared folder's group read it, other users
+    cannot), never through a link; refused, saying which file, when this clerk cannot read it."""
+    path = workspace / SESSION_KEY
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise RegisterUnavailable(_("cannot make the desk's key {path}: {error}").format(
+            path=shown(path), error=error.strerror or error)) from None
+    else:
+        with os.fdopen(fd, "w") as handle:
+            os.fchmod(handle.fileno(), file_mode())
+            handle.write(secrets.token_urlsafe(48))
+    try:
+        key = path.read_text("ascii").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise RegisterUnavailable(_("cannot read the desk's key {path}: {error}").format(
+            path=shown(path), error=getattr(error, "strerror", None) or error), [Problem(
+                shown(path), "", _("give the clerks' group read permission on it: chmod g+r {path}").format(
+                    path=shown(path)))]) from None
+    if len(key) < 32:
+        raise RegisterUnavailable(_("the desk's key {path} is damaged: delete it, the desk makes a new one").format(
+            path=shown(path)))
+    return key
 
 
 def office_root(workspace: Path | None) -> Path:

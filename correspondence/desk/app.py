@@ -5,8 +5,6 @@ headers that keep pages of the desk from being framed or running script from els
 from __future__ import annotations
 
 import logging
-import os
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +23,6 @@ from correspondence.desk.web import HERE, LOG, MAX_BODY, Desk, language, page, t
 from correspondence.errors import TooLarge
 from correspondence.i18n import _, speaking
 
-SECRET_FILE = Path("registers") / ".desk-secret"  # signs the session cookies; made on the first start, 0600
 SESSION_AGE = 8 * 60 * 60  # a working day: then sign in again
 HEADERS = [
     (b"content-security-policy", b"default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
@@ -72,22 +69,6 @@ class Bounded:
             await PlainTextResponse(_("The file is too large."), status_code=413)(scope, receive, send)
 
 
-def _secret(workspace: Path) -> str:
-    """The key that signs session cookies: kept in the office folder so that every process of the desk (and a
-    restart) honours the same sessions; made once, readable by the owner only."""
-    path = workspace / SECRET_FILE
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
-
-
 async def _not_found(request: Request, _exc: Exception) -> Response:
     request.state.viewer = getattr(request.state, "viewer", None)
     return page(request, "loi.html", status=404, message=_("There is no such page."))
@@ -105,7 +86,7 @@ async def _failed(request: Request, exc: Exception) -> Response:
 def create_app(workspace: Path | str | None = None, register_url: str | None = None) -> Starlette:
     """The desk of the office folder ``workspace`` (the current folder's office by default)."""
     root = api.office_root(Path(workspace) if workspace is not None else None)
-    desk = Desk(root, register_url, api.agency_list(root), _secret(root), templates())
+    desk = Desk(root, register_url, api.agency_list(root), api.session_key(root), templates())
     routes: list[Any] = [*pages.ROUTES, Mount("/tep-tinh", StaticFiles(directory=HERE / "static"), name="static")]
     app = Starlette(routes=routes, middleware=[
         Middleware(Bounded),

@@ -90,3 +90,29 @@ def test_serve_in_a_folder_that_is_no_office_says_so(tmp_path: Path) -> None:
     assert result.exit_code == 4, result.output
     assert "correspondence init" in result.output
     assert not (tmp_path / "registers").exists()  # nothing made behind the clerk's back
+
+
+def test_the_desks_key_is_made_once_shared_with_the_clerks_group_and_checked(office: Path) -> None:
+    """The key signing the sessions: made on the first start with the mode of the tool's files (the group of a shared
+    folder reads it, so every clerk's desk starts; other users cannot), the same at the next start; a damaged one is
+    refused, saying which file."""
+    import stat
+
+    from correspondence.errors import RegisterUnavailable
+
+    key_file = office / "registers" / ".desk-secret"
+    key_file.unlink(missing_ok=True)
+    before = os.umask(0o002)
+    try:
+        first = api.session_key(office)
+    finally:
+        os.umask(before)
+    assert stat.filemode(key_file.stat().st_mode) == "-rw-rw----"
+    assert api.session_key(office) == first and len(first) >= 32
+    key_file.write_text("ngan")
+    try:
+        api.session_key(office)
+    except RegisterUnavailable as error:
+        assert ".desk-secret" in error.message
+    else:
+        raise AssertionError("a damaged key was taken")
