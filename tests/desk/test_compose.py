@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from correspondence import api
 from tests.desk import AGENCY
@@ -239,3 +240,26 @@ def test_an_upload_stays_in_the_office_folder_whatever_its_name_and_size(office:
                        files={"noi_dung_tu": ("lon.docx", b"0" * (21 * 1024 * 1024), "application/octet-stream")})
     assert huge.status_code == 413
     assert len(sorted((office / "tai-len" / AGENCY).iterdir())) == 3 and _rows(office) == []
+
+
+def test_a_refused_issue_keeps_no_record_unless_rows_were_numbered(office: Path, sign_in: Any) -> None:
+    """Refused before any number (the year is closed): the record is not kept under ban-ghi/. Refused after a row was
+    numbered from it (said after a batch completed row by row): the record stays, the register's rows came from it."""
+    from correspondence.desk.pages.compose import _kept_unless_refused
+    from correspondence.errors import RegisterConflict
+
+    api.register_close_year(office, 2019, AGENCY)
+    client = sign_in("vanthu")
+    refused = client.post("/van-ban-moi/ban-hanh", data=_form(client, ngay="2019-05-07"))
+    assert refused.status_code == 422 and "năm 2019 đã khóa" in unescape(refused.text), refused.text[-3000:]
+    assert _rows(office) == [] and not list((office / "ban-ghi").rglob("*.yaml"))
+    kept = office / "ban-ghi" / AGENCY / "2026" / "giu-lai.yaml"
+    data = yaml.safe_load((office / "examples" / "cong-van-3018.yaml").read_text("utf-8"))
+    data.pop("ngay")
+    try:
+        with _kept_unless_refused(office, None, data, kept, None):
+            api.issue([kept], office)
+            raise RegisterConflict("một dòng bị sửa ngoài công cụ")
+    except RegisterConflict:
+        pass
+    assert len(_rows(office)) == 1 and kept.is_file()

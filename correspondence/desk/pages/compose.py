@@ -17,6 +17,8 @@ import re
 import secrets
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +119,23 @@ def _scratch(request: Request, who: Viewer, token: str | None = None) -> Path:
     folder.mkdir()
     request.session["xem_truoc"] = [*_tokens(request), token][-PREVIEWS_KEPT:]
     return folder
+
+
+@contextmanager
+def _kept_unless_refused(workspace: Path, register_url: str | None, data: dict[str, Any], kept: Path,
+                         body: Path | None) -> Iterator[None]:
+    """The record kept under ban-ghi/ for what is issued within; taken back when the issue is refused and the register
+    holds no more rows than before (a refusal said after some rows were numbered — a batch completed row by row —
+    keeps it: those rows were issued from it)."""
+    agency = str(data.get("co_quan") or "")
+    before = api.register_page(workspace, agency, register_url, limit=1)[1]
+    _write_record(data, kept, body)
+    try:
+        yield
+    except CorrespondenceError:
+        if api.register_page(workspace, agency, register_url, limit=1)[1] == before:
+            kept.unlink(missing_ok=True)
+        raise
 
 
 def _write_record(data: dict[str, Any], target: Path, body: Path | None) -> Path:
@@ -288,12 +307,8 @@ def _issue(workspace: Path, register_url: str | None, data: dict[str, Any], body
     problems = api.check([_write_record(data, scratch, body)], workspace)
     if problems:
         return problems, None
-    _write_record(data, kept, body)
-    try:
+    with _kept_unless_refused(workspace, register_url, data, kept, body):
         done = api.issue([kept], workspace, register=register_url)
-    except CorrespondenceError:
-        kept.unlink(missing_ok=True)  # refused before any number: the record was never issued
-        raise
     return [], done[0]
 
 
@@ -325,12 +340,8 @@ def _merge(workspace: Path, register_url: str | None, data: dict[str, Any], body
            kept: Path, output: Path, together: bool, one_number: bool) -> merging.Issued:
     """Keep the record under ban-ghi/ and issue a document per row of the list; refused before any number: the
     record is not kept."""
-    _write_record(data, kept, body)
-    try:
+    with _kept_unless_refused(workspace, register_url, data, kept, body):
         return merging.issue(workspace, register_url, kept, listed, output, together, one_number)
-    except CorrespondenceError:
-        kept.unlink(missing_ok=True)  # refused before any number: the record was never issued
-        raise
 
 
 async def _issue_merge(request: Request, who: Viewer, posted: FormData, setup: dict[str, Any],
