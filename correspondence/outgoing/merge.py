@@ -138,33 +138,35 @@ def _blank(loaded: Loaded, where: str, column: str, name: str, body: set[str], h
     return []
 
 
-def _records(loaded: Loaded, rows: list[Row]) -> list[Loaded]:
-    """A loaded record per row, every problem of every row at once, located at its row."""
-    out: list[Loaded] = []
+def _records(loaded: Loaded, rows: list[Row], so: int | None) -> list[tuple[Loaded, m.Document]]:
+    """A loaded record per row and its document composed with the number ``so`` (None: a draft), every problem of
+    every row at once, located at its row."""
+    out: list[tuple[Loaded, m.Document]] = []
     problems: list[Problem] = []
     for where, row in rows:
         try:
             item = load_row(loaded, where, row)
-            document(item, 1, None)
+            composed = document(item, so, None)
         except InvalidRecord as error:
             problems += error.problems
             continue
-        out.append(item)
+        out.append((item, composed))
     if problems:
         raise InvalidRecord(_("invalid rows: nothing was issued"), problems)
     return out
 
 
-def _prepared(record: Path | str, data: Path | str, workspace: Path | str | None,
-              sheet: str | None) -> tuple[Path, Loaded, list[Row], list[Row], list[Loaded]]:
-    """The workspace, the record, the table as read, its rows keyed by the record's names, a record per row."""
+def _prepared(record: Path | str, data: Path | str, workspace: Path | str | None, sheet: str | None,
+              so: int | None = 1) -> tuple[Path, Loaded, list[Row], list[Row], list[tuple[Loaded, m.Document]]]:
+    """The workspace, the record, the table as read, its rows keyed by the record's names, a record per row and
+    its document composed with the number ``so`` (a check before a number is taken; None: the draft itself)."""
     root = Path(workspace) if workspace is not None else find_root(Path(record))
     loaded = load(record, root, check_body=False)
     table = read_rows(str(data), Path.cwd(), lambda j: f"{data}:{j + 1}", sheet)
     if not table:
         raise InvalidRecord(_("invalid rows: nothing was issued"), [Problem(str(data), "", _("the file has no rows"))])
     rows = _map_columns(loaded, table, shown(Path(data)))
-    return root, loaded, table, rows, _records(loaded, rows)
+    return root, loaded, table, rows, _records(loaded, rows, so)
 
 
 def _recipient(doc: m.Document, row: dict[str, object]) -> str:
@@ -180,8 +182,8 @@ def preview(record: Path | str, data: Path | str, workspace: Path | str | None =
     """Check, compose and render every row as a draft (DỰ THẢO, no number) into ONE PDF; the register is not
     opened, nothing is taken."""
     write_refused(out, workspace)
-    root, loaded, table, rows, items = _prepared(record, data, workspace, sheet)
-    docs = [document(item, None, None) for item in items]
+    root, loaded, table, rows, items = _prepared(record, data, workspace, sheet, so=None)
+    docs = [composed for _item, composed in items]
     target = Path(out) if out is not None else root / "output" / f"{Path(record).stem}-xem-truoc.pdf"
     title = _("Preview of the mail merge {record} ({count} rows)").format(record=Path(record).name, count=len(docs))
     try:
@@ -233,7 +235,8 @@ def merge(record: Path | str, data: Path | str, workspace: Path | str | None = N
           workers: int | None = None, progress: Callable[[int, int], None] | None = None,
           lai: bool = False, sheet: str | None = None) -> list[Merged]:
     """Issue one document per row (or one numbered document with a copy per row); number → files for every row."""
-    root, loaded, _table, rows, items = _prepared(record, data, workspace, sheet)
+    root, loaded, _table, rows, checked = _prepared(record, data, workspace, sheet)
+    items = [item for item, _checked in checked]
     count = workers or os.cpu_count() or 1
     if one_number:
         stored = self_contained(loaded) | {COPIES: [dict(row) for _w, row in rows]}

@@ -45,7 +45,8 @@ def test_workers_hand_back_where_each_file_is_its_hash_and_size_never_its_bytes(
     from correspondence.outgoing.documents import document
     from correspondence.outgoing.merge import _prepared
 
-    root, _loaded, _table, _rows, items = _prepared(record, data, workspace, None)
+    root, _loaded, _table, _rows, checked = _prepared(record, data, workspace, None)
+    items = [item for item, _doc in checked]
     folder = workspace / "scratch"
     folder.mkdir()
     done = staging.render_to([document(item, None, None) for item in items], ("docx", "pdf"), root, folder, 2)
@@ -103,7 +104,8 @@ def test_a_preview_is_the_pages_joined_in_memory(workspace: Path, monkeypatch: p
     from correspondence.outgoing.documents import document
     from correspondence.outgoing.merge import _prepared
 
-    root, _loaded, _table, _rows, items = _prepared(record, data, workspace, None)
+    root, _loaded, _table, _rows, checked = _prepared(record, data, workspace, None)
+    items = [item for item, _doc in checked]
     pdfs = [render_document(document(item, None, None), ("pdf",), root)["du-thao-moi.pdf"] for item in items]
     title = _("Preview of the mail merge {record} ({count} rows)").format(record="moi.yaml", count=4)
     assert _pages(shown.path) == _pages(combine(pdfs, title))

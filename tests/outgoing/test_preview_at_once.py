@@ -93,7 +93,8 @@ def test_a_merge_preview_shows_each_row_s_own_draft(examples_workspace: Path, ty
     record = root / "examples" / "giay-moi.yaml"
     from correspondence.outgoing.merge import _prepared
 
-    _root, _loaded, _table, _rows, items = _prepared(record, root / "khach.csv", root, None)
+    _root, _loaded, _table, _rows, checked = _prepared(record, root / "khach.csv", root, None)
+    items = [item for item, _doc in checked]
     own = _own([api.compose(item, None, None) for item in items], root)
     for workers in (1, 2):
         shown = preview(record, root / "khach.csv", root, root / f"xem-{workers}.pdf", workers=workers)
