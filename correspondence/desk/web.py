@@ -8,6 +8,7 @@ through ``call`` and renders what it returns.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hmac
 import logging
@@ -212,9 +213,12 @@ def office_folder(request: Request, *parts: str) -> Path:
     return target
 
 
-def save_upload(request: Request, upload: UploadFile, folder: str, allowed: tuple[str, ...]) -> Path:
+def save_upload(request: Request, upload: UploadFile, folder: str, allowed: tuple[str, ...],
+                own_folder: bool = False) -> Path:
     """An uploaded file kept under ``<office>/<folder>/<agency>/`` with a fresh name of its own (never the sender's
-    path, never over a file); refused when its type is not one of ``allowed`` or it is larger than ``MAX_BODY``."""
+    path, never over a file); refused when its type is not one of ``allowed`` or it is larger than ``MAX_BODY``.
+    ``own_folder``: in a fresh folder of its own there, under the sender's file name (without its path), for a file
+    that is copied by its name and then removed (``discard_upload``)."""
     who: Viewer = request.state.viewer
     name = Path(upload.filename or "").name
     suffix = Path(name).suffix.lower()
@@ -227,9 +231,23 @@ def save_upload(request: Request, upload: UploadFile, folder: str, allowed: tupl
     target_folder = office_folder(request, folder, who.agency)
     target_folder.mkdir(parents=True, exist_ok=True)
     stem = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in Path(name).stem)[:60] or "tep"
-    target = target_folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}-{stem}{suffix}"
+    fresh = f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}"
+    if own_folder:
+        target_folder = target_folder / f".{fresh}"
+        target_folder.mkdir(mode=0o750)
+        target = target_folder / f"{stem}{suffix}"
+    else:
+        target = target_folder / f"{fresh}-{stem}{suffix}"
     _write_new(target, data)
     return target
+
+
+def discard_upload(path: Path) -> None:
+    """Remove an upload ``save_upload`` kept, and the folder of its own when it had one."""
+    path.unlink(missing_ok=True)
+    if path.parent.name.startswith("."):
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()
 
 
 def _write_new(target: Path, data: bytes) -> None:

@@ -252,6 +252,19 @@ def test_the_clerk_receives_an_upload_and_it_is_kept_under_its_so_den(office: Pa
     assert "Công văn về dự toán" in client.get("/van-ban-den").text
 
 
+def test_the_received_file_keeps_the_name_the_sender_gave_it(office: Path, sign_in: Any) -> None:
+    """The register's copy of an upload is named as the sender named the file (what the clerk and the archive see),
+    not by the desk's own name for the upload; a name with a path keeps only its last part."""
+    client = sign_in("vanthu")
+    for number, sent in ((123, "Công văn 123-STC.pdf"), (124, "../../thoat/cv so 124.pdf")):
+        answer = _receive(client, name=sent, data=_pdf(f"Cong van {number}"), so_ky_hieu=f"{number}/STC-NS")
+        assert answer.status_code == 303, answer.text
+    names = [Path(item.files[0]["path"]).name for item in api.incoming_list(office, None, False, AGENCY)]
+    assert [name.split("-", 1)[1] for name in names] == ["Cong-van-123-STC.pdf", "cv-so-124.pdf"], names
+    assert not [path for path in (office / "tai-len").rglob("*") if path.is_file()]
+    assert not (office / "thoat").exists()
+
+
 def test_a_receipt_with_problems_is_refused_at_its_fields_and_takes_no_number(office: Path, sign_in: Any) -> None:
     client = sign_in("vanthu")
     answer = _receive(client, tac_gia="", trich_yeu="", ngay_van_ban="31/02/2019")

@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from correspondence import api
 from correspondence.desk.pages.common import date_of, heard, kept_file, located, number_of, paged
-from correspondence.desk.web import Viewer, call, desk_of, needs, office_folder, page, refusal, save_upload
+from correspondence.desk.web import Viewer, call, desk_of, discard_upload, needs, office_folder, page, refusal, save_upload
 from correspondence.errors import CorrespondenceError, Problem, UsageError
 from correspondence.i18n import _
 from correspondence.vietnamese import gio_viet_nam, hom_nay, ngay_so
@@ -56,7 +56,7 @@ async def receive(request: Request, who: Viewer, form: FormData) -> Response:
         return await _book(request, who, 400, values, located(UsageError(_("nothing was registered"), problems)))
     kept: Path | None = None
     try:
-        kept = save_upload(request, upload, "tai-len", RECEIVED)  # type: ignore[arg-type]
+        kept = save_upload(request, upload, "tai-len", RECEIVED, own_folder=True)  # type: ignore[arg-type]
         (row, _files), said = await heard(
             request, api.incoming_receive, desk.workspace, kept, values["tac_gia"] or None,
             values["so_ky_hieu"] or None, values["ngay_van_ban"] or None, values["trich_yeu"] or None, False,
@@ -66,7 +66,7 @@ async def receive(request: Request, who: Viewer, form: FormData) -> Response:
         return await _book(request, who, 400, values, located(error), error.message)
     finally:
         if kept is not None:
-            kept.unlink(missing_ok=True)  # the register keeps its own copy under output/<agency>/den/
+            discard_upload(kept)  # the register keeps its own copy under output/<agency>/den/
     request.session["notices"] = said[:5]
     return RedirectResponse(f"/van-ban-den/{row.year}/{row.number}", status_code=303)
 
