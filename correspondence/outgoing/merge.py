@@ -45,6 +45,7 @@ class Merged:
     files: list[Path]
     failure: str | None = None
     pending: bool = False  # numbered, its files not written for now (a full disk): register verify completes it
+    recipient: str = ""  # who the row's document goes to (its Kính gửi, else the name the row gives)
 
 
 @dataclass(frozen=True)
@@ -237,6 +238,7 @@ def merge(record: Path | str, data: Path | str, workspace: Path | str | None = N
     """Issue one document per row (or one numbered document with a copy per row); number → files for every row."""
     root, loaded, _table, rows, checked = _prepared(record, data, workspace, sheet)
     items = [item for item, _checked in checked]
+    recipients = [_recipient(doc, row) for (_item, doc), (_where, row) in zip(checked, rows, strict=True)]
     count = workers or os.cpu_count() or 1
     if one_number:
         stored = self_contained(loaded) | {COPIES: [dict(row) for _w, row in rows]}
@@ -244,8 +246,9 @@ def merge(record: Path | str, data: Path | str, workspace: Path | str | None = N
         (issued,) = run([unit], root, ngay, register, formats, lai, count, progress)
         per_copy = len(issued.files) // len(items) if issued.files else 0
         return [Merged(where, issued.entry.so_ky_hieu, issued.files[index * per_copy:(index + 1) * per_copy],
-                       issued.failure, issued.entry.pending) for index, (where, _row) in enumerate(rows)]
+                       issued.failure, issued.entry.pending, recipients[index])
+                for index, (where, _row) in enumerate(rows)]
     units = [Unit(item, where) for item, (where, _row) in zip(items, rows, strict=True)]
     done = run(units, root, ngay, register, formats, lai, count, progress)
-    return [Merged(unit.where, issued.entry.so_ky_hieu, issued.files, issued.failure, issued.entry.pending)
-            for unit, issued in zip(units, done, strict=True)]
+    return [Merged(unit.where, issued.entry.so_ky_hieu, issued.files, issued.failure, issued.entry.pending, recipient)
+            for unit, issued, recipient in zip(units, done, recipients, strict=True)]

@@ -117,6 +117,9 @@ def test_issuing_the_list_numbers_each_row_by_the_signed_in_clerk(office: Path, 
     shown = re.findall(r'<td class="so-ky-hieu">([^<]+)</td>', answer.text)
     rows = api.register_list(office, AGENCY)
     assert sorted(row.so_ky_hieu for row in rows) == sorted(shown) and len(shown) == 2
+    # each row's recipient beside its number, as the preview showed them
+    recipients = re.findall(r'<td class="nguoi-nhan">([^<]+)</td>', unescape(answer.text))
+    assert recipients == ["Ông Nguyễn Văn A", "Bà Trần Thị B"]
     assert [row.number for row in sorted(rows, key=lambda row: row.number)] == [1, 2]  # consecutive numbers
     assert {row.noi_nhan for row in rows} == {"Ông Nguyễn Văn A", "Bà Trần Thị B"}
     assert {row.issued_by for row in rows} == {"vanthu"}
@@ -171,4 +174,6 @@ def test_one_number_for_the_whole_list(office: Path, sign_in: Any) -> None:
     shown = re.findall(r'<td class="so-ky-hieu">([^<]+)</td>', answer.text)
     rows = api.register_list(office, AGENCY)
     assert len(shown) == 2 and len(set(shown)) == 1 and [row.so_ky_hieu for row in rows] == shown[:1]
+    assert re.findall(r'<td class="nguoi-nhan">([^<]+)</td>', unescape(answer.text)) == ["Ông Nguyễn Văn A",
+                                                                                         "Bà Trần Thị B"]
     assert rows[0].issued_by == "vanthu"

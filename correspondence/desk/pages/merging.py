@@ -110,10 +110,10 @@ def try_merge(workspace: Path, record: Path, listed: Path, folder: Path) -> tupl
 
 @dataclass(frozen=True)
 class Issued:
-    """What a merge issued: each row's line, Số/ký hiệu, files (relative to the agency's output) and failure; the
-    file to print them all, and why it could not be made."""
+    """What a merge issued: each row's line, Số/ký hiệu, recipient, files (relative to the agency's output) and
+    failure; the file to print them all, and why it could not be made."""
 
-    rows: list[tuple[str, str, list[tuple[str, str]], str | None]]
+    rows: list[tuple[str, str, str, list[tuple[str, str]], str | None]]
     printed: tuple[str, str] | None
     unprinted: str | None
 
@@ -131,7 +131,7 @@ def issue(workspace: Path, register_url: str | None, record: Path, listed: Path,
             unprinted = error.message + "".join(f" {problem.message}" for problem in error.problems)
         else:
             printed = (path.name, _relative(path, output)) if path is not None else None
-    rows = [(row_line(item.row), item.so_ky_hieu,
+    rows = [(row_line(item.row), item.so_ky_hieu, item.recipient,
              [(path.name, _relative(path, output)) for path in item.files if _inside(path, output)], item.failure)
             for item in done]
     return Issued(rows, printed, unprinted)
