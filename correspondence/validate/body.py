@@ -28,9 +28,11 @@ class Body:
 def render_body(noi_dung: str, du_lieu: dict[str, Any], located: Located, renumber: bool = True) -> Body:
     """Fill the body's Jinja expressions from ``du_lieu`` and parse the markup; problems are located.
     ``renumber=False`` keeps the numbers as typed (an extract of another document)."""
+    first_line = located.line(("noi_dung",))
+    if "{" not in noi_dung and "\r" not in noi_dung:  # no expression, tag or comment: Jinja would give it back as is
+        return _parsed(noi_dung, located, renumber)
     from jinja2 import TemplateError, TemplateSyntaxError
 
-    first_line = located.line(("noi_dung",))
     env = body_environment()
     try:
         refused = forbidden_tags(env, noi_dung)
@@ -73,6 +75,12 @@ def render_body(noi_dung: str, du_lieu: dict[str, Any], located: Located, renumb
         raise InvalidRecord(_("invalid record"), [Problem(
             f"{located.source}:{line}", "noi_dung",
             _("the filter '{name}' needs {needs}, got '{value}'").format(name=name, needs=needs, value=value))]) from None
+    return _parsed(text, located, renumber)
+
+
+def _parsed(text: str, located: Located, renumber: bool) -> Body:
+    """The filled body's paragraphs and footnotes; problems located."""
+    first_line = located.line(("noi_dung",))
     control = control_problem(located.where(("noi_dung",)), "noi_dung", text)
     if control is not None:
         raise InvalidRecord(_("invalid record"), [control])
