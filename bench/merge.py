@@ -128,10 +128,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="60 rows: a look in well under a minute")
-    parser.add_argument("--pdf-engine", default="typst", choices=["typst", "weasyprint"])
     args = parser.parse_args()
     rows = 60 if args.quick else args.rows
-    os.environ["CORRESPONDENCE_PDF_ENGINE"] = args.pdf_engine
     from correspondence.outgoing.merge import merge, preview
 
     folder = Path(tempfile.mkdtemp())
@@ -156,7 +154,7 @@ def main() -> None:
     anchor = rows / next(iter(figures.values()))["wall"]
     anchor_cpu = next(iter(figures.values()))["cpu"]
     targets = {"merge --thu (one preview PDF)": 0.7, "merge (DOCX + PDF/A + register)": 0.4}
-    print(f"{rows} rows, {args.jobs} processes, PDF engine {args.pdf_engine}, {os.cpu_count()} cores, "
+    print(f"{rows} rows, {args.jobs} processes, {os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.1f}")
     print("ratio: documents/s over the anchor's (wall); by CPU: the anchor's CPU time over this one's (a busy machine "
           "slows the wall clock, not the CPU time)")

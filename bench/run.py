@@ -41,7 +41,7 @@ def main() -> None:
 
     from correspondence import api
     from correspondence.render.docx import render_docx
-    from correspondence.render.pdf import render_pdf
+    from correspondence.render.typst import render_typst as render_pdf
 
     command = help_command()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -53,7 +53,7 @@ def main() -> None:
         loaded = api.load(EXAMPLE, ROOT)
         return render(api.compose(loaded, 3018, None))
 
-    build(render_docx), build(render_pdf)  # warm: imports, fonts, parsed CSS
+    build(render_docx), build(render_pdf)  # warm: imports, fonts, the template
     docx_time = median_time(lambda: build(render_docx), args.repeat)
     pdf_time = median_time(lambda: build(render_pdf), args.repeat)
     pdf_size = len(build(render_pdf))

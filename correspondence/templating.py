@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from correspondence import vietnamese as vn
@@ -197,19 +196,5 @@ def body_environment():  # type: ignore[no-untyped-def]
     env = bounded_sandbox()(
         undefined=StrictUndefined, autoescape=False, finalize=escape_markup,
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(FILTERS)
-    return env
-
-
-@lru_cache(maxsize=8)
-def html_environment(dirs: tuple[Path, ...]):  # type: ignore[no-untyped-def]
-    """HTML environment for the PDF templates: autoescaped, strict, user templates sandboxed."""
-    from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
-    from jinja2.sandbox import SandboxedEnvironment
-
-    env = SandboxedEnvironment(
-        loader=FileSystemLoader([str(d) for d in dirs]),
-        undefined=StrictUndefined, autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True, lstrip_blocks=True)
     env.filters.update(FILTERS)
     return env

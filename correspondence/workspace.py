@@ -169,22 +169,7 @@ def register_url(root: Path, agency_id: str, explicit: str | None = None) -> str
     return f"sqlite:///{(root / 'registers' / f'{agency_id}.sqlite').resolve()}"
 
 
-ENV_PDF_ENGINE = "CORRESPONDENCE_PDF_ENGINE"
-
-
-def configured_pdf_engine(root: Path | None) -> str | None:
-    """The PDF engine the workspace asks for: $CORRESPONDENCE_PDF_ENGINE, then ``pdf_engine:`` in
-    registers/config.yaml; None when neither says."""
-    if os.environ.get(ENV_PDF_ENGINE):
-        return os.environ[ENV_PDF_ENGINE]
-    config = root / CONFIG if root is not None else None
-    if config is not None and config.is_file():
-        import yaml
-
-        data = yaml.safe_load(config.read_text("utf-8")) or {}
-        if isinstance(data, dict) and data.get("pdf_engine"):
-            return str(data["pdf_engine"])
-    return None
+ENV_PDF_ENGINE = "CORRESPONDENCE_PDF_ENGINE"  # no longer a choice: only typst is accepted (render/engine.py)
 
 
 def template_dirs(root: Path | None) -> list[Path]:

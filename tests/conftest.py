@@ -94,14 +94,10 @@ def pdf_of(build: Callable[..., Any], workspace: Path) -> Callable[..., Any]:
     """Render a record to PDF and open it with pdfplumber."""
     import pdfplumber
 
-    from correspondence.render import pdf_engine
-    from correspondence.render.pdf import render_pdf
     from correspondence.render.typst import render_typst
 
-    render = render_typst if pdf_engine(workspace) == "typst" else render_pdf  # $CORRESPONDENCE_PDF_ENGINE
-
     def run(path: Path, so: int | None = 3018) -> Any:
-        return pdfplumber.open(io.BytesIO(render(build(path, so), workspace)))
+        return pdfplumber.open(io.BytesIO(render_typst(build(path, so), workspace)))
 
     return run
 

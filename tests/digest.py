@@ -44,7 +44,7 @@ def digests() -> dict[str, str]:
 
     set_language("vi")
     out: dict[str, str] = {}
-    chosen = os.environ.pop("CORRESPONDENCE_PDF_ENGINE", None)  # the default engine's PDFs, whatever a run chose
+    chosen = os.environ.pop("CORRESPONDENCE_PDF_ENGINE", None)  # the digest is of the tool's own PDFs, whatever a run set
     try:
         _digests(out)
     finally:

@@ -1,10 +1,10 @@
 """Turn every example into page images: the approved look of each document, compared by the visual tests.
 
-``python -m tests.pages --write [--engine typst|weasyprint]`` renders each example (number 12, as ``render`` does)
-to PDF with that engine (default: both), each page to a greyscale PNG at 100 dpi in ``tests/golden/pages-typst/``
-(Typst) or ``tests/golden/pages/`` (WeasyPrint); the first page of each kind, smaller, of the default engine into
-``docs/anh/`` for the guide; where LibreOffice is installed, the DOCX pages as it lays them out into
-``tests/golden/pages-docx/``. Run it when a change of layout is meant, look at the images, and commit them.
+``python -m tests.pages --write [--pdf-only]`` renders each example (number 12, as ``render`` does) to PDF, each page
+to a greyscale PNG at 100 dpi in ``tests/golden/pages-typst/``; the first page of each kind, smaller, into
+``docs/anh/`` for the guide; where LibreOffice is installed (and without ``--pdf-only``), the DOCX pages as it lays
+them out into ``tests/golden/pages-docx/``. Run it when a change of layout is meant, look at the images, and commit
+them.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-PAGES = ROOT / "tests" / "golden" / "pages"
-ENGINE_PAGES = {"weasyprint": PAGES, "typst": ROOT / "tests" / "golden" / "pages-typst"}
+PAGES = ROOT / "tests" / "golden" / "pages-typst"  # the PDF's pages, laid out by Typst
 PICTURES = ROOT / "docs" / "anh"
 DPI = 100
 PICTURE_DPI = 40
@@ -31,17 +30,15 @@ def examples() -> list[Path]:
             if record.name not in NEEDS_REGISTER]
 
 
-def page_images(record: Path, out: Path, dpi: int = DPI, engine: str | None = None) -> list[Any]:
-    """The pages of ``record``'s PDF (its annexes printed apart too) laid out by ``engine`` (None: the default),
-    greyscale, at ``dpi``."""
+def page_images(record: Path, out: Path, dpi: int = DPI) -> list[Any]:
+    """The pages of ``record``'s PDF (its annexes printed apart too), greyscale, at ``dpi``."""
     import pypdfium2
 
     from correspondence import api
 
     os.environ["CORRESPONDENCE_FONTS"] = "bundled"  # the shipped face, as every test renders
     images = []
-    for path in sorted(api.render(record, 12, None, out / f"{record.stem}-{engine}", ROOT, ("pdf",),
-                                  pdf_engine=engine)):
+    for path in sorted(api.render(record, 12, None, out / record.stem, ROOT, ("pdf",))):
         document = pypdfium2.PdfDocument(str(path))
         try:
             images += [page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L") for page in document]
@@ -106,27 +103,20 @@ def main() -> None:
     if "--write" not in sys.argv[1:]:
         sys.stdout.write(__doc__ or "")
         return
-    from correspondence.render import DEFAULT_PDF_ENGINE
-
-    args = sys.argv[1:]
-    engines = [args[args.index("--engine") + 1]] if "--engine" in args else list(ENGINE_PAGES)
     PICTURES.mkdir(parents=True, exist_ok=True)
+    PAGES.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        for engine in engines:
-            folder = ENGINE_PAGES[engine]
-            folder.mkdir(parents=True, exist_ok=True)
-            for old in [*folder.glob("*.png"), *(PICTURES.glob("*.png") if engine == DEFAULT_PDF_ENGINE else ())]:
-                old.unlink()
-            for record in examples():
-                images = page_images(record, Path(tmp), engine=engine)
-                for number, image in enumerate(images, start=1):
-                    image.save(folder / f"{record.stem}-{number}.png", optimize=True)
-                if engine == DEFAULT_PDF_ENGINE:
-                    small = images[0].resize((round(images[0].width * PICTURE_DPI / DPI),
-                                              round(images[0].height * PICTURE_DPI / DPI)))
-                    small.save(PICTURES / f"{record.stem}.png", optimize=True)
-                sys.stdout.write(f"{engine} {record.stem}: {len(images)} trang\n")
-        if "--engine" in args:  # the PDF pages of one engine only
+        for old in [*PAGES.glob("*.png"), *PICTURES.glob("*.png")]:
+            old.unlink()
+        for record in examples():
+            images = page_images(record, Path(tmp))
+            for number, image in enumerate(images, start=1):
+                image.save(PAGES / f"{record.stem}-{number}.png", optimize=True)
+            small = images[0].resize((round(images[0].width * PICTURE_DPI / DPI),
+                                      round(images[0].height * PICTURE_DPI / DPI)))
+            small.save(PICTURES / f"{record.stem}.png", optimize=True)
+            sys.stdout.write(f"{record.stem}: {len(images)} trang\n")
+        if "--pdf-only" in sys.argv[1:]:
             return
         if libreoffice() is None:
             sys.stdout.write("LibreOffice (or its Times New Roman alias to Liberation Serif) is missing: the DOCX "

@@ -45,15 +45,15 @@ def test_workspace_template_overrides_the_built_in(make_record: Callable[..., Pa
 
     templates = workspace / "templates"
     templates.mkdir()
-    built_in = (data_dir("templates") / "van_ban.html").read_text("utf-8")
-    (templates / "cong_van.html").write_text(built_in.replace("<body>", "<body><p>MẪU RIÊNG CỦA CƠ QUAN</p>"), "utf-8")
+    built_in = (data_dir("templates") / "van_ban.typ").read_text("utf-8")
+    (templates / "van_ban.typ").write_text(built_in + "\n#place(top + left)[MẪU RIÊNG CỦA CƠ QUAN]\n", "utf-8")
     paths = api.render(make_record(), 7, None, None, workspace, ("pdf",))
     with pdfplumber.open(paths[0]) as pdf:
-        assert pdf.pages[0].extract_text().startswith("MẪU RIÊNG CỦA CƠ QUAN")
+        assert "MẪU RIÊNG CỦA CƠ QUAN" in pdf.pages[-1].extract_text()
 
 
-def test_asking_for_typst_where_html_templates_are_kept_says_they_are_not_used(
-        make_record: Callable[..., Path], workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_html_templates_kept_in_the_workspace_are_said_not_to_be_used(
+        make_record: Callable[..., Path], workspace: Path) -> None:
     import pdfplumber
 
     from correspondence.progress import noticing
@@ -62,31 +62,19 @@ def test_asking_for_typst_where_html_templates_are_kept_says_they_are_not_used(
     (workspace / "templates" / "cong_van.html").write_text("<p>MẪU RIÊNG CỦA CƠ QUAN</p>", "utf-8")
     said: list[str] = []
     with noticing(said.append):
-        paths = api.render(make_record(), 7, None, None, workspace, ("pdf",), "typst")
-    assert said == ["Typst không dùng mẫu WeasyPrint templates/cong_van.html (--pdf-engine weasyprint thì dùng)"]
+        paths = api.render(make_record(), 7, None, None, workspace, ("pdf",))
+    assert said == ["templates/cong_van.html: không còn dùng mẫu HTML/CSS (WeasyPrint không còn đi kèm công cụ), PDF "
+                    "do Typst dàn trang; bố cục PDF riêng của cơ quan đặt trong templates/van_ban.typ"]
     with pdfplumber.open(paths[0]) as pdf:
         assert "MẪU RIÊNG" not in pdf.pages[0].extract_text()
 
 
 def test_a_failing_template_writes_nothing(make_record: Callable[..., Path], workspace: Path) -> None:
     (workspace / "templates").mkdir()
-    (workspace / "templates" / "cong_van.html").write_text("<p>{{ doc.khong_co_truong }}</p>", "utf-8")
+    (workspace / "templates" / "van_ban.typ").write_text("#json(bytes(sys.inputs.data)).khong_co_truong", "utf-8")
     with pytest.raises(RenderFailed) as caught:
         api.render(make_record(), 7, None, None, workspace)
-    assert "lỗi mẫu" in caught.value.message
-    assert not (workspace / "output").exists()
-
-
-def test_a_weasyprint_error_fails_the_render(make_record: Callable[..., Path], workspace: Path) -> None:
-    from correspondence.i18n import data_dir
-
-    (workspace / "templates").mkdir()
-    built_in = (data_dir("templates") / "van_ban.html").read_text("utf-8")
-    (workspace / "templates" / "cong_van.html").write_text(
-        built_in.replace("<body>", '<body><img src="https://example.invalid/logo.png">'), "utf-8")
-    with pytest.raises(RenderFailed) as caught:
-        api.render(make_record(), 7, None, None, workspace, ("pdf",))
-    assert "example.invalid" in caught.value.message
+    assert "khong_co_truong" in caught.value.message
     assert not (workspace / "output").exists()
 
 

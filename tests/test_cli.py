@@ -179,7 +179,7 @@ def _imported(*args: str, watch: str) -> list[str]:
 def test_argument_errors_import_nothing_heavy() -> None:
     """A mistyped command is answered by click alone: no renderer, no validation, no register."""
     watch = f"{_RENDERERS},{_BOOKS},pydantic,yaml,jinja2,babel,correspondence.api,correspondence.validate"
-    assert _imported("draft", "--pdf-engine", "typst", watch=watch) == []  # the file is missing
+    assert _imported("draft", watch=watch) == []  # the file is missing
     assert _imported("issue", "--khong-co", watch=watch) == []
     assert _imported("khong-co-lenh", watch=watch) == []
 
@@ -194,12 +194,12 @@ def test_check_imports_no_renderer() -> None:
 
 
 def test_a_pdf_draft_loads_only_its_own_engine(tmp_path: Path) -> None:
-    """A draft needs no register: a PDF by Typst loads neither the database library, nor the other engines, nor the
-    DOCX writer, nor a PDF rewriter (Typst writes the whole PDF/A itself)."""
+    """A draft needs no register: a PDF by Typst loads neither the database library, nor WeasyPrint (no longer an
+    engine), nor the DOCX writer, nor a PDF rewriter (Typst writes the whole PDF/A itself)."""
     watch = ("weasyprint,pikepdf,docx,pypdfium2,PIL,sqlalchemy,psycopg,openpyxl,rich,correspondence.register.store,"
              "correspondence.incoming,correspondence.search,correspondence.archive,correspondence.api.commands,typst")
-    found = _imported("draft", str(ROOT / "examples" / "cong-van-3018.yaml"), "-f", "pdf", "--pdf-engine", "typst",
-                      "-o", str(tmp_path), watch=watch)
+    found = _imported("draft", str(ROOT / "examples" / "cong-van-3018.yaml"), "-f", "pdf", "-o", str(tmp_path),
+                      watch=watch)
     assert found == ["typst"]
     assert (tmp_path / "du-thao-cong-van-3018.pdf").is_file()
 
@@ -235,13 +235,12 @@ _SPAWNS = ("import atexit, runpy, sys\n"
            "runpy.run_module('correspondence', run_name='__main__')\n")
 
 
-@pytest.mark.parametrize("engine", ["typst", "weasyprint"])
-def test_a_draft_starts_no_process(engine: str, tmp_path: Path) -> None:
+def test_a_draft_starts_no_process(tmp_path: Path) -> None:
     """Making a PDF starts no compiler, linker or ldconfig (a library lookup) and, with the fonts declared, no process
     at all: start-up is imports, and imports run nothing."""
     result = subprocess.run(
         [sys.executable, "-c", _SPAWNS, "--lang", "vi", "draft", str(ROOT / "examples" / "cong-van-3018.yaml"),
-         "-f", "pdf", "-o", str(tmp_path), "--pdf-engine", engine], capture_output=True, text=True, cwd=tmp_path,
+         "-f", "pdf", "-o", str(tmp_path)], capture_output=True, text=True, cwd=tmp_path,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "CORRESPONDENCE_FONTS": "bundled"})
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "du-thao-cong-van-3018.pdf").read_bytes().startswith(b"%PDF-")

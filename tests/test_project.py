@@ -170,7 +170,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_carries_templates_catalogues_and_fonts(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("correspondence/_data/templates/van_ban.html", "correspondence/_data/templates/document.css",
+    for needed in ("correspondence/_data/templates/van_ban.typ", "correspondence/_data/templates/so_dang_ky.typ",
                    "correspondence/_data/templates/new/cong_van.yaml",
                    "correspondence/_data/templates/co-quan/ubnd-tinh.yaml", "correspondence/_data/templates/co-quan/so.yaml",
                    "correspondence/_data/locales/vi/LC_MESSAGES/correspondence.mo",

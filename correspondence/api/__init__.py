@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
 MODULES = {**dict.fromkeys(("check", "check_with_advice", "compose", "agency_settings", "signing_authorities"),
                           "checking"),
-           **dict.fromkeys(("FORMATS", "PDF_ENGINES", "Loaded", "draft", "load", "page_count", "pdf_font", "previews", "render",
-                            "render_document", "using_pdf_engine"), "drafting"),
+           **dict.fromkeys(("FORMATS", "Loaded", "draft", "load", "page_count", "pdf_font", "previews", "render",
+                            "render_document"), "drafting"),
            **dict.fromkeys(("sign", "sign_annexes", "signature_state", "package_signature_problems",
                             "verify_signature", "entry_signatures", "signature_problems", "SIGNER", "AGENCY",
                             "Token", "pkcs11_pin_from_environment", "received_signatures", "REMOTE_PROVIDERS", "Request",

@@ -17,7 +17,7 @@ from typing import Any
 from correspondence import incoming, kinds, storage
 from correspondence import search as searching
 from correspondence.api.checking import check, compose
-from correspondence.api.drafting import FORMATS, PDF_ENGINES, Loaded, draft, load, previews, render
+from correspondence.api.drafting import FORMATS, Loaded, draft, load, previews, render
 from correspondence.api.signing import package_signature_problems, signature_problems
 from correspondence.archive import hoso, package
 from correspondence.errors import Problem, UsageError
@@ -28,13 +28,13 @@ from correspondence.outgoing import annex as annexes
 from correspondence.outgoing import merge as merging
 from correspondence.records.word import body_from_docx
 from correspondence.register.store import Entry
-from correspondence.render import render_document, using_pdf_engine, word_template
+from correspondence.render import render_document, word_template
 from correspondence.validate import load_agency
 from correspondence.validate.schema import CoQuan, VanBan
 from correspondence.vietnamese import hom_nay, ky_thoi_gian
 from correspondence.workspace import agencies, agency_profile, find_root, template_dirs
 
-__all__ = ["Answers", "FORMATS", "PDF_ENGINES", "Issued", "Loaded", "annex", "book_year", "check", "compose", "dinh_chinh",
+__all__ = ["Answers", "FORMATS", "Issued", "Loaded", "annex", "book_year", "check", "compose", "dinh_chinh",
            "draft", "ho_so_add",
            "ho_so_close", "ho_so_create", "ho_so_destruction_list", "ho_so_due", "ho_so_export", "ho_so_import",
            "ho_so_list", "ho_so_record_destruction", "ho_so_show", "incoming_assign", "incoming_done", "incoming_export",
@@ -44,7 +44,7 @@ __all__ = ["Answers", "FORMATS", "PDF_ENGINES", "Issued", "Loaded", "annex", "bo
            "register_entry", "register_events", "register_export", "register_import", "register_init", "register_list",
            "register_log", "register_page", "register_show",
            "register_verify", "register_void", "render", "render_document", "retention_text", "sample_profiles", "search",
-           "skeleton", "skeleton_kinds", "templates_check", "using_pdf_engine", "write_new"]
+           "skeleton", "skeleton_kinds", "templates_check", "write_new"]
 
 
 issue = transaction.issue

@@ -14,13 +14,12 @@ from correspondence import storage
 from correspondence.api.checking import compose
 from correspondence.errors import UsageError
 from correspondence.i18n import _
-from correspondence.render import FORMATS, PDF_ENGINES, preview, render_document, using_pdf_engine
+from correspondence.render import FORMATS, check_pdf_engine, preview, render_document
 from correspondence.render.fonts import pdf_face
 from correspondence.validate import Loaded, load
 from correspondence.workspace import find_root
 
-__all__ = ["FORMATS", "PDF_ENGINES", "Loaded", "draft", "load", "page_count", "pdf_font", "previews", "render", "render_document",
-           "using_pdf_engine"]
+__all__ = ["FORMATS", "Loaded", "draft", "load", "page_count", "pdf_font", "previews", "render", "render_document"]
 
 
 def pdf_font() -> tuple[str, Path]:
@@ -31,30 +30,29 @@ def pdf_font() -> tuple[str, Path]:
 
 
 def _produce(path: Path | str, so: int | None, ngay: dt.date | None, out_dir: Path | str | None,
-             workspace: Path | str | None, formats: tuple[str, ...], engine: str | None = None) -> list[Path]:
+             workspace: Path | str | None, formats: tuple[str, ...]) -> list[Path]:
     storage.refuse_archived(out_dir, workspace)
     loaded = load(path, workspace if workspace is not None else find_root(Path(path)),
                   unfilled="warn" if so is None else "refuse")
-    with using_pdf_engine(engine):
-        rendered = render_document(compose(loaded, so, ngay), formats, loaded.workspace)
+    if "pdf" in formats:
+        check_pdf_engine(loaded.workspace)  # a workspace naming another engine is refused before anything is made
+    rendered = render_document(compose(loaded, so, ngay), formats, loaded.workspace)
     folder = Path(out_dir) if out_dir is not None else loaded.workspace / "output"
     return storage.write_atomic({folder / name: data for name, data in rendered.items()})
 
 
 def draft(path: Path | str, out_dir: Path | str | None = None, workspace: Path | str | None = None,
-          formats: tuple[str, ...] = FORMATS, pdf_engine: str | None = None) -> list[Path]:
-    """DOCX and PDF marked DỰ THẢO, with a blank number and date (the PDF laid out by ``pdf_engine``, None: as the
-    workspace says); a place still marked '…' is a warning (a notice)."""
-    return _produce(path, None, None, out_dir, workspace, formats, pdf_engine)
+          formats: tuple[str, ...] = FORMATS) -> list[Path]:
+    """DOCX and PDF marked DỰ THẢO, with a blank number and date; a place still marked '…' is a warning (a notice)."""
+    return _produce(path, None, None, out_dir, workspace, formats)
 
 
 def render(path: Path | str, so: int, ngay: dt.date | None = None, out_dir: Path | str | None = None,
-           workspace: Path | str | None = None, formats: tuple[str, ...] = FORMATS,
-           pdf_engine: str | None = None) -> list[Path]:
+           workspace: Path | str | None = None, formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """A final document with an explicit number and date (re-creating one already issued)."""
     if so < 1:
         raise UsageError(_("the document number must be 1 or more"))
-    return _produce(path, so, ngay, out_dir, workspace, formats, pdf_engine)
+    return _produce(path, so, ngay, out_dir, workspace, formats)
 
 
 def previews(pdfs: list[Path], folder: Path | None = None, pages: int = preview.PAGES) -> list[Path]:

@@ -15,7 +15,6 @@ import click
 
 from correspondence.cli.options import (
     agency_option,
-    engine_option,
     format_option,
     lai_option,
     lang_option,
@@ -113,17 +112,15 @@ def _look(paths: list[Path], xem: bool, mo: bool, folder: Path | None = None) ->
 @click.argument("file", type=click.Path(path_type=Path))
 @out_option
 @format_option
-@engine_option
 @xem_option
 @mo_option
 @click.pass_context
-def draft(ctx: click.Context, file: Path, out: Path | None, formats: tuple[str, ...], pdf_engine: str | None, xem: bool,
-          mo: bool) -> None:
+def draft(ctx: click.Context, file: Path, out: Path | None, formats: tuple[str, ...], xem: bool, mo: bool) -> None:
     from correspondence import api
 
     _can_look(formats, xem, mo)
     with busy(_("rendering …")), notices():
-        written = api.draft(file, out, ctx.obj["workspace"], formats or api.FORMATS, pdf_engine)
+        written = api.draft(file, out, ctx.obj["workspace"], formats or api.FORMATS)
     files_written(written)
     _look(written, xem, mo)
 
@@ -135,18 +132,16 @@ def draft(ctx: click.Context, file: Path, out: Path | None, formats: tuple[str, 
 @click.option("--ngay", default=None, help=_("Issue date dd/mm/yyyy (default: 'ngay' in the record, else today)."))
 @out_option
 @format_option
-@engine_option
 @xem_option
 @mo_option
 @click.pass_context
 def render(ctx: click.Context, file: Path, so: int, ngay: str | None, out: Path | None,
-           formats: tuple[str, ...], pdf_engine: str | None, xem: bool, mo: bool) -> None:
+           formats: tuple[str, ...], xem: bool, mo: bool) -> None:
     from correspondence import api
 
     _can_look(formats, xem, mo)
-    with busy(_("rendering …")):
-        written = api.render(file, so, parse_date(ngay), out, ctx.obj["workspace"], formats or api.FORMATS,
-                             pdf_engine)
+    with busy(_("rendering …")), notices():
+        written = api.render(file, so, parse_date(ngay), out, ctx.obj["workspace"], formats or api.FORMATS)
     files_written(written)
     _look(written, xem, mo)
 
@@ -200,21 +195,19 @@ def kinds() -> None:
               help=_("Issue a corrected document replacing this one (e.g. 12/UBND-XD6): the old number is voided "
                      "'Thay thế bằng …' and both rows name each other."))
 @format_option
-@engine_option
 @lai_option
 @xem_option
 @mo_option
 @click.pass_context
 def issue(ctx: click.Context, files: tuple[Path, ...], ngay: str | None, ho_so: str | None, thay_the: str | None,
-          formats: tuple[str, ...], pdf_engine: str | None, lai: bool, xem: bool, mo: bool) -> None:
+          formats: tuple[str, ...], lai: bool, xem: bool, mo: bool) -> None:
     from correspondence.api import issue as run
-    from correspondence.api import using_pdf_engine
 
     _can_look(formats, xem, mo)
     day = parse_date(ngay)
 
     def attempt(again: bool) -> Any:
-        with busy(_("issuing")), notices(), using_pdf_engine(pdf_engine):
+        with busy(_("issuing")), notices():
             return run(list(files), ctx.obj["workspace"], day, ctx.obj["register"], formats or ("docx", "pdf"),
                        lai=again, thay_the=thay_the, ho_so=ho_so)
 

@@ -52,9 +52,6 @@ series_option = click.option("--so-rieng", "series", default=None,
 xem_option = click.option("--xem", is_flag=True, help=_(
     "Also write PNG pictures of the first pages beside the PDF (of an issued document: in output/xem/)."))
 mo_option = click.option("--mo", is_flag=True, help=_("Open the PDF with the system's viewer."))
-engine_option = click.option("--pdf-engine", "pdf_engine", type=click.Choice(["weasyprint", "typst"]), default=None,
-                             help=_("PDF engine: typst or weasyprint (default: $CORRESPONDENCE_PDF_ENGINE, else "
-                                    "'pdf_engine' in registers/config.yaml, else typst)."))
 agency_option = click.option("--co-quan", "agency", default=None,
                              help=_("Agency id (registers/<id>.yaml); needed when there are several."))
 year_option = click.option("--nam", "year", type=click.IntRange(1, 9999), default=None, help=_("Year."))

@@ -26,6 +26,7 @@ from correspondence.records.xml import MAX_ENVELOPE, parse_untrusted, too_large
 from correspondence.register.store import INCOMING, INCOMING_SECRET, Incoming
 from correspondence.register.words import TEXT_LIMIT
 from correspondence.registers import agency_names, open_register
+from correspondence.render.engine import check_pdf_engine
 from correspondence.render.mark import stamp_den
 from correspondence.render.placing import Place
 from correspondence.vietnamese import hom_nay, khong_dau, ngay_so
@@ -149,6 +150,8 @@ def receive(workspace: Path | None, file: Path, tu: str | None = None, so_ky_hie
         problems.append(Problem("--ngay-den", "ngay_den", _("the date {date} is after today").format(date=ngay_so(day))))
     if problems:
         raise InvalidRecord(_("invalid incoming document: nothing was registered"), problems)
+    if dau:
+        check_pdf_engine(root)  # the mark is laid out by Typst: a workspace naming another engine is told before
     digest = _sha256(file)  # read a piece at a time: a received file may be far larger than memory should hold
     register, agency = open_register(root, agency, register_url)
     series = INCOMING_SECRET if mat else INCOMING

@@ -8,10 +8,9 @@ from pathlib import Path
 
 from correspondence import model as m
 from correspondence import storage
-from correspondence import vietnamese as vn
 from correspondence.compose import annex_model, build_table, kem_theo_line, standalone
 from correspondence.compose.document import issuer_name
-from correspondence.errors import InvalidRecord, Problem, RegisterConflict
+from correspondence.errors import RegisterConflict
 from correspondence.i18n import _
 from correspondence.kinds import BY_CODE
 from correspondence.numbers import file_stem
@@ -20,12 +19,10 @@ from correspondence.records import read_rows
 from correspondence.register.queries import find_entry
 from correspondence.register.store import FAILED
 from correspondence.registers import open_register
-from correspondence.render import FORMATS, pdf_engine, render_document
+from correspondence.render import FORMATS, render_document
 from correspondence.validate import load_spec
 from correspondence.validate.schema import CoQuan
 from correspondence.workspace import output_folder, shown
-
-WEASYPRINT_ROWS = 10_000  # WeasyPrint lays a table out whole, in memory growing with it: Typst takes larger ones
 
 
 def annex(workspace: Path, so_ky_hieu: str, table: Path, spec_path: Path, title: str | None = None,
@@ -42,12 +39,6 @@ def annex(workspace: Path, so_ky_hieu: str, table: Path, spec_path: Path, title:
                                    .format(number=entry.so_ky_hieu, reason=entry.failure))
         spec = load_spec(str(spec_path), Path.cwd(), shown(spec_path))
         rows = read_rows(str(table), Path.cwd(), lambda j: f"{shown(table)}:{j + 2}")
-        if "pdf" in formats and pdf_engine(workspace) == "weasyprint" and len(rows) > WEASYPRINT_ROWS:
-            raise InvalidRecord(_("invalid annex table"), [Problem(shown(table), "", _(
-                "{count} rows: the WeasyPrint PDF engine lays out an annex of at most {limit} rows").format(
-                count=vn.so(len(rows)), limit=vn.so(WEASYPRINT_ROWS)), _(
-                "lay it out with Typst: write 'pdf_engine: typst' in registers/config.yaml (or set "
-                "CORRESPONDENCE_PDF_ENGINE=typst), or split the table"))])
         if entry.pending:
             if not register.lease_released(entry.lease, entry.issued_at):
                 raise RegisterConflict(_("{number} is being issued right now: try again in a moment").format(

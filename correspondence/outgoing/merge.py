@@ -27,7 +27,7 @@ from correspondence.progress import notice
 from correspondence.records import Row, read_rows
 from correspondence.records.tables import columns_hint, identifier
 from correspondence.render import FORMATS, drafts_at_once
-from correspondence.render.pdf import combine_files
+from correspondence.render.join import combine_files
 from correspondence.storage import HOST, sweep, write_streamed
 from correspondence.storage import refuse_archived as write_refused
 from correspondence.validate import COPIES, Loaded, load, load_row, self_contained

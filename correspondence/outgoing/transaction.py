@@ -47,7 +47,7 @@ from correspondence.outgoing.staging import stage_all, stage_job
 from correspondence.progress import notice
 from correspondence.register.queries import find_entry
 from correspondence.register.store import ISSUED, OPEN, VOIDED, Entry, HoSo, Register, sqlite_path
-from correspondence.render import FORMATS, pdf_engine, render_document
+from correspondence.render import FORMATS, check_pdf_engine, render_document
 from correspondence.validate import Loaded, load, self_contained
 from correspondence.vietnamese import hom_nay, ngay_so
 from correspondence.workspace import (
@@ -210,7 +210,7 @@ def issue(paths: list[Path | str], workspace: Path | str | None = None, ngay: dt
         raise UsageError(_("--thay-the replaces one document: give one record"))
     root = Path(workspace) if workspace is not None else find_root(Path(paths[0]) if paths else None)
     if "pdf" in formats:
-        pdf_engine(root)  # an unknown engine is refused before anything is done
+        check_pdf_engine(root)  # a workspace naming another engine is refused before anything is done
     loaded: list[Loaded] = []
     problems: list[Problem] = []
     for path in paths:

@@ -1,7 +1,7 @@
-"""Turn the document model (or the register book) into file bytes: ``docx``, ``pdf`` (WeasyPrint) and ``typst`` are
-peers, never importing each other; ``word_template`` lays out a DOCX through an agency's own Word template; ``book``
-prints the register and ``mark`` draws the ĐẾN mark, each with the PDF engine ``engine`` names (``--pdf-engine``,
-the environment or the workspace's ``registers/config.yaml``, else the default)."""
+"""Turn the document model (or the register book) into file bytes: ``docx`` and ``typst`` (the PDF) are peers, never
+importing each other; ``word_template`` lays out a DOCX through an agency's own Word template; ``book`` prints the
+register and ``mark`` draws the ĐẾN mark; ``engine`` refuses a workspace that still names another PDF engine and
+says that HTML/CSS templates are no longer used."""
 
 from __future__ import annotations
 
@@ -12,24 +12,22 @@ from pathlib import Path
 from correspondence import model as m
 from correspondence.errors import CorrespondenceError, RenderFailed
 from correspondence.i18n import _
-from correspondence.progress import notice, report
-from correspondence.render.engine import DEFAULT_PDF_ENGINE, PDF_ENGINES, html_templates, pdf_engine, using_pdf_engine
+from correspondence.progress import report
+from correspondence.render.engine import check_pdf_engine, notice_html_templates
 from correspondence.workspace import word_template as agency_word_template
 
-__all__ = ["DEFAULT_PDF_ENGINE", "FORMATS", "PDF_ENGINES", "drafts_at_once", "pdf_engine", "render_document",
-           "render_drafts", "using_pdf_engine"]
+__all__ = ["FORMATS", "check_pdf_engine", "drafts_at_once", "render_document", "render_drafts"]
 
 FORMATS = ("docx", "pdf")
 
-# Each renderer is loaded the first time a document asks for it: a PDF made by Typst loads neither python-docx nor
-# WeasyPrint, and ``check`` loads no renderer at all.
+# Each renderer is loaded the first time a document asks for it: a PDF alone does not load python-docx, and ``check``
+# loads no renderer at all.
 RENDERERS = {
     "docx": ("correspondence.render.docx", "render_docx"),
     "word_template": ("correspondence.render.word_template", "render"),
     "typst": ("correspondence.render.typst", "render_typst"),
     "typst_many": ("correspondence.render.typst", "render_typst_many"),
     "typst_renders_many": ("correspondence.render.typst", "renders_many"),
-    "weasyprint": ("correspondence.render.pdf", "render_pdf"),
 }
 
 
@@ -47,11 +45,9 @@ def render_document(document: m.Document, formats: tuple[str, ...] = FORMATS,
     A workspace ``templates/<kind>.docx`` (an agency's Word template) lays out the DOCX instead of the built-in one.
     """
     template = agency_word_template(workspace, document.kind)
-    engine = pdf_engine(workspace) if "pdf" in formats else DEFAULT_PDF_ENGINE
-    unused = html_templates(workspace) if engine == "typst" else []
-    if unused:  # asked for Typst in a workspace that keeps WeasyPrint templates: said, never silently dropped
-        notice(_("the Typst engine does not use the WeasyPrint templates {names} (--pdf-engine weasyprint uses them)")
-               .format(names=", ".join(f"templates/{path.name}" for path in unused)))
+    if "pdf" in formats:
+        check_pdf_engine(workspace)
+        notice_html_templates(workspace)
 
     def docx(index: int | None) -> bytes:
         if template is not None and index is None:
@@ -59,7 +55,7 @@ def render_document(document: m.Document, formats: tuple[str, ...] = FORMATS,
         return renderer("docx")(document, index)
 
     def pdf(index: int | None) -> bytes:
-        return renderer(engine)(document, workspace, index)
+        return renderer("typst")(document, workspace, index)
 
     renderers: dict[str, Callable[[int | None], bytes]] = {}
     for fmt in formats:
@@ -90,10 +86,9 @@ def render_document(document: m.Document, formats: tuple[str, ...] = FORMATS,
 
 
 def drafts_at_once(documents: list[m.Document], workspace: Path | None = None) -> bool:
-    """Whether ``render_drafts`` can lay out these documents' PDFs together: on Typst, with a template that knows how,
-    no annex laid out in slices (else each is rendered on its own, ``render_document``)."""
-    if pdf_engine(workspace) != "typst":
-        return False
+    """Whether ``render_drafts`` can lay out these documents' PDFs together: with a template that knows how, no annex
+    laid out in slices (else each is rendered on its own, ``render_document``)."""
+    check_pdf_engine(workspace)
     return bool(renderer("typst_renders_many")(documents, workspace))
 
 
@@ -101,10 +96,8 @@ def render_drafts(documents: list[m.Document], title: str, workspace: Path | Non
     """One PDF of every PDF file of ``documents`` (each document, then its annexes printed apart), laid out at once,
     titled ``title``: the pages each file has on its own, to look at (a mail merge's preview). Ask
     ``drafts_at_once`` first."""
-    unused = html_templates(workspace)
-    if unused:  # as render_document says it
-        notice(_("the Typst engine does not use the WeasyPrint templates {names} (--pdf-engine weasyprint uses them)")
-               .format(names=", ".join(f"templates/{path.name}" for path in unused)))
+    check_pdf_engine(workspace)
+    notice_html_templates(workspace)
     try:
         return renderer("typst_many")(documents, title, workspace)
     except CorrespondenceError:

@@ -13,12 +13,10 @@ from typing import Any
 
 from correspondence import model as m
 from correspondence.render.docx import AFTER_TBLBORDERS, AFTER_TBLCELLMAR, AFTER_TBLW
-from correspondence.render.engine import pdf_engine
-from correspondence.render.pdf import keep_together, pdf_face, write_pdf
+from correspondence.render.engine import check_pdf_engine, notice_html_templates
 from correspondence.render.typst import render_book
 from correspondence.render.wordpackage import new_word, save_word
 from correspondence.spreadsheet import csv_bytes, text_cell
-from correspondence.templating import html_environment
 
 _MM_PER_EXCEL_WIDTH = 2.2  # an Excel column width unit (one character) is about 2.2 mm
 
@@ -71,13 +69,10 @@ def to_xlsx(book: m.RegisterBook) -> bytes:
 
 
 def to_pdf(book: m.RegisterBook, template_dirs: list[Path], workspace: Path | None = None) -> bytes:
-    """The printable book, laid out by the PDF engine of ``workspace`` (the same pages with either engine)."""
-    if pdf_engine(workspace) == "typst":
-        return render_book(book, template_dirs)
-    env = html_environment(tuple(template_dirs))
-    env.filters.setdefault("keep_together", keep_together)  # a Số, ký hiệu never breaks at its hyphen
-    html = env.get_template("so_dang_ky.html").render(book=book, layout=book.layout, face=pdf_face()[0])
-    return write_pdf(html, tuple(template_dirs), f"so-dang-ky-{book.nam}-{book.so}")
+    """The printable book, laid out by Typst (``so_dang_ky.typ`` of ``template_dirs``)."""
+    check_pdf_engine(workspace)
+    notice_html_templates(workspace)
+    return render_book(book, template_dirs)
 
 
 def to_docx(book: m.RegisterBook) -> bytes:

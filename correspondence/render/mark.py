@@ -1,5 +1,5 @@
-"""Turn a received PDF into one with the ĐẾN mark on a blank space of its first page (``placing`` finds it), with the
-PDF engine chosen."""
+"""Turn a received PDF into one with the ĐẾN mark on a blank space of its first page (``placing`` finds it), the mark
+laid out by Typst."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ from typing import Any
 from correspondence import model as m
 from correspondence.errors import RenderFailed
 from correspondence.i18n import _
-from correspondence.render import pdf as weasyprint
 from correspondence.render import typst
-from correspondence.render.engine import pdf_engine
+from correspondence.render.engine import check_pdf_engine, notice_html_templates
 from correspondence.render.placing import Place, find_place
 
 
@@ -38,8 +37,9 @@ def stamp_den(pdf: bytes, dau: m.DauDen, workspace: Path | None = None) -> tuple
     except pypdfium2.PdfiumError:
         place = Place("khong_doc", round(fallback[0], 2), round(fallback[1], 2))
     dau = dataclasses.replace(dau, top=place.top, right=round(page[0] - place.left - dau.width, 2))
-    draw = typst.den_overlay if pdf_engine(workspace) == "typst" else weasyprint.den_overlay
-    overlay = pikepdf.open(io.BytesIO(draw(dau, page, workspace)))
+    check_pdf_engine(workspace)
+    notice_html_templates(workspace)
+    overlay = pikepdf.open(io.BytesIO(typst.den_overlay(dau, page, workspace)))
     try:  # a damaged page tree or stream of the received file can still fail here
         _overlay(source.pages[0], overlay.pages[0], pikepdf.Rectangle(*box))
         out = io.BytesIO()

@@ -1,7 +1,7 @@
 """Turn the document model into PDF bytes with Typst: one template (``templates/van_ban.typ``) lays out the model,
 handed over as JSON data, never as Typst source.
 
-A peer of ``render/pdf.py`` (WeasyPrint) and ``render/docx.py``: it reads only the model. Every number of the layout
+A peer of ``render/docx.py``: it reads only the model. Every number of the layout
 comes from the model's fields; the template holds none. The text of a record reaches Typst as JSON strings, shown as
 text, so nothing a clerk types (``#``, ``[``, ``$``, ``\\`` …) can ever be read as Typst code. A number such as
 ``343/TTPVHCC-TT&GQTT`` is kept on one line by the template (a token holding a slash is one box).
@@ -110,8 +110,8 @@ def data(document: m.Document, only_annex: int | None = None, compact: bool = Fa
                             "description": "Siêu dữ liệu văn bản (Nghị định 30/2020/NĐ-CP, Phụ lục VI)"})
     lines = document.pagination.lines
     if lines > 2:  # Typst's widow and orphan control keeps two lines together, never more: said, not ignored
-        raise RenderFailed(_("the Typst engine keeps at most 2 lines of a paragraph together at a page break, the "
-                             "layout asks for {lines}: use --pdf-engine weasyprint").format(lines=lines))
+        raise RenderFailed(_("the PDF keeps at most 2 lines of a paragraph together at a page break, the layout asks "
+                             "for {lines}").format(lines=lines))
     plain = _plain(document)
     _mark_fitting(plain, document, compact)
     return {

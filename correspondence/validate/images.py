@@ -2,7 +2,7 @@
 that is missing, not a PNG, or not transparent (ND 30 PL I Phần I Mục II khoản 7.d, 8.a: "định dạng (.png) nền
 trong suốt"), and a seal whose real size can be known neither from ``con_dau_mm`` nor from the PNG's resolution.
 
-Pillow (which pikepdf and WeasyPrint already need) is imported only when a profile names a picture."""
+Pillow (which pikepdf already needs) is imported only when a profile names a picture."""
 
 from __future__ import annotations
 

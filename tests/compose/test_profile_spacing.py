@@ -18,10 +18,8 @@ import pytest
 from correspondence import api
 from correspondence.errors import InvalidRecord
 from correspondence.render.docx import render_docx
-from correspondence.render.pdf import render_pdf
 from correspondence.render.typst import render_typst
 
-ENGINES = {"weasyprint": render_pdf, "typst": render_typst}  # both PDF engines are shipped
 PROFILE = Path("registers") / "ubnd-quang-ninh.yaml"
 PT_PER_MM = 72 / 25.4
 BODY_LEFT = 30 * PT_PER_MM
@@ -112,13 +110,11 @@ def test_the_docx_follows_the_line_spacing_of_the_legal_bases(make_record: Calla
     assert '<w:spacing w:before="140" w:after="0" w:lineRule="exact" w:line="380"/>' in basis
 
 
-@pytest.mark.parametrize("engine", list(ENGINES))
-def test_a_longer_line_spacing_lengthens_the_report_on_both_pdf_engines(engine: str, workspace: Path,
-                                                                         make_record: Callable[..., Path],
-                                                                         build: Callable[..., Any]) -> None:
+def test_a_longer_line_spacing_lengthens_the_report_in_the_pdf(workspace: Path, make_record: Callable[..., Path],
+                                                                build: Callable[..., Any]) -> None:
     """A ten-page report at 17 pt takes more pages at 19 pt; its lines stand the set distance apart, its paragraphs
     that plus the set paragraph spacing."""
-    render = ENGINES[engine]
+    render = render_typst
     pages_17, inside, between = _pitches(render(build(_report(make_record))))
     assert pages_17 >= 9
     assert statistics.median(inside) == pytest.approx(17.0, abs=0.2)
@@ -173,12 +169,9 @@ def _luu_record(make_record: Callable[..., Path]) -> Path:
     return make_record(luu=LUU, nguoi_soan="Vân", ky_hieu_soan_thao="CCHC.", so_ban_phat_hanh=25)
 
 
-def _pdf_text(document: Any) -> dict[str, str]:
-    texts = {}
-    for engine, render in ENGINES.items():
-        with pdfplumber.open(io.BytesIO(render(document))) as pdf:
-            texts[engine] = "\n".join(page.extract_text() for page in pdf.pages)
-    return texts
+def _pdf_text(document: Any) -> str:
+    with pdfplumber.open(io.BytesIO(render_typst(document))) as pdf:
+        return "\n".join(page.extract_text() for page in pdf.pages)
 
 
 def _luu_runs(document: Any) -> list[tuple[str, bool]]:
@@ -197,7 +190,7 @@ def test_the_luu_line_stays_as_today_without_the_profile_saying(make_record: Cal
 def test_the_luu_line_follows_the_agency_profile(workspace: Path, make_record: Callable[..., Path],
                                                  build: Callable[..., Any]) -> None:
     """Agencies print "(2b)", the drafter's initials at full size after a space ("CCHC&VTLT (Vân)") and the issue count
-    bare after the typist's code: the profile's 'dong_luu' says so; the DOCX and both PDF engines print what the model
+    bare after the typist's code: the profile's 'dong_luu' says so; the DOCX and the PDF print what the model
     says."""
     _profile(workspace, "dong_luu:\n  so_ban: ngoac_b\n  nguoi_soan: chu_thuong\n  so_ban_phat_hanh: khong_ngoac\n")
     document = build(_luu_record(make_record))
@@ -210,9 +203,9 @@ def test_the_luu_line_follows_the_agency_profile(workspace: Path, make_record: C
     assert "w:vertAlign" not in luu
     assert "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", luu)) == "- Lưu: VT, XD6 (Vân) (2b)."
     assert re.search(r"<w:t[^>]*>CCHC\.25</w:t>", xml)
-    for engine, text in _pdf_text(document).items():
-        assert "- Lưu: VT, XD6 (Vân) (2b)." in text, engine
-        assert "CCHC.25" in text and "(25)" not in text, engine
+    text = _pdf_text(document)
+    assert "- Lưu: VT, XD6 (Vân) (2b)." in text
+    assert "CCHC.25" in text and "(25)" not in text
 
 
 def test_a_bare_issue_count_is_set_apart_from_a_code_ending_in_a_digit(workspace: Path,

@@ -1,5 +1,5 @@
 """Two-party documents (hợp đồng, bản ghi nhớ, bản thỏa thuận; a biên bản bàn giao) and the thư công: the parties'
-names kept whole in their columns, on every PDF engine and in DOCX."""
+names kept whole in their columns, in the PDF and in DOCX."""
 
 from __future__ import annotations
 
@@ -11,10 +11,7 @@ from typing import Any
 import pytest
 
 from correspondence.render.docx import render_docx
-from correspondence.render.pdf import render_pdf
 from correspondence.render.typst import render_typst
-
-ENGINES = {"typst": render_typst, "weasyprint": render_pdf}  # both PDF engines are shipped
 
 LONG_NAME = "Tôn Nữ Hoàng Phương Thảo Nguyên Khánh"  # wider than half the text width at the name's size
 PARTY = "Công ty Trách nhiệm hữu hạn Một thành viên Dịch vụ Nguyễn Hoàng Phương"
@@ -52,14 +49,13 @@ def _docx_cells(docx_bytes: bytes) -> list[list[str]]:
     return [[p.text for p in cell.paragraphs] for table in document.tables for row in table.rows for cell in row.cells]
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_two_party_signers_names_are_never_broken(engine: str, workspace: Path, build: Callable[..., Any]) -> None:
+def test_two_party_signers_names_are_never_broken(workspace: Path, build: Callable[..., Any]) -> None:
     """Each signer's full name on one line, the other party's long name broken only between words outside the
     person's name it holds, the columns as wide as the model makes them (the long name's column the wider)."""
     record = workspace / "hd.yaml"
     record.write_text(HOP_DONG, "utf-8")
     doc = build(record, 12)
-    lines = _lines(ENGINES[engine](doc, workspace))
+    lines = _lines(render_typst(doc, workspace))
     assert any(line.endswith(LONG_NAME) for line in lines), lines[-8:]
     assert any(line.startswith("Đặng Huy Hậu") for line in lines), lines[-8:]
     party = [line for line in lines if "PHƯƠNG" in line or "HOÀNG" in line]
@@ -91,16 +87,15 @@ ngay: 2020-04-01
 
 @pytest.mark.parametrize("subject", [None, "cảm ơn Bộ Thông tin và Truyền thông"])
 def test_a_thu_cong_has_no_vv_line(subject: str | None, workspace: Path, build: Callable[..., Any]) -> None:
-    """ND 30 PL III: a thư công has no trích yếu: no "V/v" under its number on either PDF engine nor in DOCX, none
+    """ND 30 PL III: a thư công has no trích yếu: no "V/v" under its number in the PDF nor in DOCX, none
     required; the register's column (3) names the kind, then the record's subject if it gives one."""
     record = workspace / "tc.yaml"
     record.write_text(THU_CONG + (f"trich_yeu: {subject}\n" if subject else ""), "utf-8")
     doc = build(record, 12)  # none required
     assert doc.header.trich_yeu_vv is None
-    for engine, render in ENGINES.items():
-        text = " ".join(_lines(render(doc, workspace)))
-        assert "V/v" not in text and "cảm ơn Bộ" not in text, engine
-        assert "Kính gửi: Bộ Thông tin và Truyền thông" in text, engine
+    text = " ".join(_lines(render_typst(doc, workspace)))
+    assert "V/v" not in text and "cảm ơn Bộ" not in text
+    assert "Kính gửi: Bộ Thông tin và Truyền thông" in text
     cells = _docx_cells(render_docx(doc))
     assert not any("V/v" in p for cell in cells for p in cell), cells
     expected = "Thư công" + (f" {subject}" if subject else "")
@@ -108,8 +103,7 @@ def test_a_thu_cong_has_no_vv_line(subject: str | None, workspace: Path, build: 
     assert doc.metadata.subject == (subject or "Thư công") and "V/v" not in doc.metadata.title
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_a_handover_bien_ban_is_signed_by_both_sides(engine: str, workspace: Path, build: Callable[..., Any]) -> None:
+def test_a_handover_bien_ban_is_signed_by_both_sides(workspace: Path, build: Callable[..., Any]) -> None:
     """A biên bản bàn giao (examples/bien-ban-ban-giao.yaml): ĐẠI DIỆN BÊN GIAO on the left and ĐẠI DIỆN BÊN NHẬN on
     the right, each side's name, authority and signer side by side, the names on one level; no thư ký, no chủ tọa."""
     import pdfplumber
@@ -117,7 +111,7 @@ def test_a_handover_bien_ban_is_signed_by_both_sides(engine: str, workspace: Pat
     from tests.conftest import EXAMPLES
 
     doc = build(EXAMPLES / "bien-ban-ban-giao.yaml", 12)
-    with pdfplumber.open(io.BytesIO(ENGINES[engine](doc, workspace))) as pdf:
+    with pdfplumber.open(io.BytesIO(render_typst(doc, workspace))) as pdf:
         page = pdf.pages[-1]
         words = page.extract_words()
         text = " ".join((page.extract_text() or "").replace("\xa0", " ").split())

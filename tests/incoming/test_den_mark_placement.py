@@ -1,5 +1,5 @@
 """The ĐẾN mark goes on a blank space of page 1 of the received PDF, never over its text or drawings (ND 30 PL IV: the
-blank space under the number and trích yếu, or under the date line), on both PDF engines; the clerk is told where;
+blank space under the number and trích yếu, or under the date line); the clerk is told where;
 a page with no blank space big enough still gets the mark (where it covers least) and the receipt never fails."""
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
-import pytest
 import typst
 from click.testing import CliRunner
 
@@ -20,7 +19,6 @@ from correspondence.metrics import FONT_DIR
 from correspondence.render.mark import stamp_den
 
 ROOT = Path(__file__).resolve().parents[2]
-ENGINES = ("weasyprint", "typst")
 MM = 72 / 25.4
 DAU = ["--tu", "Sở Tài chính", "--trich-yeu", "Công văn", "--ngay-den", "07/05/2019", "--dau"]
 
@@ -94,12 +92,9 @@ def _clear_of(original: Path, stamped: Path) -> dict[str, float]:
     return box
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_the_mark_on_an_issued_cong_van_stands_under_its_date_clear_of_every_word(
-        engine: str, workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_mark_on_an_issued_cong_van_stands_under_its_date_clear_of_every_word(workspace: Path) -> None:
     """The công văn's trích yếu is followed by Kính gửi and the body within 25 mm: no 35 mm of blank under it; the
     blank under the date line, right of the recipients, holds the mark."""
-    monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", engine)
     _invoke(["register", "init"])
     original = _issued(workspace)
     result, files = _receive(workspace, original, "--don-vi-nhan", "Phòng Tổng hợp")
@@ -119,10 +114,7 @@ def test_the_mark_on_an_issued_cong_van_stands_under_its_date_clear_of_every_wor
             assert after.pages[index].extract_words() == before.pages[index].extract_words(), "page 1 only"
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_a_page_with_room_under_its_number_and_trich_yeu_gets_the_mark_there(
-        engine: str, workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", engine)
+def test_a_page_with_room_under_its_number_and_trich_yeu_gets_the_mark_there(workspace: Path) -> None:
     _invoke(["register", "init"])
     body = " ".join(["Nội dung công văn gửi các cơ quan, đơn vị để biết và thực hiện."] * 14)
     original = _typst_pdf(workspace, "thoang", f"""
@@ -168,9 +160,7 @@ def test_a_page_full_of_text_still_gets_its_mark_and_the_clerk_is_told(workspace
     assert [r.number for r in incoming.list_all(workspace, 2019)] == [1]
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_the_same_pdf_stamps_to_the_same_bytes(engine: str, workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", engine)
+def test_the_same_pdf_stamps_to_the_same_bytes(workspace: Path) -> None:
     received = _issued(workspace).read_bytes()
     dau = m.DauDen("UBND TỈNH QUẢNG NINH", "12", "07/05/2019")
     first, place = stamp_den(received, dau, workspace)

@@ -202,7 +202,7 @@ def test_a_trial_from_the_command_line_prints_the_mapping(workspace: Path) -> No
 
 def test_pdfs_that_cannot_be_joined_are_a_render_failure() -> None:
     from correspondence.errors import RenderFailed
-    from correspondence.render.pdf import combine
+    from correspondence.render.join import combine
 
     with pytest.raises(RenderFailed) as caught:
         combine([b"%PDF-1.7 not really"], "x")

@@ -17,7 +17,7 @@ from correspondence.outgoing import staging, transaction
 from correspondence.outgoing.merge import merge, preview
 from correspondence.register.store import Register
 from correspondence.render import render_document
-from correspondence.render.pdf import combine
+from correspondence.render.join import combine
 from correspondence.workspace import output_root
 from tests.outgoing.test_merge import RECORD  # the invitation whose body uses two columns, ten and gio
 
@@ -128,27 +128,3 @@ def test_a_preview_killed_halfway_leaves_nothing_the_next_one_does_not_sweep(wor
     shown = preview(record, data, workspace, workers=1)
     assert not dead.exists() and alive.is_dir()
     assert sorted(p.name for p in folder.iterdir()) == sorted([alive.name, shown.path.name])
-
-
-def test_an_annex_too_large_for_weasyprint_is_refused_before_anything_is_written(
-        workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from correspondence.outgoing import annex as annexes
-
-    monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", "weasyprint")
-    record, data = _files(workspace, 1)
-    (issued,) = merge(record, data, workspace, formats=("docx",), workers=1)
-    (workspace / "bang.yaml").write_text("cot:\n- {ten: STT, kieu: stt, rong: 10}\n- {ten: Tên, khoa: ten, rong: 60}\n",
-                                         "utf-8")
-    (workspace / "bang.csv").write_text("ten\n" + "".join(f"Thủ tục {i}\n" for i in range(6)), "utf-8")
-    monkeypatch.setattr(annexes, "WEASYPRINT_ROWS", 5)
-    before = sorted(p.name for p in issued.files[0].parent.iterdir())
-    with pytest.raises(CorrespondenceError) as raised:
-        annexes.annex(workspace, issued.so_ky_hieu, workspace / "bang.csv", workspace / "bang.yaml")
-    (problem,) = raised.value.problems
-    assert str(problem) == ("bang.csv: 6 dòng: bộ dàn trang PDF WeasyPrint chỉ dàn được phụ lục tối đa 5 dòng "
-                            "(dàn trang bằng Typst: ghi 'pdf_engine: typst' vào registers/config.yaml (hoặc đặt "
-                            "CORRESPONDENCE_PDF_ENGINE=typst), hoặc tách bảng)")
-    assert sorted(p.name for p in issued.files[0].parent.iterdir()) == before
-    monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", "typst")  # Typst takes it
-    written = annexes.annex(workspace, issued.so_ky_hieu, workspace / "bang.csv", workspace / "bang.yaml")
-    assert [p.name for p in written] == ["01-UBND-XD6-phu-luc.docx", "01-UBND-XD6-phu-luc.pdf"]

@@ -115,8 +115,3 @@ def test_an_agency_s_own_template_of_before_lays_out_each_row_apart(examples_wor
     assert drafts_at_once(documents, root)
     (root / "templates" / "van_ban.typ").write_text(shipped.replace("<doc-start>", "<bat-dau>"), "utf-8")
     assert not drafts_at_once(documents, root)
-
-
-def test_weasyprint_previews_row_by_row(examples_workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", "weasyprint")
-    assert not drafts_at_once(_documents(examples_workspace)[-1:], examples_workspace)

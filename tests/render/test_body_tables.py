@@ -1,6 +1,6 @@
 """Tables inside the body: header rows, merged cells, column widths and alignment as the clerk marks them; a number,
 a percentage, a date or a code never cut inside its cell; a table ending the body keeps its last rows with ./. and
-the signature. Measured on both PDF engines (pdfplumber) and on the DOCX XML."""
+the signature. Measured on the PDF (pdfplumber) and on the DOCX XML."""
 
 from __future__ import annotations
 
@@ -19,11 +19,9 @@ from correspondence.i18n import set_language
 from correspondence.metrics import text_width
 from correspondence.progress import noticing
 from correspondence.render.docx import render_docx
-from correspondence.render.pdf import render_pdf
 from correspondence.render.typst import render_typst
 from correspondence.validate.markup import parse_body
 
-ENGINES = {"weasyprint": render_pdf, "typst": render_typst}
 PT = 72 / 25.4
 
 # Two header rows: "Kết quả" over three columns, STT / Đơn vị / Ghi chú over both header rows.
@@ -116,19 +114,18 @@ def test_a_crowded_table_is_set_smaller_then_cut_with_a_notice(build: Callable[.
     assert len(heard) == 1 and "noi_dung" in heard[0] and "broken" in heard[0]
 
 
-# ------------------------------------------------------------------ PDF, both engines
+# ------------------------------------------------------------------ PDF
 
 
-def _pdf(engine: str, document: m.Document) -> Any:
-    return pdfplumber.open(io.BytesIO(ENGINES[engine](document)))
+def _pdf(document: m.Document) -> Any:
+    return pdfplumber.open(io.BytesIO(render_typst(document)))
 
 
-@pytest.mark.parametrize("engine", list(ENGINES))
-def test_pdf_numbers_whole_right_aligned_and_spans_drawn(engine: str, build: Callable[..., Any],
+def test_pdf_numbers_whole_right_aligned_and_spans_drawn(build: Callable[..., Any],
                                                          make_record: Callable[..., Path]) -> None:
     document = build(make_record(noi_dung=TABLE))
     table = _table(document)
-    with _pdf(engine, document) as pdf:
+    with _pdf(document) as pdf:
         page = pdf.pages[0]
         words = [w["text"] for w in page.extract_words()]
         for token in NUMBERS:
@@ -160,12 +157,11 @@ def _rows_then(count: int) -> str:
     return ("Danh sách:\n\n| STT | Đơn vị | Tỷ lệ |\n|---|---|---|\n" + rows + "\n")
 
 
-@pytest.mark.parametrize("engine", list(ENGINES))
-def test_pdf_a_closing_table_keeps_its_last_rows_with_the_signature(engine: str, build: Callable[..., Any],
+def test_pdf_a_closing_table_keeps_its_last_rows_with_the_signature(build: Callable[..., Any],
                                                                     make_record: Callable[..., Path]) -> None:
     moved = 0
     for count in range(14, 24):
-        with _pdf(engine, build(make_record(noi_dung=_rows_then(count)))) as pdf:
+        with _pdf(build(make_record(noi_dung=_rows_then(count)))) as pdf:
             pages = [page.extract_text_lines() for page in pdf.pages]
         where = next(i for i, lines in enumerate(pages) if any(ln["text"] == "./." for ln in lines))
         lines = [ln["text"] for ln in pages[where]]

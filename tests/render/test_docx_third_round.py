@@ -307,7 +307,7 @@ def test_the_header_and_type_name_stand_where_the_pdf_puts_them(make_record: Cal
 
 
 def test_the_kinh_gui_lines_stand_a_body_line_apart_as_in_the_pdf(build: Any, make_record: Any) -> None:
-    """Kính gửi is laid a body line a line, as both PDF engines lay it (and as the line spacing an agency sets says),
+    """Kính gửi is laid a body line a line, as the PDF lays it (and as the line spacing an agency sets says),
     not at Word's single spacing."""
     document = build(make_record(kinh_gui=["Sở Nội vụ", "Sở Tài chính"]))
     paragraphs = list(_part(render_docx(document)).iter(f"{W}p"))

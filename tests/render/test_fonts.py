@@ -1,5 +1,5 @@
-"""PDFs embed Times New Roman where the machine has it (ND 30 names it), else the shipped Liberation Serif: with
-either PDF engine (WeasyPrint names the face as its @font-face rule does, Typst by the font's PostScript name)."""
+"""PDFs embed Times New Roman where the machine has it (ND 30 names it), else the shipped Liberation Serif (Typst
+names the face by the font's PostScript name)."""
 
 from __future__ import annotations
 
@@ -16,13 +16,6 @@ from correspondence.metrics import FACES, FONT_DIR
 from correspondence.render import render_document
 
 TIMES = {"Regular": "times.ttf", "Bold": "timesbd.ttf", "Italic": "timesi.ttf", "BoldItalic": "timesbi.ttf"}
-ENGINES = ("typst", "weasyprint")
-
-
-@pytest.fixture(params=ENGINES)
-def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("CORRESPONDENCE_PDF_ENGINE", request.param)
-    return str(request.param)
 
 
 def _fonts(document: Any) -> set[str]:
@@ -53,7 +46,7 @@ def windows_fonts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_without_times_new_roman_the_shipped_face_is_embedded_under_its_true_name(
-        engine: str, build: Callable[..., Any], make_record: Callable[..., Path]) -> None:
+        build: Callable[..., Any], make_record: Callable[..., Path]) -> None:
     """Every character of a Vietnamese document, and signs outside the old cut-down face (€, №, ≥), comes from the
     one shipped face: no other font of the machine fills in."""
     fonts = _fonts(build(make_record(noi_dung="Giá 100 € theo mục № 5, tỷ lệ ≥ 30%; **Đồng ý** và *ghi chú*.")))
@@ -62,7 +55,7 @@ def test_without_times_new_roman_the_shipped_face_is_embedded_under_its_true_nam
     assert set(FACES.values()) == {f"LiberationSerif-{style}.ttf" for style in TIMES}
 
 
-def test_times_new_roman_is_used_where_the_machine_has_it(engine: str, windows_fonts: Path, build: Callable[..., Any],
+def test_times_new_roman_is_used_where_the_machine_has_it(windows_fonts: Path, build: Callable[..., Any],
                                                          make_record: Callable[..., Path]) -> None:
     fonts = _fonts(build(make_record()))
     assert fonts and all(name.startswith("TimesNewRoman") for name in fonts), fonts

@@ -1,6 +1,6 @@
 """Footnotes and ô 13 on page 1 (ND 30 PL I): the footnotes stand at the foot of the text area, above the agency's
 contacts and their rule (as Word prints them: the notes above the page footer), ``Spacing.footnotes_footer_gap``
-clear of the rule; neither the notes nor the body ever run into ô 13, on every PDF engine."""
+clear of the rule; neither the notes nor the body ever run into ô 13."""
 
 from __future__ import annotations
 
@@ -13,10 +13,8 @@ import pdfplumber
 import pytest
 
 from correspondence import model as m
-from correspondence.render.pdf import render_pdf
 from correspondence.render.typst import render_typst
 
-ENGINES = {"typst": render_typst, "weasyprint": render_pdf}
 MM = 72 / 25.4
 CONTACTS = """lien_he:
   dia_chi: Trụ sở Liên cơ quan số 2, phường Hồng Hà, thành phố Hạ Long, tỉnh Quảng Ninh
@@ -41,25 +39,23 @@ def _body(paragraphs: int) -> str:
     ])
 
 
-def _page_one(engine: str, document: m.Document, workspace: Path) -> dict[str, Any]:
+def _page_one(document: m.Document, workspace: Path) -> dict[str, Any]:
     """Page 1 measured: the rules (top, width in points), its lines of text (top, bottom, text)."""
-    with pdfplumber.open(io.BytesIO(ENGINES[engine](document, workspace))) as pdf:
+    with pdfplumber.open(io.BytesIO(render_typst(document, workspace))) as pdf:
         page = pdf.pages[0]
-        # a rule is a filled bar (Typst) or a box's top border, drawn as the box's outline (WeasyPrint): its top
+        # a rule is a filled bar: its top
         rules = [(float(r["top"]), float(r["x1"] - r["x0"])) for r in [*page.rects, *page.lines]]
         lines = [(float(line["top"]), float(line["bottom"]), line["text"]) for line in page.extract_text_lines()]
         return {"rules": rules, "lines": lines, "height": float(page.height)}
 
 
 @pytest.mark.parametrize("paragraphs", [1, 6])
-@pytest.mark.parametrize("engine", list(ENGINES))
 def test_page_one_s_footnotes_stand_above_o13_clear_of_its_rule(
-        engine: str, paragraphs: int, build: Callable[..., Any], make_record: Callable[..., Path],
+        paragraphs: int, build: Callable[..., Any], make_record: Callable[..., Path],
         workspace: Path) -> None:
     """Typst drew ô 13 as a float of the text area, under which it puts the footnotes: the notes were printed under
     the contacts at the very foot of the page (ô 13's text ended at 753.7 pt, the footnote rule at 766.2 pt).
-    WeasyPrint printed the notes above ô 13, but the last one ended 0.5 pt above the rule. Now on both engines the
-    footnote rule and the last note's last line stand at least ``footnotes_footer_gap`` above ô 13's rule, ô 13's
+    Now the footnote rule and the last note's last line stand at least ``footnotes_footer_gap`` above ô 13's rule, ô 13's
     text below it, and no line of the body reaches down to the notes or to ô 13 — with a short body and with one
     that fills page 1."""
     profile = workspace / "registers" / "ubnd-quang-ninh.yaml"
@@ -68,7 +64,7 @@ def test_page_one_s_footnotes_stand_above_o13_clear_of_its_rule(
     assert document.footer is not None and len(document.footer.lines) == 2
     gap = document.spacing.footnotes_footer_gap
     assert gap > 0
-    page = _page_one(engine, document, workspace)
+    page = _page_one(document, workspace)
     text_width = document.page.text_width * MM
     footer_rule = min(top for top, width in page["rules"] if abs(width - text_width) < 1)  # the full-width rule
     footnote_rule = [min(top for top, width in page["rules"] if abs(width - document.spacing.footnote_rule * MM) < 1)]

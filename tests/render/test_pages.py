@@ -1,5 +1,5 @@
-"""The look of every example, page by page, against the approved images of each PDF engine: tests/golden/pages-typst/
-(Typst) and tests/golden/pages/ (WeasyPrint). Both engines are shipped, so both are compared.
+"""The look of every example, page by page, against the approved images of its PDF (laid out by Typst):
+tests/golden/pages-typst/.
 
 A page whose blocks moved (a line, a rule, a box, the signature) fails; the tolerance only absorbs antialiasing. On
 failure the image of the differences is written beside the baseline (``*.diff.png``, ignored by git); if the change
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pages import ENGINE_PAGES, examples, page_images
+from tests.pages import PAGES, examples, page_images
 
 DIFFERENT = 64  # grey levels: what antialiasing never reaches
 TOLERANCE = 0.0005  # of a page's pixels: a moved word or rule is more
@@ -28,13 +28,12 @@ def moved(baseline: object, actual: object) -> float:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("engine", list(ENGINE_PAGES))
 @pytest.mark.parametrize("record", examples(), ids=lambda path: path.stem)
-def test_every_page_looks_as_approved(record: Path, engine: str, tmp_path: Path) -> None:
+def test_every_page_looks_as_approved(record: Path, tmp_path: Path) -> None:
     from PIL import Image, ImageChops
 
-    images = page_images(record, tmp_path, engine=engine)
-    baselines = sorted((p for p in ENGINE_PAGES[engine].glob(f"{record.stem}-*.png")  # not bien-ban-ban-giao-1 for bien-ban
+    images = page_images(record, tmp_path)
+    baselines = sorted((p for p in PAGES.glob(f"{record.stem}-*.png")  # not bien-ban-ban-giao-1 for bien-ban
                         if p.stem.rsplit("-", 1)[0] == record.stem), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
     assert len(images) == len(baselines), f"{record.stem}: {len(images)} pages, approved {len(baselines)}"
     for number, (image, path) in enumerate(zip(images, baselines, strict=True), start=1):

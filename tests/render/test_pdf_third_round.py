@@ -14,18 +14,16 @@ import pdfplumber
 import pytest
 
 from correspondence import model as m
-from correspondence.render.pdf import render_pdf
 from correspondence.render.typst import render_typst
 
-ENGINES = {"typst": render_typst, "weasyprint": render_pdf}
 MM = 72 / 25.4
 SENTENCE = ("Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành và địa phương khẩn trương rà soát, cập nhật các thủ tục "
             "hành chính thuộc phạm vi quản lý, bảo đảm đúng quy định và công khai trên cổng dịch vụ công của tỉnh.")
 WORDS = SENTENCE.split()
 
 
-def _pdf(engine: str, document: m.Document, workspace: Path) -> Any:
-    return pdfplumber.open(io.BytesIO(ENGINES[engine](document, workspace)))
+def _pdf(document: m.Document, workspace: Path) -> Any:
+    return pdfplumber.open(io.BytesIO(render_typst(document, workspace)))
 
 
 # ---------------------------------------------------------------------------------------------- 1. footnotes
@@ -69,28 +67,23 @@ def _calls_and_notes(pdf: Any) -> tuple[dict[str, int], dict[str, tuple[int, int
     return calls, {key: (first, last) for key, (first, last) in notes.items()}
 
 
-@pytest.mark.parametrize("engine", list(ENGINES))
 def test_a_long_footnote_starts_on_its_call_s_page_and_the_later_ones_do_not_queue(
-        engine: str, build: Callable[..., Any], make_record: Callable[..., Path], workspace: Path) -> None:
+        build: Callable[..., Any], make_record: Callable[..., Path], workspace: Path) -> None:
     """A long footnote called near the foot of page 1, a short one called earlier on page 1, one called on page 2.
 
-    Typst (the default engine) breaks the long note as Word does: its first lines under its call on page 1, the rest
-    at the head of the next page's notes; when not one line of it fits there, the call's line goes to the next page
-    with it. It used to move whole to the next page (each body paragraph was a block of its own, whose notes Typst
-    only queues), the later notes queued behind it.
+    Typst breaks the long note as Word does: its first lines under its call on page 1, the rest at the head of the
+    next page's notes; when not one line of it fits there, the call's line goes to the next page with it. It used to
+    move whole to the next page (each body paragraph was a block of its own, whose notes Typst only queues), the
+    later notes queued behind it. Every note is printed on its call's page or a later one, never before it; the
+    notes keep their order; a note called on a later page than the long one's call is printed on its call's page.
 
-    WeasyPrint cannot break a footnote across pages (a note is laid out whole in the page's footnote area): a long
-    note that does not fit under its call moves whole to the next page, and the notes called after it on the same
-    page follow it there, so that their order is kept. What is held on both engines: every note is printed on its
-    call's page or a later one, never before it; the notes keep their order; and a note called on a later page than
-    the long one's call is printed on its call's page, never queued further behind the long note. What remains on
-    WeasyPrint (70): when a line the widow and orphan rule holds with the next does not fit, WeasyPrint makes room by
-    moving the page's notes to the next page, last first, until the line fits — which may carry a short note called
-    earlier on the page along with the long one (a filler below does); only Typst keeps it under its call."""
+    This is why WeasyPrint is no longer a PDF engine of the tool: it lays a footnote out whole in the page's footnote
+    area, so a long note that does not fit under its call moves whole to the next page and the notes called after it
+    queue behind it (Kozea/WeasyPrint#1833), where ND 30 (as Word does) starts a note on its call's page."""
     split = 0
     for filler in range(40, 400, 25):
         document = build(make_record(noi_dung=_footnote_body(filler)))
-        with _pdf(engine, document, workspace) as pdf:
+        with _pdf(document, workspace) as pdf:
             calls, notes = _calls_and_notes(pdf)
         assert set(calls) == {"AAA", "BBB", "CCC"} and set(notes) == {"1", "2", "3"}, (filler, calls, notes)
         assert calls["AAA"] == 1 and notes["1"][0] == notes["1"][1] >= 1, (filler, calls, notes)
@@ -99,12 +92,10 @@ def test_a_long_footnote_starts_on_its_call_s_page_and_the_later_ones_do_not_que
                                                                                    notes)
         if calls["CCC"] > calls["BBB"]:
             assert notes["3"][0] == calls["CCC"], (filler, "queued behind the long note", calls, notes)
-        if engine == "typst":
-            assert notes["1"][0] == 1, (filler, "the short note left its call's page", calls, notes)
-            assert notes["2"][0] == calls["BBB"], (filler, "the long note left its call's page", calls, notes)
+        assert notes["1"][0] == 1, (filler, "the short note left its call's page", calls, notes)
+        assert notes["2"][0] == calls["BBB"], (filler, "the long note left its call's page", calls, notes)
         split += notes["2"][0] == calls["BBB"] < notes["2"][1]
-    if engine == "typst":
-        assert split >= 2, "some fillers put the call where only the long note's first lines fit"
+    assert split >= 2, "some fillers put the call where only the long note's first lines fit"
 
 
 # ---------------------------------------------------------------------------------------------- 3. giấy nghỉ phép
@@ -119,8 +110,7 @@ def _gap_above(lines: list[dict[str, Any]], above: str, below_index: int) -> flo
     return lines[below_index]["top"] - lines[over]["bottom"]
 
 
-@pytest.mark.parametrize("engine", list(ENGINES))
-def test_the_confirmation_block_has_room_to_sign_and_a_name_line(engine: str, build: Callable[..., Any],
+def test_the_confirmation_block_has_room_to_sign_and_a_name_line(build: Callable[..., Any],
                                                                  workspace: Path) -> None:
     """Mẫu 1.10's confirmation block (xác nhận of the place the person goes to) is signed as the signature block is:
     under its note the model's ``signature_gap`` of room, then a name line at the name's size (``ho_ten``), bold.
@@ -128,7 +118,7 @@ def test_the_confirmation_block_has_room_to_sign_and_a_name_line(engine: str, bu
     document = build(NGHI_PHEP, so=12)
     x = document.xac_nhan
     assert x is not None and x.ho_ten
-    with _pdf(engine, document, workspace) as pdf:
+    with _pdf(document, workspace) as pdf:
         lines = [ln for page in pdf.pages for ln in page.extract_text_lines()]
     signer = document.chu_ky.ho_ten
     name = next(i for i, ln in enumerate(lines) if ln["text"].strip() == signer)
@@ -161,8 +151,7 @@ def test_the_confirmation_block_has_room_to_sign_and_a_name_line_in_docx(build: 
     assert run.bold and run.font.size.pt == document.sizes.ho_ten
 
 
-@pytest.mark.parametrize("engine", sorted(ENGINES))
-def test_a_footnote_s_lines_stand_its_own_line_height_apart(engine: str, build: Callable[..., Any],
+def test_a_footnote_s_lines_stand_its_own_line_height_apart(build: Callable[..., Any],
                                                              make_record: Callable[..., Path], workspace: Path) -> None:
     """A note of several lines is laid out at its own size and line height (``footnote_line`` × its size), whatever
     the paragraph that calls it: on Typst its lines stood 18.7 pt apart, the calling paragraph's spacing leaking
@@ -170,7 +159,7 @@ def test_a_footnote_s_lines_stand_its_own_line_height_apart(engine: str, build: 
     document = build(make_record(noi_dung=f"Ủy ban nhân dân tỉnh có ý kiến như sau[^1]:\n\n{SENTENCE}\n\n"
                                           f"[^1]: {' '.join([SENTENCE] * 3)}"))
     pitch = document.sizes.footnote * document.spacing.footnote_line
-    with _pdf(engine, document, workspace) as pdf:
+    with _pdf(document, workspace) as pdf:
         lines = [line for line in pdf.pages[0].extract_text_lines()
                  if abs(line["chars"][-1]["size"] - document.sizes.footnote) < 0.1]
         first = next(index for index, line in enumerate(lines) if "yêu cầu" in line["text"])

@@ -1,4 +1,4 @@
-"""Both PDF engines break pages as the model's ``Pagination`` says and draw the footnote separator where the model's
+"""The PDF breaks pages as the model's ``Pagination`` says and draw the footnote separator where the model's
 spacing puts it: at least ``lines`` lines of a paragraph at the foot and at the head of a page, the signature block
 carried to a new page with only the body's last ``lines`` lines (never the whole of a long last paragraph), and the
 footnotes ``footnote_rule_after`` under their rule."""
@@ -15,18 +15,16 @@ import pdfplumber
 import pytest
 
 from correspondence import model as m
-from correspondence.render.pdf import render_pdf
 from correspondence.render.typst import render_typst
 
-ENGINES = {"weasyprint": render_pdf, "typst": render_typst}
 SENTENCE = ("Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành và địa phương khẩn trương rà soát, cập nhật các thủ tục "
             "hành chính thuộc phạm vi quản lý, bảo đảm đúng quy định và công khai trên cổng dịch vụ công của tỉnh.")
 WORDS = SENTENCE.split()
 MM = 72 / 25.4
 
 
-def _pdf(engine: str, document: m.Document, workspace: Path) -> bytes:
-    return ENGINES[engine](document, workspace)
+def _pdf(document: m.Document, workspace: Path) -> bytes:
+    return render_typst(document, workspace)
 
 
 def _body_lines(document: m.Document, pdf_bytes: bytes) -> list[list[tuple[bool, dict[str, Any]]]]:
@@ -54,8 +52,7 @@ def _fragments(pages: list[list[tuple[bool, dict[str, Any]]]]) -> list[tuple[int
     return out
 
 
-@pytest.mark.parametrize("engine", list(ENGINES))
-def test_a_paragraph_keeps_the_model_s_lines_at_a_page_foot_and_head(engine: str, build: Callable[..., Any],
+def test_a_paragraph_keeps_the_model_s_lines_at_a_page_foot_and_head(build: Callable[..., Any],
                                                                      make_record: Callable[..., Path],
                                                                      workspace: Path) -> None:
     """Paragraphs of eight lines broken at every line of the page's end: never fewer than ``lines`` lines of one at
@@ -66,13 +63,12 @@ def test_a_paragraph_keeps_the_model_s_lines_at_a_page_foot_and_head(engine: str
             text = "\n\n".join([" ".join((WORDS * 12)[:filler * 17 + 1])] + [" ".join([SENTENCE] * 3)] * 6)
             document = build(make_record(noi_dung=text))
             document = dataclasses.replace(document, pagination=dataclasses.replace(document.pagination, lines=lines))
-            seen[lines] += _fragments(_body_lines(document, _pdf(engine, document, workspace)))
+            seen[lines] += _fragments(_body_lines(document, _pdf(document, workspace)))
     assert seen[2] and all(foot >= 2 and head >= 2 for foot, head in seen[2]), seen[2]
     assert any(foot == 1 or head == 1 for foot, head in seen[1]), f"the model allows one line alone: {seen[1]}"
 
 
-@pytest.mark.parametrize("engine", list(ENGINES))
-def test_the_signature_block_takes_only_the_last_lines_of_a_long_paragraph(engine: str, build: Callable[..., Any],
+def test_the_signature_block_takes_only_the_last_lines_of_a_long_paragraph(build: Callable[..., Any],
                                                                            make_record: Callable[..., Path],
                                                                            workspace: Path) -> None:
     """A last paragraph of a dozen lines that the signature block cannot follow on its page: the block moves with the
@@ -82,7 +78,7 @@ def test_the_signature_block_takes_only_the_last_lines_of_a_long_paragraph(engin
     for extra in range(0, 8):
         text = "\n\n".join([SENTENCE] * 4 + [" ".join((WORDS * 4)[:extra * 17 + 1])] + [" ".join([SENTENCE] * 4)])
         document = build(make_record(noi_dung=text))
-        pdf_bytes = _pdf(engine, document, workspace)
+        pdf_bytes = _pdf(document, workspace)
         pages = _body_lines(document, pdf_bytes)
         with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
             label = [i for i, page in enumerate(pdf.pages) if "Nơi nhận" in (page.extract_text() or "")]
@@ -99,9 +95,9 @@ def test_the_signature_block_takes_only_the_last_lines_of_a_long_paragraph(engin
     assert moved >= 2, "some lengths put the signature block on the next page"
 
 
-def _rule_and_note(engine: str, document: m.Document, workspace: Path) -> tuple[float, float]:
+def _rule_and_note(document: m.Document, workspace: Path) -> tuple[float, float]:
     """The foot of the footnote separator and the top of the first footnote line on page 1."""
-    with pdfplumber.open(io.BytesIO(_pdf(engine, document, workspace))) as pdf:
+    with pdfplumber.open(io.BytesIO(_pdf(document, workspace))) as pdf:
         page = pdf.pages[0]
         width = document.spacing.footnote_rule * MM
         # a stroked line (its ink half its weight under it), a filled bar, or a border drawn as the ring of two
@@ -115,24 +111,21 @@ def _rule_and_note(engine: str, document: m.Document, workspace: Path) -> tuple[
         return rule, notes[0]["top"]
 
 
-def test_the_footnotes_stand_as_far_under_their_rule_on_both_engines(build: Callable[..., Any],
-                                                                     make_record: Callable[..., Path],
-                                                                     workspace: Path) -> None:
-    """The clear gap between the separator and the first footnote line (its raised number included) is the same on
-    both engines, at least the model's ``footnote_rule_after``, and grows with it (Typst's used to be 3–4 pt less)."""
+def test_the_footnotes_stand_as_far_under_their_rule_as_the_model_says(build: Callable[..., Any],
+                                                                       make_record: Callable[..., Path],
+                                                                       workspace: Path) -> None:
+    """The clear gap between the separator and the first footnote line (its raised number included) is at least the
+    model's ``footnote_rule_after``, and grows with it (Typst's used to be 3–4 pt less)."""
     body = "Theo Quyết định số 09/2019/QĐ-UBND[^1], thực hiện **ngay**.\n\n[^1]: Ban hành ngày 13/02/2019."
     document = build(make_record(noi_dung=body))
     wider = dataclasses.replace(document, spacing=dataclasses.replace(
         document.spacing, footnote_rule_after=document.spacing.footnote_rule_after + 6))
-    gaps: dict[str, list[float]] = {}
-    for engine in ENGINES:
-        gaps[engine] = []
-        for doc in (document, wider):
-            rule, top = _rule_and_note(engine, doc, workspace)
-            gaps[engine].append(top - rule)
-            assert top - rule >= doc.spacing.footnote_rule_after, (engine, top - rule)
-        assert gaps[engine][1] - gaps[engine][0] == pytest.approx(6, abs=0.1), engine
-    assert gaps["typst"][0] == pytest.approx(gaps["weasyprint"][0], abs=0.5), gaps
+    gaps: list[float] = []
+    for doc in (document, wider):
+        rule, top = _rule_and_note(doc, workspace)
+        gaps.append(top - rule)
+        assert top - rule >= doc.spacing.footnote_rule_after, top - rule
+    assert gaps[1] - gaps[0] == pytest.approx(6, abs=0.1), gaps
 
 
 def test_typst_refuses_more_lines_than_it_can_keep(build: Callable[..., Any], make_record: Callable[..., Path],
@@ -143,6 +136,7 @@ def test_typst_refuses_more_lines_than_it_can_keep(build: Callable[..., Any], ma
 
     document = build(make_record())
     document = dataclasses.replace(document, pagination=dataclasses.replace(document.pagination, lines=3))
-    with pytest.raises(RenderFailed, match="tối đa 2 dòng.*3 dòng.*--pdf-engine weasyprint"):
+    with pytest.raises(RenderFailed) as caught:
         render_typst(document, workspace)
-    assert render_pdf(document, workspace).startswith(b"%PDF"), "WeasyPrint's widows and orphans take any number"
+    assert caught.value.message == ("PDF chỉ giữ được tối đa 2 dòng của một đoạn liền nhau khi sang trang, còn bố cục "
+                                    "yêu cầu 3 dòng")

@@ -86,14 +86,11 @@ def _finishes_within(seconds: float, code: str) -> None:
 
 
 def test_long_tokens_are_handled_in_linear_time() -> None:
-    """Three patterns backtracked over every start position: 200,000 characters took minutes (quadratic)."""
+    """Patterns that backtracked over every start position: 200,000 characters took minutes (quadratic)."""
     _finishes_within(20, "\n".join([
-        "from correspondence.render.pdf import keep_together",
         "from correspondence.compose.document import _strip_end",
         "from correspondence.validate import markup",
         "n = 200_000",
-        "assert '\\u2060' in keep_together('a' * n + ' 343/TTPVHCC-TT')",
-        "assert keep_together('a' * n) == 'a' * n",
         "assert _strip_end('.' * n + 'x') == '.' * n + 'x' and _strip_end('x' + ' ;' * n) == 'x'",
         "assert _strip_end('x' + ' ' * n + 'y') == 'x' + ' ' * n + 'y'",
         "assert markup._NOTE_CALL.search('[^' * n) is None",

@@ -1,0 +1,44 @@
+"""Turn several PDFs into one holding their pages in order (a batch to preview or print at once), with pikepdf."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from correspondence.errors import RenderFailed
+from correspondence.i18n import _
+
+
+def combine(pdfs: list[bytes], title: str) -> bytes:
+    """One PDF holding the pages of ``pdfs`` in order (a batch to preview or print at once); the same inputs give
+    the same bytes."""
+    out = io.BytesIO()
+    _join([io.BytesIO(data) for data in pdfs], title, out)
+    return out.getvalue()
+
+
+def combine_files(paths: list[Path], title: str, out: Path) -> None:
+    """``combine`` of PDF files into the file ``out``, in little memory: each page is copied as it is read and the
+    contents of its streams only when ``out`` is written (the same bytes as ``combine`` of the files' bytes)."""
+    _join(paths, title, out)
+
+
+def _join(sources: list[Any], title: str, target: Any) -> None:
+    import pikepdf
+
+    out = pikepdf.Pdf.new()
+    opened: list[pikepdf.Pdf] = []
+    try:
+        for source in sources:
+            opened.append(pikepdf.Pdf.open(source))
+            out.pages.extend(opened[-1].pages)
+        out.docinfo["/Title"] = pikepdf.String(title)
+        out.save(target, deterministic_id=True, linearize=False)
+    except pikepdf.PdfError as error:
+        raise RenderFailed(_("the PDFs could not be joined into one: {why}").format(why=error)) from None
+    finally:
+        for pdf in opened:
+            pdf.close()
+        out.close()
+
