@@ -57,10 +57,6 @@ def test_a_landscape_annex_stays_landscape(tmp_path: Path) -> None:
     assert sizes[-1] and not any(sizes[:-1])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the DOCX as LibreOffice lays it sets HỎA TỐC 1.5 mm lower than the Typst PDF: this test compared with the "
-    "WeasyPrint PDF (the repository's own templates/*.html made WeasyPrint the engine of a render in it); making "
-    "them agree changes approved bytes, left to a layout change of its own"))
 def test_the_urgency_box_stands_where_the_pdf_draws_it(tmp_path: Path) -> None:
     pdf_path, docx_path = api.render(EXAMPLES / "cong-dien.yaml", 12, None, tmp_path, ROOT, ("pdf", "docx"))
 

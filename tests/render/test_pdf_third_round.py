@@ -81,7 +81,7 @@ def test_a_long_footnote_starts_on_its_call_s_page_and_the_later_ones_do_not_que
     area, so a long note that does not fit under its call moves whole to the next page and the notes called after it
     queue behind it (Kozea/WeasyPrint#1833), where ND 30 (as Word does) starts a note on its call's page."""
     split = 0
-    for filler in range(40, 400, 25):
+    for filler in range(40, 400, 50):  # no split (40, 90), a split (140–290), the call moved with the note (340, 390)
         document = build(make_record(noi_dung=_footnote_body(filler)))
         with _pdf(document, workspace) as pdf:
             calls, notes = _calls_and_notes(pdf)
