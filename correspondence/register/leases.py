@@ -33,6 +33,16 @@ HOST = socket.gethostname() or "host"
 LEASE = f"{HOST}:{os.getpid()}:{_process_start()}"
 
 
+def _renew_lease() -> None:
+    """A forked process (a pre-forking server's worker, multiprocessing's fork or forkserver) is a process of its own:
+    its own lease, so that its rows are known abandoned when it dies, however long its parent lives."""
+    global LEASE
+    LEASE = f"{HOST}:{os.getpid()}:{_process_start()}"
+
+
+os.register_at_fork(after_in_child=_renew_lease)
+
+
 def lease_alive(lease: str | None) -> bool | None:
     """Whether the process named by a lease of this machine is still running (None: another machine's)."""
     if not lease:

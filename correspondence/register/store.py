@@ -17,7 +17,10 @@ to the one before it by SHA-256, so that ``audit`` finds any row or event change
 
 from __future__ import annotations
 
+import os
+
 from correspondence.errors import Problem
+from correspondence.register import leases
 from correspondence.register.connection import current_user, normalise_url, now, sqlite_path
 from correspondence.register.hoso import HoSoBook
 from correspondence.register.incoming import IncomingBook
@@ -67,6 +70,15 @@ __all__ = [
     "incoming_hash", "incoming_t", "lease_alive", "normalise_url", "now", "searchable", "series_t", "sqlite_path",
     "text_den_t", "text_t"
 ]
+
+
+def _renew_lease() -> None:
+    """A forked process's lease is its own (``leases`` renews it first): read again into the name ``Register`` asks."""
+    global LEASE
+    LEASE = leases.LEASE
+
+
+os.register_at_fork(after_in_child=_renew_lease)
 
 
 class Register(OutgoingBook, IncomingBook, HoSoBook, UserBook):
