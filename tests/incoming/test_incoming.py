@@ -21,6 +21,7 @@ from correspondence.cli import main
 from correspondence.errors import InvalidRecord, RegisterConflict
 from correspondence.outgoing import registry as service
 from correspondence.register.store import Register
+from tests.processes import clerk_processes, clerk_starts
 
 D = dt.date(2019, 5, 7)
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -121,6 +122,7 @@ def test_a_row_changed_outside_the_tool_is_found(workspace: Path) -> None:
 def _clerk(workspace: str, url: str, count: int, barrier: mp.synchronize.Barrier | None) -> None:
     from correspondence.i18n import set_language
 
+    clerk_starts(workspace)
     set_language("vi")
     if barrier is not None:
         barrier.wait()
@@ -132,7 +134,7 @@ def _clerk(workspace: str, url: str, count: int, barrier: mp.synchronize.Barrier
 @pytest.mark.slow
 def test_four_clerks_receiving_at_once(workspace: Path, register_url: str) -> None:
     (workspace / "thu.txt").write_text("thư", "utf-8")
-    context = mp.get_context("spawn")
+    context = clerk_processes()
     barrier = context.Barrier(4)
     clerks = [context.Process(target=_clerk, args=(str(workspace), register_url, 40, barrier)) for _ in range(4)]
     for clerk in clerks:
@@ -158,7 +160,7 @@ def test_kill_minus_nine_while_receiving_leaves_a_whole_register(workspace: Path
     import time
 
     (workspace / "thu.txt").write_text("thư", "utf-8")
-    context = mp.get_context("spawn")
+    context = clerk_processes()
     chance = random.Random(20261130)
 
     def received() -> int:

@@ -16,6 +16,7 @@ from correspondence.errors import RegisterConflict
 from correspondence.outgoing import issue
 from correspondence.outgoing import registry as service
 from correspondence.register.store import Register, entries_t, normalise_url
+from tests.processes import clerk_processes, clerk_starts
 
 D = dt.date(2019, 5, 7)
 E = dt.date(2019, 5, 9)
@@ -47,6 +48,7 @@ def _correcting_clerk(workspace: str, url: str, record: str, barrier: mp.synchro
     from correspondence.errors import CorrespondenceError
     from correspondence.i18n import set_language
 
+    clerk_starts(workspace)
     set_language("vi")
     barrier.wait()
     try:
@@ -63,7 +65,7 @@ def test_two_clerks_replacing_one_document_at_once_make_one_correction(make_reco
     issue([record], workspace, D, register_url, formats=("docx",))
     issue([record], workspace, D, register_url, formats=("docx",), lai=True)
     fixes = [make_record(f"sua-{n}.yaml", trich_yeu=f"V/v sửa lần {n}") for n in range(CLERKS)]
-    context = mp.get_context("spawn")
+    context = clerk_processes()
     barrier = context.Barrier(CLERKS)
     outs = [workspace / f"ket-qua-{n}.json" for n in range(CLERKS)]
     clerks = [context.Process(target=_correcting_clerk, args=(str(workspace), register_url, str(fix), barrier, str(out)))

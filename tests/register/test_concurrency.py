@@ -19,6 +19,7 @@ import pytest
 from correspondence.outgoing import registry as service
 from correspondence.register.store import Register
 from tests.conftest import EXAMPLES
+from tests.processes import clerk_processes, clerk_starts
 
 PROCESSES = 4
 PER_PROCESS = 30
@@ -29,6 +30,7 @@ def _clerk(workspace: str, url: str, count: int, barrier: mp.synchronize.Barrier
     from correspondence.i18n import set_language
     from correspondence.outgoing import issue
 
+    clerk_starts(workspace)
     set_language("vi")
     record = Path(workspace) / "cv.yaml"
     if barrier is not None:
@@ -44,7 +46,7 @@ def _prepare(workspace: Path) -> None:
 @pytest.mark.slow
 def test_four_clerks_issuing_at_once(workspace: Path, register_url: str) -> None:
     _prepare(workspace)
-    context = mp.get_context("spawn")
+    context = clerk_processes()
     barrier = context.Barrier(PROCESSES)
     clerks = [context.Process(target=_clerk, args=(str(workspace), register_url, PER_PROCESS, barrier))
               for _ in range(PROCESSES)]
@@ -65,7 +67,7 @@ def test_four_clerks_issuing_at_once(workspace: Path, register_url: str) -> None
 def test_kill_minus_nine_leaves_a_consistent_register(workspace: Path, register_url: str) -> None:
     """Clerks are killed with SIGKILL at random moments while they issue; verify then finds the register whole."""
     _prepare(workspace)
-    context = mp.get_context("spawn")
+    context = clerk_processes()
     chance = random.Random(20190507)
 
     def issued() -> int:
