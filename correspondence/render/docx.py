@@ -113,6 +113,7 @@ class _Writer:
         self.sp = doc.spacing
         self.word = word_for(doc.typeface.family)
         self.notes: list[Any] = []
+        self.copied_end: Any = None
 
     # -------------------------------------------------------------- primitives
 
@@ -349,6 +350,7 @@ class _Writer:
         spacer = self.para(self.word, LEFT, line=self.sp.signature_before, keep_next=whole)
         self.run(spacer, "", self.sp.rule_line)
         table = self.table((left_width, round(width - left_width, 1)))
+        self.copied_end = table._tbl  # where a copy's sheet starts: its blocks are kept with it (``copy_block``)
         left, right = table.rows[0].cells
         if c.ben_trai is not None:
             # Biên bản: two signers side by side, Nơi nhận under them on the left.
@@ -420,6 +422,30 @@ class _Writer:
             self.noi_nhan(left, b.noi_nhan, before=sp.second_row_before)
             self.authority(right, b.chu_ky)
             self.keep_whole(table, with_next=index < last)
+        if self.doc.ban_sao and self.copied_end is not None:
+            self.one_sheet(self.copied_end)
+
+    def one_sheet(self, first: Any) -> None:
+        """``first`` (the copied document's signature table) and all after it — the full-width rules and the copy
+        blocks — moved into one row that never splits, of a borderless table one cell wide: a word processor then
+        keeps them on one sheet, the copied document's last lines going along (its last paragraph keeps with this
+        table), as ND 30 places the block (PL I Phần II §I.2.a). The keep-with-next chain alone held in Word, not
+        in LibreOffice, which does not carry it out of a table."""
+        outer = self.table((self.doc.page.text_width,))._tbl
+        row = outer.tr_lst[0]
+        row.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+        cell = row.tc_lst[0]
+        first.addprevious(outer)
+        moved = []
+        item = outer.getnext()
+        while item is not None and item.tag != qn("w:sectPr"):
+            moved.append(item)
+            item = item.getnext()
+        for item in moved:
+            cell.append(item)
+        closing = self.para(self.word, LEFT, line=self.sp.hairline)  # a cell ends with a paragraph
+        self.run(closing, "", self.sp.hairline)
+        cell.append(closing._p)
 
     def footnotes_part(self) -> None:
         if not self.notes:

@@ -125,3 +125,25 @@ def test_around_a_page_end_the_docx_breaks_as_the_pdf_does(build: Any, make_reco
             alone.append((name, lines[:label]))
     assert {pages["typst"] for pages in cases.values()} == {1, 2}, "the lengths must cross the end of page 1"
     assert different == [] and alone == []
+
+
+@pytest.mark.slow
+def test_a_copy_block_stands_on_the_sheet_where_the_copied_document_ends(examples_workspace: Path) -> None:
+    """PL I Phần II §I.2.a: the copy block (Mẫu 3.1) and its full-width rule stand on the same sheet as the copied
+    document's end, right after it. The công văn copied ends near the foot of page 2 with its signature; the copy
+    block does not fit under it, so the copied document's last lines go to page 3 with it — as in the PDF. It used to
+    stand alone at the head of page 3 in the DOCX as LibreOffice sets it (the keep-with-next chain Word follows from
+    the signature table to the rule, LibreOffice does not)."""
+    work = examples_workspace
+    api.issue([work / "examples" / "cong-van-3018.yaml"], work)
+    for name, blocks in (("sao-y.yaml", 1), ("sao-luc.yaml", 2), ("trich-sao.yaml", 1)):
+        files = api.issue([work / "examples" / name], work)[0].files
+        docx = next(path for path in files if path.suffix == ".docx")
+        ours = next(path for path in files if path.suffix == ".pdf")
+        for made, path in (("docx", _as_pdf(docx, work / "lo" / docx.stem)), ("pdf", ours)):
+            with pdfplumber.open(path) as pdf:
+                pages = [" ".join((page.extract_text() or "").split()) for page in pdf.pages]
+            copy_pages = [number for number, text in enumerate(pages) if "Nguyễn Văn Hùng" in text]  # its signer
+            signed = [number for number, text in enumerate(pages) if "Đặng Huy Hậu" in text]  # the copied one's
+            assert len(copy_pages) == 1 and signed == copy_pages, (name, made, copy_pages, signed)
+            assert pages[copy_pages[0]].count("Nơi nhận:") == 1 + blocks, (name, made)
