@@ -408,9 +408,11 @@ def test_the_copy_block_follows_the_document_on_its_sheet(make_record: Callable[
     assert rules, "a rule under the copying agency's name"
     assert signed, "the block shares the sheet where the copied document ends"
     word = docx.Document(str(docx_path))
-    table = word.tables[-1]
-    assert all(row._tr.trPr is not None and row._tr.trPr.xml.count("cantSplit") for row in table.rows)
-    rule = table._tbl.getprevious()
+    (sheet,) = word.tables[-1].rows  # the copied document's signature, the rule and the block: one row, never split
+    assert sheet._tr.trPr is not None and sheet._tr.trPr.xml.count("cantSplit")
+    block = sheet.cells[0].tables[-1]
+    assert all(row._tr.trPr is not None and row._tr.trPr.xml.count("cantSplit") for row in block.rows)
+    rule = block._tbl.getprevious()
     assert rule.xpath("./w:pPr/w:keepNext") and rule.xpath("./w:pPr/w:pBdr/w:bottom")
 
 
