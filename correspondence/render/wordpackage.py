@@ -12,6 +12,7 @@ from typing import Any
 
 from docx import Document as new_document
 from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.parts.styles import StylesPart
@@ -19,6 +20,9 @@ from docx.parts.styles import StylesPart
 from correspondence import model as m
 
 LANG = "vi-VN"
+APP_PROPERTIES = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                  b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+                  b'<Application>correspondence</Application><DocSecurity>0</DocSecurity></Properties>')
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -54,6 +58,11 @@ def _template_bytes() -> bytes:
     for rels in (document.part.package.rels, document.part.rels):
         for key in [k for k, rel in rels.items() if any(word in rel.reltype for word in unused)]:
             del rels[key]
+    # The extended properties name the tool and claim no count: the blank document's said "Microsoft Macintosh Word",
+    # one page and no word, whatever the document (Word counts them again when it saves).
+    for rel in document.part.package.rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = APP_PROPERTIES
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

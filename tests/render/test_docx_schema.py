@@ -107,3 +107,18 @@ def test_the_check_finds_what_word_refuses(build: Callable[..., Any], make_recor
         assert schema_problems(path), name
     (tmp_path / "good.docx").write_bytes(good)
     assert schema_problems(tmp_path / "good.docx") == []
+
+
+def test_the_extended_properties_name_the_tool_and_claim_no_count(tmp_path: Path) -> None:
+    """docProps/app.xml said what python-docx's blank document says: made by "Microsoft Macintosh Word" 14, one page,
+    no word — of a three-page công văn, read so by an archive or a file manager. It names the tool and claims no
+    count (Word counts them again on saving)."""
+    from lxml import etree
+
+    (docx,) = api.render(EXAMPLES / "cong-van-3018.yaml", 12, None, tmp_path, ROOT, ("docx",))
+    with zipfile.ZipFile(docx) as package:
+        app = etree.fromstring(package.read("docProps/app.xml"))
+    names = {etree.QName(child).localname: (child.text or "") for child in app}
+    assert names.get("Application") == "correspondence", names
+    assert not {"Pages", "Words", "Characters", "Lines", "Paragraphs", "CharactersWithSpaces"} & set(names), names
+    assert "Microsoft" not in etree.tostring(app).decode()
