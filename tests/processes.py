@@ -20,7 +20,9 @@ PRELOAD = ["correspondence.outgoing", "correspondence.incoming", "correspondence
 
 
 def clerk_processes() -> BaseContext:
-    """The multiprocessing context of clerks' processes."""
+    """The multiprocessing context of clerks' processes (a fresh interpreter each where there is no forkserver)."""
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
     context = mp.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     return context
