@@ -405,11 +405,11 @@ class _Writer:
             self.border(rule, ("bottom",))
             table = self.table((h.left_width, h.right_width), rows=3)
             left, right = table.rows[0].cells
-            for stamp in b.stamps_top_left:
-                self.stamp(left, stamp, h.left_width, sp.stamp_top)
+            for index, stamp in enumerate(b.stamps_top_left):  # the block's space under the rule, then the mark's
+                self.stamp(left, stamp, h.left_width, sp.stamp_top + (sp.copy_after_rule if index == 0 else 0))
             for number, line in enumerate(b.co_quan):  # the space under the rule opens the block, lines as ô 1's
-                paragraph = self.para(left, CENTER, before=sp.copy_after_rule if number == 0 else 0,
-                                      line=sp.header_line)
+                opens = number == 0 and not b.stamps_top_left
+                paragraph = self.para(left, CENTER, before=sp.copy_after_rule if opens else 0, line=sp.header_line)
                 self.run(paragraph, line, s.co_quan, bold=True)
             self.rule(left, b.co_quan_rule, h.left_width, before=sp.rule_before)
             self.run(self.para(right, CENTER, before=sp.copy_after_rule), b.hinh_thuc, s.ten_loai, bold=True)

@@ -147,3 +147,31 @@ def test_a_copy_block_stands_on_the_sheet_where_the_copied_document_ends(example
             signed = [number for number, text in enumerate(pages) if "Đặng Huy Hậu" in text]  # the copied one's
             assert len(copy_pages) == 1 and signed == copy_pages, (name, made, copy_pages, signed)
             assert pages[copy_pages[0]].count("Nơi nhận:") == 1 + blocks, (name, made)
+
+
+def test_a_draft_copy_s_mark_stands_where_the_model_puts_it(examples_workspace: Path) -> None:
+    """The DỰ THẢO mark opening a draft copy's block: ``copy_after_rule`` under the full-width rule, then
+    ``stamp_top`` above the mark (a mark opening a cell), then ``stamp_around`` under it — in the PDF and in the
+    DOCX as LibreOffice sets it. The PDF dropped the space above the mark (at the top of a cell); the DOCX put the
+    block's 6 pt under the mark instead of above it."""
+    from correspondence import model as m
+
+    work = examples_workspace
+    api.issue([work / "examples" / "cong-van-3018.yaml"], work)
+    files = api.draft(work / "examples" / "sao-y.yaml", work / "nhap", work)
+    sp, mm = m.Spacing(), 25.4 / 72
+    above = (sp.copy_after_rule + sp.stamp_top) * mm
+    tops = {}
+    for made, path in (("pdf", next(p for p in files if p.suffix == ".pdf")),
+                       ("docx", _as_pdf(next(p for p in files if p.suffix == ".docx"), work / "lo"))):
+        with pdfplumber.open(path) as pdf:
+            page = pdf.pages[-1]
+            mark = next(w for w in page.extract_words() if w["text"] == "DỰ")
+            rule = max(r["top"] for r in (*page.lines, *page.rects)
+                       if (r["x1"] - r["x0"]) * mm > 150 and r["top"] < mark["top"])
+            box = min(r["top"] for r in (*page.lines, *page.rects)
+                      if rule + 1 < r["top"] < mark["top"] and (r["x1"] - r["x0"]) * mm > 10)
+            agency = next(w for w in page.extract_words() if w["text"] == "ỦY" and w["top"] > mark["bottom"])
+        assert abs((box - rule) * mm - above) < 0.5, (made, (box - rule) * mm, above)
+        tops[made] = (agency["top"] - rule) * mm
+    assert abs(tops["pdf"] - tops["docx"]) < 1.0, tops
