@@ -129,3 +129,20 @@ def test_html_templates_left_in_the_workspace_are_said_unused(make_record: Calla
     with pdfplumber.open(io.BytesIO((workspace / "nhap" / "du-thao-cv.pdf").read_bytes())) as pdf:
         text = pdf.pages[0].extract_text()
     assert "MẪU RIÊNG" not in text and "ỦY BAN NHÂN DÂN" in text
+
+
+def test_the_unused_templates_are_named_once_per_command_not_per_document(workspace: Path) -> None:
+    """A merge lays out a PDF per row: the notice about HTML/CSS templates left in the workspace is said once."""
+    import shutil
+
+    from correspondence import api
+
+    shutil.copytree(ROOT / "examples", workspace / "examples")
+    api.register_init(workspace, "ubnd-quang-ninh")
+    (workspace / "templates").mkdir()
+    (workspace / "templates" / "van_ban.html").write_text("<p>cũ</p>", "utf-8")
+    result = run("merge", str(workspace / "examples" / "giay-moi.yaml"), str(workspace / "examples" / "khach-moi.csv"),
+                 "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("templates/van_ban.html: không còn dùng mẫu HTML/CSS") == 1, result.stderr
+    assert len(entries(workspace)) == 2
