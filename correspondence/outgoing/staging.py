@@ -14,7 +14,7 @@ from typing import TypeVar
 from correspondence import model as m
 from correspondence import storage
 from correspondence.i18n import set_language
-from correspondence.render import render_document, render_drafts
+from correspondence.render import notice_html_templates, render_document, render_drafts
 
 Job = TypeVar("Job")
 # How many documents a preview lays out in one compile: a Typst compile holds the layout of all it lays out (more at once
@@ -94,6 +94,8 @@ def render_to(docs: list[m.Document], formats: tuple[str, ...], root: Path, fold
     """Every document's files written in ``folder`` (a scratch folder: they are never published), in order, on every
     core for many; their places and hashes only come back. On a failure nothing is left. ``pages``: only the pages
     of the files will be read (``pages_job``)."""
+    if "pdf" in formats:
+        notice_html_templates(root)  # said here: the workers' own notices reach no one
     return stage_all([(doc, formats, str(root), str(folder)) for doc in docs], workers, progress,
                      pages_job if pages else stage_job)
 
@@ -103,6 +105,7 @@ def drafts_to(docs: list[m.Document], title: str, root: Path, folder: Path, work
     """Every document's PDF files laid out a few documents at a time in one file each (``render_drafts``), on every
     core for many, in ``folder`` (a scratch folder): the files in order, their pages those of each document's own PDF
     files. ``progress`` counts documents. On a failure nothing is left."""
+    notice_html_templates(root)  # said here: the workers' own notices reach no one
     count = workers or 1  # the same files whatever the count: a file holds a fixed number of documents
     chunks = [docs[start:start + DRAFTS_AT_ONCE] for start in range(0, len(docs), DRAFTS_AT_ONCE)]
     jobs = [(chunk, title, str(root), str(folder / f"{index}.pdf")) for index, chunk in enumerate(chunks)]

@@ -47,7 +47,7 @@ from correspondence.outgoing.staging import stage_all, stage_job
 from correspondence.progress import notice
 from correspondence.register.queries import find_entry
 from correspondence.register.store import ISSUED, OPEN, VOIDED, Entry, HoSo, Register, sqlite_path
-from correspondence.render import FORMATS, check_pdf_engine, render_document
+from correspondence.render import FORMATS, check_pdf_engine, notice_html_templates, render_document
 from correspondence.validate import Loaded, load, self_contained
 from correspondence.vietnamese import hom_nay, ngay_so
 from correspondence.workspace import (
@@ -253,6 +253,8 @@ def run(units: list[Unit], root: Path, ngay: dt.date | None, register: str | Non
         _check(units, registers, lai)
         jobs = [_jobs(unit, unit.expected, root, formats) for unit in units]
         flat = [job for unit_jobs in jobs for job in unit_jobs]
+        if "pdf" in formats:
+            notice_html_templates(root)  # said here: the workers' own notices reach no one
         staged = stage_all(flat, workers, progress)
         position = 0
         for unit, unit_jobs in zip(units, jobs, strict=True):

@@ -16,7 +16,8 @@ from correspondence.progress import report
 from correspondence.render.engine import check_pdf_engine, notice_html_templates
 from correspondence.workspace import word_template as agency_word_template
 
-__all__ = ["FORMATS", "check_pdf_engine", "drafts_at_once", "render_document", "render_drafts"]
+__all__ = ["FORMATS", "check_pdf_engine", "drafts_at_once", "notice_html_templates", "render_document",
+           "render_drafts"]
 
 FORMATS = ("docx", "pdf")
 
