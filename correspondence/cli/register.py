@@ -150,9 +150,10 @@ def register_show(ctx: click.Context, number: str, agency: str | None, year: int
 
     waiting = pending_signature(entry)
     if waiting is not None:
-        echo(_("Signature waiting for the signing service: {role}, {signer}, prepared {time} (Vietnam time), "
-               "certificate {serial}: {path}").format(
-            role=roles.get(waiting["cho_ky"], waiting["cho_ky"]), signer=waiting.get("nguoi", ""),
+        echo(_("Signature waiting for the signing service ({level}): {role}, {signer}, prepared {time} (Vietnam "
+               "time), certificate {serial}: {path}").format(
+            level=waiting.get("muc") or "B-B", role=roles.get(waiting["cho_ky"], waiting["cho_ky"]),
+            signer=waiting.get("nguoi", ""),
             time=gio_viet_nam(waiting.get("luc")), serial=waiting.get("serial", ""), path=waiting["path"]))
 
 

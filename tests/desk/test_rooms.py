@@ -462,7 +462,7 @@ def test_a_leader_prepares_a_remote_signature_sees_it_pending_then_completes_it(
     waiting = leader.get(row).text
     pending = api.pending_signature(api.register_show(office, entry.so_ky_hieu, AGENCY))
     assert pending is not None
-    assert "Đang chờ dịch vụ ký số" in waiting and pending["hash"] in waiting
+    assert "Đang chờ dịch vụ ký số</strong> (B-B):" in waiting and pending["hash"] in waiting
     assert not list((office / "chung-thu").rglob("*.pem"))  # the uploaded certificate is not kept
 
     bad = leader.post(f"{row}/hoan-tat", data={"csrf": csrf_of(waiting), "chu_ky": base64.b64encode(b"x" * 256)})

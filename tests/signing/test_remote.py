@@ -259,7 +259,7 @@ def test_both_steps_through_the_cli(signing_workspace: Path, pki: Pki, tmp_path:
     request = json.loads(request_file.read_text("utf-8"))
     assert request["hash"] in ran.output and "--hoan-tat" in ran.output
     shown = runner.invoke(main, ["--lang", "vi", "register", "show", entry.so_ky_hieu, "--co-quan", AGENCY_ID])
-    assert "Chữ ký chờ dịch vụ ký số: người có thẩm quyền, " + SIGNER in shown.output
+    assert "Chữ ký chờ dịch vụ ký số (B-B): người có thẩm quyền, " + SIGNER in shown.output
 
     nothing = runner.invoke(main, ["--lang", "vi", "sign", entry.so_ky_hieu, "--hoan-tat", "--co-quan", AGENCY_ID])
     assert nothing.exit_code == ExitStatus.USAGE and "--chu-ky-b64" in nothing.output

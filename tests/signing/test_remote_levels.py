@@ -82,6 +82,8 @@ def test_remote_b_t_then_b_lt_through_the_cli(signing_workspace: Path, responder
         assert ran.exit_code == 0, ran.output
         request = json.loads(request_file.read_text("utf-8"))
         assert request["muc"] == ("B-LT" if "--ltv" in extra else "B-T")
+        shown = runner.invoke(main, ["--lang", "vi", "register", "show", entry.so_ky_hieu, "--co-quan", AGENCY_ID])
+        assert f"Chữ ký chờ dịch vụ ký số ({request['muc']}):" in shown.output, shown.output  # the level asked
         signature = base64.b64encode(_sign_digest(key, request["hash"])).decode()
         done = runner.invoke(main, ["--lang", "vi", "sign", entry.so_ky_hieu, "--hoan-tat", "--chu-ky-b64", signature,
                                     "--co-quan", AGENCY_ID])
