@@ -35,8 +35,16 @@ _notice: ContextVar[Notice | None] = ContextVar("correspondence_notice", default
 
 @contextlib.contextmanager
 def noticing(listener: Notice) -> Iterator[None]:
-    """Hear what the library tells the clerk on the way (a register created, a file completed after a crash)."""
-    token = _notice.set(listener)
+    """Hear what the library tells the clerk on the way (a register created, a file completed after a crash), each
+    message once within the block: what holds for every document of a batch is not said for each."""
+    said: set[str] = set()
+
+    def once(message: str) -> None:
+        if message not in said:
+            said.add(message)
+            listener(message)
+
+    token = _notice.set(once)
     try:
         yield
     finally:

@@ -95,15 +95,7 @@ def files_written(paths: list[Path]) -> None:
 
 
 def notices() -> Any:
-    """Print what the library tells the clerk on the way (a register created, a row completed after a crash), each
-    message once: what holds for every document of a batch is not said for each."""
+    """Print what the library tells the clerk on the way (a register created, a row completed after a crash)."""
     from correspondence.progress import noticing
 
-    said: set[str] = set()
-
-    def tell(message: str) -> None:
-        if message not in said:
-            said.add(message)
-            click.echo(message, err=True)
-
-    return noticing(tell)
+    return noticing(lambda message: click.echo(message, err=True))
