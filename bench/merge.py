@@ -93,18 +93,56 @@ def _children(parent: int) -> list[int]:
     return out
 
 
+def _descendants(parent: int) -> list[int]:
+    out = []
+    for child in _children(parent):
+        out += [child, *_descendants(child)]
+    return out
+
+
+def _servers() -> list[int]:
+    """The children of this process that serve forks (multiprocessing's ``forkserver``): the tool's workers are its
+    children, not ours."""
+    out = []
+    for child in _children(os.getpid()):
+        try:
+            with open(f"/proc/{child}/cmdline", "rb") as handle:
+                if b"forkserver" in handle.read():
+                    out.append(child)
+        except OSError:
+            continue
+    return out
+
+
+def _server_cpu() -> float:
+    """CPU seconds of the fork servers and of the workers they reaped (a server waits for its children)."""
+    total = 0
+    for server in _servers():
+        try:
+            with open(f"/proc/{server}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def measure(action: Callable[[], None]) -> dict[str, float]:
-    """Wall time, CPU time of this process and of the workers it waited for, peak RSS of this process and of the
-    largest worker (sampled every 0.2 s) while ``action`` runs."""
+    """Wall time, CPU time of this process and of the workers (those it waited for, and those a fork server started
+    for it and waited for), peak RSS of this process and of the largest worker (sampled every 0.2 s) while ``action``
+    runs."""
     peaks = {"parent": 0, "worker": 0}
     stop = threading.Event()
+    served = _server_cpu()
 
     def watch() -> None:
         while not stop.is_set():
             try:
                 peaks["parent"] = max(peaks["parent"], _rss(os.getpid()))
-                for child in _children(os.getpid()):
-                    peaks["worker"] = max(peaks["worker"], _rss(child))
+                servers = set(_servers())
+                for child in _descendants(os.getpid()):
+                    if child not in servers:
+                        peaks["worker"] = max(peaks["worker"], _rss(child))
             except (OSError, StopIteration):
                 pass
             time.sleep(0.2)
@@ -118,8 +156,9 @@ def measure(action: Callable[[], None]) -> dict[str, float]:
     stop.set()
     watcher.join()
     own2, children2 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    time.sleep(0.1)  # a fork server reaps its finished workers as they end
     cpu = sum(getattr(after, f) - getattr(before, f) for before, after in ((own, own2), (children, children2))
-              for f in ("ru_utime", "ru_stime"))
+              for f in ("ru_utime", "ru_stime")) + _server_cpu() - served
     return {"wall": wall, "cpu": cpu, "parent": peaks["parent"] / 1024, "worker": peaks["worker"] / 1024}
 
 

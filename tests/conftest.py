@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+import tests.processes  # noqa: F401  (the server workers and clerks are forked from loads the tests' modules too)
 from correspondence.i18n import set_language
 
 # Every PDF of the tests embeds the shipped face, whether or not this machine has Times New Roman (see test_fonts).

@@ -12,11 +12,15 @@ import multiprocessing as mp
 import os
 from multiprocessing.context import BaseContext
 
+from correspondence.outgoing import staging
+
 # What the server loads once: the books the clerks use, their renderers and drivers, and the test modules whose
-# functions the clerks run (their ``tests.conftest`` included).
+# functions the clerks run (their ``tests.conftest`` included). The tool forks the workers of a merge from the same
+# server (a process has one), so the tool's list takes these too, whichever of the two starts the server.
 PRELOAD = ["correspondence.outgoing", "correspondence.incoming", "correspondence.register.store",
            "correspondence.render.docx", "correspondence.render.typst", "docx", "psycopg",
            "tests.register.test_concurrency", "tests.register.test_chain_integrity", "tests.incoming.test_incoming"]
+staging.PRELOAD.extend(module for module in PRELOAD if module not in staging.PRELOAD)
 
 
 def clerk_processes() -> BaseContext:
@@ -24,7 +28,7 @@ def clerk_processes() -> BaseContext:
     if "forkserver" not in mp.get_all_start_methods():
         return mp.get_context("spawn")
     context = mp.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
+    context.set_forkserver_preload(staging.PRELOAD)
     return context
 
 

@@ -21,7 +21,7 @@ from correspondence import numbers
 from correspondence.errors import ArchiveFailed, CorrespondenceError, InvalidRecord, Problem, WriteFailed
 from correspondence.i18n import _
 from correspondence.outgoing.documents import document
-from correspondence.outgoing.staging import drafts_to, render_to
+from correspondence.outgoing.staging import drafts_to, render_to, start_workers
 from correspondence.outgoing.transaction import Unit, run
 from correspondence.progress import notice
 from correspondence.records import Row, read_rows
@@ -183,6 +183,7 @@ def preview(record: Path | str, data: Path | str, workspace: Path | str | None =
     """Check, compose and render every row as a draft (DỰ THẢO, no number) into ONE PDF; the register is not
     opened, nothing is taken."""
     write_refused(out, workspace)
+    start_workers(workers or os.cpu_count())
     root, loaded, table, rows, items = _prepared(record, data, workspace, sheet, so=None)
     docs = [composed for _item, composed in items]
     target = Path(out) if out is not None else root / "output" / f"{Path(record).stem}-xem-truoc.pdf"
@@ -236,6 +237,7 @@ def merge(record: Path | str, data: Path | str, workspace: Path | str | None = N
           workers: int | None = None, progress: Callable[[int, int], None] | None = None,
           lai: bool = False, sheet: str | None = None) -> list[Merged]:
     """Issue one document per row (or one numbered document with a copy per row); number → files for every row."""
+    start_workers(workers or os.cpu_count())
     root, loaded, _table, rows, checked = _prepared(record, data, workspace, sheet)
     items = [item for item, _checked in checked]
     recipients = [_recipient(doc, row) for (_item, doc), (_where, row) in zip(checked, rows, strict=True)]

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from correspondence.errors import ExitStatus, InvalidRecord
 from correspondence.outgoing import registry as service
 from correspondence.outgoing.merge import merge
+from correspondence.outgoing.staging import start_workers
 from correspondence.register.store import Register
+from tests.render.test_fonts import windows_fonts  # noqa: F401  (a fixture)
 
 RECORD = """loai: cong_van
 co_quan: ubnd-quang-ninh
@@ -207,3 +211,30 @@ def test_pdfs_that_cannot_be_joined_are_a_render_failure() -> None:
     with pytest.raises(RenderFailed) as caught:
         combine([b"%PDF-1.7 not really"], "x")
     assert caught.value.message.startswith("không ghép được các tệp PDF thành một: ")
+
+
+def test_workers_work_in_the_clerk_s_folder_and_environment(workspace: Path, tmp_path_factory: pytest.TempPathFactory,
+                                                          windows_fonts: Path,  # noqa: F811  (the fixture)
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers are forked from a server process that loaded the renderers earlier, maybe in another folder and
+    another environment (a desk started elsewhere, an earlier merge): each works in this merge's folder and
+    environment, as a new process would. Here the workspace is given as a relative path, and the machine's fonts
+    (Times New Roman) are named only in this merge's environment."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    with monkeypatch.context() as before:
+        before.chdir(elsewhere)
+        before.setenv("CORRESPONDENCE_FONTS", "bundled")
+        start_workers(2)  # a server this process may already have keeps its own folder and environment
+    record, data = _files(workspace, [(f"Ông {i}", f"ông {i}", "8 giờ") for i in range(4)])
+    monkeypatch.chdir(workspace)
+    assert os.environ["CORRESPONDENCE_FONTS"] == str(windows_fonts)
+    done = merge(record.name, data.name, ".", formats=("pdf",), workers=2)
+    assert [d.so_ky_hieu for d in done] == ["01/UBND-XD6", "02/UBND-XD6", "03/UBND-XD6", "04/UBND-XD6"]
+    for item in done:
+        (pdf,) = item.files
+        assert workspace.resolve() in pdf.resolve().parents
+        reader = pypdf.PdfReader(pdf)
+        fonts = {str(font.get_object()["/BaseFont"]).split("+", 1)[1] for page in reader.pages
+                 for font in page["/Resources"]["/Font"].values()}
+        assert fonts and all(name.startswith("TimesNewRoman") for name in fonts), fonts
+    assert list(elsewhere.iterdir()) == []

@@ -115,3 +115,36 @@ def test_an_agency_s_own_template_of_before_lays_out_each_row_apart(examples_wor
     assert drafts_at_once(documents, root)
     (root / "templates" / "van_ban.typ").write_text(shipped.replace("<doc-start>", "<bat-dau>"), "utf-8")
     assert not drafts_at_once(documents, root)
+
+
+def test_rows_unlike_in_their_signature_blocks_keep_each_their_own_pages(examples_workspace: Path,
+                                                                        typst_engine: None) -> None:
+    """The blocks under the body (Nơi nhận beside the signature) are measured once for the rows alike in them: rows
+    whose blocks differ, each body ending where only the shorter blocks still fit under it on page 1, keep each their
+    own pages (the taller blocks take the last lines to page 2, the shorter do not)."""
+    root = examples_workspace
+
+    def letter(words: int, recipients: int) -> m.Document:
+        data = example_data()
+        data["noi_dung"] = " ".join((SENTENCE.split() * 40)[:words]) + "."
+        data["noi_nhan"] = [f"Sở Ban ngành số {number}" for number in range(recipients)]
+        path = root / f"thu-{words}-{recipients}.yaml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+        return api.compose(api.load(path, root), None, None)
+
+    def pages(document: m.Document) -> int:
+        return len(_own([document], root))
+
+    low, high = 100, 800  # the fewest words that send the taller blocks' letter onto a second page
+    assert pages(letter(low, 14)) == 1 and pages(letter(high, 14)) == 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if pages(letter(middle, 14)) == 1 else (low, middle)
+    tall, short = letter(high, 14), letter(high, 2)
+    assert pages(short) == 1  # the shorter blocks still fit under the same body
+    for documents, count in (([tall, short, tall], 5), ([short, tall, short], 4)):
+        own = _own(documents, root)
+        together = _pages(render_drafts(documents, "Xem trước", root))
+        assert len(together) == len(own) == count
+        for number, (mine, theirs) in enumerate(zip(together, own, strict=True), 1):
+            assert mine == theirs, f"page {number} differs from the draft's own"
