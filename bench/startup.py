@@ -7,7 +7,8 @@ beside its wall time, and the ratios are of CPU time.
 
 - ``python -c pass`` against ``correspondence --help``, an argument error and ``check`` of the công văn;
 - a cold bare Typst compile of an equivalent letter (``bench/cong-van.typ``, the shipped face) against a cold
-  ``correspondence draft`` of ``examples/cong-van-3018.yaml`` (PDF only);
+  ``correspondence draft`` of ``examples/cong-van-3018.yaml`` (PDF only), and beside them what merely importing the
+  libraries a draft is built on costs (click, PyYAML, pydantic, Jinja2, Typst): the floor of a draft;
 - warm, in one process: one PDF of the công văn against the bare Typst compile, and beside them a naive WeasyPrint
   (an HTML string of the same text handed to ``weasyprint.HTML(...).write_pdf()``) when WeasyPrint is installed
   (``pip install .[bench]``: it is no PDF engine of the tool, only a yardstick).
@@ -38,6 +39,9 @@ LETTER = ROOT / "bench" / "cong-van.typ"
 FONTS = ROOT / "correspondence" / "fonts"
 BARE_TYPST = (f"import typst; typst.compile({str(LETTER)!r}, format='pdf', font_paths=[{str(FONTS)!r}], "
               "ignore_system_fonts=True)")
+# What a draft's libraries cost to import, and nothing else: the command line (click), the record (PyYAML), its
+# validation (pydantic), the body's template (Jinja2's sandbox) and the layout (Typst).
+LIBRARIES = "import click, yaml, typst, jinja2.sandbox; from pydantic import BaseModel"
 # Runs a command's module with an audit hook that counts the processes it starts, and prints the count last.
 COUNTING = ("import atexit, runpy, sys\n"
             "started = []\n"
@@ -191,6 +195,8 @@ def main() -> None:
         cold_table("one PDF of the công văn", {
             "bare Typst compile": [python, "-c", BARE_TYPST],
             "correspondence draft": [*tool, "draft", str(EXAMPLE), "-f", "pdf", "-o", scratch],
+            # the floor of the libraries the tool is built on: what importing them costs, before any work
+            "its libraries, imported only": [python, "-c", LIBRARIES],
         }, "bare Typst compile", args.repeat, env, out, {"correspondence draft": 5})
     warm_table(args.repeat)
 

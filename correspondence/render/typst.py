@@ -24,7 +24,7 @@ from typing import Any
 from correspondence import model as m
 from correspondence.errors import RenderFailed
 from correspondence.i18n import _
-from correspondence.metrics import FACES, FONT_DIR
+from correspondence.metrics import FACES, FONT_DIR, face_metrics
 from correspondence.render.fonts import pdf_face
 from correspondence.workspace import template_dirs
 
@@ -80,18 +80,11 @@ def _plain(value: Any, key: str = "") -> Any:
     return value
 
 
-@lru_cache(maxsize=4)
 def _metrics(regular: Path) -> tuple[float, float]:
     """The face's ascender and descender (in em), as both engines read them. (Its family name is the one the face is
     chosen by: reading the font's name table would cost a cold draft more than the layout does.)"""
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(regular, lazy=True)
-    units = font["head"].unitsPerEm
-    hhea = font["hhea"]
-    ascender, descender = hhea.ascent / units, -hhea.descent / units
-    font.close()
-    return ascender, descender
+    metrics = face_metrics(regular)
+    return metrics.ascender / metrics.units, -metrics.descender / metrics.units
 
 
 def data(document: m.Document, only_annex: int | None = None, compact: bool = False) -> dict[str, Any]:
@@ -129,16 +122,9 @@ def data(document: m.Document, only_annex: int | None = None, compact: bool = Fa
     }
 
 
-@lru_cache(maxsize=8)
-def _advances(face: Path) -> tuple[dict[int, int], int]:
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(face, lazy=True)
-    hmtx = font["hmtx"].metrics
-    widths = {code: hmtx[name][0] for code, name in font.getBestCmap().items()}
-    units = font["head"].unitsPerEm
-    font.close()
-    return widths, units
+def _advances(path: Path) -> tuple[dict[int, int], int]:
+    metrics = face_metrics(path)
+    return metrics.widths, metrics.units
 
 
 def _mark_fitting(plain: dict[str, Any], document: m.Document, compact: bool = False) -> None:
@@ -146,10 +132,12 @@ def _mark_fitting(plain: dict[str, Any], document: m.Document, compact: bool = F
     glyphs' advances in the wider of the regular and bold faces, with room to spare for kerning; a glyph the face
     lacks, a line break): the template measures those word by word (``fitted``) and shows the others as they are.
     Measuring every cell (a context each) was half of a long table's memory."""
+    tables = [b for b in plain["body"] if b.get("type") == "Table"] + [pl["table"] for pl in plain["phu_luc"]]
+    if not tables:
+        return
     _name, files = pdf_face()
     faces = [_advances(files[(False, False)]), _advances(files[(True, False)])]
     size, (_pad_y, pad_x), rule = document.sizes.table, document.spacing.cell_padding, document.spacing.table_rule_weight
-    tables = [b for b in plain["body"] if b.get("type") == "Table"] + [pl["table"] for pl in plain["phu_luc"]]
     for table in tables:
         rows = [*table["header"], *table["rows"]]
         if any(cell["rowspan"] > 1 for row in rows for cell in row["cells"]):  # columns shift under a merged cell:

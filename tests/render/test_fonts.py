@@ -12,7 +12,7 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
-from correspondence.metrics import FACES, FONT_DIR
+from correspondence.metrics import FACES, FONT_DIR, TABLE, face_metrics, read_face, table_text
 from correspondence.render import render_document
 
 TIMES = {"Regular": "times.ttf", "Bold": "timesbd.ttf", "Italic": "timesi.ttf", "BoldItalic": "timesbi.ttf"}
@@ -71,3 +71,19 @@ def test_version_names_the_pdf_font(windows_fonts: Path, monkeypatch: pytest.Mon
     result = CliRunner().invoke(main, ["--version"])
     assert result.output.splitlines()[1] == ("Phông chữ PDF: Liberation Serif, kèm theo phần mềm, cùng kích thước chữ "
                                              "với Times New Roman (máy này không có Times New Roman)")
+
+
+def test_the_shipped_faces_metrics_are_those_the_faces_hold() -> None:
+    """The table of the shipped faces' metrics (widths, em, ascender, descender) is what fontTools reads from the faces
+    themselves: after the faces change, ``python -m correspondence.metrics`` writes it again."""
+    assert TABLE.read_text("utf-8") == table_text()
+    for name in FACES.values():
+        shipped = face_metrics(FONT_DIR / name)
+        assert shipped == read_face(FONT_DIR / name)
+        assert len(shipped.widths) > 2000 and shipped.widths[ord("Ư")] > 0
+
+
+def test_a_face_of_the_machine_is_read_from_its_file(windows_fonts: Path) -> None:
+    times = face_metrics(windows_fonts / "times.ttf")
+    assert times == read_face(windows_fonts / "times.ttf")
+    assert times.widths == face_metrics(FONT_DIR / FACES[(False, False)]).widths  # metric-compatible, renamed
