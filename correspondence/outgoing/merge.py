@@ -8,11 +8,12 @@ rendered (on every core) before any number is taken; a bad row issues nothing an
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,12 +22,12 @@ from correspondence import numbers
 from correspondence.errors import ArchiveFailed, CorrespondenceError, InvalidRecord, Problem, WriteFailed
 from correspondence.i18n import _
 from correspondence.outgoing.documents import document
-from correspondence.outgoing.staging import drafts_to, render_to, start_workers
+from correspondence.outgoing.staging import DRAFTS_AT_ONCE, drafts_to, start_workers
 from correspondence.outgoing.transaction import Unit, run
 from correspondence.progress import notice
 from correspondence.records import Row, read_rows
 from correspondence.records.tables import columns_hint, identifier
-from correspondence.render import FORMATS, drafts_at_once
+from correspondence.render import FORMATS
 from correspondence.render.join import combine_files
 from correspondence.storage import HOST, sweep, write_streamed
 from correspondence.storage import refuse_archived as write_refused
@@ -142,7 +143,15 @@ def _blank(loaded: Loaded, where: str, column: str, name: str, body: set[str], h
 def _records(loaded: Loaded, rows: list[Row], so: int | None) -> list[tuple[Loaded, m.Document]]:
     """A loaded record per row and its document composed with the number ``so`` (None: a draft), every problem of
     every row at once, located at its row."""
-    out: list[tuple[Loaded, m.Document]] = []
+    return [pair for chunk in _record_chunks(loaded, rows, so, len(rows) or 1) for pair in chunk]
+
+
+def _record_chunks(loaded: Loaded, rows: list[Row], so: int | None,
+                   size: int) -> Iterator[list[tuple[Loaded, m.Document]]]:
+    """``_records`` ``size`` rows at a time, each chunk given as soon as it is composed (the workers lay out a chunk
+    while the next is composed); once a row is wrong no chunk is given any more, and every problem of every row is
+    raised at the end."""
+    chunk: list[tuple[Loaded, m.Document]] = []
     problems: list[Problem] = []
     for where, row in rows:
         try:
@@ -151,22 +160,32 @@ def _records(loaded: Loaded, rows: list[Row], so: int | None) -> list[tuple[Load
         except InvalidRecord as error:
             problems += error.problems
             continue
-        out.append((item, composed))
+        chunk.append((item, composed))
+        if len(chunk) == size and not problems:
+            yield chunk
+            chunk = []
     if problems:
         raise InvalidRecord(_("invalid rows: nothing was issued"), problems)
-    return out
+    if chunk:
+        yield chunk
 
 
-def _prepared(record: Path | str, data: Path | str, workspace: Path | str | None, sheet: str | None,
-              so: int | None = 1) -> tuple[Path, Loaded, list[Row], list[Row], list[tuple[Loaded, m.Document]]]:
-    """The workspace, the record, the table as read, its rows keyed by the record's names, a record per row and
-    its document composed with the number ``so`` (a check before a number is taken; None: the draft itself)."""
+def _read(record: Path | str, data: Path | str, workspace: Path | str | None,
+          sheet: str | None) -> tuple[Path, Loaded, list[Row], list[Row]]:
+    """The workspace, the record, the table as read and its rows keyed by the record's names."""
     root = Path(workspace) if workspace is not None else find_root(Path(record))
     loaded = load(record, root, check_body=False)
     table = read_rows(str(data), Path.cwd(), lambda j: f"{data}:{j + 1}", sheet)
     if not table:
         raise InvalidRecord(_("invalid rows: nothing was issued"), [Problem(str(data), "", _("the file has no rows"))])
-    rows = _map_columns(loaded, table, shown(Path(data)))
+    return root, loaded, table, _map_columns(loaded, table, shown(Path(data)))
+
+
+def _prepared(record: Path | str, data: Path | str, workspace: Path | str | None, sheet: str | None,
+              so: int | None = 1) -> tuple[Path, Loaded, list[Row], list[Row], list[tuple[Loaded, m.Document]]]:
+    """``_read``, and a record per row and its document composed with the number ``so`` (a check before a number is
+    taken; None: the draft itself)."""
+    root, loaded, table, rows = _read(record, data, workspace, sheet)
     return root, loaded, table, rows, _records(loaded, rows, so)
 
 
@@ -181,27 +200,37 @@ def preview(record: Path | str, data: Path | str, workspace: Path | str | None =
             workers: int | None = None, progress: Callable[[int, int], None] | None = None,
             sheet: str | None = None) -> Preview:
     """Check, compose and render every row as a draft (DỰ THẢO, no number) into ONE PDF; the register is not
-    opened, nothing is taken."""
+    opened, nothing is taken. The rows are laid out a few at a time as soon as they are composed, on every core;
+    a wrong row stops that, and nothing is left."""
     write_refused(out, workspace)
-    start_workers(workers or os.cpu_count())
-    root, loaded, table, rows, items = _prepared(record, data, workspace, sheet, so=None)
-    docs = [composed for _item, composed in items]
+    count = workers or os.cpu_count() or 1
+    start_workers(count, ("pdf",))
+    root, loaded, table, rows = _read(record, data, workspace, sheet)
     target = Path(out) if out is not None else root / "output" / f"{Path(record).stem}-xem-truoc.pdf"
-    title = _("Preview of the mail merge {record} ({count} rows)").format(record=Path(record).name, count=len(docs))
+    title = _("Preview of the mail merge {record} ({count} rows)").format(record=Path(record).name, count=len(rows))
+    made = not target.parent.exists()
     try:
         make_folders(target.parent)
         sweep(target.parent, ".xem-truoc.*.tmp")  # what a preview killed halfway left: its writer is gone
         scratch = Path(tempfile.mkdtemp(prefix=f".xem-truoc.{HOST}-{os.getpid()}.", suffix=".tmp", dir=target.parent))
     except OSError as error:
         raise WriteFailed(_("cannot write {path}: {why}").format(path=shown(target), why=error.strerror)) from None
+    docs: list[m.Document] = []
+
+    def chunks() -> Iterator[list[m.Document]]:
+        for chunk in _record_chunks(loaded, rows, None, DRAFTS_AT_ONCE):
+            docs.extend(composed for _item, composed in chunk)
+            yield [composed for _item, composed in chunk]
+
     try:  # the rows' PDFs written by the workers (on Typst, many rows in one file), their pages joined as read
-        count = workers or os.cpu_count() or 1
-        if drafts_at_once(docs, root):
-            pdfs = drafts_to(docs, title, root, scratch, count, progress)
-        else:
-            rendered = render_to(docs, ("pdf",), root, scratch, count, progress, pages=True)
-            pdfs = [item.temporary for files in rendered for item in files if item.target.suffix == ".pdf"]
+        pdfs = drafts_to(chunks(), len(rows), title, root, scratch, count, progress)
         write_streamed(target, lambda path: combine_files(pdfs, title, path))
+    except BaseException:
+        if made:  # the folder this preview made for its file, left empty
+            shutil.rmtree(scratch, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                target.parent.rmdir()
+        raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     recipients = [(where, _recipient(doc, row)) for doc, (where, row) in zip(docs, rows, strict=True)]
@@ -237,7 +266,7 @@ def merge(record: Path | str, data: Path | str, workspace: Path | str | None = N
           workers: int | None = None, progress: Callable[[int, int], None] | None = None,
           lai: bool = False, sheet: str | None = None) -> list[Merged]:
     """Issue one document per row (or one numbered document with a copy per row); number → files for every row."""
-    start_workers(workers or os.cpu_count())
+    start_workers(workers or os.cpu_count(), formats)
     root, loaded, _table, rows, checked = _prepared(record, data, workspace, sheet)
     items = [item for item, _checked in checked]
     recipients = [_recipient(doc, row) for (_item, doc), (_where, row) in zip(checked, rows, strict=True)]

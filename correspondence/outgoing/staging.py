@@ -5,18 +5,19 @@ batch of any size is never held in one process's memory.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import multiprocessing.forkserver
 import os
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sized
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
 from correspondence import model as m
 from correspondence import storage
 from correspondence.i18n import set_language
-from correspondence.render import notice_html_templates, render_document, render_drafts
+from correspondence.render import drafts_at_once, notice_html_templates, render_document, render_drafts
 
 Job = TypeVar("Job")
 # How many documents a preview lays out in one compile: a Typst compile holds the layout of all it lays out (more at once
@@ -25,8 +26,8 @@ DRAFTS_AT_ONCE = 25
 # What the server the workers are forked from loads once (multiprocessing's ``forkserver``): the renderers and their
 # libraries. A new interpreter for each worker imported them again, some 0.3 s of CPU a worker, a tenth of a 200-row
 # merge's work on two cores. (A module that fails to load is loaded by the worker that needs it.)
-PRELOAD = ["correspondence.outgoing.staging", "correspondence.render.typst", "correspondence.render.docx", "typst",
-           "docx"]
+PRELOAD = ["correspondence.outgoing.staging", "correspondence.render.typst", "typst"]
+PRELOAD_DOCX = ["correspondence.render.docx", "docx"]  # only for workers that write DOCX (a preview writes none)
 
 
 def stage_job(job: tuple[m.Document, tuple[str, ...], str, str]) -> list[storage.Staged]:
@@ -46,27 +47,31 @@ def pages_job(job: tuple[m.Document, tuple[str, ...], str, str]) -> list[storage
 
 
 def drafts_job(job: tuple[list[m.Document], str, str, str]) -> list[storage.Staged]:
-    """Many documents' PDFs laid out at once into the one file ``job`` names (``render_drafts``): pages read once
-    (a preview), not synced to disk."""
+    """A few documents' PDF files, to look at (a preview): laid out at once into the one file ``job`` names
+    (``render_drafts``) where the template can, else each document rendered on its own beside it (``pages_job``);
+    the pages the same either way, in order; not synced to disk."""
     docs, title, root, path = job
-    return storage.stage({Path(path): render_drafts(docs, title, Path(root))}, durable=False)
+    if drafts_at_once(docs, Path(root)):
+        return storage.stage({Path(path): render_drafts(docs, title, Path(root))}, durable=False)
+    return [item for doc in docs for item in pages_job((doc, ("pdf",), root, str(Path(path).parent)))]
 
 
-def _processes() -> multiprocessing.context.BaseContext:
-    """How workers start: forked from the server process that has loaded the renderers, else (where there is no
-    ``forkserver``) each a new interpreter."""
+def _processes(docx: bool = True) -> multiprocessing.context.BaseContext:
+    """How workers start: forked from the server process that has loaded the renderers (``docx``: the DOCX one too;
+    a server already started keeps what it loaded), else (where there is no ``forkserver``) each a new
+    interpreter."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
+    context.set_forkserver_preload([*PRELOAD, *(module for module in PRELOAD_DOCX if docx and module not in PRELOAD)])
     return context
 
 
-def start_workers(workers: int | None) -> None:
-    """Have the server the workers are forked from load the renderers now, on another core, while this process reads
-    and composes the rows: a merge on several cores then finds it ready."""
+def start_workers(workers: int | None, formats: tuple[str, ...] = ("docx", "pdf")) -> None:
+    """Have the server the workers are forked from load the renderers of ``formats`` now, on another core, while this
+    process reads and composes the rows: a merge on several cores then finds it ready (the workers wait for it)."""
     if (workers or 1) > 1 and "forkserver" in multiprocessing.get_all_start_methods():
-        _processes()
+        _processes(docx="docx" in formats)
         multiprocessing.forkserver.ensure_running()
 
 
@@ -80,26 +85,38 @@ def _warm(folder: str, environment: dict[str, str]) -> None:
     set_language(None)
 
 
-def stage_all(jobs: list[Job], workers: int | None, progress: Callable[[int, int], None] | None,
+def stage_all(jobs: Iterable[Job], workers: int | None, progress: Callable[[int, int], None] | None,
               job: Callable[[Job], list[storage.Staged]] = stage_job,  # type: ignore[assignment]
-              ) -> list[list[storage.Staged]]:
-    """Render and stage every job (on every core for many): each worker writes the files it renders beside their
-    targets itself and hands back their places and hashes, so the bytes of a batch are never held together. On the
-    first failure nothing staged is kept — neither what was staged before it nor what workers finish after it."""
+              total: int | None = None) -> list[list[storage.Staged]]:
+    """Render and stage every job (on every core for many), each handed to a worker as soon as ``jobs`` gives it:
+    each worker writes the files it renders beside their targets itself and hands back their places and hashes, so
+    the bytes of a batch are never held together. On the first failure (of a job, or of ``jobs`` itself) nothing
+    staged is kept — neither what was staged before it nor what workers finish after it. ``total``: how many jobs
+    there will be, for the progress (``jobs``' length by default)."""
     results: list[list[storage.Staged]] = []
     count = workers or 1
+    pending = iter(jobs)
+    first = list(itertools.islice(pending, 2))  # a single job is done here, without starting workers
+    if total is None:
+        total = len(jobs) if isinstance(jobs, Sized) else 0
     try:
-        if count > 1 and len(jobs) > 1:
+        if count > 1 and len(first) > 1:
             pool = ProcessPoolExecutor(count, mp_context=_processes(), initializer=_warm,
                                        initargs=(os.getcwd(), dict(os.environ)))
-            futures = []
+            futures: list[Future[list[storage.Staged]]] = []
             try:
-                for one in jobs:
+                for one in itertools.chain(first, pending):
                     futures.append(pool.submit(job, one))
-                for done, future in enumerate(futures, 1):
+                    while futures[len(results)].done():  # what is finished already, in order
+                        results.append(futures[len(results)].result())
+                        if progress is not None:
+                            progress(len(results), total)
+                        if len(results) == len(futures):
+                            break
+                for future in futures[len(results):]:
                     results.append(future.result())
                     if progress is not None:
-                        progress(done, len(jobs))
+                        progress(len(results), total)
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)  # the jobs under way finish: their files are removed
                 for future in futures[len(results):]:
@@ -109,10 +126,10 @@ def stage_all(jobs: list[Job], workers: int | None, progress: Callable[[int, int
             finally:
                 pool.shutdown(wait=True)
         else:
-            for done, one in enumerate(jobs, 1):
+            for one in itertools.chain(first, pending):
                 results.append(job(one))
                 if progress is not None:
-                    progress(done, len(jobs))
+                    progress(len(results), total)
     except BaseException:
         for staged in results:
             storage.discard(staged)
@@ -120,30 +137,24 @@ def stage_all(jobs: list[Job], workers: int | None, progress: Callable[[int, int
     return results
 
 
-def render_to(docs: list[m.Document], formats: tuple[str, ...], root: Path, folder: Path, workers: int | None = None,
-              progress: Callable[[int, int], None] | None = None, pages: bool = False) -> list[list[storage.Staged]]:
-    """Every document's files written in ``folder`` (a scratch folder: they are never published), in order, on every
-    core for many; their places and hashes only come back. On a failure nothing is left. ``pages``: only the pages
-    of the files will be read (``pages_job``)."""
-    if "pdf" in formats:
-        notice_html_templates(root)  # said here: the workers' own notices reach no one
-    return stage_all([(doc, formats, str(root), str(folder)) for doc in docs], workers, progress,
-                     pages_job if pages else stage_job)
-
-
-def drafts_to(docs: list[m.Document], title: str, root: Path, folder: Path, workers: int | None = None,
-              progress: Callable[[int, int], None] | None = None) -> list[Path]:
-    """Every document's PDF files laid out a few documents at a time in one file each (``render_drafts``), on every
-    core for many, in ``folder`` (a scratch folder): the files in order, their pages those of each document's own PDF
-    files. ``progress`` counts documents. On a failure nothing is left."""
+def drafts_to(chunks: Iterable[list[m.Document]], total: int, title: str, root: Path, folder: Path,
+              workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> list[Path]:
+    """Every document's PDF files, ``chunks`` of documents (``DRAFTS_AT_ONCE`` each) laid out in one file each
+    (``drafts_job``), each chunk handed to a worker as soon as it is given, in ``folder`` (a scratch folder): the
+    files in order, their pages those of each document's own PDF files. ``progress`` counts documents, of ``total``.
+    On a failure (of ``chunks`` too) nothing is left."""
     notice_html_templates(root)  # said here: the workers' own notices reach no one
     count = workers or 1  # the same files whatever the count: a file holds a fixed number of documents
-    chunks = [docs[start:start + DRAFTS_AT_ONCE] for start in range(0, len(docs), DRAFTS_AT_ONCE)]
-    jobs = [(chunk, title, str(root), str(folder / f"{index}.pdf")) for index, chunk in enumerate(chunks)]
+    sizes: list[int] = []
+
+    def jobs() -> Iterator[tuple[list[m.Document], str, str, str]]:
+        for index, chunk in enumerate(chunks):
+            sizes.append(len(chunk))
+            yield chunk, title, str(root), str(folder / f"{index}.pdf")
 
     def counted(finished: int, _total: int) -> None:
         if progress is not None:
-            progress(sum(len(chunk) for chunk in chunks[:finished]), len(docs))
+            progress(sum(sizes[:finished]), total)
 
-    staged = stage_all(jobs, count, counted, drafts_job)
-    return [item.temporary for files in staged for item in files]
+    staged = stage_all(jobs(), count, counted, drafts_job)
+    return [item.temporary for files in staged for item in files if item.target.suffix == ".pdf"]

@@ -140,6 +140,39 @@ def test_a_trial_merge_with_a_bad_row_writes_nothing(workspace: Path) -> None:
     assert not (workspace / "output").exists() or not any((workspace / "output").iterdir())
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_wrong_row_after_rows_already_laid_out_leaves_nothing(workspace: Path, workers: int) -> None:
+    """A preview lays out the rows a few dozen at a time as they are composed: a wrong row further down stops it
+    after the first rows were laid out, every wrong row is named, and nothing is left (no preview, no scratch file,
+    not the output folder it made)."""
+    from correspondence.outgoing.merge import preview
+
+    days = ["2026-11-20"] * 80
+    days[61], days[77] = "2026-11-31", "2026-02-30"  # found only as the row is read as a record
+    record, data = _files(workspace, [])
+    data.write_text("\n".join(["kinh_gui,ten,gio,ngay"] + [f"Ông {i},ông {i},8 giờ,{day}" for i, day in enumerate(days)])
+                    + "\n", "utf-8")
+    seen: list[tuple[int, int]] = []
+    with pytest.raises(InvalidRecord) as caught:
+        preview(record, data, workspace, workers=workers, progress=lambda done, total: seen.append((done, total)))
+    assert [(p.source, p.field) for p in caught.value.problems] == [("khach.csv:63", "ngay"), ("khach.csv:79", "ngay")]
+    assert all(total == 80 for _done, total in seen)
+    if workers == 1:  # here, the first rows are laid out before the next are read (on two cores, alongside)
+        assert seen == [(25, 80), (50, 80)]
+    assert not (workspace / "output").exists()
+    assert [path.name for path in workspace.rglob(".xem-truoc*")] == []
+
+
+def test_a_preview_counts_its_rows_as_they_are_laid_out(workspace: Path) -> None:
+    from correspondence.outgoing.merge import preview
+
+    record, data = _files(workspace, [(f"Ông {i}", f"ông {i}", "8 giờ") for i in range(60)])
+    seen: list[tuple[int, int]] = []
+    shown = preview(record, data, workspace, workers=2, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (60, 60) and [done for done, _total in seen] == sorted(done for done, _total in seen)
+    assert len(shown.rows) == 60 and shown.rows[59] == ("khach.csv:61", "Ông 59")
+
+
 def test_a_trial_leaves_an_existing_register_untouched(workspace: Path, register_url: str) -> None:
     from correspondence.outgoing.merge import preview
 

@@ -49,7 +49,8 @@ def test_workers_hand_back_where_each_file_is_its_hash_and_size_never_its_bytes(
     items = [item for item, _doc in checked]
     folder = workspace / "scratch"
     folder.mkdir()
-    done = staging.render_to([document(item, None, None) for item in items], ("docx", "pdf"), root, folder, 2)
+    done = staging.stage_all([(document(item, None, None), ("docx", "pdf"), str(root), str(folder)) for item in items],
+                             2, None)
     assert [[item.target.name for item in files] for files in done] == [["du-thao-moi.docx", "du-thao-moi.pdf"]] * 3
     for files in done:
         for item in files:
