@@ -169,9 +169,9 @@ _RENDERERS = "weasyprint,typst,pikepdf,docx,fontTools,pypdfium2,PIL,corresponden
 _BOOKS = "sqlalchemy,psycopg,openpyxl,rich,correspondence.register,correspondence.incoming,correspondence.search"
 
 
-def _imported(*args: str, watch: str) -> list[str]:
+def _imported(*args: str, watch: str, cwd: Path = ROOT) -> list[str]:
     result = subprocess.run([sys.executable, "-c", _IMPORTED, "--lang", "vi", *args], capture_output=True, text=True,
-                            cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "", "WATCH": watch,
+                            cwd=cwd, env={"PYTHONPATH": str(ROOT), "PATH": "", "WATCH": watch,
                                            "CORRESPONDENCE_FONTS": "bundled"})
     line = next(line for line in result.stdout.splitlines() if line.startswith("IMPORTED"))
     return json.loads(line.removeprefix("IMPORTED ").replace("'", '"'))
@@ -205,6 +205,16 @@ def test_a_pdf_draft_loads_only_its_own_engine(tmp_path: Path) -> None:
                       watch=watch)
     assert found == ["typst"]
     assert (tmp_path / "du-thao-cong-van-3018.pdf").is_file()
+
+
+def test_issuing_loads_no_other_book(examples_workspace: Path) -> None:
+    """``issue`` (and ``merge``, ``annex``: the same module of the api) loads the outgoing book alone: not the received
+    documents, the search, the archive, signing or the exchange."""
+    watch = ("correspondence.incoming,correspondence.search,correspondence.archive,correspondence.signing,"
+             "correspondence.exchange,correspondence.api.commands,correspondence.register.store")
+    found = _imported("issue", "examples/cong-van-3018.yaml", "-f", "docx", watch=watch, cwd=examples_workspace)
+    assert found == ["correspondence.register.store"]  # the register, which it numbers in
+    assert [path.name for path in (examples_workspace / "output").rglob("*.docx")] == ["01-UBND-XD6.docx"]
 
 
 def test_main_module_runs(workspace: Path) -> None:

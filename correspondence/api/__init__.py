@@ -5,9 +5,10 @@ bottom as load → validate → compose → (number) → render → write.
 
 A name is loaded from its module when first asked for (``api.check``, ``from correspondence.api import issue``):
 ``checking`` holds what only validates and composes, ``drafting`` what makes files without the register (``draft``,
-``render``, ``previews``), ``signing`` the signing commands (pyHanko, on use), ``lint`` the ND 30 lint of a Word
-file, ``commands`` all the rest. So ``correspondence check`` loads no renderer and no book, a draft loads no
-register, and importing this package loads nothing.
+``render``, ``previews``), ``issuing`` issue, a mail merge and an annex (the outgoing book alone), ``signing`` the
+signing commands (pyHanko, on use), ``lint`` the ND 30 lint of a Word file, ``commands`` all the rest. So
+``correspondence check`` loads no renderer and no book, a draft loads no register, issuing loads no other book, and
+importing this package loads nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from correspondence.api.drafting import *  # noqa: F403
     from correspondence.api.drafting import pdf_font as pdf_font
     from correspondence.api.exchange import *  # noqa: F403
+    from correspondence.api.issuing import *  # noqa: F403
     from correspondence.api.lint import *  # noqa: F403
     from correspondence.api.signing import *  # noqa: F403
 
@@ -39,6 +41,7 @@ MODULES = {**dict.fromkeys(("check", "check_with_advice", "compose", "agency_set
            **dict.fromkeys(("STATUS_CODES", "exchange_answer", "exchange_directory", "exchange_directory_import",
                             "exchange_receive", "exchange_recipients", "exchange_send", "exchange_unanswered"), "exchange"),
            **dict.fromkeys(("lint_docx", "lint_fix", "component_name"), "lint"),
+           **dict.fromkeys(("issue", "merge", "merge_preview", "merge_print", "annex"), "issuing"),
            **dict.fromkeys(("Account", "ROLES", "PERMISSIONS", "acting", "agency_list", "may", "office_root", "session_key",
                             "user_account", "user_add", "user_authenticate", "user_change", "user_list",
                             "user_remove"), "accounts")}

@@ -18,14 +18,13 @@ from correspondence import incoming, kinds, storage
 from correspondence import search as searching
 from correspondence.api.checking import check, compose
 from correspondence.api.drafting import FORMATS, Loaded, draft, load, previews, render
+from correspondence.api.issuing import annex, issue, merge, merge_preview, merge_print
 from correspondence.api.signing import package_signature_problems, signature_problems
 from correspondence.archive import hoso, package
 from correspondence.errors import Problem, UsageError
 from correspondence.i18n import _
 from correspondence.office import setup
-from correspondence.outgoing import Issued, corrections, registry, transaction
-from correspondence.outgoing import annex as annexes
-from correspondence.outgoing import merge as merging
+from correspondence.outgoing import Issued, corrections, registry
 from correspondence.records.word import body_from_docx
 from correspondence.register.store import Entry
 from correspondence.render import render_document, word_template
@@ -45,21 +44,6 @@ __all__ = ["Answers", "FORMATS", "Issued", "Loaded", "annex", "book_year", "chec
            "register_log", "register_page", "register_show",
            "register_verify", "register_void", "render", "render_document", "retention_text", "sample_profiles", "search",
            "skeleton", "skeleton_kinds", "templates_check", "write_new"]
-
-
-issue = transaction.issue
-merge = merging.merge
-merge_preview = merging.preview
-merge_print = merging.print_file
-
-
-def annex(workspace: Path | None, so_ky_hieu: str, table: Path, spec: Path, title: str | None = None,
-          agency: str | None = None, year: int | None = None, register_url: str | None = None,
-          formats: tuple[str, ...] = FORMATS, series: str | None = None, dien_tu: bool = False) -> list[Path]:
-    """The annex of a document already in the register (``4498/KH-UBND``), from a table and its spec; ``dien_tu``:
-    the electronic annex of Mẫu 2.2, its number and date left blank for the signature."""
-    return annexes.annex(workspace or find_root(), so_ky_hieu, table, spec, title, agency, year, register_url, formats,
-                         series, dien_tu)
 
 
 Answers = setup.Answers

@@ -131,7 +131,8 @@ def _mark_fitting(plain: dict[str, Any], document: m.Document, compact: bool = F
     """Mark ``measure`` each table cell of ``plain`` of which a word may be wider than its column (the sum of its
     glyphs' advances in the wider of the regular and bold faces, with room to spare for kerning; a glyph the face
     lacks, a line break): the template measures those word by word (``fitted``) and shows the others as they are.
-    Measuring every cell (a context each) was half of a long table's memory."""
+    Measuring every cell (a context each) was half of a long table's memory. A cell not in the column of its place in
+    the row (after a merged cell of its row, or beside one from a row above) says in which it starts (``column``)."""
     tables = [b for b in plain["body"] if b.get("type") == "Table"] + [pl["table"] for pl in plain["phu_luc"]]
     if not tables:
         return
@@ -140,23 +141,29 @@ def _mark_fitting(plain: dict[str, Any], document: m.Document, compact: bool = F
     size, (_pad_y, pad_x), rule = document.sizes.table, document.spacing.cell_padding, document.spacing.table_rule_weight
     for table in tables:
         rows = [*table["header"], *table["rows"]]
-        if any(cell["rowspan"] > 1 for row in rows for cell in row["cells"]):  # columns shift under a merged cell:
-            for row in rows:  # measure every cell (a table in the body, a few rows)
-                for cell in row["cells"]:
-                    cell["measure"] = True
         _mark_rows(rows, table["widths"], faces, table.get("size") or size, pad_x, rule, compact)
 
 
 def _mark_rows(rows: list[dict[str, Any]], widths: list[float], faces: list[tuple[dict[int, int], int]], size: float,
                pad_x: float, rule: float, compact: bool = False) -> None:
+    """Mark the cells of ``rows`` to measure (``_mark_fitting``), each placed in its columns as Typst places it: after
+    the columns a merged cell from a row above still covers."""
     pt = 72 / 25.4
     known: dict[str, float] = {}
+    busy = [0] * len(widths)  # how many more rows each column is covered by a merged cell from above
     for row in rows:
         column = 0
-        for cell in row["cells"]:
+        for index, cell in enumerate(row["cells"]):
+            colspan, rowspan = cell["colspan"], cell["rowspan"]
+            while column < len(busy) and busy[column] > 0:
+                column += 1
             start = min(column, len(widths) - 1)
-            room = sum(widths[start:start + cell["colspan"]]) * pt - (2 * pad_x + rule)
-            column += cell["colspan"]
+            for covered in range(start, min(start + colspan, len(busy))):
+                busy[covered] = rowspan
+            column += colspan
+            if start != index:
+                cell["column"] = start
+            room = sum(widths[start:start + colspan]) * pt - (2 * pad_x + rule)
             widest = 0.0
             for word in cell["text"].split(" "):
                 if word not in known:
@@ -168,6 +175,7 @@ def _mark_rows(rows: list[dict[str, Any]], widths: list[float], faces: list[tupl
                 _compact(cell)
         if compact:
             del row["type"], row["kind"]
+        busy = [max(0, left - 1) for left in busy]
         if len(known) > 50_000:
             known.clear()
 

@@ -4,6 +4,7 @@ the signature. Measured on the PDF (pdfplumber) and on the DOCX XML."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -218,3 +219,29 @@ def test_docx_a_closing_table_keeps_its_last_rows_with_the_signature(build: Call
     xml = _xml(build(make_record(noi_dung=_rows_then(5) + "\nĐoạn sau bảng.")))
     body = xml[xml.index("<w:tbl>", xml.index("Danh sách")):]
     assert "<w:keepNext/>" not in body[:body.index("</w:tbl>")]
+
+
+def test_pdf_a_word_wider_than_its_column_beside_a_merged_cell_breaks_inside_it(
+        build: Callable[..., Any], make_record: Callable[..., Path]) -> None:
+    """A cell that a merged cell of the row above pushes into a narrow column is measured against that column: a word
+    wider than it breaks across lines inside its cell, as anywhere else (the renderer places each cell in its columns
+    as Typst does, and marks only the cells that need measuring)."""
+    word = "Mãhồsơrấtdàikhôngcáchnào"
+    document = build(make_record(noi_dung=f"Bảng:\n\n| Nhóm | Mã | Ghi chú |\n| --- | --- | --- |\n"
+                                          f"| Nhóm một | A | x |\n| ^ | {word} | y |\n"))
+    table = _table(document)
+    assert [len(row.cells) for row in table.rows] == [3, 2] and table.rows[0].cells[0].rowspan == 2
+    narrow = dataclasses.replace(table, widths=(120.0, 15.0, round(sum(table.widths) - 135.0, 1)))
+    document = dataclasses.replace(document, body=tuple(narrow if block is table else block for block in document.body))
+    assert text_width(word, document.sizes.table) > 20  # wider than its column, narrower than the first one
+    with _pdf(document) as pdf:
+        page = pdf.pages[0]
+        grid = page.find_tables()[0]
+        x0 = min(c[0] for c in grid.cells)
+        left, right = x0 + 120 * PT, x0 + 135 * PT
+        first = next(c for c in page.chars if c["text"] == "A" and c["top"] > grid.bbox[1])  # the row above
+        row = [c for c in page.chars if c["top"] > first["bottom"] and c["bottom"] < grid.bbox[3]
+               and c["x0"] > left - 1 and c["text"].strip()]
+        beyond = [c["text"] for c in row if c["x1"] > right + 0.5]
+        assert beyond == ["y"], "the word leaves its cell"  # only the next column's own text lies past it
+        assert len({round(c["top"]) for c in row if c["x1"] <= right + 0.5}) >= 2  # broken across lines
