@@ -87,19 +87,18 @@ def _warm(folder: str, environment: dict[str, str]) -> None:
 
 def stage_all(jobs: Iterable[Job], workers: int | None, progress: Callable[[int, int], None] | None,
               job: Callable[[Job], list[storage.Staged]] = stage_job,  # type: ignore[assignment]
-              total: int | None = None) -> list[list[storage.Staged]]:
+              ) -> list[list[storage.Staged]]:
     """Render and stage every job (on every core for many), each handed to a worker as soon as ``jobs`` gives it:
     each worker writes the files it renders beside their targets itself and hands back their places and hashes, so
     the bytes of a batch are never held together. On the first failure (of a job, or of ``jobs`` itself) nothing
-    staged is kept — neither what was staged before it nor what workers finish after it. ``total``: how many jobs
-    there will be, for the progress (``jobs``' length by default)."""
+    staged is kept — neither what was staged before it nor what workers finish after it. ``progress`` is told how
+    many jobs are done, of how many (0 when ``jobs`` does not know its length)."""
     results: list[list[storage.Staged]] = []
     count = workers or 1
+    total = len(jobs) if isinstance(jobs, Sized) else 0
     pending = iter(jobs)
-    first = list(itertools.islice(pending, 2))  # a single job is done here, without starting workers
-    if total is None:
-        total = len(jobs) if isinstance(jobs, Sized) else 0
     try:
+        first = list(itertools.islice(pending, 2))  # a single job is done here, without starting workers
         if count > 1 and len(first) > 1:
             pool = ProcessPoolExecutor(count, mp_context=_processes(), initializer=_warm,
                                        initargs=(os.getcwd(), dict(os.environ)))
