@@ -181,14 +181,6 @@ def _read(record: Path | str, data: Path | str, workspace: Path | str | None,
     return root, loaded, table, _map_columns(loaded, table, shown(Path(data)))
 
 
-def _prepared(record: Path | str, data: Path | str, workspace: Path | str | None, sheet: str | None,
-              so: int | None = 1) -> tuple[Path, Loaded, list[Row], list[Row], list[tuple[Loaded, m.Document]]]:
-    """``_read``, and a record per row and its document composed with the number ``so`` (a check before a number is
-    taken; None: the draft itself)."""
-    root, loaded, table, rows = _read(record, data, workspace, sheet)
-    return root, loaded, table, rows, _records(loaded, rows, so)
-
-
 def _recipient(doc: m.Document, row: dict[str, object]) -> str:
     """Who a row's document goes to: its Kính gửi, else the name the row gives."""
     if doc.kinh_gui is not None and doc.kinh_gui.recipients:
@@ -204,8 +196,9 @@ def preview(record: Path | str, data: Path | str, workspace: Path | str | None =
     a wrong row stops that, and nothing is left."""
     write_refused(out, workspace)
     count = workers or os.cpu_count() or 1
-    start_workers(count, ("pdf",))
     root, loaded, table, rows = _read(record, data, workspace, sheet)
+    if len(rows) > DRAFTS_AT_ONCE:  # more than one worker's share
+        start_workers(count, ("pdf",))
     target = Path(out) if out is not None else root / "output" / f"{Path(record).stem}-xem-truoc.pdf"
     title = _("Preview of the mail merge {record} ({count} rows)").format(record=Path(record).name, count=len(rows))
     made = not target.parent.exists()
@@ -266,8 +259,10 @@ def merge(record: Path | str, data: Path | str, workspace: Path | str | None = N
           workers: int | None = None, progress: Callable[[int, int], None] | None = None,
           lai: bool = False, sheet: str | None = None) -> list[Merged]:
     """Issue one document per row (or one numbered document with a copy per row); number → files for every row."""
-    start_workers(workers or os.cpu_count(), formats)
-    root, loaded, _table, rows, checked = _prepared(record, data, workspace, sheet)
+    root, loaded, _table, rows = _read(record, data, workspace, sheet)
+    if len(rows) > 1:
+        start_workers(workers or os.cpu_count(), formats)
+    checked = _records(loaded, rows, 1)
     items = [item for item, _checked in checked]
     recipients = [_recipient(doc, row) for (_item, doc), (_where, row) in zip(checked, rows, strict=True)]
     count = workers or os.cpu_count() or 1

@@ -69,7 +69,7 @@ def _processes(docx: bool = True) -> multiprocessing.context.BaseContext:
 
 def start_workers(workers: int | None, formats: tuple[str, ...] = ("docx", "pdf")) -> None:
     """Have the server the workers are forked from load the renderers of ``formats`` now, on another core, while this
-    process reads and composes the rows: a merge on several cores then finds it ready (the workers wait for it)."""
+    process composes the rows: a merge on several cores then finds it ready (the workers wait for it)."""
     if (workers or 1) > 1 and "forkserver" in multiprocessing.get_all_start_methods():
         _processes(docx="docx" in formats)
         multiprocessing.forkserver.ensure_running()

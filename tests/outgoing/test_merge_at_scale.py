@@ -43,9 +43,10 @@ def _breaking_template(workspace: Path) -> None:
 def test_workers_hand_back_where_each_file_is_its_hash_and_size_never_its_bytes(workspace: Path) -> None:
     record, data = _files(workspace, 3)
     from correspondence.outgoing.documents import document
-    from correspondence.outgoing.merge import _prepared
+    from correspondence.outgoing.merge import _read, _records
 
-    root, _loaded, _table, _rows, checked = _prepared(record, data, workspace, None)
+    root, loaded, _table, rows = _read(record, data, workspace, None)
+    checked = _records(loaded, rows, 1)
     items = [item for item, _doc in checked]
     folder = workspace / "scratch"
     folder.mkdir()
@@ -103,9 +104,10 @@ def test_a_preview_is_the_pages_joined_in_memory(workspace: Path, monkeypatch: p
     record, data = _files(workspace, 4)
     shown = preview(record, data, workspace, workers=2)
     from correspondence.outgoing.documents import document
-    from correspondence.outgoing.merge import _prepared
+    from correspondence.outgoing.merge import _read, _records
 
-    root, _loaded, _table, _rows, checked = _prepared(record, data, workspace, None)
+    root, loaded, _table, rows = _read(record, data, workspace, None)
+    checked = _records(loaded, rows, 1)
     items = [item for item, _doc in checked]
     pdfs = [render_document(document(item, None, None), ("pdf",), root)["du-thao-moi.pdf"] for item in items]
     title = _("Preview of the mail merge {record} ({count} rows)").format(record="moi.yaml", count=4)

@@ -91,9 +91,10 @@ def test_a_merge_preview_shows_each_row_s_own_draft(examples_workspace: Path, ty
     rows = ["kinh_gui,ten"] + [f"Ông Nguyễn Văn {i},ông Nguyễn Văn {i} - Giám đốc Sở {i}" for i in range(7)]
     (root / "khach.csv").write_text("\n".join(rows) + "\n", "utf-8")
     record = root / "examples" / "giay-moi.yaml"
-    from correspondence.outgoing.merge import _prepared
+    from correspondence.outgoing.merge import _read, _records
 
-    _root, _loaded, _table, _rows, checked = _prepared(record, root / "khach.csv", root, None)
+    _root, loaded, _table, rows = _read(record, root / "khach.csv", root, None)
+    checked = _records(loaded, rows, 1)
     items = [item for item, _doc in checked]
     own = _own([api.compose(item, None, None) for item in items], root)
     for workers in (1, 2):
