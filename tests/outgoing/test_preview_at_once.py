@@ -134,7 +134,9 @@ def test_rows_unlike_in_their_signature_blocks_keep_each_their_own_pages(example
         return api.compose(api.load(path, root), None, None)
 
     def pages(document: m.Document) -> int:
-        return len(_own([document], root))
+        (pdf,) = [data for name, data in render_document(document, ("pdf",), root).items() if name.endswith(".pdf")]
+        with pdfplumber.open(io.BytesIO(pdf)) as opened:
+            return len(opened.pages)
 
     low, high = 100, 800  # the fewest words that send the taller blocks' letter onto a second page
     assert pages(letter(low, 14)) == 1 and pages(letter(high, 14)) == 2
