@@ -83,7 +83,17 @@ def test_the_shipped_faces_metrics_are_those_the_faces_hold() -> None:
         assert len(shipped.widths) > 2000 and shipped.widths[ord("Ư")] > 0
 
 
-def test_a_face_of_the_machine_is_read_from_its_file(windows_fonts: Path) -> None:
+def test_a_face_of_the_machine_is_read_from_its_file(windows_fonts: Path, tmp_path: Path) -> None:
+    """Only the shipped files take their metrics from the table: a face elsewhere is read from its own file, even
+    under a shipped face's name."""
+    from fontTools.ttLib import TTFont
+
     times = face_metrics(windows_fonts / "times.ttf")
-    assert times == read_face(windows_fonts / "times.ttf")
     assert times.widths == face_metrics(FONT_DIR / FACES[(False, False)]).widths  # metric-compatible, renamed
+    font = TTFont(FONT_DIR / FACES[(False, False)])
+    name = font.getBestCmap()[ord("Ư")]
+    font["hmtx"].metrics[name] = (1234, font["hmtx"].metrics[name][1])
+    (tmp_path / "khac").mkdir()
+    font.save(tmp_path / "khac" / FACES[(False, False)])
+    other = face_metrics(tmp_path / "khac" / FACES[(False, False)])
+    assert other.widths[ord("Ư")] == 1234 != face_metrics(FONT_DIR / FACES[(False, False)]).widths[ord("Ư")]
