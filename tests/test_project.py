@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -158,14 +159,26 @@ def test_tests_read_nothing_outside_the_repository() -> None:
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The wheel, and the temporary folder its build was given."""
+    out, temp = tmp_path_factory.mktemp("wheel"), tmp_path_factory.mktemp("temp")
     result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                             "-w", str(out), str(ROOT)], capture_output=True, text=True)
+                             "-w", str(out), str(ROOT)], capture_output=True, text=True,
+                            env={**os.environ, "TMPDIR": str(temp)})
     if result.returncode != 0 and "hatchling" in result.stderr:
         pytest.skip("hatchling is not installed in this environment")
     assert result.returncode == 0, result.stderr
-    return next(out.glob("correspondence-*.whl"))
+    return next(out.glob("correspondence-*.whl")), temp
+
+
+@pytest.fixture(scope="module")
+def wheel(built: tuple[Path, Path]) -> Path:
+    return built[0]
+
+
+def test_building_the_wheel_leaves_nothing_in_the_temporary_folder(built: tuple[Path, Path]) -> None:
+    """The catalogues compiled for the wheel are removed once it is built (each install left a folder)."""
+    assert [path.name for path in built[1].iterdir()] == []
 
 
 def test_wheel_carries_templates_catalogues_and_fonts(wheel: Path) -> None:

@@ -214,7 +214,7 @@ def _text(attachment: m.Attachment) -> str:
             what=f"{attachment.name}: not UTF-8")) from None
 
 
-_FOLDERS: list[Path] = []
+_FOLDERS: list[Path] = []  # font folders whose files Typst reads from inside them (copies): removed at exit
 
 
 def _drop_font_folders() -> None:
@@ -230,21 +230,40 @@ atexit.register(_drop_font_folders)
 _LAYING_OUT = threading.Lock()
 
 
+def _fonts(paths: tuple[Path, ...]) -> Any:
+    """Typst's fonts of exactly the files ``paths``. Typst reads fonts from folders, not files: the files are linked
+    from a scratch folder, removed as soon as Typst has read it — it keeps where each link leads and loads a face from
+    there when a document needs it. (A worker of a merge ends without the exit handlers of a process: a folder left
+    for the end of the process was left behind by every worker.) Where there are no links the files are copied, and
+    the folder stays until the process ends."""
+    import typst
+
+    folder = Path(tempfile.mkdtemp(prefix="correspondence-fonts-"))
+    kept = False
+    try:
+        for index, path in enumerate(paths):
+            target = folder / f"{index}-{path.name}"
+            try:
+                target.symlink_to(path.resolve())
+            except OSError:  # pragma: no cover - a system without symbolic links
+                shutil.copyfile(path, target)
+        fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(folder)])
+        kept = any(Path(info.path).is_relative_to(folder) for info in fonts.fonts() if info.path)
+    finally:
+        if kept:
+            _FOLDERS.append(folder)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+    return fonts
+
+
 @lru_cache(maxsize=4)
 def _compiler(template: Path, faces: tuple[Path, ...]) -> Any:
     """A Typst compiler for ``template`` that knows only the four files of the face (and the shipped one): no font of
     the machine, nor Typst's own, fills in. Made once per template and face (loading fonts is the slow part)."""
     import typst
 
-    folder = Path(tempfile.mkdtemp(prefix="correspondence-fonts-"))
-    _FOLDERS.append(folder)
-    for index, path in enumerate((*faces, *(FONT_DIR / face for face in FACES.values()))):
-        target = folder / f"{index}-{path.name}"
-        try:
-            target.symlink_to(path.resolve())
-        except OSError:  # pragma: no cover - a system without symbolic links
-            shutil.copyfile(path, target)
-    fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(folder)])
+    fonts = _fonts((*faces, *(FONT_DIR / face for face in FACES.values())))
     return typst.Compiler(root=str(template.parent), font_paths=fonts, ignore_system_fonts=True)
 
 

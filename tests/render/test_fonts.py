@@ -4,6 +4,7 @@ names the face by the font's PostScript name)."""
 from __future__ import annotations
 
 import io
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,20 @@ def test_times_new_roman_is_used_where_the_machine_has_it(windows_fonts: Path, b
                                                          make_record: Callable[..., Path]) -> None:
     fonts = _fonts(build(make_record()))
     assert fonts and all(name.startswith("TimesNewRoman") for name in fonts), fonts
+
+
+def test_the_faces_are_read_without_leaving_a_folder(windows_fonts: Path, build: Callable[..., Any],
+                                                   make_record: Callable[..., Path], tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typst reads fonts from folders, not files: the four files of the face are linked from a scratch folder, gone
+    as soon as they are read. A merge's worker ends without the exit handlers of a process: a folder removed only at
+    exit was left behind by every worker."""
+    scratch = tmp_path / "temp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    fonts = _fonts(build(make_record(noi_dung="Văn bản **đậm** và *nghiêng*, ***cả hai***.")))
+    assert fonts == {"TimesNewRomanPS", "TimesNewRomanPSBold", "TimesNewRomanPSItalic", "TimesNewRomanPSBoldItalic"}
+    assert list(scratch.iterdir()) == []
 
 
 def test_version_names_the_pdf_font(windows_fonts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
