@@ -55,6 +55,21 @@ def test_check_reports_and_exits_3(cli: Callable[..., object], make_record: Call
     assert problem.endswith(": ngay: cần ngày dạng dd/mm/yyyy, nhận được '2019-02-31' (ví dụ 07/05/2019)")
 
 
+def test_a_working_folder_removed_meanwhile_is_said(cli: Callable[..., object], make_record: Callable[..., Path],
+                                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A terminal still in a folder that was removed (or moved) since it went into it: the clerk is told to go into the
+    office folder again, not shown an internal error."""
+    path = make_record()
+    gone = tmp_path / "da-xoa"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    result = cli("check", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == ("Lỗi: thư mục đang làm việc không còn nữa (đã bị xóa hoặc chuyển đi sau khi cửa sổ lệnh "
+                             "vào đó): hãy vào lại thư mục của cơ quan (lệnh cd) rồi chạy lại\n")
+
+
 def test_check_json(cli: Callable[..., object], make_record: Callable[..., Path]) -> None:
     result = cli("check", "--json", str(make_record(ky={"nguoi_ky": "ai"})))
     assert result.exit_code == 3

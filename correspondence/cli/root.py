@@ -75,6 +75,12 @@ class _Group(_Localized, click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
+            os.getcwd()
+        except FileNotFoundError:  # every relative path, and each file named as the clerk sees it, needs it
+            _fail(UsageError(_("the working folder no longer exists (removed or moved since the terminal went into "
+                               "it): go into the office folder again (cd) and run the command again")),
+                  as_json=bool(ctx.meta.get("json")))
+        try:
             return super().invoke(ctx)
         except CorrespondenceError as error:
             _fail(error, as_json=bool(ctx.meta.get("json")))
