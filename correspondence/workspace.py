@@ -49,8 +49,9 @@ def folder_mode() -> int:
     return 0o777 & ~_umask() & ~OTHERS
 
 
-def make_folders(folder: Path) -> None:
-    """Make ``folder`` and its missing parents with ``folder_mode`` (a setgid parent passes on its group)."""
+def make_folders(folder: Path) -> list[Path]:
+    """Make ``folder`` and its missing parents with ``folder_mode`` (a setgid parent passes on its group): those
+    made, the outermost first."""
     missing = []
     here = folder
     while not here.is_dir():
@@ -58,12 +59,29 @@ def make_folders(folder: Path) -> None:
         if here.parent == here:
             break
         here = here.parent
-    for path in reversed(missing):
+    made: list[Path] = []
+    try:
+        for path in reversed(missing):
+            try:
+                path.mkdir(mode=folder_mode())
+            except FileExistsError:  # made meanwhile by another process
+                if not path.is_dir():
+                    raise
+            else:
+                made.append(path)
+    except OSError:
+        remove_empty(made)
+        raise
+    return made
+
+
+def remove_empty(made: list[Path]) -> None:
+    """Remove the folders ``make_folders`` made (``made``), the innermost first, each only while it is empty."""
+    for path in reversed(made):
         try:
-            path.mkdir(mode=folder_mode())
-        except FileExistsError:
-            if not path.is_dir():
-                raise
+            path.rmdir()
+        except OSError:
+            return
 
 
 def find_root(start: Path | None = None) -> Path:

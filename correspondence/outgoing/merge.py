@@ -8,7 +8,6 @@ rendered (on every core) before any number is taken; a bad row issues nothing an
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import shutil
@@ -34,7 +33,7 @@ from correspondence.storage import refuse_archived as write_refused
 from correspondence.validate import COPIES, Loaded, load, load_row, self_contained
 from correspondence.validate.body import body_names
 from correspondence.validate.schema import VanBan
-from correspondence.workspace import find_root, make_folders, shown
+from correspondence.workspace import find_root, make_folders, remove_empty, shown
 
 
 @dataclass(frozen=True)
@@ -201,12 +200,13 @@ def preview(record: Path | str, data: Path | str, workspace: Path | str | None =
         start_workers(count, ("pdf",))
     target = Path(out) if out is not None else root / "output" / f"{Path(record).stem}-xem-truoc.pdf"
     title = _("Preview of the mail merge {record} ({count} rows)").format(record=Path(record).name, count=len(rows))
-    made = not target.parent.exists()
+    made: list[Path] = []
     try:
-        make_folders(target.parent)
+        made = make_folders(target.parent)
         sweep(target.parent, ".xem-truoc.*.tmp")  # what a preview killed halfway left: its writer is gone
         scratch = Path(tempfile.mkdtemp(prefix=f".xem-truoc.{HOST}-{os.getpid()}.", suffix=".tmp", dir=target.parent))
     except OSError as error:
+        remove_empty(made)
         raise WriteFailed(_("cannot write {path}: {why}").format(path=shown(target), why=error.strerror)) from None
     docs: list[m.Document] = []
 
@@ -219,10 +219,8 @@ def preview(record: Path | str, data: Path | str, workspace: Path | str | None =
         pdfs = drafts_to(chunks(), len(rows), title, root, scratch, count, progress)
         write_streamed(target, lambda path: combine_files(pdfs, title, path))
     except BaseException:
-        if made:  # the folder this preview made for its file, left empty
-            shutil.rmtree(scratch, ignore_errors=True)
-            with contextlib.suppress(OSError):
-                target.parent.rmdir()
+        shutil.rmtree(scratch, ignore_errors=True)
+        remove_empty(made)  # the folders this preview made for its file
         raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

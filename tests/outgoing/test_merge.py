@@ -163,6 +163,24 @@ def test_a_wrong_row_after_rows_already_laid_out_leaves_nothing(workspace: Path,
     assert [path.name for path in workspace.rglob(".xem-truoc*")] == []
 
 
+def test_a_failed_preview_removes_every_folder_it_made_for_its_file(workspace: Path) -> None:
+    """``-o`` naming a file in folders that do not exist yet: a preview stopped by a wrong row removes all of them, not
+    only the last; a folder that was there before stays."""
+    from correspondence.outgoing.merge import preview
+
+    days = ["2026-11-20"] * 30
+    days[27] = "2026-11-31"
+    record, data = _files(workspace, [])
+    data.write_text("\n".join(["kinh_gui,ten,gio,ngay"] + [f"Ông {i},ông {i},8 giờ,{day}" for i, day in enumerate(days)])
+                    + "\n", "utf-8")
+    (workspace / "co-san").mkdir()
+    for out in (workspace / "xem" / "thang-12" / "xem-truoc.pdf", workspace / "co-san" / "moi" / "xem-truoc.pdf"):
+        with pytest.raises(InvalidRecord):
+            preview(record, data, workspace, out=out, workers=1)
+    assert not (workspace / "xem").exists()
+    assert (workspace / "co-san").is_dir() and not any((workspace / "co-san").iterdir())
+
+
 def test_a_preview_counts_its_rows_as_they_are_laid_out(workspace: Path) -> None:
     from correspondence.outgoing.merge import preview
 
