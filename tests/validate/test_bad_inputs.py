@@ -4,6 +4,7 @@ have (one-column CSV, Excel's Windows code pages, title rows, hidden sheets, dd/
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -324,8 +325,11 @@ def test_register_show_prints_the_register_s_own_words(make_record: Callable[...
 
 
 def test_an_unexpected_failure_is_an_internal_error_with_a_log(make_record: Callable[..., Path], workspace: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+                                                               monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from correspondence.outgoing import transaction
+
+    (tmp_path / "temp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))  # the log goes there, not into the machine's
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise ZeroDivisionError("a bug")
@@ -336,7 +340,7 @@ def test_an_unexpected_failure_is_an_internal_error_with_a_log(make_record: Call
     last = result.output.strip().splitlines()[-1]
     assert last.startswith("Lỗi nội bộ: ZeroDivisionError.") and "Traceback" not in result.output
     log = Path(last.rsplit(" ", 1)[1])
-    assert "ZeroDivisionError: a bug" in log.read_text("utf-8")
+    assert log.parent == tmp_path / "temp" and "ZeroDivisionError: a bug" in log.read_text("utf-8")
     assert list((workspace / "registers").iterdir()) == [workspace / "registers" / "ubnd-quang-ninh.yaml"], \
         "no number taken, and the register this first issue made is not left behind"
     assert "đã tạo sổ" not in result.output
