@@ -142,12 +142,15 @@ def user_remove(ctx: click.Context, agency: str | None, name: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help=_("The address to listen on (0.0.0.0: every computer of the office's network)."))
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help=_("The port."))
+@click.option("--https-only", is_flag=True,
+              help=_("The desk is reached only through the office's HTTPS server: its sign-in cookie is marked Secure "
+                     "and never sent over plain HTTP."))
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, https_only: bool) -> None:
     import uvicorn
 
     from correspondence.desk.app import create_app
 
-    app = create_app(ctx.obj["workspace"], ctx.obj["register"])
+    app = create_app(ctx.obj["workspace"], ctx.obj["register"], https_only=https_only)
     echo(_("The desk is open at http://{host}:{port}/ (Ctrl+C closes it)").format(host=host, port=port))
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)

@@ -83,15 +83,17 @@ async def _failed(request: Request, exc: Exception) -> Response:
     return page(request, "loi.html", status=500, message=message)
 
 
-def create_app(workspace: Path | str | None = None, register_url: str | None = None) -> Starlette:
-    """The desk of the office folder ``workspace`` (the current folder's office by default)."""
+def create_app(workspace: Path | str | None = None, register_url: str | None = None,
+               https_only: bool = False) -> Starlette:
+    """The desk of the office folder ``workspace`` (the current folder's office by default); ``https_only``: reached
+    only through an HTTPS server in front of it, its session cookie marked Secure."""
     root = api.office_root(Path(workspace) if workspace is not None else None)
     desk = Desk(root, register_url, api.agency_list(root), api.session_key(root), templates())
     routes: list[Any] = [*pages.ROUTES, Mount("/tep-tinh", StaticFiles(directory=HERE / "static"), name="static")]
     app = Starlette(routes=routes, middleware=[
         Middleware(Bounded),
         Middleware(SessionMiddleware, secret_key=desk.secret, session_cookie="correspondence_desk",
-                   max_age=SESSION_AGE, same_site="strict"),
+                   max_age=SESSION_AGE, same_site="strict", https_only=https_only),
     ], exception_handlers={404: _not_found, Exception: _failed})
     app.state.desk = desk
     logging.getLogger("correspondence.desk").setLevel(logging.INFO)

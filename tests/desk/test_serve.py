@@ -116,3 +116,34 @@ def test_the_desks_key_is_made_once_shared_with_the_clerks_group_and_checked(off
         assert ".desk-secret" in error.message
     else:
         raise AssertionError("a damaged key was taken")
+
+
+def test_behind_an_https_server_the_sign_in_cookie_is_never_sent_over_plain_http(office: Path) -> None:
+    """``serve --https-only``: the desk is reached through the office's HTTPS server, so its session cookie is marked
+    Secure (a browser then never sends it over plain HTTP); without it the cookie is not (the desk on plain HTTP in the
+    office's network would lose every sign-in)."""
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "correspondence", "serve", "--https-only", "--port", str(port)],
+                              cwd=office, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              env={**os.environ, "CORRESPONDENCE_LANG": "vi"})
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                login = urllib.request.urlopen(f"http://127.0.0.1:{port}/dang-nhap", timeout=2)
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "the desk did not start"
+                time.sleep(0.1)
+        cookie = login.headers["set-cookie"]
+        assert cookie.startswith("correspondence_desk=") and "; secure" in cookie.lower(), cookie
+    finally:
+        server.terminate()
+        server.communicate(timeout=20)
+    from starlette.testclient import TestClient
+
+    from correspondence.desk.app import create_app
+
+    with TestClient(create_app(office), base_url="http://127.0.0.1:8000") as client:
+        cookie = client.get("/dang-nhap").headers["set-cookie"]
+        assert cookie.startswith("correspondence_desk=") and "secure" not in cookie.lower(), cookie
