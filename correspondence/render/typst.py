@@ -42,6 +42,15 @@ ENV_SLICE = "CORRESPONDENCE_SLICE_ROWS"
 SLICE_MARK = "<annex-page>"
 # What a template that lays out several documents in one file says (``documents`` in its data: a mail merge's preview).
 MANY_MARK = "<doc-start>"
+# What a template says that measures the blocks under a body on their own (``measure_tail``) and takes their height
+# (``room``, in points) instead of measuring them as it lays the document out.
+TAIL_MARK = "<tail-room>"
+# What the blocks under the body (Ô 7a–9b, the copy blocks) do not depend on: the parts the template's ``tail-key``
+# leaves out (the header only by its two widths).
+_NOT_UNDER_BODY = ("body", "kinh_gui", "metadata", "file_stem", "tieu_de", "can_cu", "ban_hanh", "nhan_quyet",
+                   "phu_luc", "footer", "header")
+# (template, what the blocks under a body depend on) → their height in points; None: laid out once so far.
+_ROOMS: dict[tuple[Path, str], float | None] = {}
 
 
 _CELL_FIELDS = tuple(item.name for item in dataclasses.fields(m.Cell))  # each a plain value (text, number, flag)
@@ -338,12 +347,39 @@ def render_typst(document: m.Document, workspace: Path | None = None, only_annex
     document's date, the same bytes every time."""
     created = document.metadata.created
     above, rows = _slicing()
+    template = _template(TEMPLATE, workspace)
+    text = template.read_text("utf-8")
     # An agency's own template made before this version reads the data as it was then, and is laid out whole.
-    current = SLICE_MARK in _template(TEMPLATE, workspace).read_text("utf-8")
+    current = SLICE_MARK in text
     if current and only_annex is not None and len(document.phu_luc[only_annex].table.rows) > above:
         return _sliced(document, workspace, only_annex, rows)
+    item = data(document, only_annex, current)
+    if only_annex is None and TAIL_MARK in text:
+        item["room"] = _room(item, template, workspace)
     # handed over as JSON text: the data, as large as the table, is not kept as Python objects while Typst works
-    return _compile_marked(TEMPLATE, _json(data(document, only_annex, current)), workspace, created, ["a-3b"])[0]
+    return _compile_marked(TEMPLATE, _json(item), workspace, created, ["a-3b"])[0]
+
+
+def _room(item: dict[str, Any], template: Path, workspace: Path | None) -> float | None:
+    """The height, in points, of the blocks under the body of the document ``item`` lays out, where this process knows
+    it: measuring them as the document is laid out is an eighth of its layout, and a merge's worker (the desk too)
+    lays out many documents signed and sent alike. The first of such documents measures them as it is laid out; the
+    second measures them on their own, once; the next are given their height. The same bytes every way."""
+    doc = item["doc"]
+    if doc.get("chu_ky") is None or not doc["pagination"]["signature_whole"]:
+        return None  # nothing is reserved for them
+    depends = {key: value for key, value in doc.items() if key not in _NOT_UNDER_BODY}
+    widths = (doc["header"]["left_width"], doc["header"]["right_width"])
+    key = (template, json.dumps([depends, widths, item["derived"], item["font"]], ensure_ascii=False, sort_keys=True))
+    if key not in _ROOMS:
+        if len(_ROOMS) >= 256:
+            _ROOMS.clear()
+        _ROOMS[key] = None
+    elif _ROOMS[key] is None:
+        _pdf, marked = _compile_marked(TEMPLATE, _json({**item, "measure_tail": True}), workspace, None,
+                                       marks=TAIL_MARK)
+        _ROOMS[key] = float(marked[0])
+    return _ROOMS[key]
 
 
 def _pdf_files(document: m.Document) -> list[int | None]:

@@ -220,3 +220,38 @@ def test_the_den_mark_stands_where_it_is_placed(workspace: Path) -> None:
         assert "ĐẾN Số: 12 Ngày: 07/05/2019 Chuyển: Phòng Tổng hợp Số và ký hiệu HS: 01/HS" in text
         assert min(w["x0"] for w in mark if w["text"] == "Số:") == pytest.approx(outer[0] + 1 + 2 * MM, abs=0.5)
         assert "ỦY" in [w["text"] for w in words], "the page under the mark is kept"
+
+
+FRESH = """
+import pickle, sys
+from correspondence.render import typst
+documents, root = pickle.loads(sys.stdin.buffer.read())
+out = []
+for document in documents:
+    typst._ROOMS.clear()  # each laid out as the first document of its process
+    out.append(typst.render_typst(document, root))
+sys.stdout.buffer.write(pickle.dumps(out))
+"""
+
+
+def test_a_document_laid_out_after_others_alike_has_the_bytes_it_has_alone(examples_workspace: Path) -> None:
+    """A process laying out many documents whose blocks under the body (signature, Nơi nhận) are alike — a merge's
+    worker, the desk — measures those blocks once and gives the next documents their height: every PDF is still
+    byte for byte the one a process that laid out nothing before makes."""
+    import pickle
+    import subprocess
+    import sys
+
+    from correspondence.render import typst
+
+    names = ["cong-van-3018", "giay-moi", "quyet-dinh", "bien-ban", "ke-hoach-4498", "cong-dien"]
+    documents = [api.compose(api.load(examples_workspace / "examples" / f"{name}.yaml", examples_workspace), 7, None)
+                 for name in names]
+    fresh = pickle.loads(subprocess.run(
+        [sys.executable, "-c", FRESH], input=pickle.dumps((documents, examples_workspace)), capture_output=True,
+        check=True, cwd=examples_workspace, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}).stdout)
+    typst._ROOMS.clear()
+    for name, document, alone in zip(names, documents, fresh, strict=True):
+        for _time in range(3):  # measured as laid out; measured apart; given
+            assert render_typst(document, examples_workspace) == alone, name
+    assert sum(room is not None for room in typst._ROOMS.values()) >= 2  # the blocks of several kinds were given
