@@ -7,8 +7,9 @@ beside its wall time, and the ratios are of CPU time.
 
 - ``python -c pass`` against ``correspondence --help``, an argument error and ``check`` of the công văn;
 - a cold bare Typst compile of an equivalent letter (``bench/cong-van.typ``, the shipped face) against a cold
-  ``correspondence draft`` of ``examples/cong-van-3018.yaml`` (PDF only), and beside them what merely importing the
-  libraries a draft is built on costs (click, PyYAML, pydantic, Jinja2, Typst): the floor of a draft;
+  ``correspondence draft`` of ``examples/cong-van-3018.yaml`` (PDF only), a cold ``render --so`` and a cold ``issue``
+  (numbered in a register of its own, a new number each run), and beside them what merely importing the libraries a
+  draft is built on costs (click, PyYAML, pydantic, Jinja2, Typst): the floor of a draft;
 - warm, in one process: one PDF of the công văn against the bare Typst compile, and beside them a naive WeasyPrint
   (an HTML string of the same text handed to ``weasyprint.HTML(...).write_pdf()``) when WeasyPrint is installed
   (``pip install .[bench]``: it is no PDF engine of the tool, only a yardstick).
@@ -23,6 +24,7 @@ import html
 import os
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -192,12 +194,20 @@ def main() -> None:
             "correspondence draft (no file: usage error)": [*tool, "draft"],
             "correspondence check (the công văn)": [*tool, "check", str(EXAMPLE)],
         }, "python -c pass", args.repeat, env, out, {"correspondence --help": 3})
+        # an office folder for ``issue``: the example's agency, its register made once (each run takes a new number)
+        office = out / "van-phong"
+        (office / "output").mkdir(parents=True)
+        shutil.copytree(ROOT / "examples" / "registers", office / "registers")
+        subprocess.run([*tool, "register", "init", "--co-quan", "ubnd-quang-ninh"], env=env, cwd=office, check=True,
+                       capture_output=True)
         cold_table("one PDF of the công văn", {
             "bare Typst compile": [python, "-c", BARE_TYPST],
             "correspondence draft": [*tool, "draft", str(EXAMPLE), "-f", "pdf", "-o", scratch],
+            "correspondence render (--so)": [*tool, "render", str(EXAMPLE), "--so", "3018", "-f", "pdf", "-o", scratch],
+            "correspondence issue (register)": [*tool, "issue", str(EXAMPLE), "-f", "pdf", "--lai"],
             # the floor of the libraries the tool is built on: what importing them costs, before any work
             "its libraries, imported only": [python, "-c", LIBRARIES],
-        }, "bare Typst compile", args.repeat, env, out, {"correspondence draft": 5})
+        }, "bare Typst compile", args.repeat, env, office, {"correspondence draft": 5})
     warm_table(args.repeat)
 
 
