@@ -49,8 +49,9 @@ TAIL_MARK = "<tail-room>"
 # leaves out (the header only by its two widths).
 _NOT_UNDER_BODY = ("body", "kinh_gui", "metadata", "file_stem", "tieu_de", "can_cu", "ban_hanh", "nhan_quyet",
                    "phu_luc", "footer", "header")
-# (template, what the blocks under a body depend on) → their height in points; None: laid out once so far.
-_ROOMS: dict[tuple[Path, str], float | None] = {}
+# ((template, its text's hash), what the blocks under a body depend on) → their height in points; None: laid out once
+# so far.
+_ROOMS: dict[tuple[tuple[Path, int], str], float | None] = {}
 
 
 _CELL_FIELDS = tuple(item.name for item in dataclasses.fields(m.Cell))  # each a plain value (text, number, flag)
@@ -355,16 +356,17 @@ def render_typst(document: m.Document, workspace: Path | None = None, only_annex
         return _sliced(document, workspace, only_annex, rows)
     item = data(document, only_annex, current)
     if only_annex is None and TAIL_MARK in text:
-        item["room"] = _room(item, template, workspace)
+        item["room"] = _room(item, (template, hash(text)), workspace)
     # handed over as JSON text: the data, as large as the table, is not kept as Python objects while Typst works
     return _compile_marked(TEMPLATE, _json(item), workspace, created, ["a-3b"])[0]
 
 
-def _room(item: dict[str, Any], template: Path, workspace: Path | None) -> float | None:
+def _room(item: dict[str, Any], template: tuple[Path, int], workspace: Path | None) -> float | None:
     """The height, in points, of the blocks under the body of the document ``item`` lays out, where this process knows
     it: measuring them as the document is laid out is an eighth of its layout, and a merge's worker (the desk too)
     lays out many documents signed and sent alike. The first of such documents measures them as it is laid out; the
-    second measures them on their own, once; the next are given their height. The same bytes every way."""
+    second measures them on their own, once; the next are given their height. The same bytes every way. ``template``:
+    the template's file and its text's hash (an agency may change its own while the desk runs)."""
     doc = item["doc"]
     if doc.get("chu_ky") is None or not doc["pagination"]["signature_whole"]:
         return None  # nothing is reserved for them

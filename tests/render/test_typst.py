@@ -255,3 +255,29 @@ def test_a_document_laid_out_after_others_alike_has_the_bytes_it_has_alone(examp
         for _time in range(3):  # measured as laid out; measured apart; given
             assert render_typst(document, examples_workspace) == alone, name
     assert sum(room is not None for room in typst._ROOMS.values()) >= 2  # the blocks of several kinds were given
+
+
+def test_an_agency_s_template_changed_while_the_desk_runs_is_measured_again(examples_workspace: Path) -> None:
+    """The height of the blocks under the body is known per template as it reads: an agency editing its own
+    templates/van_ban.typ between two documents gets the layout of the new one."""
+    import pickle
+    import subprocess
+    import sys
+
+    from correspondence.render import typst
+
+    own = examples_workspace / "templates" / "van_ban.typ"
+    own.parent.mkdir()
+    own.write_text((ROOT / "templates" / "van_ban.typ").read_text("utf-8"), "utf-8")
+    document = api.compose(api.load(examples_workspace / "examples" / "cong-van-3018.yaml", examples_workspace), 7,
+                           None)
+    typst._ROOMS.clear()
+    before = [render_typst(document, examples_workspace) for _time in range(3)]
+    own.write_text(own.read_text("utf-8").replace("let tail-of() = {", "let tail-of() = {\n    v(SP.signature_before * pt)"),
+                   "utf-8")
+    after = render_typst(document, examples_workspace)
+    fresh = pickle.loads(subprocess.run(
+        [sys.executable, "-c", FRESH], input=pickle.dumps(([document], examples_workspace)), capture_output=True,
+        check=True, cwd=examples_workspace, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}).stdout)
+    assert before[0] == before[2] != after
+    assert after == fresh[0]
