@@ -259,25 +259,33 @@ def test_a_document_laid_out_after_others_alike_has_the_bytes_it_has_alone(examp
 
 def test_an_agency_s_template_changed_while_the_desk_runs_is_measured_again(examples_workspace: Path) -> None:
     """The height of the blocks under the body is known per template as it reads: an agency editing its own
-    templates/van_ban.typ between two documents gets the layout of the new one."""
+    templates/van_ban.typ between two documents (here, a taller signature block) gets the layout of the new one —
+    the block takes the last lines of the body to the next page where it no longer fits."""
     import pickle
     import subprocess
     import sys
 
+    import yaml
+
     from correspondence.render import typst
+    from tests.render.test_typst_pagination import SENTENCE, WORDS
 
     own = examples_workspace / "templates" / "van_ban.typ"
     own.parent.mkdir()
     own.write_text((ROOT / "templates" / "van_ban.typ").read_text("utf-8"), "utf-8")
-    document = api.compose(api.load(examples_workspace / "examples" / "cong-van-3018.yaml", examples_workspace), 7,
-                           None)
+    record = examples_workspace / "examples" / "cong-van-3018.yaml"
+    fields = yaml.safe_load(record.read_text("utf-8"))
+    documents = []
+    for extra in range(0, 30, 6):  # the body's end lower and lower on its page
+        text = "\n\n".join([SENTENCE] * 4 + [" ".join((WORDS * 4)[:extra * 3 + 1])] + [" ".join([SENTENCE] * 2)])
+        record.write_text(yaml.safe_dump({**fields, "noi_dung": text}, allow_unicode=True), "utf-8")
+        documents.append(api.compose(api.load(record, examples_workspace), 7, None))
     typst._ROOMS.clear()
-    before = [render_typst(document, examples_workspace) for _time in range(3)]
-    own.write_text(own.read_text("utf-8").replace("let tail-of() = {", "let tail-of() = {\n    v(SP.signature_before * pt)"),
-                   "utf-8")
-    after = render_typst(document, examples_workspace)
+    before = [render_typst(documents[0], examples_workspace) for _time in range(2)]  # its blocks' height now known
+    own.write_text(own.read_text("utf-8").replace("let tail-of() = {", "let tail-of() = {\n    v(40mm)"), "utf-8")
+    after = [render_typst(document, examples_workspace) for document in documents]
     fresh = pickle.loads(subprocess.run(
-        [sys.executable, "-c", FRESH], input=pickle.dumps(([document], examples_workspace)), capture_output=True,
+        [sys.executable, "-c", FRESH], input=pickle.dumps((documents, examples_workspace)), capture_output=True,
         check=True, cwd=examples_workspace, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}).stdout)
-    assert before[0] == before[2] != after
-    assert after == fresh[0]
+    assert before[0] != after[0]
+    assert after == fresh
