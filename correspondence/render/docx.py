@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import copy
 import io
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache, partial
 from typing import Any
 
 from docx import Document as new_document
@@ -23,7 +24,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from correspondence import model as m
-from correspondence.render.wordpackage import save_word, word_for
+from correspondence.render.wordpackage import save_word, table_placeholder, word_for
 
 CENTER, LEFT, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.JUSTIFY
 # WordprocessingML's sequences (ECMA-376 Part 1, §17): what may follow an element in its parent, so that one added
@@ -36,6 +37,8 @@ AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWr
 AFTER_TBLCELLMAR = ("w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
 AFTER_TBLBORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", *AFTER_TBLCELLMAR)
 AFTER_TBLW = ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", *AFTER_TBLBORDERS)
+# A table of more rows than this is written into the file row by row as the document is saved (``place_table``).
+STREAM_ROWS = 2_000
 _FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 
@@ -114,6 +117,7 @@ class _Writer:
         self.word = word_for(doc.typeface.family)
         self.notes: list[Any] = []
         self.copied_end: Any = None
+        self.streamed: dict[str, Callable[[], Iterable[str]]] = {}  # a placeholder's mark → its table's XML
 
     # -------------------------------------------------------------- primitives
 
@@ -167,6 +171,19 @@ class _Writer:
         self.run(paragraph, stamp.text, self.sizes.stamp, bold=True, color=stamp.color)
         self.border(paragraph, ("top", "left", "bottom", "right"), color=stamp.color)
         return paragraph
+
+    def place_table(self, table: m.Table, size: float) -> None:
+        """``table`` at the end of the document. One of more than ``STREAM_ROWS`` rows is not built into the document's
+        tree (some 30 times the size of its XML): a placeholder stands for it and its rows are written straight into the
+        file as it is saved, so that a long annex takes the memory of its model."""
+        body = self.word.element.body
+        if len(table.header) + len(table.rows) > STREAM_ROWS:
+            mark = f"correspondence-table-{len(self.streamed) + 1}"
+            self.streamed[mark] = partial(_table_parts, table, size, self.sp)
+            element = parse_xml(table_placeholder(mark))
+        else:
+            element = parse_xml(_table_xml(table, size, self.sp))
+        body.insert(len(body) - 1 if body[-1].tag == qn("w:sectPr") else len(body), element)
 
     def table(self, widths: tuple[float, ...], rows: int = 1) -> Any:
         """A table of ``rows`` × ``widths`` (mm) at the end of the body, as ``add_table`` adds it: a copy of the one
@@ -302,9 +319,7 @@ class _Writer:
         for block in self.doc.body:
             if isinstance(block, m.Table):  # a simple table of the body, across the text width
                 self.para(self.word, CENTER, line=sp.paragraph_before)
-                body = self.word.element.body
-                body.insert(len(body) - 1 if body[-1].tag == qn("w:sectPr") else len(body),
-                            parse_xml(_table_xml(block, block.size or self.sizes.table, sp)))
+                self.place_table(block, block.size or self.sizes.table)
                 continue
             paragraph = self.para(self.word, CENTER if block.align == "center" else JUSTIFY, before=sp.paragraph_before,
                                   line=sp.body_line, first_line=sp.first_line_indent if block.indent else 0,
@@ -546,9 +561,7 @@ class _Writer:
         sp = self.sp
         self.rule(self.word, annex.rule, page.text_width, before=sp.annex_rule_before)
         self.para(self.word, CENTER, line=sp.annex_table_before)
-        body = self.word.element.body
-        body.insert(len(body) - 1 if body[-1].tag == qn("w:sectPr") else len(body),
-                    parse_xml(_table_xml(annex.table, self.sizes.table, sp)))
+        self.place_table(annex.table, self.sizes.table)
         if annex.ghi_chu:
             self.run(self.para(self.word, JUSTIFY, before=sp.annex_note_before), annex.ghi_chu, self.sizes.table, italic=True)
         else:
@@ -578,7 +591,7 @@ class _Writer:
                     self.annex(annex, new_section=True)
             self.footnotes_part()
         self.properties()
-        return save_word(self.word)
+        return save_word(self.word, self.streamed)
 
 
 def _xml(text: str) -> str:
@@ -603,24 +616,29 @@ _TWIPS_PER_MM = 56.6929
 def _table_xml(table: m.Table, size: float, sp: m.Spacing) -> str:
     """The whole table (an annex's, or one of the body) as WordprocessingML in one pass (thousands of rows stay
     fast): header rows repeated, merged cells, the last ``keep_last`` rows kept with what follows."""
+    return "".join(_table_parts(table, size, sp))
+
+
+def _table_parts(table: m.Table, size: float, sp: m.Spacing) -> Iterator[str]:
+    """``_table_xml`` in pieces, a row at a time."""
     twips = [round(w * _TWIPS_PER_MM) for w in table.widths]
     half_points = int(size * 2)
     weight = round(sp.table_rule_weight * 8)
     cell_space, margin = (round(value * 20) for value in sp.cell_padding)  # points to twips
     borders = "".join(f'<w:{side} w:val="single" w:sz="{weight}" w:space="0" w:color="000000"/>'
                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    out = [f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:jc w:val="center"/>'
+    yield (f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:jc w:val="center"/>'
            f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
            f'<w:tblCellMar><w:left w:w="{margin}" w:type="dxa"/><w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>'
            '</w:tblPr>'
-           "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in twips) + "</w:tblGrid>"]
+           "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in twips) + "</w:tblGrid>")
     pending_merge: dict[int, tuple[int, int]] = {}  # grid column → rows still covered by a rowspan from above, its span
     rows = (*table.header, *table.rows)
     kept = len(rows) - table.keep_last  # from this row on, each row stays on the page of what follows the table
     for index, row in enumerate(rows):
         header = row.kind == "header"
         keep = "<w:keepNext/>" if index >= kept else ""
-        out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
+        out = ["<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>"]
         column = 0
         cells = list(row.cells)
         while cells or column in pending_merge:
@@ -655,8 +673,8 @@ def _table_xml(table: m.Table, size: float, sp: m.Spacing) -> str:
                        f'w:after="{cell_space}"/><w:jc w:val="{_JC[cell.align]}"/></w:pPr>{run}</w:p></w:tc>')
             column += cell.colspan
         out.append("</w:tr>")
-    out.append("</w:tbl>")
-    return "".join(out)
+        yield "".join(out)
+    yield "</w:tbl>"
 
 
 def render_docx(document: m.Document, only_annex: int | None = None) -> bytes:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -131,15 +132,23 @@ def word_for(family: str) -> Any:
 
 
 class _FixedZip:
-    """A zip writer with fixed timestamps: the same document gives the same bytes."""
+    """A zip writer with fixed timestamps: the same document gives the same bytes. A part holding a placeholder of
+    ``streamed`` (see ``save_word``) is written in pieces, the placeholder's table written row by row."""
 
-    def __init__(self, stream: io.BytesIO) -> None:
+    def __init__(self, stream: io.BytesIO, streamed: dict[str, Callable[[], Iterable[str]]] | None = None) -> None:
         self._zip = zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED, compresslevel=6)
+        self._streamed = streamed or {}
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
         info = zipfile.ZipInfo(pack_uri.membername, date_time=_FIXED_ZIP_TIME)
         info.compress_type = zipfile.ZIP_DEFLATED
         info.external_attr = 0o644 << 16
+        pieces = _expanded(blob, self._streamed)
+        if pieces is not None:
+            with self._zip.open(info, mode="w") as entry:
+                for piece in pieces:
+                    entry.write(piece)
+            return
         info.file_size = len(blob)  # as writestr does
         with self._zip.open(info, mode="w") as entry:  # the deflate stream writestr would make, made once per content
             entry._compressor = _Deflated(_deflated(blob))  # type: ignore[attr-defined]
@@ -149,10 +158,58 @@ class _FixedZip:
         self._zip.close()
 
 
-@lru_cache(maxsize=64)
+def table_placeholder(mark: str) -> str:
+    """The XML of an empty table standing for a table written only as the package is saved: ``mark`` names it."""
+    return f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblCaption w:val="{mark}"/></w:tblPr></w:tbl>'
+
+
+def _expanded(blob: bytes, streamed: dict[str, Callable[[], Iterable[str]]]) -> Iterator[bytes] | None:
+    """``blob`` in pieces with each placeholder table of ``streamed`` it holds replaced by the XML its function gives,
+    a megabyte at a time; None when it holds none."""
+    found = []
+    for mark, parts in streamed.items():
+        at = blob.find(f'w:val="{mark}"'.encode())
+        if at >= 0:
+            start = max(blob.rfind(b"<w:tbl>", 0, at), blob.rfind(b"<w:tbl ", 0, at))
+            found.append((start, blob.index(b"</w:tbl>", at) + len(b"</w:tbl>"), parts))
+    if not found:
+        return None
+
+    def pieces() -> Iterator[bytes]:
+        done = 0
+        for start, end, parts in sorted(found, key=lambda item: item[0]):
+            yield blob[done:start]
+            held: list[str] = []
+            size = 0
+            for text in parts():
+                held.append(text)
+                size += len(text)
+                if size > 1 << 20:
+                    yield "".join(held).encode("utf-8")
+                    held, size = [], 0
+            yield "".join(held).encode("utf-8")
+            done = end
+        yield blob[done:]
+
+    return pieces()
+
+
+SHARED_AT_MOST = 1 << 20  # a part larger than this is no part documents share: not kept once compressed
+
+
 def _deflated(blob: bytes) -> bytes:
     """``blob`` compressed as zipfile compresses an entry: the parts every document of a merge carries alike (styles,
-    theme, settings, header, relationships …) are compressed once per process."""
+    theme, settings, header, relationships …) are compressed once per process; a large one (a long table's
+    document) is not kept."""
+    return _deflate(blob) if len(blob) > SHARED_AT_MOST else _deflated_kept(blob)
+
+
+@lru_cache(maxsize=64)
+def _deflated_kept(blob: bytes) -> bytes:
+    return _deflate(blob)
+
+
+def _deflate(blob: bytes) -> bytes:
     compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
     return compressor.compress(blob) + compressor.flush()
 
@@ -171,8 +228,9 @@ class _Deflated:
         return b""
 
 
-def save_word(word: Any) -> bytes:
-    """Serialise the package in python-docx's part order through ``_FixedZip``."""
+def save_word(word: Any, streamed: dict[str, Callable[[], Iterable[str]]] | None = None) -> bytes:
+    """Serialise the package in python-docx's part order through ``_FixedZip``; each table of ``streamed`` (its mark →
+    its XML, a row at a time) written in place of its placeholder (``table_placeholder``) as its part is saved."""
     from docx.opc.pkgwriter import PackageWriter
 
     package = word.part.package
@@ -180,7 +238,7 @@ def save_word(word: Any) -> bytes:
     for part in parts:
         part.before_marshal()
     buffer = io.BytesIO()
-    writer = _FixedZip(buffer)
+    writer = _FixedZip(buffer, streamed)
     PackageWriter._write_content_types_stream(writer, parts)  # type: ignore[no-untyped-call]
     PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
     PackageWriter._write_parts(writer, parts)  # type: ignore[arg-type]

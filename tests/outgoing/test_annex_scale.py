@@ -137,3 +137,38 @@ def test_a_whole_number_is_written_as_babel_writes_it_without_its_cost() -> None
     for value in [0, 7, 999, 1000, 12345, 999_999, 1_000_000, 10**12 + 7, *range(0, 200_000, 997)]:
         assert vn.so(value) == format_decimal(value, locale="vi"), value
     assert vn.so(-1234) == "-1.234" and vn.so(1234.5) == "1.234,5"
+
+
+def test_a_long_table_s_rows_are_written_into_the_docx_as_it_is_saved(make_record: Callable[..., Path],
+                                                                      workspace: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table of more than ``STREAM_ROWS`` rows is not built into the DOCX's tree (a 50,000-row annex took 1.4 GB):
+    its rows are written into word/document.xml as the file is saved. The document is the same XML either way."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    from correspondence.render import docx as docx_render
+
+    _issued(make_record, workspace)
+
+    def document_xml() -> bytes:
+        (written,) = api.annex(workspace, "01/UBND-XD6", workspace / "bang.csv", workspace / "bang.yaml",
+                               formats=("docx",))
+        data = written.read_bytes()
+        written.unlink()
+        return zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+
+    built = document_xml()
+    monkeypatch.setattr(docx_render, "STREAM_ROWS", 20)
+    streamed = document_xml()
+    assert streamed != built and b"correspondence-table" not in streamed  # written the other way, no placeholder left
+
+    def canonical(xml: bytes) -> bytes:
+        return etree.tostring(etree.fromstring(xml), method="c14n")
+
+    assert canonical(streamed) == canonical(built)
+    words = etree.fromstring(streamed).xpath(
+        "//w:tbl//w:t/text()", namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"})
+    assert len([w for w in words if NAME.search(w)]) == ROWS and len(set(words) & {"Số hồ sơ", "Ghi chú"}) == 2
