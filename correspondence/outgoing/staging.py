@@ -27,7 +27,8 @@ DRAFTS_AT_ONCE = 25
 # libraries. A new interpreter for each worker imported them again, some 0.3 s of CPU a worker, a tenth of a 200-row
 # merge's work on two cores. (A module that fails to load is loaded by the worker that needs it.)
 PRELOAD = ["correspondence.outgoing.staging", "correspondence.render.typst", "typst"]
-PRELOAD_DOCX = ["correspondence.render.docx", "docx"]  # only for workers that write DOCX (a preview writes none)
+# Only for workers that write DOCX (a preview writes none); the last reads the blank package once for them all.
+PRELOAD_DOCX = ["correspondence.render.docx", "docx", "correspondence.render.docx_ready"]
 
 
 def stage_job(job: tuple[m.Document, tuple[str, ...], str, str]) -> list[storage.Staged]:
