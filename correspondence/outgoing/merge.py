@@ -45,7 +45,7 @@ class Merged:
     files: list[Path]
     failure: str | None = None
     pending: bool = False  # numbered, its files not written for now (a full disk): register verify completes it
-    recipient: str = ""  # who the row's document goes to (its Kính gửi, else the name the row gives)
+    recipient: str = ""  # who the row's document goes to (its Kính gửi, else gui_den, else the name the row gives)
 
 
 @dataclass(frozen=True)
@@ -180,10 +180,14 @@ def _read(record: Path | str, data: Path | str, workspace: Path | str | None,
     return root, loaded, table, _map_columns(loaded, table, shown(Path(data)))
 
 
-def _recipient(doc: m.Document, row: dict[str, object]) -> str:
-    """Who a row's document goes to: its Kính gửi, else the name the row gives."""
+def _recipient(item: Loaded, doc: m.Document, row: dict[str, object]) -> str:
+    """Who a row's document goes to: its Kính gửi, else those its body names (``gui_den``: a giấy mời, a giấy giới
+    thiệu), else the name the row gives."""
     if doc.kinh_gui is not None and doc.kinh_gui.recipients:
         return "; ".join(doc.kinh_gui.recipients)
+    named = item.record.gui_den
+    if named:
+        return "; ".join([named] if isinstance(named, str) else named)
     return str(row.get("ten") or "—")
 
 
@@ -208,11 +212,12 @@ def preview(record: Path | str, data: Path | str, workspace: Path | str | None =
     except OSError as error:
         remove_empty(made)
         raise WriteFailed(_("cannot write {path}: {why}").format(path=shown(target), why=error.strerror)) from None
-    docs: list[m.Document] = []
+    recipients: list[str] = []
 
     def chunks() -> Iterator[list[m.Document]]:
         for chunk in _record_chunks(loaded, rows, None, DRAFTS_AT_ONCE):
-            docs.extend(composed for _item, composed in chunk)
+            recipients.extend(_recipient(item, composed, row) for (item, composed), (_where, row)
+                              in zip(chunk, rows[len(recipients):], strict=False))
             yield [composed for _item, composed in chunk]
 
     try:  # the rows' PDFs written by the workers (on Typst, many rows in one file), their pages joined as read
@@ -224,8 +229,8 @@ def preview(record: Path | str, data: Path | str, workspace: Path | str | None =
         raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    recipients = [(where, _recipient(doc, row)) for doc, (where, row) in zip(docs, rows, strict=True)]
-    return Preview(used_columns(loaded, table), recipients, target, record_fields(loaded, table),
+    return Preview(used_columns(loaded, table), [(where, recipient) for (where, _row), recipient
+                                                 in zip(rows, recipients, strict=True)], target, record_fields(loaded, table),
                    tuple(sorted(body_names(loaded.record.noi_dung or ""))))
 
 
@@ -262,7 +267,7 @@ def merge(record: Path | str, data: Path | str, workspace: Path | str | None = N
         start_workers(workers or os.cpu_count(), formats)
     checked = _records(loaded, rows, 1)
     items = [item for item, _checked in checked]
-    recipients = [_recipient(doc, row) for (_item, doc), (_where, row) in zip(checked, rows, strict=True)]
+    recipients = [_recipient(item, doc, row) for (item, doc), (_where, row) in zip(checked, rows, strict=True)]
     count = workers or os.cpu_count() or 1
     if one_number:
         stored = self_contained(loaded) | {COPIES: [dict(row) for _w, row in rows]}

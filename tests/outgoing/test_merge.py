@@ -289,3 +289,20 @@ def test_workers_work_in_the_clerk_s_folder_and_environment(workspace: Path, tmp
                  for font in page["/Resources"]["/Font"].values()}
         assert fonts and all(name.startswith("TimesNewRoman") for name in fonts), fonts
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_giay_moi_s_rows_are_each_sent_to_the_guests_its_body_names(workspace: Path) -> None:
+    """A giấy mời names its guests in its body (``gui_den``), not in a Kính gửi: a list whose column fills ``gui_den``
+    shows each row's guests as the recipients of its preview and of its issued document."""
+    from correspondence.outgoing.merge import preview
+
+    (workspace / "moi.yaml").write_text(
+        "loai: giay_moi\nco_quan: ubnd-quang-ninh\ndon_vi: XD6\ntrich_yeu: dự Hội nghị tổng kết năm 2026\n"
+        "noi_dung: |\n  Tới dự: Hội nghị tổng kết công tác năm 2026.\n\n  Thời gian: 08 giờ 00, ngày 20/12/2026.\n"
+        "ky: {tham_quyen: KT, nguoi_ky: dang_huy_hau}\nnoi_nhan: [Như trên]\n", "utf-8")
+    (workspace / "khach.csv").write_text("gui_den\nÔng Nguyễn Văn A, Giám đốc Sở Tài chính\nBà Trần Thị B\n", "utf-8")
+    shown = preview(workspace / "moi.yaml", workspace / "khach.csv", workspace, workers=1)
+    assert shown.rows == [("khach.csv:2", "Ông Nguyễn Văn A, Giám đốc Sở Tài chính"),
+                                ("khach.csv:3", "Bà Trần Thị B")]
+    done = merge(workspace / "moi.yaml", workspace / "khach.csv", workspace, formats=("docx",), workers=1)
+    assert [item.recipient for item in done] == ["Ông Nguyễn Văn A, Giám đốc Sở Tài chính", "Bà Trần Thị B"]
