@@ -132,9 +132,11 @@ def data(document: m.Document, only_annex: int | None = None, compact: bool = Fa
     }
 
 
-def _advances(path: Path) -> tuple[dict[int, int], int]:
-    metrics = face_metrics(path)
-    return metrics.widths, metrics.units
+def _widths() -> list[tuple[dict[int, int], int]]:
+    """The advances of each character (and the em) in the regular and the bold file of the PDF's face."""
+    _name, files = pdf_face()
+    return [(metrics.widths, metrics.units) for metrics in (face_metrics(files[(False, False)]),
+                                                             face_metrics(files[(True, False)]))]
 
 
 def _mark_fitting(plain: dict[str, Any], document: m.Document, compact: bool = False) -> None:
@@ -146,8 +148,7 @@ def _mark_fitting(plain: dict[str, Any], document: m.Document, compact: bool = F
     tables = [b for b in plain["body"] if b.get("type") == "Table"] + [pl["table"] for pl in plain["phu_luc"]]
     if not tables:
         return
-    _name, files = pdf_face()
-    faces = [_advances(files[(False, False)]), _advances(files[(True, False)])]
+    faces = _widths()
     size, (_pad_y, pad_x), rule = document.sizes.table, document.spacing.cell_padding, document.spacing.table_rule_weight
     for table in tables:
         rows = [*table["header"], *table["rows"]]
@@ -442,8 +443,7 @@ def _sliced(document: m.Document, workspace: Path | None, index: int, size: int)
         for pl in document.phu_luc)), index, compact=True)
     table = shared["doc"]["phu_luc"][index]["table"]
     attachments = shared["attachments"]
-    _name, files = pdf_face()
-    faces = [_advances(files[(False, False)]), _advances(files[(True, False)])]
+    faces = _widths()
     sp = document.spacing
     parts: list[tuple[Path, int]] = []
     with tempfile.TemporaryDirectory(prefix="correspondence-slices-") as folder:
