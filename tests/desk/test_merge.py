@@ -63,8 +63,8 @@ def test_preview_shows_the_mapping_the_recipients_and_page_one(office: Path, sig
     assert rows == {"field": "kinh_gui trường kinh_gui của bản ghi", "placeholder": "ten biến {{ ten }} trong nội dung",
                     "unused": "ghi_chu không dùng"}, rows
     recipients = html.split('id="tron-thu-nguoi-nhan"')[1].split("</table>")[0]
-    assert "Ông Nguyễn Văn A" in recipients and "Bà Trần Thị B" in recipients
-    assert re.search(r"<td>2</td><td>Ông Nguyễn Văn A</td>", recipients)
+    assert "Ông Nguyễn Văn A" in recipients and "Bà Trần Thị B" in recipients, recipients
+    assert re.search(r"<td>2</td><td>Ông Nguyễn Văn A</td>", recipients), recipients
     found = re.search(r'src="(/van-ban-moi/anh/[0-9a-f]{16}/1)"', answer.text)
     assert found, answer.text[:3000]
     picture = client.get(found[1])
