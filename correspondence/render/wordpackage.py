@@ -168,7 +168,7 @@ def _expanded(blob: bytes, streamed: dict[str, Callable[[], Iterable[str]]]) -> 
     a megabyte at a time; None when it holds none."""
     found = []
     for mark, parts in streamed.items():
-        at = blob.find(f'w:val="{mark}"'.encode())
+        at = blob.find(f'<w:tblCaption w:val="{mark}"/>'.encode())  # a "<" in any text is written "&lt;"
         if at >= 0:
             start = max(blob.rfind(b"<w:tbl>", 0, at), blob.rfind(b"<w:tbl ", 0, at))
             found.append((start, blob.index(b"</w:tbl>", at) + len(b"</w:tbl>"), parts))

@@ -151,7 +151,9 @@ def test_a_long_table_s_rows_are_written_into_the_docx_as_it_is_saved(make_recor
 
     from correspondence.render import docx as docx_render
 
-    _issued(make_record, workspace)
+    table = _issued(make_record, workspace)
+    with table.open("a", encoding="utf-8") as rows:  # a cell reading like the placeholder's mark changes nothing
+        rows.write('3,Thủ tục TT-99999,x,,1,<w:tblCaption w:val="correspondence-table-1"/>\n')
 
     def document_xml() -> bytes:
         (written,) = api.annex(workspace, "01/UBND-XD6", workspace / "bang.csv", workspace / "bang.yaml",
@@ -163,7 +165,7 @@ def test_a_long_table_s_rows_are_written_into_the_docx_as_it_is_saved(make_recor
     built = document_xml()
     monkeypatch.setattr(docx_render, "STREAM_ROWS", 20)
     streamed = document_xml()
-    assert streamed != built and b"correspondence-table" not in streamed  # written the other way, no placeholder left
+    assert streamed != built and b"<w:tblCaption" not in streamed  # written the other way, no placeholder left
 
     def canonical(xml: bytes) -> bytes:
         return etree.tostring(etree.fromstring(xml), method="c14n")
@@ -171,4 +173,31 @@ def test_a_long_table_s_rows_are_written_into_the_docx_as_it_is_saved(make_recor
     assert canonical(streamed) == canonical(built)
     words = etree.fromstring(streamed).xpath(
         "//w:tbl//w:t/text()", namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"})
-    assert len([w for w in words if NAME.search(w)]) == ROWS and len(set(words) & {"Số hồ sơ", "Ghi chú"}) == 2
+    assert len([w for w in words if NAME.search(w)]) == ROWS + 1 and len(set(words) & {"Số hồ sơ", "Ghi chú"}) == 2
+    assert '<w:tblCaption w:val="correspondence-table-1"/>' in words
+
+
+def test_text_reading_like_a_placeholder_is_never_taken_for_one() -> None:
+    """What a clerk types is never taken for the mark of a table written as the file is saved: the text before the
+    placeholder reads like its mark, and stays as typed; the table takes the placeholder's place only."""
+    import io
+    import zipfile
+
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    from correspondence.render.wordpackage import new_word, save_word, table_placeholder
+
+    word = new_word()
+    typed = 'w:val="correspondence-table-1"/> <w:tblCaption w:val="correspondence-table-1"/>'
+    word.add_paragraph(typed)
+    word.element.body.insert(len(word.element.body) - 1, parse_xml(table_placeholder("correspondence-table-1")))
+    word.add_paragraph("sau bảng")
+    table = ('<w:tbl xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:tblGrid><w:gridCol '
+             'w:w="100"/></w:tblGrid><w:tr><w:tc><w:p><w:r><w:t>ô</w:t></w:r></w:p></w:tc></w:tr></w:tbl>')
+    saved = save_word(word, {"correspondence-table-1": lambda: iter([table])})
+    xml = zipfile.ZipFile(io.BytesIO(saved)).read("word/document.xml").decode("utf-8")
+    reopened = Document(io.BytesIO(saved))
+    assert [p.text for p in reopened.paragraphs] == [typed, "sau bảng"]
+    assert [t.cell(0, 0).text for t in reopened.tables] == ["ô"]
+    assert "tblCaption" not in xml.replace("&lt;w:tblCaption", "")
