@@ -198,13 +198,14 @@ def main() -> None:
         office = out / "van-phong"
         (office / "output").mkdir(parents=True)
         shutil.copytree(ROOT / "examples" / "registers", office / "registers")
+        shutil.copy(EXAMPLE, office / EXAMPLE.name)  # issued from the office folder: its register, its output/
         subprocess.run([*tool, "register", "init", "--co-quan", "ubnd-quang-ninh"], env=env, cwd=office, check=True,
                        capture_output=True)
         cold_table("one PDF of the công văn", {
             "bare Typst compile": [python, "-c", BARE_TYPST],
-            "correspondence draft": [*tool, "draft", str(EXAMPLE), "-f", "pdf", "-o", scratch],
-            "correspondence render (--so)": [*tool, "render", str(EXAMPLE), "--so", "3018", "-f", "pdf", "-o", scratch],
-            "correspondence issue (register)": [*tool, "issue", str(EXAMPLE), "-f", "pdf", "--lai"],
+            "correspondence draft": [*tool, "draft", EXAMPLE.name, "-f", "pdf", "-o", scratch],
+            "correspondence render (--so)": [*tool, "render", EXAMPLE.name, "--so", "3018", "-f", "pdf", "-o", scratch],
+            "correspondence issue (register)": [*tool, "issue", EXAMPLE.name, "-f", "pdf", "--lai"],
             # the floor of the libraries the tool is built on: what importing them costs, before any work
             "its libraries, imported only": [python, "-c", LIBRARIES],
         }, "bare Typst compile", args.repeat, env, office, {"correspondence draft": 5})
