@@ -381,8 +381,9 @@ def _room(item: dict[str, Any], template: tuple[Path, int], workspace: Path | No
     elif _ROOMS[key] is None:
         _pdf, marked = _compile_marked(TEMPLATE, _json({**item, "measure_tail": True}), workspace, None,
                                        marks=TAIL_MARK)
-        _ROOMS[key] = float(marked[0])
-    return _ROOMS[key]
+        _ROOMS[key] = float(marked[0]) if marked else -1.0  # -1: a template that cannot measure them apart
+    room = _ROOMS[key]
+    return room if room is not None and room >= 0 else None
 
 
 def _pdf_files(document: m.Document) -> list[int | None]:
