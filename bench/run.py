@@ -1,6 +1,9 @@
-"""Print the figures of the công văn pipeline: --help time, warm DOCX and PDF build times, PDF size.
+"""Print the figures of the công văn pipeline: --help time, warm DOCX and PDF build times, PDF size; with ``--all``,
+then every other figure of bench/ in the same run, each beside its anchor: start-up and one PDF cold and warm
+(``startup.py``), a mail merge and its preview (``merge.py``), an annex at 1,000, 5,000 and 50,000 rows
+(``annex.py``, the bare 50,000-row table skipped: it needs some 5 GB). A few minutes on two cores.
 
-Run from the repository root: ``python bench/run.py [--repeat N]``. Each time is a median.
+Run from the repository root: ``python bench/run.py [--repeat N] [--all]``. Each time is a median.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ def help_command() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=21)
+    parser.add_argument("--all", action="store_true", help="then startup.py, merge.py and annex.py, in this run")
     args = parser.parse_args()
 
     from correspondence import api
@@ -70,6 +74,12 @@ def main() -> None:
     print(f"median of {args.repeat} runs; Python {sys.version.split()[0]}")
     for name, value, note in rows:
         print(f"{name:<{width}}  {value:>9}  {note}")
+    if args.all:
+        here = Path(__file__).resolve().parent
+        for script, options in (("startup.py", ["--repeat", "7"]), ("merge.py", ["--rows", "200"]),
+                                ("annex.py", ["--rows", "1000", "5000", "50000", "--bare-max", "5000"])):
+            print(f"\n== bench/{script} {' '.join(options)}", flush=True)
+            subprocess.run([sys.executable, str(here / script), *options], check=True, cwd=ROOT)
 
 
 if __name__ == "__main__":
