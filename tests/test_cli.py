@@ -309,3 +309,17 @@ def test_help_with_lang_english_is_wholly_english() -> None:
     page = _run(_LAUNCH, "--lang", "en", "draft", "--help")
     assert page.startswith("Usage: correspondence draft [OPTIONS] FILE\n\n  Render a draft: marked DỰ THẢO")
     assert page.endswith("CLICK False\n")
+
+
+def test_a_command_looks_for_no_pydantic_plugin() -> None:
+    """Pydantic looks for plugins among every installed package when it builds its first model (some 10 ms of each
+    command): the tool's own schema is observed by none. An explicit PYDANTIC_DISABLE_PLUGINS is kept."""
+    code = ("import atexit, sys; from pydantic.plugin import _loader; "
+            "atexit.register(lambda: print('PLUGINS', _loader._plugins)); "
+            "sys.argv[0] = 'correspondence'; from correspondence.launcher import main; main()")
+    for environment, plugins in (({}, "None"), ({"PYDANTIC_DISABLE_PLUGINS": ""}, "{}")):
+        result = subprocess.run([sys.executable, "-c", code, "check", str(ROOT / "examples" / "cong-van-3018.yaml")],
+                                capture_output=True, text=True, cwd=ROOT,
+                                env={"PYTHONPATH": str(ROOT), "PATH": "", **environment})
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines()[-1] == f"PLUGINS {plugins}", result.stdout
