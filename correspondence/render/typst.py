@@ -499,9 +499,36 @@ def _joined(parts: list[tuple[Path, int]]) -> bytes:
 
 def render_book(book: m.RegisterBook, dirs: list[Path]) -> bytes:
     """The printable register (``so_dang_ky.typ``): the framed portrait cover, then the table on landscape pages,
-    dated the first day of its year as the DOCX and XLSX are."""
-    return _compile(BOOK_TEMPLATE, {"book": _plain(book), "font": _face()}, dirs, dt.datetime(book.nam, 1, 1,
-                                                                                             tzinfo=dt.UTC))
+    dated the first day of its year as the DOCX and XLSX are. ``fit``: for each row, the columns of which a word may be
+    wider than the column (``_book_fit``), the only cells the template measures word by word."""
+    return _compile(BOOK_TEMPLATE, {"book": _plain(book), "font": _face(), "fit": _book_fit(book)}, dirs,
+                    dt.datetime(book.nam, 1, 1, tzinfo=dt.UTC))
+
+
+def _book_fit(book: m.RegisterBook) -> list[list[int]] | None:
+    """For each row of ``book``, the columns whose text holds a word maybe wider than the column (as ``_mark_fitting``
+    finds them): measuring every cell word by word, a context each, took most of a long register's time and memory
+    (20,000 rows: 7 GB). None: every cell is measured."""
+    layout = book.layout
+    faces = _widths()
+    pt = 72 / 25.4
+    rooms = [width * pt - (2 * layout.cell_padding[1] + layout.rule_weight) for width in layout.widths]
+    known: dict[str, float] = {}
+    fit = []
+    for row in book.rows:
+        columns = []
+        for index, value in enumerate(row):
+            widest = 0.0
+            for word in value.split(" "):
+                if word not in known:
+                    known[word] = _word_width(word, faces, layout.table_size)
+                widest = max(widest, known[word])
+            if widest * 1.03 + 1 >= rooms[index]:
+                columns.append(index)
+        fit.append(columns)
+        if len(known) > 50_000:
+            known.clear()
+    return fit
 
 
 def den_overlay(dau: m.DauDen, page: tuple[float, float], workspace: Path | None = None) -> bytes:

@@ -195,6 +195,39 @@ def test_the_register_book_is_drawn(make_record: Callable[..., Path], workspace:
     assert right < (297 - 15) * MM, "the long token wraps inside its column"
 
 
+def test_a_register_book_measures_only_the_cells_that_need_it(make_record: Callable[..., Path], workspace: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the cells with a word maybe wider than its column are measured word by word (a long register's time and
+    memory went to measuring every cell); the book is the same PDF as when every cell is measured, its long token
+    still wrapped inside its column and its numbers on one line."""
+    from correspondence.outgoing import issue
+    from correspondence.render import typst
+
+    api.register_init(workspace, "ubnd-quang-ninh")
+    issue([make_record("a.yaml"), make_record("b.yaml", noi_nhan=["Như trên", "Sở " + "X" * 60, "Lưu: VT"]),
+           make_record("c.yaml", trich_yeu="về việc thực hiện Nghị định 30/2020/NĐ-CP và Thông tư 01/2011/TT-BNV")],
+          workspace, lai=True)
+    fits: list[Any] = []
+    original = typst._book_fit
+    monkeypatch.setattr(typst, "_book_fit", lambda book: fits.append(original(book)) or fits[-1])
+    measured_apart = typst_book(workspace)
+    monkeypatch.setattr(typst, "_book_fit", lambda book: None)
+    every_cell = typst_book(workspace)
+    assert measured_apart == every_cell
+    (fit,) = fits
+    assert [4] in fit and fit.count([]) >= 2, fit  # the Nơi nhận of b, with its long token; nothing else
+
+
+def typst_book(workspace: Path) -> bytes:
+    """The register book of 2019 as PDF (the file removed: the next export writes it again)."""
+    from correspondence.outgoing import registry as service
+
+    path = service.export(workspace, 2019, "pdf")
+    data = path.read_bytes()
+    path.unlink()
+    return data
+
+
 def test_the_den_mark_stands_where_it_is_placed(workspace: Path) -> None:
     """The box inside its edges at the place found on page 1 (under the date line of the công văn), its lines inside
     it, the page under it kept; the place follows the model's size."""
