@@ -40,6 +40,10 @@ ENV_SLICE = "CORRESPONDENCE_SLICE_ROWS"
 # What a template of this version labels each page with, for slices: such a template also reads compact table cells
 # (``_compact``); an agency's own made before it (templates/van_ban.typ in the workspace) is given the data as it was.
 SLICE_MARK = "<annex-page>"
+# A register of more rows than this is laid out in slices (a year of a large office: 20,000 rows took 3.5 GB whole);
+# what a book template that knows slices labels its pages with.
+BOOK_SLICE_ABOVE = 2_000
+BOOK_SLICE_MARK = "<book-page>"
 # What a template that lays out several documents in one file says (``documents`` in its data: a mail merge's preview).
 MANY_MARK = "<doc-start>"
 # What a template says that measures the blocks under a body on their own (``measure_tail``) and takes their height
@@ -422,12 +426,13 @@ def render_typst_many(documents: list[m.Document], title: str, workspace: Path |
                            forget=True)[0]
 
 
-def _slicing() -> tuple[int, int]:
-    """Above how many rows an annex table is laid out in slices, and how many rows a slice holds."""
+def _slicing(above: int = SLICE_ABOVE) -> tuple[int, int]:
+    """Above how many rows a table (an annex's; with ``above``, a register's) is laid out in slices, and how many rows
+    a slice holds."""
     asked = os.environ.get(ENV_SLICE, "").strip()
     if asked.isdigit() and int(asked) > 0:
         return int(asked), int(asked)
-    return SLICE_ABOVE, SLICE_ROWS
+    return above, SLICE_ROWS
 
 
 def _sliced(document: m.Document, workspace: Path | None, index: int, size: int) -> bytes:
@@ -500,9 +505,45 @@ def _joined(parts: list[tuple[Path, int]]) -> bytes:
 def render_book(book: m.RegisterBook, dirs: list[Path]) -> bytes:
     """The printable register (``so_dang_ky.typ``): the framed portrait cover, then the table on landscape pages,
     dated the first day of its year as the DOCX and XLSX are. ``fit``: for each row, the columns of which a word may be
-    wider than the column (``_book_fit``), the only cells the template measures word by word."""
-    return _compile(BOOK_TEMPLATE, {"book": _plain(book), "font": _face(), "fit": _book_fit(book)}, dirs,
-                    dt.datetime(book.nam, 1, 1, tzinfo=dt.UTC))
+    wider than the column (``_book_fit``), the only cells the template measures word by word. A register of more than
+    ``BOOK_SLICE_ABOVE`` rows is laid out in slices (``_sliced_book``)."""
+    created = dt.datetime(book.nam, 1, 1, tzinfo=dt.UTC)
+    fit = _book_fit(book)
+    above, size = _slicing(BOOK_SLICE_ABOVE)
+    if len(book.rows) > above and BOOK_SLICE_MARK in _template(BOOK_TEMPLATE, dirs).read_text("utf-8"):
+        return _sliced_book(book, dirs, fit, size, created)
+    return _compile(BOOK_TEMPLATE, {"book": _plain(book), "font": _face(), "fit": fit}, dirs, created)
+
+
+def _sliced_book(book: m.RegisterBook, dirs: list[Path], fit: list[list[int]] | None, size: int,
+                 created: dt.datetime) -> bytes:
+    """The register laid out ``size`` rows at a time, as an annex's long table is (``_sliced``): the cover in the first
+    slice only, each slice going on from the page and the row the previous one ended with, its page numbers following
+    on; the pages joined into one PDF. Typst holds the whole layout of what it compiles (some 0.2 MB a row of the
+    register): the memory stays that of a slice."""
+    rows = book.rows
+    face = _face()
+    parts: list[tuple[Path, int]] = []
+    with tempfile.TemporaryDirectory(prefix="correspondence-slices-") as folder:
+        start, pages, step = 0, 0, size
+        while start < len(rows):
+            end = min(start + step, len(rows))
+            last = end == len(rows)
+            item = {"book": _plain(dataclasses.replace(book, rows=rows[start:end])), "font": face,
+                    "fit": None if fit is None else fit[start:end], "slice": {"first": start == 0, "offset": pages}}
+            pdf, marks = _compile_marked(BOOK_TEMPLATE, item, dirs, created, marks=BOOK_SLICE_MARK)
+            marks = sorted(marks)
+            cover = 1 if start == 0 else 0  # the cover carries no label
+            kept, done = (cover + len(marks), end - start) if last else (cover + len(marks) - 1, marks[-1][1])
+            if done == 0:  # the slice's rows all on its last page: a larger slice goes further
+                step *= 2
+                continue
+            path = Path(folder) / f"{len(parts)}.pdf"
+            path.write_bytes(pdf)
+            del pdf
+            parts.append((path, kept))
+            start, pages, step = start + done, pages + kept, size
+        return _joined(parts)
 
 
 def _book_fit(book: m.RegisterBook) -> list[list[int]] | None:

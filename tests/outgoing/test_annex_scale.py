@@ -201,3 +201,45 @@ def test_text_reading_like_a_placeholder_is_never_taken_for_one() -> None:
     assert [p.text for p in reopened.paragraphs] == [typed, "sau bảng"]
     assert [t.cell(0, 0).text for t in reopened.tables] == ["ô"]
     assert "tblCaption" not in xml.replace("&lt;w:tblCaption", "")
+
+
+def test_a_long_register_is_laid_out_in_slices_giving_the_pages_of_a_whole_layout(
+        make_record: Callable[..., Path], workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A register of a large office's year is laid out a slice of rows at a time (20,000 rows took 3.5 GB whole): the
+    same pages as the whole layout (the cover once, the header rows on every page, every row once, page numbers
+    following on), rows of different heights meeting the slices' ends."""
+    import dataclasses
+
+    from correspondence.outgoing import issue
+    from correspondence.register import book as register_book
+    from correspondence.workspace import template_dirs
+
+    api.register_init(workspace, "ubnd-quang-ninh")
+    issue([make_record("a.yaml")], workspace)
+    (entry,) = api.register_list(workspace)
+    long = "về việc " + " ".join(["thực hiện cải cách hành chính"] * 6)
+    entries = [dataclasses.replace(entry, number=n, so_ky_hieu=f"{n:02d}/UBND-XD6",
+                                   ten_loai_trich_yeu=long if n % 3 == 0 else entry.ten_loai_trich_yeu)
+               for n in range(1, 61)]
+    book = register_book.build(entries, ("UBND TỈNH QUẢNG NINH",), ("VĂN PHÒNG",), 2019, "di")
+    whole = typst_render.render_book(book, template_dirs(workspace))
+    slices: list[int] = []
+    compile_marked = typst_render._compile_marked
+    monkeypatch.setattr(typst_render, "_compile_marked", lambda *args, **kwargs: (
+        slices.append(len(args[1]["book"]["rows"])), compile_marked(*args, **kwargs))[1])
+    monkeypatch.setenv("CORRESPONDENCE_SLICE_ROWS", "12")
+    sliced = typst_render.render_book(book, template_dirs(workspace))
+    assert len(slices) > 4
+    pages, whole_pages = _pages_of(sliced), _pages_of(whole)
+    assert len(pages) == len(whole_pages) > 4
+    assert pages == whole_pages, "each page as the whole layout lays it out"
+    numbers = [re.findall(r"\d\d/UBND-XD6", " ".join(text for text, _x, _y in page)) for page in pages]
+    assert [n for page in numbers for n in page] == [f"{n:02d}/UBND-XD6" for n in range(1, 61)]
+
+
+def _pages_of(data: bytes) -> list[list[tuple[str, float, float]]]:
+    import io
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [[(w["text"], round(w["x0"], 1), round(w["top"], 1)) for w in page.extract_words()]
+                for page in pdf.pages]
