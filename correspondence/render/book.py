@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from correspondence import model as m
-from correspondence.render.docx import AFTER_TBLBORDERS, AFTER_TBLCELLMAR, AFTER_TBLW
+from correspondence.render.docx import AFTER_TBLBORDERS, AFTER_TBLCELLMAR, AFTER_TBLW, STREAM_ROWS
 from correspondence.render.engine import check_pdf_engine, notice_html_templates
 from correspondence.render.typst import render_book
-from correspondence.render.wordpackage import new_word, save_word
+from correspondence.render.wordpackage import new_word, save_word, table_placeholder
 from correspondence.spreadsheet import csv_bytes, text_cell
 
 _MM_PER_EXCEL_WIDTH = 2.2  # an Excel column width unit (one character) is about 2.2 mm
@@ -96,7 +97,8 @@ def to_docx(book: m.RegisterBook) -> bytes:
     _docx_cover(word, book)
     page_setup(word.add_section(WD_SECTION.NEW_PAGE), layout.table_page)
     columns = layout.columns
-    table = word.add_table(rows=2 + len(book.rows), cols=len(columns))
+    streamed = len(book.rows) > STREAM_ROWS
+    table = word.add_table(rows=2 + (0 if streamed else len(book.rows)), cols=len(columns))
     table.style = word.styles["Table Grid"] if "Table Grid" in [s.name for s in word.styles] else None
     table.autofit = False
     _fixed_grid(table, layout.widths)
@@ -104,26 +106,60 @@ def to_docx(book: m.RegisterBook) -> bytes:
     table._tbl.tblPr.insert_element_before(parse_xml(
         f'<w:tblCellMar {nsdecls("w")}><w:top w:w="{top}" w:type="dxa"/><w:left w:w="{side}" w:type="dxa"/>'
         f'<w:bottom w:w="{top}" w:type="dxa"/><w:right w:w="{side}" w:type="dxa"/></w:tblCellMar>'), *AFTER_TBLCELLMAR)
-    for index, row in enumerate(table.rows):
-        tr_pr = row._tr.get_or_add_trPr()
-        tr_pr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
-        if index < 2:
-            tr_pr.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+    def fill(row: Any, index: int, shaped: bool = False) -> None:
+        """Row ``index`` of the table (0, 1: the header rows); ``shaped``: a copy of a row shaped already."""
+        if not shaped:
+            tr_pr = row._tr.get_or_add_trPr()
+            tr_pr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+            if index < 2:
+                tr_pr.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
         values = (columns if index == 0 else tuple(f"({n})" for n in range(1, len(columns) + 1)) if index == 1
                   else book.rows[index - 2])
         for cell, value, width in zip(row.cells, values, layout.widths, strict=True):
-            cell.width = Mm(width)
+            if not shaped:
+                cell.width = Mm(width)
             paragraph = cell.paragraphs[0]
             if index < 2:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             run = paragraph.add_run(value)
             run.font.size = Pt(layout.table_size)
             run.bold = index < 2
+
+    for index, row in enumerate(table.rows):
+        fill(row, index)
     if table.style is None:
         borders = "".join(f'<w:{side} w:val="single" w:sz="{round(layout.rule_weight * 8)}" w:space="0" w:color="000000"/>'
                           for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
         table._tbl.tblPr.insert_element_before(parse_xml(f'<w:tblBorders {nsdecls("w")}>{borders}</w:tblBorders>'),
                                                *AFTER_TBLBORDERS)
+    parts: dict[str, Callable[[], Iterable[str]]] = {}
+    if streamed:  # the rows made one at a time as the file is saved, each written and dropped (``save_word``)
+        tbl, mark = table._tbl, "correspondence-table-1"
+        tbl.addprevious(parse_xml(table_placeholder(mark)))
+        tbl.getparent().remove(tbl)
+
+        def rows() -> Iterator[str]:
+            import copy
+
+            from docx.table import _Row
+            from lxml import etree
+
+            head = etree.tostring(tbl, encoding="unicode")
+            yield head[:head.rindex("</w:tbl>")]
+            shape = table.add_row()  # a data row's shape (its widths, kept whole on a page), without text
+            shape._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+            for cell, width in zip(shape.cells, layout.widths, strict=True):
+                cell.width = Mm(width)
+            tbl.remove(shape._tr)
+            for index in range(2, 2 + len(book.rows)):
+                tr = copy.deepcopy(shape._tr)
+                tbl.append(tr)
+                fill(_Row(tr, table), index, shaped=True)
+                yield etree.tostring(tr, encoding="unicode")
+                tbl.remove(tr)
+            yield "</w:tbl>"
+
+        parts[mark] = rows
     closing = word.add_paragraph()  # a section ends with a paragraph, or LibreOffice lays the table on the cover
     closing.paragraph_format.line_spacing = Pt(m.Spacing().hairline)
     closing.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -132,7 +168,7 @@ def to_docx(book: m.RegisterBook) -> bytes:
     props.author = " ".join(book.co_quan)
     props.created = props.modified = props.last_printed = dt.datetime(book.nam, 1, 1)
     props.revision = 1
-    return save_word(word)
+    return save_word(word, parts)
 
 
 def _fixed_grid(table: Any, widths: tuple[float, ...]) -> None:
