@@ -1,7 +1,8 @@
 """Print the figures of the công văn pipeline: --help time, warm DOCX and PDF build times, PDF size; with ``--all``,
 then every other figure of bench/ in the same run, each beside its anchor: start-up and one PDF cold and warm
 (``startup.py``), a mail merge and its preview (``merge.py``), an annex at 1,000, 5,000 and 50,000 rows
-(``annex.py``, the bare 50,000-row table skipped: it needs some 5 GB). A few minutes on two cores.
+(``annex.py``, the bare 50,000-row table skipped: it needs some 5 GB), a register of 2,000 to 20,000 rows
+(``book.py``). A few minutes on two cores.
 
 Run from the repository root: ``python bench/run.py [--repeat N] [--all]``. Each time is a median.
 """
@@ -77,7 +78,8 @@ def main() -> None:
     if args.all:
         here = Path(__file__).resolve().parent
         for script, options in (("startup.py", ["--repeat", "7"]), ("merge.py", ["--rows", "200"]),
-                                ("annex.py", ["--rows", "1000", "5000", "50000", "--bare-max", "5000"])):
+                                ("annex.py", ["--rows", "1000", "5000", "50000", "--bare-max", "5000"]),
+                                ("book.py", [])):
             print(f"\n== bench/{script} {' '.join(options)}", flush=True)
             subprocess.run([sys.executable, str(here / script), *options], check=True, cwd=ROOT)
 
