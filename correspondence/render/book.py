@@ -48,11 +48,12 @@ def to_xlsx(book: m.RegisterBook) -> bytes:
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             cell.border = box
         sheet.column_dimensions[cell.column_letter].width = width / _MM_PER_EXCEL_WIDTH
+    body_font, top = Font(name=font, size=layout.table_size), Alignment(vertical="top", wrap_text=True)
     for row_index, values in enumerate(book.rows, start=3):
         for column, value in enumerate(values, start=1):
             cell = text_cell(sheet, row_index, column, value)  # text, never a formula, whatever it begins with
-            cell.font = Font(name=font, size=layout.table_size)
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.font = body_font  # one style object for every cell (openpyxl files each new one: a long register's time)
+            cell.alignment = top
             cell.border = box
     sheet.print_title_rows = "1:2"
     sheet.page_setup.orientation = "landscape"
