@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -451,23 +452,37 @@ def _sliced(document: m.Document, workspace: Path | None, index: int, size: int)
     attachments = shared["attachments"]
     faces = _widths()
     sp = document.spacing
+
+    def lay_out(start: int, end: int, pages: int) -> tuple[bytes, list[Any], int]:
+        table["rows"] = _plain(rows[start:end])
+        _mark_rows(table["rows"], table["widths"], faces, document.sizes.table, sp.cell_padding[1],
+                   sp.table_rule_weight, compact=True)
+        shared["doc"]["phu_luc"][index]["ghi_chu"] = annex.ghi_chu if end == len(rows) else None
+        shared["attachments"] = attachments if start == 0 else []
+        shared["slice"] = {"first": start == 0, "offset": pages}
+        pdf, marks = _compile_marked(TEMPLATE, shared, workspace, document.metadata.created, ["a-3b"],
+                                     marks=SLICE_MARK)
+        return pdf, marks, 0
+
+    return _in_slices(len(rows), size, lay_out)
+
+
+def _in_slices(count: int, size: int, lay_out: Callable[[int, int, int], tuple[bytes, list[Any], int]]) -> bytes:
+    """``count`` rows laid out ``size`` at a time and the pages joined into one PDF. ``lay_out(start, end, pages)``
+    lays out rows ``start`` to ``end`` after ``pages`` pages: the PDF, each of its table's pages labelled with how
+    many of the slice's rows come before it, and how many pages open it unlabelled (a cover). Each slice goes on from
+    the first row of the previous one's last page (maybe not full: laid out again, as the whole layout fills it); a
+    slice whose rows all stand on its last page is made larger."""
     parts: list[tuple[Path, int]] = []
     with tempfile.TemporaryDirectory(prefix="correspondence-slices-") as folder:
         start, pages, step = 0, 0, size
-        while start < len(rows):
-            end = min(start + step, len(rows))
-            last = end == len(rows)
-            table["rows"] = _plain(rows[start:end])
-            _mark_rows(table["rows"], table["widths"], faces, document.sizes.table, sp.cell_padding[1],
-                       sp.table_rule_weight, compact=True)
-            shared["doc"]["phu_luc"][index]["ghi_chu"] = annex.ghi_chu if last else None
-            shared["attachments"] = attachments if start == 0 else []
-            shared["slice"] = {"first": start == 0, "offset": pages}
-            pdf, marks = _compile_marked(TEMPLATE, shared, workspace, document.metadata.created, ["a-3b"],
-                                         marks=SLICE_MARK)
+        while start < count:
+            end = min(start + step, count)
+            pdf, marks, opening = lay_out(start, end, pages)
             marks = sorted(marks)
-            kept, done = (len(marks), end - start) if last else (len(marks) - 1, marks[-1][1])
-            if done == 0:  # the slice's rows all on its last page: a larger slice goes further
+            kept, done = ((opening + len(marks), end - start) if end == count
+                          else (opening + len(marks) - 1, marks[-1][1]))
+            if done == 0:
                 step *= 2
                 continue
             path = Path(folder) / f"{len(parts)}.pdf"
@@ -523,27 +538,14 @@ def _sliced_book(book: m.RegisterBook, dirs: list[Path], fit: list[list[int]] | 
     register): the memory stays that of a slice."""
     rows = book.rows
     face = _face()
-    parts: list[tuple[Path, int]] = []
-    with tempfile.TemporaryDirectory(prefix="correspondence-slices-") as folder:
-        start, pages, step = 0, 0, size
-        while start < len(rows):
-            end = min(start + step, len(rows))
-            last = end == len(rows)
-            item = {"book": _plain(dataclasses.replace(book, rows=rows[start:end])), "font": face,
-                    "fit": None if fit is None else fit[start:end], "slice": {"first": start == 0, "offset": pages}}
-            pdf, marks = _compile_marked(BOOK_TEMPLATE, item, dirs, created, marks=BOOK_SLICE_MARK)
-            marks = sorted(marks)
-            cover = 1 if start == 0 else 0  # the cover carries no label
-            kept, done = (cover + len(marks), end - start) if last else (cover + len(marks) - 1, marks[-1][1])
-            if done == 0:  # the slice's rows all on its last page: a larger slice goes further
-                step *= 2
-                continue
-            path = Path(folder) / f"{len(parts)}.pdf"
-            path.write_bytes(pdf)
-            del pdf
-            parts.append((path, kept))
-            start, pages, step = start + done, pages + kept, size
-        return _joined(parts)
+
+    def lay_out(start: int, end: int, pages: int) -> tuple[bytes, list[Any], int]:
+        item = {"book": _plain(dataclasses.replace(book, rows=rows[start:end])), "font": face,
+                "fit": None if fit is None else fit[start:end], "slice": {"first": start == 0, "offset": pages}}
+        pdf, marks = _compile_marked(BOOK_TEMPLATE, item, dirs, created, marks=BOOK_SLICE_MARK)
+        return pdf, marks, 1 if start == 0 else 0  # the cover carries no label
+
+    return _in_slices(len(rows), size, lay_out)
 
 
 def _book_fit(book: m.RegisterBook) -> list[list[int]] | None:
