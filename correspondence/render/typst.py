@@ -364,7 +364,9 @@ def render_typst(document: m.Document, workspace: Path | None = None, only_annex
     if only_annex is None and TAIL_MARK in text:
         item["room"] = _room(item, (template, hash(text)), workspace)
     # handed over as JSON text: the data, as large as the table, is not kept as Python objects while Typst works
-    return _compile_marked(TEMPLATE, _json(item), workspace, created, ["a-3b"])[0]
+    handed = _json(item)
+    del item
+    return _compile_marked(TEMPLATE, handed, workspace, created, ["a-3b"])[0]
 
 
 def _room(item: dict[str, Any], template: tuple[Path, int], workspace: Path | None) -> float | None:
