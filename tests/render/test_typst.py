@@ -322,3 +322,25 @@ def test_an_agency_s_template_changed_while_the_desk_runs_is_measured_again(exam
         check=True, cwd=examples_workspace, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}).stdout)
     assert before[0] != after[0]
     assert after == fresh
+
+
+def test_the_data_is_not_kept_while_typst_lays_it_out(build: Callable[..., Any], make_record: Callable[..., Path],
+                                                      workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typst gets the document as JSON text, and the data it was made from is dropped first: a long table's data
+    would otherwise stay beside Typst's own layout of it (a 5,000-row annex: some 4 MB over its memory line)."""
+    import gc
+
+    from correspondence.render import typst
+
+    held: list[int] = []
+    compile_marked = typst._compile_marked
+
+    def watched(name: str, data: Any, *args: Any, **kwargs: Any) -> Any:
+        gc.collect()
+        held.append(sum(1 for item in gc.get_objects() if isinstance(item, dict) and "derived" in item and "doc" in item))
+        return compile_marked(name, data, *args, **kwargs)
+
+    typst._ROOMS.clear()  # laid out as a first document: its blocks are not measured apart
+    monkeypatch.setattr(typst, "_compile_marked", watched)
+    render_typst(build(make_record()), workspace)
+    assert held == [0]
