@@ -6,6 +6,7 @@ every page; every size and width comes from the book's layout.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Iterator
@@ -107,18 +108,20 @@ def to_docx(book: m.RegisterBook) -> bytes:
     table._tbl.tblPr.insert_element_before(parse_xml(
         f'<w:tblCellMar {nsdecls("w")}><w:top w:w="{top}" w:type="dxa"/><w:left w:w="{side}" w:type="dxa"/>'
         f'<w:bottom w:w="{top}" w:type="dxa"/><w:right w:w="{side}" w:type="dxa"/></w:tblCellMar>'), *AFTER_TBLCELLMAR)
-    def fill(row: Any, index: int, shaped: bool = False) -> None:
-        """Row ``index`` of the table (0, 1: the header rows); ``shaped``: a copy of a row shaped already."""
-        if not shaped:
-            tr_pr = row._tr.get_or_add_trPr()
-            tr_pr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
-            if index < 2:
-                tr_pr.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+    def shape(row: Any, index: int) -> None:
+        """Row ``index`` (0, 1: the header rows) kept whole on a page, its cells' widths."""
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+        if index < 2:
+            tr_pr.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+        for cell, width in zip(row.cells, layout.widths, strict=True):
+            cell.width = Mm(width)
+
+    def fill(row: Any, index: int) -> None:
+        """The text of row ``index``, shaped already."""
         values = (columns if index == 0 else tuple(f"({n})" for n in range(1, len(columns) + 1)) if index == 1
                   else book.rows[index - 2])
-        for cell, value, width in zip(row.cells, values, layout.widths, strict=True):
-            if not shaped:
-                cell.width = Mm(width)
+        for cell, value in zip(row.cells, values, strict=True):
             paragraph = cell.paragraphs[0]
             if index < 2:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -127,6 +130,7 @@ def to_docx(book: m.RegisterBook) -> bytes:
             run.bold = index < 2
 
     for index, row in enumerate(table.rows):
+        shape(row, index)
         fill(row, index)
     if table.style is None:
         borders = "".join(f'<w:{side} w:val="single" w:sz="{round(layout.rule_weight * 8)}" w:space="0" w:color="000000"/>'
@@ -140,24 +144,19 @@ def to_docx(book: m.RegisterBook) -> bytes:
         tbl.getparent().remove(tbl)
 
         def rows() -> Iterator[str]:
-            import copy
-
-            from docx.table import _Row
             from lxml import etree
 
             head = etree.tostring(tbl, encoding="unicode")
             yield head[:head.rindex("</w:tbl>")]
-            shape = table.add_row()  # a data row's shape (its widths, kept whole on a page), without text
-            shape._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
-            for cell, width in zip(shape.cells, layout.widths, strict=True):
-                cell.width = Mm(width)
-            tbl.remove(shape._tr)
+            shaped = table.add_row()  # a data row's shape, without text: each row a copy of it
+            shape(shaped, 2)
+            tbl.remove(shaped._tr)
             for index in range(2, 2 + len(book.rows)):
-                tr = copy.deepcopy(shape._tr)
-                tbl.append(tr)
-                fill(_Row(tr, table), index, shaped=True)
-                yield etree.tostring(tr, encoding="unicode")
-                tbl.remove(tr)
+                tbl.append(copy.deepcopy(shaped._tr))
+                row = table.rows[2]
+                fill(row, index)
+                yield etree.tostring(row._tr, encoding="unicode")
+                tbl.remove(row._tr)
             yield "</w:tbl>"
 
         parts[mark] = rows
