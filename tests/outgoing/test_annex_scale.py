@@ -279,3 +279,38 @@ def test_a_long_register_s_docx_is_written_row_by_row(make_record: Callable[...,
 
     assert canonical(streamed) == canonical(built)
     assert len(re.findall(rb"\d\d/UBND-XD6", streamed)) == 30
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_register_s_docx_rows_are_what_python_docx_makes_of_any_value(make_record: Callable[..., Path], workspace: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch,
+                                                                        streamed: bool) -> None:
+    """A register's rows are made from one row python-docx filled with marks, each value put in place of its mark:
+    the file is byte for byte what python-docx makes of every row, whatever the values (escaped characters, a tab, a
+    line break, space kept at an end, an empty cell, a character outside the BMP, the mark's own character)."""
+    import dataclasses
+    import io
+    import zipfile
+
+    from correspondence.outgoing import issue
+    from correspondence.register import book as register_book
+    from correspondence.render import book as render_book
+
+    api.register_init(workspace, "ubnd-quang-ninh")
+    issue([make_record("a.yaml")], workspace)
+    (entry,) = api.register_list(workspace)
+    odd = ["A & B <C> \"d\" 'e'", "tab\there", "line\nbreak", "  spaced ", "\u00a0nbsp", "", "𝔸 outside", "\ue000 mark",
+           "Ủy ban nhân dân"]
+    entries = [dataclasses.replace(entry, number=n, so_ky_hieu=f"{n:02d}/UBND-XD6", ten_loai_trich_yeu=odd[n % len(odd)],
+                                   ghi_chu=odd[(n + 3) % len(odd)] or None) for n in range(1, 19)]
+    book = register_book.build(entries, ("UBND TỈNH QUẢNG NINH",), ("VĂN PHÒNG",), 2019, "di")
+    if streamed:
+        monkeypatch.setattr(render_book, "STREAM_ROWS", 5)
+
+    def document_xml() -> bytes:
+        return zipfile.ZipFile(io.BytesIO(render_book.to_docx(book))).read("word/document.xml")
+
+    fast = document_xml()
+    monkeypatch.setattr(render_book, "_row_maker", lambda made, _count: made)  # every row filled by python-docx
+    assert fast == document_xml()
+    assert b"A &amp; B &lt;C&gt;" in fast and b"<w:tab/>" in fast and b'xml:space="preserve"' in fast
