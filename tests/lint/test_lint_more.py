@@ -262,7 +262,9 @@ def _sentence(cong_van: Path, out: Path, starts: str, text: str) -> Path:
 
 @pytest.mark.parametrize(("starts", "text", "component", "found", "required", "rule"), [
     (BODY, "Xét đề nghị của Uỷ Ban Nhân Dân huyện Vân Đồn, Chủ tịch có ý kiến như sau:", "noi_dung",
-     "Uỷ Ban Nhân Dân", "Uỷ ban nhân dân", "PL II §IV.1"),
+     "Uỷ Ban Nhân Dân", "Ủy ban nhân dân", "PL II §IV.1"),
+    (BODY, "Xét đề nghị của Toà Án Nhân Dân huyện Vân Đồn, Chủ tịch có ý kiến như sau:", "noi_dung",
+     "Toà Án Nhân Dân", "Tòa án nhân dân", "PL II §IV.1"),
     (BODY, "Xét đề nghị của Ủy Ban nhân dân huyện Vân Đồn, Chủ tịch có ý kiến như sau:", "noi_dung",
      "Ủy Ban nhân dân", "Ủy ban nhân dân", "PL II §IV.1"),
     (BODY, "Xét đề nghị của Ủy ban Nhân dân huyện Vân Đồn, Chủ tịch có ý kiến như sau:", "noi_dung",
