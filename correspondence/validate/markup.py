@@ -36,6 +36,7 @@ _NOTE_CALL = re.compile(r"\[\^([^\[\]\s]+)\]")  # a name stops at '[': each star
 _TABLE_ROW = re.compile(r"^\|.*\|$")
 _TABLE_RULE = re.compile(r"^\|(\s*:?(?:-+:?\s*|--+:?[^|]*)\|)+$")  # |---|:-:|, a width after two dashes: |--- 30mm|
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_INLINE_MARK = re.compile(r"\\|\*+|\[")  # where inline markup may start: an escape, emphasis, a footnote call
 
 
 @dataclass(frozen=True)
@@ -355,16 +356,22 @@ def _inline(text: str, line: int, problems: list[MarkupProblem], definitions: di
             runs.append(Run("".join(buffer), bold=bold, italic=italic))
             buffer.clear()
 
-    i = 0
-    while i < len(text):
+    i, end = 0, len(text)
+    while i < end:
+        found = _INLINE_MARK.search(text, i)  # the text up to the next '\\', '*' or '[' is plain
+        if found is None:
+            buffer.append(text[i:])
+            break
+        if found.start() > i:
+            buffer.append(text[i:found.start()])
+        i = found.start()
         char = text[i]
-        if char == "\\" and i + 1 < len(text):
+        if char == "\\" and i + 1 < end:
             buffer.append(text[i + 1])
             i += 2
             continue
         if char == "*":
-            stars = len(text[i:]) - len(text[i:].lstrip("*"))
-            stars = min(stars, 3)
+            stars = min(len(found[0]), 3)
             flush()
             if stars >= 2:
                 bold = not bold
