@@ -1,7 +1,8 @@
 """Print mail-merge throughput beside its anchor, measured in the same run on the same machine: a pool of bare Typst
 processes compiling an equivalent letter (bench/typst/letter.typ, the same fonts, PDF/A-3b) in documents per second,
-then ``merge --thu`` (every row a draft, joined into one preview PDF) and a real ``merge`` (DOCX + PDF/A, numbered in
-the register, published, hashed) on the same rows and as many processes, with the ratios to the anchor; wall and CPU
+then ``merge --thu`` (every row a draft, joined into one preview PDF), a real ``merge`` (DOCX + PDF/A, numbered in
+the register, published, hashed) and the same without the DOCX (``merge -f pdf``, no target) on the same rows and as
+many processes, with the ratios to the anchor; wall and CPU
 time (this process and its workers) and the peak memory of the parent and of each worker.
 
 ``python bench/merge.py [--rows 200] [--jobs 2] [--quick] [--pdf-engine typst]``
@@ -176,6 +177,8 @@ def main() -> None:
         (folder / "registers").mkdir()
         shutil.copy(ROOT / "examples" / "registers" / "ubnd-quang-ninh.yaml", folder / "registers")
         (folder / "moi.yaml").write_text(RECORD, "utf-8")
+        # the same letter once more, for the merge without DOCX (a record is issued once: this one is another)
+        (folder / "moi-pdf.yaml").write_text(RECORD.replace("năm 2026\n", "năm 2026 (bản PDF)\n", 1), "utf-8")
         lines = ["kinh_gui,ten,chuc_vu,gio"] + [",".join(_row(i).values()) for i in range(rows)]
         (folder / "khach.csv").write_text("\n".join(lines) + "\n", "utf-8")
         os.chdir(folder)
@@ -186,8 +189,11 @@ def main() -> None:
                                                                      workers=args.jobs)),
             "merge (DOCX + PDF/A + register)": measure(lambda: done.extend(merge(folder / "moi.yaml", "khach.csv",
                                                                                   folder, workers=args.jobs))),
+            # where the DOCX's share shows: the same rows without it (numbered after those above)
+            "merge -f pdf (PDF/A + register)": measure(lambda: done.extend(merge(
+                folder / "moi-pdf.yaml", "khach.csv", folder, workers=args.jobs, formats=("pdf",)))),
         }
-        assert [d.so_ky_hieu for d in done] == [f"{n:02d}/UBND-XD6" for n in range(1, rows + 1)]
+        assert [d.so_ky_hieu for d in done] == [f"{n:02d}/UBND-XD6" for n in range(1, 2 * rows + 1)]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     anchor = rows / next(iter(figures.values()))["wall"]
