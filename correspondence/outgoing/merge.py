@@ -265,9 +265,13 @@ def merge(record: Path | str, data: Path | str, workspace: Path | str | None = N
     root, loaded, _table, rows = _read(record, data, workspace, sheet)
     if len(rows) > 1:
         start_workers(workers or os.cpu_count(), formats)
-    checked = _records(loaded, rows, 1)
-    items = [item for item, _checked in checked]
-    recipients = [_recipient(item, doc, row) for (item, doc), (_where, row) in zip(checked, rows, strict=True)]
+    items: list[Loaded] = []
+    recipients: list[str] = []
+    # every row checked (composed, as numbered) before the register is opened; of each, its record and recipient kept
+    for chunk in _record_chunks(loaded, rows, 1, DRAFTS_AT_ONCE):
+        for item, doc in chunk:
+            recipients.append(_recipient(item, doc, rows[len(items)][1]))
+            items.append(item)
     count = workers or os.cpu_count() or 1
     if one_number:
         stored = self_contained(loaded) | {COPIES: [dict(row) for _w, row in rows]}

@@ -23,6 +23,8 @@ Job = TypeVar("Job")
 # How many documents a preview lays out in one compile: a Typst compile holds the layout of all it lays out (more at once
 # costs memory, and saves little time above some twenty); the files are shared among the workers.
 DRAFTS_AT_ONCE = 25
+# How many jobs per worker may wait for one (``stage_all``): enough that a worker never waits for the next.
+AHEAD = 4
 # What the server the workers are forked from loads once (multiprocessing's ``forkserver``): the renderers and their
 # libraries. A new interpreter for each worker imported them again, some 0.3 s of CPU a worker, a tenth of a 200-row
 # merge's work on two cores. (A module that fails to load is loaded by the worker that needs it.)
@@ -88,15 +90,18 @@ def _warm(folder: str, environment: dict[str, str]) -> None:
 
 def stage_all(jobs: Iterable[Job], workers: int | None, progress: Callable[[int, int], None] | None,
               job: Callable[[Job], list[storage.Staged]] = stage_job,  # type: ignore[assignment]
-              ) -> list[list[storage.Staged]]:
+              total: int | None = None) -> list[list[storage.Staged]]:
     """Render and stage every job (on every core for many), each handed to a worker as soon as ``jobs`` gives it:
     each worker writes the files it renders beside their targets itself and hands back their places and hashes, so
     the bytes of a batch are never held together. On the first failure (of a job, or of ``jobs`` itself) nothing
     staged is kept — neither what was staged before it nor what workers finish after it. ``progress`` is told how
-    many jobs are done, of how many (0 when ``jobs`` does not know its length)."""
+    many jobs are done, of how many (``total``, else the length of ``jobs``, else 0). At most ``AHEAD`` jobs per worker
+    wait for one: ``jobs`` is read no faster than the workers take them, so that the documents of a large batch are
+    not all held at once (a merge of thousands of rows)."""
     results: list[list[storage.Staged]] = []
     count = workers or 1
-    total = len(jobs) if isinstance(jobs, Sized) else 0
+    if total is None:
+        total = len(jobs) if isinstance(jobs, Sized) else 0
     pending = iter(jobs)
     try:
         first = list(itertools.islice(pending, 2))  # a single job is done here, without starting workers
@@ -106,6 +111,10 @@ def stage_all(jobs: Iterable[Job], workers: int | None, progress: Callable[[int,
             futures: list[Future[list[storage.Staged]]] = []
             try:
                 for one in itertools.chain(first, pending):
+                    while len(futures) - len(results) >= AHEAD * count:  # the oldest first: results stay in order
+                        results.append(futures[len(results)].result())
+                        if progress is not None:
+                            progress(len(results), total)
                     futures.append(pool.submit(job, one))
                     while futures[len(results)].done():  # what is finished already, in order
                         results.append(futures[len(results)].result())

@@ -251,17 +251,28 @@ def run(units: list[Unit], root: Path, ngay: dt.date | None, register: str | Non
                 registers[unit.url] = open_register(root, unit.loaded.agency_id, register, create=True)
                 recover(registers[unit.url], root, unit.loaded.agency_id)
         _check(units, registers, lai)
-        jobs = [_jobs(unit, unit.expected, root, formats) for unit in units]
-        flat = [job for unit_jobs in jobs for job in unit_jobs]
+        fields: dict[int, dict[str, Any]] = {}
+
+        def jobs() -> Iterator[tuple[m.Document, tuple[str, ...], str, str]]:
+            """Each unit's documents composed as the workers take them; of each, only its register row's fields are
+            kept (a merge of thousands of rows does not hold every document)."""
+            for unit in units:
+                unit_jobs = _jobs(unit, unit.expected, root, formats)
+                first = unit_jobs[0][0]
+                fields[id(unit)] = fields_of(unit.loaded, first, unit.stored, unit.so_luong_ban) | {
+                    "toan_van": full_text(first)}
+                yield from unit_jobs
+
         if "pdf" in formats:
             notice_html_templates(root)  # said here: the workers' own notices reach no one
-        staged = stage_all(flat, workers, progress)
+        staged = stage_all(jobs(), workers, progress, total=sum(len(unit.documents) for unit in units))
         position = 0
-        for unit, unit_jobs in zip(units, jobs, strict=True):
-            unit.staged = [item for one in staged[position:position + len(unit_jobs)] for item in one]
-            position += len(unit_jobs)
+        for unit in units:
+            count = len(unit.documents)
+            unit.staged = [item for one in staged[position:position + count] for item in one]
+            position += count
         try:
-            _allocate(units, registers, [job[0] for job in flat])
+            _allocate(units, registers, fields)
         except BaseException:
             for unit in units:
                 if unit.entry is None:
@@ -425,16 +436,11 @@ def _groups(units: list[Unit]) -> Iterator[list[Unit]]:
         yield group
 
 
-def _allocate(units: list[Unit], registers: dict[str, Register], docs: list[m.Document]) -> None:
+def _allocate(units: list[Unit], registers: dict[str, Register], fields: dict[int, dict[str, Any]]) -> None:
     """Take every unit's number, in order: following plain units in one transaction (``Register.batch``), their
-    numbers taken together or not at all; a unit learns its entry only once its transaction is committed."""
-    position = 0
-    fields: dict[int, dict[str, Any]] = {}
+    numbers taken together or not at all; a unit learns its entry only once its transaction is committed. ``fields``:
+    each unit's register row (``fields_of``, by ``id`` of the unit), from the document it expected."""
     for unit in units:
-        first = docs[position]
-        position += len(unit.documents)
-        fields[id(unit)] = fields_of(unit.loaded, first, unit.stored, unit.so_luong_ban) | {
-            "toan_van": full_text(first)}
         if unit.replaces is not None:
             fields[id(unit)] |= {"thay_the": unit.replaces.id, "ghi_chu": replaced_note(unit.replaces)}
         elif unit.corrects is not None:

@@ -63,6 +63,35 @@ def test_workers_hand_back_where_each_file_is_its_hash_and_size_never_its_bytes(
     assert list(folder.iterdir()) == []
 
 
+def test_the_jobs_are_read_no_faster_than_the_workers_take_them(workspace: Path) -> None:
+    """The documents of a large merge are composed as the workers take them, not all at once and held: at most
+    ``staging.AHEAD`` jobs per worker wait for one."""
+    record, data = _files(workspace, 30)
+    from correspondence.outgoing.documents import document
+    from correspondence.outgoing.merge import _read, _records
+
+    root, loaded, _table, rows = _read(record, data, workspace, None)
+    items = [item for item, _doc in _records(loaded, rows, 1)]
+    folder = workspace / "scratch"
+    folder.mkdir()
+    finished = [0]
+    ahead: list[int] = []
+
+    def jobs():  # type: ignore[no-untyped-def]
+        for number, item in enumerate(items):
+            ahead.append(number - finished[0])  # jobs handed out and not yet done, as this one is made
+            yield document(item, None, None), ("pdf",), str(root), str(folder)
+
+    def progress(done: int, total: int) -> None:
+        finished[0] = done
+        assert total == 30
+
+    done = staging.stage_all(jobs(), 2, progress, total=30)
+    assert len(done) == 30 and finished[0] == 30
+    assert max(ahead) <= staging.AHEAD * 2 + 1, ahead  # without the bound, all 30 are made before one is done
+    storage.discard(item for files in done for item in files)
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_row_failing_in_a_worker_publishes_nothing_stages_nothing_and_takes_no_number(
         workspace: Path, monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
