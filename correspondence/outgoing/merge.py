@@ -268,10 +268,9 @@ def merge(record: Path | str, data: Path | str, workspace: Path | str | None = N
     items: list[Loaded] = []
     recipients: list[str] = []
     # every row checked (composed, as numbered) before the register is opened; of each, its record and recipient kept
-    for chunk in _record_chunks(loaded, rows, 1, DRAFTS_AT_ONCE):
-        for item, doc in chunk:
-            recipients.append(_recipient(item, doc, rows[len(items)][1]))
-            items.append(item)
+    for ((item, doc),) in _record_chunks(loaded, rows, 1, 1):
+        recipients.append(_recipient(item, doc, rows[len(items)][1]))
+        items.append(item)
     count = workers or os.cpu_count() or 1
     if one_number:
         stored = self_contained(loaded) | {COPIES: [dict(row) for _w, row in rows]}
