@@ -179,13 +179,8 @@ def _mark_rows(rows: list[dict[str, Any]], widths: list[float], faces: list[tupl
             column += colspan
             if start != index:
                 cell["column"] = start
-            room = sum(widths[start:start + colspan]) * pt - (2 * pad_x + rule)
-            widest = 0.0
-            for word in cell["text"].split(" "):
-                if word not in known:
-                    known[word] = _word_width(word, faces, size)
-                widest = max(widest, known[word])
-            if widest * 1.03 + 1 >= room:
+            if _overflows(cell["text"], sum(widths[start:start + colspan]) * pt - (2 * pad_x + rule), faces, size,
+                          known):
                 cell["measure"] = True
             if compact:
                 _compact(cell)
@@ -206,6 +201,18 @@ def _compact(cell: dict[str, Any]) -> None:
     for key, default in CELL_DEFAULTS.items():
         if cell[key] == default:
             del cell[key]
+
+
+def _overflows(text: str, room: float, faces: list[tuple[dict[int, int], int]], size: float,
+               known: dict[str, float]) -> bool:
+    """Whether a word of ``text`` may be wider than ``room`` points (with room to spare for kerning); ``known``: the
+    widths of the words met so far."""
+    widest = 0.0
+    for word in text.split(" "):
+        if word not in known:
+            known[word] = _word_width(word, faces, size)
+        widest = max(widest, known[word])
+    return widest * 1.03 + 1 >= room
 
 
 def _word_width(word: str, faces: list[tuple[dict[int, int], int]], size: float) -> float:
@@ -563,12 +570,7 @@ def _book_fit(book: m.RegisterBook) -> list[list[int]] | None:
     for row in book.rows:
         columns = []
         for index, value in enumerate(row):
-            widest = 0.0
-            for word in value.split(" "):
-                if word not in known:
-                    known[word] = _word_width(word, faces, layout.table_size)
-                widest = max(widest, known[word])
-            if widest * 1.03 + 1 >= rooms[index]:
+            if _overflows(value, rooms[index], faces, layout.table_size, known):
                 columns.append(index)
         fit.append(columns)
         if len(known) > 50_000:
