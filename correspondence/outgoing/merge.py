@@ -12,9 +12,11 @@ import datetime as dt
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import overload
 
 from correspondence import model as m
 from correspondence import numbers
@@ -263,24 +265,47 @@ def merge(record: Path | str, data: Path | str, workspace: Path | str | None = N
           lai: bool = False, sheet: str | None = None) -> list[Merged]:
     """Issue one document per row (or one numbered document with a copy per row); number → files for every row."""
     root, loaded, _table, rows = _read(record, data, workspace, sheet)
+    del _table  # the rows as read: those keyed by the record's names are what is issued
     if len(rows) > 1:
         start_workers(workers or os.cpu_count(), formats)
-    items: list[Loaded] = []
     recipients: list[str] = []
-    # every row checked (composed, as numbered) before the register is opened; of each, its record and recipient kept
+    # every row checked (composed, as numbered) before the register is opened; of each, only its recipient kept: the
+    # transaction reads each row's record again when it needs it (a merge of thousands of rows holds none of them)
     for ((item, doc),) in _record_chunks(loaded, rows, 1, 1):
-        recipients.append(_recipient(item, doc, rows[len(items)][1]))
-        items.append(item)
+        recipients.append(_recipient(item, doc, rows[len(recipients)][1]))
     count = workers or os.cpu_count() or 1
     if one_number:
         stored = self_contained(loaded) | {COPIES: [dict(row) for _w, row in rows]}
-        unit = Unit(loaded, str(data), copies=items, stored=stored, so_luong_ban=len(rows))
+        unit = Unit(loaded, str(data), copies=_Rows(loaded, rows), stored=stored, so_luong_ban=len(rows))
         (issued,) = run([unit], root, ngay, register, formats, lai, count, progress)
-        per_copy = len(issued.files) // len(items) if issued.files else 0
+        per_copy = len(issued.files) // len(rows) if issued.files else 0
         return [Merged(where, issued.entry.so_ky_hieu, issued.files[index * per_copy:(index + 1) * per_copy],
                        issued.failure, issued.entry.pending, recipients[index])
                 for index, (where, _row) in enumerate(rows)]
-    units = [Unit(item, where) for item, (where, _row) in zip(items, rows, strict=True)]
-    done = run(units, root, ngay, register, formats, lai, count, progress)
-    return [Merged(unit.where, issued.entry.so_ky_hieu, issued.files, issued.failure, issued.entry.pending, recipient)
-            for unit, issued, recipient in zip(units, done, recipients, strict=True)]
+    units = [Unit(partial(load_row, loaded, where, row), where) for where, row in rows]
+    recipient_of = {id(unit): recipient for unit, recipient in zip(units, recipients, strict=True)}
+    return run(units, root, ngay, register, formats, lai, count, progress, report=lambda unit, issued: Merged(
+        unit.where, issued.entry.so_ky_hieu, issued.files, issued.failure, issued.entry.pending, recipient_of[id(unit)]))
+
+
+class _Rows(Sequence[Loaded]):
+    """A mail merge's rows as records, each read (``load_row``) when it is asked for: the copies of a document under one
+    number, of which the transaction then holds none between its steps."""
+
+    def __init__(self, loaded: Loaded, rows: list[Row]) -> None:
+        self.loaded, self.rows = loaded, rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Loaded: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Loaded]: ...
+
+    def __getitem__(self, index: int | slice) -> Loaded | list[Loaded]:
+        if isinstance(index, slice):
+            return [load_row(self.loaded, where, row) for where, row in self.rows[index]]
+        where, row = self.rows[index]
+        return load_row(self.loaded, where, row)

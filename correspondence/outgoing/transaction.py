@@ -21,11 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from correspondence import model as m
 from correspondence import storage
@@ -45,6 +45,7 @@ from correspondence.i18n import _
 from correspondence.outgoing.documents import copies_of, document, document_of, ky_hieu_of, series_of
 from correspondence.outgoing.staging import stage_all, stage_job
 from correspondence.progress import notice
+from correspondence.register.numbering import Series
 from correspondence.register.queries import find_entry
 from correspondence.register.store import ISSUED, OPEN, VOIDED, Entry, HoSo, Register, sqlite_path
 from correspondence.render import FORMATS, check_pdf_engine, notice_html_templates, render_document
@@ -76,11 +77,16 @@ class Issued:
 
 @dataclass
 class Unit:
-    """What takes one number: a record, or a mail merge's personalised copies under one number."""
+    """What takes one number: a record, or a mail merge's personalised copies under one number.
 
-    loaded: Loaded
+    ``source``: the record, or how to read it (a mail merge's row): such a unit holds no record between the steps of
+    the transaction — reading one row again costs a tenth of a millisecond, and a batch of thousands of rows then
+    holds no more than each row's register fields and staged files. ``copies`` may be read likewise, as they are
+    iterated (a sequence that reads each copy when asked for it)."""
+
+    source: Loaded | Callable[[], Loaded]
     where: str
-    copies: list[Loaded] = field(default_factory=list)
+    copies: Sequence[Loaded] = ()
     stored: dict[str, Any] | None = None  # the record as stored, when not the loaded one (copies)
     so_luong_ban: int | None = None
     day: dt.date = dt.date.min
@@ -93,15 +99,43 @@ class Unit:
     corrects: Entry | None = None  # the row a đính chính công văn corrects (its record's ``dinh_chinh``)
     file_in: str | None = None  # the hồ sơ (its number and symbol) the document is filed in once issued
     ho_so: HoSo | None = None
+    # learnt from the record when the transaction first reads it (``run``), kept so that it is not read again for them
+    agency_id: str = ""
+    series: Series | None = None
+    ky_hieu: str = ""
+    content: str = ""  # the SHA-256 of the record as the register keeps it (the same content issued twice)
+    dinh_chinh: str | None = None  # the record's: the document a đính chính công văn corrects
 
     @property
-    def documents(self) -> list[Loaded]:
-        return self.copies or [self.loaded]
+    def loaded(self) -> Loaded:
+        """The record: held, or read again from its row."""
+        return self.source if isinstance(self.source, Loaded) else self.source()
+
+    def documents(self, loaded: Loaded | None = None) -> Sequence[Loaded]:
+        """What is rendered: the copies, else the record (``loaded``, when the caller has read it already)."""
+        return self.copies or [loaded if loaded is not None else self.loaded]
+
+    def learn(self, loaded: Loaded) -> None:
+        """Keep what the transaction asks of the record at every step."""
+        self.agency_id, self.series, self.ky_hieu = loaded.agency_id, series_of(loaded), ky_hieu_of(loaded)
+        self.dinh_chinh = loaded.record.dinh_chinh
+        self.content = hashlib.sha256(record_json(loaded, self.stored).encode("utf-8")).hexdigest()
+
+    @property
+    def count(self) -> int:
+        """How many documents the unit renders."""
+        return len(self.copies) or 1
+
+    @property
+    def series_name(self) -> str:
+        assert self.series is not None, "learnt by run"
+        return self.series.name
 
 
 def fields_of(loaded: Loaded, doc: m.Document, stored: dict[str, Any] | None = None,
-              so_luong_ban: int | None = None) -> dict[str, Any]:
-    """The register row's columns and what the tool keeps with it, from the record and the composed document."""
+              so_luong_ban: int | None = None, agency: str | None = None) -> dict[str, Any]:
+    """The register row's columns and what the tool keeps with it, from the record and the composed document
+    (``agency``: the agency's JSON, ``agency_json``, when the caller has made it)."""
     assert doc.registration is not None
     r = doc.registration
     return {
@@ -110,9 +144,14 @@ def fields_of(loaded: Loaded, doc: m.Document, stored: dict[str, Any] | None = N
         "so_luong_ban": so_luong_ban if so_luong_ban is not None else r.so_luong_ban,
         "don_vi": loaded.don_vi,
         "record_json": record_json(loaded, stored),
-        "agency_json": json.dumps({"id": loaded.agency_id, "profile": loaded.agency.model_dump(mode="json")},
-                                  ensure_ascii=False, sort_keys=True),
+        "agency_json": agency if agency is not None else agency_json(loaded),
     }
+
+
+def agency_json(loaded: Loaded) -> str:
+    """The agency profile as the register keeps it with a row (the row can be rendered again from it alone)."""
+    return json.dumps({"id": loaded.agency_id, "profile": loaded.agency.model_dump(mode="json")},
+                      ensure_ascii=False, sort_keys=True)
 
 
 def record_json(loaded: Loaded, stored: dict[str, Any] | None = None) -> str:
@@ -183,13 +222,16 @@ def _registers() -> Iterator[dict[str, Register]]:
 # ---------------------------------------------------------------------------- rendering and staging
 
 
-def _jobs(unit: Unit, number: int, root: Path, formats: tuple[str, ...]) -> list[tuple[m.Document, tuple[str, ...], str, str]]:
-    series = series_of(unit.loaded)
-    folder = str(output_folder(root, unit.loaded.agency_id, unit.day.year))
-    docs = [document(item, number, unit.day, series.nam_trong_ky_hieu, index if unit.copies else None,
-                     register=unit.url or None)
-            for index, item in enumerate(unit.documents)]
-    return [(doc, formats, str(root), folder) for doc in docs]
+def _jobs(unit: Unit, documents: Sequence[Loaded], number: int, root: Path,
+          formats: tuple[str, ...]) -> Iterator[tuple[m.Document, tuple[str, ...], str, str]]:
+    """Each of ``documents`` composed with ``number`` as it is asked for (a document with thousands of copies is not
+    held whole)."""
+    assert unit.series is not None, "learnt by run"
+    folder = str(output_folder(root, unit.agency_id, unit.day.year))
+    for index, item in enumerate(documents):
+        doc = document(item, number, unit.day, unit.series.nam_trong_ky_hieu, index if unit.copies else None,
+                       register=unit.url or None)
+        yield doc, formats, str(root), folder
 
 
 # ---------------------------------------------------------------------------- issuing
@@ -228,49 +270,74 @@ def issue(paths: list[Path | str], workspace: Path | str | None = None, ngay: dt
     return results
 
 
+Reported = TypeVar("Reported")
+
+
+@overload
 def run(units: list[Unit], root: Path, ngay: dt.date | None, register: str | None, formats: tuple[str, ...],
-        lai: bool = False, workers: int | None = None,
-        progress: Callable[[int, int], None] | None = None) -> list[Issued]:
-    """The issuing transaction of a batch: check, render and stage, number, publish, complete."""
+        lai: bool = False, workers: int | None = None, progress: Callable[[int, int], None] | None = None,
+        report: None = None) -> list[Issued]: ...
+
+
+@overload
+def run(units: list[Unit], root: Path, ngay: dt.date | None, register: str | None, formats: tuple[str, ...],
+        lai: bool = False, workers: int | None = None, progress: Callable[[int, int], None] | None = None, *,
+        report: Callable[[Unit, Issued], Reported]) -> list[Reported]: ...
+
+
+def run(units: list[Unit], root: Path, ngay: dt.date | None, register: str | None, formats: tuple[str, ...],
+        lai: bool = False, workers: int | None = None, progress: Callable[[int, int], None] | None = None,
+        report: Callable[[Unit, Issued], Any] | None = None) -> list[Any]:
+    """The issuing transaction of a batch: check, render and stage, number, publish, complete. Each unit's result
+    is its ``Issued`` or, with ``report``, what ``report`` keeps of it, as soon as it is issued (a mail merge of
+    thousands of rows keeps a line of each, not every register row)."""
     problems: list[Problem] = []
     for unit in units:
-        record = unit.loaded.record
+        loaded = unit.loaded
+        record = loaded.record
         if record.kem_theo is not None:
             raise RegisterConflict(_("{file}: issued with the quyết định {number}, it takes no number of its own: "
                                      "render it with 'correspondence render'").format(
                 file=unit.where, number=record.kem_theo))
         unit.day = ngay or record.ngay or hom_nay()
-        where = unit.loaded.located.where(("ngay",)) if ngay is None and record.ngay else unit.where
+        where = loaded.located.where(("ngay",)) if ngay is None and record.ngay else unit.where
         problems += check_date(unit.day, where, "ngay" if ngay is None else "--ngay")
+        unit.learn(loaded)
     if problems:
         raise InvalidRecord(_("invalid record"), problems)
     with _registers() as registers:
         for unit in units:
-            unit.url = register_url(root, unit.loaded.agency_id, register)
+            unit.url = register_url(root, unit.agency_id, register)
             if unit.url not in registers:
-                registers[unit.url] = open_register(root, unit.loaded.agency_id, register, create=True)
-                recover(registers[unit.url], root, unit.loaded.agency_id)
+                registers[unit.url] = open_register(root, unit.agency_id, register, create=True)
+                recover(registers[unit.url], root, unit.agency_id)
         _check(units, registers, lai)
         fields: dict[int, dict[str, Any]] = {}
+        agencies: dict[int, tuple[Any, str]] = {}  # each agency profile's JSON, made once: a merge's rows share it
 
         def jobs() -> Iterator[tuple[m.Document, tuple[str, ...], str, str]]:
             """Each unit's documents composed as the workers take them; of each, only its register row's fields are
             kept (a merge of thousands of rows does not hold every document)."""
             for unit in units:
-                unit_jobs = _jobs(unit, unit.expected, root, formats)
-                first = unit_jobs[0][0]
-                fields[id(unit)] = fields_of(unit.loaded, first, unit.stored, unit.so_luong_ban) | {
-                    "toan_van": full_text(first)}
+                loaded = unit.loaded
+                unit_jobs = _jobs(unit, unit.documents(loaded), unit.expected, root, formats)
+                first = next(unit_jobs)
+                if id(loaded.agency) not in agencies:
+                    agencies[id(loaded.agency)] = (loaded.agency, agency_json(loaded))
+                fields[id(unit)] = fields_of(loaded, first[0], unit.stored, unit.so_luong_ban,
+                                             agencies[id(loaded.agency)][1]) | {"toan_van": full_text(first[0])}
+                del loaded
+                yield first
                 yield from unit_jobs
 
         if "pdf" in formats:
             notice_html_templates(root)  # said here: the workers' own notices reach no one
-        staged = stage_all(jobs(), workers, progress, total=sum(len(unit.documents) for unit in units))
+        staged = stage_all(jobs(), workers, progress, total=sum(unit.count for unit in units))
         position = 0
         for unit in units:
-            count = len(unit.documents)
-            unit.staged = [item for one in staged[position:position + count] for item in one]
-            position += count
+            unit.staged = [item for one in staged[position:position + unit.count] for item in one]
+            position += unit.count
+        del staged
         try:
             _allocate(units, registers, fields)
         except BaseException:
@@ -278,7 +345,7 @@ def run(units: list[Unit], root: Path, ngay: dt.date | None, register: str | Non
                 if unit.entry is None:
                     storage.discard(unit.staged)
             raise
-        return _publish_all(units, registers, root, formats)
+        return _publish_all(units, registers, root, formats, report or (lambda _unit, issued: issued))
 
 
 def _check(units: list[Unit], registers: dict[str, Register], lai: bool) -> None:
@@ -287,10 +354,10 @@ def _check(units: list[Unit], registers: dict[str, Register], lai: bool) -> None
     latest: dict[tuple[str, str, int, str], tuple[str, int]] = {}
     closed: dict[tuple[str, str], dict[int, str]] = {}
     for unit in units:
-        book, agency = registers[unit.url], unit.loaded.agency_id
+        book, agency = registers[unit.url], unit.agency_id
         if unit.replace is not None:
             unit.replaces = _replaceable(book, agency, unit.replace)
-        if unit.loaded.record.dinh_chinh is not None:
+        if unit.dinh_chinh is not None:
             unit.corrects = _correctable(book, unit)
         if unit.file_in is not None:
             unit.ho_so = _open_file(book, agency, unit.file_in, unit.day.year)
@@ -300,7 +367,7 @@ def _check(units: list[Unit], registers: dict[str, Register], lai: bool) -> None
         if unit.day.year in years:
             raise RegisterConflict(_("{file}: the year {year} is closed (since {at}): no document can be issued "
                                      "into it").format(file=unit.where, year=unit.day.year, at=ngay_so(years[unit.day.year][:10])))
-        series = series_of(unit.loaded).name
+        series = unit.series_name
         key = (unit.url, agency, unit.day.year, series)
         if key not in latest:
             state = next((s for s in book.series_states(agency) if s.year == unit.day.year and s.series == series), None)
@@ -312,14 +379,14 @@ def _check(units: list[Unit], registers: dict[str, Register], lai: bool) -> None
         latest[key] = (unit.day.isoformat(), unit.expected)
     seen: dict[tuple[str, str, int, str], str] = {}
     for unit in units if not lai else ():
-        content = hashlib.sha256(record_json(unit.loaded, unit.stored).encode("utf-8")).hexdigest()
-        earlier = [e for e in registers[unit.url].issued_content(unit.loaded.agency_id, unit.day.year, content)
+        content = unit.content
+        earlier = [e for e in registers[unit.url].issued_content(unit.agency_id, unit.day.year, content)
                    if unit.replaces is None or e.id != unit.replaces.id]
         if earlier:
             numbers = ", ".join(e.so_ky_hieu for e in earlier)
             raise AlreadyIssued(_("{file}: this record was already issued in {year} as {numbers}").format(
                 file=unit.where, year=unit.day.year, numbers=numbers), numbers)
-        key = (unit.url, unit.loaded.agency_id, unit.day.year, content)
+        key = (unit.url, unit.agency_id, unit.day.year, content)
         if key in seen:
             raise AlreadyIssued(_("{file}: the same record as {other} in this batch").format(
                 file=unit.where, other=seen[key]), seen[key])
@@ -341,12 +408,12 @@ def _replaceable(book: Register, agency: str, so_ky_hieu: str) -> Entry:
 def _correctable(book: Register, unit: Unit) -> Entry:
     """The row a đính chính công văn corrects: issued and written, not void; of the latest year up to the đính
     chính's own when the number is in several years."""
-    number = unit.loaded.record.dinh_chinh or ""
+    number = unit.dinh_chinh or ""
     where = unit.loaded.located.where(("dinh_chinh",))
-    found = [e for e in book.find(unit.loaded.agency_id, number) if e.year <= unit.day.year]
+    found = [e for e in book.find(unit.agency_id, number) if e.year <= unit.day.year]
     if not found:
         raise InvalidRecord(_("invalid record"), [Problem(where, "dinh_chinh", _(
-            "{number} is not in the register of {agency}").format(number=number, agency=unit.loaded.agency_id))])
+            "{number} is not in the register of {agency}").format(number=number, agency=unit.agency_id))])
     old = found[0]
     if old.status != ISSUED or old.pending:
         raise InvalidRecord(_("invalid record"), [Problem(where, "dinh_chinh", _(
@@ -448,39 +515,46 @@ def _allocate(units: list[Unit], registers: dict[str, Register], fields: dict[in
     for group in _groups(units):
         book = registers[group[0].url]
         if len(group) == 1 and not _plain(group[0]):
-            group[0].entry = _take(book, group[0], fields[id(group[0])])
+            group[0].entry = _take(book, group[0], fields.pop(id(group[0])))
             continue
-        with book.batch(series=[(u.loaded.agency_id, u.day.year, series_of(u.loaded).name) for u in group]):
-            taken = [_take(book, unit, fields[id(unit)]) for unit in group]
+        with book.batch(series=[(u.agency_id, u.day.year, u.series_name) for u in group]):
+            taken = [_take(book, unit, fields.pop(id(unit))) for unit in group]
         for unit, entry in zip(group, taken, strict=True):
             unit.entry = entry
 
 
 def _take(book: Register, unit: Unit, fields: dict[str, Any]) -> Entry:
-    series = series_of(unit.loaded)
+    series = unit.series
+    assert series is not None, "learnt by run"
     try:
-        return book.allocate(unit.loaded.agency_id, series.name, unit.day, ky_hieu_of(unit.loaded), fields,
+        return book.allocate(unit.agency_id, series.name, unit.day, unit.ky_hieu, fields,
                              series.nam_trong_ky_hieu, replaces=None if unit.replaces is None else unit.replaces.id)
     except Backdated as error:  # another clerk issued a later date meanwhile
         raise _backdated(unit.where, unit.day, error.last_date, error.last_number) from None
 
 
-def _publish_all(units: list[Unit], registers: dict[str, Register], root: Path,
-                 formats: tuple[str, ...]) -> list[Issued]:
+def _publish_all(units: list[Unit], registers: dict[str, Register], root: Path, formats: tuple[str, ...],
+                 report: Callable[[Unit, Issued], Reported]) -> list[Reported]:
     """Publish every unit's files, in order, then complete its row: the rows of following plain units a batch at a
     time (``Register.batch``), each its own event; should the batch be refused (a row changed outside the tool),
-    row by row, so that every other row is completed and the refusal is said as for one row."""
-    done: dict[int, Issued] = {}
+    row by row, so that every other row is completed and the refusal is said as for one row. Of each unit done, what
+    ``report`` keeps of its ``Issued``; the unit lets go of its row and of its staged files (published now)."""
+    done: dict[int, Reported] = {}
+
+    def finished(unit: Unit, issued: Issued) -> None:
+        done[id(unit)] = report(unit, issued)
+        unit.entry, unit.staged = None, []
+
     for group in _groups(units):
         book = registers[group[0].url]
         if len(group) == 1 and not _plain(group[0]):
-            done[id(group[0])] = _publish(book, group[0], root, formats)
+            finished(group[0], _publish(book, group[0], root, formats))
             continue
         written: list[tuple[Unit, list[storage.FileRecord]]] = []
         for unit in group:
             files = _publish_files(book, unit, root, formats)
             if isinstance(files, Issued):
-                done[id(unit)] = files
+                finished(unit, files)
             else:
                 written.append((unit, files))
         try:
@@ -496,7 +570,7 @@ def _publish_all(units: list[Unit], registers: dict[str, Register], root: Path,
             if refused is not None:
                 raise refused from None
         for (unit, _files), issued in zip(written, completed, strict=True):
-            done[id(unit)] = issued
+            finished(unit, issued)
     return [done[id(unit)] for unit in units]
 
 
@@ -515,7 +589,8 @@ def _publish_files(book: Register, unit: Unit, root: Path, formats: tuple[str, .
     try:
         if entry.number != unit.expected:  # another clerk took the expected number meanwhile
             storage.discard(unit.staged)
-            unit.staged = [item for job in _jobs(unit, entry.number, root, formats) for item in stage_job(job)]
+            unit.staged = [item for job in _jobs(unit, unit.documents(), entry.number, root, formats)
+                           for item in stage_job(job)]
         return storage.publish(unit.staged, root)
     except WriteFailed as error:  # a full disk: the number stays taken, pending, for recover to complete
         storage.discard(unit.staged)

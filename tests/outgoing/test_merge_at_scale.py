@@ -5,6 +5,7 @@ rendered on its own gives, and the preview the bytes the pages joined in memory 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 from pathlib import Path
 
@@ -15,9 +16,10 @@ from correspondence.errors import CorrespondenceError
 from correspondence.i18n import _
 from correspondence.outgoing import staging, transaction
 from correspondence.outgoing.merge import merge, preview
-from correspondence.register.store import Register
+from correspondence.register.store import Entry, Register
 from correspondence.render import render_document
 from correspondence.render.join import combine
+from correspondence.validate import Loaded
 from correspondence.workspace import output_root
 from tests.outgoing.test_merge import RECORD  # the invitation whose body uses two columns, ten and gio
 
@@ -90,6 +92,39 @@ def test_the_jobs_are_read_no_faster_than_the_workers_take_them(workspace: Path)
     assert len(done) == 30 and finished[0] == 30
     assert max(ahead) <= staging.AHEAD * 2 + 1, ahead  # without the bound, all 30 are made before one is done
     storage.discard(item for files in done for item in files)
+
+
+def _alive(kind: type) -> int:
+    gc.collect()
+    return sum(1 for thing in gc.get_objects() if isinstance(thing, kind))
+
+
+def test_a_merge_holds_no_row_s_record_or_register_row_longer_than_it_needs_it(
+        workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A merge's memory does not grow with its rows by what each row is made of: each row's record is read again
+    when the transaction needs it, and a row done is reported by a line, its register row let go."""
+    record, data = _files(workspace, 40)
+    monkeypatch.setattr(transaction, "BATCH", 5)  # rows completed 5 at a time: several batches
+    records: list[int] = []
+    rows: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        if done % 10 == 0:
+            records.append(_alive(Loaded))
+
+    complete = Register.complete
+
+    def completing(self: Register, *args: object, **kwargs: object) -> Entry:
+        rows.append(_alive(Entry))
+        return complete(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Register, "complete", completing)
+    done = merge(record, data, workspace, workers=1, formats=("pdf",), progress=progress)
+    assert [item.so_ky_hieu for item in done] == [f"{n:02d}/UBND-XD6" for n in range(1, 41)]
+    assert len(records) == 4 and max(records) <= 5, records  # held, all 40 were alive while the files were made
+    # each row's entry as numbered, until the row is done, and a batch's completed ones; held, each row done kept its
+    # completed entry too (twice as many by the last batch)
+    assert len(rows) == 40 and max(rows) <= 40 + 12, rows
 
 
 @pytest.mark.parametrize("workers", [1, 2])
