@@ -19,26 +19,25 @@ def combine(pdfs: list[bytes], title: str) -> bytes:
 
 
 def combine_files(paths: list[Path], title: str, out: Path) -> None:
-    """``combine`` of PDF files into the file ``out``, in little memory: each page is copied as it is read and the
-    contents of its streams only when ``out`` is written (the same bytes as ``combine`` of the files' bytes)."""
+    """``combine`` of PDF files into the file ``out`` (the same bytes as ``combine`` of the files' bytes), one file
+    open at a time: a preview of thousands of files is not refused for the files a process may hold open."""
     _join(paths, title, out)
 
 
 def _join(sources: list[Any], title: str, target: Any) -> None:
+    """Each source's pages copied into one PDF, the source closed at once: pikepdf copies the streams of the pages
+    as it copies them (its ``setImmediateCopyFrom``), so that the source's parsed objects are not held meanwhile."""
     import pikepdf
 
     out = pikepdf.Pdf.new()
-    opened: list[pikepdf.Pdf] = []
     try:
         for source in sources:
-            opened.append(pikepdf.Pdf.open(source))
-            out.pages.extend(opened[-1].pages)
+            with pikepdf.Pdf.open(source) as pdf:
+                out.pages.extend(pdf.pages)
         out.docinfo["/Title"] = pikepdf.String(title)
         out.save(target, deterministic_id=True, linearize=False)
     except pikepdf.PdfError as error:
         raise RenderFailed(_("the PDFs could not be joined into one: {why}").format(why=error)) from None
     finally:
-        for pdf in opened:
-            pdf.close()
         out.close()
 
