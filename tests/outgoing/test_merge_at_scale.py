@@ -7,7 +7,10 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
+import weakref
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,9 +97,17 @@ def test_the_jobs_are_read_no_faster_than_the_workers_take_them(workspace: Path)
     storage.discard(item for files in done for item in files)
 
 
-def _alive(kind: type) -> int:
-    gc.collect()
-    return sum(1 for thing in gc.get_objects() if isinstance(thing, kind))
+def _tracked(monkeypatch: pytest.MonkeyPatch, kind: type) -> Callable[[], int]:
+    """How many instances of ``kind`` made from now on are alive."""
+    made: list[weakref.ref[Any]] = []
+    init = kind.__init__
+
+    def tracking(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        made.append(weakref.ref(self))
+
+    monkeypatch.setattr(kind, "__init__", tracking)
+    return lambda: sum(1 for ref in made if ref() is not None)
 
 
 def test_a_merge_holds_no_row_s_record_or_register_row_longer_than_it_needs_it(
@@ -105,23 +116,24 @@ def test_a_merge_holds_no_row_s_record_or_register_row_longer_than_it_needs_it(
     when the transaction needs it, and a row done is reported by a line, its register row let go."""
     record, data = _files(workspace, 40)
     monkeypatch.setattr(transaction, "BATCH", 5)  # rows completed 5 at a time: several batches
+    loaded, entries = _tracked(monkeypatch, Loaded), _tracked(monkeypatch, Entry)
     records: list[int] = []
     rows: list[int] = []
 
     def progress(done: int, total: int) -> None:
-        if done % 10 == 0:
-            records.append(_alive(Loaded))
+        gc.collect()
+        records.append(loaded())
 
     complete = Register.complete
 
     def completing(self: Register, *args: object, **kwargs: object) -> Entry:
-        rows.append(_alive(Entry))
+        rows.append(entries())
         return complete(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Register, "complete", completing)
     done = merge(record, data, workspace, workers=1, formats=("pdf",), progress=progress)
     assert [item.so_ky_hieu for item in done] == [f"{n:02d}/UBND-XD6" for n in range(1, 41)]
-    assert len(records) == 4 and max(records) <= 5, records  # held, all 40 were alive while the files were made
+    assert len(records) == 40 and max(records) <= 5, records  # held, all 40 were alive while the files were made
     # each row's entry as numbered, until the row is done, and a batch's completed ones; held, each row done kept its
     # completed entry too (twice as many by the last batch)
     assert len(rows) == 40 and max(rows) <= 40 + 12, rows
