@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -238,6 +239,11 @@ def _text(attachment: m.Attachment) -> str:
 
 
 _FOLDERS: list[Path] = []  # font folders whose files Typst reads from inside them (copies): removed at exit
+FONT_FOLDER = "correspondence-fonts-"  # then the process's id: correspondence-fonts-<pid>-<random>
+# How old a font folder of a process that is gone must be to be removed: its process may run in another PID namespace
+# sharing this temporary folder (where it is not seen), and a folder is used for milliseconds only, or for as long as
+# its process lives.
+STALE_FONT_FOLDER = 3600
 
 
 def _drop_font_folders() -> None:
@@ -261,7 +267,8 @@ def _fonts(paths: tuple[Path, ...]) -> Any:
     the folder stays until the process ends."""
     import typst
 
-    folder = Path(tempfile.mkdtemp(prefix="correspondence-fonts-"))
+    _sweep_font_folders()
+    folder = Path(tempfile.mkdtemp(prefix=f"{FONT_FOLDER}{os.getpid()}-"))
     kept = False
     try:
         for index, path in enumerate(paths):
@@ -278,6 +285,29 @@ def _fonts(paths: tuple[Path, ...]) -> Any:
         else:
             shutil.rmtree(folder, ignore_errors=True)
     return fonts
+
+
+def _process_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # another user's process: alive
+        return False
+    return False
+
+
+def _sweep_font_folders() -> None:
+    """Remove the font folders that processes killed while they made them left (a few milliseconds of a process's
+    life): those whose process is gone, older than ``STALE_FONT_FOLDER`` seconds."""
+    now = time.time()
+    for folder in Path(tempfile.gettempdir()).glob(f"{FONT_FOLDER}*-*"):
+        pid = folder.name[len(FONT_FOLDER):].partition("-")[0]
+        try:
+            if pid.isdigit() and _process_gone(int(pid)) and now - folder.lstat().st_mtime > STALE_FONT_FOLDER:
+                shutil.rmtree(folder)
+        except OSError:  # removed meanwhile by another process, or not ours to remove
+            continue
 
 
 @lru_cache(maxsize=4)

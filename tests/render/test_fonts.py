@@ -4,7 +4,11 @@ names the face by the font's PostScript name)."""
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from correspondence.metrics import FACES, FONT_DIR, TABLE, face_metrics, read_face, table_text
-from correspondence.render import render_document
+from correspondence.render import render_document, typst
 
 TIMES = {"Regular": "times.ttf", "Bold": "timesbd.ttf", "Italic": "timesi.ttf", "BoldItalic": "timesbi.ttf"}
 
@@ -74,6 +78,33 @@ def test_the_faces_are_read_without_leaving_a_folder(windows_fonts: Path, build:
     fonts = _fonts(build(make_record(noi_dung="Văn bản **đậm** và *nghiêng*, ***cả hai***.")))
     assert fonts == {"TimesNewRomanPS", "TimesNewRomanPSBold", "TimesNewRomanPSItalic", "TimesNewRomanPSBoldItalic"}
     assert list(scratch.iterdir()) == []
+
+
+def test_a_font_folder_a_killed_process_left_is_removed_by_the_next_one(
+        windows_fonts: Path, build: Callable[..., Any], make_record: Callable[..., Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process killed in the milliseconds it links the faces leaves its folder: the next process that reads fonts
+    removes the folders of processes that are gone, once they are an hour old — never one of a live process, nor a
+    new one (its process may live where this one does not see it)."""
+    scratch = tmp_path / "temp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                           check=True)
+    gone = int(ended.stdout)
+    hour_ago = time.time() - 3700
+    left = {}
+    for name, pid, old in (("gone-old", gone, True), ("gone-new", gone, False), ("alive-old", os.getpid(), True)):
+        folder = scratch / f"{typst.FONT_FOLDER}{pid}-{name}"
+        folder.mkdir()
+        (folder / "0-times.ttf").symlink_to(windows_fonts / "times.ttf")
+        if old:
+            os.utime(folder, (hour_ago, hour_ago))
+        left[name] = folder
+    typst._compiler.cache_clear()  # the next layout reads the fonts again, as a new process does
+    _fonts(build(make_record()))
+    assert sorted(path.name for path in scratch.iterdir()) == sorted(
+        folder.name for name, folder in left.items() if name != "gone-old")
 
 
 def test_version_names_the_pdf_font(windows_fonts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
