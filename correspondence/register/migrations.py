@@ -320,6 +320,14 @@ def _v14_accounts(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _v15_content_and_pending_indexes(conn: Connection) -> None:
+    """What every issue asks is found through an index, not by reading the year's rows: the rows issued from a
+    record's very content (asked once per record: once per row of a mail merge; 57 ms a question on a register of
+    20,000 rows a year) and the rows left pending (asked once per issue: of the rows without files only)."""
+    conn.execute(text("CREATE INDEX ix_entries_content ON entries (agency, year, content_hash)"))
+    conn.execute(text("CREATE INDEX ix_entries_pending ON entries (agency, id) WHERE files_json IS NULL"))
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "series and entries", _v1_series_and_entries),
     (2, "events and date index", _v2_events),
@@ -335,6 +343,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (12, "search: rows without text, numbers, bounded words", _v12_search_rows_without_text_and_numbers),
     (13, "assignment and outcome of received documents", _v13_incoming_handling),
     (14, "accounts of the desk", _v14_accounts),
+    (15, "indexes of a record's content and of the pending rows", _v15_content_and_pending_indexes),
 )
 CURRENT = MIGRATIONS[-1][0]
 
