@@ -8,8 +8,9 @@ the chain is sealed and its later events are keyed.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, and_, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -37,6 +38,25 @@ _SELECT_HEAD = select(chains_t.c.last_hash).where(chains_t.c.agency == bindparam
 _UPDATE_HEAD = update(chains_t).where(chains_t.c.agency == bindparam("k_agency")).values(last_hash=bindparam("h"))
 _EVENT_COLUMNS = ("entry_id", "action", "at", "by", "detail", "agency", "prev_hash", "row_hash", "hash")
 _INSERT_EVENT = events_t.insert().values({name: bindparam(name) for name in _EVENT_COLUMNS})
+
+
+# How many rows the audit reads at a time (PostgreSQL through a server-side cursor; a client-side one would hold them
+# all): a row keeps its record, annex tables included.
+ROWS_AT_ONCE = 50
+
+
+class Audited(NamedTuple):
+    """An outgoing row as the audit of the chain checks it: where it is, its links, and its content's hash."""
+
+    id: int
+    year: int
+    series: str
+    number: int
+    so_ky_hieu: str
+    status: str
+    thay_the: int | None
+    written: bool  # its files recorded
+    hash: str  # row_hash of the row as it is
 
 
 @dataclass(frozen=True)
@@ -204,14 +224,19 @@ class EventChain(Database):
 
     # ------------------------------------------------------------------ the audit
 
-    def _chain_read(self, conn: Connection, agency: str) -> tuple[list[Any], dict[int, Any], str | None]:
-        """What the audit of the chain reads: the agency's events (oldest first), its outgoing rows, the chain's head."""
+    def _chain_read(self, conn: Connection, agency: str) -> tuple[list[Any], dict[int, Audited], str | None]:
+        """What the audit of the chain reads: the agency's events (oldest first), its outgoing rows as the audit
+        needs them (each row's content hashed as it is read: the rows, each with its stored record, are not held —
+        a register of years holds hundreds of thousands), the chain's head."""
         events = list(conn.execute(select(events_t).where(events_t.c.agency == agency).order_by(events_t.c.id)))
-        rows = {r.id: r for r in conn.execute(select(entries_t).where(entries_t.c.agency == agency))}
+        rows = {r.id: Audited(r.id, r.year, r.series, r.number, r.so_ky_hieu, r.status, r.thay_the,
+                              r.files_json is not None, row_hash(r))
+                for r in conn.execute(select(entries_t).where(entries_t.c.agency == agency)
+                                      .execution_options(yield_per=ROWS_AT_ONCE))}
         head = conn.execute(select(chains_t.c.last_hash).where(chains_t.c.agency == agency)).scalar()
         return events, rows, head
 
-    def _audit_chain(self, agency: str, events: list[Any], rows: dict[int, Any], head: str | None) -> list[Problem]:
+    def _audit_chain(self, agency: str, events: list[Any], rows: dict[int, Audited], head: str | None) -> list[Problem]:
         """Every sign of a change made outside the tool to the chain or to the outgoing rows: an event altered, added
         or removed, a row changed, added or deleted since its last event, a row voided or replaced twice."""
         problems: list[Problem] = []
@@ -257,19 +282,19 @@ class EventChain(Database):
                 problems.append(Problem(f"{where}:{item.id}", "", _("the row of {number} was deleted outside the tool")
                                         .format(number=numbered.get(entry_id, entry_id)),
                                         _("restore the register from a backup")))
-            elif item.row_hash and row_hash(row) != item.row_hash:
+            elif item.row_hash and row.hash != item.row_hash:
                 problems.append(Problem(f"{agency}/{row.year}/{row.series}:{row.number}", "", _(
                     "{number}: the row was changed outside the tool since its last event").format(number=row.so_ky_hieu),
                     _("restore the register from a backup")))
-        voids = [item.entry_id for item in events if item.entry_id and item.action == VOIDED]
-        for entry_id in sorted({e for e in voids if voids.count(e) > 1}):
+        voids = Counter(item.entry_id for item in events if item.entry_id and item.action == VOIDED)
+        for entry_id in sorted(e for e, count in voids.items() if count > 1):
             row = rows.get(entry_id)
             problems.append(Problem(f"{where}:{entry_id}", "", _("{number}: voided {count} times").format(
                 number=row.so_ky_hieu if row is not None else numbered.get(entry_id, entry_id),
-                count=voids.count(entry_id)), _("restore the register from a backup")))
-        corrections: dict[int, list[Any]] = {}
+                count=voids[entry_id]), _("restore the register from a backup")))
+        corrections: dict[int, list[Audited]] = {}
         for row in rows.values():
-            if row.thay_the is not None and (row.status == ISSUED or row.files_json is not None):
+            if row.thay_the is not None and (row.status == ISSUED or row.written):
                 corrections.setdefault(row.thay_the, []).append(row)
         for old_id, news in sorted(corrections.items()):
             old = rows.get(old_id)

@@ -1,0 +1,37 @@
+"""The audit of a register (``register verify``) reads its rows without holding them: each row's content is hashed
+as it is read, and only what the audit reports is kept of it. A register of years holds hundreds of thousands of
+rows, each with the record it was issued from (its annex tables too): held whole, they took gigabytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tracemalloc
+
+from correspondence.register import events
+from correspondence.register.store import Register
+
+AGENCY = "ubnd-quang-ninh"
+FIELDS = {"ten_loai_trich_yeu": "Công văn V/v thử", "nguoi_ky": "Đặng Huy Hậu", "noi_nhan": "Như trên",
+          "don_vi_nhan_ban_luu": "VT, XD6", "kind": "cong_van"}
+ROWS, RECORD = 200, 50_000  # 200 rows keeping a record of 50,000 characters each: 10 MB of records
+
+
+def test_the_audit_holds_no_more_than_a_few_rows_at_a_time(register_url: str) -> None:
+    with Register(register_url) as register:
+        ids = []
+        with register.batch(series=[(AGENCY, 2019, "chung")]):
+            for number in range(ROWS):
+                ids.append(register.allocate(AGENCY, "chung", dt.date(2019, 5, 7), "UBND-XD6", {
+                    **FIELDS, "record_json": f'{{"bang": "{number:04d}{"x" * RECORD}"}}', "agency_json": "{}"}).id)
+        with register.batch(rows=ids):
+            for entry_id in ids:
+                register.complete(entry_id, [])
+        tracemalloc.start()
+        try:
+            problems = register.audit(AGENCY)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert problems == []
+    # the rows are read ROWS_AT_ONCE at a time: held all at once, the audit's peak was above the 10 MB of records
+    assert events.ROWS_AT_ONCE * RECORD < 4_000_000 and peak < 6_000_000, peak
