@@ -3,6 +3,7 @@ of an agency: all of them in the book's order, or one page of them, the latest f
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import and_, func, select
@@ -11,6 +12,10 @@ from correspondence.records.tables import fold
 from correspondence.register.connection import Database
 from correspondence.register.rows import Entry, entry_of
 from correspondence.register.tables import entries_t
+
+# What a row keeps to be rendered again and found, and a check of every row does not read: the record it was issued
+# from (with its annex tables), the agency's profile, its words for search.
+STORED = ("record_json", "agency_json", "tim_kiem")
 
 
 class Listing(Database):
@@ -24,11 +29,18 @@ class Listing(Database):
         return entry_of(row) if row is not None else None
 
     def entries(self, agency: str | None = None, year: int | None = None, series: str | None = None,
-                kind: str | None = None, unit: str | None = None, text: str | None = None) -> list[Entry]:
-        query = self._selection(select(entries_t), agency, year, series, kind, unit, text)
+                kind: str | None = None, unit: str | None = None, text: str | None = None,
+                stored: bool = True) -> list[Entry]:
+        """The rows so filtered, in the book's order. ``stored=False``: without what a row keeps to be rendered again
+        and found (``STORED``: its record, its agency, its search words, each None), as a check of every row of a
+        register of years reads them."""
+        columns = list(entries_t.c) if stored else [c for c in entries_t.c if c.name not in STORED]
+        query = self._selection(select(*columns), agency, year, series, kind, unit, text)
         query = query.order_by(entries_t.c.agency, entries_t.c.year, entries_t.c.series, entries_t.c.number)
         with self.engine.connect() as conn:
-            return [entry_of(r) for r in conn.execute(query)]
+            if stored:
+                return [entry_of(r) for r in conn.execute(query)]
+            return [Entry(**{f.name: getattr(r, f.name, None) for f in fields(Entry)}) for r in conn.execute(query)]
 
     def entries_page(self, agency: str, offset: int, limit: int, year: int | None = None, kind: str | None = None,
                      unit: str | None = None, text: str | None = None,

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
+from correspondence.outgoing import registry
 from correspondence.register import events
 from correspondence.register.store import Register
 
@@ -16,7 +20,7 @@ FIELDS = {"ten_loai_trich_yeu": "Công văn V/v thử", "nguoi_ky": "Đặng Huy
 ROWS, RECORD = 200, 50_000  # 200 rows keeping a record of 50,000 characters each: 10 MB of records
 
 
-def test_the_audit_holds_no_more_than_a_few_rows_at_a_time(register_url: str) -> None:
+def _filled(register_url: str) -> None:
     with Register(register_url) as register:
         ids = []
         with register.batch(series=[(AGENCY, 2019, "chung")]):
@@ -26,6 +30,19 @@ def test_the_audit_holds_no_more_than_a_few_rows_at_a_time(register_url: str) ->
         with register.batch(rows=ids):
             for entry_id in ids:
                 register.complete(entry_id, [])
+
+
+def _peak(action: Callable[[], Any]) -> tuple[Any, int]:
+    tracemalloc.start()
+    try:
+        return action(), tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_the_audit_holds_no_more_than_a_few_rows_at_a_time(register_url: str) -> None:
+    _filled(register_url)
+    with Register(register_url) as register:
         tracemalloc.start()
         try:
             problems = register.audit(AGENCY)
@@ -35,3 +52,11 @@ def test_the_audit_holds_no_more_than_a_few_rows_at_a_time(register_url: str) ->
     assert problems == []
     # the rows are read ROWS_AT_ONCE at a time: held all at once, the audit's peak was above the 10 MB of records
     assert events.ROWS_AT_ONCE * RECORD < 4_000_000 and peak < 6_000_000, peak
+
+
+def test_register_verify_reads_no_row_s_record(workspace: Path, register_url: str) -> None:
+    """Verify checks every row's number, date, status and files: it reads them without the records they keep."""
+    _filled(register_url)
+    report, peak = _peak(lambda: registry.verify(workspace, AGENCY, register_url, repair=False))
+    assert report.problems == [] and report.checked == ROWS
+    assert peak < 8_000_000, peak  # with each row's record, above 20 MB (the listing and the audit's)
