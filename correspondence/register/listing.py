@@ -18,6 +18,11 @@ from correspondence.register.tables import entries_t
 STORED = ("record_json", "agency_json", "tim_kiem")
 
 
+def _columns(row: Any) -> dict[str, Any]:
+    """The fields of an ``Entry`` from a row read without some of its columns (None)."""
+    return {f.name: getattr(row, f.name, None) for f in fields(Entry)}
+
+
 class Listing(Database):
     """Reading the sổ đăng ký văn bản đi: its rows filtered, a page of them, one row of an agency."""
 
@@ -40,7 +45,7 @@ class Listing(Database):
         with self.engine.connect() as conn:
             if stored:
                 return [entry_of(r) for r in conn.execute(query)]
-            return [Entry(**{f.name: getattr(r, f.name, None) for f in fields(Entry)}) for r in conn.execute(query)]
+            return [Entry(**_columns(r)) for r in conn.execute(query)]
 
     def entries_page(self, agency: str, offset: int, limit: int, year: int | None = None, kind: str | None = None,
                      unit: str | None = None, text: str | None = None,
