@@ -269,10 +269,16 @@ def merge(record: Path | str, data: Path | str, workspace: Path | str | None = N
     if len(rows) > 1:
         start_workers(workers or os.cpu_count(), formats)
     recipients: list[str] = []
-    # every row checked (composed, as numbered) before the register is opened; of each, only its recipient kept: the
-    # transaction reads each row's record again when it needs it (a merge of thousands of rows holds none of them)
+    units: list[Unit] = []
+    # every row checked (composed, as numbered) before the register is opened; of each, its recipient kept and what
+    # the transaction asks of its record (``Unit.learn``): the transaction reads each row's record again only to
+    # compose its document (a merge of thousands of rows holds none of them)
     for ((item, doc),) in _record_chunks(loaded, rows, 1, 1):
-        recipients.append(_recipient(item, doc, rows[len(recipients)][1]))
+        where, row = rows[len(recipients)]
+        recipients.append(_recipient(item, doc, row))
+        if not one_number:
+            units.append(Unit(partial(load_row, loaded, where, row), where))
+            units[-1].learn(item)
     count = workers or os.cpu_count() or 1
     if one_number:
         stored = self_contained(loaded) | {COPIES: [dict(row) for _w, row in rows]}
@@ -282,7 +288,6 @@ def merge(record: Path | str, data: Path | str, workspace: Path | str | None = N
         return [Merged(where, issued.entry.so_ky_hieu, issued.files[index * per_copy:(index + 1) * per_copy],
                        issued.failure, issued.entry.pending, recipients[index])
                 for index, (where, _row) in enumerate(rows)]
-    units = [Unit(partial(load_row, loaded, where, row), where) for where, row in rows]
     recipient_of = {id(unit): recipient for unit, recipient in zip(units, recipients, strict=True)}
     return run(units, root, ngay, register, formats, lai, count, progress, report=lambda unit, issued: Merged(
         unit.where, issued.entry.so_ky_hieu, issued.files, issued.failure, issued.entry.pending, recipient_of[id(unit)]))

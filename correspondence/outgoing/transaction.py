@@ -99,7 +99,12 @@ class Unit:
     corrects: Entry | None = None  # the row a đính chính công văn corrects (its record's ``dinh_chinh``)
     file_in: str | None = None  # the hồ sơ (its number and symbol) the document is filed in once issued
     ho_so: HoSo | None = None
-    # learnt from the record when the transaction first reads it (``run``), kept so that it is not read again for them
+    # learnt from the record when it is first read (``learn``: by ``run``, or by whoever read it already, as a merge's
+    # check of its rows), kept so that it is not read again for them
+    learnt: bool = False
+    kem_theo: str | None = None  # the record's: the quyết định it is issued with (it takes no number of its own)
+    ngay: dt.date | None = None  # the record's own date, and where it is written
+    ngay_where: str = ""
     agency_id: str = ""
     series: Series | None = None
     ky_hieu: str = ""
@@ -116,10 +121,13 @@ class Unit:
         return self.copies or [loaded if loaded is not None else self.loaded]
 
     def learn(self, loaded: Loaded) -> None:
-        """Keep what the transaction asks of the record at every step."""
+        """Keep what the transaction asks of the record at every step (``loaded``: the unit's record)."""
+        record = loaded.record
         self.agency_id, self.series, self.ky_hieu = loaded.agency_id, series_of(loaded), ky_hieu_of(loaded)
-        self.dinh_chinh = loaded.record.dinh_chinh
+        self.dinh_chinh, self.kem_theo, self.ngay = record.dinh_chinh, record.kem_theo, record.ngay
+        self.ngay_where = loaded.located.where(("ngay",)) if record.ngay else ""
         self.content = hashlib.sha256(record_json(loaded, self.stored).encode("utf-8")).hexdigest()
+        self.learnt = True
 
     @property
     def count(self) -> int:
@@ -293,16 +301,15 @@ def run(units: list[Unit], root: Path, ngay: dt.date | None, register: str | Non
     thousands of rows keeps a line of each, not every register row)."""
     problems: list[Problem] = []
     for unit in units:
-        loaded = unit.loaded
-        record = loaded.record
-        if record.kem_theo is not None:
+        if not unit.learnt:
+            unit.learn(unit.loaded)
+        if unit.kem_theo is not None:
             raise RegisterConflict(_("{file}: issued with the quyết định {number}, it takes no number of its own: "
                                      "render it with 'correspondence render'").format(
-                file=unit.where, number=record.kem_theo))
-        unit.day = ngay or record.ngay or hom_nay()
-        where = loaded.located.where(("ngay",)) if ngay is None and record.ngay else unit.where
+                file=unit.where, number=unit.kem_theo))
+        unit.day = ngay or unit.ngay or hom_nay()
+        where = unit.ngay_where if ngay is None and unit.ngay else unit.where
         problems += check_date(unit.day, where, "ngay" if ngay is None else "--ngay")
-        unit.learn(loaded)
     if problems:
         raise InvalidRecord(_("invalid record"), problems)
     with _registers() as registers:
