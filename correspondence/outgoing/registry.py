@@ -7,6 +7,7 @@ register, not through ``incoming`` - and completes documents left pending by a c
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,7 +81,7 @@ def _series_problems(name: str, entries: list[Entry], states: dict[tuple[int, st
     for (year, series), rows in sorted(by_series.items()):
         where = f"{name}/{year}/{series}"
         numbers = [e.number for e in rows]
-        duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
+        duplicates = sorted(n for n, times in Counter(numbers).items() if times > 1)
         if duplicates:
             problems.append(Problem(where, "", _("numbers given twice: {numbers}").format(
                 numbers=", ".join(map(str, duplicates)))))

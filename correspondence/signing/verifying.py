@@ -168,7 +168,7 @@ def register_problems(workspace: Path, agency: str | None = None, register_url: 
     for name in [agency] if agency else agencies(workspace):
         register, name = open_register(workspace, name, register_url)
         with register:
-            entries = register.entries(name)
+            entries = register.entries(name, stored=False)  # their files: not the record each keeps
         for entry in entries:
             signed = [item for item in entry.files if "ky" in item]
             for item in signed:
