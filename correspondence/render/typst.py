@@ -288,6 +288,7 @@ def _fonts(paths: tuple[Path, ...]) -> Any:
 
 
 def _process_gone(pid: int) -> bool:
+    """Whether no process of this id runs (one of another user does: it may not be signalled)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
