@@ -224,28 +224,24 @@ class EventChain(Database):
 
     # ------------------------------------------------------------------ the audit
 
-    def _chain_read(self, conn: Connection, agency: str) -> tuple[list[Any], dict[int, Audited], str | None]:
-        """What the audit of the chain reads: the agency's events (oldest first), its outgoing rows as the audit
-        needs them (each row's content hashed as it is read: the rows, each with its stored record, are not held —
-        a register of years holds hundreds of thousands), the chain's head."""
-        events = list(conn.execute(select(events_t).where(events_t.c.agency == agency).order_by(events_t.c.id)))
-        rows = {r.id: Audited(r.id, r.year, r.series, r.number, r.so_ky_hieu, r.status, r.thay_the,
-                              r.files_json is not None, row_hash(r))
-                for r in conn.execute(select(entries_t).where(entries_t.c.agency == agency)
-                                      .execution_options(yield_per=ROWS_AT_ONCE))}
-        head = conn.execute(select(chains_t.c.last_hash).where(chains_t.c.agency == agency)).scalar()
-        return events, rows, head
-
-    def _audit_chain(self, agency: str, events: list[Any], rows: dict[int, Audited], head: str | None) -> list[Problem]:
+    def _audit_chain(self, conn: Connection, agency: str, kept: list[Any]) -> list[Problem]:
         """Every sign of a change made outside the tool to the chain or to the outgoing rows: an event altered, added
-        or removed, a row changed, added or deleted since its last event, a row voided or replaced twice."""
+        or removed, a row changed, added or deleted since its last event, a row voided or replaced twice. The events
+        and the rows are read ``ROWS_AT_ONCE`` at a time and not held (a register of years holds hundreds of
+        thousands): of each row's events, the last one's hash; of each row, where it is, its links and its content's
+        hash. The events of no outgoing row (receipts, hồ sơ, closed years, accounts) are added to ``kept``, for the
+        audits of those."""
         problems: list[Problem] = []
         where = f"{agency}/events"
         previous = ""
-        last_event: dict[int, Any] = {}
+        last_event: dict[int, tuple[int, str | None]] = {}  # of each row: its last event's id and row hash
         numbered: dict[int, str] = {}
+        voids: Counter[int] = Counter()
         keyed = unreadable = False
-        for item in events:
+        events = 0
+        for item in conn.execute(select(events_t).where(events_t.c.agency == agency).order_by(events_t.c.id)
+                                 .execution_options(yield_per=ROWS_AT_ONCE)):
+            events += 1
             if item.action == SEAL and not keyed:
                 keyed = True
                 if self.key is None:
@@ -266,9 +262,18 @@ class EventChain(Database):
                     "outside the tool").format(id=item.id), _("restore the register from a backup")))
             previous = item.hash or ""
             if item.entry_id:
-                last_event[item.entry_id] = item
+                last_event[item.entry_id] = (item.id, item.row_hash)
                 if item.action in (ISSUED, IMPORTED):
                     numbered[item.entry_id] = item.detail or str(item.entry_id)
+                elif item.action == VOIDED:
+                    voids[item.entry_id] += 1
+            else:
+                kept.append(item)
+        rows = {r.id: Audited(r.id, r.year, r.series, r.number, r.so_ky_hieu, r.status, r.thay_the,
+                              r.files_json is not None, row_hash(r))
+                for r in conn.execute(select(entries_t).where(entries_t.c.agency == agency)
+                                      .execution_options(yield_per=ROWS_AT_ONCE))}
+        head = conn.execute(select(chains_t.c.last_hash).where(chains_t.c.agency == agency)).scalar()
         if events and self.key is not None and not keyed:
             problems.append(Problem(where, "", _("the chain of events is not sealed with the agency key yet"), _(
                 "the next change of the register seals it; if it was sealed before, the chain was rewritten outside "
@@ -276,17 +281,16 @@ class EventChain(Database):
         if events and head != previous:
             problems.append(Problem(where, "", _("the last events of the chain were removed outside the tool"),
                                     _("restore the register from a backup")))
-        for entry_id, item in sorted(last_event.items()):
+        for entry_id, (event_id, hashed) in sorted(last_event.items()):
             row = rows.get(entry_id)
             if row is None:
-                problems.append(Problem(f"{where}:{item.id}", "", _("the row of {number} was deleted outside the tool")
+                problems.append(Problem(f"{where}:{event_id}", "", _("the row of {number} was deleted outside the tool")
                                         .format(number=numbered.get(entry_id, entry_id)),
                                         _("restore the register from a backup")))
-            elif item.row_hash and row.hash != item.row_hash:
+            elif hashed and row.hash != hashed:
                 problems.append(Problem(f"{agency}/{row.year}/{row.series}:{row.number}", "", _(
                     "{number}: the row was changed outside the tool since its last event").format(number=row.so_ky_hieu),
                     _("restore the register from a backup")))
-        voids = Counter(item.entry_id for item in events if item.entry_id and item.action == VOIDED)
         for entry_id in sorted(e for e, count in voids.items() if count > 1):
             row = rows.get(entry_id)
             problems.append(Problem(f"{where}:{entry_id}", "", _("{number}: voided {count} times").format(

@@ -20,16 +20,18 @@ FIELDS = {"ten_loai_trich_yeu": "Công văn V/v thử", "nguoi_ky": "Đặng Huy
 ROWS, RECORD = 200, 50_000  # 200 rows keeping a record of 50,000 characters each: 10 MB of records
 
 
-def _filled(register_url: str) -> None:
+def _filled(register_url: str, record: int = RECORD) -> list[int]:
+    """ROWS rows issued and written, each keeping a record of ``record`` characters: their ids."""
     with Register(register_url) as register:
         ids = []
         with register.batch(series=[(AGENCY, 2019, "chung")]):
             for number in range(ROWS):
                 ids.append(register.allocate(AGENCY, "chung", dt.date(2019, 5, 7), "UBND-XD6", {
-                    **FIELDS, "record_json": f'{{"bang": "{number:04d}{"x" * RECORD}"}}', "agency_json": "{}"}).id)
+                    **FIELDS, "record_json": f'{{"bang": "{number:04d}{"x" * record}"}}', "agency_json": "{}"}).id)
         with register.batch(rows=ids):
             for entry_id in ids:
                 register.complete(entry_id, [])
+    return ids
 
 
 def _peak(action: Callable[[], Any]) -> tuple[Any, int]:
@@ -52,6 +54,18 @@ def test_the_audit_holds_no_more_than_a_few_rows_at_a_time(register_url: str) ->
     assert problems == []
     # the rows are read ROWS_AT_ONCE at a time: held all at once, the audit's peak was above the 10 MB of records
     assert events.ROWS_AT_ONCE * RECORD < 4_000_000 and peak < 6_000_000, peak
+
+
+def test_the_audit_holds_no_more_than_a_few_events_at_a_time(register_url: str) -> None:
+    """Of each row's events the audit keeps its last one's hash: 200 rows voided with a reason of 20,000 characters
+    (each void's event holds it) take no more memory than the events read at a time."""
+    ids = _filled(register_url, record=10)
+    with Register(register_url) as register:
+        for entry_id in ids:
+            register.void(entry_id, f"{entry_id} " + "lý do " * 3_333)
+        problems, peak = _peak(lambda: register.audit(AGENCY))
+    assert problems == []
+    assert peak < 3_000_000, peak  # held, the 200 events' reasons alone were above 4 MB
 
 
 def test_register_verify_reads_no_row_s_record(workspace: Path, register_url: str) -> None:
