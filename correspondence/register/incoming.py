@@ -12,7 +12,15 @@ from sqlalchemy import Connection, and_, select, update
 from correspondence.errors import Backdated, Problem, RegisterConflict
 from correspondence.i18n import _
 from correspondence.register.connection import current_user, now
-from correspondence.register.rows import Handling, Incoming, handling_hash, handling_of, incoming_hash, incoming_of
+from correspondence.register.rows import (
+    Handling,
+    Incoming,
+    handling_hash,
+    handling_of,
+    incoming_hash,
+    incoming_of,
+    received_hashes,
+)
 from correspondence.register.search import SearchIndex
 from correspondence.register.series import Series
 from correspondence.register.tables import (
@@ -24,6 +32,7 @@ from correspondence.register.tables import (
     ISSUED,
     RECEIVED,
     VOIDED,
+    files_den_t,
     handling_t,
     incoming_t,
     text_den_t,
@@ -52,6 +61,9 @@ class IncomingBook(Series, SearchIndex):
             self._advance_series(conn, agency, ngay_den.year, series, number, row["ngay_den"])
             row["number"] = number
             new_id = conn.execute(incoming_t.insert().values(row).returning(incoming_t.c.id)).scalar_one()
+            hashes = received_hashes(row.get("files_json"))
+            if hashes:
+                conn.execute(files_den_t.insert(), [{"den_id": new_id, "sha256": h, "agency": agency} for h in hashes])
             stored = conn.execute(select(incoming_t).where(incoming_t.c.id == new_id)).one()
             if full_text:
                 self._index(conn, text_den_t, new_id, agency, full_text)
@@ -74,8 +86,9 @@ class IncomingBook(Series, SearchIndex):
 
     def incoming_with_file(self, agency: str, sha256: str) -> list[Incoming]:
         """The rows of an agency, not void, that keep a file of this SHA-256 (the same file received before)."""
-        query = select(incoming_t).where(and_(incoming_t.c.agency == agency, incoming_t.c.status != VOIDED,
-                                              incoming_t.c.files_json.contains(f'"sha256": "{sha256}"')))
+        query = (select(incoming_t).select_from(files_den_t.join(incoming_t, incoming_t.c.id == files_den_t.c.den_id))
+                 .where(and_(files_den_t.c.agency == agency, files_den_t.c.sha256 == sha256,
+                             incoming_t.c.agency == agency, incoming_t.c.status != VOIDED)))
         with self.engine.connect() as conn:
             return [incoming_of(r) for r in conn.execute(query.order_by(incoming_t.c.id))]
 

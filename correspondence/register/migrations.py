@@ -15,6 +15,7 @@ from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, Tex
 
 from correspondence.records.tables import fold
 from correspondence.register.chain import event_hash, row_hash
+from correspondence.register.rows import received_hashes
 from correspondence.register.words import bounded, index_words, register_text
 
 _bookkeeping = MetaData()
@@ -328,6 +329,28 @@ def _v15_content_and_pending_indexes(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX ix_entries_pending ON entries (agency, id) WHERE files_json IS NULL"))
 
 
+def _v16_received_files(conn: Connection) -> None:
+    """The hash of each file a received row keeps, in a table of its own with an index (``tep_den``): whether a file
+    was received before was a search through every received row's files (14 ms over 30,000 receipts, each receipt).
+    Filled from the rows' files, in batches."""
+    meta = MetaData()
+    Table("tep_den", meta, Column("den_id", Integer, primary_key=True), Column("sha256", String(64), primary_key=True),
+          Column("agency", String(100)))
+    meta.create_all(conn)
+    conn.execute(text("CREATE INDEX ix_tep_den_sha256 ON tep_den (agency, sha256)"))
+    last = 0
+    while True:
+        rows = conn.execute(text("SELECT id, agency, files_json FROM van_ban_den WHERE id > :last ORDER BY id LIMIT 500"),
+                            {"last": last}).fetchall()
+        if not rows:
+            break
+        kept = [{"id": row.id, "sha256": digest, "agency": row.agency} for row in rows
+                for digest in received_hashes(row.files_json)]
+        if kept:
+            conn.execute(text("INSERT INTO tep_den (den_id, sha256, agency) VALUES (:id, :sha256, :agency)"), kept)
+        last = rows[-1].id
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "series and entries", _v1_series_and_entries),
     (2, "events and date index", _v2_events),
@@ -344,6 +367,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (13, "assignment and outcome of received documents", _v13_incoming_handling),
     (14, "accounts of the desk", _v14_accounts),
     (15, "indexes of a record's content and of the pending rows", _v15_content_and_pending_indexes),
+    (16, "the hashes of the received files", _v16_received_files),
 )
 CURRENT = MIGRATIONS[-1][0]
 

@@ -169,6 +169,12 @@ def incoming_hash(row: Any) -> str:
     return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def received_hashes(files_json: str | None) -> list[str]:
+    """The SHA-256 of each file a received row keeps (its ``files_json``), each once."""
+    files = json.loads(files_json) if files_json else []
+    return list(dict.fromkeys(str(item["sha256"]) for item in files if isinstance(item, dict) and item.get("sha256")))
+
+
 def searchable(values: dict[str, Any]) -> str:
     """The folded text ``register list --tim`` searches: subject, signer, recipients."""
     return fold(" ".join(str(values[k]) for k in ("ten_loai_trich_yeu", "nguoi_ky", "noi_nhan") if values.get(k)))

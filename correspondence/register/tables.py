@@ -44,6 +44,11 @@ incoming_t = Table("van_ban_den", metadata, Column("id", Integer, primary_key=Tr
                    Column("ghi_chu", Text), Column("do_mat", String(20)), Column("do_khan", String(20)),
                    Column("status", String(20)), Column("files_json", Text), Column("received_at", String(40)),
                    Column("received_by", String(100)))
+# The hash of each file a received row keeps (the file received, or an exchange package and its attachments): whether
+# a file was received before is looked up here (``IncomingBook.incoming_with_file``). Derived from the rows' files,
+# which the chain vouches for.
+files_den_t = Table("tep_den", metadata, Column("den_id", Integer, primary_key=True),
+                    Column("sha256", String(64), primary_key=True), Column("agency", String(100)))
 filed_den_t = Table("ho_so_van_ban_den", metadata, Column("ho_so_id", Integer, primary_key=True),
                     Column("den_id", Integer, primary_key=True), Column("thu_tu", Integer), Column("them_luc", String(40)))
 text_den_t = Table("tim_kiem_den", metadata, Column("den_id", Integer, primary_key=True),
