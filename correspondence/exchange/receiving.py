@@ -73,17 +73,35 @@ def _read(file: Path) -> tuple[bytes, Any]:
     return data, parse(data, shown(file))
 
 
-def _earlier_document(rows: list[Incoming], doc: Document) -> Incoming | None:
-    """The row, not void, that received this document before: the same DocumentId, or the same số/ký hiệu and
-    sender (ND 30 PL VI III.1.h)."""
-    for row in rows:
+class _Earlier:
+    """The rows, not void, that received a document before: the same DocumentId, or the same số/ký hiệu and sender
+    (ND 30 PL VI III.1.h); the first in the rows' order. The rows are read once for a batch of envelopes, not once per
+    envelope (an agency receives tens of thousands of documents a year): their DocumentIds (only rows from an
+    exchange keep one) and their số/ký hiệu; a sender is compared only where the số/ký hiệu is the same."""
+
+    def __init__(self, rows: list[Incoming]) -> None:
+        self._by_id: dict[str, tuple[int, Incoming]] = {}
+        self._by_number: dict[str, list[tuple[int, Incoming]]] = {}
+        self._count = 0
+        for row in rows:
+            self.add(row)
+
+    def add(self, row: Incoming) -> None:
         if row.status == VOIDED:
-            continue
-        if any(item.get("edxml") == doc.document_id for item in row.files):
-            return row
-        if (row.so_ky_hieu or "") == doc.so_ky_hieu and fold(row.tac_gia) == fold(doc.sender.ten or doc.sender.ma):
-            return row
-    return None
+            return
+        self._count += 1
+        if '"edxml"' in (row.files_json or ""):
+            for item in row.files:
+                if item.get("edxml"):
+                    self._by_id.setdefault(item["edxml"], (self._count, row))
+        self._by_number.setdefault(row.so_ky_hieu or "", []).append((self._count, row))
+
+    def of(self, doc: Document) -> Incoming | None:
+        sender = fold(doc.sender.ten or doc.sender.ma)
+        by_number = next((hit for hit in self._by_number.get(doc.so_ky_hieu, ()) if fold(hit[1].tac_gia or "") == sender),
+                         None)
+        found = [hit for hit in (self._by_id.get(doc.document_id), by_number) if hit is not None]
+        return min(found, key=lambda hit: hit[0])[1] if found else None
 
 
 def _outgoing_for(register: Any, agency: str, status: Status, ours: str, where: str) -> Any:
@@ -126,29 +144,29 @@ def receive(root: Path, files: list[Path], agency: str | None = None, register_u
         events = register.events(agency, (EDXML_STATUS,))
     ours: str | None = None
     targets: dict[int, Any] = {}
-    seen: list[Document] = []
+    received, seen = _Earlier(rows), _Earlier([])  # seen: this batch's documents, the same one twice refused too
+    recorded = {json.loads(e.detail or "{}").get("sha256") for e in events}  # the statuses recorded, by hash
     for index, (file, data, kind, item) in enumerate(parsed):
         if kind == "document":
-            earlier = _earlier_document(rows, item) or _earlier_document(
-                [_pseudo(doc) for doc in seen], item)
+            earlier = received.of(item) or seen.of(item)
             if earlier is not None:
                 problems.append(Problem(shown(file), "DocumentId", _(
                     "this document was already received: số đến {number} dated {date} ({sender}); nothing was "
                     "registered").format(number=earlier.number or "?", date=ngay_so(earlier.ngay_den) if
                                          earlier.ngay_den else "—", sender=earlier.tac_gia),
                     _("a document sent again is registered once; void the earlier số đến first if it was wrong")))
-            seen.append(item)
+            seen.add(_pseudo(item))
             continue
         ours = ours or sender_of(root, agency).ma
         digest = storage.sha256(data)
-        if any(json.loads(e.detail or "{}").get("sha256") == digest for e in events):
+        if digest in recorded:
             problems.append(Problem(shown(file), "StatusCode", _("this status was already recorded")))
             continue
         try:
             with register:
                 entry = _outgoing_for(register, agency, item, ours, shown(file))
-                sent = [json.loads(e.detail or "{}").get("toi") for e in register.events(agency, (EDXML_SENT,))
-                        if e.entry_id == entry.id]
+                sent = [json.loads(e.detail or "{}").get("toi") for e in register.entry_events(agency, entry.id)
+                        if e.action == EDXML_SENT]
         except InvalidRecord as error:
             problems += error.problems
             continue

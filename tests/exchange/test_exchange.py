@@ -280,3 +280,30 @@ def test_an_envelope_handed_over_is_recorded_even_when_a_later_one_fails(offices
     assert result.exit_code != 0 and taken.read_bytes() == b"da co", result.output
     shown = _run("-C", str(a), "register", "show", entry.so_ky_hieu)
     assert B_CODE in shown and other not in shown, shown
+
+
+def test_a_document_received_before_is_known_by_its_number_and_sender_and_twice_in_one_call_too(
+        offices: tuple[Path, Path], tmp_path: Path) -> None:
+    """The same document under another DocumentId is known by its số/ký hiệu and sender (ND 30 PL VI III.1.h); the
+    same envelope twice in one call is refused as a whole; once the earlier số đến is void, the document is received
+    again."""
+    a, b = offices
+    envelope = _sent(a, tmp_path / "out")
+
+    def other_id(root: etree._Element) -> None:
+        for node in root.iter(f"{NS}DocumentId"):
+            node.text += "1"
+
+    with pytest.raises(InvalidRecord) as caught:
+        api.exchange_receive(b, [envelope, _edited(envelope, tmp_path / "lan-hai.edxml", lambda root: None)])
+    assert [p.source for p in caught.value.problems] == ["lan-hai.edxml"], caught.value.problems
+    assert api.incoming_list(b) == []  # nothing of the call registered
+    api.exchange_receive(b, [envelope])
+    renamed = _edited(envelope, tmp_path / "ma-khac.edxml", other_id)
+    with pytest.raises(InvalidRecord) as caught:
+        api.exchange_receive(b, [renamed])
+    assert "đã nhận" in caught.value.problems[0].message and "số đến 1" in caught.value.problems[0].message
+    (first,) = api.incoming_list(b)
+    api.incoming_void(b, first.number, "nhận nhầm")
+    api.exchange_receive(b, [renamed])
+    assert [r.number for r in api.incoming_list(b)] == [1, 2]
