@@ -6,7 +6,8 @@ import copy
 import io
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +136,24 @@ def blank_url(request: pytest.FixtureRequest, workspace: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{workspace / 'registers' / 'ubnd-quang-ninh.sqlite'}"
     return str(request.getfixturevalue("postgres").fresh_database(f"t{next(_databases)}"))
+
+
+@contextmanager
+def older_register(url: str, version: int) -> Iterator[Any]:
+    """A register at ``url`` made as the tool made it at schema ``version`` (a clerk's register from before a
+    migration): a connection to it, in a transaction, to add rows as that version held them."""
+    from sqlalchemy import create_engine
+
+    from correspondence.register import migrations
+    from correspondence.register.store import normalise_url
+
+    engine = create_engine(normalise_url(url))
+    try:
+        with engine.begin() as conn:
+            assert migrations.upgrade(conn, target=version) == list(range(1, version + 1))
+            yield conn
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture

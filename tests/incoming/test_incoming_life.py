@@ -20,6 +20,7 @@ from correspondence.outgoing import registry as service
 from correspondence.register import migrations
 from correspondence.register.store import Register, normalise_url
 from correspondence.vietnamese import hom_nay
+from tests.conftest import older_register
 
 D = dt.date(2019, 5, 7)
 
@@ -147,11 +148,8 @@ def test_the_book_prints_the_assignment_and_the_outcome(workspace: Path) -> None
 
 
 def test_a_register_of_version_12_upgrades_and_takes_assignments(workspace: Path, blank_url: str) -> None:
-    engine = create_engine(normalise_url(blank_url))
-    with engine.begin() as conn:
-        assert migrations.upgrade(conn, target=12)[-1] == 12
+    with older_register(blank_url, 12) as conn:
         assert "xu_ly_den" not in inspect(conn).get_table_names()
-    engine.dispose()
     with Register(blank_url) as register:
         assert register.schema_version() == migrations.CURRENT >= 13
     _received(workspace, blank_url)

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 
 from correspondence.errors import InvalidRecord, RegisterConflict, UsageError
 from correspondence.model import BookLayout
@@ -18,6 +17,7 @@ from correspondence.outgoing import issue
 from correspondence.outgoing import registry as service
 from correspondence.register import book, migrations
 from correspondence.register.store import Register
+from tests.conftest import older_register
 
 D = dt.date(2019, 5, 7)
 HEADER = "Số, ký hiệu văn bản,Ngày tháng văn bản,Tên loại và trích yếu nội dung văn bản,Người ký,Nơi nhận văn bản," \
@@ -202,11 +202,7 @@ def test_words_indexed_before_version_11_are_still_found(workspace: Path, blank_
     """Version 11 keeps PostgreSQL's search vectors in a stored column: rows indexed before it are found after it."""
     from sqlalchemy import text
 
-    from correspondence.register.store import normalise_url
-
-    engine = create_engine(normalise_url(blank_url))
-    with engine.begin() as conn:
-        migrations.upgrade(conn, target=10)
+    with older_register(blank_url, 10) as conn:
         conn.execute(text(
             "INSERT INTO entries (agency, year, series, number, so_ky_hieu, ngay, ten_loai_trich_yeu, nguoi_ky, noi_nhan, "
             "don_vi_nhan_ban_luu, kind, status, issued_at, issued_by) VALUES ('ubnd-quang-ninh', 2019, 'chung', 1, "
@@ -217,7 +213,6 @@ def test_words_indexed_before_version_11_are_still_found(workspace: Path, blank_
         if conn.dialect.name == "sqlite":
             conn.execute(text("INSERT INTO tim_kiem_fts (rowid, tu_khoa) VALUES (:id, 'dich vu cong truc tuyen')"),
                          {"id": entry_id})
-    engine.dispose()
     with Register(blank_url) as register:
         assert register.schema_version() >= 11
         found = register.search("ubnd-quang-ninh", ["dich", "vu", "cong"])
@@ -228,17 +223,12 @@ def test_words_indexed_before_version_11_are_still_found(workspace: Path, blank_
 def test_an_older_register_upgrades_in_place(workspace: Path, blank_url: str) -> None:
     from sqlalchemy import text
 
-    from correspondence.register.store import normalise_url
-
-    engine = create_engine(normalise_url(blank_url))
-    with engine.begin() as conn:
-        assert migrations.upgrade(conn, target=1) == [1]
+    with older_register(blank_url, 1) as conn:
         conn.execute(text("INSERT INTO series VALUES ('ubnd-quang-ninh', 2019, 'chung', 7, '2019-03-01')"))
         conn.execute(text(
             "INSERT INTO entries (agency, year, series, number, so_ky_hieu, ngay, ten_loai_trich_yeu, nguoi_ky, noi_nhan, "
             "don_vi_nhan_ban_luu, kind, status, issued_at, issued_by) VALUES ('ubnd-quang-ninh', 2019, 'chung', 7, "
             "'07/UBND-VP', '2019-03-01', 'Công văn cũ', 'A', 'B', 'VT', 'cong_van', 'imported', '2019-03-01', 'vt')"))
-    engine.dispose()
     with Register(blank_url) as register:
         assert register.schema_version() == migrations.CURRENT
         (entry,) = register.entries("ubnd-quang-ninh")

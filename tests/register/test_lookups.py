@@ -9,10 +9,10 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy import event, inspect, text
 
-from correspondence.register import migrations
-from correspondence.register.store import Register, normalise_url
+from correspondence.register.store import Register
+from tests.conftest import older_register
 
 AGENCY = "ubnd-quang-ninh"
 RECEIVED = {"tac_gia": "Sở Tài chính", "so_ky_hieu": "12/STC-NS", "ngay_van_ban": "2019-05-06", "trich_yeu": "V/v thử",
@@ -79,14 +79,11 @@ def test_a_file_received_before_is_looked_up_by_index(register_url: str) -> None
 
 def test_the_files_received_before_the_index_are_found(blank_url: str) -> None:
     """A register from before the index is upgraded with its received files' hashes."""
-    engine = create_engine(normalise_url(blank_url))
-    with engine.begin() as conn:
-        migrations.upgrade(conn, target=15)
+    with older_register(blank_url, 15) as conn:
         conn.execute(text(
             "INSERT INTO van_ban_den (agency, year, series, number, ngay_den, tac_gia, trich_yeu, status, files_json, "
             "received_at, received_by) VALUES (:agency, 2019, 'van_ban_den', 1, '2019-05-07', 'Sở Tài chính', 'x', "
             "'issued', :files, '2019-05-07', 'vt')"), {"agency": AGENCY, "files": json.dumps(
                 [{"path": "den/a.pdf", "sha256": "a" * 64}])})
-    engine.dispose()
     with Register(blank_url) as register:
         assert [row.number for row in register.incoming_with_file(AGENCY, "a" * 64)] == [1]

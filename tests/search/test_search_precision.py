@@ -10,15 +10,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from correspondence import incoming
 from correspondence.cli import main
 from correspondence.outgoing import issue
 from correspondence.outgoing import registry as service
-from correspondence.register import migrations
-from correspondence.register.store import Register, normalise_url
+from correspondence.register.store import Register
 from correspondence.search import search
+from tests.conftest import older_register
 
 D = dt.date(2019, 5, 7)
 
@@ -110,15 +110,12 @@ def test_imported_rows_are_searchable(workspace: Path, register_url: str) -> Non
 
 
 def test_rows_imported_before_the_search_upgrade_are_found(workspace: Path, blank_url: str) -> None:
-    engine = create_engine(normalise_url(blank_url))
-    with engine.begin() as conn:
-        migrations.upgrade(conn, target=11)
+    with older_register(blank_url, 11) as conn:
         conn.execute(text(
             "INSERT INTO entries (agency, year, series, number, so_ky_hieu, ngay, ten_loai_trich_yeu, nguoi_ky, noi_nhan, "
             "don_vi_nhan_ban_luu, kind, status, issued_at, issued_by) VALUES ('ubnd-quang-ninh', 2019, 'chung', 1, "
             "'01/UBND-VP', '2019-03-01', 'Công văn V/v xây dựng nông thôn mới', 'Nguyễn Văn Thắng', 'Các sở', 'VT', "
             "'cong_van', 'imported', '2019-03-01', 'vt')"))
-    engine.dispose()
     with Register(blank_url) as register:
         assert register.schema_version() >= 12
     assert _found(workspace, "nông thôn mới", blank_url) == ["01/UBND-VP"]
