@@ -116,10 +116,19 @@ class Database:
             with self._writer(), self.engine.begin() as conn:
                 if not self.sqlite:
                     conn.execute(func.pg_advisory_xact_lock(727_030_2020))
-                if not create and not migrations.applied(conn):
+                done = migrations.applied(conn)
+                if not create and not done:
                     raise RegisterUnavailable(_("{url} holds no register").format(url=self.describe()),
                                               [Problem(self.describe(), "", _(
                                                   "create it with 'correspondence register init'"))])
+                if max(done, default=0) > migrations.CURRENT:  # a clerk's newer tool upgraded it: this one would
+                    # write rows without what the newer schema keeps
+                    raise RegisterUnavailable(_(
+                        "{url} was upgraded by a newer version of correspondence (schema {version}; this one knows "
+                        "schema {known}): nothing was written").format(
+                        url=self.describe(), version=max(done), known=migrations.CURRENT), [Problem(
+                            self.describe(), "", _("this version of correspondence is older than the register"), _(
+                                "update correspondence on this machine, as the other clerks of the register did"))])
                 migrations.upgrade(conn)
         except (OperationalError, DatabaseError, sqlite3.DatabaseError) as error:
             self._undo()

@@ -9,8 +9,10 @@ import datetime as dt
 import json
 from typing import Any
 
+import pytest
 from sqlalchemy import event, inspect, text
 
+from correspondence.register import migrations
 from correspondence.register.store import Register
 from tests.conftest import older_register
 
@@ -87,3 +89,19 @@ def test_the_files_received_before_the_index_are_found(blank_url: str) -> None:
                 [{"path": "den/a.pdf", "sha256": "a" * 64}])})
     with Register(blank_url) as register:
         assert [row.number for row in register.incoming_with_file(AGENCY, "a" * 64)] == [1]
+
+
+def test_a_register_upgraded_by_a_newer_tool_is_not_written_by_this_one(register_url: str) -> None:
+    """Clerks of one shared register upgrade their tools one by one: a tool older than the register's schema is
+    refused before it writes anything (it would leave out what the newer schema keeps, as the received files'
+    hashes), and told what to do."""
+    from correspondence.errors import RegisterUnavailable
+
+    newer = migrations.CURRENT + 1
+    with Register(register_url) as register, register.engine.begin() as conn:
+        conn.execute(text("INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, 'sau này', '2030')"),
+                     {"v": newer})
+    with pytest.raises(RegisterUnavailable) as refused:
+        Register(register_url)
+    assert str(newer) in refused.value.message and "correspondence" in refused.value.message
+    assert "cập nhật" in " ".join(p.hint for p in refused.value.problems), refused.value.problems
