@@ -70,7 +70,7 @@ def test_preview_shows_the_mapping_the_recipients_and_page_one(office: Path, sig
     picture = client.get(found[1])
     assert picture.status_code == 200 and picture.content.startswith(b"\x89PNG") and len(picture.content) > 10_000, (
         picture.status_code, picture.content[:300])
-    second = client.get(found[1].replace("/1", "/2"))
+    second = client.get(found[1].removesuffix("/1") + "/2")  # the token itself may hold "/1"
     assert second.status_code == 200, (second.status_code, second.text[:1000])  # row 2's draft: page 2 of the preview
     assert api.register_list(office, AGENCY) == []  # a preview takes no number
 
