@@ -229,8 +229,8 @@ class EventChain(Database):
         or removed, a row changed, added or deleted since its last event, a row voided or replaced twice. The events
         and the rows are read ``ROWS_AT_ONCE`` at a time and not held (a register of years holds hundreds of
         thousands): of each row's events, the last one's hash; of each row, where it is, its links and its content's
-        hash. The events of no outgoing row (receipts, hồ sơ, closed years, accounts) are added to ``kept``, for the
-        audits of those."""
+        hash. The events of no outgoing row (receipts, hồ sơ, closed years, accounts; not the access log) are added to
+        ``kept``, for the audits of those."""
         problems: list[Problem] = []
         where = f"{agency}/events"
         previous = ""
@@ -267,7 +267,7 @@ class EventChain(Database):
                     numbered[item.entry_id] = item.detail or str(item.entry_id)
                 elif item.action == VOIDED:
                     voids[item.entry_id] += 1
-            else:
+            elif item.action != READ:  # the access log (every search and show) is read by no other audit
                 kept.append(item)
         rows = {r.id: Audited(r.id, r.year, r.series, r.number, r.so_ky_hieu, r.status, r.thay_the,
                               r.files_json is not None, row_hash(r))
