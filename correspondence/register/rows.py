@@ -170,8 +170,14 @@ def incoming_hash(row: Any) -> str:
 
 
 def received_hashes(files_json: str | None) -> list[str]:
-    """The SHA-256 of each file a received row keeps (its ``files_json``), each once."""
-    files = json.loads(files_json) if files_json else []
+    """The SHA-256 of each file a received row keeps (its ``files_json``), each once; none of a value that is not a
+    list of files (a row edited outside the tool: the audit reports it, the register still opens)."""
+    try:
+        files = json.loads(files_json) if files_json else []
+    except ValueError:
+        return []
+    if not isinstance(files, list):
+        return []
     return list(dict.fromkeys(str(item["sha256"]) for item in files if isinstance(item, dict) and item.get("sha256")))
 
 

@@ -82,6 +82,12 @@ def test_a_file_received_before_is_looked_up_by_index(register_url: str) -> None
 def test_the_files_received_before_the_index_are_found(blank_url: str) -> None:
     """A register from before the index is upgraded with its received files' hashes."""
     with older_register(blank_url, 15) as conn:
+        for number, files in ((2, "{not json"), (3, '{"path": "x"}')):  # edited outside the tool: the register opens
+            conn.execute(text(
+                "INSERT INTO van_ban_den (agency, year, series, number, ngay_den, tac_gia, trich_yeu, status, "
+                "files_json, received_at, received_by) VALUES (:agency, 2019, 'van_ban_den', :number, '2019-05-07', "
+                "'Sở Tài chính', 'x', 'issued', :files, '2019-05-07', 'vt')"), {"agency": AGENCY, "number": number,
+                                                                                "files": files})
         conn.execute(text(
             "INSERT INTO van_ban_den (agency, year, series, number, ngay_den, tac_gia, trich_yeu, status, files_json, "
             "received_at, received_by) VALUES (:agency, 2019, 'van_ban_den', 1, '2019-05-07', 'Sở Tài chính', 'x', "
